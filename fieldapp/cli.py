@@ -1,0 +1,485 @@
+"""The `fieldapp` command (../shared/design/cli.md): a public interface provincial IT scripts against.
+
+Names, flags, exit codes and JSON keys are a contract. Exit codes: 0 done; 1 input refused (nothing
+changed); 2 usage error or a command not in this version; 3 the data dir or database cannot be used;
+4 an unexpected error (details in the log). No traceback ever reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fieldapp import __version__
+from fieldapp.errors import FieldappError, InputRefused, NeedPassphrase, UsageError
+from fieldapp.i18n import normalise_language, t
+from fieldapp.logs import log_path, setup_logging
+from fieldapp.paths import DataDir
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
+
+# Commands of the contract that later issues build, and the issue that brings each.
+LATER = {
+    "import people": 4,
+    "people search": 4,
+    "receipt pdf": 5,
+    "receipt qr": 5,
+    "receipt verify": 5,
+    "export tallies": 7,
+    "enrol": 6,
+    "sync": 6,
+    "server run": 6,
+    "server team add": 6,
+    "server enrol-code": 6,
+    "server device list": 6,
+    "server device revoke": 6,
+    "server stats": 6,
+    "server report": 7,
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors follow the exit-code contract."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _ArgError(self.format_usage() + message)
+
+
+class _ArgError(Exception):
+    pass
+
+
+class Context:
+    """What every command gets: parsed arguments, language, data dir, and a way to open the store."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.lang: str = args.lang
+        self.data_dir = DataDir(args.data_dir)
+        self._store = None
+
+    def say(self, code: str, **params: Any) -> None:
+        print(t(code, self.lang, **params))
+
+    def store(self):
+        """Open the data dir's store: FIELDAPP_PASSPHRASE, or a prompt on a terminal, when no keyring."""
+        from fieldapp.storage.store import OpenOptions, Store
+
+        if self._store is None:
+            passphrase = os.environ.get("FIELDAPP_PASSPHRASE")
+            options = OpenOptions(passphrase=passphrase, dev_plaintext=self.args.dev_plaintext)
+            try:
+                self._store = Store.open(self.data_dir, options)
+            except NeedPassphrase:
+                if passphrase is not None or not sys.stdin.isatty():
+                    raise
+                typed = getpass.getpass(t("cli.passphrase_prompt", self.lang))
+                self._store = Store.open(
+                    self.data_dir, OpenOptions(passphrase=typed, dev_plaintext=self.args.dev_plaintext)
+                )
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def emit_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def cmd_gui(ctx: Context) -> int:
+    try:
+        gui = importlib.import_module("ui.app")
+    except ImportError as exc:
+        log.exception("GUI import failed")
+        raise UsageError("cli.qt_missing", detail=str(exc)) from exc
+    return int(gui.main(ctx.args, ctx.data_dir))
+
+
+def cmd_demo_data(ctx: Context) -> int:
+    from fieldapp.services.demo import DEMO_PIN, DemoBuilder, DemoOptions
+    from fieldapp.storage.work import counts
+
+    a = ctx.args
+    store = ctx.store()
+    options = DemoOptions(persons=a.persons, days=a.days, seed=a.seed, province=a.province, end_date=a.end_date)
+    show_progress = sys.stderr.isatty()
+    for step in DemoBuilder(store, options).run():
+        if show_progress:
+            sys.stderr.write("\r" + t("demo.progress", ctx.lang, phase=step.phase, done=step.done, total=step.total))
+            sys.stderr.flush()
+    if show_progress:
+        sys.stderr.write("\n")
+    c = counts(store)
+    if a.json:
+        emit_json({"counts": c, "pin": DEMO_PIN})
+    else:
+        ctx.say(
+            "demo.done",
+            persons=c["persons"],
+            households=c["households"],
+            consultations=c["consultations"],
+            enrolments=c["enrolments"],
+            receipts=c["receipts"],
+        )
+        ctx.say("demo.pin_hint", pin=DEMO_PIN)
+    return EXIT_OK
+
+
+def cmd_stats(ctx: Context) -> int:
+    from fieldapp.storage.work import counts
+
+    c = counts(ctx.store())
+    if ctx.args.json:
+        emit_json({"counts": c})
+    else:
+        width = max(map(len, c))
+        for key, value in c.items():
+            print(f"{key:<{width}}  {value}")
+    return EXIT_OK
+
+
+def cmd_check(ctx: Context) -> int:
+    try:
+        problems = ctx.store().check()
+    except FieldappError as exc:
+        if not ctx.args.json:
+            raise
+        emit_json({"ok": False, "problems": [t(exc.code, ctx.lang, **exc.params)]})
+        return exc.exit_code
+    if ctx.args.json:
+        emit_json({"ok": not problems, "problems": problems})
+    elif problems:
+        ctx.say("check.problems", count=len(problems))
+        for p in problems:
+            print(f"- {p}")
+    else:
+        ctx.say("check.ok")
+    return EXIT_OK if not problems else EXIT_STORE
+
+
+def cmd_backup(ctx: Context) -> int:
+    dest = ctx.store().backup(Path(ctx.args.output))
+    ctx.say("backup.done", path=str(dest))
+    return EXIT_OK
+
+
+def cmd_restore(ctx: Context) -> int:
+    safety = ctx.store().restore(Path(ctx.args.file))
+    ctx.say("restore.done", path=ctx.args.file, safety=str(safety))
+    return EXIT_OK
+
+
+def cmd_quote(ctx: Context) -> int:
+    from fieldapp.domain.admin_units import normalise_province_code
+    from fieldapp.domain.enums import SupportGroup
+    from fieldapp.domain.premiums import default_rules, quote_json_rules
+
+    a = ctx.args
+    on = a.date or date.today()
+    rules = default_rules()
+    province = None
+    if a.province:
+        province = normalise_province_code(a.province)
+        if province is None:
+            raise InputRefused("demo.unknown_province", code=a.province)
+    if a.product == "vsi":
+        q = rules.quote_vsi(income=a.income, months=a.months, on=on, group=SupportGroup(a.group), province=province)
+        out = {
+            "total": q.total,
+            "monthly_contribution": q.monthly_contribution,
+            "state_support_monthly": q.state_support_monthly,
+            "local_support_monthly": q.local_support_monthly,
+            "monthly_due": q.monthly_due,
+            "months": q.months,
+            "discount": q.discount,
+            "date": on.isoformat(),
+            "warnings": [t(w, ctx.lang) for w in q.warnings],
+            "rules": quote_json_rules(q.rules),
+        }
+    else:
+        h = rules.quote_hi(members=a.members, months=a.months, on=on)
+        out = {
+            "total": h.total,
+            "members": [{"order": m.order, "monthly": m.monthly, "amount": m.amount} for m in h.members],
+            "months": h.months,
+            "date": on.isoformat(),
+            "rules": quote_json_rules(h.rules),
+        }
+    if a.json:
+        emit_json(out)
+    else:
+        from fieldapp.domain.formats import format_vnd
+
+        for key, value in out.items():
+            if key in ("rules", "members", "warnings"):
+                continue
+            print(f"{key}: {format_vnd(value, ctx.lang) if isinstance(value, int) and key != 'months' else value}")
+        for rule in out["rules"]:
+            print(f"  - {rule['id']}: {rule['basis']}")
+    return EXIT_OK
+
+
+def cmd_receipt_list(ctx: Context) -> int:
+    from fieldapp.domain.formats import format_vnd
+    from fieldapp.storage.work import receipts
+
+    rows = receipts(ctx.store(), day=ctx.args.day, limit=1_000_000)
+    out = [
+        {
+            "number": r.label,
+            "date": r.day.isoformat(),
+            "amount": r.amount,
+            "payer": r.payer,
+            "status": "void" if r.void else "valid",
+        }
+        for r in rows
+    ]
+    if ctx.args.json:
+        emit_json({"receipts": out})
+    else:
+        for r in out:
+            print(
+                f"{r['number']}  {r['date']}  {format_vnd(r['amount'], ctx.lang):>14}  {r['status']:<5}  {r['payer']}"
+            )
+    return EXIT_OK
+
+
+def not_yet(name: str) -> Callable[[Context], int]:
+    def run(ctx: Context) -> int:
+        raise UsageError("cli.not_yet", command=name, issue=LATER[name])
+
+    return run
+
+
+def self_test(lang: str) -> int:
+    from fieldapp.selftest import run_self_test
+
+    ok = True
+    for name, passed, detail in run_self_test():
+        ok &= passed
+        print(f"[{'OK' if passed else 'FAIL'}] {name}: {detail}")
+    return EXIT_OK if ok else EXIT_STORE
+
+
+# --- the parser ----------------------------------------------------------------------------------
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    def h(key: str) -> str:
+        return t(f"help.{key}", lang)
+
+    common = _Parser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=h("data_dir"))
+    common.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS, help=h("lang"))
+    common.add_argument("--dev-plaintext", action="store_true", default=argparse.SUPPRESS, help=h("dev_plaintext"))
+
+    parser = _Parser(prog="fieldapp", description=h("description"), epilog=h("epilog"), parents=[common])
+    parser.add_argument("--version", action="store_true", help=h("version"))
+    parser.add_argument("--self-test", action="store_true", help=h("self_test"))
+    parser.add_argument("--self-test-qt", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, func: Callable[[Context], int], help_key: str, owner=sub) -> argparse.ArgumentParser:
+        p = owner.add_parser(name, help=h(help_key), description=h(help_key), parents=[common])
+        p.set_defaults(func=func)
+        return p
+
+    def with_json(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--json", action="store_true", help=h("json"))
+        return p
+
+    p = command("gui", cmd_gui, "gui")
+    p.add_argument("--screenshots", metavar="DIR", help=h("screenshots"))
+
+    p = with_json(command("demo-data", cmd_demo_data, "demo_data"))
+    p.add_argument("--persons", type=int, default=20_000, metavar="N", help=h("persons"))
+    p.add_argument("--days", type=int, default=30, metavar="D", help=h("days"))
+    p.add_argument("--seed", type=int, default=1, metavar="S", help=h("seed"))
+    p.add_argument("--province", metavar="CODE", help=h("province"))
+    p.add_argument("--end-date", type=_iso_date, metavar="D", help=h("end_date"))
+
+    imp = command("import", None, "import").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    imp.required = True
+    p = with_json(command("people", not_yet("import people"), "import_people", imp))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--province", metavar="CODE", help=h("province"))
+    p.add_argument("--dry-run", action="store_true")
+
+    ppl = command("people", None, "people").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    ppl.required = True
+    p = with_json(command("search", not_yet("people search"), "people_search", ppl))
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+
+    quote = command("quote", None, "quote").add_subparsers(dest="product", metavar="PRODUCT", parser_class=_Parser)
+    quote.required = True
+    p = with_json(command("vsi", cmd_quote, "quote_vsi", quote))
+    p.add_argument("--income", type=int, required=True, metavar="VND", help=h("income"))
+    p.add_argument("--months", type=int, required=True, metavar="N", help=h("months"))
+    p.add_argument(
+        "--group", choices=("poor", "near_poor", "ethnic_minority", "other"), default="other", help=h("group")
+    )
+    p.add_argument("--date", type=_iso_date, metavar="D", help=h("date"))
+    p.add_argument("--province", metavar="CODE", help=h("province"))
+    p = with_json(command("hi", cmd_quote, "quote_hi", quote))
+    p.add_argument("--members", type=int, required=True, metavar="N", help=h("members"))
+    p.add_argument("--months", type=int, required=True, metavar="N", help=h("months"))
+    p.add_argument("--date", type=_iso_date, metavar="D", help=h("date"))
+    p.add_argument("--province", metavar="CODE", help=h("province"))
+
+    rec = command("receipt", None, "receipt").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    rec.required = True
+    p = with_json(command("list", cmd_receipt_list, "receipt_list", rec))
+    p.add_argument("--day", type=_iso_date, metavar="D", help=h("day"))
+    p = command("pdf", not_yet("receipt pdf"), "receipt_pdf", rec)
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    p.add_argument("--format", choices=("a5", "a4", "80mm", "58mm"), default="a5")
+    p = command("qr", not_yet("receipt qr"), "receipt_qr", rec)
+    p.add_argument("number", metavar="NUMBER")
+    p = with_json(command("verify", not_yet("receipt verify"), "receipt_verify", rec))
+    p.add_argument("payload", metavar="PAYLOAD")
+
+    exp = command("export", None, "export").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    exp.required = True
+    p = command("tallies", not_yet("export tallies"), "export_tallies", exp)
+    p.add_argument("--day", type=_iso_date, required=True, metavar="D", help=h("day"))
+    p.add_argument("--to", type=_iso_date, metavar="D2")
+    p.add_argument("--team", metavar="T")
+    p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+
+    p = command("enrol", not_yet("enrol"), "enrol")
+    p.add_argument("--server", required=True, metavar="URL")
+    p.add_argument("--code", required=True, metavar="CODE")
+    with_json(command("sync", not_yet("sync"), "sync"))
+
+    p = command("backup", cmd_backup, "backup")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    p = command("restore", cmd_restore, "restore")
+    p.add_argument("file", metavar="FILE")
+    with_json(command("stats", cmd_stats, "stats"))
+    with_json(command("check", cmd_check, "check"))
+
+    srv = command("server", None, "server")
+    srv.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
+    srv_sub = srv.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
+    srv_sub.required = True
+    p = command("run", not_yet("server run"), "server", srv_sub)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    team = command("team", None, "server", srv_sub).add_subparsers(dest="team_what", parser_class=_Parser)
+    team.required = True
+    p = command("add", not_yet("server team add"), "server", team)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--province", required=True, metavar="CODE")
+    p = with_json(command("enrol-code", not_yet("server enrol-code"), "server", srv_sub))
+    p.add_argument("--team", required=True, metavar="NAME")
+    p.add_argument("--qr", metavar="FILE.png")
+    dev = command("device", None, "server", srv_sub).add_subparsers(dest="device_what", parser_class=_Parser)
+    dev.required = True
+    with_json(command("list", not_yet("server device list"), "server", dev))
+    p = command("revoke", not_yet("server device revoke"), "server", dev)
+    p.add_argument("id", metavar="ID")
+    with_json(command("stats", not_yet("server stats"), "server", srv_sub))
+    p = command("report", not_yet("server report"), "server", srv_sub)
+    p.add_argument("--day", type=_iso_date, required=True, metavar="D")
+    p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    return parser
+
+
+def _early_lang(argv: Sequence[str]) -> str:
+    """--lang is needed before parsing, to write the help and usage errors in the right language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalise_language(argv[i + 1])
+        if arg.startswith("--lang="):
+            return normalise_language(arg.split("=", 1)[1])
+    return normalise_language(os.environ.get("FIELDAPP_LANG"))
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _utf8_streams()
+    lang = _early_lang(argv)
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(argv)
+    except _ArgError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    args.lang_given = hasattr(args, "lang")
+    args.lang = getattr(args, "lang", lang)
+    args.data_dir = getattr(args, "data_dir", None)
+    args.dev_plaintext = getattr(args, "dev_plaintext", False) or os.environ.get("FIELDAPP_DEV_PLAINTEXT") == "1"
+    if args.version:
+        print(f"fieldapp {__version__}")
+        return EXIT_OK
+    if args.self_test:
+        return self_test(args.lang)
+    if args.self_test_qt:
+        return int(importlib.import_module("ui.app").qt_self_test())
+    func = getattr(args, "func", None)
+    if func is None:
+        if args.command is None:  # plain `fieldapp` opens the window
+            args.screenshots = None
+            func = cmd_gui
+        else:
+            parser.parse_args([*argv, "--help"])
+            return EXIT_USAGE
+    ctx = Context(args)
+    setup_logging(ctx.data_dir.logs)
+    log.info("command: %s", " ".join(a for a in argv if not a.startswith("--code")))
+    try:
+        return func(ctx)
+    except FieldappError as exc:
+        log.warning("refused: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
+        print(t(exc.code, ctx.lang, **exc.params), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(t("error.interrupted", ctx.lang), file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        print(t("error.unexpected", ctx.lang, log=str(log_path())), file=sys.stderr)
+        return EXIT_UNEXPECTED
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""Enrolment: price with the premium engine, then write enrolment, payment and receipt together.
+
+One transaction holds all three, and the receipt number is taken from its series in that same
+transaction: never a receipt without its payment, never a payment without its receipt, never a
+number twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from fieldapp.domain.coverage import hi_card_start, period_end, vsi_start
+from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup, VsiStatus
+from fieldapp.domain.formats import local_day
+from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Person, Receipt
+from fieldapp.domain.premiums import RuleBook
+from fieldapp.errors import InputRefused
+from fieldapp.storage.receipts import next_number
+from fieldapp.storage.writer import Writer
+
+PRODUCT_CODES = {
+    EnrolmentKind.VSI: "IS",
+    EnrolmentKind.HOUSEHOLD_HI: "BI",
+    EnrolmentKind.DONATED_HI: "BI",
+    EnrolmentKind.DONATED_VSI: "IS",
+}
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    enrolment: Enrolment
+    payment: Payment
+    receipt: Receipt
+
+
+def receipt_series(kind: EnrolmentKind, agent_code: str, year: int) -> str:
+    """Ký hiệu: product, agent (or provisional device) code, year (forms.md)."""
+    return f"{PRODUCT_CODES[kind]}-{agent_code}-{year}"
+
+
+def _pay_and_receipt(
+    w: Writer,
+    enrolment: Enrolment,
+    collector: Member,
+    payer: Person,
+    method: PaymentMethod,
+    reference: str | None,
+) -> Enrolled:
+    if enrolment.amount <= 0:
+        raise InputRefused("payment.amount_not_positive")
+    if method is PaymentMethod.TRANSFER and not (reference or "").strip():
+        raise InputRefused("payment.reference_needed")
+    paid_at = w.clock()
+    payment = Payment(w.ids(), enrolment.id, method, enrolment.amount, reference, paid_at, collector.id)
+    series = receipt_series(enrolment.kind, collector.code, local_day(paid_at).year)
+    receipt = Receipt(
+        w.ids(),
+        payment.id,
+        series,
+        next_number(w.conn, series),
+        enrolment.amount,
+        payer.full_name,
+        paid_at,
+        local_day(paid_at),
+        collector.id,
+    )
+    w.add(enrolment)
+    w.add(payment)
+    w.add(receipt)
+    return Enrolled(enrolment, payment, receipt)
+
+
+def enrol_household_hi(
+    w: Writer,
+    rules: RuleBook,
+    *,
+    team_id: str,
+    collector: Member,
+    payer: Person,
+    members: Sequence[Person],
+    months: int,
+    method: PaymentMethod = PaymentMethod.CASH,
+    reference: str | None = None,
+    event_id: str | None = None,
+    donated_by: str | None = None,
+) -> Enrolled:
+    """Household HI for `members` in the declared order (the 1st pays full, the next ones less)."""
+    ids = [p.id for p in members]
+    if len(set(ids)) != len(ids):
+        raise InputRefused("enrolment.member_twice")
+    paid_on = local_day(w.clock())
+    quote = rules.quote_hi(members=len(members), months=months, on=paid_on)
+    start = hi_card_start(paid_on, members[0].hi_valid_to)
+    end = period_end(start, months)
+    lines = tuple(
+        EnrolmentLine(p.id, q.order, q.monthly, q.amount) for p, q in zip(members, quote.members, strict=True)
+    )
+    kind = EnrolmentKind.DONATED_HI if donated_by else EnrolmentKind.HOUSEHOLD_HI
+    enrolment = Enrolment(
+        w.ids(),
+        kind,
+        payer.id,
+        payer.household_id,
+        team_id,
+        collector.id,
+        event_id,
+        paid_on,
+        months,
+        None,
+        start,
+        end,
+        quote.total,
+        0,
+        0,
+        donated_by,
+        tuple(r.id for r in quote.rules),
+        lines,
+        w.clock(),
+    )
+    done = _pay_and_receipt(w, enrolment, collector, payer, method, reference)
+    for person in members:
+        w.update(replace(person, hi_valid_to=end, updated_at=w.clock()), ["hi_valid_to"])
+    return done
+
+
+def enrol_vsi(
+    w: Writer,
+    rules: RuleBook,
+    *,
+    team_id: str,
+    collector: Member,
+    person: Person,
+    income: int,
+    months: int,
+    group: SupportGroup = SupportGroup.OTHER,
+    province: str | None = None,
+    method: PaymentMethod = PaymentMethod.CASH,
+    reference: str | None = None,
+    event_id: str | None = None,
+    donated_by: str | None = None,
+) -> Enrolled:
+    paid_on = local_day(w.clock())
+    quote = rules.quote_vsi(income=income, months=months, on=paid_on, group=group, province=province)
+    start = vsi_start(paid_on, person.vsi_paid_to)
+    end = period_end(start, months)
+    kind = EnrolmentKind.DONATED_VSI if donated_by else EnrolmentKind.VSI
+    line = EnrolmentLine(person.id, 1, quote.monthly_due, quote.total)
+    enrolment = Enrolment(
+        w.ids(),
+        kind,
+        person.id,
+        person.household_id,
+        team_id,
+        collector.id,
+        event_id,
+        paid_on,
+        months,
+        income,
+        start,
+        end,
+        quote.total,
+        quote.state_support_monthly * months,
+        quote.local_support_monthly * months,
+        donated_by,
+        tuple(r.id for r in quote.rules),
+        (line,),
+        w.clock(),
+    )
+    done = _pay_and_receipt(w, enrolment, collector, person, method, reference)
+    w.update(
+        replace(person, vsi_status=VsiStatus.ACTIVE, vsi_paid_to=end, updated_at=w.clock()),
+        ["vsi_status", "vsi_paid_to"],
+    )
+    return done

@@ -1,0 +1,120 @@
+"""Recording the work: consultations (with their follow-up), outreach events, other results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from fieldapp.domain.enums import EventKind, Outcome, OutreachKind, TargetGroup, Topic
+from fieldapp.domain.formats import local_day
+from fieldapp.domain.models import Consultation, FollowUp, OutreachEvent, OutreachResult
+from fieldapp.errors import InputRefused
+from fieldapp.storage.writer import Writer
+
+NOTE_MAX = 2000
+
+
+def record_consultation(
+    w: Writer,
+    *,
+    team_id: str,
+    person_id: str | None,
+    target_group: TargetGroup,
+    topics: Sequence[Topic],
+    outcome: Outcome,
+    event_id: str | None = None,
+    site_id: str | None = None,
+    follow_up_on: date | None = None,
+    refusal_reason: str | None = None,
+    note: str = "",
+    consent: bool = False,
+    at: datetime | None = None,
+) -> Consultation:
+    """Save one consultation; "will think about it" needs a follow-up date and creates the follow-up."""
+    member_id = w.actor.member_id
+    if member_id is None:
+        raise InputRefused("consultation.no_member")
+    if not topics:
+        raise InputRefused("consultation.no_topic")
+    at = at or w.clock()
+    if outcome is Outcome.WILL_THINK:
+        if follow_up_on is None:
+            raise InputRefused("consultation.follow_up_needed")
+        if follow_up_on < local_day(at):
+            raise InputRefused("consultation.follow_up_past")
+    else:
+        follow_up_on = None
+    refusal_reason = ((refusal_reason or "").strip() or None) if outcome is Outcome.REFUSED else None
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise InputRefused("consultation.note_too_long", maximum=NOTE_MAX)
+    consultation = Consultation(
+        id=w.ids(),
+        person_id=person_id,
+        event_id=event_id,
+        site_id=site_id,
+        team_id=team_id,
+        member_id=member_id,
+        at=at,
+        day=local_day(at),
+        target_group=target_group,
+        topics=tuple(dict.fromkeys(topics)),
+        outcome=outcome,
+        follow_up_on=follow_up_on,
+        refusal_reason=refusal_reason,
+        note=note,
+        consent=consent,
+    )
+    w.add(consultation)
+    if follow_up_on is not None and person_id is not None:
+        w.add(FollowUp(w.ids(), person_id, consultation.id, member_id, follow_up_on, "", None, at))
+    return consultation
+
+
+def record_event(
+    w: Writer,
+    *,
+    team_id: str,
+    kind: EventKind,
+    title: str,
+    held_on: date,
+    attendance: int,
+    campaign_id: str | None = None,
+    site_id: str | None = None,
+    note: str = "",
+) -> OutreachEvent:
+    if attendance < 0:
+        raise InputRefused("event.attendance_negative")
+    if not title.strip():
+        raise InputRefused("event.title_empty")
+    event = OutreachEvent(
+        w.ids(),
+        team_id,
+        campaign_id,
+        site_id,
+        kind,
+        title.strip(),
+        held_on,
+        attendance,
+        w.actor.member_id or "",
+        note.strip(),
+        w.clock(),
+    )
+    return w.add(event)
+
+
+def record_outreach_result(
+    w: Writer,
+    *,
+    team_id: str,
+    kind: OutreachKind,
+    person_id: str | None = None,
+    event_id: str | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> OutreachResult:
+    at = at or w.clock()
+    result = OutreachResult(
+        w.ids(), kind, person_id, event_id, team_id, w.actor.member_id or "", at, local_day(at), note.strip()
+    )
+    return w.add(result)

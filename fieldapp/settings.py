@@ -1,0 +1,92 @@
+"""Settings of a laptop, declared once with type, default and label (Electrum's ConfigVar idea).
+
+They live in the data dir's settings.json (plain JSON, no secrets, no pickles) so the lock screen can
+use the language, theme and font size before the encrypted store is open.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    type: type
+    default: T
+    label: str  # message code in resources/messages
+    choices: tuple[T, ...] | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def coerce(self, value: Any) -> T:
+        """The stored value if it is valid, else the default (a hand-edited file never breaks start-up)."""
+        if self.type is bool and isinstance(value, bool):
+            ok = True
+        elif self.type is int and isinstance(value, int) and not isinstance(value, bool):
+            ok = (self.minimum is None or value >= self.minimum) and (self.maximum is None or value <= self.maximum)
+        else:
+            ok = isinstance(value, self.type) and self.type not in (bool, int)
+        if ok and self.choices is not None and value not in self.choices:
+            ok = False
+        return value if ok else self.default
+
+
+LANGUAGE = Setting("language", str, "vi", "settings.language", choices=("vi", "en"))
+THEME = Setting("theme", str, "normal", "settings.theme", choices=("normal", "high_contrast"))
+FONT_SCALE = Setting("font_scale", int, 100, "settings.font_scale", choices=(100, 115, 130, 150, 175))
+IDLE_LOCK_MINUTES = Setting("idle_lock_minutes", int, 5, "settings.idle_lock", minimum=1, maximum=240)
+PIN_MAX_FAILURES = Setting("pin_max_failures", int, 5, "settings.pin_max_failures", minimum=3, maximum=10)
+PIN_LOCK_MINUTES = Setting("pin_lock_minutes", int, 5, "settings.pin_lock_minutes", minimum=1, maximum=120)
+ALL: tuple[Setting[Any], ...] = (
+    LANGUAGE,
+    THEME,
+    FONT_SCALE,
+    IDLE_LOCK_MINUTES,
+    PIN_MAX_FAILURES,
+    PIN_LOCK_MINUTES,
+)
+
+
+class Settings:
+    """Typed access to settings.json; unknown keys are kept so newer versions' settings survive."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._values: dict[str, Any] = {}
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self._values = loaded
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError):
+            log.warning("settings file %s unreadable; using defaults", path, exc_info=True)
+
+    def get(self, setting: Setting[T]) -> T:
+        return setting.coerce(self._values.get(setting.key, setting.default))
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        if setting.coerce(value) != value:
+            raise ValueError(f"{setting.key}: {value!r} is not allowed")
+        self._values[setting.key] = value
+        self.save()
+
+    def override(self, setting: Setting[T], value: T) -> None:
+        """Use a value for this run only (a command-line choice), without saving it."""
+        if setting.coerce(value) == value:
+            self._values[setting.key] = value
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._values, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, self.path)

@@ -1,0 +1,46 @@
+"""The SQLCipher driver (sqlcipher3, a drop-in for sqlite3) and how its errors reach a person."""
+
+from __future__ import annotations
+
+from sqlcipher3 import dbapi2 as sqlite
+
+from fieldapp.errors import FieldappError, StoreUnavailable
+
+Connection = sqlite.Connection
+Error = sqlite.Error
+DatabaseError = sqlite.DatabaseError
+IntegrityError = sqlite.IntegrityError
+OperationalError = sqlite.OperationalError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# SQLCipher writes its own diagnostics to stderr ("ERROR CORE sqlcipher_page_cipher ..."); a person must
+# never see those, and our own messages say what went wrong.
+_silencer = sqlite.connect(":memory:")
+_silencer.execute("PRAGMA cipher_log_level = NONE")
+_silencer.close()
+
+
+def connect(path: str, *, timeout: float = 5.0) -> Connection:
+    return sqlite.connect(path, isolation_level=None, check_same_thread=False, timeout=timeout)
+
+
+def error_name(exc: BaseException) -> str:
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
+def translate(exc: BaseException, path: str = "") -> FieldappError | None:
+    """The user-facing error for an SQLite failure, or None when it is a bug (let it go to the log)."""
+    name = error_name(exc)
+    text = str(exc).lower()
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return StoreUnavailable("store.disk_full", path=path)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return StoreUnavailable("store.locked", path=path)
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return StoreUnavailable("store.read_only", path=path)
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        return StoreUnavailable("store.corrupt", path=path)
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM")) or "unable to open" in text:
+        return StoreUnavailable("store.io_error", path=path)
+    return None

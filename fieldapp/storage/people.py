@@ -1,0 +1,109 @@
+"""The registry's reads: person lists for the People screen, look-ups by identifier, households."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from datetime import date
+
+from fieldapp.domain.enums import Sex, TargetGroup, VsiStatus
+from fieldapp.domain.models import Person
+from fieldapp.domain.text import fold
+from fieldapp.storage.records import spec_for
+from fieldapp.storage.store import Store
+
+_PERSON = spec_for(Person)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """One line of the People table."""
+
+    pk: int
+    id: str
+    full_name: str
+    birth_date: date | None
+    sex: Sex | None
+    citizen_id: str | None
+    si_number: str | None
+    phone: str | None
+    commune: str
+    hamlet: str | None
+    household_id: str | None
+    target_group: TargetGroup
+    hi_valid_to: date | None
+    vsi_status: VsiStatus
+
+
+_ROW_SQL = (
+    "SELECT p.pk, p.id, p.full_name, p.birth_date, p.sex, p.citizen_id, p.si_number, p.phone, c.name, h.name, "
+    "p.household_id, p.target_group, p.hi_valid_to, p.vsi_status "
+    "FROM persons p JOIN communes c ON c.code = p.commune_code LEFT JOIN hamlets h ON h.id = p.hamlet_id "
+)
+
+
+def _row(r: tuple) -> PersonRow:
+    return PersonRow(
+        pk=r[0],
+        id=r[1],
+        full_name=r[2],
+        birth_date=date.fromisoformat(r[3]) if r[3] else None,
+        sex=Sex(r[4]) if r[4] else None,
+        citizen_id=r[5],
+        si_number=r[6],
+        phone=r[7],
+        commune=r[8],
+        hamlet=r[9],
+        household_id=r[10],
+        target_group=TargetGroup(r[11]),
+        hi_valid_to=date.fromisoformat(r[12]) if r[12] else None,
+        vsi_status=VsiStatus(r[13]),
+    )
+
+
+def _prefix_bounds(prefix: str) -> tuple[str, str]:
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def list_pks(store: Store, text: str = "") -> array:
+    """Row numbers of the people to list, in name order; `text` narrows to a name prefix or an exact id.
+
+    Only the integers are loaded (an index-only scan), so 500,000 people cost a few MB; the rows come
+    page by page through `rows()` as the table scrolls.
+    """
+    key = fold(text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) >= 9 and digits == text.strip().replace(" ", ""):
+        rows = store.query(
+            "SELECT pk FROM persons WHERE citizen_id = ?1 OR si_number = ?1 OR phone = ?1 ORDER BY name_key",
+            (digits,),
+        )
+    elif key:
+        low, high = _prefix_bounds(key)
+        rows = store.query("SELECT pk FROM persons WHERE name_key >= ? AND name_key < ? ORDER BY name_key", (low, high))
+    else:
+        rows = store.query("SELECT pk FROM persons ORDER BY name_key")
+    return array("q", (r[0] for r in rows))
+
+
+def rows(store: Store, pks: list[int]) -> dict[int, PersonRow]:
+    if not pks:
+        return {}
+    marks = ",".join("?" * len(pks))
+    return {r[0]: _row(r) for r in store.query(f"{_ROW_SQL} WHERE p.pk IN ({marks})", pks)}
+
+
+def get(store: Store, person_id: str) -> Person | None:
+    row = store.query_one(f"{_PERSON.select_sql} WHERE id = ?", (person_id,))
+    return _PERSON.decode(row) if row else None
+
+
+def by_citizen_id(store: Store, citizen_id: str) -> list[Person]:
+    return [_PERSON.decode(r) for r in store.query(f"{_PERSON.select_sql} WHERE citizen_id = ?", (citizen_id,))]
+
+
+def household_members(store: Store, household_id: str) -> list[Person]:
+    rows_ = store.query(
+        f"{_PERSON.select_sql} WHERE household_id = ? ORDER BY household_order, full_name", (household_id,)
+    )
+    return [_PERSON.decode(r) for r in rows_]

@@ -1,0 +1,169 @@
+"""How each domain record maps to its table: column values out, records back in.
+
+One description per record type (`TableSpec`) drives inserts, outbox payloads and reads, so a new field
+is added in the dataclass and the migration, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from fieldapp.domain import models as m
+from fieldapp.domain.text import fold
+
+Encoder = Callable[[Any], Any]
+Decoder = Callable[[Any], Any]
+
+
+def encode_datetime(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def decode_datetime(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _json_default(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        return encode_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _codec(tp: Any) -> tuple[Encoder, Decoder]:
+    """Encoder and decoder for one annotated field type (Optional handled by the caller)."""
+    origin = typing.get_origin(tp)
+    if tp is datetime:
+        return encode_datetime, decode_datetime
+    if tp is date:
+        return date.isoformat, date.fromisoformat
+    if tp is bool:
+        return int, bool
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return (lambda v, tp=tp: tp(v).value), tp
+    if origin is tuple:
+        (item, *_rest) = typing.get_args(tp)
+        if dataclasses.is_dataclass(item):
+            return to_json, lambda text, cls=item: tuple(cls(**d) for d in json.loads(text))
+        _enc, dec = _codec(item)
+        return to_json, lambda text, dec=dec: tuple(dec(v) for v in json.loads(text))
+    if origin is dict or tp is dict:
+        return to_json, json.loads
+    return (lambda v: v), (lambda v: v)
+
+
+def _strip_optional(tp: Any) -> tuple[Any, bool]:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    cls: type
+    table: str
+    mutable: bool  # carries `version`; edits go out with base_version
+    derived: Mapping[str, Callable[[Any], Any]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def entity(self) -> str:
+        return self.table
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(self.cls))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.fields, *self.derived)
+
+    @property
+    def insert_sql(self) -> str:
+        cols = self.columns
+        return f"INSERT INTO {self.table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+    @property
+    def select_sql(self) -> str:
+        return f"SELECT {', '.join(self.fields)} FROM {self.table}"
+
+    def encode(self, record: Any) -> dict[str, Any]:
+        """The record's field values as stored (and as sent in an outbox payload)."""
+        out = {}
+        for name, (enc, _dec, optional) in _codecs(self.cls).items():
+            value = getattr(record, name)
+            out[name] = None if (optional and value is None) else enc(value)
+        return out
+
+    def row(self, record: Any) -> tuple[Any, ...]:
+        encoded = self.encode(record)
+        return (*encoded.values(), *(fn(record) for fn in self.derived.values()))
+
+    def decode(self, row: typing.Sequence[Any]) -> Any:
+        values = {}
+        for (name, (_enc, dec, _opt)), value in zip(_codecs(self.cls).items(), row, strict=False):
+            values[name] = None if value is None else dec(value)
+        return self.cls(**values)
+
+
+@cache
+def _codecs(cls: type) -> dict[str, tuple[Encoder, Decoder, bool]]:
+    hints = typing.get_type_hints(cls)
+    out = {}
+    for f in dataclasses.fields(cls):
+        tp, optional = _strip_optional(hints[f.name])
+        enc, dec = _codec(tp)
+        out[f.name] = (enc, dec, optional)
+    return out
+
+
+def _name_key(record: Any) -> str:
+    return fold(record.name)
+
+
+SPECS: dict[type, TableSpec] = {
+    spec.cls: spec
+    for spec in (
+        TableSpec(m.Hamlet, "hamlets", True, {"name_key": _name_key}),
+        TableSpec(m.Team, "teams", True),
+        TableSpec(m.Member, "members", True),
+        TableSpec(m.Device, "devices", False),
+        TableSpec(m.Campaign, "campaigns", True),
+        TableSpec(m.CampaignPeriod, "campaign_periods", True),
+        TableSpec(m.Target, "targets", True),
+        TableSpec(m.Site, "sites", True),
+        TableSpec(m.Household, "households", True),
+        TableSpec(m.Person, "persons", True, {"name_key": lambda p: fold(p.full_name)}),
+        TableSpec(m.OutreachEvent, "events", False),
+        TableSpec(m.Consultation, "consultations", False),
+        TableSpec(m.FollowUp, "follow_ups", True),
+        TableSpec(m.Enrolment, "enrolments", False),
+        TableSpec(m.Payment, "payments", False),
+        TableSpec(m.Receipt, "receipts", False),
+        TableSpec(m.ReceiptVoid, "receipt_voids", False),
+        TableSpec(m.OutreachResult, "outreach_results", False),
+    )
+}
+BY_TABLE: dict[str, TableSpec] = {s.table: s for s in SPECS.values()}
+
+
+def spec_for(record_or_cls: Any) -> TableSpec:
+    cls = record_or_cls if isinstance(record_or_cls, type) else type(record_or_cls)
+    return SPECS[cls]

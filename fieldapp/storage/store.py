@@ -1,0 +1,387 @@
+"""The one owner of the laptop's SQLite connection.
+
+Opening a store: make sure the data dir is usable, get the key (keyring or passphrase), check the file
+is what the keystore says (encrypted or the explicit development plaintext), refuse a database newer
+than this app without touching it, copy the file and migrate, load the reference data. Then WAL mode,
+foreign keys on and synchronous=FULL, so a committed receipt survives a power cut.
+
+All access goes through one connection guarded by a lock; the GUI runs every call on its single
+database worker thread, the CLI on its main thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fieldapp.domain import admin_units
+from fieldapp.domain.clock import utcnow
+from fieldapp.domain.ids import new_id
+from fieldapp.domain.text import fold
+from fieldapp.errors import FieldappError, InputRefused, StoreUnavailable
+from fieldapp.paths import DataDir
+from fieldapp.storage import driver, migrations
+from fieldapp.storage.driver import SQLITE_HEADER, Connection
+from fieldapp.storage.keystore import KeyStore
+
+log = logging.getLogger(__name__)
+
+PRE_MIGRATION_COPIES_KEPT = 5
+
+
+@dataclass(frozen=True)
+class OpenOptions:
+    passphrase: str | None = None
+    dev_plaintext: bool = False  # the explicit development flag: a new store is made unencrypted
+    create: bool = True
+
+
+def check_data_dir(data_dir: DataDir) -> None:
+    """The data dir exists (made if needed) and takes files; otherwise a clear StoreUnavailable."""
+    root = data_dir.root
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreUnavailable("store.data_dir_unusable", path=str(root), reason=exc.strerror or str(exc)) from exc
+    if not root.is_dir():
+        raise StoreUnavailable("store.data_dir_unusable", path=str(root), reason="not a folder")
+    probe = root / f".write-test-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise StoreUnavailable("store.read_only", path=str(root)) from exc
+
+
+def _file_header(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(16)
+    except FileNotFoundError:
+        return b""
+
+
+def _key_pragma(key: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+class Store:
+    """An open local store. Use as a context manager, or call close()."""
+
+    def __init__(self, conn: Connection, data_dir: DataDir, key: bytes | None, keystore: KeyStore) -> None:
+        self._conn = conn
+        self.data_dir = data_dir
+        self._key = key
+        self.keystore = keystore
+        self.lock = threading.RLock()
+        self.device_id = self.meta("device_id") or ""
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: DataDir, options: OpenOptions | None = None) -> Store:
+        options = options or OpenOptions()
+        check_data_dir(data_dir)
+        keystore, key = cls._keys(data_dir, options)
+        header = _file_header(data_dir.db)
+        if keystore.encrypted and header == SQLITE_HEADER:
+            raise StoreUnavailable("store.unexpected_plaintext", path=str(data_dir.db))
+        if not keystore.encrypted:
+            if not options.dev_plaintext:
+                raise StoreUnavailable("store.plaintext_needs_flag", path=str(data_dir.db))
+            if header and header != SQLITE_HEADER:
+                raise StoreUnavailable("store.unexpected_encrypted", path=str(data_dir.db))
+        conn = cls._connect(data_dir.db, key)
+        try:
+            cls._prepare(conn, data_dir, key)
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(conn, data_dir, key, keystore)
+        log.info("store open: %s, schema %s", data_dir.root, migrations.user_version(conn))
+        return store
+
+    @staticmethod
+    def _keys(data_dir: DataDir, options: OpenOptions) -> tuple[KeyStore, bytes | None]:
+        path = data_dir.keystore
+        if path.exists():
+            keystore = KeyStore.load(path)
+            return keystore, (keystore.unlock(options.passphrase) if keystore.encrypted else None)
+        if data_dir.db.exists() and data_dir.db.stat().st_size > 0:
+            raise StoreUnavailable("store.keystore_missing", path=str(path))
+        if not options.create:
+            raise StoreUnavailable("store.missing", path=str(data_dir.root))
+        keystore, key = KeyStore.create(path, passphrase=options.passphrase, plaintext=options.dev_plaintext)
+        log.info("new store %s (%s)", keystore.store_id, "plaintext" if key is None else "encrypted")
+        return keystore, key
+
+    @staticmethod
+    def _connect(path: Path, key: bytes | None) -> Connection:
+        try:
+            conn = driver.connect(str(path))
+        except driver.Error as exc:
+            raise driver.translate(exc, str(path)) or StoreUnavailable("store.io_error", path=str(path)) from exc
+        try:
+            if key is not None:
+                conn.execute(_key_pragma(key))
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except driver.Error as exc:
+            conn.close()
+            if driver.error_name(exc).startswith("SQLITE_NOTADB"):
+                raise StoreUnavailable("store.unreadable", path=str(path)) from exc
+            raise driver.translate(exc, str(path)) or StoreUnavailable("store.io_error", path=str(path)) from exc
+        return conn
+
+    @classmethod
+    def _prepare(cls, conn: Connection, data_dir: DataDir, key: bytes | None) -> None:
+        path = str(data_dir.db)
+        try:
+            version = migrations.user_version(conn)
+            latest = migrations.latest_version()
+            if version > latest:
+                # Left exactly as found: no pragma that writes, no migration.
+                raise StoreUnavailable("store.too_new", path=path, db_version=version, app_version=latest)
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -32000")
+            if version < latest:
+                if version > 0:
+                    cls._copy_before_migration(conn, data_dir, version)
+                applied = migrations.apply_pending(conn)
+                log.info("migrated %s from schema %s: %s", path, version, applied)
+            cls._load_reference_data(conn)
+            cls._ensure_device(conn)
+        except FieldappError:
+            raise
+        except driver.Error as exc:
+            raise driver.translate(exc, path) or StoreUnavailable("store.io_error", path=path) from exc
+
+    @staticmethod
+    def _copy_before_migration(conn: Connection, data_dir: DataDir, version: int) -> Path:
+        data_dir.backups.mkdir(parents=True, exist_ok=True)
+        stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+        dest = data_dir.backups / f"before-migration-schema{version}-{stamp}.db"
+        conn.execute("VACUUM INTO ?", (str(dest),))
+        copies = sorted(data_dir.backups.glob("before-migration-*.db"))
+        for old in copies[:-PRE_MIGRATION_COPIES_KEPT]:
+            old.unlink(missing_ok=True)
+        log.info("copied schema %s store to %s before migrating", version, dest)
+        return dest
+
+    @staticmethod
+    def _load_reference_data(conn: Connection) -> None:
+        """Provinces and communes from resources/, refreshed when the shipped list changes."""
+        version = admin_units.reference_version()
+        row = conn.execute("SELECT value FROM meta WHERE key = 'reference_version'").fetchone()
+        if row and row[0] == version:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "INSERT INTO provinces (code, name, kind) VALUES (?, ?, ?) "
+                "ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+                [(p.code, p.name, p.kind) for p in admin_units.provinces().values()],
+            )
+            conn.executemany(
+                "INSERT INTO communes (code, province_code, name, kind, name_key) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (code) DO UPDATE SET province_code = excluded.province_code, "
+                "name = excluded.name, kind = excluded.kind, name_key = excluded.name_key",
+                [(c.code, c.province_code, c.name, c.kind, fold(c.name)) for c in admin_units.communes().values()],
+            )
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('reference_version', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (version,),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _ensure_device(conn: Connection) -> None:
+        if conn.execute("SELECT 1 FROM meta WHERE key = 'device_id'").fetchone():
+            return
+        conn.execute("INSERT INTO meta (key, value) VALUES ('device_id', ?)", (new_id(),))
+
+    # --- using -----------------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self.data_dir.db
+
+    @property
+    def encrypted(self) -> bool:
+        return self._key is not None
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A consistent snapshot for several queries (a deferred read transaction)."""
+        with self.lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """BEGIN IMMEDIATE .. COMMIT; rolled back on any error. SQLite failures become clear errors."""
+        with self.lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    try:
+                        conn.execute("ROLLBACK")
+                    except driver.Error:
+                        log.exception("rollback failed")
+                if isinstance(exc, driver.Error):
+                    user_error = driver.translate(exc, str(self.path))
+                    if user_error is not None:
+                        log.warning("write failed: %s", exc)
+                        raise user_error from exc
+                raise
+
+    def query(self, sql: str, params: Any = ()) -> list[Any]:
+        with self.lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except driver.Error as exc:
+                raise driver.translate(exc, str(self.path)) or exc from exc
+
+    def query_one(self, sql: str, params: Any = ()) -> Any:
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def meta(self, key: str) -> str | None:
+        row = self.query_one("SELECT value FROM meta WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def set_passphrase(self, passphrase: str) -> None:
+        """Wrap this store's key with a (new) passphrase: the recovery slot, or the only one without keyring."""
+        if self._key is None:
+            raise StoreUnavailable("keystore.not_encrypted")
+        self.keystore.set_passphrase(self._key, passphrase)
+
+    @property
+    def schema_version(self) -> int:
+        with self.lock:
+            return migrations.user_version(self._conn)
+
+    def close(self) -> None:
+        with self.lock:
+            try:
+                self._conn.close()
+            except driver.Error:
+                log.warning("closing the store failed", exc_info=True)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- backup, restore, check ------------------------------------------------------------------
+
+    def backup(self, dest: Path) -> Path:
+        """A consistent copy of the live store, encrypted with the same key (VACUUM INTO)."""
+        dest = Path(dest)
+        if dest.exists():
+            raise InputRefused("backup.exists", path=str(dest))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".part")
+        tmp.unlink(missing_ok=True)
+        with self.lock:
+            try:
+                self._conn.execute("VACUUM INTO ?", (str(tmp),))
+            except driver.Error as exc:
+                tmp.unlink(missing_ok=True)
+                raise driver.translate(exc, str(dest)) or exc from exc
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+        log.info("backup written to %s", dest)
+        return dest
+
+    def restore(self, source: Path) -> Path:
+        """Replace the store's content with a backup made from this store (same key).
+
+        The backup is checked first (opens with this key, passes integrity_check, schema not newer);
+        the current content is copied to backups/ before it is replaced, and the backup is migrated
+        if it is older. Returns the path of that safety copy.
+        """
+        source = Path(source)
+        if not source.is_file():
+            raise InputRefused("restore.missing", path=str(source))
+        try:
+            other = self._connect(source, self._key)
+        except StoreUnavailable as exc:
+            raise InputRefused("restore.unreadable", path=str(source)) from exc
+        try:
+            version = migrations.user_version(other)
+            if version > migrations.latest_version():
+                raise InputRefused("restore.too_new", path=str(source), db_version=version)
+            if version < 1:
+                raise InputRefused("restore.not_a_backup", path=str(source))
+            problems = _integrity(other)
+            if problems:
+                raise InputRefused("restore.damaged", path=str(source), problem=problems[0])
+            with self.lock:
+                safety = self._safety_copy()
+                other.backup(self._conn)
+        finally:
+            other.close()
+        with self.lock:
+            try:
+                if migrations.user_version(self._conn) < migrations.latest_version():
+                    migrations.apply_pending(self._conn)
+                self._load_reference_data(self._conn)
+            except driver.Error as exc:
+                raise driver.translate(exc, str(self.path)) or exc from exc
+            self.device_id = self.meta("device_id") or self.device_id
+        log.info("restored from %s; previous content kept in %s", source, safety)
+        return safety
+
+    def _safety_copy(self) -> Path:
+        self.data_dir.backups.mkdir(parents=True, exist_ok=True)
+        dest = self.data_dir.backups / f"before-restore-{utcnow().strftime('%Y%m%dT%H%M%S%f')}.db"
+        self._conn.execute("VACUUM INTO ?", (str(dest),))
+        return dest
+
+    def check(self) -> list[str]:
+        """integrity_check and foreign_key_check; an empty list means all is well."""
+        with self.lock:
+            try:
+                problems = _integrity(self._conn)
+                for table, rowid, parent, _fk in self._conn.execute("PRAGMA foreign_key_check").fetchall():
+                    problems.append(f"foreign key: {table} row {rowid} refers to a missing {parent}")
+            except driver.Error as exc:
+                problems = [f"{driver.error_name(exc) or 'error'}: {exc}"]
+        return problems
+
+
+def _integrity(conn: Connection) -> list[str]:
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    return [] if rows == ["ok"] else rows

@@ -1,0 +1,259 @@
+"""Reads for the Today, Consultations, Enrolments and Receipts screens, and record counts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from fieldapp.domain.enums import EnrolmentKind, Metric, Outcome, OutreachKind, TargetGroup, Topic
+from fieldapp.storage.store import Store
+
+# The record kinds counted by `fieldapp stats` and `fieldapp server stats`: the same keys on both.
+COUNTED_TABLES = {
+    "persons": "persons",
+    "households": "households",
+    "consultations": "consultations",
+    "enrolments": "enrolments",
+    "payments": "payments",
+    "receipts": "receipts",
+    "receipt_voids": "receipt_voids",
+    "events": "events",
+    "follow_ups": "follow_ups",
+    "outreach_results": "outreach_results",
+    "hamlets": "hamlets",
+    "sites": "sites",
+    "teams": "teams",
+    "members": "members",
+    "campaigns": "campaigns",
+    "targets": "targets",
+    "audit_entries": "audit_log",
+}
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.reading() as conn:
+        out = {
+            key: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for key, table in COUNTED_TABLES.items()
+        }
+        out["outbox_pending"] = conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+    return out
+
+
+def pending_changes(store: Store) -> int:
+    return store.query_one("SELECT count(*) FROM outbox WHERE state = 'pending'")[0]
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    day: date
+    consultations: int
+    consultations_mine: int
+    enrolled: int
+    new_vsi: int
+    new_hi: int  # household HI participants (every insured member counts)
+    donated: int
+    receipts: int
+    receipts_amount: int
+    events: int
+    attendance: int
+    vssid_installs: int
+    non_cash_pension: int
+    follow_ups_due: int
+    targets: dict[Metric, int] = field(default_factory=dict)
+
+    def achieved(self, metric: Metric) -> int:
+        return {
+            Metric.NEW_VSI: self.new_vsi,
+            Metric.NEW_HI: self.new_hi,
+            Metric.CONSULTATIONS: self.consultations,
+            Metric.EVENTS: self.events,
+            Metric.VSSID_INSTALLS: self.vssid_installs,
+            Metric.NON_CASH_PENSION: self.non_cash_pension,
+            Metric.DONATED_CARDS: self.donated,
+        }.get(metric, 0)
+
+
+def day_summary(store: Store, day: date, member_id: str | None, team_id: str | None) -> DaySummary:
+    d = day.isoformat()
+    with store.reading() as conn:
+        consultations, mine, enrolled = conn.execute(
+            "SELECT count(*), coalesce(sum(member_id = ?), 0), coalesce(sum(outcome = ?), 0) "
+            "FROM consultations WHERE day = ?",
+            (member_id, Outcome.ENROLLED.value, d),
+        ).fetchone()
+        by_kind = dict(
+            conn.execute(
+                "SELECT kind, sum(json_array_length(lines)) FROM enrolments WHERE enrolled_on = ? GROUP BY kind",
+                (d,),
+            ).fetchall()
+        )
+        receipts, amount = conn.execute(
+            "SELECT count(*), coalesce(sum(r.amount), 0) FROM receipts r "
+            "WHERE r.day = ? AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_id = r.id)",
+            (d,),
+        ).fetchone()
+        events, attendance = conn.execute(
+            "SELECT count(*), coalesce(sum(attendance), 0) FROM events WHERE held_on = ?", (d,)
+        ).fetchone()
+        results = dict(conn.execute("SELECT kind, count(*) FROM outreach_results WHERE day = ? GROUP BY kind", (d,)))
+        due = conn.execute("SELECT count(*) FROM follow_ups WHERE done_at IS NULL AND due_on <= ?", (d,)).fetchone()[0]
+        targets = _day_targets(conn, day, team_id) if team_id else {}
+    return DaySummary(
+        day=day,
+        consultations=consultations,
+        consultations_mine=mine,
+        enrolled=enrolled,
+        new_vsi=by_kind.get(EnrolmentKind.VSI.value, 0),
+        new_hi=by_kind.get(EnrolmentKind.HOUSEHOLD_HI.value, 0),
+        donated=by_kind.get(EnrolmentKind.DONATED_HI.value, 0) + by_kind.get(EnrolmentKind.DONATED_VSI.value, 0),
+        receipts=receipts,
+        receipts_amount=amount,
+        events=events,
+        attendance=attendance,
+        vssid_installs=results.get(OutreachKind.VSSID_INSTALL.value, 0),
+        non_cash_pension=results.get(OutreachKind.NON_CASH_PENSION.value, 0),
+        follow_ups_due=due,
+        targets=targets,
+    )
+
+
+def _day_targets(conn, day: date, team_id: str) -> dict[Metric, int]:
+    """The team's targets for a day: from a period of kind 'day' covering it."""
+    rows = conn.execute(
+        "SELECT t.metric, t.value FROM targets t JOIN campaign_periods p ON p.id = t.period_id "
+        "WHERE t.scope = 'team' AND t.scope_ref = ?1 AND p.kind = 'day' AND p.starts_on <= ?2 AND p.ends_on >= ?2",
+        (team_id, day.isoformat()),
+    ).fetchall()
+    return {Metric(metric): value for metric, value in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDay:
+    member_id: str
+    full_name: str
+    role: str
+    consultations: int
+    receipts: int
+    amount: int
+
+
+def members_day(store: Store, team_id: str, day: date) -> list[MemberDay]:
+    d = day.isoformat()
+    rows = store.query(
+        "SELECT m.id, m.full_name, m.role, "
+        "(SELECT count(*) FROM consultations c WHERE c.day = ?1 AND c.member_id = m.id), "
+        "(SELECT count(*) FROM receipts r WHERE r.day = ?1 AND r.member_id = m.id), "
+        "(SELECT coalesce(sum(amount), 0) FROM receipts r WHERE r.day = ?1 AND r.member_id = m.id) "
+        "FROM members m WHERE m.team_id = ?2 AND m.active = 1 ORDER BY m.role = 'member', m.full_name",
+        (d, team_id),
+    )
+    return [MemberDay(*r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationRow:
+    id: str
+    at: datetime
+    person: str | None
+    member: str
+    target_group: TargetGroup
+    topics: tuple[Topic, ...]
+    outcome: Outcome
+    follow_up_on: date | None
+    note: str
+
+
+def recent_consultations(store: Store, limit: int = 500, day: date | None = None) -> list[ConsultationRow]:
+    where, params = ("WHERE c.day = ?", [day.isoformat()]) if day else ("", [])
+    rows = store.query(
+        "SELECT c.id, c.at, p.full_name, m.full_name, c.target_group, c.topics, c.outcome, c.follow_up_on, c.note "
+        "FROM consultations c LEFT JOIN persons p ON p.id = c.person_id JOIN members m ON m.id = c.member_id "
+        f"{where} ORDER BY c.at DESC LIMIT ?",
+        (*params, limit),
+    )
+    return [
+        ConsultationRow(
+            r[0],
+            datetime.fromisoformat(r[1]),
+            r[2],
+            r[3],
+            TargetGroup(r[4]),
+            tuple(Topic(t) for t in json.loads(r[5])),
+            Outcome(r[6]),
+            date.fromisoformat(r[7]) if r[7] else None,
+            r[8],
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRow:
+    id: str
+    due_on: date
+    person: str
+    phone: str | None
+    hamlet: str | None
+    note: str
+
+
+def follow_ups_due(store: Store, day: date, limit: int = 200) -> list[FollowUpRow]:
+    rows = store.query(
+        "SELECT f.id, f.due_on, p.full_name, p.phone, h.name, f.note FROM follow_ups f "
+        "JOIN persons p ON p.id = f.person_id LEFT JOIN hamlets h ON h.id = p.hamlet_id "
+        "WHERE f.done_at IS NULL AND f.due_on <= ? ORDER BY f.due_on, p.name_key LIMIT ?",
+        (day.isoformat(), limit),
+    )
+    return [FollowUpRow(r[0], date.fromisoformat(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentRow:
+    id: str
+    enrolled_on: date
+    kind: EnrolmentKind
+    person: str
+    participants: int
+    months: int
+    amount: int
+    member: str
+
+
+def recent_enrolments(store: Store, limit: int = 500) -> list[EnrolmentRow]:
+    rows = store.query(
+        "SELECT e.id, e.enrolled_on, e.kind, p.full_name, json_array_length(e.lines), e.months, e.amount, m.full_name "
+        "FROM enrolments e JOIN persons p ON p.id = e.person_id JOIN members m ON m.id = e.member_id "
+        "ORDER BY e.created_at DESC LIMIT ?",
+        (limit,),
+    )
+    return [
+        EnrolmentRow(r[0], date.fromisoformat(r[1]), EnrolmentKind(r[2]), r[3], r[4], r[5], r[6], r[7]) for r in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRow:
+    id: str
+    series: str
+    number: int
+    day: date
+    amount: int
+    payer: str
+    member: str
+    void: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.series}/{self.number:07d}"
+
+
+def receipts(store: Store, day: date | None = None, limit: int = 1000) -> list[ReceiptRow]:
+    where, params = ("WHERE r.day = ?", [day.isoformat()]) if day else ("", [])
+    rows = store.query(
+        "SELECT r.id, r.series, r.number, r.day, r.amount, r.payer_name, m.full_name, "
+        "EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_id = r.id) "
+        f"FROM receipts r JOIN members m ON m.id = r.member_id {where} ORDER BY r.issued_at DESC LIMIT ?",
+        (*params, limit),
+    )
+    return [ReceiptRow(r[0], r[1], r[2], date.fromisoformat(r[3]), r[4], r[5], r[6], bool(r[7])) for r in rows]

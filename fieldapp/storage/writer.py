@@ -1,0 +1,140 @@
+"""Domain writes: the row, its outbox op and its audit entry in one transaction (sync-protocol.md).
+
+Every change a person makes goes through a `Writer`, so no row can exist without the op that carries it
+to the server, and no op without its row. `add_all` is the batch form (imports, demo data): one
+executemany per table and one audit entry for the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from fieldapp.domain.clock import utcnow
+from fieldapp.domain.enums import AuditAction
+from fieldapp.domain.ids import new_id
+from fieldapp.storage.driver import Connection
+from fieldapp.storage.records import encode_datetime, spec_for, to_json
+
+if TYPE_CHECKING:
+    from fieldapp.storage.store import Store
+
+R = TypeVar("R")
+
+_OUTBOX_SQL = (
+    "INSERT INTO outbox (op_id, entity, entity_id, op, base_version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_AUDIT_SQL = (
+    "INSERT INTO audit_log (id, at, member_id, device_id, action, entity, entity_id, detail) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing: the signed-in member (None for the system) on this device."""
+
+    member_id: str | None
+    device_id: str
+
+
+class Writer:
+    def __init__(
+        self,
+        conn: Connection,
+        actor: Actor,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        ids: Callable[[], str] = new_id,
+    ) -> None:
+        self.conn = conn
+        self.actor = actor
+        self.clock = clock
+        self.ids = ids
+
+    def add(self, record: R, *, audit: bool = True) -> R:
+        spec = spec_for(record)
+        encoded = spec.encode(record)
+        self.conn.execute(spec.insert_sql, spec.row(record))
+        now = encode_datetime(self.clock())
+        self.conn.execute(_OUTBOX_SQL, (self.ids(), spec.entity, encoded["id"], "create", None, to_json(encoded), now))
+        if audit:
+            self.audit(AuditAction.CREATE, spec.entity, encoded["id"])
+        return record
+
+    def add_all(self, records: Sequence[Any], *, action: AuditAction = AuditAction.CREATE, **detail: Any) -> int:
+        """Insert records of one type in a batch; one audit entry names the count."""
+        if not records:
+            return 0
+        spec = spec_for(records[0])
+        now = encode_datetime(self.clock())
+        rows, ops = [], []
+        for record in records:
+            encoded = spec.encode(record)
+            rows.append((*encoded.values(), *(fn(record) for fn in spec.derived.values())))
+            ops.append((self.ids(), spec.entity, encoded["id"], "create", None, to_json(encoded), now))
+        self.conn.executemany(spec.insert_sql, rows)
+        self.conn.executemany(_OUTBOX_SQL, ops)
+        self.audit(action, spec.entity, None, count=len(records), **detail)
+        return len(records)
+
+    def update(self, record: R, changed: Sequence[str]) -> R:
+        """Save an edit of a mutable record; the op carries the version the editor saw."""
+        spec = spec_for(record)
+        if not spec.mutable:
+            raise TypeError(f"{spec.table} records are facts and cannot be edited")
+        encoded = spec.encode(record)
+        columns = [c for c in spec.columns if c not in ("id", "version", "created_at")]
+        values = dict(zip(spec.columns, spec.row(record), strict=True))
+        cursor = self.conn.execute(
+            f"UPDATE {spec.table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+            (*(values[c] for c in columns), encoded["id"]),
+        )
+        if cursor.rowcount != 1:
+            raise LookupError(f"{spec.table} {encoded['id']} not found")
+        payload = {"record": encoded, "changed": list(changed)}
+        self.conn.execute(
+            _OUTBOX_SQL,
+            (
+                self.ids(),
+                spec.entity,
+                encoded["id"],
+                "update",
+                encoded["version"],
+                to_json(payload),
+                encode_datetime(self.clock()),
+            ),
+        )
+        self.audit(AuditAction.UPDATE, spec.entity, encoded["id"], fields=list(changed))
+        return record
+
+    def audit(self, action: AuditAction, entity: str, entity_id: str | None = None, **detail: Any) -> None:
+        self.conn.execute(
+            _AUDIT_SQL,
+            (
+                self.ids(),
+                encode_datetime(self.clock()),
+                self.actor.member_id,
+                self.actor.device_id,
+                AuditAction(action).value,
+                entity,
+                entity_id,
+                to_json(detail),
+            ),
+        )
+
+
+@contextmanager
+def writing(
+    store: Store,
+    actor: Actor,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    ids: Callable[[], str] = new_id,
+) -> Iterator[Writer]:
+    """One transaction of domain writes."""
+    with store.transaction() as conn:
+        yield Writer(conn, actor, clock=clock, ids=ids)

@@ -1,0 +1,694 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="vi_VN">
+<context>
+    <name>AppController</name>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="135" />
+        <source>This laptop has no team yet. Run 'fieldapp demo-data' or enrol with the server.</source>
+        <translation>Máy này chưa thuộc tổ nào. Hãy chạy 'fieldapp demo-data' hoặc đăng ký với máy chủ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="227" />
+        <source>NOT ENCRYPTED (development mode)</source>
+        <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="228" />
+        <source>Encrypted (SQLCipher, AES-256).</source>
+        <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="230" />
+        <source>Key kept in the system keyring.</source>
+        <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="232" />
+        <source>A recovery passphrase is set.</source>
+        <translation>Đã đặt mật khẩu khôi phục.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="259" />
+        <source>%1 changes waiting to sync</source>
+        <translation>%1 thay đổi chờ đồng bộ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="293" />
+        <source>The recovery passphrase is set.</source>
+        <translation>Đã đặt mật khẩu khôi phục.</translation>
+    </message>
+</context>
+<context>
+    <name>ConsultationsView</name>
+    <message>
+        <location filename="../../ui/views/lists.py" line="35" />
+        <source>When</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="36" />
+        <source>Person</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="36" />
+        <source>(walk-in)</source>
+        <translation>(khách vãng lai)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="37" />
+        <source>Group</source>
+        <translation>Nhóm đối tượng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="38" />
+        <source>Topics</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="39" />
+        <source>Outcome</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="40" />
+        <source>Follow-up</source>
+        <translation>Hẹn gặp lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="41" />
+        <source>Member</source>
+        <translation>Thành viên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="42" />
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="44" />
+        <source>Consultations</source>
+        <translation>Tư vấn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="48" />
+        <source>The latest %1 consultations of the team.</source>
+        <translation>%1 lượt tư vấn gần nhất của tổ.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolmentsView</name>
+    <message>
+        <location filename="../../ui/views/lists.py" line="56" />
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="57" />
+        <source>Kind</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="58" />
+        <source>Payer</source>
+        <translation>Người nộp tiền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="59" />
+        <source>Insured</source>
+        <translation>Số người</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="60" />
+        <source>Months</source>
+        <translation>Số tháng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="61" />
+        <source>Amount</source>
+        <translation>Số tiền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="62" />
+        <source>Collector</source>
+        <translation>Người thu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="64" />
+        <source>Enrolments</source>
+        <translation>Tham gia</translation>
+    </message>
+</context>
+<context>
+    <name>LockView</name>
+    <message>
+        <location filename="../../ui/views/lock.py" line="52" />
+        <source>Opening the data…</source>
+        <translation>Đang mở dữ liệu…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="60" />
+        <location filename="../../ui/views/lock.py" line="123" />
+        <source>Sign in</source>
+        <translation>Đăng nhập</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="62" />
+        <source>Who are you?</source>
+        <translation>Bạn là ai?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="71" />
+        <source>4 to 8 digits</source>
+        <translation>4 đến 8 chữ số</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="72" />
+        <source>&amp;PIN:</source>
+        <translation>Mã &amp;PIN:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="74" />
+        <source>&amp;Sign in</source>
+        <translation>Đăng &amp;nhập</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="89" />
+        <source>Data passphrase</source>
+        <translation>Mật khẩu dữ liệu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="97" />
+        <source>Pass&amp;phrase:</source>
+        <translation>&amp;Mật khẩu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="100" />
+        <source>&amp;Again:</source>
+        <translation>Nhập &amp;lại:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="104" />
+        <source>&amp;Open</source>
+        <translation>&amp;Mở</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="144" />
+        <source>This laptop has no system keyring. Set the passphrase that protects the team's data (at least 8 characters). Keep it safe: without it the data cannot be opened.</source>
+        <translation>Máy này không có kho khoá của hệ điều hành. Hãy đặt mật khẩu bảo vệ dữ liệu của tổ (ít nhất 8 ký tự). Giữ kỹ mật khẩu: không có nó thì không mở được dữ liệu.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="146" />
+        <source>Type the passphrase that protects this laptop's data.</source>
+        <translation>Nhập mật khẩu bảo vệ dữ liệu của máy này.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="161" />
+        <source>Choose your name in the list.</source>
+        <translation>Hãy chọn tên của bạn trong danh sách.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lock.py" line="168" />
+        <source>The two passphrases differ.</source>
+        <translation>Hai mật khẩu không khớp nhau.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="33" />
+        <source>Today</source>
+        <translation>Hôm nay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="34" />
+        <source>People</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="35" />
+        <source>Consultations</source>
+        <translation>Tư vấn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="36" />
+        <source>Enrolments</source>
+        <translation>Tham gia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="37" />
+        <source>Receipts</source>
+        <translation>Biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="38" />
+        <source>Tallies</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="39" />
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="40" />
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="86" />
+        <source>Lock (Ctrl+L)</source>
+        <translation>Khoá (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="126" />
+        <source>Locked</source>
+        <translation>Đã khoá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="139" />
+        <source>Online</source>
+        <translation>Có mạng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="139" />
+        <source>Offline</source>
+        <translation>Không có mạng</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleModel</name>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="29" />
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="30" />
+        <source>Born</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="31" />
+        <source>Citizen ID</source>
+        <translation>Số CCCD</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="32" />
+        <source>SI number</source>
+        <translation>Mã số BHXH</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="33" />
+        <source>Phone</source>
+        <translation>Điện thoại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="34" />
+        <source>Hamlet</source>
+        <translation>Thôn, xóm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="35" />
+        <source>Commune</source>
+        <translation>Xã, phường</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="36" />
+        <source>HI card valid until</source>
+        <translation>Thẻ BHYT hạn đến</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="37" />
+        <source>VSI</source>
+        <translation>BHXH tự nguyện</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/people_model.py" line="38" />
+        <source>Group</source>
+        <translation>Nhóm đối tượng</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleView</name>
+    <message>
+        <location filename="../../ui/views/people.py" line="23" />
+        <source>People</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="26" />
+        <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
+        <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="48" />
+        <source>%1 people</source>
+        <translation>%1 người</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptsView</name>
+    <message>
+        <location filename="../../ui/views/lists.py" line="75" />
+        <source>Series / number</source>
+        <translation>Ký hiệu / Số</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="76" />
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="77" />
+        <source>Payer</source>
+        <translation>Người nộp tiền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="78" />
+        <source>Amount</source>
+        <translation>Số tiền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="79" />
+        <source>Collector</source>
+        <translation>Người thu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="80" />
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="80" />
+        <source>VOID</source>
+        <translation>ĐÃ HUỶ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="80" />
+        <source>valid</source>
+        <translation>hợp lệ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="82" />
+        <source>Receipts</source>
+        <translation>Biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="88" />
+        <source>%1 receipts, %2 collected.</source>
+        <translation>%1 biên lai, đã thu %2.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <location filename="../../ui/views/settings.py" line="35" />
+        <source>Settings</source>
+        <translation>Cài đặt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="37" />
+        <source>Display</source>
+        <translation>Hiển thị</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="42" />
+        <source>&amp;Language:</source>
+        <translation>&amp;Ngôn ngữ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="44" />
+        <source>Normal</source>
+        <translation>Bình thường</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="45" />
+        <source>High contrast (outdoors)</source>
+        <translation>Tương phản cao (ngoài trời)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="46" />
+        <source>&amp;Theme:</source>
+        <translation>&amp;Giao diện:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="50" />
+        <source>&amp;Font size:</source>
+        <translation>&amp;Cỡ chữ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="53" />
+        <source> min</source>
+        <translation> phút</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="54" />
+        <source>&amp;Lock when idle after:</source>
+        <translation>Tự &amp;khoá khi không dùng sau:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="57" />
+        <source>Data on this laptop</source>
+        <translation>Dữ liệu trên máy này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="61" />
+        <source>Data folder:</source>
+        <translation>Thư mục dữ liệu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="64" />
+        <source>Protection:</source>
+        <translation>Bảo vệ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="66" />
+        <source>&amp;Back up now…</source>
+        <translation>&amp;Sao lưu ngay…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="67" />
+        <source>Set the recovery &amp;passphrase…</source>
+        <translation>Đặt &amp;mật khẩu khôi phục…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="101" />
+        <source>Back up to</source>
+        <translation>Sao lưu vào</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="102" />
+        <source>fieldapp backup (*.db)</source>
+        <translation>Bản sao lưu fieldapp (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="107" />
+        <source>Recovery passphrase</source>
+        <translation>Mật khẩu khôi phục</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="108" />
+        <source>New passphrase (at least 8 characters):</source>
+        <translation>Mật khẩu mới (ít nhất 8 ký tự):</translation>
+    </message>
+</context>
+<context>
+    <name>SyncView</name>
+    <message>
+        <location filename="../../ui/views/sync.py" line="16" />
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="18" />
+        <source>This laptop is not enrolled with a server yet.</source>
+        <translation>Máy này chưa đăng ký với máy chủ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="20" />
+        <source>never</source>
+        <translation>chưa lần nào</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="22" />
+        <source>Server:</source>
+        <translation>Máy chủ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="23" />
+        <source>Changes waiting to be sent:</source>
+        <translation>Thay đổi chờ gửi:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="24" />
+        <source>Last good sync:</source>
+        <translation>Lần đồng bộ thành công gần nhất:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="25" />
+        <source>This laptop's id:</source>
+        <translation>Mã của máy này:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="27" />
+        <source>Everything is saved on this laptop first. Enrolling with the province's server and syncing come in a later version; nothing waiting is ever lost.</source>
+        <translation>Mọi thứ được lưu trên máy này trước. Đăng ký với máy chủ của tỉnh và đồng bộ sẽ có ở phiên bản sau; dữ liệu đang chờ không bao giờ bị mất.</translation>
+    </message>
+</context>
+<context>
+    <name>TalliesView</name>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="30" />
+        <source>Tallies</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="33" />
+        <source>Indicator</source>
+        <translation>Chỉ tiêu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="34" />
+        <source>Done</source>
+        <translation>Đã làm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="35" />
+        <source>Target</source>
+        <translation>Kế hoạch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="35" />
+        <source>no target</source>
+        <translation>chưa giao chỉ tiêu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="37" />
+        <source>% of plan</source>
+        <translation>% kế hoạch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="42" />
+        <source>Periods, charts, closing the day and exports come in a later version.</source>
+        <translation>Theo kỳ, biểu đồ, chốt ngày và xuất báo cáo sẽ có ở phiên bản sau.</translation>
+    </message>
+</context>
+<context>
+    <name>TodayView</name>
+    <message>
+        <location filename="../../ui/views/today.py" line="32" />
+        <source>Today</source>
+        <translation>Hôm nay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="36" />
+        <location filename="../../ui/views/today.py" line="55" />
+        <source>Consultations</source>
+        <translation>Tư vấn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="37" />
+        <source>New voluntary SI</source>
+        <translation>BHXH tự nguyện mới</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="38" />
+        <source>Household HI participants</source>
+        <translation>Người tham gia BHYT hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="39" />
+        <location filename="../../ui/views/today.py" line="56" />
+        <source>Receipts</source>
+        <translation>Biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="40" />
+        <source>Outreach events</source>
+        <translation>Buổi tuyên truyền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="41" />
+        <source>VssID installs</source>
+        <translation>Cài đặt VssID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="48" />
+        <source>Due</source>
+        <translation>Ngày hẹn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="49" />
+        <location filename="../../ui/views/today.py" line="61" />
+        <source>Person</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="50" />
+        <source>Phone</source>
+        <translation>Điện thoại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="51" />
+        <source>Hamlet</source>
+        <translation>Thôn, xóm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="54" />
+        <location filename="../../ui/views/today.py" line="64" />
+        <source>Member</source>
+        <translation>Thành viên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="57" />
+        <source>Collected</source>
+        <translation>Đã thu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="60" />
+        <source>Time</source>
+        <translation>Giờ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="61" />
+        <source>(walk-in)</source>
+        <translation>(khách vãng lai)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="62" />
+        <source>Outcome</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="63" />
+        <source>Topics</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="71" />
+        <source>Follow-ups due</source>
+        <translation>Lịch hẹn đến hạn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="72" />
+        <source>The team today</source>
+        <translation>Tổ hôm nay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="75" />
+        <source>Latest consultations</source>
+        <translation>Tư vấn gần nhất</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="90" />
+        <source>no target</source>
+        <translation>chưa giao chỉ tiêu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/today.py" line="92" />
+        <source>of %1 (%2 %)</source>
+        <translation>trên %1 (%2 %)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,242 @@
+"""Starting the GUI: QApplication, fonts, theme, translations, the window, and screenshot mode."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from fieldapp.errors import UsageError
+from fieldapp.paths import DataDir, resource_path
+from fieldapp.settings import FONT_SCALE, LANGUAGE, THEME, Settings
+
+log = logging.getLogger(__name__)
+SCREENSHOT_SIZE = (1280, 800)
+TRANSLATIONS = ("fieldapp", "qtbase")
+
+
+def _needs_offscreen(screenshots: bool) -> bool:
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return False
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if not has_display and not screenshots:
+        raise UsageError("cli.no_display")
+    return not has_display
+
+
+def install_translators(app, lang: str) -> list:
+    """Vietnamese comes from resources/translations/*_vi.qm; English is the source text."""
+    from PySide6.QtCore import QTranslator
+
+    for old in getattr(app, "_fieldapp_translators", []):
+        app.removeTranslator(old)
+    installed = []
+    if lang != "en":
+        for name in TRANSLATIONS:
+            translator = QTranslator(app)
+            path = resource_path("translations", f"{name}_{lang}.qm")
+            if translator.load(str(path)):
+                app.installTranslator(translator)
+                installed.append(translator)
+            else:
+                log.warning("translation %s not loaded", path)
+    app._fieldapp_translators = installed
+    return installed
+
+
+def main(args: argparse.Namespace, data_dir: DataDir) -> int:
+    screenshots = getattr(args, "screenshots", None)
+    if _needs_offscreen(bool(screenshots)):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from . import theme
+    from .controllers.app_controller import AppController
+    from .main_window import MainWindow
+    from .models.people_model import PeopleModel
+    from .session import Session
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("fieldapp")
+    _route_qt_messages()
+    settings = Settings(data_dir.settings)
+    if getattr(args, "lang_given", False):
+        settings.override(LANGUAGE, args.lang)  # a one-off choice on the command line, not saved
+    install_translators(app, settings.get(LANGUAGE))
+    theme.apply(app, settings.get(THEME), settings.get(FONT_SCALE))
+    session = Session(data_dir, settings, dev_plaintext=bool(getattr(args, "dev_plaintext", False)))
+    controller = AppController(app, session)
+
+    def build_window() -> MainWindow:
+        model = PeopleModel(controller.people_fetch, settings.get(LANGUAGE))
+        window = MainWindow(settings, model)
+        controller.attach(window)
+        return window
+
+    def relanguage() -> None:
+        old = controller.window
+        install_translators(app, settings.get(LANGUAGE))
+        window = build_window()
+        window.setGeometry(old.geometry())
+        window.show()
+        old.close()
+        old.deleteLater()
+        if session.member is not None:
+            controller.enter(session.member)
+            window.show_screen("settings")
+        else:
+            controller.show_lock_screen()
+
+    controller.on_language_change = relanguage
+    window = build_window()
+    _install_excepthook(controller)
+    if screenshots:
+        window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    controller.open_store(os.environ.get("FIELDAPP_PASSPHRASE"))
+    if screenshots:
+        return take_screenshots(app, controller, Path(screenshots))
+    if os.environ.get("FIELDAPP_STARTUP_PROBE"):
+        _probe_when_ready(app, controller)
+    code = app.exec()
+    controller.shutdown()
+    return code
+
+
+def _route_qt_messages() -> None:
+    """Qt's own warnings go to the log file, not to the terminal of the person using the app."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("ui.qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind, _context, message: str) -> None:
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+def _install_excepthook(controller) -> None:
+    """An error in a slot is logged with its traceback and shown as a short message, never printed."""
+
+    def hook(exc_type, exc, tb) -> None:
+        log.error("unhandled error", exc_info=(exc_type, exc, tb))
+        try:
+            controller.show_error(exc)
+        except Exception:  # the message box itself failed; the log has the details
+            log.exception("could not show the error")
+
+    sys.excepthook = hook
+
+
+def wait_until(app, condition, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if condition():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def _probe_when_ready(app, controller) -> None:
+    """For the start-up benchmark: print READY and the RSS once the sign-in screen lists the members."""
+    from PySide6.QtCore import QTimer
+
+    def check() -> None:
+        lock = controller.window.lock_view
+        if controller.session.store is not None and lock.pages.currentIndex() == 1:
+            controller.window.repaint()
+            rss = _rss_kb()
+            print(f"READY {rss}", flush=True)
+            app.quit()
+        else:
+            QTimer.singleShot(2, check)
+
+    QTimer.singleShot(0, check)
+
+
+def _rss_kb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def take_screenshots(app, controller, out_dir: Path) -> int:
+    """Open each main screen on the current data and save it as PNG (used for the README)."""
+    from fieldapp.i18n import t
+
+    from .main_window import SCREENS
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    window = controller.window
+    session = controller.session
+    lock = window.lock_view
+    opening = lock.opening.text()
+    wait_until(
+        app,
+        lambda: session.store is not None or lock.pages.currentIndex() != 0 or lock.opening.text() != opening,
+        120,
+    )
+    wait_until(app, lambda: controller.tasks.pending == 0)
+    saved = []
+
+    def grab(name: str) -> None:
+        wait_until(app, lambda: controller.tasks.pending == 0)
+        app.processEvents()
+        path = out_dir / f"{len(saved):02d}-{name}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+
+    grab("sign-in")
+    leader = next((m for m in session.members if m.role.value == "team_leader"), None) or (
+        session.members[0] if session.members else None
+    )
+    if session.store is None or leader is None:
+        log.warning("screenshots: no store or no team; only the sign-in screen was saved")
+        return 3
+    controller.enter(leader)
+    for key in SCREENS:
+        window.show_screen(key)
+        wait_until(app, lambda: controller.tasks.pending == 0)
+        window.grab()  # the first paint asks lazily filled tables for their rows
+        grab(key)
+    print(t("cli.screenshots_done", session.lang, count=len(saved), path=str(out_dir)))
+    controller.shutdown()
+    return 0
+
+
+def qt_self_test() -> int:
+    """The Qt part of `fieldapp --self-test`: platform plugin, widgets, the bundled font's glyphs."""
+    from PySide6.QtGui import QFontDatabase, QRawFont
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from . import theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    family = theme.load_fonts()
+    raw = QRawFont(str(resource_path("fonts", theme.FONT_FILES[0])), 12)
+    sample = "ẮẰẲẴẶắằẳẵặẤẦẨẪẬấầẩẫậĐđẾỀỂỄỆƠỚỜỞỠỢƯỨỪỬỮỰỲÝỶỸỴ₫"
+    missing = [c for c in sample if not raw.supportsCharacter(ord(c))]
+    if missing or family not in QFontDatabase.families():
+        print(f"font {family}: missing glyphs {''.join(missing)}", file=sys.stderr)
+        return 1
+    label = QLabel("Nguyễn Thị Hoà")
+    label.show()
+    app.processEvents()
+    print(f"platform {app.platformName()}, font {family}, all Vietnamese glyphs")
+    return 0

@@ -1,0 +1,321 @@
+"""The app's controller: opens the store, signs members in and out, loads each screen's data off the
+GUI thread, applies settings. Views only lay out widgets and emit signals; the decisions are here."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fieldapp.domain.enums import Role
+from fieldapp.domain.formats import VIETNAM, format_datetime, format_number
+from fieldapp.errors import FieldappError, NeedPassphrase, WrongPassphrase
+from fieldapp.i18n import label, t
+from fieldapp.logs import log_path
+from fieldapp.services.team import SignIn, sign_in
+from fieldapp.settings import ALL as ALL_SETTINGS
+from fieldapp.settings import (
+    FONT_SCALE,
+    IDLE_LOCK_MINUTES,
+    LANGUAGE,
+    PIN_LOCK_MINUTES,
+    PIN_MAX_FAILURES,
+    THEME,
+    Setting,
+)
+from fieldapp.storage import people, work
+from fieldapp.storage import team as team_store
+from fieldapp.storage.store import OpenOptions, Store
+from ui import theme
+from ui.main_window import MainWindow
+from ui.session import Opened, Session
+from ui.tasks import Tasks
+from ui.views.today import TodayData
+
+log = logging.getLogger(__name__)
+STATUS_REFRESH_MS = 30_000
+
+
+def today() -> date:
+    return datetime.now(VIETNAM).date()
+
+
+class AppController(QObject):
+    def __init__(self, app: QApplication, session: Session, *, synchronous: bool = False) -> None:
+        super().__init__()
+        self.app = app
+        self.session = session
+        self.tasks = Tasks(self.show_error, synchronous=synchronous)
+        self.window: MainWindow | None = None
+        self.on_language_change = None  # set by ui.app to rebuild the window
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.timeout.connect(self.lock)
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_REFRESH_MS)
+        self.status_timer.timeout.connect(self.refresh_status)
+        app.installEventFilter(self)
+
+    # --- wiring ---------------------------------------------------------------------------------------
+
+    def attach(self, window: MainWindow) -> None:
+        self.window = window
+        lock = window.lock_view
+        lock.sign_in_requested.connect(self.try_sign_in)
+        lock.passphrase_entered.connect(self.open_store)
+        window.lock_requested.connect(self.lock)
+        window.screen_shown.connect(self.load_screen)
+        people_view = window.views["people"]
+        people_view.search_changed.connect(self.search_people)
+        settings_view = window.views["settings"]
+        settings_view.changed.connect(self.change_setting)
+        settings_view.backup_requested.connect(self.backup)
+        settings_view.passphrase_requested.connect(self.set_passphrase)
+        self.refresh_status()
+
+    def people_fetch(self, pks, callback) -> None:
+        store = self.session.store
+        if store is not None:
+            self.tasks.run(lambda: people.rows(store, pks), callback)
+
+    # --- errors ---------------------------------------------------------------------------------------
+
+    def message(self, exc: BaseException) -> str:
+        if isinstance(exc, FieldappError):
+            return t(exc.code, self.session.lang, **exc.params)
+        log.error("unexpected error", exc_info=exc)
+        return t("error.unexpected", self.session.lang, log=str(log_path()))
+
+    def show_error(self, exc: BaseException) -> None:
+        QMessageBox.warning(self.window, "fieldapp", self.message(exc))
+
+    # --- opening the store ------------------------------------------------------------------------
+
+    def open_store(self, passphrase: str | None = None) -> None:
+        s = self.session
+        if self.window:
+            self.window.lock_view.show_opening()
+
+        def work_() -> Opened:
+            store = Store.open(s.data_dir, OpenOptions(passphrase=passphrase, dev_plaintext=s.dev_plaintext))
+            team = team_store.current_team(store)
+            members = team_store.members(store, team.id) if team else []
+            return Opened(store, team, members)
+
+        self.tasks.run(work_, self._opened, self._open_failed)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        lock = self.window.lock_view
+        if isinstance(exc, WrongPassphrase):
+            lock.ask_passphrase(new=False, message=self.message(exc))
+        elif isinstance(exc, NeedPassphrase):
+            new = not self.session.data_dir.keystore.exists()
+            lock.ask_passphrase(new=new)
+        elif isinstance(exc, FieldappError) and exc.code == "keystore.passphrase_short":
+            lock.ask_passphrase(new=True, message=self.message(exc))
+        else:
+            lock.show_opening(self.message(exc))
+
+    def _opened(self, opened: Opened) -> None:
+        self.session.opened(opened)
+        self.show_lock_screen()
+        self.refresh_status()
+        self.status_timer.start()
+
+    def show_lock_screen(self) -> None:
+        s = self.session
+        self.window.show_locked()
+        if s.store is None:
+            return
+        if not s.members:
+            self.window.lock_view.show_opening(
+                QCoreApplication.translate(
+                    "AppController",
+                    "This laptop has no team yet. Run 'fieldapp demo-data' or enrol with the server.",
+                )
+            )
+            return
+        self.window.lock_view.show_members(s.team.name if s.team else "", s.members, s.lang)
+
+    # --- signing in and locking -------------------------------------------------------------------
+
+    def try_sign_in(self, member_id: str, pin: str) -> None:
+        s = self.session
+        store = s.store
+        max_failures, lock_minutes = s.settings.get(PIN_MAX_FAILURES), s.settings.get(PIN_LOCK_MINUTES)
+        self.tasks.run(
+            lambda: sign_in(store, member_id, pin, max_failures=max_failures, lock_minutes=lock_minutes),
+            self._signed_in,
+            lambda exc: self.window.lock_view.show_message(self.message(exc)),
+        )
+
+    def _signed_in(self, result) -> None:
+        lock = self.window.lock_view
+        lang = self.session.lang
+        if result.outcome is SignIn.OK:
+            self.enter(result.member)
+        elif result.outcome is SignIn.WRONG:
+            lock.show_message(t("pin.wrong", lang, remaining=result.remaining))
+        elif result.outcome is SignIn.LOCKED:
+            lock.show_message(t("pin.locked", lang, until=format_datetime(result.locked_until)))
+        else:
+            lock.show_message(t("pin.no_pin", lang))
+
+    def enter(self, member) -> None:
+        """Open the work screens for a signed-in member."""
+        self.session.sign_in(member)
+        self.window.show_unlocked(f"{member.full_name} — {label(member.role, self.session.lang)}")
+        self.restart_idle()
+
+    def lock(self) -> None:
+        if self.session.member is None:
+            return
+        self.session.lock()
+        self.idle.stop()
+        self.show_lock_screen()
+
+    def restart_idle(self) -> None:
+        if self.session.member is not None:
+            self.idle.start(self.session.settings.get(IDLE_LOCK_MINUTES) * 60_000)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel)
+            and self.idle.isActive()
+        ):
+            self.restart_idle()
+        return False
+
+    # --- screens ----------------------------------------------------------------------------------------
+
+    def load_screen(self, key: str) -> None:
+        s = self.session
+        store, team, member, lang = s.store, s.team, s.member, s.lang
+        if store is None or member is None or self.window is None:
+            return
+        views = self.window.views
+        day = today()
+        if key == "today":
+
+            def load() -> TodayData:
+                return TodayData(
+                    work.day_summary(store, day, member.id, team.id if team else None),
+                    work.members_day(store, team.id, day) if team else [],
+                    work.follow_ups_due(store, day),
+                    work.recent_consultations(store, limit=200, day=day),
+                )
+
+            self.tasks.run(load, lambda d: views["today"].show_data(d, team.name if team else "", lang))
+        elif key == "people":
+            self.search_people(views["people"].search.text())
+        elif key == "consultations":
+            self.tasks.run(lambda: work.recent_consultations(store), lambda rows: views[key].show_rows(rows, lang))
+        elif key == "enrolments":
+            self.tasks.run(lambda: work.recent_enrolments(store), lambda rows: views[key].show_rows(rows, lang))
+        elif key == "receipts":
+            self.tasks.run(lambda: work.receipts(store), lambda rows: views[key].show_rows(rows, lang))
+        elif key == "tallies":
+            self.tasks.run(
+                lambda: work.day_summary(store, day, member.id, team.id if team else None),
+                lambda summary: views[key].show_summary(summary, lang),
+            )
+        elif key == "sync":
+            self.tasks.run(
+                lambda: work.pending_changes(store),
+                lambda n: views[key].show_status(n, store.device_id, lang),
+            )
+        elif key == "settings":
+            protection = self._protection_text()
+            may_set = member.role in (Role.TEAM_LEADER, Role.ADMIN) and store.encrypted
+            views[key].show_data_info(str(s.data_dir.root), protection, may_set)
+
+    def _protection_text(self) -> str:
+        store = self.session.store
+        if store is None or not store.encrypted:
+            return QCoreApplication.translate("AppController", "NOT ENCRYPTED (development mode)")
+        parts = [QCoreApplication.translate("AppController", "Encrypted (SQLCipher, AES-256).")]
+        if store.keystore.has_slot("keyring"):
+            parts.append(QCoreApplication.translate("AppController", "Key kept in the system keyring."))
+        if store.keystore.has_slot("passphrase"):
+            parts.append(QCoreApplication.translate("AppController", "A recovery passphrase is set."))
+        return " ".join(parts)
+
+    def search_people(self, text: str) -> None:
+        store = self.session.store
+        if store is None:
+            return
+        view = self.window.views["people"]
+        lang = self.session.lang
+
+        def shown(pks) -> None:
+            view.model.lang = lang
+            view.model.set_pks(pks)
+            view.show_count(len(pks), lang)
+
+        self.tasks.run(lambda: people.list_pks(store, text), shown)
+
+    def refresh_status(self) -> None:
+        if self.window is None:
+            return
+        store = self.session.store
+        if store is None:
+            self.window.show_status(False, 0, "")
+            return
+        lang = self.session.lang
+
+        def shown(n: int) -> None:
+            self.window.show_status(
+                False,
+                n,
+                QCoreApplication.translate("AppController", "%1 changes waiting to sync").replace(
+                    "%1", format_number(n, lang)
+                ),
+            )
+
+        self.tasks.run(lambda: work.pending_changes(store), shown)
+
+    # --- settings -----------------------------------------------------------------------------------------
+
+    def change_setting(self, key: str, value: object) -> None:
+        setting: Setting = next(s for s in ALL_SETTINGS if s.key == key)
+        try:
+            self.session.settings.set(setting, value)
+        except (ValueError, OSError) as exc:
+            log.warning("setting %s not saved: %s", key, exc)
+            return
+        if setting in (THEME, FONT_SCALE):
+            theme.apply(self.app, self.session.settings.get(THEME), self.session.settings.get(FONT_SCALE))
+        elif setting is IDLE_LOCK_MINUTES:
+            self.restart_idle()
+        elif setting is LANGUAGE and self.on_language_change:
+            self.on_language_change()
+
+    def backup(self, path: str) -> None:
+        store = self.session.store
+        lang = self.session.lang
+        self.tasks.run(
+            lambda: store.backup(path),
+            lambda dest: QMessageBox.information(self.window, "fieldapp", t("backup.done", lang, path=str(dest))),
+        )
+
+    def set_passphrase(self, passphrase: str) -> None:
+        store = self.session.store
+        self.tasks.run(
+            lambda: store.set_passphrase(passphrase),
+            lambda _none: (
+                QMessageBox.information(
+                    self.window,
+                    "fieldapp",
+                    QCoreApplication.translate("AppController", "The recovery passphrase is set."),
+                ),
+                self.load_screen("settings"),
+            ),
+        )
+
+    def shutdown(self) -> None:
+        self.status_timer.stop()
+        self.idle.stop()
+        self.tasks.shutdown()
+        self.session.close()

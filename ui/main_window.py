@@ -1,0 +1,139 @@
+"""The main window: the lock screen, or the navigation and the eight screens, and the status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
+
+from fieldapp.settings import Settings
+from ui.models.people_model import PeopleModel
+from ui.views.lists import ConsultationsView, EnrolmentsView, ReceiptsView
+from ui.views.lock import LockView
+from ui.views.people import PeopleView
+from ui.views.settings import SettingsView
+from ui.views.sync import SyncView
+from ui.views.tallies import TalliesView
+from ui.views.today import TodayView
+
+SCREENS = ("today", "people", "consultations", "enrolments", "receipts", "tallies", "sync", "settings")
+
+
+def screen_title(key: str) -> str:
+    titles = {
+        "today": QCoreApplication.translate("MainWindow", "Today"),
+        "people": QCoreApplication.translate("MainWindow", "People"),
+        "consultations": QCoreApplication.translate("MainWindow", "Consultations"),
+        "enrolments": QCoreApplication.translate("MainWindow", "Enrolments"),
+        "receipts": QCoreApplication.translate("MainWindow", "Receipts"),
+        "tallies": QCoreApplication.translate("MainWindow", "Tallies"),
+        "sync": QCoreApplication.translate("MainWindow", "Sync"),
+        "settings": QCoreApplication.translate("MainWindow", "Settings"),
+    }
+    return titles[key]
+
+
+class MainWindow(QMainWindow):
+    screen_shown = Signal(str)
+    lock_requested = Signal()
+
+    def __init__(self, settings: Settings, people_model: PeopleModel) -> None:
+        super().__init__()
+        self.setWindowTitle("fieldapp")
+        self.resize(1280, 800)
+        self.lock_view = LockView()
+        self.views: dict[str, QWidget] = {
+            "today": TodayView(),
+            "people": PeopleView(people_model),
+            "consultations": ConsultationsView(),
+            "enrolments": EnrolmentsView(),
+            "receipts": ReceiptsView(),
+            "tallies": TalliesView(),
+            "sync": SyncView(),
+            "settings": SettingsView(settings),
+        }
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setMaximumWidth(240)
+        self.stack = QStackedWidget()
+        for i, key in enumerate(SCREENS):
+            self.nav.addItem(screen_title(key))
+            self.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
+            self.stack.addWidget(self.views[key])
+        work = QWidget()
+        row = QHBoxLayout(work)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.top = QStackedWidget()
+        self.top.addWidget(self.lock_view)
+        self.top.addWidget(work)
+        self.setCentralWidget(self.top)
+        self.nav.currentRowChanged.connect(self._show_row)
+
+        bar = self.statusBar()
+        self.online = QLabel()
+        self.pending = QLabel()
+        self.who = QLabel()
+        self.lock_button = QPushButton(self.tr("Lock (Ctrl+L)"))
+        self.lock_button.setFlat(True)
+        for w in (self.online, self.pending):
+            bar.addWidget(w)
+        bar.addPermanentWidget(self.who)
+        bar.addPermanentWidget(self.lock_button)
+        self.lock_button.clicked.connect(self.lock_requested)
+
+        for i, key in enumerate(SCREENS):
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda k=key: self.show_screen(k))
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock_requested)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
+        QShortcut(QKeySequence("F5"), self, activated=lambda: self.screen_shown.emit(self.current_screen()))
+        self.show_locked()
+
+    # --- navigation -------------------------------------------------------------------------------
+
+    def current_screen(self) -> str:
+        return SCREENS[self.stack.currentIndex()]
+
+    def show_screen(self, key: str) -> None:
+        if self.top.currentIndex() != 1:
+            return
+        self.nav.setCurrentRow(SCREENS.index(key))
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self.screen_shown.emit(SCREENS[row])
+
+    def _focus_search(self) -> None:
+        self.show_screen("people")
+        people: PeopleView = self.views["people"]  # type: ignore[assignment]
+        people.search.setFocus()
+        people.search.selectAll()
+
+    def show_locked(self) -> None:
+        self.top.setCurrentIndex(0)
+        self.lock_button.setEnabled(False)
+        self.who.setText(self.tr("Locked"))
+
+    def show_unlocked(self, who: str) -> None:
+        self.top.setCurrentIndex(1)
+        self.lock_button.setEnabled(True)
+        self.who.setText(who)
+        if self.nav.currentRow() < 0:
+            self.nav.setCurrentRow(0)
+        else:
+            self.screen_shown.emit(self.current_screen())
+        self.nav.setFocus()
+
+    def show_status(self, online: bool, pending: int, pending_text: str) -> None:
+        self.online.setText(("● " + self.tr("Online")) if online else ("○ " + self.tr("Offline")))
+        self.pending.setText(pending_text)

@@ -1,0 +1,124 @@
+"""The People table over hundreds of thousands of persons: ids up front, rows fetched a page at a time.
+
+The model holds only the row numbers (an array of ints, a few MB for 500,000); a cell whose row is
+not cached yet shows blank and asks the database thread for its page, and the page's arrival repaints
+those rows. Nothing here blocks the GUI thread, and nothing here writes SQL (fieldapp.storage.people).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from fieldapp.domain.formats import format_date
+from fieldapp.i18n import label
+from fieldapp.storage.people import PersonRow
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 200
+MAX_CACHED_PAGES = 200
+
+Fetch = Callable[[list[int], Callable[[dict[int, PersonRow]], None]], None]
+
+
+COLUMNS: list[tuple[Callable[[], str], Callable[[PersonRow, str], str]]] = [
+    (lambda: QCoreApplication.translate("PeopleModel", "Name"), lambda r, lang: r.full_name),
+    (
+        lambda: QCoreApplication.translate("PeopleModel", "Born"),
+        lambda r, lang: format_date(r.birth_date) if r.birth_date else "",
+    ),
+    (lambda: QCoreApplication.translate("PeopleModel", "Citizen ID"), lambda r, lang: r.citizen_id or ""),
+    (lambda: QCoreApplication.translate("PeopleModel", "SI number"), lambda r, lang: r.si_number or ""),
+    (lambda: QCoreApplication.translate("PeopleModel", "Phone"), lambda r, lang: r.phone or ""),
+    (lambda: QCoreApplication.translate("PeopleModel", "Hamlet"), lambda r, lang: r.hamlet or ""),
+    (lambda: QCoreApplication.translate("PeopleModel", "Commune"), lambda r, lang: r.commune),
+    (
+        lambda: QCoreApplication.translate("PeopleModel", "HI card valid until"),
+        lambda r, lang: format_date(r.hi_valid_to) if r.hi_valid_to else "",
+    ),
+    (lambda: QCoreApplication.translate("PeopleModel", "VSI"), lambda r, lang: label(r.vsi_status, lang)),
+    (lambda: QCoreApplication.translate("PeopleModel", "Group"), lambda r, lang: label(r.target_group, lang)),
+]
+
+
+class PeopleModel(QAbstractTableModel):
+    page_loaded = Signal(int)
+
+    def __init__(self, fetch: Fetch, lang: str = "vi", parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self.lang = lang
+        self._pks = array("q")
+        self._pages: OrderedDict[int, dict[int, PersonRow]] = OrderedDict()
+        self._requested: set[int] = set()
+        self._generation = 0
+
+    def set_pks(self, pks: array) -> None:
+        self.beginResetModel()
+        self._pks = pks
+        self._pages.clear()
+        self._requested.clear()
+        self._generation += 1
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._pks)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def row_at(self, row: int) -> PersonRow | None:
+        page = row // PAGE
+        cached = self._pages.get(page)
+        if cached is None:
+            self._request(page)
+            return None
+        self._pages.move_to_end(page)
+        return cached.get(self._pks[row])
+
+    def _request(self, page: int) -> None:
+        if page in self._requested:
+            return
+        self._requested.add(page)
+        generation = self._generation
+        pks = list(self._pks[page * PAGE : (page + 1) * PAGE])
+
+        def arrived(rows: dict[int, PersonRow]) -> None:
+            if generation != self._generation:
+                return  # a new search replaced the list meanwhile
+            self._requested.discard(page)
+            self._pages[page] = rows
+            while len(self._pages) > MAX_CACHED_PAGES:
+                self._pages.popitem(last=False)
+            first = page * PAGE
+            last = min(first + PAGE, len(self._pks)) - 1
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+            self.page_loaded.emit(page)
+
+        self._fetch(pks, arrived)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return "…" if index.column() == 0 else ""
+        return COLUMNS[index.column()][1](row, self.lang)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][0]()
+        return str(section + 1)

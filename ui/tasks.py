@@ -1,0 +1,59 @@
+"""Database work off the GUI thread (Anki's taskman, Picard's run_task).
+
+One worker thread owns every call to the store, so the GUI never blocks on disk and the connection
+is never used from two threads. Results come back to the GUI thread through a queued signal; a
+`synchronous` runner does the work inline for tests of logic that need no thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+OnDone = Callable[[Any], None]
+OnError = Callable[[BaseException], None]
+
+
+class Tasks(QObject):
+    _finished = Signal(object)
+
+    def __init__(self, on_error: OnError, *, synchronous: bool = False, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._on_error = on_error
+        self._synchronous = synchronous
+        self._executor = None if synchronous else ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+        self._finished.connect(self._deliver)
+        self.pending = 0
+
+    def run(self, work: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None) -> None:
+        """Run `work` on the database thread; call `on_done(result)` or `on_error(exc)` on the GUI thread."""
+        self.pending += 1
+        if self._executor is None:
+            future: Future = Future()
+            try:
+                future.set_result(work())
+            except BaseException as exc:
+                future.set_exception(exc)
+            self._deliver((future, on_done, on_error))
+            return
+        future = self._executor.submit(work)
+        future.add_done_callback(lambda f: self._finished.emit((f, on_done, on_error)))
+
+    def _deliver(self, payload: tuple[Future, OnDone | None, OnError | None]) -> None:
+        future, on_done, on_error = payload
+        self.pending -= 1
+        exc = future.exception()
+        if exc is not None:
+            (on_error or self._on_error)(exc)
+        elif on_done is not None:
+            on_done(future.result())
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=False)

@@ -1,0 +1,83 @@
+"""Look: the bundled Noto Sans (every Vietnamese glyph on every laptop), a font size for older eyes,
+and a high-contrast theme for reading in the sun."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import QApplication
+
+from fieldapp.paths import resource_path
+
+log = logging.getLogger(__name__)
+
+FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf")
+BASE_POINT_SIZE = 10.0
+_family: str | None = None
+
+
+def load_fonts() -> str:
+    global _family  # noqa: PLW0603 - loaded once per process
+    if _family is None:
+        families: list[str] = []
+        for name in FONT_FILES:
+            font_id = QFontDatabase.addApplicationFont(str(resource_path("fonts", name)))
+            if font_id < 0:
+                log.warning("font %s did not load", name)
+                continue
+            families += QFontDatabase.applicationFontFamilies(font_id)
+        _family = families[0] if families else QApplication.font().family()
+    return _family
+
+
+_NORMAL_CSS = """
+QListWidget#nav { font-size: %(nav)spt; }
+QListWidget#nav::item { padding: 8px 12px; }
+QLabel[role="tile-value"] { font-size: %(tile)spt; font-weight: bold; }
+QLabel[role="title"] { font-size: %(title)spt; font-weight: bold; }
+*:focus { outline: 2px solid #1565c0; }
+"""
+
+_CONTRAST_CSS = (
+    _NORMAL_CSS
+    + """
+QWidget { background: #000000; color: #ffffff; }
+QLineEdit, QComboBox, QSpinBox, QTableView, QListWidget, QPlainTextEdit {
+    background: #000000; color: #ffffff; border: 2px solid #ffffff; }
+QPushButton { background: #ffff00; color: #000000; border: 2px solid #ffffff; padding: 6px 14px; font-weight: bold; }
+QHeaderView::section { background: #222222; color: #ffff00; border: 1px solid #ffffff; font-weight: bold; }
+QTableView::item:selected, QListWidget::item:selected { background: #ffff00; color: #000000; }
+*:focus { border: 3px solid #00ffff; }
+QStatusBar { background: #000000; color: #ffff00; border-top: 2px solid #ffffff; }
+"""
+)
+
+
+def apply(app: QApplication, theme: str, font_scale: int) -> None:
+    family = load_fonts()
+    size = BASE_POINT_SIZE * font_scale / 100
+    font = QFont(family)
+    font.setPointSizeF(size)
+    app.setFont(font)
+    app.setStyle("Fusion")
+    sizes = {"nav": round(size * 1.15, 1), "tile": round(size * 2.0, 1), "title": round(size * 1.4, 1)}
+    if theme == "high_contrast":
+        palette = QPalette()
+        for role, color in (
+            (QPalette.ColorRole.Window, "#000000"),
+            (QPalette.ColorRole.WindowText, "#ffffff"),
+            (QPalette.ColorRole.Base, "#000000"),
+            (QPalette.ColorRole.AlternateBase, "#1a1a1a"),
+            (QPalette.ColorRole.Text, "#ffffff"),
+            (QPalette.ColorRole.Button, "#ffff00"),
+            (QPalette.ColorRole.ButtonText, "#000000"),
+            (QPalette.ColorRole.Highlight, "#ffff00"),
+            (QPalette.ColorRole.HighlightedText, "#000000"),
+        ):
+            palette.setColor(role, QColor(color))
+        app.setPalette(palette)
+        app.setStyleSheet(_CONTRAST_CSS % sizes)
+    else:
+        app.setPalette(app.style().standardPalette())
+        app.setStyleSheet(_NORMAL_CSS % sizes)

@@ -1,0 +1,100 @@
+"""Small building blocks shared by the screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "title")
+    return label
+
+
+def fit_columns(view: QTableView, stretch_column: int | None) -> None:
+    """Size a short table's columns to their text once its rows arrived (never on the big tables)."""
+    header = view.horizontalHeader()
+    view.resizeColumnsToContents()
+    for col in range(header.count()):
+        header.resizeSection(col, min(header.sectionSize(col) + 12, 360))
+    if stretch_column is not None:
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+
+
+def table(model, *, stretch_column: int | None = 0, fit: bool = True) -> QTableView:
+    """A keyboard-friendly, row-selecting table with fixed row heights.
+
+    `fit` sizes the columns to their text whenever the model is reset: for the short lists only; the
+    People table over hundreds of thousands of rows passes fit=False.
+    """
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setDefaultSectionSize(140)
+    header.setHighlightSections(False)
+    if stretch_column is not None:
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    if fit:
+        model.modelReset.connect(lambda: fit_columns(view, stretch_column))
+    return view
+
+
+class Tile(QFrame):
+    """A figure of the day with its target: "23 / 60 (38 %)" and a bar."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        self.caption = QLabel(caption)
+        self.caption.setWordWrap(True)
+        self.value = QLabel("–")
+        self.value.setProperty("role", "tile-value")
+        self.target = QLabel("")
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(8)
+        for w in (self.caption, self.value, self.target, self.bar):
+            layout.addWidget(w)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def show_value(self, value: str, target_text: str = "", percent: int | None = None) -> None:
+        self.value.setText(value)
+        self.target.setText(target_text)
+        self.bar.setVisible(percent is not None)
+        if percent is not None:
+            self.bar.setValue(min(100, percent))
+
+
+def empty_state(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
+def wrap(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    for w in widgets:
+        layout.addWidget(w)
+    return box

@@ -1,0 +1,102 @@
+"""Screens that list recent records: consultations, enrolments, receipts."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from fieldapp.domain.formats import format_date, format_datetime, format_number, format_vnd
+from fieldapp.i18n import label
+from fieldapp.storage.work import ConsultationRow, EnrolmentRow, ReceiptRow
+from ui.models.list_model import Column, ListModel
+from ui.views.common import table, title
+
+
+class ListScreen(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = "vi"
+        self._layout = QVBoxLayout(self)
+
+    def build(self, heading: str, model: ListModel, stretch: int) -> None:
+        self.model = model
+        self._layout.addWidget(title(heading))
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self._layout.addWidget(self.summary)
+        self.table = table(model, stretch_column=stretch)
+        self._layout.addWidget(self.table, 1)
+
+
+class ConsultationsView(ListScreen):
+    def __init__(self) -> None:
+        super().__init__()
+        model: ListModel[ConsultationRow] = ListModel(
+            [
+                Column(lambda: self.tr("When"), lambda r: format_datetime(r.at)),
+                Column(lambda: self.tr("Person"), lambda r: r.person or self.tr("(walk-in)")),
+                Column(lambda: self.tr("Group"), lambda r: label(r.target_group, self.lang)),
+                Column(lambda: self.tr("Topics"), lambda r: ", ".join(label(t, self.lang) for t in r.topics)),
+                Column(lambda: self.tr("Outcome"), lambda r: label(r.outcome, self.lang)),
+                Column(
+                    lambda: self.tr("Follow-up"),
+                    lambda r: format_date(r.follow_up_on) if r.follow_up_on else "",
+                ),
+                Column(lambda: self.tr("Member"), lambda r: r.member),
+                Column(lambda: self.tr("Note"), lambda r: r.note),
+            ]
+        )
+        self.build(self.tr("Consultations"), model, stretch=7)
+
+    def show_rows(self, rows: list[ConsultationRow], lang: str) -> None:
+        self.lang = lang
+        self.summary.setText(
+            self.tr("The latest %1 consultations of the team.").replace("%1", format_number(len(rows), lang))
+        )
+        self.model.set_rows(rows)
+
+
+class EnrolmentsView(ListScreen):
+    def __init__(self) -> None:
+        super().__init__()
+        model: ListModel[EnrolmentRow] = ListModel(
+            [
+                Column(lambda: self.tr("Date"), lambda r: format_date(r.enrolled_on)),
+                Column(lambda: self.tr("Kind"), lambda r: label(r.kind, self.lang)),
+                Column(lambda: self.tr("Payer"), lambda r: r.person),
+                Column(lambda: self.tr("Insured"), lambda r: str(r.participants), True),
+                Column(lambda: self.tr("Months"), lambda r: str(r.months), True),
+                Column(lambda: self.tr("Amount"), lambda r: format_vnd(r.amount, self.lang), True),
+                Column(lambda: self.tr("Collector"), lambda r: r.member),
+            ]
+        )
+        self.build(self.tr("Enrolments"), model, stretch=2)
+
+    def show_rows(self, rows: list[EnrolmentRow], lang: str) -> None:
+        self.lang = lang
+        self.model.set_rows(rows)
+
+
+class ReceiptsView(ListScreen):
+    def __init__(self) -> None:
+        super().__init__()
+        model: ListModel[ReceiptRow] = ListModel(
+            [
+                Column(lambda: self.tr("Series / number"), lambda r: r.label),
+                Column(lambda: self.tr("Date"), lambda r: format_date(r.day)),
+                Column(lambda: self.tr("Payer"), lambda r: r.payer),
+                Column(lambda: self.tr("Amount"), lambda r: format_vnd(r.amount, self.lang), True),
+                Column(lambda: self.tr("Collector"), lambda r: r.member),
+                Column(lambda: self.tr("Status"), lambda r: self.tr("VOID") if r.void else self.tr("valid")),
+            ]
+        )
+        self.build(self.tr("Receipts"), model, stretch=2)
+
+    def show_rows(self, rows: list[ReceiptRow], lang: str) -> None:
+        self.lang = lang
+        total = sum(r.amount for r in rows if not r.void)
+        self.summary.setText(
+            self.tr("%1 receipts, %2 collected.")
+            .replace("%1", format_number(len(rows), lang))
+            .replace("%2", format_vnd(total, lang))
+        )
+        self.model.set_rows(rows)

@@ -14,7 +14,7 @@ class FieldappError(Exception):
 
     exit_code = 1
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params

@@ -8,6 +8,7 @@ own .ts/.qm for their labels and this module for the codes the core gives them.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from enum import Enum
 from functools import cache
@@ -48,22 +49,29 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return out
 
 
-def t(code: str, lang: str | None = None, **params: Any) -> str:
+def t(code: str, /, lang: str | None = None, **params: Any) -> str:
     """The message for `code` in `lang`, falling back to Vietnamese, then to the code itself."""
     lang = normalise_language(lang) if lang else current_language()
     text = catalog(lang).get(code) or catalog(DEFAULT_LANGUAGE).get(code)
     if text is None:
         return code
-    shown = {k: _show(v, lang) for k, v in params.items()}
+    shown = {k: v if _PLAIN.search(k) else _show(v, lang) for k, v in params.items()}
     try:
         return text.format(**shown)
     except (KeyError, IndexError, ValueError):
         return text
 
 
+# Parameters named like these are identifiers, not quantities: never grouped (1988, not 1.988).
+_PLAIN = re.compile(r"(year|version|seed|digit|code|issue)$")
+
+
 def _show(value: Any, lang: str) -> Any:
-    """Amounts read as the language writes them (1.500.000 / 1,500,000); years and counts stay plain."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+    """Numbers read as the language writes them (1.500.000 / 1,500,000; 5.105 hộ); enum members read as
+    their label (Sex.MALE -> "Nam")."""
+    if isinstance(value, Enum):
+        return label(value, lang)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1_000:
         from fieldapp.domain.formats import format_number
 
         return format_number(value, lang)

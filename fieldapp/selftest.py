@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 Check = tuple[str, bool, str]
 
@@ -37,28 +35,9 @@ def _migrations() -> str:
 
 
 def _sqlcipher() -> str:
-    import secrets
+    from fieldapp.storage.driver import self_check
 
-    from fieldapp.storage import driver
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "t.db"
-        key = secrets.token_bytes(32)
-        conn = driver.connect(str(path))
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        conn.execute("CREATE TABLE t (v TEXT)")
-        conn.execute("INSERT INTO t VALUES ('Nguyễn Thị Hoà')")
-        conn.close()
-        if path.read_bytes()[:16] == driver.SQLITE_HEADER:
-            raise RuntimeError("the file was written unencrypted")
-        conn = driver.connect(str(path))
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        value = conn.execute("SELECT v FROM t").fetchone()[0]
-        version = conn.execute("PRAGMA cipher_version").fetchone()[0]
-        conn.close()
-    if value != "Nguyễn Thị Hoà":
-        raise RuntimeError("read back a different value")
-    return f"SQLCipher {version}"
+    return self_check()
 
 
 def _key_wrapping() -> str:

@@ -47,32 +47,24 @@ def install_translators(app, lang: str) -> list:
     return installed
 
 
-def main(args: argparse.Namespace, data_dir: DataDir) -> int:
-    screenshots = getattr(args, "screenshots", None)
-    if _needs_offscreen(bool(screenshots)):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtWidgets import QApplication
+def create(app, data_dir: DataDir, *, dev_plaintext: bool = False, lang: str | None = None, synchronous: bool = False):
+    """The controller with its window, ready to show; `lang` overrides the saved language for this run."""
+    from ui import theme
+    from ui.controllers.app_controller import AppController
+    from ui.main_window import MainWindow
+    from ui.models.people_model import PeopleModel
+    from ui.session import Session
 
-    from . import theme
-    from .controllers.app_controller import AppController
-    from .main_window import MainWindow
-    from .models.people_model import PeopleModel
-    from .session import Session
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("fieldapp")
-    _route_qt_messages()
     settings = Settings(data_dir.settings)
-    if getattr(args, "lang_given", False):
-        settings.override(LANGUAGE, args.lang)  # a one-off choice on the command line, not saved
+    if lang:
+        settings.override(LANGUAGE, lang)
     install_translators(app, settings.get(LANGUAGE))
     theme.apply(app, settings.get(THEME), settings.get(FONT_SCALE))
-    session = Session(data_dir, settings, dev_plaintext=bool(getattr(args, "dev_plaintext", False)))
-    controller = AppController(app, session)
+    session = Session(data_dir, settings, dev_plaintext=dev_plaintext)
+    controller = AppController(app, session, synchronous=synchronous)
 
     def build_window() -> MainWindow:
-        model = PeopleModel(controller.people_fetch, settings.get(LANGUAGE))
-        window = MainWindow(settings, model)
+        window = MainWindow(settings, PeopleModel(controller.people_fetch, settings.get(LANGUAGE)))
         controller.attach(window)
         return window
 
@@ -91,7 +83,26 @@ def main(args: argparse.Namespace, data_dir: DataDir) -> int:
             controller.show_lock_screen()
 
     controller.on_language_change = relanguage
-    window = build_window()
+    build_window()
+    return controller
+
+
+def main(args: argparse.Namespace, data_dir: DataDir) -> int:
+    screenshots = getattr(args, "screenshots", None)
+    if _needs_offscreen(bool(screenshots)):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("fieldapp")
+    _route_qt_messages()
+    controller = create(
+        app,
+        data_dir,
+        dev_plaintext=bool(getattr(args, "dev_plaintext", False)),
+        lang=args.lang if getattr(args, "lang_given", False) else None,
+    )
+    window = controller.window
     _install_excepthook(controller)
     if screenshots:
         window.resize(*SCREENSHOT_SIZE)

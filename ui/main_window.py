@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
 
         for i, key in enumerate(SCREENS):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda k=key: self.show_screen(k))
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock_requested)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock_requested.emit)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
         QShortcut(QKeySequence("F5"), self, activated=lambda: self.screen_shown.emit(self.current_screen()))
         self.show_locked()

@@ -40,7 +40,10 @@ def parse_date(text: str) -> date:
         parts = text.split(sep)
         if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
             day, month, year = (int(p) for p in parts)
-            return date(year, month, day)
+            try:
+                return date(year, month, day)
+            except OverflowError as exc:  # a day or month too large for a C int
+                raise ValueError(text) from exc
     raise ValueError(text)
 
 

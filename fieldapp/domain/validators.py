@@ -115,7 +115,7 @@ def check_citizen_id(
     if birth_date is not None and birth_date.year != year:
         return _refuse(Reason.CITIZEN_ID_BIRTH_YEAR, id_year=year, typed_year=birth_date.year)
     if sex is not None and sex != id_sex:
-        return _refuse(Reason.CITIZEN_ID_SEX, id_sex=id_sex.value, typed_sex=sex.value)
+        return _refuse(Reason.CITIZEN_ID_SEX, id_sex=id_sex, typed_sex=sex)  # t() shows their labels
     return Checked(CitizenId(number, province, provinces[province], id_sex, year))
 
 

@@ -58,7 +58,7 @@ from fieldapp.paths import resource_path
 from fieldapp.services import enrolment, fieldwork
 from fieldapp.services.team import new_member
 from fieldapp.storage import team as team_store
-from fieldapp.storage.store import Store
+from fieldapp.storage.store import Store, put_meta
 from fieldapp.storage.writer import Actor, Writer, writing
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ class DemoBuilder:
         yield from self._work()
         with self._writing(self.members[0]) as w:
             w.audit(AuditAction.DEMO_DATA, "demo", None, seed=opts.seed, persons=opts.persons, days=opts.days)
-            w.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (marker, self.end.isoformat()))
+            put_meta(w.conn, marker, self.end.isoformat())
         yield DemoProgress("done", 1, 1)
 
     def run_all(self) -> DemoResult:

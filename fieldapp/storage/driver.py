@@ -44,3 +44,30 @@ def translate(exc: BaseException, path: str = "") -> FieldappError | None:
     if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM")) or "unable to open" in text:
         return StoreUnavailable("store.io_error", path=path)
     return None
+
+
+def self_check() -> str:
+    """Write and read back an encrypted database; the file must not be readable as plain SQLite."""
+    import secrets
+    import tempfile
+    from pathlib import Path
+
+    sample = "Nguyễn Thị Hoà"
+    key = f"PRAGMA key = \"x'{secrets.token_hex(32)}'\""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "self-test.db"
+        conn = connect(str(path))
+        conn.execute(key)
+        conn.execute("CREATE TABLE t (v TEXT)")
+        conn.execute("INSERT INTO t VALUES (?)", (sample,))
+        conn.close()
+        if path.read_bytes()[:16] == SQLITE_HEADER or sample.encode() in path.read_bytes():
+            raise RuntimeError("the file was written unencrypted")
+        conn = connect(str(path))
+        conn.execute(key)
+        value = conn.execute("SELECT v FROM t").fetchone()[0]
+        version = conn.execute("PRAGMA cipher_version").fetchone()[0]
+        conn.close()
+    if value != sample:
+        raise RuntimeError("read back a different value")
+    return f"SQLCipher {version}"

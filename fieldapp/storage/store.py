@@ -40,13 +40,14 @@ class OpenOptions:
     passphrase: str | None = None
     dev_plaintext: bool = False  # the explicit development flag: a new store is made unencrypted
     create: bool = True
+    busy_timeout: float = 5.0  # seconds to wait for another process's write lock
 
 
 def check_data_dir(data_dir: DataDir) -> None:
     """The data dir exists (made if needed) and takes files; otherwise a clear StoreUnavailable."""
     root = data_dir.root
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreUnavailable("store.data_dir_unusable", path=str(root), reason=exc.strerror or str(exc)) from exc
     if not root.is_dir():
@@ -57,6 +58,14 @@ def check_data_dir(data_dir: DataDir) -> None:
         probe.unlink()
     except OSError as exc:
         raise StoreUnavailable("store.read_only", path=str(root)) from exc
+
+
+def put_meta(conn: Connection, key: str, value: str) -> None:
+    """Set one of the laptop's own facts (device id, team, demo seeds) inside the caller's transaction."""
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
 
 
 def _file_header(path: Path) -> bytes:
@@ -97,7 +106,10 @@ class Store:
                 raise StoreUnavailable("store.plaintext_needs_flag", path=str(data_dir.db))
             if header and header != SQLITE_HEADER:
                 raise StoreUnavailable("store.unexpected_encrypted", path=str(data_dir.db))
-        conn = cls._connect(data_dir.db, key)
+        new_file = not header
+        conn = cls._connect(data_dir.db, key, options.busy_timeout)
+        if new_file and os.name == "posix":
+            os.chmod(data_dir.db, 0o600)  # encrypted anyway; other accounts need not even read it
         try:
             cls._prepare(conn, data_dir, key)
         except BaseException:
@@ -122,9 +134,9 @@ class Store:
         return keystore, key
 
     @staticmethod
-    def _connect(path: Path, key: bytes | None) -> Connection:
+    def _connect(path: Path, key: bytes | None, busy_timeout: float = 5.0) -> Connection:
         try:
-            conn = driver.connect(str(path))
+            conn = driver.connect(str(path), timeout=busy_timeout)
         except driver.Error as exc:
             raise driver.translate(exc, str(path)) or StoreUnavailable("store.io_error", path=str(path)) from exc
         try:
@@ -154,9 +166,14 @@ class Store:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA cache_size = -32000")
             if version < latest:
-                if version > 0:
-                    cls._copy_before_migration(conn, data_dir, version)
-                applied = migrations.apply_pending(conn)
+                copy = cls._copy_before_migration(conn, data_dir, version) if version > 0 else None
+                try:
+                    applied = migrations.apply_pending(conn)
+                except driver.Error as exc:
+                    log.exception("migration of %s from schema %s failed; rolled back", path, version)
+                    raise StoreUnavailable(
+                        "store.migration_failed", path=path, db_version=version, copy=str(copy or "")
+                    ) from exc
                 log.info("migrated %s from schema %s: %s", path, version, applied)
             cls._load_reference_data(conn)
             cls._ensure_device(conn)
@@ -197,11 +214,7 @@ class Store:
                 "name = excluded.name, kind = excluded.kind, name_key = excluded.name_key",
                 [(c.code, c.province_code, c.name, c.kind, fold(c.name)) for c in admin_units.communes().values()],
             )
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('reference_version', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (version,),
-            )
+            put_meta(conn, "reference_version", version)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -212,7 +225,7 @@ class Store:
     def _ensure_device(conn: Connection) -> None:
         if conn.execute("SELECT 1 FROM meta WHERE key = 'device_id'").fetchone():
             return
-        conn.execute("INSERT INTO meta (key, value) VALUES ('device_id', ?)", (new_id(),))
+        put_meta(conn, "device_id", new_id())
 
     # --- using -----------------------------------------------------------------------------------
 
@@ -274,10 +287,7 @@ class Store:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            put_meta(conn, key, value)
 
     def set_passphrase(self, passphrase: str) -> None:
         """Wrap this store's key with a (new) passphrase: the recovery slot, or the only one without keyring."""

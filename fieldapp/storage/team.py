@@ -7,7 +7,7 @@ from datetime import datetime
 from fieldapp.domain.models import Member, Team
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import encode_datetime, spec_for
-from fieldapp.storage.store import Store
+from fieldapp.storage.store import Store, put_meta
 
 _TEAM = spec_for(Team)
 _MEMBER = spec_for(Member)
@@ -25,10 +25,7 @@ def current_team(store: Store) -> Team | None:
 
 
 def set_current_team(conn: Connection, team_id: str) -> None:
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES ('team_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (team_id,),
-    )
+    put_meta(conn, "team_id", team_id)
 
 
 def members(store: Store, team_id: str, *, active_only: bool = True) -> list[Member]:

@@ -1,0 +1,54 @@
+"""The shape house-style.md asks for: a Qt-free core, all SQL in fieldapp/storage, migrations in db/."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL = re.compile(r"\b(SELECT\s+[\w*(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE|PRAGMA\s+\w)", re.I)
+
+
+def test_core_never_imports_qt_or_the_gui():
+    modules = sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts)
+        for p in (ROOT / "fieldapp").rglob("*.py")
+        if p.name != "__main__.py"
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'ui')))\n"
+        "print(','.join(bad))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_sql_lives_in_storage_only():
+    offenders = []
+    for path in list((ROOT / "fieldapp").rglob("*.py")) + list((ROOT / "ui").rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        if rel.parts[:2] == ("fieldapp", "storage"):
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if SQL.search(line):
+                offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_layout_is_there():
+    for part in ("fieldapp/domain", "fieldapp/storage", "ui/views", "ui/models", "ui/controllers", "resources",
+                 "db", "tests", "packaging", "bench", "README.md", "pyproject.toml", ".ci/run", "dev"):
+        assert (ROOT / part).exists(), part
+
+
+def test_no_module_is_too_long_to_read_in_one_sitting():
+    too_long = [
+        f"{p.relative_to(ROOT)}: {n}"
+        for p in list((ROOT / "fieldapp").rglob("*.py")) + list((ROOT / "ui").rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800
+    ]
+    assert too_long == []

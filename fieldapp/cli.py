@@ -414,6 +414,28 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     return parser
 
 
+# argparse's own words (usage, errors) in Vietnamese; argparse looks them up through its module-level `_`.
+_ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tuỳ chọn",
+    "show this help message and exit": "in hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không hiểu được: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "expected one argument": "cần một giá trị",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
+    "not allowed with argument %s": "không dùng cùng với %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+}
+
+
+def _speak_argparse(lang: str) -> None:
+    argparse._ = (lambda text: _ARGPARSE_VI.get(text, text)) if lang == "vi" else (lambda text: text)  # type: ignore[attr-defined]
+
+
 def _early_lang(argv: Sequence[str]) -> str:
     """--lang is needed before parsing, to write the help and usage errors in the right language."""
     for i, arg in enumerate(argv):
@@ -434,6 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _utf8_streams()
     lang = _early_lang(argv)
+    _speak_argparse(lang)
     parser = build_parser(lang)
     try:
         args = parser.parse_args(argv)

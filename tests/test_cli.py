@@ -52,6 +52,10 @@ def test_help_lists_the_contract():
 
 
 def test_usage_errors_exit_2():
+    done = run("quote", "vsi", "--months", "12")
+    assert done.returncode == 2
+    assert "thiếu tham số bắt buộc: --income" in done.stderr
+    assert "required: --income" in run("--lang", "en", "quote", "vsi", "--months", "12").stderr
     assert run("no-such-command").returncode == 2
     assert run("quote", "vsi", "--income", "x", "--months", "12").returncode == 2
     assert run("backup").returncode == 2

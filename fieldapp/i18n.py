@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import date
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -71,6 +72,10 @@ def _show(value: Any, lang: str) -> Any:
     their label (Sex.MALE -> "Nam")."""
     if isinstance(value, Enum):
         return label(value, lang)
+    if isinstance(value, date):
+        from fieldapp.domain.formats import format_date
+
+        return format_date(value, lang)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1_000:
         from fieldapp.domain.formats import format_number
 

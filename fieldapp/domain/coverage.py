@@ -29,14 +29,19 @@ def hi_card_start(paid_on: date, previous_valid_to: date | None) -> date:
         return paid_on + timedelta(days=HI_WAITING_DAYS)
     if paid_on <= previous_valid_to:
         return previous_valid_to + timedelta(days=1)
-    if paid_on < add_months(previous_valid_to, HI_BREAK_MONTHS):
+    break_starts = previous_valid_to + timedelta(days=1)
+    if paid_on < add_months(break_starts, HI_BREAK_MONTHS):
         return paid_on
     return paid_on + timedelta(days=HI_WAITING_DAYS)
 
 
 def period_end(start: date, months: int) -> date:
-    """The last day covered by `months` months from `start`."""
-    return add_months(start, months) - timedelta(days=1)
+    """The last day covered by `months` months from `start`: the day before the same day `months` later,
+    or, when that month has no such day, its last day (a card from 31 Jan for a month ends 28/29 Feb)."""
+    later = add_months(start, months)
+    if later.day < start.day:  # clamped: the month has no such day
+        return later
+    return later - timedelta(days=1)
 
 
 def vsi_start(paid_on: date, paid_to: date | None) -> date:

@@ -6,6 +6,7 @@ on paper; tests check the grouping against Qt's QLocale("vi_VN").
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 # Vietnam keeps UTC+7 all year (no daylight saving since 1975); a fixed offset needs no tz database,
@@ -31,19 +32,18 @@ def format_datetime(value: datetime, lang: str = "vi") -> str:
     return value.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+
+
 def parse_date(text: str) -> date:
-    """dd/mm/yyyy (also with - or .) or ISO yyyy-mm-dd; ValueError otherwise."""
+    """dd/mm/yyyy (also with - or .) or ISO yyyy-mm-dd, ASCII digits only; ValueError otherwise."""
     text = text.strip()
-    if len(text) == 10 and text[4] == "-":
+    if _ISO.fullmatch(text) and text.isascii():
         return date.fromisoformat(text)
-    for sep in "/-.":
-        parts = text.split(sep)
-        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
-            day, month, year = (int(p) for p in parts)
-            try:
-                return date(year, month, day)
-            except OverflowError as exc:  # a day or month too large for a C int
-                raise ValueError(text) from exc
+    match = _DMY.fullmatch(text)
+    if match and text.isascii():
+        return date(int(match.group(4)), int(match.group(3)), int(match.group(1)))
     raise ValueError(text)
 
 

@@ -111,7 +111,7 @@ class RuleBook:
             if entry["from"] <= on:
                 current = entry
         if current is None:
-            raise InputRefused("premium.before_rules", date=on.isoformat(), first=self.first_date(name).isoformat())
+            raise InputRefused("premium.before_rules", date=on, first=self.first_date(name))
         return current
 
     def entries(self, name: str) -> list[dict[str, Any]]:

@@ -47,6 +47,7 @@ class Reason(StrEnum):
     HI_CARD_SI_NUMBER = "reason.hi_card.si_number"
     PHONE_NOT_DIGITS = "reason.phone.not_digits"
     PHONE_LENGTH = "reason.phone.length"
+    PHONE_START = "reason.phone.start"
     PHONE_NOT_MOBILE = "reason.phone.not_mobile"
     NAME_TOO_SHORT = "reason.name.too_short"
     NAME_TOO_LONG = "reason.name.too_long"
@@ -187,10 +188,14 @@ def check_phone(text: str) -> Checked[str]:
             return _refuse(Reason.PHONE_NOT_MOBILE, prefix="+" + raw[:3])
     if not raw.isascii() or not raw.isdigit():
         return _refuse(Reason.PHONE_NOT_DIGITS)
-    if raw.startswith("84") and len(raw) == 11:
+    if raw.startswith("840") and len(raw) == 12:  # "+84 0912 345 678": the 0 kept after the country code
+        raw = raw[2:]
+    elif raw.startswith("84") and len(raw) == 11:
         raw = "0" + raw[2:]
-    if len(raw) != 10 or not raw.startswith("0"):
+    if len(raw) != 10:
         return _refuse(Reason.PHONE_LENGTH, length=len(raw))
+    if not raw.startswith("0"):
+        return _refuse(Reason.PHONE_START)
     if raw[:3] not in mobile_prefixes():
         return _refuse(Reason.PHONE_NOT_MOBILE, prefix=raw[:3])
     return Checked(raw)

@@ -40,8 +40,22 @@ def test_sql_lives_in_storage_only():
 
 
 def test_the_layout_is_there():
-    for part in ("fieldapp/domain", "fieldapp/storage", "ui/views", "ui/models", "ui/controllers", "resources",
-                 "db", "tests", "packaging", "bench", "README.md", "pyproject.toml", ".ci/run", "dev"):
+    for part in (
+        "fieldapp/domain",
+        "fieldapp/storage",
+        "ui/views",
+        "ui/models",
+        "ui/controllers",
+        "resources",
+        "db",
+        "tests",
+        "packaging",
+        "bench",
+        "README.md",
+        "pyproject.toml",
+        ".ci/run",
+        "dev",
+    ):
         assert (ROOT / part).exists(), part
 
 

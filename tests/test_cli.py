@@ -15,8 +15,16 @@ from tests.conftest import PASSPHRASE, cli_env
 
 def run(*args: str, env: dict | None = None, data_dir=None, input_: str | None = None) -> subprocess.CompletedProcess:
     env = env if env is not None else cli_env(data_dir)
-    done = subprocess.run([sys.executable, "-m", "fieldapp", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=300, input=input_, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "fieldapp", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=300,
+        input=input_,
+        check=False,
+    )
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr
     return done
 
@@ -24,8 +32,7 @@ def run(*args: str, env: dict | None = None, data_dir=None, input_: str | None =
 @pytest.fixture(scope="module")
 def demo_cli_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli") / "data"
-    done = run("demo-data", "--persons", "300", "--days", "2", "--seed", "3", "--end-date", "2026-07-15",
-               data_dir=root)
+    done = run("demo-data", "--persons", "300", "--days", "2", "--seed", "3", "--end-date", "2026-07-15", data_dir=root)
     assert done.returncode == 0, done.stderr
     assert "1234" in done.stdout  # the demo PIN is told
     return root
@@ -39,14 +46,32 @@ def test_version():
 def test_help_lists_the_contract():
     done = run("--help")
     assert done.returncode == 0
-    for command in ("gui", "demo-data", "import", "people", "quote", "receipt", "export", "enrol", "sync",
-                    "backup", "restore", "stats", "check", "server"):
+    for command in (
+        "gui",
+        "demo-data",
+        "import",
+        "people",
+        "quote",
+        "receipt",
+        "export",
+        "enrol",
+        "sync",
+        "backup",
+        "restore",
+        "stats",
+        "check",
+        "server",
+    ):
         assert command in done.stdout
     assert "Mã thoát" in done.stdout  # Vietnamese by default
     assert "Exit codes" in run("--lang", "en", "--help").stdout
-    for sub, words in (("receipt", ("list", "pdf", "qr", "verify")),
-                       ("server", ("run", "team", "enrol-code", "device", "stats", "report")),
-                       ("quote", ("vsi", "hi")), ("import", ("people",)), ("export", ("tallies",))):
+    for sub, words in (
+        ("receipt", ("list", "pdf", "qr", "verify")),
+        ("server", ("run", "team", "enrol-code", "device", "stats", "report")),
+        ("quote", ("vsi", "hi")),
+        ("import", ("people",)),
+        ("export", ("tallies",)),
+    ):
         out = run(sub, "--help").stdout
         assert all(w in out for w in words), (sub, out)
 
@@ -130,8 +155,9 @@ def test_quote_contract():
     assert [m["amount"] for m in out["members"]] == [1_263_600, 884_520, 758_160]
     assert {"monthly", "amount"} <= set(out["members"][0])
     assert out["rules"] and {"id", "basis"} <= set(out["rules"][0])
-    done = run("quote", "vsi", "--income", "1500000", "--months", "12", "--group", "poor", "--date",
-               "2026-01-10", "--json")
+    done = run(
+        "quote", "vsi", "--income", "1500000", "--months", "12", "--group", "poor", "--date", "2026-01-10", "--json"
+    )
     out = json.loads(done.stdout)
     for key in ("total", "monthly_contribution", "state_support_monthly", "local_support_monthly", "rules"):
         assert key in out

@@ -49,6 +49,10 @@ def test_source_strings_are_all_in_the_ts(tmp_path):
     copy = tmp_path / "fieldapp_vi.ts"
     shutil.copy(ROOT / "resources" / "translations" / "fieldapp_vi.ts", copy)
     sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "ui").rglob("*.py"))
-    subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(copy), "-no-obsolete", "-silent"],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [tool("pyside6-lupdate"), *sources, "-ts", str(copy), "-no-obsolete", "-silent"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     test_every_string_is_translated(copy)

@@ -13,10 +13,24 @@ COMMUNE = "12166"  # a real commune code (Hưng Yên); any code from resources/a
 def person(name: str = "Nguyễn Thị Hoà", **fields) -> Person:
     now = utcnow()
     values = dict(
-        id=new_id(), full_name=name, birth_date=None, sex=None, citizen_id=None, si_number=None, phone=None,
-        commune_code=COMMUNE, hamlet_id=None, household_id=None, household_order=None,
-        target_group=TargetGroup.FARMER, consent_at=None, hi_valid_to=None, vsi_status=VsiStatus.NEVER,
-        vsi_paid_to=None, created_at=now, updated_at=now,
+        id=new_id(),
+        full_name=name,
+        birth_date=None,
+        sex=None,
+        citizen_id=None,
+        si_number=None,
+        phone=None,
+        commune_code=COMMUNE,
+        hamlet_id=None,
+        household_id=None,
+        household_order=None,
+        target_group=TargetGroup.FARMER,
+        consent_at=None,
+        hi_valid_to=None,
+        vsi_status=VsiStatus.NEVER,
+        vsi_paid_to=None,
+        created_at=now,
+        updated_at=now,
     )
     values.update(fields)
     return Person(**values)

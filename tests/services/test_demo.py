@@ -13,9 +13,26 @@ from fieldapp.storage import team as team_store
 from fieldapp.storage.work import counts
 from tests.conftest import DEMO_END
 
-TABLES = ("teams", "members", "hamlets", "sites", "campaigns", "campaign_periods", "targets", "households",
-          "persons", "events", "consultations", "follow_ups", "enrolments", "payments", "receipts",
-          "outreach_results", "outbox", "audit_log")
+TABLES = (
+    "teams",
+    "members",
+    "hamlets",
+    "sites",
+    "campaigns",
+    "campaign_periods",
+    "targets",
+    "households",
+    "persons",
+    "events",
+    "consultations",
+    "follow_ups",
+    "enrolments",
+    "payments",
+    "receipts",
+    "outreach_results",
+    "outbox",
+    "audit_log",
+)
 
 
 def dump(store) -> dict[str, list[tuple]]:
@@ -42,8 +59,18 @@ def test_demo_is_realistic(demo_store):
     c = counts(demo_store)
     assert c["persons"] == 600
     assert 100 <= c["households"] <= 300
-    for key in ("consultations", "enrolments", "payments", "receipts", "events", "follow_ups",
-                "outreach_results", "targets", "hamlets", "sites"):
+    for key in (
+        "consultations",
+        "enrolments",
+        "payments",
+        "receipts",
+        "events",
+        "follow_ups",
+        "outreach_results",
+        "targets",
+        "hamlets",
+        "sites",
+    ):
         assert c[key] > 0, key
     assert c["receipts"] == c["payments"] == c["enrolments"]
     assert c["outbox_pending"] >= c["persons"] + c["consultations"]
@@ -55,9 +82,13 @@ def test_demo_is_realistic(demo_store):
     assert all(re.fullmatch(r"[^\W\d_]+( [^\W\d_]+){2,}", n) for n in names)
     assert any(ch in "".join(names) for ch in "ễờữặộ")
     # every person's commune is one of the team's, every birth date is in the past
-    assert demo_store.query_one(
-        "SELECT count(*) FROM persons WHERE commune_code NOT IN (SELECT value FROM teams, json_each(teams.commune_codes))"
-    )[0] == 0
+    assert (
+        demo_store.query_one(
+            "SELECT count(*) FROM persons WHERE commune_code NOT IN "
+            "(SELECT value FROM teams, json_each(teams.commune_codes))"
+        )[0]
+        == 0
+    )
     assert demo_store.query_one("SELECT count(*) FROM persons WHERE birth_date > ?", (DEMO_END.isoformat(),))[0] == 0
     assert demo_store.check() == []
 
@@ -100,11 +131,14 @@ def test_another_seed_adds_to_the_same_team(demo_store):
     assert counts(demo_store)["teams"] == 1
 
 
-@pytest.mark.parametrize(("options", "code"), [
-    (DemoOptions(persons=-1), "demo.bad_size"),
-    (DemoOptions(days=0), "demo.bad_size"),
-    (DemoOptions(province="99"), "demo.unknown_province"),
-])
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        (DemoOptions(persons=-1), "demo.bad_size"),
+        (DemoOptions(days=0), "demo.bad_size"),
+        (DemoOptions(province="99"), "demo.unknown_province"),
+    ],
+)
 def test_bad_demo_options(store, options, code):
     with pytest.raises(InputRefused) as err:
         load_demo(store, options)

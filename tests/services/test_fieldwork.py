@@ -24,14 +24,20 @@ def ctx(demo_store):
     team = team_store.current_team(demo_store)
     member = team_store.members(demo_store, team.id)[1]
     person_id = demo_store.query_one(
-        "SELECT id FROM persons WHERE household_order = 1 AND target_group = 'farmer' LIMIT 1")[0]
+        "SELECT id FROM persons WHERE household_order = 1 AND target_group = 'farmer' LIMIT 1"
+    )[0]
     return demo_store, team, member, people.get(demo_store, person_id)
 
 
 def consult(ctx, **kw):
     store, team, member, person = ctx
-    args = dict(team_id=team.id, person_id=person.id, target_group=TargetGroup.FARMER, topics=[Topic.VSI, Topic.HI],
-                outcome=Outcome.ENROLLED)
+    args = dict(
+        team_id=team.id,
+        person_id=person.id,
+        target_group=TargetGroup.FARMER,
+        topics=[Topic.VSI, Topic.HI],
+        outcome=Outcome.ENROLLED,
+    )
     args.update(kw)
     with writing(store, Actor(member.id, store.device_id)) as w:
         return record_consultation(w, **args)
@@ -46,13 +52,18 @@ def test_will_think_creates_the_follow_up(ctx):
     assert due == (day.isoformat(), ctx[3].id)
 
 
-@pytest.mark.parametrize(("kw", "code"), [
-    ({"topics": []}, "consultation.no_topic"),
-    ({"outcome": Outcome.WILL_THINK}, "consultation.follow_up_needed"),
-    ({"outcome": Outcome.WILL_THINK, "follow_up_on": local_day(utcnow()) - timedelta(days=1)},
-     "consultation.follow_up_past"),
-    ({"note": "x" * 2001}, "consultation.note_too_long"),
-])
+@pytest.mark.parametrize(
+    ("kw", "code"),
+    [
+        ({"topics": []}, "consultation.no_topic"),
+        ({"outcome": Outcome.WILL_THINK}, "consultation.follow_up_needed"),
+        (
+            {"outcome": Outcome.WILL_THINK, "follow_up_on": local_day(utcnow()) - timedelta(days=1)},
+            "consultation.follow_up_past",
+        ),
+        ({"note": "x" * 2001}, "consultation.note_too_long"),
+    ],
+)
 def test_bad_consultations_save_nothing(ctx, kw, code):
     before = counts(ctx[0])
     with pytest.raises(InputRefused) as err:
@@ -71,8 +82,14 @@ def test_refusal_keeps_its_reason_and_walk_ins_need_no_person(ctx):
 def test_no_signed_in_member_is_refused(ctx):
     store, team, _member, person = ctx
     with pytest.raises(InputRefused), writing(store, Actor(None, store.device_id)) as w:
-        record_consultation(w, team_id=team.id, person_id=person.id, target_group=TargetGroup.OTHER,
-                            topics=[Topic.HI], outcome=Outcome.REFUSED)
+        record_consultation(
+            w,
+            team_id=team.id,
+            person_id=person.id,
+            target_group=TargetGroup.OTHER,
+            topics=[Topic.HI],
+            outcome=Outcome.REFUSED,
+        )
 
 
 def test_household_hi_enrolment_pays_and_receipts_together(ctx):
@@ -80,13 +97,21 @@ def test_household_hi_enrolment_pays_and_receipts_together(ctx):
     household = people.household_members(store, person.household_id)
     before = counts(store)
     with writing(store, Actor(member.id, store.device_id)) as w:
-        done = enrolment.enrol_household_hi(w, default_rules(), team_id=team.id, collector=member, payer=person,
-                                            members=household[:2], months=12)
+        done = enrolment.enrol_household_hi(
+            w, default_rules(), team_id=team.id, collector=member, payer=person, members=household[:2], months=12
+        )
     after = counts(store)
     assert {k: after[k] - before[k] for k in ("enrolments", "payments", "receipts")} == {
-        "enrolments": 1, "payments": 1, "receipts": 1}
-    assert done.receipt.amount == done.payment.amount == done.enrolment.amount == sum(
-        line.amount for line in done.enrolment.lines)
+        "enrolments": 1,
+        "payments": 1,
+        "receipts": 1,
+    }
+    assert (
+        done.receipt.amount
+        == done.payment.amount
+        == done.enrolment.amount
+        == sum(line.amount for line in done.enrolment.lines)
+    )
     assert done.receipt.series.startswith("BI-")
     assert people.get(store, household[0].id).hi_valid_to == done.enrolment.end_on
 
@@ -99,15 +124,23 @@ def test_member_twice_and_bad_period_save_nothing(ctx):
         ({"members": [person], "months": 5}, "premium.hi_months"),
     ):
         with pytest.raises(InputRefused) as err, writing(store, Actor(member.id, store.device_id)) as w:
-            enrolment.enrol_household_hi(w, default_rules(), team_id=team.id, collector=member, payer=person,
-                                         **kwargs)
+            enrolment.enrol_household_hi(w, default_rules(), team_id=team.id, collector=member, payer=person, **kwargs)
         assert err.value.code == code
     with pytest.raises(InputRefused) as err, writing(store, Actor(member.id, store.device_id)) as w:
-        enrolment.enrol_vsi(w, default_rules(), team_id=team.id, collector=member, person=person, income=1_000,
-                            months=12)
+        enrolment.enrol_vsi(
+            w, default_rules(), team_id=team.id, collector=member, person=person, income=1_000, months=12
+        )
     assert err.value.code == "premium.vsi_income"
     with pytest.raises(InputRefused) as err, writing(store, Actor(member.id, store.device_id)) as w:
-        enrolment.enrol_vsi(w, default_rules(), team_id=team.id, collector=member, person=person,
-                            income=2_000_000, months=12, method=PaymentMethod.TRANSFER)
+        enrolment.enrol_vsi(
+            w,
+            default_rules(),
+            team_id=team.id,
+            collector=member,
+            person=person,
+            income=2_000_000,
+            months=12,
+            method=PaymentMethod.TRANSFER,
+        )
     assert err.value.code == "payment.reference_needed"
     assert counts(store) == before

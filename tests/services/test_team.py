@@ -31,9 +31,10 @@ def test_right_pin_signs_in_and_is_audited(demo_store):
     member = leader(demo_store)
     result = sign_in(demo_store, member.id, DEMO_PIN)
     assert result.outcome is SignIn.OK and result.member.id == member.id
-    assert demo_store.query_one(
-        "SELECT action FROM audit_log WHERE entity_id = ? ORDER BY seq DESC", (member.id,)
-    )[0] == "sign_in"
+    assert (
+        demo_store.query_one("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY seq DESC", (member.id,))[0]
+        == "sign_in"
+    )
 
 
 def test_wrong_pins_lock_the_member_for_a_while(demo_store):

@@ -62,7 +62,10 @@ def test_killed_writer_loses_nothing_committed(demo_dir, open_store, tmp_path):
     for _round in range(12):
         child = subprocess.Popen(
             [sys.executable, str(script), str(demo_dir.root), PASSPHRASE],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert child.stdout.readline().strip() == "OPEN", child.stderr.read()
         deadline = time.monotonic() + rng.uniform(0.05, 0.4)

@@ -32,8 +32,13 @@ def add_consultation(store: Store) -> str:
     member = team_store.members(store, team.id)[0]
     with writing(store, Actor(member.id, store.device_id)) as w:
         c = record_consultation(
-            w, team_id=team.id, person_id=None, target_group=TargetGroup.FARMER, topics=[Topic.HI],
-            outcome=Outcome.REFUSED, refusal_reason="Chưa có tiền",
+            w,
+            team_id=team.id,
+            person_id=None,
+            target_group=TargetGroup.FARMER,
+            topics=[Topic.HI],
+            outcome=Outcome.REFUSED,
+            refusal_reason="Chưa có tiền",
         )
     return c.id
 
@@ -95,7 +100,10 @@ class MemoryKeyring:
 
         class _Backend(keyring.backend.KeyringBackend):
             priority = 1
-            store: dict = {}
+
+            def __init__(self):
+                super().__init__()
+                self.store: dict = {}
 
             def get_password(self, service, username):
                 return self.store.get((service, username))

@@ -82,8 +82,14 @@ def test_facts_cannot_be_edited_or_deleted(demo_store):
     team = team_store.current_team(demo_store)
     member = team_store.members(demo_store, team.id)[0]
     with writing(demo_store, Actor(member.id, demo_store.device_id)) as w:
-        c = record_consultation(w, team_id=team.id, person_id=None, target_group=TargetGroup.OTHER,
-                                topics=[Topic.VSI], outcome=Outcome.ALREADY_INSURED)
+        c = record_consultation(
+            w,
+            team_id=team.id,
+            person_id=None,
+            target_group=TargetGroup.OTHER,
+            topics=[Topic.VSI],
+            outcome=Outcome.ALREADY_INSURED,
+        )
         with pytest.raises(TypeError):
             w.update(c, ["note"])
     for sql in (

@@ -202,7 +202,11 @@ def test_screenshots_command(tmp_path, demo_dir):
     out = tmp_path / "shots"
     done = subprocess.run(
         [sys.executable, "-m", "fieldapp", "gui", "--screenshots", str(out)],
-        capture_output=True, text=True, env=cli_env(demo_dir.root), timeout=180, check=False,
+        capture_output=True,
+        text=True,
+        env=cli_env(demo_dir.root),
+        timeout=180,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in out.glob("*.png"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fieldapp.domain.clock import utcnow
-from fieldapp.domain.enums import TargetGroup, VsiStatus
+from fieldapp.domain.enums import Outcome, TargetGroup, Topic, VsiStatus
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.models import Person
 
@@ -38,3 +38,24 @@ def person(name: str = "Nguyễn Thị Hoà", **fields) -> Person:
 
 def many_persons(n: int) -> list[Person]:
     return [person(f"Trần Văn Bình {i}".replace(str(i), "Ất" * (1 + i % 3))) for i in range(n)]
+
+
+def add_consultation(store, **overrides) -> str:
+    """Record one consultation as the team's first member; returns its id."""
+    from fieldapp.services.fieldwork import record_consultation
+    from fieldapp.storage import team as team_store
+    from fieldapp.storage.writer import Actor, writing
+
+    team = team_store.current_team(store)
+    member = team_store.members(store, team.id)[0]
+    args = dict(
+        team_id=team.id,
+        person_id=None,
+        target_group=TargetGroup.FARMER,
+        topics=[Topic.HI],
+        outcome=Outcome.REFUSED,
+        refusal_reason="Chưa có tiền",
+    )
+    args.update(overrides)
+    with writing(store, Actor(member.id, store.device_id)) as w:
+        return record_consultation(w, **args).id

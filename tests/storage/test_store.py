@@ -11,36 +11,18 @@ from pathlib import Path
 import pytest
 
 from fieldapp.domain.clock import utcnow
-from fieldapp.domain.enums import Outcome, TargetGroup, Topic
 from fieldapp.errors import InputRefused, NeedPassphrase, StoreUnavailable, WrongPassphrase
 from fieldapp.paths import DataDir
-from fieldapp.services.fieldwork import record_consultation
 from fieldapp.storage import driver, migrations
-from fieldapp.storage import team as team_store
 from fieldapp.storage.store import OpenOptions, Store
 from fieldapp.storage.work import counts
 from fieldapp.storage.writer import Actor, writing
 from tests.conftest import PASSPHRASE
+from tests.services.helpers import add_consultation
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def add_consultation(store: Store) -> str:
-    team = team_store.current_team(store)
-    member = team_store.members(store, team.id)[0]
-    with writing(store, Actor(member.id, store.device_id)) as w:
-        c = record_consultation(
-            w,
-            team_id=team.id,
-            person_id=None,
-            target_group=TargetGroup.FARMER,
-            topics=[Topic.HI],
-            outcome=Outcome.REFUSED,
-            refusal_reason="Chưa có tiền",
-        )
-    return c.id
 
 
 # --- encryption at rest and keys --------------------------------------------------------------------

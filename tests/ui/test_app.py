@@ -48,6 +48,14 @@ def sign_in(qtbot, controller, pin=DEMO_PIN):
     qtbot.keyClick(lock.pin, Qt.Key.Key_Return)
 
 
+def enter(qtbot, controller):
+    """Unlock the store and sign in as the team leader."""
+    open_and_wait(qtbot, controller)
+    sign_in(qtbot, controller)
+    qtbot.waitUntil(lambda: controller.window.top.currentIndex() == 1, timeout=WAIT)
+    return controller.window
+
+
 def test_sign_in_with_the_member_pin(qtbot, gui):
     lock = open_and_wait(qtbot, gui)
     assert lock.member_list.count() == 8
@@ -77,10 +85,7 @@ def test_too_many_wrong_pins_lock_the_member(qtbot, gui):
 
 
 def test_every_screen_opens_with_the_keyboard(qtbot, gui):
-    open_and_wait(qtbot, gui)
-    sign_in(qtbot, gui)
-    window = gui.window
-    qtbot.waitUntil(lambda: window.top.currentIndex() == 1, timeout=WAIT)
+    window = enter(qtbot, gui)
     for i, key in enumerate(SCREENS):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + i), Qt.KeyboardModifier.ControlModifier)
         assert window.current_screen() == key
@@ -92,10 +97,7 @@ def test_every_screen_opens_with_the_keyboard(qtbot, gui):
 
 
 def test_people_search_as_you_type(qtbot, gui):
-    open_and_wait(qtbot, gui)
-    sign_in(qtbot, gui)
-    window = gui.window
-    qtbot.waitUntil(lambda: window.top.currentIndex() == 1, timeout=WAIT)
+    window = enter(qtbot, gui)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     people = window.views["people"]
     assert window.current_screen() == "people"
@@ -116,10 +118,7 @@ def test_people_search_as_you_type(qtbot, gui):
 
 
 def test_lock_by_hand_and_when_idle(qtbot, gui):
-    open_and_wait(qtbot, gui)
-    sign_in(qtbot, gui)
-    window = gui.window
-    qtbot.waitUntil(lambda: window.top.currentIndex() == 1, timeout=WAIT)
+    window = enter(qtbot, gui)
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.top.currentIndex() == 0 and gui.session.member is None
     sign_in(qtbot, gui)
@@ -172,9 +171,7 @@ def test_a_new_laptop_sets_its_passphrase(qtbot, data_dir):
 
 
 def test_settings_language_theme_and_font_size(qtbot, gui):
-    open_and_wait(qtbot, gui)
-    sign_in(qtbot, gui)
-    qtbot.waitUntil(lambda: gui.window.top.currentIndex() == 1, timeout=WAIT)
+    enter(qtbot, gui)
     app = QApplication.instance()
     size = app.font().pointSizeF()
     settings = gui.window.views["settings"]

@@ -1,0 +1,215 @@
+"""Run fieldapp's benchmarks and print one table: stdout, and bench/last-run.md. See bench/README.md.
+
+.venv/bin/python bench/run.py                       # everything (builds the 500k store once)
+.venv/bin/python bench/run.py --quick               # smaller sizes, a smoke run
+.venv/bin/python bench/run.py --only save_consultation
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from common import BASE_ENV, BENCH, PYTHON, ROOT, Row, Target, progress, render, run_temp_dir, terminate_as_exit
+from saving import run_save
+from startup import run_startup
+from stores import DemoSpec, DemoStore, demo_store
+
+DEMO_RATIO_TARGET = 3.0
+
+
+@dataclass(frozen=True)
+class Sizes:
+    demo_persons: int  # the demo_data benchmark, and the store cold_start opens
+    save_persons: int  # the store save_consultation writes into (a copy)
+    save_calls: int
+    start_runs: int  # cold_start / memory_after_start / unlock_key samples
+
+
+FULL = Sizes(demo_persons=500_000, save_persons=20_000, save_calls=2_000, start_runs=7)
+QUICK = Sizes(demo_persons=50_000, save_persons=50_000, save_calls=300, start_runs=3)
+
+
+class Context:
+    def __init__(self, sizes: Sizes, tmp: Path, rebuild: bool) -> None:
+        self.sizes = sizes
+        self.tmp = tmp
+        self.rebuild = rebuild
+        self._demos: dict[int, DemoStore] = {}
+
+    def demo(self, persons: int) -> DemoStore:
+        if persons not in self._demos:
+            self._demos[persons] = demo_store(DemoSpec(persons), tmp=self.tmp, rebuild=self.rebuild)
+        return self._demos[persons]
+
+
+def demo_name(sizes: Sizes) -> str:
+    return f"demo_data_{sizes.demo_persons // 1000}k"
+
+
+def run_demo(ctx: Context) -> list[Row]:
+    demo = ctx.demo(ctx.sizes.demo_persons)
+    info = demo.info
+    persons, built, baseline = info["persons"], info["build_seconds"], info["baseline_seconds"]
+    rows = sum(info["baseline_rows"].values())
+    when = (
+        "timed in this run"
+        if demo.built_now
+        else f"timed {info['built_at']} when the cached store was built (--rebuild to time again)"
+    )
+    stale = "; STALE: fieldapp/, db/ or resources/demo/ changed since (--rebuild)" if demo.stale else ""
+    total = Row(demo_name(ctx.sizes), "s", [built], [baseline], Target("ratio", DEMO_RATIO_TARGET))
+    total.note = (
+        f"load_demo({persons:,} persons, {info['days']} days, seed {info['seed']}) into a fresh encrypted store; "
+        f"baseline: executemany of its {rows:,} domain rows into another, 5,000 per transaction; {when}{stale}"
+    )
+    if persons != FULL.demo_persons:
+        total.note += (
+            f"; the target is set for {FULL.demo_persons:,} persons: at this size the fixed 30 days of work "
+            "(~4,400 single-save transactions) weigh much more"
+        )
+    rate = Row("demo_data_rate", "/s", [persons / built], [persons / baseline])
+    rate.note = f"persons per second of that build (baseline: persons / baseline time); higher is better; {when}"
+    return [total, rate]
+
+
+def run_startup_group(ctx: Context) -> list[Row]:
+    return run_startup(ctx.demo(ctx.sizes.demo_persons), runs=ctx.sizes.start_runs, tmp=ctx.tmp)
+
+
+def run_save_group(ctx: Context) -> list[Row]:
+    return run_save(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls, tmp=ctx.tmp)
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    rows: tuple[str, ...]
+    run: Callable[[Context], list[Row]]
+
+
+def groups(sizes: Sizes) -> list[Group]:
+    """In the order they run: the demo build first, since it makes the store cold_start opens."""
+    return [
+        Group("demo", (demo_name(sizes), "demo_data_rate"), run_demo),
+        Group("startup", ("cold_start", "unlock_key", "memory_after_start"), run_startup_group),
+        Group("save", ("save_consultation",), run_save_group),
+    ]
+
+
+# The table's order: the issue's order.
+ROW_ORDER = ("cold_start", "unlock_key", "memory_after_start", "save_consultation", "demo_data_", "demo_data_rate")
+
+
+def _order(row: Row) -> int:
+    for i, name in reversed(list(enumerate(ROW_ORDER))):
+        if row.name.startswith(name):
+            return i
+    return len(ROW_ORDER)
+
+
+def _matches(selector: str, group: Group, row: str) -> bool:
+    if selector in (group.name, row) or row.startswith(selector):
+        return True
+    # demo_data_500k asked on a --quick run, where the row is demo_data_50k: the same benchmark
+    size = re.compile(r"demo_data_\d+k")
+    return bool(size.fullmatch(selector) and size.fullmatch(row))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py", description="fieldapp benchmarks: one table on stdout and in bench/last-run.md"
+    )
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run (about a minute)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this benchmark (a row name, a prefix of one, or a group: demo, startup, save); repeatable",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild (and time again) the cached demo stores this run uses"
+    )
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    return parser.parse_args(argv)
+
+
+def _git(*args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+def context_line(args: argparse.Namespace, seconds: float) -> str:
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
+    if _git("status", "--porcelain", "--untracked-files=no"):
+        commit += " + uncommitted changes"
+    command = " ".join(["bench/run.py", *sys.argv[1:]])
+    return (
+        f"{datetime.now(UTC).isoformat(timespec='seconds')} · commit {commit} · `{command}` · "
+        f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()} ({PYTHON}) · "
+        f"{seconds:.0f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    selected = []
+    for item in args.only:
+        selected += [s.strip() for s in item.split(",") if s.strip()]
+    all_groups = groups(sizes)
+    if args.list:
+        for g in all_groups:
+            print(f"{g.name}: {', '.join(g.rows)}")
+        return 0
+    unknown = [s for s in selected if not any(_matches(s, g, r) for g in all_groups for r in g.rows)]
+    if unknown:
+        names = ", ".join(r for g in all_groups for r in (g.name, *g.rows))
+        print(f"unknown benchmark {', '.join(unknown)}; choose from: {names}", file=sys.stderr)
+        return 2
+
+    def wanted(g: Group, row: str) -> bool:
+        return not selected or any(_matches(s, g, row) for s in selected)
+
+    terminate_as_exit()
+    os.environ.update(BASE_ENV)  # this process opens stores too: no OS keyring, the passphrase only
+    start = time.perf_counter()
+    rows: list[Row] = []
+    with run_temp_dir() as tmp:
+        ctx = Context(sizes, tmp, args.rebuild)
+        for group in all_groups:
+            names = [r for r in group.rows if wanted(group, r)]
+            if not names:
+                continue
+            progress(f"== {group.name}: {', '.join(names)}")
+            try:
+                produced = group.run(ctx)
+            except Exception as exc:
+                traceback.print_exc(file=sys.stderr)
+                produced = [Row(name, "s", error=f"{type(exc).__name__}: {exc}") for name in group.rows]
+            rows += [r for r in produced if wanted(group, r.name)]
+    rows.sort(key=_order)
+    table = render(rows)
+    print(table, flush=True)
+    header = "# fieldapp benchmarks: last run\n\n" + context_line(args, time.perf_counter() - start) + "\n\n"
+    (BENCH / "last-run.md").write_text(header + table + "\n", encoding="utf-8")
+    progress("table written to bench/last-run.md")
+    return 1 if any(r.error for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

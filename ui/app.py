@@ -47,8 +47,23 @@ def install_translators(app, lang: str) -> list:
     return installed
 
 
-def create(app, data_dir: DataDir, *, dev_plaintext: bool = False, lang: str | None = None, synchronous: bool = False):
-    """The controller with its window, ready to show; `lang` overrides the saved language for this run."""
+_NO_OPEN = object()
+
+
+def create(
+    app,
+    data_dir: DataDir,
+    *,
+    dev_plaintext: bool = False,
+    lang: str | None = None,
+    synchronous: bool = False,
+    open_with: object = _NO_OPEN,
+):
+    """The controller with its window, ready to show; `lang` overrides the saved language for this run.
+
+    With `open_with` (a passphrase or None) the store starts opening on the database thread before the
+    window is built, so the key derivation and the window construction overlap.
+    """
     from ui import theme
     from ui.controllers.app_controller import AppController
     from ui.main_window import MainWindow
@@ -59,9 +74,11 @@ def create(app, data_dir: DataDir, *, dev_plaintext: bool = False, lang: str | N
     if lang:
         settings.override(LANGUAGE, lang)
     install_translators(app, settings.get(LANGUAGE))
-    theme.apply(app, settings.get(THEME), settings.get(FONT_SCALE))
+    theme.apply_font(app, settings.get(FONT_SCALE))
     session = Session(data_dir, settings, dev_plaintext=dev_plaintext)
     controller = AppController(app, session, synchronous=synchronous)
+    if open_with is not _NO_OPEN:
+        controller.open_store(open_with)  # type: ignore[arg-type]
 
     def build_window() -> MainWindow:
         window = MainWindow(settings, PeopleModel(controller.people_fetch, settings.get(LANGUAGE)))
@@ -84,6 +101,7 @@ def create(app, data_dir: DataDir, *, dev_plaintext: bool = False, lang: str | N
 
     controller.on_language_change = relanguage
     build_window()
+    theme.apply(app, settings.get(THEME), settings.get(FONT_SCALE))
     return controller
 
 
@@ -101,13 +119,13 @@ def main(args: argparse.Namespace, data_dir: DataDir) -> int:
         data_dir,
         dev_plaintext=bool(getattr(args, "dev_plaintext", False)),
         lang=args.lang if getattr(args, "lang_given", False) else None,
+        open_with=os.environ.get("FIELDAPP_PASSPHRASE"),
     )
     window = controller.window
     _install_excepthook(controller)
     if screenshots:
         window.resize(*SCREENSHOT_SIZE)
     window.show()
-    controller.open_store(os.environ.get("FIELDAPP_PASSPHRASE"))
     if screenshots:
         return take_screenshots(app, controller, Path(screenshots))
     if os.environ.get("FIELDAPP_STARTUP_PROBE"):

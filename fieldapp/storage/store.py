@@ -33,6 +33,7 @@ from fieldapp.storage.keystore import KeyStore
 log = logging.getLogger(__name__)
 
 PRE_MIGRATION_COPIES_KEPT = 5
+DEFAULT_CACHE_KIB = -32000  # negative: KiB, about 32 MB of page cache
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute("PRAGMA cache_size = -32000")
+            conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE_KIB}")
             if version < latest:
                 copy = cls._copy_before_migration(conn, data_dir, version) if version > 0 else None
                 try:
@@ -269,6 +270,18 @@ class Store:
                         log.warning("write failed: %s", exc)
                         raise user_error from exc
                 raise
+
+    @contextmanager
+    def large_cache(self, megabytes: int = 256) -> Iterator[None]:
+        """A bigger page cache for a bulk load (imports, demo data): the registry's indexes on names and
+        identifiers are written in random order and outgrow the everyday 32 MB cache past ~300k people."""
+        with self.lock:
+            self._conn.execute(f"PRAGMA cache_size = {-1024 * int(megabytes)}")
+        try:
+            yield
+        finally:
+            with self.lock:
+                self._conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE_KIB}")
 
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         with self.lock:

@@ -50,6 +50,7 @@ class AppController(QObject):
         self.tasks = Tasks(self.show_error, synchronous=synchronous)
         self.window: MainWindow | None = None
         self.on_language_change = None  # set by ui.app to rebuild the window
+        self._early = None  # an open that finished before the window existed, shown at attach()
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
@@ -74,6 +75,9 @@ class AppController(QObject):
         settings_view.backup_requested.connect(self.backup)
         settings_view.passphrase_requested.connect(self.set_passphrase)
         self.refresh_status()
+        if self._early is not None:  # the store finished opening before there was a window
+            early, self._early = self._early, None
+            early()
 
     def people_fetch(self, pks, callback) -> None:
         store = self.session.store
@@ -107,6 +111,9 @@ class AppController(QObject):
         self.tasks.run(work_, self._opened, self._open_failed)
 
     def _open_failed(self, exc: BaseException) -> None:
+        if self.window is None:
+            self._early = lambda: self._open_failed(exc)
+            return
         lock = self.window.lock_view
         if isinstance(exc, WrongPassphrase):
             lock.ask_passphrase(new=False, message=self.message(exc))
@@ -119,6 +126,9 @@ class AppController(QObject):
             lock.show_opening(self.message(exc))
 
     def _opened(self, opened: Opened) -> None:
+        if self.window is None:
+            self._early = lambda: self._opened(opened)
+            return
         self.session.opened(opened)
         self.show_lock_screen()
         self.refresh_status()

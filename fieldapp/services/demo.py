@@ -59,6 +59,7 @@ from fieldapp.services import enrolment, fieldwork
 from fieldapp.services.team import new_member
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import Store, put_meta
+from fieldapp.storage.work import open_follow_ups
 from fieldapp.storage.writer import Actor, Writer, writing
 
 log = logging.getLogger(__name__)
@@ -554,8 +555,21 @@ class DemoBuilder:
             return
         for index in range(days):
             day = self.start + timedelta(days=index)
+            self._close_follow_ups(day)
             self._work_day(day)
             yield DemoProgress("work", index + 1, days)
+
+    def _close_follow_ups(self, day: date) -> None:
+        """Most follow-ups are done on their day (a call or a visit); a quarter are still open."""
+        due = open_follow_ups(self.store, day)
+        if not due:
+            return
+        self.now = self._at(day, 0)
+        with self._writing(self.members[0]) as w:
+            for follow_up in due:
+                if self.rng.random() < 0.75:
+                    done_at = self._at(follow_up.due_on, self.rng.randrange(60, 540))
+                    w.update(replace(follow_up, done_at=done_at), ["done_at"])
 
     def _at(self, day: date, minute: int) -> datetime:
         return datetime.combine(day, time(7, 30), VIETNAM) + timedelta(minutes=minute)

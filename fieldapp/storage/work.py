@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from fieldapp.domain.enums import EnrolmentKind, Metric, Outcome, OutreachKind, TargetGroup, Topic
+from fieldapp.domain.models import FollowUp
+from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import Store
 
 # The record kinds counted by `fieldapp stats` and `fieldapp server stats`: the same keys on both.
@@ -196,6 +198,15 @@ class FollowUpRow:
     phone: str | None
     hamlet: str | None
     note: str
+
+
+def open_follow_ups(store: Store, due_before: date) -> list[FollowUp]:
+    """Follow-ups not done yet whose day came before `due_before`, oldest first."""
+    spec = spec_for(FollowUp)
+    rows = store.query(
+        f"{spec.select_sql} WHERE done_at IS NULL AND due_on < ? ORDER BY due_on, id", (due_before.isoformat(),)
+    )
+    return [spec.decode(r) for r in rows]
 
 
 def follow_ups_due(store: Store, day: date, limit: int = 200) -> list[FollowUpRow]:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from common import BASE_ENV, BENCH, PYTHON, ROOT, Row, Target, progress, render, run_temp_dir, terminate_as_exit
 from saving import run_save
+from search import run_search
 from startup import run_startup
 from stores import DemoSpec, DemoStore, demo_store
 
@@ -34,10 +35,11 @@ class Sizes:
     save_persons: int  # the store save_consultation writes into (a copy)
     save_calls: int
     start_runs: int  # cold_start / memory_after_start / unlock_key samples
+    search_keystrokes: int
 
 
-FULL = Sizes(demo_persons=500_000, save_persons=20_000, save_calls=2_000, start_runs=7)
-QUICK = Sizes(demo_persons=50_000, save_persons=50_000, save_calls=300, start_runs=3)
+FULL = Sizes(demo_persons=500_000, save_persons=20_000, save_calls=2_000, start_runs=7, search_keystrokes=600)
+QUICK = Sizes(demo_persons=50_000, save_persons=50_000, save_calls=300, start_runs=3, search_keystrokes=200)
 
 
 class Context:
@@ -87,6 +89,10 @@ def run_startup_group(ctx: Context) -> list[Row]:
     return run_startup(ctx.demo(ctx.sizes.demo_persons), runs=ctx.sizes.start_runs, tmp=ctx.tmp)
 
 
+def run_search_group(ctx: Context) -> list[Row]:
+    return run_search(ctx.demo(ctx.sizes.demo_persons), count=ctx.sizes.search_keystrokes)
+
+
 def run_save_group(ctx: Context) -> list[Row]:
     return run_save(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls, tmp=ctx.tmp)
 
@@ -104,11 +110,23 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("demo", (demo_name(sizes), "demo_data_rate"), run_demo),
         Group("startup", ("cold_start", "unlock_key", "memory_after_start"), run_startup_group),
         Group("save", ("save_consultation",), run_save_group),
+        Group("search", ("search_first_50", "search_exact_id", "people_scroll_end", "quote"), run_search_group),
     ]
 
 
 # The table's order: the order.
-ROW_ORDER = ("cold_start", "unlock_key", "memory_after_start", "save_consultation", "demo_data_", "demo_data_rate")
+ROW_ORDER = (
+    "cold_start",
+    "unlock_key",
+    "memory_after_start",
+    "save_consultation",
+    "demo_data_",
+    "demo_data_rate",
+    "search_first_50",
+    "search_exact_id",
+    "people_scroll_end",
+    "quote",
+)
 
 
 def _order(row: Row) -> int:
@@ -136,7 +154,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help="run only this benchmark (a row name, a prefix of one, or a group: demo, startup, save); repeatable",
+        help="run only this benchmark (a row name, a prefix of one, or a group: demo, startup, save, search); "
+        "repeatable",
     )
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuild (and time again) the cached demo stores this run uses"

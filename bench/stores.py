@@ -141,10 +141,13 @@ def _build(spec: DemoSpec, data_dir: DataDir, tmp: Path) -> dict[str, Any]:
 
 def domain_tables(store: Store) -> list[str]:
     """The store's domain tables, parents before children (the order of records.SPECS)."""
+    tables = store.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    # full-text indexes are filled by the schema's own triggers, in both stores alike
+    virtual = [name for name, sql in tables if (sql or "").upper().startswith("CREATE VIRTUAL")]
     names = [
-        r[0]
-        for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        if r[0] not in NOT_DOMAIN
+        name
+        for name, _sql in tables
+        if name not in NOT_DOMAIN and not any(name == v or name.startswith(f"{v}_") for v in virtual)
     ]
     order = {table: i for i, table in enumerate(BY_TABLE)}
     return sorted(names, key=lambda t: (order.get(t, len(order)), t))

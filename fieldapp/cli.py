@@ -33,7 +33,6 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
 # Commands of the contract that later issues build, and the issue that brings each.
 LATER = {
     "import people": 4,
-    "people search": 4,
     "receipt pdf": 5,
     "receipt qr": 5,
     "receipt verify": 5,
@@ -269,6 +268,40 @@ def cmd_receipt_list(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_people_search(ctx: Context) -> int:
+    from fieldapp.domain.formats import format_date
+    from fieldapp.storage.search import search
+
+    limit = ctx.args.limit
+    if limit < 1:
+        raise InputRefused("search.limit", minimum=1)
+    found = search(ctx.store(), ctx.args.text, limit)
+    results = [
+        {
+            "id": p.id,
+            "name": p.full_name,
+            "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+            "citizen_id": p.citizen_id,
+            "si_number": p.si_number,
+            "phone": p.phone,
+            "commune": p.commune,
+            "hamlet": p.hamlet,
+            "household_id": p.household_id,
+            "hi_valid_to": p.hi_valid_to.isoformat() if p.hi_valid_to else None,
+            "vsi_status": p.vsi_status.value,
+        }
+        for p in found
+    ]
+    if ctx.args.json:
+        emit_json({"results": results})
+    else:
+        for p in found:
+            born = format_date(p.birth_date) if p.birth_date else "?"
+            print(f"{p.full_name:<28} {born:<10}  {p.citizen_id or '':<12}  {p.phone or '':<10}  {p.hamlet or ''}, "
+                  f"{p.commune}")
+    return EXIT_OK
+
+
 def not_yet(name: str) -> Callable[[Context], int]:
     def run(ctx: Context) -> int:
         raise UsageError("cli.not_yet", command=name, issue=LATER[name])
@@ -332,7 +365,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
     ppl = command("people", None, "people").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     ppl.required = True
-    p = with_json(command("search", not_yet("people search"), "people_search", ppl))
+    p = with_json(command("search", cmd_people_search, "people_search", ppl))
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--limit", type=int, default=50, metavar="N")
 

@@ -134,6 +134,23 @@ def test_demo_stats_check_and_receipts(demo_cli_dir):
     assert by_day and all(r["date"] == day for r in by_day)
 
 
+def test_people_search_contract(demo_cli_dir):
+    from fieldapp.domain.text import fold
+
+    done = run("people", "search", "nguyen", "--limit", "5", "--json", data_dir=demo_cli_dir)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)["results"]
+    assert 0 < len(results) <= 5
+    for key in ("id", "name", "birth_date", "citizen_id", "si_number", "phone", "commune", "hamlet"):
+        assert key in results[0]
+    assert all("nguyen" in fold(r["name"]).split() for r in results)
+    assert any(ch in results[0]["name"] for ch in "ễ")  # as stored, with diacritics
+    cid = next(r["citizen_id"] for r in results if r["citizen_id"])
+    found = json.loads(run("people", "search", cid, "--json", data_dir=demo_cli_dir).stdout)["results"]
+    assert [r["citizen_id"] for r in found] == [cid]
+    assert run("people", "search", "x", "--limit", "0", data_dir=demo_cli_dir).returncode == 1
+
+
 def test_backup_and_restore(demo_cli_dir, tmp_path):
     target = tmp_path / "b.db"
     done = run("backup", "-o", str(target), data_dir=demo_cli_dir)

@@ -56,3 +56,17 @@ def test_source_strings_are_all_in_the_ts(tmp_path):
         capture_output=True,
     )
     test_every_string_is_translated(copy)
+
+
+def test_no_tr_inside_f_strings():
+    """lupdate cannot see a tr() call inside an f-string, so its text would never be translated."""
+    import re
+
+    pattern = re.compile(r"""\bf(["']).*?\btr\(""")
+    offenders = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in (ROOT / "ui").rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

@@ -183,6 +183,42 @@ class Person:
     created_at: datetime
     updated_at: datetime
     version: int = 0
+    merged_into: str | None = None  # a duplicate merged into this person id (never automatically)
+    erased_at: datetime | None = None  # personal data erased on request; the row stays, emptied
+
+
+@dataclass(frozen=True, slots=True)
+class PersonMerge:
+    """A member decided that `merged_id` is the same person as `kept_id`."""
+
+    id: str
+    kept_id: str
+    merged_id: str
+    member_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProspectList:
+    """A list of people to visit that a commune or the city sent, as imported."""
+
+    id: str
+    name: str
+    file_sha256: str
+    rows: int
+    imported: int
+    duplicates: int
+    rejected: int
+    member_id: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Prospect:
+    id: str
+    list_id: str
+    person_id: str
+    row_number: int
 
 
 # --- the work ---------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from datetime import date
 
 from fieldapp.domain.enums import Sex, TargetGroup, VsiStatus
 from fieldapp.domain.models import Person
-from fieldapp.domain.text import fold
 from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import Store
 
@@ -61,29 +60,20 @@ def _row(r: tuple) -> PersonRow:
     )
 
 
-def _prefix_bounds(prefix: str) -> tuple[str, str]:
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+SEARCH_LIMIT = 500  # the People screen shows the best 500 matches of a search; an empty one lists everybody
 
 
 def list_pks(store: Store, text: str = "") -> array:
-    """Row numbers of the people to list, in name order; `text` narrows to a name prefix or an exact id.
+    """Row numbers of the people to list: everybody in name order, or the best matches of a search.
 
     Only the integers are loaded (an index-only scan), so 500,000 people cost a few MB; the rows come
     page by page through `rows()` as the table scrolls.
     """
-    key = fold(text)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if digits and len(digits) >= 9 and digits == text.strip().replace(" ", ""):
-        rows = store.query(
-            "SELECT pk FROM persons WHERE citizen_id = ?1 OR si_number = ?1 OR phone = ?1 ORDER BY name_key",
-            (digits,),
-        )
-    elif key:
-        low, high = _prefix_bounds(key)
-        rows = store.query("SELECT pk FROM persons WHERE name_key >= ? AND name_key < ? ORDER BY name_key", (low, high))
-    else:
-        rows = store.query("SELECT pk FROM persons ORDER BY name_key")
-    return array("q", (r[0] for r in rows))
+    if text.strip():
+        from fieldapp.storage.search import search_pks
+
+        return array("q", search_pks(store, text, SEARCH_LIMIT))
+    return array("q", (r[0] for r in store.query("SELECT pk FROM persons ORDER BY name_key")))
 
 
 def rows(store: Store, pks: list[int]) -> dict[int, PersonRow]:
@@ -107,3 +97,33 @@ def household_members(store: Store, household_id: str) -> list[Person]:
         f"{_PERSON.select_sql} WHERE household_id = ? ORDER BY household_order, full_name", (household_id,)
     )
     return [_PERSON.decode(r) for r in rows_]
+
+
+@dataclass(frozen=True)
+class HouseholdView:
+    """A person with their place, and their household's members in declared order."""
+
+    person: Person
+    commune: str
+    hamlet: str | None
+    members: list[PersonRow]
+
+
+def household_view(store: Store, person_id: str) -> HouseholdView | None:
+    person = get(store, person_id)
+    if person is None:
+        return None
+    names = store.query_one(
+        "SELECT c.name, h.name FROM communes c LEFT JOIN hamlets h ON h.id = ? WHERE c.code = ?",
+        (person.hamlet_id, person.commune_code),
+    )
+    if person.household_id:
+        pks = [r[0] for r in store.query(
+            "SELECT pk FROM persons WHERE household_id = ? AND erased_at IS NULL ORDER BY household_order, name_key",
+            (person.household_id,),
+        )]
+    else:
+        pks = [r[0] for r in store.query("SELECT pk FROM persons WHERE id = ?", (person_id,))]
+    found = rows(store, pks)
+    return HouseholdView(person, names[0] if names else "", names[1] if names else None,
+                         [found[pk] for pk in pks if pk in found])

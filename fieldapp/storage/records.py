@@ -159,6 +159,9 @@ SPECS: dict[type, TableSpec] = {
         TableSpec(m.Receipt, "receipts", False),
         TableSpec(m.ReceiptVoid, "receipt_voids", False),
         TableSpec(m.OutreachResult, "outreach_results", False),
+        TableSpec(m.PersonMerge, "person_merges", False),
+        TableSpec(m.ProspectList, "prospect_lists", False),
+        TableSpec(m.Prospect, "prospects", False),
     )
 }
 BY_TABLE: dict[str, TableSpec] = {s.table: s for s in SPECS.values()}

@@ -3,37 +3,37 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="135" />
+        <location filename="../../ui/controllers/app_controller.py" line="144" />
         <source>This laptop has no team yet. Run 'fieldapp demo-data' or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy 'fieldapp demo-data' hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="227" />
+        <location filename="../../ui/controllers/app_controller.py" line="247" />
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="228" />
+        <location filename="../../ui/controllers/app_controller.py" line="248" />
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="230" />
+        <location filename="../../ui/controllers/app_controller.py" line="250" />
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="232" />
+        <location filename="../../ui/controllers/app_controller.py" line="252" />
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="259" />
+        <location filename="../../ui/controllers/app_controller.py" line="268" />
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="293" />
+        <location filename="../../ui/controllers/app_controller.py" line="307" />
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -71,27 +71,27 @@
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="40" />
+        <location filename="../../ui/views/lists.py" line="41" />
         <source>Follow-up</source>
         <translation>Hẹn gặp lại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="41" />
+        <location filename="../../ui/views/lists.py" line="44" />
         <source>Member</source>
         <translation>Thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="42" />
+        <location filename="../../ui/views/lists.py" line="45" />
         <source>Note</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="44" />
+        <location filename="../../ui/views/lists.py" line="48" />
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="48" />
+        <location filename="../../ui/views/lists.py" line="53" />
         <source>The latest %1 consultations of the team.</source>
         <translation>%1 lượt tư vấn gần nhất của tổ.</translation>
     </message>
@@ -99,96 +99,185 @@
 <context>
     <name>EnrolmentsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="56" />
+        <location filename="../../ui/views/lists.py" line="63" />
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="57" />
+        <location filename="../../ui/views/lists.py" line="64" />
         <source>Kind</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="58" />
+        <location filename="../../ui/views/lists.py" line="65" />
         <source>Payer</source>
         <translation>Người nộp tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="59" />
+        <location filename="../../ui/views/lists.py" line="66" />
         <source>Insured</source>
         <translation>Số người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="60" />
+        <location filename="../../ui/views/lists.py" line="67" />
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="61" />
+        <location filename="../../ui/views/lists.py" line="68" />
         <source>Amount</source>
         <translation>Số tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="62" />
+        <location filename="../../ui/views/lists.py" line="69" />
         <source>Collector</source>
         <translation>Người thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="64" />
+        <location filename="../../ui/views/lists.py" line="72" />
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>
 </context>
 <context>
+    <name>HouseholdPanel</name>
+    <message>
+        <location filename="../../ui/views/household.py" line="30" />
+        <location filename="../../ui/views/household.py" line="78" />
+        <source>Nobody chosen</source>
+        <translation>Chưa chọn ai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="38" />
+        <source>Born:</source>
+        <translation>Ngày sinh:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="39" />
+        <source>Citizen ID:</source>
+        <translation>Số CCCD:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="40" />
+        <source>SI number:</source>
+        <translation>Mã số BHXH:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="41" />
+        <source>Phone:</source>
+        <translation>Điện thoại:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="42" />
+        <source>Lives in:</source>
+        <translation>Nơi ở:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="43" />
+        <source>Group:</source>
+        <translation>Nhóm đối tượng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="44" />
+        <source>HI card valid until:</source>
+        <translation>Thẻ BHYT hạn đến:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="45" />
+        <source>Voluntary SI:</source>
+        <translation>BHXH tự nguyện:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="51" />
+        <source>Household</source>
+        <translation>Hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="55" />
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="56" />
+        <source>Born</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="57" />
+        <source>HI until</source>
+        <translation>BHYT đến</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="58" />
+        <source>VSI</source>
+        <translation>BHXH TN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="65" />
+        <source>Record a &amp;consultation (F2)</source>
+        <translation>Ghi &amp;tư vấn (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="66" />
+        <source>&amp;Enrol (F3)</source>
+        <translation>&amp;Tham gia (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="91" />
+        <source>paid until %1</source>
+        <translation>đã đóng đến %1</translation>
+    </message>
+</context>
+<context>
     <name>LockView</name>
     <message>
-        <location filename="../../ui/views/lock.py" line="52" />
+        <location filename="../../ui/views/lock.py" line="51" />
         <source>Opening the data…</source>
         <translation>Đang mở dữ liệu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="60" />
-        <location filename="../../ui/views/lock.py" line="123" />
+        <location filename="../../ui/views/lock.py" line="59" />
+        <location filename="../../ui/views/lock.py" line="122" />
         <source>Sign in</source>
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="62" />
+        <location filename="../../ui/views/lock.py" line="61" />
         <source>Who are you?</source>
         <translation>Bạn là ai?</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="71" />
+        <location filename="../../ui/views/lock.py" line="70" />
         <source>4 to 8 digits</source>
         <translation>4 đến 8 chữ số</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="72" />
+        <location filename="../../ui/views/lock.py" line="71" />
         <source>&amp;PIN:</source>
         <translation>Mã &amp;PIN:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="74" />
+        <location filename="../../ui/views/lock.py" line="73" />
         <source>&amp;Sign in</source>
         <translation>Đăng &amp;nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="89" />
+        <location filename="../../ui/views/lock.py" line="88" />
         <source>Data passphrase</source>
         <translation>Mật khẩu dữ liệu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="97" />
+        <location filename="../../ui/views/lock.py" line="96" />
         <source>Pass&amp;phrase:</source>
         <translation>&amp;Mật khẩu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="100" />
+        <location filename="../../ui/views/lock.py" line="99" />
         <source>&amp;Again:</source>
         <translation>Nhập &amp;lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="104" />
+        <location filename="../../ui/views/lock.py" line="103" />
         <source>&amp;Open</source>
         <translation>&amp;Mở</translation>
     </message>
@@ -198,17 +287,17 @@
         <translation>Máy này không có kho khoá của hệ điều hành. Hãy đặt mật khẩu bảo vệ dữ liệu của tổ (ít nhất 8 ký tự). Giữ kỹ mật khẩu: không có nó thì không mở được dữ liệu.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="146" />
+        <location filename="../../ui/views/lock.py" line="148" />
         <source>Type the passphrase that protects this laptop's data.</source>
         <translation>Nhập mật khẩu bảo vệ dữ liệu của máy này.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="161" />
+        <location filename="../../ui/views/lock.py" line="163" />
         <source>Choose your name in the list.</source>
         <translation>Hãy chọn tên của bạn trong danh sách.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="168" />
+        <location filename="../../ui/views/lock.py" line="170" />
         <source>The two passphrases differ.</source>
         <translation>Hai mật khẩu không khớp nhau.</translation>
     </message>
@@ -216,62 +305,62 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="33" />
+        <location filename="../../ui/main_window.py" line="32" />
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="34" />
+        <location filename="../../ui/main_window.py" line="33" />
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="35" />
+        <location filename="../../ui/main_window.py" line="34" />
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="36" />
+        <location filename="../../ui/main_window.py" line="35" />
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="37" />
+        <location filename="../../ui/main_window.py" line="36" />
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="38" />
+        <location filename="../../ui/main_window.py" line="37" />
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="39" />
+        <location filename="../../ui/main_window.py" line="38" />
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="40" />
+        <location filename="../../ui/main_window.py" line="39" />
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="86" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>Lock (Ctrl+L)</source>
         <translation>Khoá (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126" />
+        <location filename="../../ui/main_window.py" line="125" />
         <source>Locked</source>
         <translation>Đã khoá</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139" />
+        <location filename="../../ui/main_window.py" line="138" />
         <source>Online</source>
         <translation>Có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139" />
+        <location filename="../../ui/main_window.py" line="138" />
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
@@ -279,52 +368,52 @@
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../ui/models/people_model.py" line="29" />
+        <location filename="../../ui/models/people_model.py" line="40" />
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="30" />
+        <location filename="../../ui/models/people_model.py" line="42" />
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="31" />
+        <location filename="../../ui/models/people_model.py" line="45" />
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="32" />
+        <location filename="../../ui/models/people_model.py" line="46" />
         <source>SI number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="33" />
+        <location filename="../../ui/models/people_model.py" line="47" />
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="34" />
+        <location filename="../../ui/models/people_model.py" line="48" />
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="35" />
+        <location filename="../../ui/models/people_model.py" line="49" />
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="36" />
+        <location filename="../../ui/models/people_model.py" line="51" />
         <source>HI card valid until</source>
         <translation>Thẻ BHYT hạn đến</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="37" />
+        <location filename="../../ui/models/people_model.py" line="54" />
         <source>VSI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="38" />
+        <location filename="../../ui/models/people_model.py" line="55" />
         <source>Group</source>
         <translation>Nhóm đối tượng</translation>
     </message>
@@ -332,17 +421,17 @@
 <context>
     <name>PeopleView</name>
     <message>
-        <location filename="../../ui/views/people.py" line="23" />
+        <location filename="../../ui/views/people.py" line="24" />
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="26" />
+        <location filename="../../ui/views/people.py" line="27" />
         <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="48" />
+        <location filename="../../ui/views/people.py" line="68" />
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
@@ -350,52 +439,52 @@
 <context>
     <name>ReceiptsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="75" />
+        <location filename="../../ui/views/lists.py" line="84" />
         <source>Series / number</source>
         <translation>Ký hiệu / Số</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="76" />
+        <location filename="../../ui/views/lists.py" line="85" />
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="77" />
+        <location filename="../../ui/views/lists.py" line="86" />
         <source>Payer</source>
         <translation>Người nộp tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="78" />
+        <location filename="../../ui/views/lists.py" line="87" />
         <source>Amount</source>
         <translation>Số tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="79" />
+        <location filename="../../ui/views/lists.py" line="88" />
         <source>Collector</source>
         <translation>Người thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="80" />
+        <location filename="../../ui/views/lists.py" line="89" />
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="80" />
+        <location filename="../../ui/views/lists.py" line="89" />
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="80" />
+        <location filename="../../ui/views/lists.py" line="89" />
         <source>valid</source>
         <translation>hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="82" />
+        <location filename="../../ui/views/lists.py" line="92" />
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="88" />
+        <location filename="../../ui/views/lists.py" line="98" />
         <source>%1 receipts, %2 collected.</source>
         <translation>%1 biên lai, đã thu %2.</translation>
     </message>
@@ -403,92 +492,92 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../ui/views/settings.py" line="35" />
+        <location filename="../../ui/views/settings.py" line="34" />
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="37" />
+        <location filename="../../ui/views/settings.py" line="36" />
         <source>Display</source>
         <translation>Hiển thị</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="42" />
+        <location filename="../../ui/views/settings.py" line="41" />
         <source>&amp;Language:</source>
         <translation>&amp;Ngôn ngữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="44" />
+        <location filename="../../ui/views/settings.py" line="43" />
         <source>Normal</source>
         <translation>Bình thường</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="45" />
+        <location filename="../../ui/views/settings.py" line="44" />
         <source>High contrast (outdoors)</source>
         <translation>Tương phản cao (ngoài trời)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="46" />
+        <location filename="../../ui/views/settings.py" line="45" />
         <source>&amp;Theme:</source>
         <translation>&amp;Giao diện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="50" />
+        <location filename="../../ui/views/settings.py" line="49" />
         <source>&amp;Font size:</source>
         <translation>&amp;Cỡ chữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="53" />
+        <location filename="../../ui/views/settings.py" line="52" />
         <source> min</source>
         <translation> phút</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="54" />
+        <location filename="../../ui/views/settings.py" line="53" />
         <source>&amp;Lock when idle after:</source>
         <translation>Tự &amp;khoá khi không dùng sau:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="57" />
+        <location filename="../../ui/views/settings.py" line="56" />
         <source>Data on this laptop</source>
         <translation>Dữ liệu trên máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="61" />
+        <location filename="../../ui/views/settings.py" line="60" />
         <source>Data folder:</source>
         <translation>Thư mục dữ liệu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="64" />
+        <location filename="../../ui/views/settings.py" line="63" />
         <source>Protection:</source>
         <translation>Bảo vệ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="66" />
+        <location filename="../../ui/views/settings.py" line="65" />
         <source>&amp;Back up now…</source>
         <translation>&amp;Sao lưu ngay…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="67" />
+        <location filename="../../ui/views/settings.py" line="66" />
         <source>Set the recovery &amp;passphrase…</source>
         <translation>Đặt &amp;mật khẩu khôi phục…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="101" />
+        <location filename="../../ui/views/settings.py" line="107" />
         <source>Back up to</source>
         <translation>Sao lưu vào</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="102" />
+        <location filename="../../ui/views/settings.py" line="107" />
         <source>fieldapp backup (*.db)</source>
         <translation>Bản sao lưu fieldapp (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="107" />
+        <location filename="../../ui/views/settings.py" line="115" />
         <source>Recovery passphrase</source>
         <translation>Mật khẩu khôi phục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="108" />
+        <location filename="../../ui/views/settings.py" line="116" />
         <source>New passphrase (at least 8 characters):</source>
         <translation>Mật khẩu mới (ít nhất 8 ký tự):</translation>
     </message>
@@ -496,42 +585,42 @@
 <context>
     <name>SyncView</name>
     <message>
-        <location filename="../../ui/views/sync.py" line="16" />
+        <location filename="../../ui/views/sync.py" line="15" />
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="18" />
+        <location filename="../../ui/views/sync.py" line="17" />
         <source>This laptop is not enrolled with a server yet.</source>
         <translation>Máy này chưa đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="20" />
+        <location filename="../../ui/views/sync.py" line="19" />
         <source>never</source>
         <translation>chưa lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="22" />
+        <location filename="../../ui/views/sync.py" line="21" />
         <source>Server:</source>
         <translation>Máy chủ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="23" />
+        <location filename="../../ui/views/sync.py" line="22" />
         <source>Changes waiting to be sent:</source>
         <translation>Thay đổi chờ gửi:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="24" />
+        <location filename="../../ui/views/sync.py" line="23" />
         <source>Last good sync:</source>
         <translation>Lần đồng bộ thành công gần nhất:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="25" />
+        <location filename="../../ui/views/sync.py" line="24" />
         <source>This laptop's id:</source>
         <translation>Mã của máy này:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="27" />
+        <location filename="../../ui/views/sync.py" line="28" />
         <source>Everything is saved on this laptop first. Enrolling with the province's server and syncing come in a later version; nothing waiting is ever lost.</source>
         <translation>Mọi thứ được lưu trên máy này trước. Đăng ký với máy chủ của tỉnh và đồng bộ sẽ có ở phiên bản sau; dữ liệu đang chờ không bao giờ bị mất.</translation>
     </message>
@@ -539,7 +628,7 @@
 <context>
     <name>TalliesView</name>
     <message>
-        <location filename="../../ui/views/tallies.py" line="30" />
+        <location filename="../../ui/views/tallies.py" line="29" />
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
@@ -554,22 +643,22 @@
         <translation>Đã làm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="35" />
+        <location filename="../../ui/views/tallies.py" line="36" />
         <source>Target</source>
         <translation>Kế hoạch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="35" />
+        <location filename="../../ui/views/tallies.py" line="37" />
         <source>no target</source>
         <translation>chưa giao chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="37" />
+        <location filename="../../ui/views/tallies.py" line="41" />
         <source>% of plan</source>
         <translation>% kế hoạch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="42" />
+        <location filename="../../ui/views/tallies.py" line="49" />
         <source>Periods, charts, closing the day and exports come in a later version.</source>
         <translation>Theo kỳ, biểu đồ, chốt ngày và xuất báo cáo sẽ có ở phiên bản sau.</translation>
     </message>
@@ -577,39 +666,39 @@
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../ui/views/today.py" line="32" />
+        <location filename="../../ui/views/today.py" line="31" />
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="36" />
-        <location filename="../../ui/views/today.py" line="55" />
+        <location filename="../../ui/views/today.py" line="35" />
+        <location filename="../../ui/views/today.py" line="58" />
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="37" />
+        <location filename="../../ui/views/today.py" line="36" />
         <source>New voluntary SI</source>
         <translation>BHXH tự nguyện mới</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="38" />
+        <location filename="../../ui/views/today.py" line="37" />
         <source>Household HI participants</source>
         <translation>Người tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="39" />
-        <location filename="../../ui/views/today.py" line="56" />
+        <location filename="../../ui/views/today.py" line="38" />
+        <location filename="../../ui/views/today.py" line="62" />
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="40" />
+        <location filename="../../ui/views/today.py" line="39" />
         <source>Outreach events</source>
         <translation>Buổi tuyên truyền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="41" />
+        <location filename="../../ui/views/today.py" line="40" />
         <source>VssID installs</source>
         <translation>Cài đặt VssID</translation>
     </message>
@@ -620,7 +709,7 @@
     </message>
     <message>
         <location filename="../../ui/views/today.py" line="49" />
-        <location filename="../../ui/views/today.py" line="61" />
+        <location filename="../../ui/views/today.py" line="69" />
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
@@ -635,58 +724,58 @@
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="54" />
-        <location filename="../../ui/views/today.py" line="64" />
+        <location filename="../../ui/views/today.py" line="56" />
+        <location filename="../../ui/views/today.py" line="72" />
         <source>Member</source>
         <translation>Thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="57" />
+        <location filename="../../ui/views/today.py" line="63" />
         <source>Collected</source>
         <translation>Đã thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="60" />
+        <location filename="../../ui/views/today.py" line="68" />
         <source>Time</source>
         <translation>Giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="61" />
+        <location filename="../../ui/views/today.py" line="69" />
         <source>(walk-in)</source>
         <translation>(khách vãng lai)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="62" />
+        <location filename="../../ui/views/today.py" line="70" />
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="63" />
+        <location filename="../../ui/views/today.py" line="71" />
         <source>Topics</source>
         <translation>Nội dung</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="71" />
+        <location filename="../../ui/views/today.py" line="80" />
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="72" />
+        <location filename="../../ui/views/today.py" line="81" />
         <source>The team today</source>
         <translation>Tổ hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="75" />
+        <location filename="../../ui/views/today.py" line="84" />
         <source>Latest consultations</source>
         <translation>Tư vấn gần nhất</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="90" />
+        <location filename="../../ui/views/today.py" line="99" />
         <source>no target</source>
         <translation>chưa giao chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="92" />
+        <location filename="../../ui/views/today.py" line="101" />
         <source>of %1 (%2 %)</source>
         <translation>trên %1 (%2 %)</translation>
     </message>

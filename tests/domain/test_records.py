@@ -87,6 +87,9 @@ def test_specs_cover_the_synced_records() -> None:
         m.Receipt,
         m.ReceiptVoid,
         m.OutreachResult,
+        m.PersonMerge,
+        m.ProspectList,
+        m.Prospect,
     }
     assert {s.table: s for s in SPECS.values()} == BY_TABLE
 

@@ -108,6 +108,11 @@ def test_people_search_as_you_type(qtbot, gui):
     for row in range(min(people.model.rowCount(), 20)):
         qtbot.waitUntil(lambda r=row: people.model.row_at(r) is not None, timeout=WAIT)
         assert people.model.row_at(row).full_name.startswith("Nguyễn")
+    # the chosen person's household, with each member's cover
+    panel = people.panel
+    qtbot.waitUntil(lambda: panel.person_id is not None and panel.members.rowCount() > 0, timeout=WAIT)
+    assert panel.heading.text().startswith("Nguyễn")
+    assert panel.consult_button.isEnabled()
     # the end of the list loads on demand
     people.search.clear()
     qtbot.waitUntil(lambda: people.model.rowCount() == 600, timeout=WAIT)

@@ -29,6 +29,7 @@ from fieldapp.storage import people, work
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import OpenOptions, Store
 from ui import theme
+from ui.controllers.people import PeopleController
 from ui.main_window import MainWindow
 from ui.session import Opened, Session
 from ui.tasks import Tasks
@@ -68,8 +69,7 @@ class AppController(QObject):
         lock.passphrase_entered.connect(self.open_store)
         window.lock_requested.connect(self.lock)
         window.screen_shown.connect(self.load_screen)
-        people_view = window.views["people"]
-        people_view.search_changed.connect(self.search_people)
+        self.people = PeopleController(self.session, self.tasks, window.views["people"], today)
         settings_view = window.views["settings"]
         settings_view.changed.connect(self.change_setting)
         settings_view.backup_requested.connect(self.backup)
@@ -219,7 +219,7 @@ class AppController(QObject):
 
             self.tasks.run(load, lambda d: views["today"].show_data(d, team.name if team else "", lang))
         elif key == "people":
-            self.search_people(views["people"].search.text())
+            self.people.refresh()
         elif key == "consultations":
             self.tasks.run(lambda: work.recent_consultations(store), lambda rows: views[key].show_rows(rows, lang))
         elif key == "enrolments":
@@ -251,20 +251,6 @@ class AppController(QObject):
         if store.keystore.has_slot("passphrase"):
             parts.append(QCoreApplication.translate("AppController", "A recovery passphrase is set."))
         return " ".join(parts)
-
-    def search_people(self, text: str) -> None:
-        store = self.session.store
-        if store is None:
-            return
-        view = self.window.views["people"]
-        lang = self.session.lang
-
-        def shown(pks) -> None:
-            view.model.lang = lang
-            view.model.set_pks(pks)
-            view.show_count(len(pks), lang)
-
-        self.tasks.run(lambda: people.list_pks(store, text), shown)
 
     def refresh_status(self) -> None:
         if self.window is None:

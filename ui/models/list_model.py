@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -24,6 +25,8 @@ class ListModel(QAbstractTableModel, Generic[R]):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[R] = []
+        # optional text colour per cell: (row, column) -> "#rrggbb" or None
+        self.colour: Callable[[R, int], str | None] | None = None
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
@@ -44,6 +47,9 @@ class ListModel(QAbstractTableModel, Generic[R]):
             return column.text(self.rows[index.row()])
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self.colour is not None:
+            colour = self.colour(self.rows[index.row()], index.column())
+            return QColor(colour) if colour else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,10 +21,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor
 
 from fieldapp.domain.formats import format_date
 from fieldapp.i18n import label
 from fieldapp.storage.people import PersonRow
+from ui.models.status import hi_status
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -32,6 +35,7 @@ MAX_CACHED_PAGES = 200
 Fetch = Callable[[list[int], Callable[[dict[int, PersonRow]], None]], None]
 
 
+HI_COLUMN = 7
 COLUMNS: list[tuple[Callable[[], str], Callable[[PersonRow, str], str]]] = [
     (lambda: QCoreApplication.translate("PeopleModel", "Name"), lambda r, lang: r.full_name),
     (
@@ -63,6 +67,7 @@ class PeopleModel(QAbstractTableModel):
         self._pages: OrderedDict[int, dict[int, PersonRow]] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
+        self.today = date.today()
 
     def set_pks(self, pks: array) -> None:
         self.beginResetModel()
@@ -109,12 +114,22 @@ class PeopleModel(QAbstractTableModel):
         self._fetch(pks, arrived)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
-        row = self.row_at(index.row())
-        if row is None:
-            return "…" if index.column() == 0 else ""
-        return COLUMNS[index.column()][1](row, self.lang)
+        if role == Qt.ItemDataRole.DisplayRole:
+            row = self.row_at(index.row())
+            if row is None:
+                return "…" if index.column() == 0 else ""
+            return COLUMNS[index.column()][1](row, self.lang)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == HI_COLUMN:
+            row = self.row_at(index.row())
+            colour = hi_status(row.hi_valid_to, self.today)[1] if row else None
+            return QColor(colour) if colour else None
+        return None
+
+    def person_id(self, row: int) -> str | None:
+        found = self.row_at(row)
+        return found.id if found else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
 from fieldapp.domain.formats import format_number
 from ui.models.people_model import PeopleModel
 from ui.views.common import table, title
+from ui.views.household import HouseholdPanel
 
 TYPING_PAUSE_MS = 120
 
 
 class PeopleView(QWidget):
     search_changed = Signal(str)
+    person_selected = Signal(object)  # person id, or None
 
     def __init__(self, model: PeopleModel) -> None:
         super().__init__()
@@ -30,13 +32,32 @@ class PeopleView(QWidget):
         layout.addLayout(row)
         self.table = table(model, stretch_column=None, fit=False)
         self._widths()
-        layout.addWidget(self.table, 1)
+        self.panel = HouseholdPanel()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.person_selected.emit(model.person_id(current.row()))
+        )
+        model.modelReset.connect(lambda: self.person_selected.emit(None))
+        model.page_loaded.connect(self._row_arrived)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_PAUSE_MS)
         self._timer.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self.table.setFocus)
+
+    def _row_arrived(self, _page: int) -> None:
+        """The chosen row's data came after it was chosen (the list fills lazily): show that person now."""
+        current = self.table.currentIndex()
+        if current.isValid():
+            person_id = self.model.person_id(current.row())
+            if person_id and person_id != self.panel.person_id:
+                self.person_selected.emit(person_id)
 
     def _widths(self) -> None:
         char = self.table.fontMetrics().averageCharWidth()

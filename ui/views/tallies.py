@@ -52,5 +52,6 @@ class TalliesView(QWidget):
 
     def show_summary(self, summary: DaySummary, lang: str) -> None:
         self.lang = lang
-        self.heading.setText(f"{self.tr('Tallies')} — {format_date(summary.day)}")
+        heading = self.tr("Tallies")
+        self.heading.setText(f"{heading} — {format_date(summary.day)}")
         self.model.set_rows([TallyRow(m, summary.achieved(m), summary.targets.get(m)) for m in Metric])

@@ -105,7 +105,8 @@ class TodayView(QWidget):
     def show_data(self, data: TodayData, team_name: str, lang: str) -> None:
         self.lang = lang
         s = data.summary
-        self.heading.setText(f"{self.tr('Today')} {format_date(s.day)} — {team_name}")
+        heading = self.tr("Today")
+        self.heading.setText(f"{heading} {format_date(s.day)} — {team_name}")
         targets = s.targets
         for key, metric, value in (
             ("consultations", Metric.CONSULTATIONS, s.consultations),

@@ -1,0 +1,107 @@
+"""The selected person and their household at a glance: identifiers, HI card and VSI status of each."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from fieldapp.domain.enums import VsiStatus
+from fieldapp.domain.formats import format_date
+from fieldapp.i18n import label
+from fieldapp.storage.people import HouseholdView, PersonRow
+from ui.models.list_model import Column, ListModel
+from ui.models.status import hi_status
+from ui.views.common import table, title
+
+
+class HouseholdPanel(QWidget):
+    consult_requested = Signal(str)  # person id
+    enrol_requested = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = "vi"
+        self.today = date.today()
+        self.person_id: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 0, 0)
+        self.heading = title(self.tr("Nobody chosen"))
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        form = QFormLayout()
+        self.fields = {
+            key: QLabel("") for key in ("born", "citizen_id", "si_number", "phone", "place", "group", "hi", "vsi")
+        }
+        for key, caption in (
+            ("born", self.tr("Born:")),
+            ("citizen_id", self.tr("Citizen ID:")),
+            ("si_number", self.tr("SI number:")),
+            ("phone", self.tr("Phone:")),
+            ("place", self.tr("Lives in:")),
+            ("group", self.tr("Group:")),
+            ("hi", self.tr("HI card valid until:")),
+            ("vsi", self.tr("Voluntary SI:")),
+        ):
+            self.fields[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[key].setWordWrap(True)
+            form.addRow(caption, self.fields[key])
+        layout.addLayout(form)
+        household = self.tr("Household")
+        layout.addWidget(QLabel(f"<b>{household}</b>"))
+        self.members: ListModel[PersonRow] = ListModel(
+            [
+                Column(lambda: self.tr("Name"), lambda r: r.full_name),
+                Column(lambda: self.tr("Born"), lambda r: format_date(r.birth_date) if r.birth_date else ""),
+                Column(lambda: self.tr("HI until"), lambda r: hi_status(r.hi_valid_to, self.today)[0]),
+                Column(lambda: self.tr("VSI"), lambda r: label(r.vsi_status, self.lang)),
+            ]
+        )
+        self.members.colour = lambda r, col: hi_status(r.hi_valid_to, self.today)[1] if col == 2 else None
+        self.members_table = table(self.members, stretch_column=0)
+        layout.addWidget(self.members_table, 1)
+        buttons = QHBoxLayout()
+        self.consult_button = QPushButton(self.tr("Record a &consultation (F2)"))
+        self.enrol_button = QPushButton(self.tr("&Enrol (F3)"))
+        for b in (self.consult_button, self.enrol_button):
+            b.setEnabled(False)
+            buttons.addWidget(b)
+        layout.addLayout(buttons)
+        self.consult_button.clicked.connect(lambda: self.person_id and self.consult_requested.emit(self.person_id))
+        self.enrol_button.clicked.connect(lambda: self.person_id and self.enrol_requested.emit(self.person_id))
+
+    def show_household(self, view: HouseholdView | None, lang: str, today: date) -> None:
+        self.lang, self.today = lang, today
+        if view is None:
+            self.person_id = None
+            self.heading.setText(self.tr("Nobody chosen"))
+            for f in self.fields.values():
+                f.clear()
+            self.members.set_rows([])
+            self.consult_button.setEnabled(False)
+            self.enrol_button.setEnabled(False)
+            return
+        p = view.person
+        self.person_id = p.id
+        self.heading.setText(p.full_name)
+        text, colour = hi_status(p.hi_valid_to, today)
+        paid = ""
+        if p.vsi_paid_to and p.vsi_status is not VsiStatus.NEVER:
+            paid = " (" + self.tr("paid until %1").replace("%1", format_date(p.vsi_paid_to)) + ")"
+        values = {
+            "born": format_date(p.birth_date) if p.birth_date else "",
+            "citizen_id": p.citizen_id or "",
+            "si_number": p.si_number or "",
+            "phone": p.phone or "",
+            "place": ", ".join(x for x in (view.hamlet, view.commune) if x),
+            "group": label(p.target_group, lang),
+            "hi": text,
+            "vsi": label(p.vsi_status, lang) + paid,
+        }
+        for key, value in values.items():
+            self.fields[key].setText(value)
+        self.fields["hi"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        self.members.set_rows(view.members)
+        self.consult_button.setEnabled(True)
+        self.enrol_button.setEnabled(True)

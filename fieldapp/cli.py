@@ -297,8 +297,10 @@ def cmd_people_search(ctx: Context) -> int:
     else:
         for p in found:
             born = format_date(p.birth_date) if p.birth_date else "?"
-            print(f"{p.full_name:<28} {born:<10}  {p.citizen_id or '':<12}  {p.phone or '':<10}  {p.hamlet or ''}, "
-                  f"{p.commune}")
+            print(
+                f"{p.full_name:<28} {born:<10}  {p.citizen_id or '':<12}  {p.phone or '':<10}  {p.hamlet or ''}, "
+                f"{p.commune}"
+            )
     return EXIT_OK
 
 

@@ -54,6 +54,10 @@ class Tasks(QObject):
         elif on_done is not None:
             on_done(future.result())
 
+    def report(self, exc: BaseException) -> None:
+        """Show an error the way every failed task is shown (a short message; the details in the log)."""
+        self._on_error(exc)
+
     def shutdown(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=False)

@@ -73,14 +73,27 @@ def list_pks(store: Store, text: str = "") -> array:
         from fieldapp.storage.search import search_pks
 
         return array("q", search_pks(store, text, SEARCH_LIMIT))
-    return array("q", (r[0] for r in store.query("SELECT pk FROM persons ORDER BY name_key")))
+    return array(
+        "q",
+        (
+            r[0]
+            for r in store.query(
+                "SELECT pk FROM persons WHERE erased_at IS NULL AND merged_into IS NULL ORDER BY name_key"
+            )
+        ),
+    )
 
 
 def rows(store: Store, pks: list[int]) -> dict[int, PersonRow]:
     if not pks:
         return {}
     marks = ",".join("?" * len(pks))
-    return {r[0]: _row(r) for r in store.query(f"{_ROW_SQL} WHERE p.pk IN ({marks})", pks)}
+    return {
+        r[0]: _row(r)
+        for r in store.query(
+            f"{_ROW_SQL} WHERE p.pk IN ({marks}) AND p.erased_at IS NULL AND p.merged_into IS NULL", pks
+        )
+    }
 
 
 def get(store: Store, person_id: str) -> Person | None:
@@ -118,12 +131,28 @@ def household_view(store: Store, person_id: str) -> HouseholdView | None:
         (person.hamlet_id, person.commune_code),
     )
     if person.household_id:
-        pks = [r[0] for r in store.query(
-            "SELECT pk FROM persons WHERE household_id = ? AND erased_at IS NULL ORDER BY household_order, name_key",
-            (person.household_id,),
-        )]
+        pks = [
+            r[0]
+            for r in store.query(
+                "SELECT pk FROM persons WHERE household_id = ? AND erased_at IS NULL AND merged_into IS NULL "
+                "ORDER BY household_order, name_key",
+                (person.household_id,),
+            )
+        ]
     else:
         pks = [r[0] for r in store.query("SELECT pk FROM persons WHERE id = ?", (person_id,))]
     found = rows(store, pks)
-    return HouseholdView(person, names[0] if names else "", names[1] if names else None,
-                         [found[pk] for pk in pks if pk in found])
+    return HouseholdView(
+        person, names[0] if names else "", names[1] if names else None, [found[pk] for pk in pks if pk in found]
+    )
+
+
+def household_pks(store: Store, person_id: str) -> array:
+    """The person's row first, then the rest of their household: what to list after saving or opening one."""
+    rows_ = store.query(
+        "SELECT pk FROM persons WHERE id = ?1 UNION ALL SELECT * FROM (SELECT pk FROM persons WHERE household_id = "
+        "(SELECT household_id FROM persons WHERE id = ?1) AND id <> ?1 AND erased_at IS NULL AND merged_into IS NULL "
+        "ORDER BY household_order)",
+        (person_id,),
+    )
+    return array("q", (r[0] for r in rows_))

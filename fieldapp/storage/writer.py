@@ -111,6 +111,12 @@ class Writer:
         self.audit(AuditAction.UPDATE, spec.entity, encoded["id"], fields=list(changed))
         return record
 
+    def outbox(self, entity: str, entity_id: str, op: str, base_version: int | None, payload: str) -> None:
+        """An op that is not a plain create or update of a record (an erasure), for sync to carry."""
+        self.conn.execute(
+            _OUTBOX_SQL, (self.ids(), entity, entity_id, op, base_version, payload, encode_datetime(self.clock()))
+        )
+
     def audit(self, action: AuditAction, entity: str, entity_id: str | None = None, **detail: Any) -> None:
         self.conn.execute(
             _AUDIT_SQL,

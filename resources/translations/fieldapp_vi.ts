@@ -142,88 +142,98 @@
 <context>
     <name>HouseholdPanel</name>
     <message>
-        <location filename="../../ui/views/household.py" line="30" />
-        <location filename="../../ui/views/household.py" line="78" />
+        <location filename="../../ui/views/household.py" line="34" />
+        <location filename="../../ui/views/household.py" line="96" />
         <source>Nobody chosen</source>
         <translation>Chưa chọn ai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="38" />
+        <location filename="../../ui/views/household.py" line="42" />
         <source>Born:</source>
         <translation>Ngày sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="39" />
+        <location filename="../../ui/views/household.py" line="43" />
         <source>Citizen ID:</source>
         <translation>Số CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="40" />
+        <location filename="../../ui/views/household.py" line="44" />
         <source>SI number:</source>
         <translation>Mã số BHXH:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="41" />
+        <location filename="../../ui/views/household.py" line="45" />
         <source>Phone:</source>
         <translation>Điện thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="42" />
+        <location filename="../../ui/views/household.py" line="46" />
         <source>Lives in:</source>
         <translation>Nơi ở:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="43" />
+        <location filename="../../ui/views/household.py" line="47" />
         <source>Group:</source>
         <translation>Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="44" />
+        <location filename="../../ui/views/household.py" line="48" />
         <source>HI card valid until:</source>
         <translation>Thẻ BHYT hạn đến:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="45" />
+        <location filename="../../ui/views/household.py" line="49" />
         <source>Voluntary SI:</source>
         <translation>BHXH tự nguyện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="51" />
+        <location filename="../../ui/views/household.py" line="55" />
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="55" />
+        <location filename="../../ui/views/household.py" line="59" />
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="56" />
+        <location filename="../../ui/views/household.py" line="60" />
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="57" />
+        <location filename="../../ui/views/household.py" line="61" />
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="58" />
+        <location filename="../../ui/views/household.py" line="62" />
         <source>VSI</source>
         <translation>BHXH TN</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="65" />
+        <location filename="../../ui/views/household.py" line="69" />
         <source>Record a &amp;consultation (F2)</source>
         <translation>Ghi &amp;tư vấn (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="66" />
+        <location filename="../../ui/views/household.py" line="70" />
         <source>&amp;Enrol (F3)</source>
         <translation>&amp;Tham gia (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="91" />
+        <location filename="../../ui/views/household.py" line="71" />
+        <source>E&amp;dit (F4)</source>
+        <translation>&amp;Sửa (F4)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="72" />
+        <source>Add to this &amp;household</source>
+        <translation>Thêm người vào &amp;hộ này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="109" />
         <source>paid until %1</source>
         <translation>đã đóng đến %1</translation>
     </message>
@@ -366,6 +376,14 @@
     </message>
 </context>
 <context>
+    <name>PeopleController</name>
+    <message>
+        <location filename="../../ui/controllers/people.py" line="95" />
+        <source>Not in the registry yet. Read from the card: check it with the person.</source>
+        <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
+    </message>
+</context>
+<context>
     <name>PeopleModel</name>
     <message>
         <location filename="../../ui/models/people_model.py" line="40" />
@@ -421,19 +439,150 @@
 <context>
     <name>PeopleView</name>
     <message>
-        <location filename="../../ui/views/people.py" line="24" />
+        <location filename="../../ui/views/people.py" line="26" />
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="27" />
+        <location filename="../../ui/views/people.py" line="29" />
         <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="68" />
+        <location filename="../../ui/views/people.py" line="34" />
+        <source>&amp;New person (Ctrl+N)</source>
+        <translation>Thêm &amp;người (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="74" />
         <source>%1 people</source>
         <translation>%1 người</translation>
+    </message>
+</context>
+<context>
+    <name>PersonDialog</name>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="45" />
+        <source>Person</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="50" />
+        <source>Scan a citizen ID or HI card QR here (or paste it)</source>
+        <translation>Quét mã QR trên CCCD hoặc thẻ BHYT vào đây (hoặc dán)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="60" />
+        <source>dd/mm/yyyy</source>
+        <translation>ngày/tháng/năm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="68" />
+        <source>10 digits, or the HI card code</source>
+        <translation>10 chữ số, hoặc mã thẻ BHYT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="82" />
+        <source>Agrees that the team keeps their data</source>
+        <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="84" />
+        <source>&amp;Full name:</source>
+        <translation>&amp;Họ tên:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="85" />
+        <source>&amp;Born:</source>
+        <translation>Ngày &amp;sinh:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="86" />
+        <source>Se&amp;x:</source>
+        <translation>&amp;Giới tính:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="87" />
+        <source>&amp;Citizen ID:</source>
+        <translation>Số &amp;CCCD:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="88" />
+        <source>SI n&amp;umber / HI card:</source>
+        <translation>Mã số &amp;BHXH / thẻ BHYT:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="89" />
+        <source>&amp;Phone:</source>
+        <translation>Điện &amp;thoại:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="90" />
+        <source>Co&amp;mmune:</source>
+        <translation>&amp;Xã, phường:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="91" />
+        <source>&amp;Hamlet:</source>
+        <translation>Th&amp;ôn, xóm:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="92" />
+        <source>&amp;Group:</source>
+        <translation>&amp;Nhóm đối tượng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="116" />
+        <source>&amp;Save (Ctrl+Enter)</source>
+        <translation>&amp;Lưu (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="119" />
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="179" />
+        <source>Read from the card. Check every field with the person, then save.</source>
+        <translation>Đã đọc từ thẻ. Hãy kiểm tra từng ô với người dân rồi lưu.</translation>
+    </message>
+</context>
+<context>
+    <name>PersonFormController</name>
+    <message>
+        <location filename="../../ui/controllers/person_form.py" line="63" />
+        <source>New person</source>
+        <translation>Thêm người</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/person_form.py" line="65" />
+        <source>New member of the household</source>
+        <translation>Thêm thành viên hộ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/person_form.py" line="75" />
+        <source>Edit person</source>
+        <translation>Sửa thông tin</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/person_form.py" line="147" />
+        <source>Open that record now?</source>
+        <translation>Mở hồ sơ đó ngay?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/person_form.py" line="161" />
+        <source>Another person: create</source>
+        <translation>Người khác: vẫn tạo mới</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/person_form.py" line="165" />
+        <source>Same person: open it</source>
+        <translation>Cùng một người: mở hồ sơ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/person_form.py" line="169" />
+        <source>Go back</source>
+        <translation>Quay lại</translation>
     </message>
 </context>
 <context>
@@ -629,6 +778,7 @@
     <name>TalliesView</name>
     <message>
         <location filename="../../ui/views/tallies.py" line="29" />
+        <location filename="../../ui/views/tallies.py" line="55" />
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
@@ -667,6 +817,7 @@
     <name>TodayView</name>
     <message>
         <location filename="../../ui/views/today.py" line="31" />
+        <location filename="../../ui/views/today.py" line="108" />
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>

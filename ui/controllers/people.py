@@ -1,13 +1,20 @@
-"""The People screen: search as you type, and the chosen person's household at a glance."""
+"""The People screen: search as you type (or scan a card into the search box), the chosen person's
+household at a glance, and adding or editing people."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 
+from fieldapp.domain.formats import format_date
+from fieldapp.domain.scans import read_scan
+from fieldapp.i18n import t
+from fieldapp.services.registry import PersonForm
 from fieldapp.storage import people
+from fieldapp.storage.search import search_pks
+from ui.controllers.person_form import PersonFormController
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.people import PeopleView
@@ -21,28 +28,86 @@ class PeopleController(QObject):
         self.view = view
         self.today = today
         self._generation = 0
+        self.forms = PersonFormController(session, tasks, view, today)
         view.search_changed.connect(self.search)
         view.person_selected.connect(self.show_person)
+        view.new_requested.connect(self.forms.new)
+        view.panel.edit_requested.connect(self._edit)
+        view.panel.add_member_requested.connect(self._add_member)
+        self.forms.saved.connect(lambda person: self.open_person(person.id))
+        self.forms.open_existing.connect(self.open_person)
+
+    # --- the list -------------------------------------------------------------------------------------
+
+    def _show_pks(self, pks, note: str = "") -> None:
+        lang = self.session.lang
+        self.view.model.lang = lang
+        self.view.model.today = self.today()
+        self.view.model.set_pks(pks)
+        self.view.show_count(len(pks), lang)
+        if note:
+            self.view.count.setText(note)
+        if len(pks):
+            self.view.table.selectRow(0)
 
     def search(self, text: str) -> None:
         store = self.session.store
         if store is None:
             return
-        lang = self.session.lang
+        if "|" in text:  # a USB scanner typed a card's QR into the search box
+            self.scanned(text)
+            return
         self._generation += 1
         generation = self._generation
 
         def shown(pks) -> None:
-            if generation != self._generation:
-                return  # a later keystroke's search is on its way
-            self.view.model.lang = lang
-            self.view.model.today = self.today()
-            self.view.model.set_pks(pks)
-            self.view.show_count(len(pks), lang)
-            if len(pks):
-                self.view.table.selectRow(0)
+            if generation == self._generation:  # else a later keystroke's search is on its way
+                self._show_pks(pks)
 
         self.tasks.run(lambda: people.list_pks(store, text), shown)
+
+    def scanned(self, text: str) -> None:
+        """A scanned card: show that person if the registry has them, else offer the form filled from it."""
+        store, lang = self.session.store, self.session.lang
+        result = read_scan(text)
+        self.view.search.blockSignals(True)
+        self.view.search.clear()
+        self.view.search.blockSignals(False)
+        if not result.ok:
+            self.view.count.setText(t(result.error.value, lang, detail=result.detail))
+            return
+        scan = result.person
+        key = scan.citizen_id or scan.si_number or ""
+
+        def found(pks) -> None:
+            if len(pks):
+                self._show_pks(pks)
+                return
+            prefill = PersonForm(
+                full_name=scan.full_name,
+                birth_date=format_date(scan.birth_date) if scan.birth_date else "",
+                sex=scan.sex,
+                citizen_id=scan.citizen_id or "",
+                si_number=scan.hi_card_code or "",
+            )
+            dialog = self.forms.new(prefill)
+            dialog.scan_message.setText(
+                QCoreApplication.translate(
+                    "PeopleController", "Not in the registry yet. Read from the card: check it with the person."
+                )
+            )
+
+        self.tasks.run(lambda: search_pks(store, key, 5), found)
+
+    def open_person(self, person_id: str) -> None:
+        store = self.session.store
+        if store is not None:
+            self.tasks.run(lambda: people.household_pks(store, person_id), self._show_pks)
+
+    def refresh(self) -> None:
+        self.search(self.view.search.text())
+
+    # --- the panel ------------------------------------------------------------------------------------
 
     def show_person(self, person_id: str | None) -> None:
         store = self.session.store
@@ -55,5 +120,13 @@ class PeopleController(QObject):
             lambda view: self.view.panel.show_household(view, lang, self.today()),
         )
 
-    def refresh(self) -> None:
-        self.search(self.view.search.text())
+    def _edit(self, person_id: str) -> None:
+        current = self.view.panel.current
+        if current is not None and current.person.id == person_id:
+            self.forms.edit(current.person, current.hamlet or "")
+
+    def _add_member(self, person_id: str) -> None:
+        current = self.view.panel.current
+        if current is not None and current.person.id == person_id:
+            prefill = PersonForm(commune_code=current.person.commune_code, hamlet=current.hamlet or "")
+            self.forms.new(prefill, household_id=current.person.household_id)

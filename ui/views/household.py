@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from fieldapp.domain.enums import VsiStatus
@@ -19,12 +20,15 @@ from ui.views.common import table, title
 class HouseholdPanel(QWidget):
     consult_requested = Signal(str)  # person id
     enrol_requested = Signal(str)
+    edit_requested = Signal(str)
+    add_member_requested = Signal(str)  # the household's person id
 
     def __init__(self) -> None:
         super().__init__()
         self.lang = "vi"
         self.today = date.today()
         self.person_id: str | None = None
+        self.current: HouseholdView | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
         self.heading = title(self.tr("Nobody chosen"))
@@ -64,23 +68,37 @@ class HouseholdPanel(QWidget):
         buttons = QHBoxLayout()
         self.consult_button = QPushButton(self.tr("Record a &consultation (F2)"))
         self.enrol_button = QPushButton(self.tr("&Enrol (F3)"))
-        for b in (self.consult_button, self.enrol_button):
+        self.edit_button = QPushButton(self.tr("E&dit (F4)"))
+        self.add_member_button = QPushButton(self.tr("Add to this &household"))
+        for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button):
             b.setEnabled(False)
-            buttons.addWidget(b)
+        buttons.addWidget(self.consult_button)
+        buttons.addWidget(self.enrol_button)
+        more = QHBoxLayout()
+        more.addWidget(self.edit_button)
+        more.addWidget(self.add_member_button)
         layout.addLayout(buttons)
+        layout.addLayout(more)
+        for key, signal in (("F2", self.consult_requested), ("F3", self.enrol_requested), ("F4", self.edit_requested)):
+            QShortcut(QKeySequence(key), self, activated=lambda s=signal: self.person_id and s.emit(self.person_id))
+        self.edit_button.clicked.connect(lambda: self.person_id and self.edit_requested.emit(self.person_id))
+        self.add_member_button.clicked.connect(
+            lambda: self.person_id and self.add_member_requested.emit(self.person_id)
+        )
         self.consult_button.clicked.connect(lambda: self.person_id and self.consult_requested.emit(self.person_id))
         self.enrol_button.clicked.connect(lambda: self.person_id and self.enrol_requested.emit(self.person_id))
 
     def show_household(self, view: HouseholdView | None, lang: str, today: date) -> None:
         self.lang, self.today = lang, today
+        self.current = view
         if view is None:
             self.person_id = None
             self.heading.setText(self.tr("Nobody chosen"))
             for f in self.fields.values():
                 f.clear()
             self.members.set_rows([])
-            self.consult_button.setEnabled(False)
-            self.enrol_button.setEnabled(False)
+            for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button):
+                b.setEnabled(False)
             return
         p = view.person
         self.person_id = p.id
@@ -103,5 +121,5 @@ class HouseholdPanel(QWidget):
             self.fields[key].setText(value)
         self.fields["hi"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         self.members.set_rows(view.members)
-        self.consult_button.setEnabled(True)
-        self.enrol_button.setEnabled(True)
+        for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button):
+            b.setEnabled(True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from fieldapp.domain.formats import format_number
 from ui.models.people_model import PeopleModel
@@ -16,6 +17,7 @@ TYPING_PAUSE_MS = 120
 class PeopleView(QWidget):
     search_changed = Signal(str)
     person_selected = Signal(object)  # person id, or None
+    new_requested = Signal()
 
     def __init__(self, model: PeopleModel) -> None:
         super().__init__()
@@ -29,6 +31,10 @@ class PeopleView(QWidget):
         row.addWidget(self.search, 1)
         self.count = QLabel("")
         row.addWidget(self.count)
+        self.new_button = QPushButton(self.tr("&New person (Ctrl+N)"))
+        row.addWidget(self.new_button)
+        self.new_button.clicked.connect(self.new_requested)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_requested.emit)
         layout.addLayout(row)
         self.table = table(model, stretch_column=None, fit=False)
         self._widths()

@@ -1,0 +1,342 @@
+"""The registry: adding people and households, spotting duplicates, merging, erasing on request.
+
+A form is checked whole, so a member sees every problem at once, each named by field and reason code.
+Duplicates: the same citizen ID is the same person (refused, the existing one is named); the same name,
+birth date and commune is a candidate a member looks at before creating anyway or merging. Nothing is
+ever merged automatically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
+from fieldapp.domain.formats import parse_date
+from fieldapp.domain.models import Hamlet, Household, Person, PersonMerge
+from fieldapp.domain.validators import (
+    check_birth_date,
+    check_citizen_id,
+    check_hi_card,
+    check_name,
+    check_phone,
+)
+from fieldapp.errors import InputRefused
+from fieldapp.storage import registry as store_registry
+from fieldapp.storage.records import encode_datetime, to_json
+from fieldapp.storage.writer import Writer
+
+
+@dataclass(frozen=True)
+class PersonForm:
+    """What a member typed (or a scan or an import row filled in), as text."""
+
+    full_name: str = ""
+    birth_date: str = ""
+    sex: Sex | None = None
+    citizen_id: str = ""
+    si_number: str = ""  # the 10-digit SI number, or an HI card code (15 characters) holding it
+    phone: str = ""
+    commune_code: str = ""
+    hamlet: str = ""
+    target_group: TargetGroup = TargetGroup.OTHER
+    consent: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class FormRefused(InputRefused):
+    """One or more fields are wrong; `problems` names each field and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("form.invalid", count=len(problems))
+        self.problems = problems
+
+
+class SamePerson(InputRefused):
+    """Somebody with this citizen ID is already in the registry."""
+
+    def __init__(self, existing: Person) -> None:
+        super().__init__("person.same_citizen_id", name=existing.full_name)
+        self.existing = existing
+
+
+class PossibleDuplicates(InputRefused):
+    """People with the same name, birth date and commune: a member decides."""
+
+    def __init__(self, candidates: list[Person]) -> None:
+        super().__init__("person.possible_duplicates", count=len(candidates))
+        self.candidates = candidates
+
+
+@dataclass(frozen=True)
+class CleanPerson:
+    full_name: str
+    birth_date: date | None
+    sex: Sex | None
+    citizen_id: str | None
+    si_number: str | None
+    phone: str | None
+    commune_code: str
+    hamlet: str
+    target_group: TargetGroup
+    consent: bool
+
+
+def check_person(form: PersonForm, *, communes: set[str] | None = None, today: date | None = None) -> CleanPerson:
+    """Every field checked; FormRefused lists all that are wrong."""
+    problems: list[Problem] = []
+
+    def refuse(name: str, code: str, **params: Any) -> None:
+        problems.append(Problem(name, code, params))
+
+    name = check_name(form.full_name)
+    if not name.ok:
+        refuse("full_name", name.reason.value, **name.params)
+    birth: date | None = None
+    if form.birth_date.strip():
+        try:
+            birth = parse_date(form.birth_date)
+        except ValueError:
+            refuse("birth_date", "form.date_format")
+        else:
+            checked = check_birth_date(birth, today=today)
+            if not checked.ok:
+                refuse("birth_date", checked.reason.value, **checked.params)
+                birth = None
+    citizen_id = None
+    if form.citizen_id.strip():
+        checked_id = check_citizen_id(form.citizen_id, birth_date=birth, sex=form.sex, today=today)
+        if checked_id.ok:
+            citizen_id = checked_id.value.number
+        else:
+            refuse("citizen_id", checked_id.reason.value, **checked_id.params)
+    si_number = None
+    if form.si_number.strip():
+        card = check_hi_card(form.si_number)
+        if card.ok:
+            si_number = card.value.si_number
+        else:
+            refuse("si_number", card.reason.value, **card.params)
+    phone = None
+    if form.phone.strip():
+        checked_phone = check_phone(form.phone)
+        if checked_phone.ok:
+            phone = checked_phone.value
+        else:
+            refuse("phone", checked_phone.reason.value, **checked_phone.params)
+    if not form.commune_code or (communes is not None and form.commune_code not in communes):
+        refuse("commune_code", "form.commune")
+    if len(form.hamlet.strip()) > 80:
+        refuse("hamlet", "form.too_long", maximum=80)
+    if problems:
+        raise FormRefused(problems)
+    return CleanPerson(
+        full_name=name.value,
+        birth_date=birth,
+        sex=form.sex,
+        citizen_id=citizen_id,
+        si_number=si_number,
+        phone=phone,
+        commune_code=form.commune_code,
+        hamlet=" ".join(form.hamlet.split()),
+        target_group=form.target_group,
+        consent=form.consent,
+    )
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    same_person: list[Person]
+    candidates: list[Person]
+
+
+def find_duplicates(w: Writer, clean: CleanPerson, exclude_id: str | None = None) -> Duplicates:
+    same = store_registry.same_citizen_id(w.conn, clean.citizen_id, exclude_id) if clean.citizen_id else []
+    candidates = (
+        store_registry.same_name_birth_commune(
+            w.conn, clean.full_name, clean.birth_date, clean.commune_code, exclude_id
+        )
+        if clean.birth_date
+        else []
+    )
+    return Duplicates(same, [c for c in candidates if c not in same])
+
+
+def hamlet_for(w: Writer, commune_code: str, name: str) -> Hamlet | None:
+    """The commune's hamlet of that name, made if the team meets it for the first time."""
+    if not name:
+        return None
+    found = store_registry.find_hamlet(w.conn, commune_code, name)
+    if found is None:
+        found = w.add(Hamlet(w.ids(), commune_code, name, w.clock()))
+    return found
+
+
+def add_person(
+    w: Writer,
+    clean: CleanPerson,
+    *,
+    household_id: str | None = None,
+    address: str = "",
+    allow_candidates: bool = False,
+) -> Person:
+    """A new person; a new household of one unless `household_id` says whose household they join."""
+    dupes = find_duplicates(w, clean)
+    if dupes.same_person:
+        raise SamePerson(dupes.same_person[0])
+    if dupes.candidates and not allow_candidates:
+        raise PossibleDuplicates(dupes.candidates)
+    hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)
+    now = w.clock()
+    if household_id is None:
+        household = w.add(
+            Household(
+                w.ids(),
+                clean.commune_code,
+                hamlet.id if hamlet else None,
+                address or (hamlet.name if hamlet else ""),
+                now,
+                now,
+            )
+        )
+        household_id, order = household.id, 1
+    else:
+        order = store_registry.next_household_order(w.conn, household_id)
+    person = Person(
+        id=w.ids(),
+        full_name=clean.full_name,
+        birth_date=clean.birth_date,
+        sex=clean.sex,
+        citizen_id=clean.citizen_id,
+        si_number=clean.si_number,
+        phone=clean.phone,
+        commune_code=clean.commune_code,
+        hamlet_id=hamlet.id if hamlet else None,
+        household_id=household_id,
+        household_order=order,
+        target_group=clean.target_group,
+        consent_at=now if clean.consent else None,
+        hi_valid_to=None,
+        vsi_status=VsiStatus.NEVER,
+        vsi_paid_to=None,
+        created_at=now,
+        updated_at=now,
+    )
+    return w.add(person)
+
+
+def update_person(w: Writer, person: Person, clean: CleanPerson) -> Person:
+    """Save an edit; the same duplicate rules apply against everybody else."""
+    dupes = find_duplicates(w, clean, exclude_id=person.id)
+    if dupes.same_person:
+        raise SamePerson(dupes.same_person[0])
+    hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)
+    consent_at = person.consent_at if clean.consent else None
+    if clean.consent and consent_at is None:
+        consent_at = w.clock()
+    edited = replace(
+        person,
+        full_name=clean.full_name,
+        birth_date=clean.birth_date,
+        sex=clean.sex,
+        citizen_id=clean.citizen_id,
+        si_number=clean.si_number,
+        phone=clean.phone,
+        commune_code=clean.commune_code,
+        hamlet_id=hamlet.id if hamlet else None,
+        target_group=clean.target_group,
+        consent_at=consent_at,
+        updated_at=w.clock(),
+    )
+    changed = [
+        f
+        for f in (
+            "full_name",
+            "birth_date",
+            "sex",
+            "citizen_id",
+            "si_number",
+            "phone",
+            "commune_code",
+            "hamlet_id",
+            "target_group",
+            "consent_at",
+        )
+        if getattr(edited, f) != getattr(person, f)
+    ]
+    if not changed:
+        return person
+    return w.update(edited, changed)
+
+
+def record_consent(w: Writer, person: Person, given: bool) -> Person:
+    edited = replace(person, consent_at=w.clock() if given else None, updated_at=w.clock())
+    return w.update(edited, ["consent_at"])
+
+
+def merge(w: Writer, kept: Person, merged: Person) -> PersonMerge:
+    """A member decided these are the same person: keep one, point the other at it, fill gaps.
+
+    Facts about the merged record stay where they are (they are never rewritten); lists and tallies
+    follow `merged_into`. Two different citizen IDs are two people and are refused.
+    """
+    if kept.id == merged.id:
+        raise InputRefused("merge.same_record")
+    if merged.merged_into or kept.merged_into:
+        raise InputRefused("merge.already_merged")
+    if kept.citizen_id and merged.citizen_id and kept.citizen_id != merged.citizen_id:
+        raise InputRefused("merge.different_citizen_ids")
+    filled = {
+        f: getattr(merged, f)
+        for f in ("birth_date", "sex", "citizen_id", "si_number", "phone", "hamlet_id", "hi_valid_to", "vsi_paid_to")
+        if getattr(kept, f) is None and getattr(merged, f) is not None
+    }
+    member_id = w.actor.member_id or ""
+    record = w.add(PersonMerge(w.ids(), kept.id, merged.id, member_id, w.clock()))
+    if filled:
+        w.update(replace(kept, **filled, updated_at=w.clock()), list(filled))
+    w.update(replace(merged, merged_into=kept.id, updated_at=w.clock()), ["merged_into"])
+    return record
+
+
+def erase(w: Writer, person: Person) -> Person:
+    """Erase one person's data on request: the record stays (receipts and tallies refer to it), emptied.
+
+    The notes written about them are blanked too; the erasure goes to the server as its own op and is
+    written in the audit log. Receipts keep the payer's name, as accounting law requires.
+    """
+    if person.erased_at is not None:
+        raise InputRefused("erase.already")
+    now = w.clock()
+    emptied = replace(
+        person,
+        full_name="",
+        birth_date=None,
+        sex=None,
+        citizen_id=None,
+        si_number=None,
+        phone=None,
+        hamlet_id=None,
+        consent_at=None,
+        erased_at=now,
+        updated_at=now,
+    )
+    store_registry.erase_person_row(w.conn, person.id, now)
+    notes = store_registry.erase_free_text(w.conn, person.id)
+    w.outbox("persons", person.id, "erase", person.version, to_json({"erased_at": encode_datetime(now)}))
+    w.audit(AuditAction.ERASE, "persons", person.id, notes=notes)
+    return emptied
+
+
+def person_copy(w: Writer, person_id: str) -> dict[str, Any]:
+    """The person's own data as one document they may take; the export is written in the audit log."""
+    record = store_registry.person_record(w.conn, person_id)
+    w.audit(AuditAction.EXPORT, "persons", person_id)
+    return {"exported_at": encode_datetime(w.clock()), **record}

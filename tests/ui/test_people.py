@@ -1,0 +1,84 @@
+"""The People screen as a member uses it: add a person by keyboard, scan a card, meet a duplicate."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from tests.ui.test_app import WAIT, enter
+
+
+@pytest.fixture
+def gui(qtbot, demo_dir):
+    from ui.app import create
+
+    controller = create(QApplication.instance(), demo_dir)
+    qtbot.addWidget(controller.window)
+    controller.window.resize(1280, 800)
+    controller.window.show()
+    enter(qtbot, controller)
+    controller.window.show_screen("people")
+    yield controller
+    controller.shutdown()
+
+
+def dialog_of(gui):
+    return gui.people.forms.dialog
+
+
+def test_add_a_person_with_the_keyboard(qtbot, gui):
+    view = gui.window.views["people"]
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=WAIT)
+    qtbot.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = dialog_of(gui)
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=WAIT)
+    dialog.full_name.setText("Lò Thị Mỷ")  # typed through the input method
+    qtbot.keyClick(dialog.full_name, Qt.Key.Key_Return)  # Enter goes to the next field, it does not save
+    assert dialog.focusWidget() is dialog.birth_date and dialog.isVisible()
+    qtbot.keyClicks(dialog.birth_date, "07/03/1990")
+    dialog.sex.setCurrentIndex(dialog.sex.findData(dialog.sex.itemData(2)))
+    qtbot.keyClicks(dialog.citizen_id, "0xx")  # wrong on purpose
+    qtbot.keyClicks(dialog.phone, "0912 000 111")
+    dialog.hamlet.setText("Bản Mới")
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert "12 chữ số" in dialog.errors["citizen_id"].text() or "chữ số" in dialog.errors["citizen_id"].text()
+    dialog.citizen_id.setText("")
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: view.panel.heading.text() == "Lò Thị Mỷ", timeout=WAIT)
+    assert "Bản Mới" in view.panel.fields["place"].text()
+    assert view.panel.fields["phone"].text() == "0912000111"
+
+
+def test_scanning_a_card_into_the_search_box(qtbot, gui, monkeypatch):
+    view = gui.window.views["people"]
+    name_hex = "Đinh Văn Tú".encode().hex()
+    view.search.setText(f"0133012345|{name_hex}|05/06/1979|1|-|33 - 123|01/01/2026|31/12/2026|01/01/2026|$")
+    dialog = None
+    qtbot.waitUntil(lambda: (d := dialog_of(gui)) is not None and d.isVisible(), timeout=WAIT)
+    dialog = dialog_of(gui)
+    assert dialog.full_name.text() == "Đinh Văn Tú"
+    assert dialog.birth_date.text() == "05/06/1979"
+    assert dialog.si_number.text() == "0133012345"
+    assert view.search.text() == ""  # the scan does not stay in the search box
+    dialog.reject()
+    # a damaged scan says so and opens nothing
+    view.search.setText("0133012345|zz|05/06/1979|1|-|x|01/01/2026|-|-|$")
+    qtbot.waitUntil(lambda: "mã bị hỏng" in view.count.text(), timeout=WAIT)
+
+
+def test_same_citizen_id_offers_the_existing_record(qtbot, gui, monkeypatch):
+    store = gui.session.store
+    name, cid = store.query_one("SELECT full_name, citizen_id FROM persons WHERE citizen_id IS NOT NULL LIMIT 1")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    view = gui.window.views["people"]
+    view.new_requested.emit()
+    dialog = dialog_of(gui)
+    dialog.full_name.setText("Người Khác")
+    dialog.citizen_id.setText(cid)
+    before = store.query_one("SELECT count(*) FROM persons")[0]
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: view.panel.heading.text() == name, timeout=WAIT)
+    assert store.query_one("SELECT count(*) FROM persons")[0] == before

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from fieldapp.domain.enums import EventKind, Outcome, OutreachKind, TargetGroup, Topic
+from fieldapp.domain.enums import EventKind, Outcome, OutreachKind, SiteKind, TargetGroup, Topic
 from fieldapp.domain.formats import local_day
-from fieldapp.domain.models import Consultation, FollowUp, OutreachEvent, OutreachResult
+from fieldapp.domain.models import Consultation, FollowUp, OutreachEvent, OutreachResult, Site
 from fieldapp.errors import InputRefused
 from fieldapp.storage.writer import Writer
 
@@ -118,3 +118,13 @@ def record_outreach_result(
         w.ids(), kind, person_id, event_id, team_id, w.actor.member_id or "", at, local_day(at), note.strip()
     )
     return w.add(result)
+
+
+def add_site(
+    w: Writer, *, team_id: str, commune_code: str, name: str, kind: SiteKind, hamlet_id: str | None = None
+) -> Site:
+    """A place the team works at (a market, a commune hall, a cultural house), kept for the next days."""
+    name = " ".join(name.split())
+    if not name:
+        raise InputRefused("site.name_empty")
+    return w.add(Site(w.ids(), team_id, commune_code, hamlet_id, name, kind, w.clock()))

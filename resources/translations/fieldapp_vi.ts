@@ -3,95 +3,188 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="144" />
+        <location filename="../../ui/controllers/app_controller.py" line="150" />
         <source>This laptop has no team yet. Run 'fieldapp demo-data' or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy 'fieldapp demo-data' hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="247" />
+        <location filename="../../ui/controllers/app_controller.py" line="253" />
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="248" />
+        <location filename="../../ui/controllers/app_controller.py" line="254" />
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="250" />
+        <location filename="../../ui/controllers/app_controller.py" line="256" />
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="252" />
+        <location filename="../../ui/controllers/app_controller.py" line="258" />
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="268" />
+        <location filename="../../ui/controllers/app_controller.py" line="280" />
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="307" />
+        <location filename="../../ui/controllers/app_controller.py" line="319" />
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
 </context>
 <context>
-    <name>ConsultationsView</name>
+    <name>ConsultationDialog</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="35" />
-        <source>When</source>
-        <translation>Thời gian</translation>
+        <location filename="../../ui/views/consultation_dialog.py" line="53" />
+        <source>Consultation</source>
+        <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="36" />
-        <source>Person</source>
-        <translation>Người dân</translation>
+        <location filename="../../ui/views/consultation_dialog.py" line="60" />
+        <source>&amp;Walk-in, no details given</source>
+        <translation>Khách vãng lai, &amp;không cho thông tin</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="36" />
-        <source>(walk-in)</source>
-        <translation>(khách vãng lai)</translation>
+        <location filename="../../ui/views/consultation_dialog.py" line="65" />
+        <source>(no place)</source>
+        <translation>(không chọn nơi)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="37" />
-        <source>Group</source>
-        <translation>Nhóm đối tượng</translation>
+        <location filename="../../ui/views/consultation_dialog.py" line="68" />
+        <source>&amp;Place:</source>
+        <translation>Nơi tư vấ&amp;n:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="38" />
+        <location filename="../../ui/views/consultation_dialog.py" line="72" />
+        <source>&amp;Group:</source>
+        <translation>Nhóm đối tượn&amp;g:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="75" />
         <source>Topics</source>
-        <translation>Nội dung</translation>
+        <translation>Nội dung tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="39" />
+        <location filename="../../ui/views/consultation_dialog.py" line="86" />
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="41" />
+        <location filename="../../ui/views/consultation_dialog.py" line="108" />
+        <source>dd/mm/yyyy</source>
+        <translation>ngày/tháng/năm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="109" />
+        <source>&amp;Follow-up on:</source>
+        <translation>Ngày &amp;hẹn lại:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="127" />
+        <source>&amp;Reason:</source>
+        <translation>&amp;Lý do từ chối:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="136" />
+        <source>&amp;Note:</source>
+        <translation>Gh&amp;i chú:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="139" />
+        <source>VssID installed</source>
+        <translation>Đã cài VssID</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="140" />
+        <source>Non-cash pension sign-up</source>
+        <translation>Đăng ký nhận lương hưu qua tài khoản</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="146" />
+        <source>Agrees that the team keeps their data</source>
+        <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="155" />
+        <source>Save (Ctrl+Enter)</source>
+        <translation>Lưu (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/consultation_dialog.py" line="157" />
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+</context>
+<context>
+    <name>ConsultationsView</name>
+    <message>
+        <location filename="../../ui/views/lists.py" line="39" />
+        <source>Consultation with a &amp;walk-in (Ctrl+T)</source>
+        <translation>Tư vấn khách &amp;vãng lai (Ctrl+T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="40" />
+        <source>Record an &amp;event (Ctrl+E)</source>
+        <translation>Ghi buổi &amp;tuyên truyền (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="50" />
+        <source>When</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="51" />
+        <source>Person</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="51" />
+        <source>(walk-in)</source>
+        <translation>(khách vãng lai)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="52" />
+        <source>Group</source>
+        <translation>Nhóm đối tượng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="53" />
+        <source>Topics</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="54" />
+        <source>Outcome</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/lists.py" line="56" />
         <source>Follow-up</source>
         <translation>Hẹn gặp lại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="44" />
+        <location filename="../../ui/views/lists.py" line="59" />
         <source>Member</source>
         <translation>Thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="45" />
+        <location filename="../../ui/views/lists.py" line="60" />
         <source>Note</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="48" />
+        <location filename="../../ui/views/lists.py" line="63" />
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="53" />
+        <location filename="../../ui/views/lists.py" line="69" />
         <source>The latest %1 consultations of the team.</source>
         <translation>%1 lượt tư vấn gần nhất của tổ.</translation>
     </message>
@@ -99,44 +192,110 @@
 <context>
     <name>EnrolmentsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="63" />
+        <location filename="../../ui/views/lists.py" line="79" />
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="64" />
+        <location filename="../../ui/views/lists.py" line="80" />
         <source>Kind</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="65" />
+        <location filename="../../ui/views/lists.py" line="81" />
         <source>Payer</source>
         <translation>Người nộp tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="66" />
+        <location filename="../../ui/views/lists.py" line="82" />
         <source>Insured</source>
         <translation>Số người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="67" />
+        <location filename="../../ui/views/lists.py" line="83" />
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="68" />
+        <location filename="../../ui/views/lists.py" line="84" />
         <source>Amount</source>
         <translation>Số tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="69" />
+        <location filename="../../ui/views/lists.py" line="85" />
         <source>Collector</source>
         <translation>Người thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="72" />
+        <location filename="../../ui/views/lists.py" line="88" />
         <source>Enrolments</source>
         <translation>Tham gia</translation>
+    </message>
+</context>
+<context>
+    <name>EventDialog</name>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="27" />
+        <source>Outreach event</source>
+        <translation>Buổi tuyên truyền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="36" />
+        <source>(no place)</source>
+        <translation>(không chọn nơi)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="44" />
+        <source>&amp;Kind:</source>
+        <translation>&amp;Loại:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="45" />
+        <source>&amp;Title:</source>
+        <translation>&amp;Tên buổi:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="46" />
+        <source>&amp;Place:</source>
+        <translation>&amp;Nơi tổ chức:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="47" />
+        <source>&amp;Date:</source>
+        <translation>N&amp;gày:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="48" />
+        <source>&amp;Attendance:</source>
+        <translation>Số người &amp;dự:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="49" />
+        <source>&amp;Note:</source>
+        <translation>Ghi &amp;chú:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="58" />
+        <source>&amp;Save</source>
+        <translation>&amp;Lưu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/event_dialog.py" line="59" />
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+</context>
+<context>
+    <name>FieldworkController</name>
+    <message>
+        <location filename="../../ui/controllers/fieldwork.py" line="69" />
+        <source>Walk-in</source>
+        <translation>Khách vãng lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/fieldwork.py" line="119" />
+        <source>Saved. Next person.</source>
+        <translation>Đã lưu. Mời người tiếp theo.</translation>
     </message>
 </context>
 <context>
@@ -588,52 +747,52 @@
 <context>
     <name>ReceiptsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="84" />
+        <location filename="../../ui/views/lists.py" line="100" />
         <source>Series / number</source>
         <translation>Ký hiệu / Số</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="85" />
+        <location filename="../../ui/views/lists.py" line="101" />
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="86" />
+        <location filename="../../ui/views/lists.py" line="102" />
         <source>Payer</source>
         <translation>Người nộp tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="87" />
+        <location filename="../../ui/views/lists.py" line="103" />
         <source>Amount</source>
         <translation>Số tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="88" />
+        <location filename="../../ui/views/lists.py" line="104" />
         <source>Collector</source>
         <translation>Người thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="89" />
+        <location filename="../../ui/views/lists.py" line="105" />
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="89" />
+        <location filename="../../ui/views/lists.py" line="105" />
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="89" />
+        <location filename="../../ui/views/lists.py" line="105" />
         <source>valid</source>
         <translation>hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="92" />
+        <location filename="../../ui/views/lists.py" line="108" />
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="98" />
+        <location filename="../../ui/views/lists.py" line="114" />
         <source>%1 receipts, %2 collected.</source>
         <translation>%1 biên lai, đã thu %2.</translation>
     </message>

@@ -19,9 +19,18 @@ from fieldapp.storage.writer import Actor, writing
 from tests.services.helpers import COMMUNE, add_consultation, add_team
 
 TODAY = date(2026, 7, 15)
-HOA = PersonForm(full_name="  Nguyễn   Thị Hoà ", birth_date="12/05/1988", sex=Sex.FEMALE,
-                 citizen_id="033 188 001 234", si_number="HN4013312345678", phone="+84 912 345 678",
-                 commune_code=COMMUNE, hamlet="Thôn  Đông", target_group=TargetGroup.TRADER, consent=True)
+HOA = PersonForm(
+    full_name="  Nguyễn   Thị Hoà ",
+    birth_date="12/05/1988",
+    sex=Sex.FEMALE,
+    citizen_id="033 188 001 234",
+    si_number="HN4013312345678",
+    phone="+84 912 345 678",
+    commune_code=COMMUNE,
+    hamlet="Thôn  Đông",
+    target_group=TargetGroup.TRADER,
+    consent=True,
+)
 
 
 @pytest.fixture
@@ -49,16 +58,20 @@ def test_a_form_is_cleaned_and_saved_with_its_household_and_hamlet(store):
     assert p.household_id and p.household_order == 1
     assert store.query_one("SELECT name FROM hamlets WHERE id = ?", (p.hamlet_id,))[0] == "Thôn Đông"
     # the next member of the household joins it, in order, and the hamlet is not made twice
-    child = add(store, PersonForm(full_name="Trần Minh Anh", commune_code=COMMUNE, hamlet="thôn đông"),
-                household_id=p.household_id)
+    child = add(
+        store,
+        PersonForm(full_name="Trần Minh Anh", commune_code=COMMUNE, hamlet="thôn đông"),
+        household_id=p.household_id,
+    )
     assert child.household_order == 2 and child.hamlet_id == p.hamlet_id
     assert [m.full_name for m in people.household_view(store, p.id).members] == ["Nguyễn Thị Hoà", "Trần Minh Anh"]
     assert search(store, "hoa nguyen")[0].id == p.id
 
 
 def test_every_wrong_field_is_named_at_once():
-    form = PersonForm(full_name="Nguyen 2", birth_date="31/02/1990", citizen_id="12345", si_number="abc",
-                      phone="12", commune_code="")
+    form = PersonForm(
+        full_name="Nguyen 2", birth_date="31/02/1990", citizen_id="12345", si_number="abc", phone="12", commune_code=""
+    )
     with pytest.raises(FormRefused) as err:
         registry.check_person(form, today=TODAY)
     fields = {p.field: p.code for p in err.value.problems}
@@ -73,8 +86,9 @@ def test_every_wrong_field_is_named_at_once():
 
 
 def test_citizen_id_that_disagrees_with_the_birth_date_is_refused():
-    form = PersonForm(full_name="Lê Văn Nam", birth_date="01/01/1990", sex=Sex.MALE, citizen_id="033088001234",
-                      commune_code=COMMUNE)
+    form = PersonForm(
+        full_name="Lê Văn Nam", birth_date="01/01/1990", sex=Sex.MALE, citizen_id="033088001234", commune_code=COMMUNE
+    )
     with pytest.raises(FormRefused) as err:
         registry.check_person(form, today=TODAY)
     (problem,) = err.value.problems
@@ -102,8 +116,11 @@ def test_same_name_birth_date_and_commune_is_a_candidate(store):
 
 def test_merge_keeps_one_and_fills_its_gaps(store):
     kept = add(store, PersonForm(full_name="Phạm Văn Đồng", commune_code=COMMUNE, birth_date="02/09/1970"))
-    other = add(store, PersonForm(full_name="Phạm Văn Đồng", commune_code=COMMUNE, birth_date="02/09/1970",
-                                  phone="0987654321"), allow_candidates=True)
+    other = add(
+        store,
+        PersonForm(full_name="Phạm Văn Đồng", commune_code=COMMUNE, birth_date="02/09/1970", phone="0987654321"),
+        allow_candidates=True,
+    )
     with writing(store, actor(store)) as w:
         registry.merge(w, kept, other)
     assert people.get(store, kept.id).phone == "0987654321"
@@ -116,8 +133,13 @@ def test_merge_keeps_one_and_fills_its_gaps(store):
 
 def test_two_citizen_ids_are_two_people(store):
     a = add(store)
-    b = add(store, PersonForm(full_name="Nguyễn Thị Hoà", citizen_id="034188009999", commune_code=COMMUNE,
-                              birth_date="12/05/1988"), allow_candidates=True)
+    b = add(
+        store,
+        PersonForm(
+            full_name="Nguyễn Thị Hoà", citizen_id="034188009999", commune_code=COMMUNE, birth_date="12/05/1988"
+        ),
+        allow_candidates=True,
+    )
     with pytest.raises(InputRefused) as err, writing(store, actor(store)) as w:
         registry.merge(w, a, b)
     assert err.value.code == "merge.different_citizen_ids"
@@ -125,7 +147,8 @@ def test_two_citizen_ids_are_two_people(store):
 
 def test_copy_and_erase_on_request(demo_store):
     person_id = demo_store.query_one(
-        "SELECT person_id FROM consultations WHERE person_id IS NOT NULL AND note <> '' LIMIT 1")[0]
+        "SELECT person_id FROM consultations WHERE person_id IS NOT NULL AND note <> '' LIMIT 1"
+    )[0]
     add_consultation(demo_store, person_id=person_id, note="Nhà ở cạnh đình, hay đi chợ sáng")
     with writing(demo_store, actor(demo_store)) as w:
         copy = registry.person_copy(w, person_id)
@@ -140,8 +163,12 @@ def test_copy_and_erase_on_request(demo_store):
     assert notes and all(n == ("", None) for n in notes)
     op = demo_store.query_one("SELECT op FROM outbox WHERE entity_id = ? ORDER BY seq DESC", (person_id,))[0]
     assert op == "erase"
-    assert demo_store.query_one(
-        "SELECT count(*) FROM audit_log WHERE entity_id = ? AND action IN ('erase', 'export')", (person_id,))[0] == 2
+    assert (
+        demo_store.query_one(
+            "SELECT count(*) FROM audit_log WHERE entity_id = ? AND action IN ('erase', 'export')", (person_id,)
+        )[0]
+        == 2
+    )
     assert person_id not in {p.id for p in search(demo_store, person.full_name)}
     with pytest.raises(InputRefused), writing(demo_store, actor(demo_store)) as w:
         registry.erase(w, erased)
@@ -155,10 +182,19 @@ def test_facts_other_than_their_notes_stay_unchangeable(demo_store):
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.builds(PersonForm, full_name=st.text(max_size=40), birth_date=st.text(max_size=12),
-                 sex=st.sampled_from([None, Sex.MALE, Sex.FEMALE]), citizen_id=st.text(max_size=14),
-                 si_number=st.text(max_size=16), phone=st.text(max_size=14),
-                 commune_code=st.sampled_from(["", COMMUNE, "99999"]), hamlet=st.text(max_size=90)))
+@given(
+    st.builds(
+        PersonForm,
+        full_name=st.text(max_size=40),
+        birth_date=st.text(max_size=12),
+        sex=st.sampled_from([None, Sex.MALE, Sex.FEMALE]),
+        citizen_id=st.text(max_size=14),
+        si_number=st.text(max_size=16),
+        phone=st.text(max_size=14),
+        commune_code=st.sampled_from(["", COMMUNE, "99999"]),
+        hamlet=st.text(max_size=90),
+    )
+)
 def test_any_form_is_either_clean_or_refused_with_reasons(form):
     try:
         clean = registry.check_person(form, communes={COMMUNE}, today=TODAY)

@@ -14,8 +14,18 @@ from fieldapp.storage.writer import Actor, writing
 from tests.services.helpers import COMMUNE, person
 
 NAMES = [
-    "Nguyễn Thị Hoa", "Nguyễn Thị Hoà", "Hoàng Văn Nam", "Hoàng Ngọc Anh", "Trần Hoa Lý", "Lê Thị Hồng",
-    "Đặng Văn Đông", "Phạm Quang Huy", "Nguyễn Văn Hoàng", "H'Hen Niê", "Nguyễn Nguyên", "Bùi Đức Hiếu",
+    "Nguyễn Thị Hoa",
+    "Nguyễn Thị Hoà",
+    "Hoàng Văn Nam",
+    "Hoàng Ngọc Anh",
+    "Trần Hoa Lý",
+    "Lê Thị Hồng",
+    "Đặng Văn Đông",
+    "Phạm Quang Huy",
+    "Nguyễn Văn Hoàng",
+    "H'Hen Niê",
+    "Nguyễn Nguyên",
+    "Bùi Đức Hiếu",
 ]
 
 
@@ -26,8 +36,15 @@ def registry(store):
     dong_xa = Hamlet("h-dongxa", COMMUNE, "Thôn Đồng Xá", now)
     household = Household("hh-1", COMMUNE, dong.id, "Thôn Đông", now, now)
     people = [person(n) for n in NAMES]
-    people[0] = person(NAMES[0], citizen_id="033188001234", si_number="3312345678", phone="0912345678",
-                       hamlet_id=dong.id, household_id=household.id, household_order=1)
+    people[0] = person(
+        NAMES[0],
+        citizen_id="033188001234",
+        si_number="3312345678",
+        phone="0912345678",
+        hamlet_id=dong.id,
+        household_id=household.id,
+        household_order=1,
+    )
     people[3] = person(NAMES[3], hamlet_id=dong_xa.id)
     people[6] = person(NAMES[6], hamlet_id=dong.id, household_id=household.id, household_order=2)
     with writing(store, Actor(None, store.device_id)) as w:
@@ -41,8 +58,9 @@ def names(store, text, limit=50):
     return [p.full_name for p in search(store, text, limit)]
 
 
-@pytest.mark.parametrize("typed", ["nguyen thi hoa", "NGUYEN THI HOA", "Nguyễn Thị Hoa", "hoa nguyen", "hoa ng",
-                                   "thi hoa", "ng th ho"])
+@pytest.mark.parametrize(
+    "typed", ["nguyen thi hoa", "NGUYEN THI HOA", "Nguyễn Thị Hoa", "hoa nguyen", "hoa ng", "thi hoa", "ng th ho"]
+)
 def test_finds_a_name_however_it_is_typed(registry, typed):
     found = names(registry, typed)
     assert "Nguyễn Thị Hoa" in found[:2] and "Nguyễn Thị Hoà" in found[:2]
@@ -55,8 +73,7 @@ def test_the_given_name_comes_before_a_longer_family_name(registry):
 
 
 def test_typing_the_name_from_its_start_lists_it_in_order(registry):
-    assert names(registry, "nguyen")[:4] == ["Nguyễn Nguyên", "Nguyễn Thị Hoa", "Nguyễn Thị Hoà",
-                                               "Nguyễn Văn Hoàng"]
+    assert names(registry, "nguyen")[:4] == ["Nguyễn Nguyên", "Nguyễn Thị Hoa", "Nguyễn Thị Hoà", "Nguyễn Văn Hoàng"]
     assert names(registry, "nguyen v") == ["Nguyễn Văn Hoàng"]
 
 

@@ -29,6 +29,7 @@ from fieldapp.storage import people, work
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import OpenOptions, Store
 from ui import theme
+from ui.controllers.fieldwork import FieldworkController
 from ui.controllers.people import PeopleController
 from ui.main_window import MainWindow
 from ui.session import Opened, Session
@@ -70,6 +71,11 @@ class AppController(QObject):
         window.lock_requested.connect(self.lock)
         window.screen_shown.connect(self.load_screen)
         self.people = PeopleController(self.session, self.tasks, window.views["people"], today)
+        self.fieldwork = FieldworkController(self.session, self.tasks, window, today)
+        window.views["people"].panel.consult_requested.connect(self.fieldwork.consult)
+        window.views["consultations"].walk_in_requested.connect(lambda: self.fieldwork.consult(None))
+        window.views["consultations"].event_requested.connect(self.fieldwork.new_event)
+        self.fieldwork.saved.connect(lambda _what: self.work_saved())
         settings_view = window.views["settings"]
         settings_view.changed.connect(self.change_setting)
         settings_view.backup_requested.connect(self.backup)
@@ -251,6 +257,12 @@ class AppController(QObject):
         if store.keystore.has_slot("passphrase"):
             parts.append(QCoreApplication.translate("AppController", "A recovery passphrase is set."))
         return " ".join(parts)
+
+    def work_saved(self) -> None:
+        """Something was saved: the screen in front and the status bar show it."""
+        if self.window is not None:
+            self.load_screen(self.window.current_screen())
+        self.refresh_status()
 
     def refresh_status(self) -> None:
         if self.window is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from fieldapp.domain.formats import format_date, format_datetime, format_number, format_vnd
 from fieldapp.i18n import label
@@ -28,8 +30,21 @@ class ListScreen(QWidget):
 
 
 class ConsultationsView(ListScreen):
+    walk_in_requested = Signal()
+    event_requested = Signal()
+
     def __init__(self) -> None:
         super().__init__()
+        actions = QHBoxLayout()
+        walk_in = QPushButton(self.tr("Consultation with a &walk-in (Ctrl+T)"))
+        event = QPushButton(self.tr("Record an &event (Ctrl+E)"))
+        actions.addWidget(walk_in)
+        actions.addWidget(event)
+        actions.addStretch(1)
+        walk_in.clicked.connect(self.walk_in_requested)
+        event.clicked.connect(self.event_requested)
+        QShortcut(QKeySequence("Ctrl+T"), self, activated=self.walk_in_requested.emit)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.event_requested.emit)
         model: ListModel[ConsultationRow] = ListModel(
             [
                 Column(lambda: self.tr("When"), lambda r: format_datetime(r.at)),
@@ -46,6 +61,7 @@ class ConsultationsView(ListScreen):
             ]
         )
         self.build(self.tr("Consultations"), model, stretch=7)
+        self._layout.insertLayout(1, actions)
 
     def show_rows(self, rows: list[ConsultationRow], lang: str) -> None:
         self.lang = lang

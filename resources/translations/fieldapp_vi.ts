@@ -3,37 +3,37 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="150" />
+        <location filename="../../ui/controllers/app_controller.py" line="155" />
         <source>This laptop has no team yet. Run 'fieldapp demo-data' or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy 'fieldapp demo-data' hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="253" />
+        <location filename="../../ui/controllers/app_controller.py" line="258" />
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="254" />
+        <location filename="../../ui/controllers/app_controller.py" line="259" />
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="256" />
+        <location filename="../../ui/controllers/app_controller.py" line="261" />
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="258" />
+        <location filename="../../ui/controllers/app_controller.py" line="263" />
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="280" />
+        <location filename="../../ui/controllers/app_controller.py" line="285" />
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="319" />
+        <location filename="../../ui/controllers/app_controller.py" line="324" />
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -187,6 +187,162 @@
         <location filename="../../ui/views/lists.py" line="69" />
         <source>The latest %1 consultations of the team.</source>
         <translation>%1 lượt tư vấn gần nhất của tổ.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolController</name>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="120" />
+        <source>Contribution a month (22 %)</source>
+        <translation>Mức đóng mỗi tháng (22 %)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="124" />
+        <source>State support a month</source>
+        <translation>Nhà nước hỗ trợ mỗi tháng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="128" />
+        <source>Local support a month</source>
+        <translation>Địa phương hỗ trợ mỗi tháng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="131" />
+        <source>Paid a month</source>
+        <translation>Người tham gia đóng mỗi tháng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="132" />
+        <source>Months</source>
+        <translation>Số tháng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="137" />
+        <source>Discount for paying ahead</source>
+        <translation>Giảm trừ khi đóng trước nhiều năm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="148" />
+        <source>month</source>
+        <translation>tháng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="160" />
+        <source> (not confirmed in an official text)</source>
+        <translation> (chưa đối chiếu văn bản chính thức)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="165" />
+        <source>Total</source>
+        <translation>Tổng cộng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="167" />
+        <source>Covered from %1 to %2</source>
+        <translation>Có giá trị từ %1 đến %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="172" />
+        <source>Priced on %1 by:</source>
+        <translation>Tính theo quy định áp dụng ngày %1:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="250" />
+        <source>Saved. Receipt %1 no. %2, %3.</source>
+        <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolDialog</name>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="45" />
+        <source>Enrol</source>
+        <translation>Tham gia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="54" />
+        <source>What</source>
+        <translation>Loại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="66" />
+        <source>Voluntary SI</source>
+        <translation>BHXH tự nguyện</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="78" />
+        <source>Monthly &amp;income:</source>
+        <translation>Mức thu &amp;nhập tháng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="79" />
+        <source>Pay for (&amp;months):</source>
+        <translation>Số &amp;tháng đóng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="80" />
+        <source>Support &amp;group:</source>
+        <translation>Nhóm &amp;hỗ trợ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="83" />
+        <source>Household HI: who, in this order</source>
+        <translation>BHYT hộ gia đình: ai tham gia, theo thứ tự</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="86" />
+        <source>HI until</source>
+        <translation>BHYT đến</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="94" />
+        <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
+        <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="98" />
+        <source>Pay for (months):</source>
+        <translation>Số tháng đóng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="113" />
+        <source>Donated &amp;by:</source>
+        <translation>Đơn vị, người &amp;tặng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="116" />
+        <source>Payment</source>
+        <translation>Thanh toán</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="122" />
+        <source>transfer reference</source>
+        <translation>mã giao dịch chuyển khoản</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="123" />
+        <source>Paid &amp;in:</source>
+        <translation>&amp;Hình thức:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="124" />
+        <source>&amp;Reference:</source>
+        <translation>Mã &amp;giao dịch:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="130" />
+        <source>Premium</source>
+        <translation>Số tiền phải đóng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="142" />
+        <source>Money received: save and make the receipt (Ctrl+Enter)</source>
+        <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="144" />
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,7 @@ from fieldapp.storage import people, work
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import OpenOptions, Store
 from ui import theme
+from ui.controllers.enrol import EnrolController
 from ui.controllers.fieldwork import FieldworkController
 from ui.controllers.people import PeopleController
 from ui.main_window import MainWindow
@@ -76,6 +77,10 @@ class AppController(QObject):
         window.views["consultations"].walk_in_requested.connect(lambda: self.fieldwork.consult(None))
         window.views["consultations"].event_requested.connect(self.fieldwork.new_event)
         self.fieldwork.saved.connect(lambda _what: self.work_saved())
+        self.enrolling = EnrolController(self.session, self.tasks, window, today)
+        window.views["people"].panel.enrol_requested.connect(self.enrolling.enrol)
+        self.fieldwork.enrol_requested.connect(self.enrolling.enrol)
+        self.enrolling.saved.connect(lambda _what: self.work_saved())
         settings_view = window.views["settings"]
         settings_view.changed.connect(self.change_setting)
         settings_view.backup_requested.connect(self.backup)

@@ -10,7 +10,7 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from fieldapp.domain.enums import Outcome, TargetGroup
+from fieldapp.domain.enums import EventKind, Outcome, TargetGroup
 from fieldapp.domain.models import Person
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import t
@@ -159,7 +159,7 @@ class FieldworkController(QObject):
             return
         actor = self.session.actor
         values = dict(
-            kind=dialog.kind.currentData(),
+            kind=EventKind(dialog.kind.currentData()),
             title=dialog.title.text(),
             site_id=dialog.site.currentData(),
             attendance=dialog.attendance.value(),

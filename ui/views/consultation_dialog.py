@@ -225,7 +225,7 @@ class ConsultationDialog(QDialog):
         return {
             "walk_in": self.walk_in.isChecked(),
             "site_id": self.site.currentData(),
-            "target_group": self.group.currentData(),
+            "target_group": TargetGroup(self.group.currentData()),
             "topics": [t for t, b in self.topics.items() if b.isChecked()],
             "outcome": self.outcome(),
             "follow_up": self.follow_up.text(),

@@ -154,13 +154,13 @@ class PersonDialog(QDialog):
         return PersonForm(
             full_name=self.full_name.text(),
             birth_date=self.birth_date.text(),
-            sex=self.sex.currentData(),
+            sex=Sex(self.sex.currentData()) if self.sex.currentData() else None,
             citizen_id=self.citizen_id.text(),
             si_number=self.si_number.text(),
             phone=self.phone.text(),
             commune_code=self.commune.currentData() or "",
             hamlet=self.hamlet.text(),
-            target_group=self.group.currentData(),
+            target_group=TargetGroup(self.group.currentData()),
             consent=self.consent.isChecked(),
         )
 

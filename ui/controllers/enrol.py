@@ -1,0 +1,264 @@
+"""Enrolling: price from the dated rules while the member chooses, then enrolment, payment and receipt
+in one transaction on the database thread."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fieldapp.domain.coverage import hi_card_start, period_end, vsi_start
+from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup, TargetGroup
+from fieldapp.domain.formats import format_date, format_vnd
+from fieldapp.domain.models import Person
+from fieldapp.domain.premiums import RuleRef, default_rules
+from fieldapp.domain.words import amount_in_words
+from fieldapp.errors import FieldappError, InputRefused
+from fieldapp.i18n import t
+from fieldapp.services import enrolment
+from fieldapp.storage import people
+from fieldapp.storage.writer import writing
+from ui.session import Session
+from ui.tasks import Tasks
+from ui.views.enrol_dialog import EnrolDialog
+
+GROUPS = {
+    TargetGroup.POOR: SupportGroup.POOR,
+    TargetGroup.NEAR_POOR: SupportGroup.NEAR_POOR,
+    TargetGroup.ETHNIC_MINORITY: SupportGroup.ETHNIC_MINORITY,
+}
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    person: Person
+    household: list[Person]
+
+
+class EnrolController(QObject):
+    saved = Signal(str)
+
+    def __init__(self, session: Session, tasks: Tasks, parent: QWidget, today: Callable[[], date]) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tasks = tasks
+        self.parent_widget = parent
+        self.today = today
+        self.dialog: EnrolDialog | None = None
+        self._household: dict[str, Person] = {}
+
+    def enrol(self, person_id: str) -> None:
+        store = self.session.store
+        if store is None:
+            return
+
+        def load() -> _Loaded:
+            person = people.get(store, person_id)
+            household = people.household_members(store, person.household_id) if person.household_id else [person]
+            return _Loaded(person, [p for p in household if not p.erased_at and not p.merged_into] or [person])
+
+        self.tasks.run(load, self._open)
+
+    def _open(self, loaded: _Loaded) -> None:
+        lang = self.session.lang
+        rules = default_rules()
+        on = self.today()
+        self._household = {p.id: p for p in loaded.household}
+        dialog = EnrolDialog(loaded.person, loaded.household, lang, self.parent_widget)
+        self.dialog = dialog
+        dialog.changed.connect(self.requote)
+        dialog.confirm_requested.connect(self.confirm)
+        try:
+            vsi_months, hi_months = rules.vsi_allowed_months(on), rules.hi_allowed_months(on)
+        except InputRefused:
+            vsi_months, hi_months = (), ()
+        dialog.set_choices(
+            vsi_months,
+            hi_months,
+            GROUPS.get(loaded.person.target_group, SupportGroup.OTHER),
+            EnrolmentKind.HOUSEHOLD_HI,
+        )
+        self.requote()
+        dialog.open()
+
+    # --- the quote ------------------------------------------------------------------------------------
+
+    def requote(self) -> None:
+        dialog = self.dialog
+        if dialog is None:
+            return
+        try:
+            dialog.show_quote(self._quote_html(), True)
+            dialog.message.clear()
+        except FieldappError as exc:
+            dialog.show_quote("", False)
+            dialog.message.setStyleSheet("color: #c62828;")
+            dialog.message.setText(t(exc.code, self.session.lang, **exc.params))
+
+    def _quote_html(self) -> str:
+        dialog, lang = self.dialog, self.session.lang
+        rules, on = default_rules(), self.today()
+        kind = dialog.kind()
+        lines: list[tuple[str, str]] = []
+        refs: tuple[RuleRef, ...]
+        if kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI):
+            province = self.session.team.province_code if self.session.team else None
+            q = rules.quote_vsi(
+                income=dialog.income.value(),
+                months=dialog.vsi_months.currentData() or 0,
+                on=on,
+                group=SupportGroup(dialog.support_group.currentData()),
+                province=province,
+            )
+            start = vsi_start(on, dialog.person.vsi_paid_to)
+            lines += [
+                (
+                    QCoreApplication.translate("EnrolController", "Contribution a month (22 %)"),
+                    format_vnd(q.monthly_contribution, lang),
+                ),
+                (
+                    QCoreApplication.translate("EnrolController", "State support a month"),
+                    "− " + format_vnd(q.state_support_monthly, lang),
+                ),
+                (
+                    QCoreApplication.translate("EnrolController", "Local support a month"),
+                    "− " + format_vnd(q.local_support_monthly, lang),
+                ),
+                (QCoreApplication.translate("EnrolController", "Paid a month"), format_vnd(q.monthly_due, lang)),
+                (QCoreApplication.translate("EnrolController", "Months"), str(q.months)),
+            ]
+            if q.discount:
+                lines.append(
+                    (
+                        QCoreApplication.translate("EnrolController", "Discount for paying ahead"),
+                        "− " + format_vnd(q.discount, lang),
+                    )
+                )
+            total, refs, warnings = q.total, q.rules, [t(w, lang) for w in q.warnings]
+            cover = (start, period_end(start, q.months))
+        else:
+            members = [self._household[i] for i in dialog.member_ids()]
+            if not members:
+                raise InputRefused("enrolment.no_member")
+            q = rules.quote_hi(members=len(members), months=dialog.hi_months.currentData() or 0, on=on)
+            month = QCoreApplication.translate("EnrolController", "month")
+            for person, line in zip(members, q.members, strict=True):
+                lines.append(
+                    (
+                        f"{line.order}. {person.full_name} ({format_vnd(line.monthly, lang)}/{month})",
+                        format_vnd(line.amount, lang),
+                    )
+                )
+            total, refs, warnings = q.total, q.rules, []
+            start = hi_card_start(on, members[0].hi_valid_to)
+            cover = (start, period_end(start, q.months))
+        rows = "".join(f"<tr><td>{html.escape(a)}</td><td align='right'>{html.escape(b)}</td></tr>" for a, b in lines)
+        unconfirmed = QCoreApplication.translate("EnrolController", " (not confirmed in an official text)")
+        basis = "".join(
+            f"<li>{html.escape(r.basis)}{html.escape(unconfirmed) if r.unconfirmed else ''}</li>" for r in refs
+        )
+        warn = "".join(f"<p style='color:#ef6c00'>{html.escape(w)}</p>" for w in warnings)
+        total_label = html.escape(QCoreApplication.translate("EnrolController", "Total"))
+        covered = html.escape(
+            QCoreApplication.translate("EnrolController", "Covered from %1 to %2")
+            .replace("%1", format_date(cover[0]))
+            .replace("%2", format_date(cover[1]))
+        )
+        priced = html.escape(
+            QCoreApplication.translate("EnrolController", "Priced on %1 by:").replace("%1", format_date(on))
+        )
+        return (
+            f"<table width='100%'>{rows}</table><hr>"
+            f"<p style='font-size:large'><b>{total_label}: {html.escape(format_vnd(total, lang))}</b>"
+            f"<br><i>{html.escape(amount_in_words(total))}</i></p>"
+            f"<p><b>{covered}</b></p>{warn}"
+            f"<p style='font-size:small'>{priced}<ul>{basis}</ul></p>"
+        )
+
+    # --- confirming ----------------------------------------------------------------------------------
+
+    def confirm(self) -> None:
+        dialog, lang, store, team, member = (
+            self.dialog,
+            self.session.lang,
+            self.session.store,
+            self.session.team,
+            self.session.member,
+        )
+        if dialog is None or not dialog.confirm.isEnabled():
+            return
+        kind = dialog.kind()
+        method = PaymentMethod(dialog.method.currentData())
+        reference = dialog.reference.text().strip() or None
+        sponsor = dialog.sponsor.currentText().strip() or None
+        if kind in (EnrolmentKind.DONATED_HI, EnrolmentKind.DONATED_VSI) and not sponsor:
+            dialog.message.setText(t("enrolment.sponsor_needed", lang))
+            return
+        if kind not in (EnrolmentKind.DONATED_HI, EnrolmentKind.DONATED_VSI):
+            sponsor = None
+        actor = self.session.actor
+        person = dialog.person
+        members = [self._household[i] for i in dialog.member_ids()]
+        income, vsi_months, group = (
+            dialog.income.value(),
+            dialog.vsi_months.currentData(),
+            SupportGroup(dialog.support_group.currentData()),
+        )
+        hi_months = dialog.hi_months.currentData()
+        rules = default_rules()
+
+        def work_():
+            with writing(store, actor) as w:
+                if kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI):
+                    return enrolment.enrol_vsi(
+                        w,
+                        rules,
+                        team_id=team.id,
+                        collector=member,
+                        person=person,
+                        income=income,
+                        months=vsi_months,
+                        group=group,
+                        province=team.province_code,
+                        method=method,
+                        reference=reference,
+                        donated_by=sponsor,
+                    )
+                return enrolment.enrol_household_hi(
+                    w,
+                    rules,
+                    team_id=team.id,
+                    collector=member,
+                    payer=members[0] if members else person,
+                    members=members,
+                    months=hi_months,
+                    method=method,
+                    reference=reference,
+                    donated_by=sponsor,
+                )
+
+        def done(result) -> None:
+            dialog.accept()
+            receipt = result.receipt
+            QMessageBox.information(
+                self.parent_widget,
+                "fieldapp",
+                QCoreApplication.translate("EnrolController", "Saved. Receipt %1 no. %2, %3.")
+                .replace("%1", receipt.series)
+                .replace("%2", f"{receipt.number:07d}")
+                .replace("%3", format_vnd(receipt.amount, lang)),
+            )
+            self.saved.emit("enrolments")
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, FieldappError):
+                dialog.message.setStyleSheet("color: #c62828;")
+                dialog.message.setText(t(exc.code, lang, **exc.params))
+            else:
+                self.tasks.report(exc)
+
+        self.tasks.run(work_, done, refused)

@@ -1,0 +1,208 @@
+"""Enrol: voluntary SI, household HI or a donated card or book; the premium shown before the money is taken.
+
+The quote on the right is recomputed as choices change (the premium engine is pure and fast); the
+member checks the total and the cover dates with the person, takes the money and confirms.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup
+from fieldapp.domain.formats import format_date
+from fieldapp.domain.models import Person
+from fieldapp.i18n import label
+
+SPONSORS = ("Liên đoàn Lao động tỉnh", "Hội Chữ thập đỏ", "Ủy ban Mặt trận Tổ quốc xã", "Nhà hảo tâm")
+
+
+class EnrolDialog(QDialog):
+    changed = Signal()
+    confirm_requested = Signal()
+
+    def __init__(self, person: Person, household: list[Person], lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.person = person
+        self.lang = lang
+        self.setWindowTitle(self.tr("Enrol"))
+        self.setMinimumWidth(860)
+        outer = QHBoxLayout(self)
+        left = QVBoxLayout()
+        outer.addLayout(left, 3)
+        heading = QLabel(person.full_name)
+        heading.setProperty("role", "title")
+        left.addWidget(heading)
+
+        kinds = QGroupBox(self.tr("What"))
+        kinds_layout = QVBoxLayout(kinds)
+        self.kind_group = QButtonGroup(self)
+        self.kinds: dict[EnrolmentKind, QRadioButton] = {}
+        for i, kind in enumerate(EnrolmentKind):
+            button = QRadioButton(f"{label(kind, lang)} (Alt+{i + 1})")
+            self.kinds[kind] = button
+            self.kind_group.addButton(button)
+            kinds_layout.addWidget(button)
+            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=button.click)
+        left.addWidget(kinds)
+
+        self.vsi_box = QGroupBox(self.tr("Voluntary SI"))
+        vsi = QFormLayout(self.vsi_box)
+        self.income = QSpinBox()
+        self.income.setRange(0, 100_000_000)
+        self.income.setSingleStep(100_000)
+        self.income.setGroupSeparatorShown(True)
+        self.income.setSuffix(" đ")
+        self.income.setValue(1_500_000)
+        self.vsi_months = QComboBox()
+        self.support_group = QComboBox()
+        for group in SupportGroup:
+            self.support_group.addItem(label(group, lang), group)
+        vsi.addRow(self.tr("Monthly &income:"), self.income)
+        vsi.addRow(self.tr("Pay for (&months):"), self.vsi_months)
+        vsi.addRow(self.tr("Support &group:"), self.support_group)
+        left.addWidget(self.vsi_box)
+
+        self.hi_box = QGroupBox(self.tr("Household HI: who, in this order"))
+        hi = QVBoxLayout(self.hi_box)
+        self.members = QListWidget()
+        until = self.tr("HI until")
+        for p in household:
+            item = QListWidgetItem(p.full_name + (f" — {until} {format_date(p.hi_valid_to)}" if p.hi_valid_to else ""))
+            item.setData(Qt.ItemDataRole.UserRole, p.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if p.id == person.id else Qt.CheckState.Unchecked)
+            self.members.addItem(item)
+        hi.addWidget(self.members)
+        hint = QLabel(self.tr("Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most)."))
+        hint.setWordWrap(True)
+        hi.addWidget(hint)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Pay for (months):")))
+        self.hi_months = QComboBox()
+        row.addWidget(self.hi_months)
+        row.addStretch(1)
+        hi.addLayout(row)
+        left.addWidget(self.hi_box)
+        QShortcut(QKeySequence("Alt+Up"), self.members, activated=lambda: self._move(-1))
+        QShortcut(QKeySequence("Alt+Down"), self.members, activated=lambda: self._move(1))
+
+        self.sponsor_box = QWidget()
+        sponsor = QFormLayout(self.sponsor_box)
+        sponsor.setContentsMargins(0, 0, 0, 0)
+        self.sponsor = QComboBox()
+        self.sponsor.setEditable(True)
+        self.sponsor.addItems(["", *SPONSORS])
+        sponsor.addRow(self.tr("Donated &by:"), self.sponsor)
+        left.addWidget(self.sponsor_box)
+
+        pay = QGroupBox(self.tr("Payment"))
+        pay_layout = QFormLayout(pay)
+        self.method = QComboBox()
+        for method in PaymentMethod:
+            self.method.addItem(label(method, lang), method)
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText(self.tr("transfer reference"))
+        pay_layout.addRow(self.tr("Paid &in:"), self.method)
+        pay_layout.addRow(self.tr("&Reference:"), self.reference)
+        left.addWidget(pay)
+        left.addStretch(1)
+
+        right = QVBoxLayout()
+        outer.addLayout(right, 2)
+        quote_title = self.tr("Premium")
+        right.addWidget(QLabel(f"<b>{quote_title}</b>"))
+        self.quote = QLabel("")
+        self.quote.setTextFormat(Qt.TextFormat.RichText)
+        self.quote.setWordWrap(True)
+        self.quote.setAlignment(Qt.AlignmentFlag.AlignTop)
+        right.addWidget(self.quote, 1)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        right.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.confirm = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.confirm.setText(self.tr("Money received: save and make the receipt (Ctrl+Enter)"))
+        self.confirm.setAutoDefault(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        right.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.confirm_requested)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm_requested.emit)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.confirm_requested.emit)
+
+        for signal in (
+            self.income.valueChanged,
+            self.vsi_months.currentIndexChanged,
+            self.support_group.currentIndexChanged,
+            self.hi_months.currentIndexChanged,
+            self.members.itemChanged,
+            self.sponsor.currentTextChanged,
+            self.method.currentIndexChanged,
+        ):
+            signal.connect(lambda *_a: self.changed.emit())
+        self.kind_group.buttonToggled.connect(lambda *_a: self._kind_changed())
+
+    # --- state ----------------------------------------------------------------------------------------
+
+    def _move(self, step: int) -> None:
+        row = self.members.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.members.count():
+            return
+        item = self.members.takeItem(row)
+        self.members.insertItem(target, item)
+        self.members.setCurrentRow(target)
+        self.changed.emit()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind()
+        self.vsi_box.setVisible(kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI))
+        self.hi_box.setVisible(kind in (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI))
+        self.sponsor_box.setVisible(kind in (EnrolmentKind.DONATED_HI, EnrolmentKind.DONATED_VSI))
+        self.changed.emit()
+
+    def set_choices(
+        self, vsi_months: tuple[int, ...], hi_months: tuple[int, ...], group: SupportGroup, kind: EnrolmentKind
+    ) -> None:
+        for combo, months, default in ((self.vsi_months, vsi_months, 12), (self.hi_months, hi_months, 12)):
+            combo.blockSignals(True)
+            combo.clear()
+            for m in months:
+                combo.addItem(str(m), m)
+            combo.setCurrentIndex(max(0, combo.findData(default)))
+            combo.blockSignals(False)
+        self.support_group.setCurrentIndex(max(0, self.support_group.findData(group)))
+        self.kinds[kind].setChecked(True)
+        self._kind_changed()
+
+    def kind(self) -> EnrolmentKind:
+        return next((k for k, b in self.kinds.items() if b.isChecked()), EnrolmentKind.HOUSEHOLD_HI)
+
+    def member_ids(self) -> list[str]:
+        return [
+            self.members.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.members.count())
+            if self.members.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def show_quote(self, html: str, ok: bool) -> None:
+        self.quote.setText(html)
+        self.confirm.setEnabled(ok)

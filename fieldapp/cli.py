@@ -32,7 +32,6 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
 
 # Commands of the contract that later issues build, and the issue that brings each.
 LATER = {
-    "import people": 4,
     "receipt pdf": 5,
     "receipt qr": 5,
     "receipt verify": 5,
@@ -304,6 +303,48 @@ def cmd_people_search(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_import_people(ctx: Context) -> int:
+    from fieldapp.domain.admin_units import normalise_province_code
+    from fieldapp.services.importer import plan_import, run_import
+    from fieldapp.storage.team import current_team
+    from fieldapp.storage.writer import Actor
+
+    a = ctx.args
+    path = Path(a.file)
+    if not path.is_file():
+        raise InputRefused("import.unreadable", path=str(path))
+    store = ctx.store()
+    team = current_team(store)
+    province = normalise_province_code(a.province) if a.province else (team.province_code if team else None)
+    if province is None:
+        raise InputRefused("demo.unknown_province", code=a.province or "?")
+    plan = plan_import(path)
+    result = run_import(
+        store,
+        plan,
+        Actor(None, store.device_id),
+        province=province,
+        dry_run=a.dry_run,
+        lang=ctx.lang,
+        errors_dir=ctx.data_dir.root / "imports",
+    )
+    counts = {
+        "rows": result.rows,
+        "imported": result.imported,
+        "duplicates": result.duplicates,
+        "rejected": result.rejected,
+    }
+    if a.json:
+        emit_json(
+            {**counts, "errors_file": str(result.errors_file) if result.errors_file else None, "dry_run": a.dry_run}
+        )
+    else:
+        ctx.say("import.dry_run" if a.dry_run else "import.done", **counts)
+        if result.errors_file:
+            ctx.say("import.errors_file", path=str(result.errors_file))
+    return EXIT_REFUSED if result.rows and result.rejected == result.rows else EXIT_OK
+
+
 def not_yet(name: str) -> Callable[[Context], int]:
     def run(ctx: Context) -> int:
         raise UsageError("cli.not_yet", command=name, issue=LATER[name])
@@ -360,7 +401,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
     imp = command("import", None, "import").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     imp.required = True
-    p = with_json(command("people", not_yet("import people"), "import_people", imp))
+    p = with_json(command("people", cmd_import_people, "import_people", imp))
     p.add_argument("file", metavar="FILE")
     p.add_argument("--province", metavar="CODE", help=h("province"))
     p.add_argument("--dry-run", action="store_true")

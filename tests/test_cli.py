@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -149,6 +150,28 @@ def test_people_search_contract(demo_cli_dir):
     found = json.loads(run("people", "search", cid, "--json", data_dir=demo_cli_dir).stdout)["results"]
     assert [r["citizen_id"] for r in found] == [cid]
     assert run("people", "search", "x", "--limit", "0", data_dir=demo_cli_dir).returncode == 1
+
+
+def test_import_people_contract(tmp_path):
+    data = tmp_path / "d"
+    assert run("demo-data", "--persons", "20", "--days", "1", data_dir=data).returncode == 0
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "Họ và tên,Ngày sinh,Xã\nPhạm Văn Tuấn,04/04/1977,Xã Xuân Trúc\nSai 2,,Xuân Trúc\n", encoding="utf-8-sig"
+    )
+    done = run("import", "people", str(path), "--dry-run", "--json", data_dir=data)
+    out = json.loads(done.stdout)
+    assert done.returncode == 0 and (out["imported"], out["rejected"]) == (1, 1)
+    done = run("import", "people", str(path), "--province", "33", "--json", data_dir=data)
+    out = json.loads(done.stdout)
+    assert {"imported", "duplicates", "rejected", "errors_file"} <= set(out)
+    assert (out["imported"], out["duplicates"], out["rejected"]) == (1, 0, 1)
+    assert Path(out["errors_file"]).read_text(encoding="utf-8-sig").count("\n") == 2
+    again = run("import", "people", str(path), data_dir=data)
+    assert again.returncode == 1 and "đã được nhập" in again.stderr
+    garbage = tmp_path / "x.csv"
+    garbage.write_bytes(os.urandom(2000))
+    assert run("import", "people", str(garbage), data_dir=data).returncode == 1
 
 
 def test_backup_and_restore(demo_cli_dir, tmp_path):

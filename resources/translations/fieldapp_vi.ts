@@ -554,6 +554,52 @@
     </message>
 </context>
 <context>
+    <name>ImportController</name>
+    <message>
+        <location filename="../../ui/controllers/importing.py" line="32" />
+        <source>Choose a list</source>
+        <translation>Chọn danh sách</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/importing.py" line="34" />
+        <source>Lists (*.csv *.xlsx *.txt);;All files (*)</source>
+        <translation>Danh sách (*.csv *.xlsx *.txt);;Mọi tệp (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../ui/views/import_dialog.py" line="31" />
+        <source>Import a list: %1</source>
+        <translation>Nhập danh sách: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/import_dialog.py" line="35" />
+        <source>%1 rows found. Check which column holds what:</source>
+        <translation>Tìm thấy %1 dòng. Kiểm tra mỗi cột chứa thông tin gì:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/import_dialog.py" line="41" />
+        <source>(none)</source>
+        <translation>(không có)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/import_dialog.py" line="66" />
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/import_dialog.py" line="67" />
+        <source>&amp;Try (saves nothing)</source>
+        <translation>&amp;Thử (chưa lưu gì)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/import_dialog.py" line="68" />
+        <source>&amp;Import</source>
+        <translation>&amp;Nhập</translation>
+    </message>
+</context>
+<context>
     <name>LockView</name>
     <message>
         <location filename="../../ui/views/lock.py" line="51" />
@@ -693,7 +739,7 @@
 <context>
     <name>PeopleController</name>
     <message>
-        <location filename="../../ui/controllers/people.py" line="95" />
+        <location filename="../../ui/controllers/people.py" line="99" />
         <source>Not in the registry yet. Read from the card: check it with the person.</source>
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
@@ -754,22 +800,27 @@
 <context>
     <name>PeopleView</name>
     <message>
-        <location filename="../../ui/views/people.py" line="26" />
+        <location filename="../../ui/views/people.py" line="27" />
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="29" />
+        <location filename="../../ui/views/people.py" line="30" />
         <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="34" />
+        <location filename="../../ui/views/people.py" line="35" />
         <source>&amp;New person (Ctrl+N)</source>
         <translation>Thêm &amp;người (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="74" />
+        <location filename="../../ui/views/people.py" line="38" />
+        <source>&amp;Import a list (Ctrl+I)</source>
+        <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="79" />
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>

@@ -71,7 +71,7 @@ def parse(words: str) -> int:
         else:
             digit = value[tok]
             last = current % 100
-            if i > 0 and tokens[i - 1] in ("mươi", "mười") or last == 0:
+            if (i > 0 and tokens[i - 1] in ("mươi", "mười")) or last == 0:
                 current += digit
             else:
                 current = current * 10 + digit

@@ -82,3 +82,26 @@ def test_same_citizen_id_offers_the_existing_record(qtbot, gui, monkeypatch):
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: view.panel.heading.text() == name, timeout=WAIT)
     assert store.query_one("SELECT count(*) FROM persons")[0] == before
+
+
+def test_import_a_list_with_a_trial_first(qtbot, gui, tmp_path):
+    path = tmp_path / "danh-sach.csv"
+    path.write_text(
+        "Họ và tên;Ngày sinh;Xã;Thôn\nNguyễn Văn Dũng;01/02/1960;Xuân Trúc;Thôn Đông\nSai 1;;Xuân Trúc;\n",
+        encoding="utf-8",
+    )
+    store = gui.session.store
+    before = store.query_one("SELECT count(*) FROM persons")[0]
+    gui.people.imports.open(path)
+    qtbot.waitUntil(
+        lambda: gui.people.imports.dialog is not None and gui.people.imports.dialog.isVisible(), timeout=WAIT
+    )
+    dialog = gui.people.imports.dialog
+    assert dialog.mapping()["full_name"] == 0
+    dialog.try_button.click()
+    qtbot.waitUntil(lambda: "Thử nhập" in dialog.result.text(), timeout=WAIT)
+    assert store.query_one("SELECT count(*) FROM persons")[0] == before
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: "Đã nhập 1" in dialog.result.text(), timeout=WAIT)
+    assert "1 dòng bị từ chối" in dialog.result.text() and ".csv" in dialog.result.text()
+    assert store.query_one("SELECT count(*) FROM persons")[0] == before + 1

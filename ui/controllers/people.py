@@ -14,6 +14,7 @@ from fieldapp.i18n import t
 from fieldapp.services.registry import PersonForm
 from fieldapp.storage import people
 from fieldapp.storage.search import search_pks
+from ui.controllers.importing import ImportController
 from ui.controllers.person_form import PersonFormController
 from ui.session import Session
 from ui.tasks import Tasks
@@ -36,6 +37,9 @@ class PeopleController(QObject):
         view.panel.add_member_requested.connect(self._add_member)
         self.forms.saved.connect(lambda person: self.open_person(person.id))
         self.forms.open_existing.connect(self.open_person)
+        self.imports = ImportController(session, tasks, view)
+        view.import_requested.connect(self.imports.choose)
+        self.imports.imported.connect(self.refresh)
 
     # --- the list -------------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ class PeopleView(QWidget):
     search_changed = Signal(str)
     person_selected = Signal(object)  # person id, or None
     new_requested = Signal()
+    import_requested = Signal()
 
     def __init__(self, model: PeopleModel) -> None:
         super().__init__()
@@ -34,6 +35,10 @@ class PeopleView(QWidget):
         self.new_button = QPushButton(self.tr("&New person (Ctrl+N)"))
         row.addWidget(self.new_button)
         self.new_button.clicked.connect(self.new_requested)
+        self.import_button = QPushButton(self.tr("&Import a list (Ctrl+I)"))
+        row.addWidget(self.import_button)
+        self.import_button.clicked.connect(self.import_requested)
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=self.import_requested.emit)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_requested.emit)
         layout.addLayout(row)
         self.table = table(model, stretch_column=None, fit=False)

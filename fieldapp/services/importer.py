@@ -1,0 +1,379 @@
+"""Importing a prospect list (people without insurance to visit) that a commune or the city sent.
+
+Each row is checked like the person form; a row that is wrong is reported with its number and reason
+and nothing of it is saved; a person already in the registry (same citizen ID, or same name, birth date
+and commune), or twice in the file, is linked to the list instead of added again. The whole import is
+one transaction: all of it lands, or none of it (a pulled plug leaves the registry as it was). The
+same file (by SHA-256) is not imported twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from fieldapp.domain import admin_units
+from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
+from fieldapp.domain.formats import local_day
+from fieldapp.domain.models import Person, Prospect, ProspectList
+from fieldapp.domain.text import fold
+from fieldapp.errors import InputRefused
+from fieldapp.i18n import t
+from fieldapp.services.registry import CleanPerson, FormRefused, PersonForm, check_person, hamlet_for
+from fieldapp.services.table_files import data_rows, read_table, split_header
+from fieldapp.storage import imports as import_store
+from fieldapp.storage.store import Store
+from fieldapp.storage.writer import Actor, Writer, writing
+
+COLUMNS = (
+    "full_name",
+    "birth_date",
+    "sex",
+    "citizen_id",
+    "si_number",
+    "phone",
+    "commune",
+    "hamlet",
+    "address",
+    "target_group",
+)
+# Column names as offices write them, folded (no diacritics, lower case, single spaces).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "full_name": ("ho va ten", "ho ten", "ho va ten nguoi tham gia", "ten", "full name", "name"),
+    "birth_date": ("ngay sinh", "ngay thang nam sinh", "nam sinh", "ngay/thang/nam sinh", "date of birth", "dob"),
+    "sex": ("gioi tinh", "gt", "sex", "nam/nu"),
+    "citizen_id": (
+        "so cccd",
+        "cccd",
+        "so dinh danh",
+        "so dinh danh ca nhan",
+        "can cuoc",
+        "so can cuoc",
+        "cmnd/cccd",
+        "citizen id",
+    ),
+    "si_number": ("ma so bhxh", "ma bhxh", "so bhxh", "ma the bhyt", "ma the", "so the bhyt", "si number"),
+    "phone": ("so dien thoai", "dien thoai", "sdt", "so dt", "phone"),
+    "commune": ("xa", "phuong", "xa/phuong", "xa, phuong", "xa phuong", "commune"),
+    "hamlet": ("thon", "xom", "ap", "ban", "thon/xom", "thon, xom", "to dan pho", "thon xom", "hamlet"),
+    "address": ("dia chi", "noi o", "address"),
+    "target_group": ("doi tuong", "nhom doi tuong", "target group"),
+}
+_PREFIX = re.compile(r"^(xa|phuong|dac khu)\s+")
+GROUP_WORDS = {
+    fold(w): g
+    for g, words in {
+        TargetGroup.POOR: ("hộ nghèo", "ngheo"),
+        TargetGroup.NEAR_POOR: ("hộ cận nghèo", "can ngheo"),
+        TargetGroup.FARMER: ("nông dân", "nong dan"),
+        TargetGroup.TRADER: ("tiểu thương", "buon ban"),
+        TargetGroup.STUDENT: ("học sinh", "sinh vien", "hoc sinh, sinh vien"),
+        TargetGroup.ETHNIC_MINORITY: ("dân tộc thiểu số", "dtts"),
+        TargetGroup.INFORMAL: ("lao động tự do", "lao dong tu do"),
+    }.items()
+    for w in words
+}
+
+
+def guess_mapping(header: list[str]) -> dict[str, int]:
+    """Which column holds what, from the header's words."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = fold(name).strip(" :.*")
+        for column, aliases in ALIASES.items():
+            if column not in found and key in aliases:
+                found[column] = index
+    return found
+
+
+def _score(row: list[str]) -> int:
+    return len(guess_mapping(row))
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: the member sees it before anything is saved."""
+
+    path: Path
+    sha256: str
+    encoding: str
+    header: list[str]
+    mapping: dict[str, int]
+    rows: list[tuple[int, list[str]]]
+    preview: list[list[str]]
+
+    @property
+    def missing(self) -> list[str]:
+        return [c for c in ("full_name",) if c not in self.mapping]
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    errors_file: Path | None = None
+    list_id: str | None = None
+
+
+def plan_import(path: Path, mapping: dict[str, int] | None = None) -> ImportPlan:
+    raw = read_table(path)
+    header, start = split_header(raw.rows, _score)
+    rows = list(data_rows(raw.rows, start))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    chosen = mapping if mapping is not None else guess_mapping(header)
+    return ImportPlan(path, digest, raw.encoding, header, chosen, rows, [r for _n, r in rows[:20]])
+
+
+# --- cleaning one row -------------------------------------------------------------------------------
+
+
+def _restore_zeros(value: str, length: int, starts: str = "0123456789") -> str:
+    """Excel stores identifiers as numbers and drops their leading zeros: put them back."""
+    digits = value.replace(" ", "")
+    if digits.isdigit() and len(digits) == length - 1 and digits[0] in starts:
+        return "0" + digits
+    return value
+
+
+def _sex(text: str) -> Sex | None:
+    key = fold(text)
+    return {
+        "nam": Sex.MALE,
+        "1": Sex.MALE,
+        "m": Sex.MALE,
+        "male": Sex.MALE,
+        "nu": Sex.FEMALE,
+        "2": Sex.FEMALE,
+        "f": Sex.FEMALE,
+        "female": Sex.FEMALE,
+    }.get(key)
+
+
+class CommuneMatcher:
+    """Communes by name within a province: "Xã Xuân Trúc", "xuan truc" and "XUÂN TRÚC" are the same."""
+
+    def __init__(self, province: str) -> None:
+        self.by_name: dict[str, str] = {}
+        for commune in admin_units.communes_of(province):
+            key = fold(commune.name)
+            self.by_name[key] = commune.code
+            self.by_name.setdefault(_PREFIX.sub("", key), commune.code)
+
+    def find(self, text: str) -> str | None:
+        key = fold(text)
+        return self.by_name.get(key) or self.by_name.get(_PREFIX.sub("", key))
+
+
+def clean_row(
+    cells: list[str], mapping: dict[str, int], communes: CommuneMatcher, default_commune: str | None, today: date
+) -> tuple[CleanPerson | None, list[tuple[str, str, dict]]]:
+    def get(column: str) -> str:
+        index = mapping.get(column)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    problems: list[tuple[str, str, dict]] = []
+    commune_text = get("commune")
+    commune = communes.find(commune_text) if commune_text else default_commune
+    if commune is None:
+        problems.append(("commune", "import.commune_unknown", {"name": commune_text}))
+    birth = get("birth_date")
+    if re.fullmatch(r"\d{4}", birth):  # a year only: kept as unknown rather than refused
+        birth = ""
+    sex = _sex(get("sex")) if get("sex") else None
+    group = GROUP_WORDS.get(fold(get("target_group")), TargetGroup.OTHER)
+    form = PersonForm(
+        full_name=get("full_name"),
+        birth_date=birth,
+        sex=sex,
+        citizen_id=_restore_zeros(get("citizen_id"), 12),
+        si_number=_restore_zeros(get("si_number"), 10),
+        phone=_restore_zeros(get("phone"), 10, "35789"),
+        commune_code=commune or "",
+        hamlet=get("hamlet") or get("address")[:80],
+        target_group=group,
+        consent=False,
+    )
+    try:
+        clean = check_person(form, today=today)
+    except FormRefused as exc:
+        known_commune_problem = bool(problems)
+        problems += [
+            (p.field, p.code, p.params)
+            for p in exc.problems
+            if not (known_commune_problem and p.field == "commune_code")
+        ]
+        return None, problems
+    return (clean, []) if not problems else (None, problems)
+
+
+# --- running it ----------------------------------------------------------------------------------------
+
+
+def run_import(
+    store: Store,
+    plan: ImportPlan,
+    actor: Actor,
+    *,
+    province: str,
+    name: str | None = None,
+    dry_run: bool = False,
+    lang: str = "vi",
+    errors_dir: Path | None = None,
+) -> ImportResult:
+    if plan.missing:
+        raise InputRefused("import.no_name_column")
+    if not dry_run and import_store.already_imported(store, plan.sha256):
+        raise InputRefused("import.already", path=str(plan.path))
+    communes = CommuneMatcher(province)
+    team_communes = import_store.team_communes(store) or [None]
+    default_commune = team_communes[0] if len(team_communes) == 1 else None
+    result = ImportResult(rows=len(plan.rows))
+    with contextlib.suppress(_DryRun):  # a dry run checks everything, then rolls back
+        _import_rows(store, plan, actor, result, communes, default_commune, name, dry_run)
+    if result.errors and errors_dir is not None:
+        result.errors_file = write_errors(result.errors, plan, errors_dir, lang)
+    return result
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so the transaction rolls back."""
+
+
+def _import_rows(
+    store: Store,
+    plan: ImportPlan,
+    actor: Actor,
+    result: ImportResult,
+    communes: CommuneMatcher,
+    default_commune: str | None,
+    name: str | None,
+    dry_run: bool,
+) -> None:
+    with writing(store, actor) as w:
+        today = local_day(w.clock())
+        list_id = w.ids()
+        persons, prospects = [], []
+        seen_ids: dict[str, str] = {}
+        seen_names: dict[tuple[str, str, str], str] = {}
+        for number, cells in plan.rows:
+            clean, problems = clean_row(cells, plan.mapping, communes, default_commune, today)
+            if clean is None:
+                result.rejected += 1
+                result.errors += [RowError(number, col, code, params) for col, code, params in problems]
+                continue
+            existing = _existing(w, clean, seen_ids, seen_names)
+            if existing is not None:
+                result.duplicates += 1
+                prospects.append(Prospect(w.ids(), list_id, existing, number))
+                continue
+            person = _new_person(w, clean)
+            persons.append(person)
+            prospects.append(Prospect(w.ids(), list_id, person.id, number))
+            if person.citizen_id:
+                seen_ids[person.citizen_id] = person.id
+            if person.birth_date:
+                seen_names[(fold(person.full_name), person.birth_date.isoformat(), person.commune_code)] = person.id
+        result.imported = len(persons)
+        prospects = list({p.person_id: p for p in prospects}.values())  # a person once per list
+        if dry_run:
+            raise _DryRun
+        w.add_all(persons, action=AuditAction.IMPORT, source=plan.path.name)
+        w.add(
+            ProspectList(
+                list_id,
+                name or plan.path.stem,
+                plan.sha256,
+                result.rows,
+                result.imported,
+                result.duplicates,
+                result.rejected,
+                actor.member_id,
+                w.clock(),
+            ),
+            audit=False,
+        )
+        w.add_all(prospects, action=AuditAction.IMPORT, list_id=list_id)
+        result.list_id = list_id
+
+
+def _existing(w: Writer, clean: CleanPerson, seen_ids: dict, seen_names: dict) -> str | None:
+    if clean.citizen_id:
+        if clean.citizen_id in seen_ids:
+            return seen_ids[clean.citizen_id]
+        found = import_store.person_by_citizen_id(w.conn, clean.citizen_id)
+        if found:
+            return found
+    if clean.birth_date:
+        key = (fold(clean.full_name), clean.birth_date.isoformat(), clean.commune_code)
+        if key in seen_names:
+            return seen_names[key]
+        return import_store.person_by_name_birth_commune(w.conn, *key)
+    return None
+
+
+def _new_person(w: Writer, clean: CleanPerson) -> Person:
+    hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)
+    now = w.clock()
+    return Person(
+        id=w.ids(),
+        full_name=clean.full_name,
+        birth_date=clean.birth_date,
+        sex=clean.sex,
+        citizen_id=clean.citizen_id,
+        si_number=clean.si_number,
+        phone=clean.phone,
+        commune_code=clean.commune_code,
+        hamlet_id=hamlet.id if hamlet else None,
+        household_id=None,
+        household_order=None,
+        target_group=clean.target_group,
+        consent_at=None,
+        hi_valid_to=None,
+        vsi_status=VsiStatus.NEVER,
+        vsi_paid_to=None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def write_errors(errors: list[RowError], plan: ImportPlan, folder: Path, lang: str) -> Path:
+    """A CSV the member opens in Excel (UTF-8 with BOM): row, column, reason, and the row as it was."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{plan.path.stem}-loi-{plan.sha256[:8]}.csv"
+    rows = dict(plan.rows)
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(
+            [
+                t("import.errors.row", lang),
+                t("import.errors.column", lang),
+                t("import.errors.reason", lang),
+                *plan.header,
+            ]
+        )
+        for e in errors:
+            out.writerow(
+                [
+                    e.row,
+                    t(f"import.column.{e.column}", lang) if e.column in COLUMNS else e.column,
+                    t(e.code, lang, **e.params),
+                    *rows.get(e.row, []),
+                ]
+            )
+    return path

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from common import BASE_ENV, BENCH, PYTHON, ROOT, Row, Target, progress, render, run_temp_dir, terminate_as_exit
+from importing import run_import_bench
 from saving import run_save
 from search import run_search
 from startup import run_startup
@@ -36,10 +37,20 @@ class Sizes:
     save_calls: int
     start_runs: int  # cold_start / memory_after_start / unlock_key samples
     search_keystrokes: int
+    import_rows: int
 
 
-FULL = Sizes(demo_persons=500_000, save_persons=20_000, save_calls=2_000, start_runs=7, search_keystrokes=600)
-QUICK = Sizes(demo_persons=50_000, save_persons=50_000, save_calls=300, start_runs=3, search_keystrokes=200)
+FULL = Sizes(
+    demo_persons=500_000,
+    save_persons=20_000,
+    save_calls=2_000,
+    start_runs=7,
+    search_keystrokes=600,
+    import_rows=100_000,
+)
+QUICK = Sizes(
+    demo_persons=50_000, save_persons=50_000, save_calls=300, start_runs=3, search_keystrokes=200, import_rows=10_000
+)
 
 
 class Context:
@@ -53,6 +64,10 @@ class Context:
         if persons not in self._demos:
             self._demos[persons] = demo_store(DemoSpec(persons), tmp=self.tmp, rebuild=self.rebuild)
         return self._demos[persons]
+
+
+def import_name(sizes: Sizes) -> str:
+    return f"import_{sizes.import_rows // 1000}k"
 
 
 def demo_name(sizes: Sizes) -> str:
@@ -93,6 +108,10 @@ def run_search_group(ctx: Context) -> list[Row]:
     return run_search(ctx.demo(ctx.sizes.demo_persons), count=ctx.sizes.search_keystrokes)
 
 
+def run_import_group(ctx: Context) -> list[Row]:
+    return run_import_bench(rows=ctx.sizes.import_rows, tmp=ctx.tmp)
+
+
 def run_save_group(ctx: Context) -> list[Row]:
     return run_save(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls, tmp=ctx.tmp)
 
@@ -111,6 +130,7 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("startup", ("cold_start", "unlock_key", "memory_after_start"), run_startup_group),
         Group("save", ("save_consultation",), run_save_group),
         Group("search", ("search_first_50", "search_exact_id", "people_scroll_end", "quote"), run_search_group),
+        Group("import", (import_name(sizes),), run_import_group),
     ]
 
 
@@ -126,6 +146,7 @@ ROW_ORDER = (
     "search_exact_id",
     "people_scroll_end",
     "quote",
+    "import_",
 )
 
 

@@ -48,23 +48,25 @@ class IdFactory:
         self._counter = 0
         self._lock = threading.Lock()
 
-    def _bits(self, n: int) -> int:
+    def _bits(self) -> int:
+        """73 random bits: 11 to start this millisecond's counter, 62 for rand_b (one read of the OS source)."""
         if self._rng is not None:
-            return self._rng.getrandbits(n)
-        return int.from_bytes(os.urandom((n + 7) // 8), "big") >> (-n % 8)
+            return self._rng.getrandbits(73)
+        return int.from_bytes(os.urandom(10), "big") >> 7
 
     def __call__(self) -> str:
         with self._lock:
             now = self._clock_ms()
+            bits = self._bits()
             if now > self._last_ms:
                 self._last_ms = now
-                self._counter = self._bits(11)  # leave headroom in rand_a for this millisecond
+                self._counter = bits >> 62  # leave headroom in rand_a for this millisecond
             else:  # same millisecond or a clock that stepped back: keep counting from the last one
                 self._counter += 1
                 if self._counter > 0xFFF:
                     self._last_ms += 1
                     self._counter = 0
-            return format_uuid7(self._last_ms, self._counter, self._bits(62))
+            return format_uuid7(self._last_ms, self._counter, bits & 0x3FFF_FFFF_FFFF_FFFF)
 
 
 new_id = IdFactory()

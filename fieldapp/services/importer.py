@@ -27,6 +27,7 @@ from fieldapp.i18n import t
 from fieldapp.services.registry import CleanPerson, FormRefused, PersonForm, check_person, hamlet_for
 from fieldapp.services.table_files import data_rows, read_table, split_header
 from fieldapp.storage import imports as import_store
+from fieldapp.storage.records import to_json
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, Writer, writing
 
@@ -175,9 +176,13 @@ class CommuneMatcher:
             self.by_name[key] = commune.code
             self.by_name.setdefault(_PREFIX.sub("", key), commune.code)
 
+        self._seen: dict[str, str | None] = {}
+
     def find(self, text: str) -> str | None:
-        key = fold(text)
-        return self.by_name.get(key) or self.by_name.get(_PREFIX.sub("", key))
+        if text not in self._seen:  # a list names the same few communes thousands of times
+            key = fold(text)
+            self._seen[text] = self.by_name.get(key) or self.by_name.get(_PREFIX.sub("", key))
+        return self._seen[text]
 
 
 def clean_row(
@@ -244,7 +249,8 @@ def run_import(
     team_communes = import_store.team_communes(store) or [None]
     default_commune = team_communes[0] if len(team_communes) == 1 else None
     result = ImportResult(rows=len(plan.rows))
-    with contextlib.suppress(_DryRun):  # a dry run checks everything, then rolls back
+    # one transaction for the whole list (all or nothing), so give it room; a dry run rolls back at the end
+    with contextlib.suppress(_DryRun), store.large_cache():
         _import_rows(store, plan, actor, result, communes, default_commune, name, dry_run)
     if result.errors and errors_dir is not None:
         result.errors_file = write_errors(result.errors, plan, errors_dir, lang)
@@ -269,26 +275,36 @@ def _import_rows(
         today = local_day(w.clock())
         list_id = w.ids()
         persons, prospects = [], []
-        seen_ids: dict[str, str] = {}
-        seen_names: dict[tuple[str, str, str], str] = {}
+        hamlets: dict[tuple[str, str], str | None] = {}
+        cleaned: list[tuple[int, CleanPerson, str]] = []
         for number, cells in plan.rows:
             clean, problems = clean_row(cells, plan.mapping, communes, default_commune, today)
             if clean is None:
                 result.rejected += 1
                 result.errors += [RowError(number, col, code, params) for col, code, params in problems]
-                continue
-            existing = _existing(w, clean, seen_ids, seen_names)
+            else:
+                cleaned.append((number, clean, fold(clean.full_name)))
+        # who is already in the registry, looked up in batches rather than row by row
+        known_ids = import_store.persons_by_citizen_ids(w.conn, [c.citizen_id for _n, c, _k in cleaned if c.citizen_id])
+        known_names = import_store.persons_by_name_birth_commune_keys(
+            w.conn, [(k, c.birth_date.isoformat(), c.commune_code) for _n, c, k in cleaned if c.birth_date]
+        )
+        for number, clean, name_key in cleaned:
+            name_key_full = (name_key, clean.birth_date.isoformat(), clean.commune_code) if clean.birth_date else None
+            existing = (known_ids.get(clean.citizen_id) if clean.citizen_id else None) or (
+                known_names.get(name_key_full) if name_key_full else None
+            )
             if existing is not None:
                 result.duplicates += 1
                 prospects.append(Prospect(w.ids(), list_id, existing, number))
                 continue
-            person = _new_person(w, clean)
+            person = _new_person(w, clean, hamlets)
             persons.append(person)
             prospects.append(Prospect(w.ids(), list_id, person.id, number))
-            if person.citizen_id:
-                seen_ids[person.citizen_id] = person.id
-            if person.birth_date:
-                seen_names[(fold(person.full_name), person.birth_date.isoformat(), person.commune_code)] = person.id
+            if person.citizen_id:  # a second row of the same person further down the file
+                known_ids[person.citizen_id] = person.id
+            if name_key_full:
+                known_names[name_key_full] = person.id
         result.imported = len(persons)
         prospects = list({p.person_id: p for p in prospects}.values())  # a person once per list
         if dry_run:
@@ -308,27 +324,17 @@ def _import_rows(
             ),
             audit=False,
         )
-        w.add_all(prospects, action=AuditAction.IMPORT, list_id=list_id)
+        # the list's links go out as one op with the list, not one op per person
+        import_store.add_prospects(w.conn, prospects)
+        w.outbox("prospects", list_id, "create", None, to_json([[p.id, p.person_id, p.row_number] for p in prospects]))
         result.list_id = list_id
 
 
-def _existing(w: Writer, clean: CleanPerson, seen_ids: dict, seen_names: dict) -> str | None:
-    if clean.citizen_id:
-        if clean.citizen_id in seen_ids:
-            return seen_ids[clean.citizen_id]
-        found = import_store.person_by_citizen_id(w.conn, clean.citizen_id)
-        if found:
-            return found
-    if clean.birth_date:
-        key = (fold(clean.full_name), clean.birth_date.isoformat(), clean.commune_code)
-        if key in seen_names:
-            return seen_names[key]
-        return import_store.person_by_name_birth_commune(w.conn, *key)
-    return None
-
-
-def _new_person(w: Writer, clean: CleanPerson) -> Person:
-    hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)
+def _new_person(w: Writer, clean: CleanPerson, hamlets: dict[tuple[str, str], str | None]) -> Person:
+    key = (clean.commune_code, fold(clean.hamlet))
+    if key not in hamlets:
+        hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)
+        hamlets[key] = hamlet.id if hamlet else None
     now = w.clock()
     return Person(
         id=w.ids(),
@@ -339,7 +345,7 @@ def _new_person(w: Writer, clean: CleanPerson) -> Person:
         si_number=clean.si_number,
         phone=clean.phone,
         commune_code=clean.commune_code,
-        hamlet_id=hamlet.id if hamlet else None,
+        hamlet_id=hamlets[key],
         household_id=None,
         household_order=None,
         target_group=clean.target_group,

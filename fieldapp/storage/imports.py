@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+from fieldapp.domain.models import Prospect
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import Store
 
 
@@ -20,18 +22,46 @@ def team_communes(store: Store) -> list[str]:
     return json.loads(row[0]) if row else []
 
 
-def person_by_citizen_id(conn: Connection, citizen_id: str) -> str | None:
-    row = conn.execute(
-        "SELECT coalesce(merged_into, id) FROM persons WHERE citizen_id = ? AND erased_at IS NULL LIMIT 1",
-        (citizen_id,),
-    ).fetchone()
-    return row[0] if row else None
+BATCH = 500
 
 
-def person_by_name_birth_commune(conn: Connection, name_key: str, birth: str, commune: str) -> str | None:
-    row = conn.execute(
-        "SELECT coalesce(merged_into, id) FROM persons WHERE name_key = ? AND birth_date = ? AND commune_code = ? "
-        "AND erased_at IS NULL LIMIT 1",
-        (name_key, birth, commune),
-    ).fetchone()
-    return row[0] if row else None
+def persons_by_citizen_ids(conn: Connection, citizen_ids: list[str]) -> dict[str, str]:
+    """citizen ID -> the id of the person who has it (a merged record answers with the one kept)."""
+    found: dict[str, str] = {}
+    for i in range(0, len(citizen_ids), BATCH):
+        chunk = citizen_ids[i : i + BATCH]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            conn.execute(
+                f"SELECT citizen_id, coalesce(merged_into, id) FROM persons WHERE citizen_id IN ({marks}) "
+                "AND erased_at IS NULL",
+                chunk,
+            ).fetchall()
+        )
+    return found
+
+
+def persons_by_name_birth_commune_keys(
+    conn: Connection, keys: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], str]:
+    """(folded name, birth date, commune) -> person id, for the keys that are already in the registry."""
+    found: dict[tuple[str, str, str], str] = {}
+    names = sorted({k[0] for k in keys})
+    wanted = set(keys)
+    for i in range(0, len(names), BATCH):
+        chunk = names[i : i + BATCH]
+        marks = ",".join("?" * len(chunk))
+        for name_key, birth, commune, person_id in conn.execute(
+            f"SELECT name_key, birth_date, commune_code, coalesce(merged_into, id) FROM persons "
+            f"WHERE name_key IN ({marks}) AND erased_at IS NULL",
+            chunk,
+        ):
+            if (name_key, birth, commune) in wanted:
+                found.setdefault((name_key, birth, commune), person_id)
+    return found
+
+
+def add_prospects(conn: Connection, prospects: list) -> None:
+    """The links of a list, in one statement (sync carries them as one op with the list)."""
+    spec = spec_for(Prospect)
+    conn.executemany(spec.insert_sql, [spec.row(p) for p in prospects])

@@ -69,6 +69,10 @@ def put_meta(conn: Connection, key: str, value: str) -> None:
     )
 
 
+def delete_meta(conn: Connection, key: str) -> None:
+    conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
 def _file_header(path: Path) -> bytes:
     try:
         with path.open("rb") as f:

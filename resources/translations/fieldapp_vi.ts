@@ -739,7 +739,7 @@
 <context>
     <name>PeopleController</name>
     <message>
-        <location filename="../../ui/controllers/people.py" line="99" />
+        <location filename="../../ui/controllers/people.py" line="108" />
         <source>Not in the registry yet. Read from the card: check it with the person.</source>
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
@@ -800,27 +800,57 @@
 <context>
     <name>PeopleView</name>
     <message>
-        <location filename="../../ui/views/people.py" line="27" />
+        <location filename="../../ui/views/people.py" line="38" />
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="30" />
+        <location filename="../../ui/views/people.py" line="41" />
         <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="35" />
+        <location filename="../../ui/views/people.py" line="46" />
+        <source>Everybody / search</source>
+        <translation>Tất cả / tìm kiếm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="47" />
+        <source>Not insured yet, by hamlet</source>
+        <translation>Chưa có bảo hiểm, theo thôn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="48" />
+        <source>HI card ending within 30 days</source>
+        <translation>Thẻ BHYT hết hạn trong 30 ngày</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="49" />
+        <source>Voluntary SI dues</source>
+        <translation>Đến hạn đóng BHXH tự nguyện</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="50" />
+        <source>Follow-ups due</source>
+        <translation>Lịch hẹn đến hạn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="55" />
+        <source>&amp;Print the list (Ctrl+P)</source>
+        <translation>&amp;In danh sách (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="61" />
         <source>&amp;New person (Ctrl+N)</source>
         <translation>Thêm &amp;người (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="38" />
+        <location filename="../../ui/views/people.py" line="64" />
         <source>&amp;Import a list (Ctrl+I)</source>
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="79" />
+        <location filename="../../ui/views/people.py" line="105" />
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>

@@ -105,3 +105,18 @@ def test_import_a_list_with_a_trial_first(qtbot, gui, tmp_path):
     qtbot.waitUntil(lambda: "Đã nhập 1" in dialog.result.text(), timeout=WAIT)
     assert "1 dòng bị từ chối" in dialog.result.text() and ".csv" in dialog.result.text()
     assert store.query_one("SELECT count(*) FROM persons")[0] == before + 1
+
+
+def test_a_work_list_printed(qtbot, gui, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    opened = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "l.pdf"), ""))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    view = gui.window.views["people"]
+    view.lists.setCurrentIndex(view.lists.findData("not_insured"))
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=WAIT)
+    view.print_requested.emit()
+    qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
+    assert (tmp_path / "l.pdf").stat().st_size > 5000

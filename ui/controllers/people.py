@@ -5,20 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog
 
 from fieldapp.domain.formats import format_date
 from fieldapp.domain.scans import read_scan
 from fieldapp.i18n import t
+from fieldapp.printing.lists import list_pdf
 from fieldapp.services.registry import PersonForm
-from fieldapp.storage import people
+from fieldapp.storage import people, worklists
 from fieldapp.storage.search import search_pks
 from ui.controllers.importing import ImportController
 from ui.controllers.person_form import PersonFormController
+from ui.models.people_model import COLUMNS
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.people import PeopleView
+
+PRINT_LIMIT = 5_000
 
 
 class PeopleController(QObject):
@@ -40,6 +47,8 @@ class PeopleController(QObject):
         self.imports = ImportController(session, tasks, view)
         view.import_requested.connect(self.imports.choose)
         self.imports.imported.connect(self.refresh)
+        view.list_chosen.connect(self.show_list)
+        view.print_requested.connect(self.print_list)
 
     # --- the list -------------------------------------------------------------------------------------
 
@@ -109,7 +118,53 @@ class PeopleController(QObject):
             self.tasks.run(lambda: people.household_pks(store, person_id), self._show_pks)
 
     def refresh(self) -> None:
-        self.search(self.view.search.text())
+        chosen = self.view.lists.currentData()
+        if chosen:
+            self.show_list(chosen)
+        else:
+            self.search(self.view.search.text())
+
+    # --- work lists -----------------------------------------------------------------------------------
+
+    def show_list(self, key: str) -> None:
+        store = self.session.store
+        if store is None:
+            return
+        if not key:
+            self.search(self.view.search.text())
+            return
+        today = self.today()
+        load = {
+            "not_insured": lambda: worklists.not_insured(store, today),
+            "hi_ending": lambda: worklists.hi_ending(store, today, 30),
+            "vsi_due": lambda: worklists.vsi_due(store, today, 30),
+            "follow_ups": lambda: worklists.follow_ups(store, today),
+        }[key]
+        self._generation += 1
+        generation = self._generation
+        self.tasks.run(load, lambda pks: generation == self._generation and self._show_pks(pks))
+
+    def print_list(self) -> None:
+        """The list on screen as a PDF to carry on the round (opened for printing)."""
+        store, lang = self.session.store, self.session.lang
+        if store is None or not self.view.model.rowCount():
+            return
+        title = self.view.lists.currentText()
+        team = self.session.team.name if self.session.team else ""
+        name = f"danh-sach-{self.today().isoformat()}.pdf"
+        path, _f = QFileDialog.getSaveFileName(self.view, title, str(Path.home() / name), "PDF (*.pdf)")
+        if not path:
+            return
+        pks = list(self.view.model.pks()[:PRINT_LIMIT])
+        today = self.today()
+        headers = [c[0]() for c in COLUMNS[:9]]
+
+        def work() -> Path:
+            found = people.rows(store, pks)
+            rows = [[c[1](found[pk], lang) for c in COLUMNS[:9]] for pk in pks if pk in found]
+            return list_pdf(Path(path), title, team, headers, rows, today, footer=team)
+
+        self.tasks.run(work, lambda out: QDesktopServices.openUrl(QUrl.fromLocalFile(str(out))))
 
     # --- the panel ------------------------------------------------------------------------------------
 

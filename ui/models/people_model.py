@@ -127,6 +127,9 @@ class PeopleModel(QAbstractTableModel):
             return QColor(colour) if colour else None
         return None
 
+    def pks(self) -> array:
+        return self._pks
+
     def person_id(self, row: int) -> str | None:
         found = self.row_at(row)
         return found.id if found else None

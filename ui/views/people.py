@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from fieldapp.domain.formats import format_number
 from ui.models.people_model import PeopleModel
@@ -19,6 +28,8 @@ class PeopleView(QWidget):
     person_selected = Signal(object)  # person id, or None
     new_requested = Signal()
     import_requested = Signal()
+    list_chosen = Signal(str)  # "", "not_insured", "hi_ending", "vsi_due", "follow_ups"
+    print_requested = Signal()
 
     def __init__(self, model: PeopleModel) -> None:
         super().__init__()
@@ -30,6 +41,21 @@ class PeopleView(QWidget):
         self.search.setPlaceholderText(self.tr("Name without accents, citizen ID, SI number or phone (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         row.addWidget(self.search, 1)
+        self.lists = QComboBox()
+        for key, text in (
+            ("", self.tr("Everybody / search")),
+            ("not_insured", self.tr("Not insured yet, by hamlet")),
+            ("hi_ending", self.tr("HI card ending within 30 days")),
+            ("vsi_due", self.tr("Voluntary SI dues")),
+            ("follow_ups", self.tr("Follow-ups due")),
+        ):
+            self.lists.addItem(text, key)
+        row.addWidget(self.lists)
+        self.lists.currentIndexChanged.connect(lambda _i: self.list_chosen.emit(self.lists.currentData()))
+        self.print_button = QPushButton(self.tr("&Print the list (Ctrl+P)"))
+        row.addWidget(self.print_button)
+        self.print_button.clicked.connect(self.print_requested)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=self.print_requested.emit)
         self.count = QLabel("")
         row.addWidget(self.count)
         self.new_button = QPushButton(self.tr("&New person (Ctrl+N)"))

@@ -1,0 +1,44 @@
+"""A printed work list (visits, renewals, follow-ups) on A4 landscape, to carry on a round."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from fieldapp import __version__
+from fieldapp.domain.formats import format_date
+from fieldapp.printing import fonts
+
+
+def list_pdf(path: Path, title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
+             printed_on: date, footer: str = "") -> Path:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    fonts.register()
+    heading = ParagraphStyle("h", fontName=fonts.BOLD, fontSize=14, leading=18)
+    normal = ParagraphStyle("n", fontName=fonts.REGULAR, fontSize=9, leading=11)
+    cell = ParagraphStyle("c", fontName=fonts.REGULAR, fontSize=8.5, leading=10)
+
+    def page(canvas, doc) -> None:
+        canvas.setFont(fonts.REGULAR, 7)
+        canvas.drawString(12 * mm, 8 * mm, f"{footer} · fieldapp {__version__} · {format_date(printed_on)}")
+        canvas.drawRightString(landscape(A4)[0] - 12 * mm, 8 * mm, str(doc.page))
+
+    data = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
+    data += [[Paragraph(str(v), cell) for v in row] for row in rows]
+    table = LongTable(data, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaf6")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
+                            topMargin=12 * mm, bottomMargin=14 * mm, title=title, author="fieldapp")
+    doc.build([Paragraph(title, heading), Paragraph(subtitle, normal), Spacer(1, 4 * mm), table],
+              onFirstPage=page, onLaterPages=page)
+    return path

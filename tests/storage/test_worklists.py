@@ -13,7 +13,7 @@ from tests.conftest import DEMO_END
 
 def test_lists_hold_who_they_say(demo_store):
     today = DEMO_END
-    for pk, row in people.rows(demo_store, list(worklists.not_insured(demo_store, today))).items():
+    for row in people.rows(demo_store, list(worklists.not_insured(demo_store, today))).values():
         assert row.hi_valid_to is None or row.hi_valid_to < today
     ending = people.rows(demo_store, list(worklists.hi_ending(demo_store, today, 30)))
     assert ending and all(today - timedelta(days=90) <= r.hi_valid_to <= today + timedelta(days=30)

@@ -457,98 +457,103 @@
 <context>
     <name>HouseholdPanel</name>
     <message>
-        <location filename="../../ui/views/household.py" line="34" />
-        <location filename="../../ui/views/household.py" line="96" />
+        <location filename="../../ui/views/household.py" line="35" />
+        <location filename="../../ui/views/household.py" line="100" />
         <source>Nobody chosen</source>
         <translation>Chưa chọn ai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="42" />
+        <location filename="../../ui/views/household.py" line="43" />
         <source>Born:</source>
         <translation>Ngày sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="43" />
+        <location filename="../../ui/views/household.py" line="44" />
         <source>Citizen ID:</source>
         <translation>Số CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="44" />
+        <location filename="../../ui/views/household.py" line="45" />
         <source>SI number:</source>
         <translation>Mã số BHXH:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="45" />
+        <location filename="../../ui/views/household.py" line="46" />
         <source>Phone:</source>
         <translation>Điện thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="46" />
+        <location filename="../../ui/views/household.py" line="47" />
         <source>Lives in:</source>
         <translation>Nơi ở:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="47" />
+        <location filename="../../ui/views/household.py" line="48" />
         <source>Group:</source>
         <translation>Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="48" />
+        <location filename="../../ui/views/household.py" line="49" />
         <source>HI card valid until:</source>
         <translation>Thẻ BHYT hạn đến:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="49" />
+        <location filename="../../ui/views/household.py" line="50" />
         <source>Voluntary SI:</source>
         <translation>BHXH tự nguyện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="55" />
+        <location filename="../../ui/views/household.py" line="56" />
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="59" />
+        <location filename="../../ui/views/household.py" line="60" />
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="60" />
+        <location filename="../../ui/views/household.py" line="61" />
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="61" />
+        <location filename="../../ui/views/household.py" line="62" />
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="62" />
+        <location filename="../../ui/views/household.py" line="63" />
         <source>VSI</source>
         <translation>BHXH TN</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="69" />
+        <location filename="../../ui/views/household.py" line="70" />
         <source>Record a &amp;consultation (F2)</source>
         <translation>Ghi &amp;tư vấn (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="70" />
+        <location filename="../../ui/views/household.py" line="71" />
         <source>&amp;Enrol (F3)</source>
         <translation>&amp;Tham gia (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="71" />
+        <location filename="../../ui/views/household.py" line="72" />
         <source>E&amp;dit (F4)</source>
         <translation>&amp;Sửa (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="72" />
+        <location filename="../../ui/views/household.py" line="73" />
         <source>Add to this &amp;household</source>
         <translation>Thêm người vào &amp;hộ này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="109" />
+        <location filename="../../ui/views/household.py" line="74" />
+        <source>Personal &amp;data…</source>
+        <translation>Dữ liệu &amp;cá nhân…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="119" />
         <source>paid until %1</source>
         <translation>đã đóng đến %1</translation>
     </message>
@@ -739,7 +744,7 @@
 <context>
     <name>PeopleController</name>
     <message>
-        <location filename="../../ui/controllers/people.py" line="108" />
+        <location filename="../../ui/controllers/people.py" line="112" />
         <source>Not in the registry yet. Read from the card: check it with the person.</source>
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
@@ -979,6 +984,64 @@
         <location filename="../../ui/controllers/person_form.py" line="169" />
         <source>Go back</source>
         <translation>Quay lại</translation>
+    </message>
+</context>
+<context>
+    <name>PersonalDataController</name>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="32" />
+        <source>Personal data</source>
+        <translation>Dữ liệu cá nhân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="34" />
+        <source>Agreed that the team keeps their data.</source>
+        <translation>Đã đồng ý để tổ lưu thông tin cá nhân.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="36" />
+        <source>Has not agreed that the team keeps their data.</source>
+        <translation>Chưa đồng ý để tổ lưu thông tin cá nhân.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="40" />
+        <source>Withdraw consent</source>
+        <translation>Rút lại sự đồng ý</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="42" />
+        <source>Record consent</source>
+        <translation>Ghi nhận đồng ý</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="46" />
+        <source>Export a copy…</source>
+        <translation>Xuất bản sao…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="49" />
+        <source>Erase on request…</source>
+        <translation>Xoá theo yêu cầu…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="52" />
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="66" />
+        <source>Export a copy</source>
+        <translation>Xuất bản sao</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="91" />
+        <source>Erase on request</source>
+        <translation>Xoá theo yêu cầu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/personal_data.py" line="92" />
+        <source>This erases the person's name, identifiers, phone and the notes about them, here and, at the next sync, on the server. Receipts keep the payer's name. Type the full name to confirm:</source>
+        <translation>Thao tác này xoá họ tên, các số giấy tờ, số điện thoại và ghi chú về người này, trên máy và (khi đồng bộ) trên máy chủ. Biên lai vẫn giữ tên người nộp tiền. Gõ lại họ tên đầy đủ để xác nhận:</translation>
     </message>
 </context>
 <context>

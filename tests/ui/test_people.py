@@ -120,3 +120,25 @@ def test_a_work_list_printed(qtbot, gui, tmp_path, monkeypatch):
     view.print_requested.emit()
     qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
     assert (tmp_path / "l.pdf").stat().st_size > 5000
+
+
+def test_a_persons_copy_and_erasure_on_request(qtbot, gui, tmp_path, monkeypatch):
+    import json
+
+    view = gui.window.views["people"]
+    qtbot.waitUntil(lambda: view.panel.current is not None, timeout=WAIT)
+    person = view.panel.current.person
+    personal = gui.people.personal
+    out = tmp_path / "copy.json"
+    personal.export(person, str(out))
+    qtbot.waitUntil(out.exists, timeout=WAIT)
+    assert json.loads(out.read_text(encoding="utf-8"))["person"][0]["full_name"] == person.full_name
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    personal.erase(person, typed="Tên Khác")
+    assert "không khớp" in warnings[-1]
+    personal.erase(person, typed=person.full_name)
+    store = gui.session.store
+    qtbot.waitUntil(lambda: store.query_one("SELECT erased_at FROM persons WHERE id = ?", (person.id,))[0] is not None,
+                    timeout=WAIT)
+    assert store.query_one("SELECT full_name, citizen_id FROM persons WHERE id = ?", (person.id,)) == ("", None)

@@ -20,6 +20,7 @@ from fieldapp.storage import people, worklists
 from fieldapp.storage.search import search_pks
 from ui.controllers.importing import ImportController
 from ui.controllers.person_form import PersonFormController
+from ui.controllers.personal_data import PersonalDataController
 from ui.models.people_model import COLUMNS
 from ui.session import Session
 from ui.tasks import Tasks
@@ -48,6 +49,9 @@ class PeopleController(QObject):
         view.import_requested.connect(self.imports.choose)
         self.imports.imported.connect(self.refresh)
         view.list_chosen.connect(self.show_list)
+        self.personal = PersonalDataController(session, tasks, view)
+        view.panel.personal_data_requested.connect(self._personal_data)
+        self.personal.changed.connect(lambda _pid: self.refresh())
         view.print_requested.connect(self.print_list)
 
     # --- the list -------------------------------------------------------------------------------------
@@ -183,6 +187,11 @@ class PeopleController(QObject):
         current = self.view.panel.current
         if current is not None and current.person.id == person_id:
             self.forms.edit(current.person, current.hamlet or "")
+
+    def _personal_data(self, person_id: str) -> None:
+        current = self.view.panel.current
+        if current is not None and current.person.id == person_id:
+            self.personal.open(current.person)
 
     def _add_member(self, person_id: str) -> None:
         current = self.view.panel.current

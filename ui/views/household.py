@@ -22,6 +22,7 @@ class HouseholdPanel(QWidget):
     enrol_requested = Signal(str)
     edit_requested = Signal(str)
     add_member_requested = Signal(str)  # the household's person id
+    personal_data_requested = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,13 +71,16 @@ class HouseholdPanel(QWidget):
         self.enrol_button = QPushButton(self.tr("&Enrol (F3)"))
         self.edit_button = QPushButton(self.tr("E&dit (F4)"))
         self.add_member_button = QPushButton(self.tr("Add to this &household"))
-        for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button):
+        self.data_button = QPushButton(self.tr("Personal &data…"))
+        for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button, self.data_button):
             b.setEnabled(False)
         buttons.addWidget(self.consult_button)
         buttons.addWidget(self.enrol_button)
         more = QHBoxLayout()
         more.addWidget(self.edit_button)
         more.addWidget(self.add_member_button)
+        more.addWidget(self.data_button)
+        self.data_button.clicked.connect(lambda: self.person_id and self.personal_data_requested.emit(self.person_id))
         layout.addLayout(buttons)
         layout.addLayout(more)
         for key, signal in (("F2", self.consult_requested), ("F3", self.enrol_requested), ("F4", self.edit_requested)):
@@ -97,7 +101,13 @@ class HouseholdPanel(QWidget):
             for f in self.fields.values():
                 f.clear()
             self.members.set_rows([])
-            for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button):
+            for b in (
+                self.consult_button,
+                self.enrol_button,
+                self.edit_button,
+                self.add_member_button,
+                self.data_button,
+            ):
                 b.setEnabled(False)
             return
         p = view.person
@@ -121,5 +131,5 @@ class HouseholdPanel(QWidget):
             self.fields[key].setText(value)
         self.fields["hi"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         self.members.set_rows(view.members)
-        for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button):
+        for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button, self.data_button):
             b.setEnabled(True)

@@ -1,0 +1,119 @@
+"""A person's own data, on their request (Law 91/2025): consent, a copy they can take, erasure."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from fieldapp.domain.enums import Role
+from fieldapp.domain.models import Person
+from fieldapp.errors import FieldappError
+from fieldapp.i18n import t
+from fieldapp.services import registry
+from fieldapp.storage.writer import writing
+from ui.session import Session
+from ui.tasks import Tasks
+
+
+class PersonalDataController(QObject):
+    changed = Signal(str)  # the person id
+
+    def __init__(self, session: Session, tasks: Tasks, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tasks = tasks
+        self.parent_widget = parent
+
+    def open(self, person: Person) -> None:
+        box = QMessageBox(self.parent_widget)
+        box.setWindowTitle(QCoreApplication.translate("PersonalDataController", "Personal data"))
+        consent = (
+            QCoreApplication.translate("PersonalDataController", "Agreed that the team keeps their data.")
+            if person.consent_at
+            else QCoreApplication.translate("PersonalDataController", "Has not agreed that the team keeps their data.")
+        )
+        box.setText(f"{person.full_name}\n{consent}")
+        toggle = box.addButton(
+            QCoreApplication.translate("PersonalDataController", "Withdraw consent")
+            if person.consent_at
+            else QCoreApplication.translate("PersonalDataController", "Record consent"),
+            QMessageBox.ButtonRole.ActionRole,
+        )
+        export = box.addButton(
+            QCoreApplication.translate("PersonalDataController", "Export a copy…"), QMessageBox.ButtonRole.ActionRole
+        )
+        erase = box.addButton(
+            QCoreApplication.translate("PersonalDataController", "Erase on request…"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+        box.addButton(QCoreApplication.translate("PersonalDataController", "Close"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is toggle:
+            self._write(person, lambda w: registry.record_consent(w, person, person.consent_at is None))
+        elif clicked is export:
+            self.export(person)
+        elif clicked is erase:
+            self.erase(person)
+
+    def export(self, person: Person, path: str | None = None) -> None:
+        if path is None:
+            path, _f = QFileDialog.getSaveFileName(
+                self.parent_widget,
+                QCoreApplication.translate("PersonalDataController", "Export a copy"),
+                str(Path.home() / "du-lieu-ca-nhan.json"),
+                "JSON (*.json)",
+            )
+        if not path:
+            return
+        store, actor = self.session.store, self.session.actor
+
+        def work() -> None:
+            with writing(store, actor) as w:
+                copy = registry.person_copy(w, person.id)
+            Path(path).write_text(json.dumps(copy, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+        self.tasks.run(work)
+
+    def erase(self, person: Person, typed: str | None = None) -> None:
+        """Only a team leader erases, after typing the person's name: it cannot be undone."""
+        member = self.session.member
+        lang = self.session.lang
+        if member is None or member.role not in (Role.TEAM_LEADER, Role.ADMIN):
+            QMessageBox.warning(self.parent_widget, "fieldapp", t("erase.leader_only", lang))
+            return
+        if typed is None:
+            typed, ok = QInputDialog.getText(
+                self.parent_widget,
+                QCoreApplication.translate("PersonalDataController", "Erase on request"),
+                QCoreApplication.translate(
+                    "PersonalDataController",
+                    "This erases the person's name, identifiers, phone and the notes about them, here and, at the "
+                    "next sync, on the server. Receipts keep the payer's name. Type the full name to confirm:",
+                ),
+                QLineEdit.EchoMode.Normal,
+            )
+            if not ok:
+                return
+        if " ".join(typed.split()) != person.full_name:
+            QMessageBox.warning(self.parent_widget, "fieldapp", t("erase.name_mismatch", lang))
+            return
+        self._write(person, lambda w: registry.erase(w, person))
+
+    def _write(self, person: Person, change) -> None:
+        store, actor, lang = self.session.store, self.session.actor, self.session.lang
+
+        def work() -> None:
+            with writing(store, actor) as w:
+                change(w)
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, FieldappError):
+                QMessageBox.warning(self.parent_widget, "fieldapp", t(exc.code, lang, **exc.params))
+            else:
+                self.tasks.report(exc)
+
+        self.tasks.run(work, lambda _r: self.changed.emit(person.id), refused)

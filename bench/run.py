@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from common import BASE_ENV, BENCH, PYTHON, ROOT, Row, Target, progress, render, run_temp_dir, terminate_as_exit
+from form import run_form
 from importing import run_import_bench
 from saving import run_save
 from search import run_search
@@ -108,6 +109,10 @@ def run_search_group(ctx: Context) -> list[Row]:
     return run_search(ctx.demo(ctx.sizes.demo_persons), count=ctx.sizes.search_keystrokes)
 
 
+def run_form_group(ctx: Context) -> list[Row]:
+    return run_form(ctx.demo(ctx.sizes.save_persons), saves=ctx.sizes.save_calls // 10, tmp=ctx.tmp)
+
+
 def run_import_group(ctx: Context) -> list[Row]:
     return run_import_bench(rows=ctx.sizes.import_rows, tmp=ctx.tmp)
 
@@ -131,6 +136,7 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("save", ("save_consultation",), run_save_group),
         Group("search", ("search_first_50", "search_exact_id", "people_scroll_end", "quote"), run_search_group),
         Group("import", (import_name(sizes),), run_import_group),
+        Group("form", ("consultation_form_next",), run_form_group),
     ]
 
 
@@ -140,6 +146,7 @@ ROW_ORDER = (
     "unlock_key",
     "memory_after_start",
     "save_consultation",
+    "consultation_form_next",
     "demo_data_",
     "demo_data_rate",
     "search_first_50",

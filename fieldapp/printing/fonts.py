@@ -15,8 +15,7 @@ def register() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    for name, file in ((REGULAR, "NotoSans-Regular.ttf"), (BOLD, "NotoSans-Bold.ttf"),
-                       (ITALIC, "NotoSans-Italic.ttf")):
+    for name, file in ((REGULAR, "NotoSans-Regular.ttf"), (BOLD, "NotoSans-Bold.ttf"), (ITALIC, "NotoSans-Italic.ttf")):
         pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", file))))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)

@@ -11,8 +11,15 @@ from fieldapp.domain.formats import format_date
 from fieldapp.printing import fonts
 
 
-def list_pdf(path: Path, title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
-             printed_on: date, footer: str = "") -> Path:
+def list_pdf(
+    path: Path,
+    title: str,
+    subtitle: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    printed_on: date,
+    footer: str = "",
+) -> Path:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -32,13 +39,28 @@ def list_pdf(path: Path, title: str, subtitle: str, headers: Sequence[str], rows
     data = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
     data += [[Paragraph(str(v), cell) for v in row] for row in rows]
     table = LongTable(data, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaf6")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=14 * mm, title=title, author="fieldapp")
-    doc.build([Paragraph(title, heading), Paragraph(subtitle, normal), Spacer(1, 4 * mm), table],
-              onFirstPage=page, onLaterPages=page)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaf6")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=14 * mm,
+        title=title,
+        author="fieldapp",
+    )
+    doc.build(
+        [Paragraph(title, heading), Paragraph(subtitle, normal), Spacer(1, 4 * mm), table],
+        onFirstPage=page,
+        onLaterPages=page,
+    )
     return path

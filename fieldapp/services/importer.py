@@ -18,13 +18,20 @@ from datetime import date
 from pathlib import Path
 
 from fieldapp.domain import admin_units
-from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
+from fieldapp.domain.enums import AuditAction, Sex, TargetGroup
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Person, Prospect, ProspectList
 from fieldapp.domain.text import fold
 from fieldapp.errors import InputRefused
 from fieldapp.i18n import t
-from fieldapp.services.registry import CleanPerson, FormRefused, PersonForm, check_person, hamlet_for
+from fieldapp.services.registry import (
+    CleanPerson,
+    FormRefused,
+    PersonForm,
+    check_person,
+    hamlet_for,
+    new_person,
+)
 from fieldapp.services.table_files import data_rows, read_table, split_header
 from fieldapp.storage import imports as import_store
 from fieldapp.storage.records import to_json
@@ -335,27 +342,7 @@ def _new_person(w: Writer, clean: CleanPerson, hamlets: dict[tuple[str, str], st
     if key not in hamlets:
         hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)
         hamlets[key] = hamlet.id if hamlet else None
-    now = w.clock()
-    return Person(
-        id=w.ids(),
-        full_name=clean.full_name,
-        birth_date=clean.birth_date,
-        sex=clean.sex,
-        citizen_id=clean.citizen_id,
-        si_number=clean.si_number,
-        phone=clean.phone,
-        commune_code=clean.commune_code,
-        hamlet_id=hamlets[key],
-        household_id=None,
-        household_order=None,
-        target_group=clean.target_group,
-        consent_at=None,
-        hi_valid_to=None,
-        vsi_status=VsiStatus.NEVER,
-        vsi_paid_to=None,
-        created_at=now,
-        updated_at=now,
-    )
+    return new_person(w, clean, hamlet_id=hamlets[key])
 
 
 def write_errors(errors: list[RowError], plan: ImportPlan, folder: Path, lang: str) -> Path:

@@ -209,7 +209,23 @@ def add_person(
         household_id, order = household.id, 1
     else:
         order = store_registry.next_household_order(w.conn, household_id)
-    person = Person(
+    person = new_person(
+        w, clean, hamlet_id=hamlet.id if hamlet else None, household_id=household_id, household_order=order
+    )
+    return w.add(person)
+
+
+def new_person(
+    w: Writer,
+    clean: CleanPerson,
+    *,
+    hamlet_id: str | None,
+    household_id: str | None = None,
+    household_order: int | None = None,
+) -> Person:
+    """The record for a checked form (or import row): new to the registry, not insured yet."""
+    now = w.clock()
+    return Person(
         id=w.ids(),
         full_name=clean.full_name,
         birth_date=clean.birth_date,
@@ -218,9 +234,9 @@ def add_person(
         si_number=clean.si_number,
         phone=clean.phone,
         commune_code=clean.commune_code,
-        hamlet_id=hamlet.id if hamlet else None,
+        hamlet_id=hamlet_id,
         household_id=household_id,
-        household_order=order,
+        household_order=household_order,
         target_group=clean.target_group,
         consent_at=now if clean.consent else None,
         hi_valid_to=None,
@@ -229,7 +245,6 @@ def add_person(
         created_at=now,
         updated_at=now,
     )
-    return w.add(person)
 
 
 def update_person(w: Writer, person: Person, clean: CleanPerson) -> Person:

@@ -22,6 +22,7 @@ from fieldapp.i18n import t
 from fieldapp.services import enrolment
 from fieldapp.storage import people
 from fieldapp.storage.writer import writing
+from ui.controllers.common import show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.enrol_dialog import EnrolDialog
@@ -254,11 +255,4 @@ class EnrolController(QObject):
             )
             self.saved.emit("enrolments")
 
-        def refused(exc: BaseException) -> None:
-            if isinstance(exc, FieldappError):
-                dialog.message.setStyleSheet("color: #c62828;")
-                dialog.message.setText(t(exc.code, lang, **exc.params))
-            else:
-                self.tasks.report(exc)
-
-        self.tasks.run(work_, done, refused)
+        self.tasks.run(work_, done, show_refusal(dialog.message, lang, self.tasks))

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QWidget
 
 from fieldapp.domain.enums import EventKind, Outcome, TargetGroup
 from fieldapp.domain.models import Person
-from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import t
 from fieldapp.services import fieldwork, registry
 from fieldapp.storage import people, work
 from fieldapp.storage.writer import writing
+from ui.controllers.common import show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.consultation_dialog import ConsultationDialog
@@ -123,14 +123,7 @@ class FieldworkController(QObject):
             if outcome is Outcome.ENROLLED:
                 self.enrol_requested.emit(person_id)
 
-        def refused(exc: BaseException) -> None:
-            if isinstance(exc, FieldappError):
-                dialog.message.setStyleSheet("color: #c62828;")
-                dialog.message.setText(t(exc.code, lang, **exc.params))
-            else:
-                self.tasks.report(exc)
-
-        self.tasks.run(work_, done, refused)
+        self.tasks.run(work_, done, show_refusal(dialog.message, lang, self.tasks))
 
     # --- events --------------------------------------------------------------------------------------
 
@@ -171,10 +164,8 @@ class FieldworkController(QObject):
             with writing(store, actor) as w:
                 fieldwork.record_event(w, team_id=team.id, **values)
 
-        def refused(exc: BaseException) -> None:
-            if isinstance(exc, InputRefused):
-                dialog.message.setText(t(exc.code, lang, **exc.params))
-            else:
-                self.tasks.report(exc)
-
-        self.tasks.run(work_, lambda _r: (dialog.accept(), self.saved.emit("events")), refused)
+        self.tasks.run(
+            work_,
+            lambda _r: (dialog.accept(), self.saved.emit("events")),
+            show_refusal(dialog.message, lang, self.tasks),
+        )

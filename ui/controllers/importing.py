@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
 from fieldapp.services.importer import ImportResult, plan_import, run_import
+from ui.controllers.common import show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.import_dialog import ImportDialog
@@ -70,17 +70,10 @@ class ImportController(QObject):
                 dialog.import_button.setEnabled(False)
                 self.imported.emit()
 
-        def refused(exc: BaseException) -> None:
-            dialog.busy(False)
-            if isinstance(exc, FieldappError):
-                dialog.result.setText(t(exc.code, lang, **exc.params))
-            else:
-                self.tasks.report(exc)
-
         self.tasks.run(
             lambda: run_import(
                 store, plan, actor, province=province, dry_run=dry_run, lang=lang, errors_dir=errors_dir
             ),
             done,
-            refused,
+            show_refusal(dialog.result, lang, self.tasks, before=lambda: dialog.busy(False)),
         )

@@ -8,6 +8,7 @@ ever merged automatically.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -16,6 +17,7 @@ from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
 from fieldapp.domain.formats import parse_date
 from fieldapp.domain.models import Hamlet, Household, Person, PersonMerge
 from fieldapp.domain.validators import (
+    Checked,
     check_birth_date,
     check_citizen_id,
     check_hi_card,
@@ -110,27 +112,25 @@ def check_person(form: PersonForm, *, communes: set[str] | None = None, today: d
             if not checked.ok:
                 refuse("birth_date", checked.reason.value, **checked.params)
                 birth = None
-    citizen_id = None
-    if form.citizen_id.strip():
-        checked_id = check_citizen_id(form.citizen_id, birth_date=birth, sex=form.sex, today=today)
-        if checked_id.ok:
-            citizen_id = checked_id.value.number
-        else:
-            refuse("citizen_id", checked_id.reason.value, **checked_id.params)
-    si_number = None
-    if form.si_number.strip():
-        card = check_hi_card(form.si_number)
-        if card.ok:
-            si_number = card.value.si_number
-        else:
-            refuse("si_number", card.reason.value, **card.params)
-    phone = None
-    if form.phone.strip():
-        checked_phone = check_phone(form.phone)
-        if checked_phone.ok:
-            phone = checked_phone.value
-        else:
-            refuse("phone", checked_phone.reason.value, **checked_phone.params)
+
+    def optional(name: str, text: str, check: Callable[[str], Checked[Any]], pick: Callable[[Any], Any]) -> Any:
+        """An identifier left empty is None; one typed must be right."""
+        if not text.strip():
+            return None
+        checked = check(text)
+        if checked.ok:
+            return pick(checked.value)
+        refuse(name, checked.reason.value, **checked.params)
+        return None
+
+    citizen_id = optional(
+        "citizen_id",
+        form.citizen_id,
+        lambda text: check_citizen_id(text, birth_date=birth, sex=form.sex, today=today),
+        lambda value: value.number,
+    )
+    si_number = optional("si_number", form.si_number, check_hi_card, lambda value: value.si_number)
+    phone = optional("phone", form.phone, check_phone, lambda value: value)
     if not form.commune_code or (communes is not None and form.commune_code not in communes):
         refuse("commune_code", "form.commune")
     if len(form.hamlet.strip()) > 80:

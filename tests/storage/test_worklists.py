@@ -16,18 +16,27 @@ def test_lists_hold_who_they_say(demo_store):
     for row in people.rows(demo_store, list(worklists.not_insured(demo_store, today))).values():
         assert row.hi_valid_to is None or row.hi_valid_to < today
     ending = people.rows(demo_store, list(worklists.hi_ending(demo_store, today, 30)))
-    assert ending and all(today - timedelta(days=90) <= r.hi_valid_to <= today + timedelta(days=30)
-                          for r in ending.values())
+    assert ending and all(
+        today - timedelta(days=90) <= r.hi_valid_to <= today + timedelta(days=30) for r in ending.values()
+    )
     for row in people.rows(demo_store, list(worklists.vsi_due(demo_store, today, 30))).values():
         assert row.vsi_status.value in ("active", "paused")
     assert list(worklists.follow_ups(demo_store, today + timedelta(days=30)))
 
 
 def test_printed_list_reads_back_with_its_diacritics(tmp_path):
-    rows = [["Nguyễn Thị Hoà", "12/05/1988", "0912345678", "Thôn Đông"],
-            ["Đặng Văn Đông", "01/01/1970", "", "Xóm Chùa"]]
-    path = list_pdf(tmp_path / "l.pdf", "Danh sách chưa có bảo hiểm", "Tổ tuyên truyền lưu động số 1",
-                    ["Họ tên", "Ngày sinh", "Điện thoại", "Thôn"], rows * 60, date(2026, 7, 15))
+    rows = [
+        ["Nguyễn Thị Hoà", "12/05/1988", "0912345678", "Thôn Đông"],
+        ["Đặng Văn Đông", "01/01/1970", "", "Xóm Chùa"],
+    ]
+    path = list_pdf(
+        tmp_path / "l.pdf",
+        "Danh sách chưa có bảo hiểm",
+        "Tổ tuyên truyền lưu động số 1",
+        ["Họ tên", "Ngày sinh", "Điện thoại", "Thôn"],
+        rows * 60,
+        date(2026, 7, 15),
+    )
     reader = PdfReader(path)
     assert len(reader.pages) >= 2  # the header row repeats on every page
     text = "\n".join(page.extract_text() for page in reader.pages)

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from fieldapp.domain.enums import EnrolmentKind
-from tests.ui.test_app import WAIT, enter
+from tests.ui.test_app import WAIT
 
 
 @pytest.fixture
-def gui(qtbot, demo_dir, monkeypatch):
-    from ui.app import create
-
+def gui(signed_in, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
-    controller = create(QApplication.instance(), demo_dir)
-    controller.shown = shown
-    qtbot.addWidget(controller.window)
-    controller.window.resize(1280, 800)
-    controller.window.show()
-    enter(qtbot, controller)
-    controller.window.show_screen("people")
-    yield controller
-    controller.shutdown()
+    signed_in.shown = shown
+    signed_in.window.show_screen("people")
+    return signed_in
 
 
 def open_enrol(qtbot, gui):

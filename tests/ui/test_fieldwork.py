@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
-from tests.ui.test_app import WAIT, enter
+from tests.ui.test_app import WAIT
 
 
 @pytest.fixture
-def gui(qtbot, demo_dir):
-    from ui.app import create
-
-    controller = create(QApplication.instance(), demo_dir)
-    qtbot.addWidget(controller.window)
-    controller.window.resize(1280, 800)
-    controller.window.show()
-    enter(qtbot, controller)
-    yield controller
-    controller.shutdown()
+def gui(signed_in):
+    return signed_in
 
 
 def count(gui, table, where="1=1", params=()):

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.test_app import WAIT, enter
+from tests.ui.test_app import WAIT
 
 
 @pytest.fixture
-def gui(qtbot, demo_dir):
-    from ui.app import create
-
-    controller = create(QApplication.instance(), demo_dir)
-    qtbot.addWidget(controller.window)
-    controller.window.resize(1280, 800)
-    controller.window.show()
-    enter(qtbot, controller)
-    controller.window.show_screen("people")
-    yield controller
-    controller.shutdown()
+def gui(signed_in):
+    signed_in.window.show_screen("people")
+    return signed_in
 
 
 def dialog_of(gui):
@@ -139,6 +131,7 @@ def test_a_persons_copy_and_erasure_on_request(qtbot, gui, tmp_path, monkeypatch
     assert "không khớp" in warnings[-1]
     personal.erase(person, typed=person.full_name)
     store = gui.session.store
-    qtbot.waitUntil(lambda: store.query_one("SELECT erased_at FROM persons WHERE id = ?", (person.id,))[0] is not None,
-                    timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: store.query_one("SELECT erased_at FROM persons WHERE id = ?", (person.id,))[0] is not None, timeout=WAIT
+    )
     assert store.query_one("SELECT full_name, citizen_id FROM persons WHERE id = ?", (person.id,)) == ("", None)

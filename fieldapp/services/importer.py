@@ -36,6 +36,7 @@ from fieldapp.services.table_files import data_rows, read_table, split_header
 from fieldapp.storage import imports as import_store
 from fieldapp.storage.records import to_json
 from fieldapp.storage.store import Store
+from fieldapp.storage.team import current_team
 from fieldapp.storage.writer import Actor, Writer, writing
 
 COLUMNS = (
@@ -253,8 +254,9 @@ def run_import(
     if not dry_run and import_store.already_imported(store, plan.sha256):
         raise InputRefused("import.already", path=str(plan.path))
     communes = CommuneMatcher(province)
-    team_communes = import_store.team_communes(store) or [None]
-    default_commune = team_communes[0] if len(team_communes) == 1 else None
+    team = current_team(store)
+    communes_of_team = team.commune_codes if team else ()
+    default_commune = communes_of_team[0] if len(communes_of_team) == 1 else None
     result = ImportResult(rows=len(plan.rows))
     # one transaction for the whole list (all or nothing), so give it room; a dry run rolls back at the end
     with contextlib.suppress(_DryRun), store.large_cache():

@@ -256,36 +256,20 @@ def update_person(w: Writer, person: Person, clean: CleanPerson) -> Person:
     consent_at = person.consent_at if clean.consent else None
     if clean.consent and consent_at is None:
         consent_at = w.clock()
-    edited = replace(
-        person,
-        full_name=clean.full_name,
-        birth_date=clean.birth_date,
-        sex=clean.sex,
-        citizen_id=clean.citizen_id,
-        si_number=clean.si_number,
-        phone=clean.phone,
-        commune_code=clean.commune_code,
-        hamlet_id=hamlet.id if hamlet else None,
-        target_group=clean.target_group,
-        consent_at=consent_at,
-        updated_at=w.clock(),
-    )
-    changed = [
-        f
-        for f in (
-            "full_name",
-            "birth_date",
-            "sex",
-            "citizen_id",
-            "si_number",
-            "phone",
-            "commune_code",
-            "hamlet_id",
-            "target_group",
-            "consent_at",
-        )
-        if getattr(edited, f) != getattr(person, f)
-    ]
+    values = {
+        "full_name": clean.full_name,
+        "birth_date": clean.birth_date,
+        "sex": clean.sex,
+        "citizen_id": clean.citizen_id,
+        "si_number": clean.si_number,
+        "phone": clean.phone,
+        "commune_code": clean.commune_code,
+        "hamlet_id": hamlet.id if hamlet else None,
+        "target_group": clean.target_group,
+        "consent_at": consent_at,
+    }
+    changed = [f for f, v in values.items() if getattr(person, f) != v]
+    edited = replace(person, **values, updated_at=w.clock())
     if not changed:
         return person
     return w.update(edited, changed)

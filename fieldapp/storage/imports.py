@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from fieldapp.domain.models import Prospect
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import spec_for
@@ -12,14 +10,6 @@ from fieldapp.storage.store import Store
 
 def already_imported(store: Store, sha256: str) -> bool:
     return store.query_one("SELECT 1 FROM prospect_lists WHERE file_sha256 = ?", (sha256,)) is not None
-
-
-def team_communes(store: Store) -> list[str]:
-    row = store.query_one(
-        "SELECT commune_codes FROM teams WHERE id = coalesce((SELECT value FROM meta WHERE key = 'team_id'), id) "
-        "ORDER BY created_at LIMIT 1"
-    )
-    return json.loads(row[0]) if row else []
 
 
 BATCH = 500

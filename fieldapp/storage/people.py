@@ -101,10 +101,6 @@ def get(store: Store, person_id: str) -> Person | None:
     return _PERSON.decode(row) if row else None
 
 
-def by_citizen_id(store: Store, citizen_id: str) -> list[Person]:
-    return [_PERSON.decode(r) for r in store.query(f"{_PERSON.select_sql} WHERE citizen_id = ?", (citizen_id,))]
-
-
 def household_members(store: Store, household_id: str) -> list[Person]:
     rows_ = store.query(
         f"{_PERSON.select_sql} WHERE household_id = ? ORDER BY household_order, full_name", (household_id,)

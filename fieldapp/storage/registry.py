@@ -44,11 +44,6 @@ def same_name_birth_commune(
     return [_PERSON.decode(r) for r in rows]
 
 
-def get_person(conn: Connection, person_id: str) -> Person | None:
-    row = conn.execute(f"{_PERSON.select_sql} WHERE id = ?", (person_id,)).fetchone()
-    return _PERSON.decode(row) if row else None
-
-
 def next_household_order(conn: Connection, household_id: str) -> int:
     row = conn.execute(
         "SELECT coalesce(max(household_order), 0) + 1 FROM persons WHERE household_id = ?", (household_id,)

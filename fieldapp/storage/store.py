@@ -302,10 +302,6 @@ class Store:
         row = self.query_one("SELECT value FROM meta WHERE key = ?", (key,))
         return row[0] if row else None
 
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction() as conn:
-            put_meta(conn, key, value)
-
     def set_passphrase(self, passphrase: str) -> None:
         """Wrap this store's key with a (new) passphrase: the recovery slot, or the only one without keyring."""
         if self._key is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from fieldapp.domain.enums import EnrolmentKind, Metric, Outcome, OutreachKind, TargetGroup, Topic
-from fieldapp.domain.models import FollowUp, OutreachEvent, Site
+from fieldapp.domain.models import FollowUp, Site
 from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import Store
 
@@ -273,11 +273,3 @@ def receipts(store: Store, day: date | None = None, limit: int = 1000) -> list[R
 def sites(store: Store, team_id: str) -> list[Site]:
     spec = spec_for(Site)
     return [spec.decode(r) for r in store.query(f"{spec.select_sql} WHERE team_id = ? ORDER BY name", (team_id,))]
-
-
-def events_of_day(store: Store, team_id: str, day: date) -> list[OutreachEvent]:
-    spec = spec_for(OutreachEvent)
-    rows = store.query(
-        f"{spec.select_sql} WHERE team_id = ? AND held_on = ? ORDER BY created_at", (team_id, day.isoformat())
-    )
-    return [spec.decode(r) for r in rows]

@@ -36,3 +36,10 @@ def normalise_province_code(text: str) -> str | None:
         return None
     code = f"{int(text):02d}"
     return code if code in provinces() else None
+
+
+def province_title(name: str, kind: str) -> str:
+    """How a province is written in an address: "tỉnh Hưng Yên", "Thành phố Hà Nội" (its name says it)."""
+    if name.lower().startswith("thành phố") or not kind:
+        return name
+    return f"{'tỉnh' if kind == 'tỉnh' else kind} {name}"

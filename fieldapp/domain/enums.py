@@ -128,6 +128,8 @@ class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     VOID = "void"
+    PRINT = "print"
+    REPRINT = "reprint"
     ERASE = "erase"
     EXPORT = "export"
     IMPORT = "import"

@@ -16,6 +16,7 @@ from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Person, Receipt
 from fieldapp.domain.premiums import RuleBook
 from fieldapp.errors import InputRefused
+from fieldapp.services.receipts import sign_receipt
 from fieldapp.storage.receipts import next_number
 from fieldapp.storage.writer import Writer
 
@@ -54,16 +55,18 @@ def _pay_and_receipt(
     paid_at = w.clock()
     payment = Payment(w.ids(), enrolment.id, method, enrolment.amount, reference, paid_at, collector.id)
     series = receipt_series(enrolment.kind, collector.code, local_day(paid_at).year)
+    number = next_number(w.conn, series)
     receipt = Receipt(
         w.ids(),
         payment.id,
         series,
-        next_number(w.conn, series),
+        number,
         enrolment.amount,
         payer.full_name,
         paid_at,
         local_day(paid_at),
         collector.id,
+        sign_receipt(w, enrolment, payer, series, number, enrolment.amount),
     )
     w.add(enrolment)
     w.add(payment)

@@ -1,8 +1,21 @@
-"""Receipt numbers: unique per series without a network, allocated in the receipt's own transaction."""
+"""Receipts: numbers unique per series without a network, the device's signing key, the known keys, and
+what a printout needs, read in one snapshot."""
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from fieldapp.domain.admin_units import province_title
+from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.records import decode_datetime
+from fieldapp.storage.store import Store, put_meta
+
+_SIGNING_KEY = "device_signing_key"
+LABEL = re.compile(r"^\s*(?P<series>[A-Z]{2}-[A-Z0-9]{1,12}-\d{4})\s*[/ ]\s*(?P<number>\d{1,9})\s*$", re.IGNORECASE)
 
 
 def next_number(conn: Connection, series: str) -> int:
@@ -13,3 +26,246 @@ def next_number(conn: Connection, series: str) -> int:
         (series,),
     ).fetchone()
     return int(row[0])
+
+
+def signing_key_hex(conn: Connection) -> str | None:
+    """The device's Ed25519 private key (raw, hex). It lives in the encrypted store, never in a file."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (_SIGNING_KEY,)).fetchone()
+    return row[0] if row else None
+
+
+def put_signing_key_hex(conn: Connection, value: str) -> None:
+    put_meta(conn, _SIGNING_KEY, value)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownKey:
+    device_id: str
+    name: str
+    public_key: bytes
+    revoked_at: datetime | None
+
+
+def known_key(store: Store, key_id_hex: str) -> KnownKey | None:
+    """A device key this laptop knows (its own, and those the server publishes), by its key id."""
+    row = store.query_one(
+        "SELECT id, name, public_key, revoked_at FROM devices WHERE key_id = ? AND public_key IS NOT NULL",
+        (key_id_hex,),
+    )
+    if row is None:
+        return None
+    return KnownKey(row[0], row[1], bytes.fromhex(row[2]), decode_datetime(row[3]) if row[3] else None)
+
+
+def team_id(conn: Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'team_id'").fetchone()
+    return row[0] if row else None
+
+
+def set_device_key(conn: Connection, device_id: str, key_id_hex: str, public_hex: str) -> bool:
+    """Give an existing device row its key; False where the device has no row yet (the caller adds it)."""
+    cursor = conn.execute(
+        "UPDATE devices SET key_id = ?, public_key = ? WHERE id = ?", (key_id_hex, public_hex, device_id)
+    )
+    return cursor.rowcount == 1
+
+
+def void_state(conn: Connection, receipt_id: str) -> bool | None:
+    """None: no such receipt; True: already void; False: valid."""
+    row = conn.execute(
+        "SELECT v.id FROM receipts r LEFT JOIN receipt_voids v ON v.receipt_id = r.id WHERE r.id = ?", (receipt_id,)
+    ).fetchone()
+    return None if row is None else row[0] is not None
+
+
+def printed(store: Store, receipt_id: str, actions: tuple[str, ...]) -> bool:
+    marks = ", ".join("?" * len(actions))
+    row = store.query_one(
+        f"SELECT 1 FROM audit_log WHERE entity = 'receipts' AND entity_id = ? AND action IN ({marks}) LIMIT 1",
+        (receipt_id, *actions),
+    )
+    return row is not None
+
+
+def revoke_device(conn: Connection, device_id: str, at: str) -> None:
+    """Mark a device's key revoked on this laptop (the server's published list does this in sync)."""
+    conn.execute("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (at, device_id))
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRef:
+    id: str
+    series: str
+    number: int
+    amount: int
+    day: date
+    void_reason: str | None
+    voided: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.series}/{self.number:07d}"
+
+
+def _ref(row) -> ReceiptRef:
+    return ReceiptRef(row[0], row[1], row[2], row[3], date.fromisoformat(row[4]), row[5], row[6] is not None)
+
+
+_REF_SQL = (
+    "SELECT r.id, r.series, r.number, r.amount, r.day, v.reason, v.id "
+    "FROM receipts r LEFT JOIN receipt_voids v ON v.receipt_id = r.id "
+)
+
+
+def find(store: Store, series: str, number: int) -> ReceiptRef | None:
+    row = store.query_one(_REF_SQL + "WHERE r.series = ? AND r.number = ?", (series, number))
+    return _ref(row) if row else None
+
+
+def find_label(store: Store, label: str) -> ReceiptRef | None:
+    """A receipt by the label people read off the paper: `BI-DV01-2026/0000123` (or a space for the /)."""
+    m = LABEL.match(label or "")
+    if not m:
+        return None
+    return find(store, m["series"].upper(), int(m["number"]))
+
+
+def refs(store: Store, *, day: date | None = None, ids: list[str] | None = None) -> list[ReceiptRef]:
+    if ids is not None:
+        marks = ", ".join("?" * len(ids))
+        rows = store.query(_REF_SQL + f"WHERE r.id IN ({marks}) ORDER BY r.series, r.number", ids)
+    else:
+        rows = store.query(_REF_SQL + "WHERE r.day = ? ORDER BY r.issued_at", ((day or date.today()).isoformat(),))
+    return [_ref(r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    name: str
+    si_number: str | None
+    order: int
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRecord:
+    """Everything a printed receipt shows, as stored; the printing package lays it out."""
+
+    id: str
+    series: str
+    number: int
+    amount: int
+    day: date
+    issued_at: datetime
+    qr_payload: str | None
+    kind: EnrolmentKind
+    months: int
+    start_on: date
+    end_on: date
+    income: int | None
+    state_support: int
+    local_support: int
+    sponsor: str | None
+    method: PaymentMethod
+    reference: str | None
+    payer_name: str
+    payer_si_number: str | None
+    payer_citizen_id: str | None
+    address: str  # hamlet; commune; province
+    province_code: str
+    province_name: str
+    province_kind: str
+    organisation: str
+    collector_name: str
+    collector_code: str
+    participants: tuple[Participant, ...]
+    void_reason: str | None
+    voided_at: datetime | None
+
+
+_RECORD_SQL = """
+SELECT r.id, r.series, r.number, r.amount, r.day, r.issued_at, r.qr_payload,
+       e.kind, e.months, e.start_on, e.end_on, e.income, e.state_support, e.local_support, e.sponsor, e.lines,
+       p.method, p.reference,
+       r.payer_name, payer.si_number, payer.citizen_id,
+       coalesce(h.name, ''), c.name, pr.code, pr.name, pr.kind,
+       coalesce(t.organisation, ''), m.full_name, m.code,
+       v.reason, v.at
+FROM receipts r
+JOIN payments p ON p.id = r.payment_id
+JOIN enrolments e ON e.id = p.enrolment_id
+JOIN persons payer ON payer.id = e.person_id
+JOIN communes c ON c.code = payer.commune_code
+JOIN provinces pr ON pr.code = c.province_code
+JOIN members m ON m.id = r.member_id
+LEFT JOIN teams t ON t.id = e.team_id
+LEFT JOIN hamlets h ON h.id = payer.hamlet_id
+LEFT JOIN receipt_voids v ON v.receipt_id = r.id
+WHERE r.id IN ({marks})
+ORDER BY r.series, r.number
+"""
+
+
+def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
+    """The printable facts of these receipts, in series and number order, read in one snapshot."""
+    if not ids:
+        return []
+    out = []
+    with store.reading() as conn:
+        rows = conn.execute(_RECORD_SQL.format(marks=", ".join("?" * len(ids))), ids).fetchall()
+        person_ids = {line["person_id"] for row in rows for line in json.loads(row[15])}
+        names = _participants(conn, sorted(person_ids))
+        for row in rows:
+            lines = sorted(json.loads(row[15]), key=lambda line: line["order"])
+            participants = tuple(
+                Participant(*names.get(line["person_id"], ("", None)), line["order"], line["amount"]) for line in lines
+            )
+            hamlet, commune, province_code, province, province_kind = row[21:26]
+            address = "; ".join(x for x in (hamlet, commune, province_title(province, province_kind)) if x)
+            out.append(
+                ReceiptRecord(
+                    id=row[0],
+                    series=row[1],
+                    number=row[2],
+                    amount=row[3],
+                    day=date.fromisoformat(row[4]),
+                    issued_at=decode_datetime(row[5]),
+                    qr_payload=row[6],
+                    kind=EnrolmentKind(row[7]),
+                    months=row[8],
+                    start_on=date.fromisoformat(row[9]),
+                    end_on=date.fromisoformat(row[10]),
+                    income=row[11],
+                    state_support=row[12],
+                    local_support=row[13],
+                    sponsor=row[14],
+                    method=PaymentMethod(row[16]),
+                    reference=row[17],
+                    payer_name=row[18],
+                    payer_si_number=row[19],
+                    payer_citizen_id=row[20],
+                    address=address,
+                    province_code=province_code,
+                    province_name=province,
+                    province_kind=province_kind,
+                    organisation=row[26],
+                    collector_name=row[27],
+                    collector_code=row[28],
+                    participants=participants,
+                    void_reason=row[29],
+                    voided_at=decode_datetime(row[30]) if row[30] else None,
+                )
+            )
+    return out
+
+
+def _participants(conn: Connection, person_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    out: dict[str, tuple[str, str | None]] = {}
+    for start in range(0, len(person_ids), 500):
+        chunk = person_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for pid, name, si in conn.execute(
+            f"SELECT id, full_name, si_number FROM persons WHERE id IN ({marks})", chunk
+        ).fetchall():
+            out[pid] = (name, si)
+    return out

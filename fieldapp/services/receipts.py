@@ -1,0 +1,175 @@
+"""Receipts after the money: sign the QR when the receipt is made, verify a scanned one offline, void one
+with the team leader's PIN, and log every print and reprint.
+
+The device's Ed25519 key is made on the first receipt and kept in the encrypted store; its public half
+goes into the `devices` table (and, through sync, to the server, which publishes every team's keys).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fieldapp.domain import receipt_code
+from fieldapp.domain.enums import AuditAction, Role
+from fieldapp.domain.models import Device, Enrolment, Member, Person, ReceiptVoid
+from fieldapp.domain.receipt_code import PayloadError, ReceiptClaim, Verdict
+from fieldapp.errors import InputRefused
+from fieldapp.storage import receipts as receipt_store
+from fieldapp.storage.receipts import ReceiptRef
+from fieldapp.storage.store import Store
+from fieldapp.storage.writer import Actor, Writer, writing
+
+log = logging.getLogger(__name__)
+
+MAX_VOID_REASON = 500
+
+
+@lru_cache(maxsize=8)
+def _private_key(raw_hex: str):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(raw_hex))
+
+
+def _public_bytes(key) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def device_key(w: Writer):
+    """This laptop's signing key, made (and its public half recorded) on first use, in `w`'s transaction."""
+    raw = receipt_store.signing_key_hex(w.conn)
+    if raw is None:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+        key = Ed25519PrivateKey.generate()
+        raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex()
+        receipt_store.put_signing_key_hex(w.conn, raw)
+        public = _public_bytes(key)
+        device = Device(
+            w.actor.device_id,
+            receipt_store.team_id(w.conn),
+            "laptop",
+            receipt_code.key_id(public).hex(),
+            public.hex(),
+            None,
+        )
+        if receipt_store.set_device_key(w.conn, device.id, device.key_id, device.public_key):
+            w.audit(AuditAction.UPDATE, "devices", device.id, fields=["key_id", "public_key"])
+        else:
+            w.add(device)
+        log.info("device %s made its receipt signing key %s", device.id, device.key_id)
+    return _private_key(raw)
+
+
+def claim_for(
+    enrolment: Enrolment, payer: Person, series: str, number: int, amount: int, key_id: bytes
+) -> ReceiptClaim:
+    return ReceiptClaim(
+        key_id=key_id,
+        series=series,
+        number=number,
+        amount=amount,
+        day=enrolment.enrolled_on,
+        payer_id=receipt_code.mask_id(payer.si_number or payer.citizen_id),
+        product=series.split("-", 1)[0],
+        months=enrolment.months,
+        start_on=enrolment.start_on,
+        end_on=enrolment.end_on,
+        people=len(enrolment.lines),
+    )
+
+
+def sign_receipt(w: Writer, enrolment: Enrolment, payer: Person, series: str, number: int, amount: int) -> str:
+    """The QR text of a new receipt, signed with this device's key, inside the receipt's transaction."""
+    key = device_key(w)
+    kid = receipt_code.key_id(_public_bytes(key))
+    return receipt_code.encode(claim_for(enrolment, payer, series, number, amount, kid), key.sign)
+
+
+# --- verifying ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    verdict: Verdict
+    claim: ReceiptClaim | None = None
+    device: str | None = None  # the issuing device's name, where known
+    receipt: ReceiptRef | None = None  # the receipt in this laptop's store, where it is here
+    confirmation: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.verdict is Verdict.GENUINE
+
+    @property
+    def label(self) -> str | None:
+        return None if self.claim is None else f"{self.claim.series}/{self.claim.number:07d}"
+
+
+def verify(store: Store, text: str) -> Verification:
+    """What a scanned or pasted receipt QR is: genuine, forged, damaged, not ours, unknown or revoked device,
+    or void. Works offline against the keys this laptop knows."""
+    try:
+        signed = receipt_code.decode(text)
+    except PayloadError as exc:
+        log.info("receipt payload refused: %s (%s)", exc.verdict, exc)
+        return Verification(exc.verdict)
+    claim = signed.claim
+    confirmation = receipt_code.confirmation_code(signed.signature)
+    key = receipt_store.known_key(store, claim.key_id.hex())
+    if key is None:
+        return Verification(Verdict.UNKNOWN_DEVICE, claim, confirmation=confirmation)
+    if not receipt_code.signature_matches(signed, key.public_key):
+        return Verification(Verdict.FORGED, claim, key.name, confirmation=confirmation)
+    if key.revoked_at is not None:
+        return Verification(Verdict.REVOKED, claim, key.name, confirmation=confirmation)
+    here = receipt_store.find(store, claim.series, claim.number)
+    if here is not None and here.amount != claim.amount:
+        # a genuine signature over other facts than ours: the series was reused by a copied key
+        return Verification(Verdict.FORGED, claim, key.name, here, confirmation)
+    if here is not None and here.voided:
+        return Verification(Verdict.VOID, claim, key.name, here, confirmation)
+    return Verification(Verdict.GENUINE, claim, key.name, here, confirmation)
+
+
+# --- voiding and printing -------------------------------------------------------------------------
+
+
+def void(store: Store, actor: Actor, receipt_id: str, reason: str, leader: Member) -> ReceiptVoid:
+    """Void a receipt. The caller has checked the team leader's PIN (services.team.sign_in); the void is a
+    new fact, audited and synced, and the receipt prints and verifies as void from then on."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InputRefused("receipt.void_reason_needed")
+    if len(reason) > MAX_VOID_REASON:
+        raise InputRefused("receipt.void_reason_long", maximum=MAX_VOID_REASON)
+    if leader.role not in (Role.TEAM_LEADER, Role.ADMIN):
+        raise InputRefused("receipt.void_needs_leader")
+    with writing(store, actor) as w:
+        state = receipt_store.void_state(w.conn, receipt_id)
+        if state is None:
+            raise InputRefused("receipt.unknown")
+        if state:
+            raise InputRefused("receipt.already_void")
+        voided = ReceiptVoid(w.ids(), receipt_id, reason, leader.id, w.clock())
+        w.add(voided, audit=False)
+        w.audit(AuditAction.VOID, "receipts", receipt_id, by=leader.id, asked_by=actor.member_id)
+    return voided
+
+
+def log_print(store: Store, actor: Actor, receipt_ids: list[str], *, copy: bool, layout: str) -> None:
+    """Every print goes into the audit log; a reprint is marked as a copy (BẢN SAO)."""
+    action = AuditAction.REPRINT if copy else AuditAction.PRINT
+    with writing(store, actor) as w:
+        for receipt_id in receipt_ids:
+            w.audit(action, "receipts", receipt_id, layout=layout)
+
+
+def printed_before(store: Store, receipt_id: str) -> bool:
+    """A receipt printed once prints as a copy (BẢN SAO) from then on."""
+    return receipt_store.printed(store, receipt_id, (AuditAction.PRINT.value, AuditAction.REPRINT.value))

@@ -280,23 +280,39 @@ def record_consent(w: Writer, person: Person, given: bool) -> Person:
     return w.update(edited, ["consent_at"])
 
 
+# What a merge copies from the merged record into the kept one, where the kept one has nothing.
+MERGE_FILLS = ("birth_date", "sex", "citizen_id", "si_number", "phone", "hamlet_id", "hi_valid_to", "vsi_paid_to")
+
+
+def merge_refusal(kept: Person, merged: Person) -> str | None:
+    """Why these two records cannot be merged (a message code), or None: the screen asks before merging."""
+    if kept.id == merged.id:
+        return "merge.same_record"
+    if merged.merged_into or kept.merged_into:
+        return "merge.already_merged"
+    if kept.citizen_id and merged.citizen_id and kept.citizen_id != merged.citizen_id:
+        return "merge.different_citizen_ids"
+    return None
+
+
+def merge_fills(kept: Person, merged: Person) -> dict[str, Any]:
+    """The gaps of the kept record that the merged one fills: what the member sees before confirming."""
+    filled = {f: getattr(merged, f) for f in MERGE_FILLS if getattr(kept, f) is None and getattr(merged, f) is not None}
+    if kept.vsi_status is VsiStatus.NEVER and merged.vsi_status is not VsiStatus.NEVER:
+        filled["vsi_status"] = merged.vsi_status  # the merged record is the one that pays VSI
+    return filled
+
+
 def merge(w: Writer, kept: Person, merged: Person) -> PersonMerge:
     """A member decided these are the same person: keep one, point the other at it, fill gaps.
 
     Facts about the merged record stay where they are (they are never rewritten); lists and tallies
     follow `merged_into`. Two different citizen IDs are two people and are refused.
     """
-    if kept.id == merged.id:
-        raise InputRefused("merge.same_record")
-    if merged.merged_into or kept.merged_into:
-        raise InputRefused("merge.already_merged")
-    if kept.citizen_id and merged.citizen_id and kept.citizen_id != merged.citizen_id:
-        raise InputRefused("merge.different_citizen_ids")
-    filled = {
-        f: getattr(merged, f)
-        for f in ("birth_date", "sex", "citizen_id", "si_number", "phone", "hamlet_id", "hi_valid_to", "vsi_paid_to")
-        if getattr(kept, f) is None and getattr(merged, f) is not None
-    }
+    refusal = merge_refusal(kept, merged)
+    if refusal:
+        raise InputRefused(refusal)
+    filled = merge_fills(kept, merged)
     member_id = w.actor.member_id or ""
     record = w.add(PersonMerge(w.ids(), kept.id, merged.id, member_id, w.clock()))
     if filled:

@@ -192,62 +192,62 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="120" />
+        <location filename="../../ui/controllers/enrol.py" line="121" />
         <source>Contribution a month (22 %)</source>
         <translation>Mức đóng mỗi tháng (22 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="124" />
+        <location filename="../../ui/controllers/enrol.py" line="125" />
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="128" />
+        <location filename="../../ui/controllers/enrol.py" line="129" />
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="131" />
+        <location filename="../../ui/controllers/enrol.py" line="132" />
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="132" />
+        <location filename="../../ui/controllers/enrol.py" line="133" />
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="137" />
+        <location filename="../../ui/controllers/enrol.py" line="138" />
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="148" />
+        <location filename="../../ui/controllers/enrol.py" line="149" />
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="160" />
+        <location filename="../../ui/controllers/enrol.py" line="161" />
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="165" />
+        <location filename="../../ui/controllers/enrol.py" line="166" />
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="167" />
+        <location filename="../../ui/controllers/enrol.py" line="168" />
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="172" />
+        <location filename="../../ui/controllers/enrol.py" line="173" />
         <source>Priced on %1 by:</source>
         <translation>Tính theo quy định áp dụng ngày %1:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="250" />
+        <location filename="../../ui/controllers/enrol.py" line="251" />
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -457,103 +457,108 @@
 <context>
     <name>HouseholdPanel</name>
     <message>
-        <location filename="../../ui/views/household.py" line="35" />
-        <location filename="../../ui/views/household.py" line="100" />
+        <location filename="../../ui/views/household.py" line="36" />
+        <location filename="../../ui/views/household.py" line="109" />
         <source>Nobody chosen</source>
         <translation>Chưa chọn ai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="43" />
+        <location filename="../../ui/views/household.py" line="44" />
         <source>Born:</source>
         <translation>Ngày sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="44" />
+        <location filename="../../ui/views/household.py" line="45" />
         <source>Citizen ID:</source>
         <translation>Số CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="45" />
+        <location filename="../../ui/views/household.py" line="46" />
         <source>SI number:</source>
         <translation>Mã số BHXH:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="46" />
+        <location filename="../../ui/views/household.py" line="47" />
         <source>Phone:</source>
         <translation>Điện thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="47" />
+        <location filename="../../ui/views/household.py" line="48" />
         <source>Lives in:</source>
         <translation>Nơi ở:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="48" />
+        <location filename="../../ui/views/household.py" line="49" />
         <source>Group:</source>
         <translation>Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="49" />
+        <location filename="../../ui/views/household.py" line="50" />
         <source>HI card valid until:</source>
         <translation>Thẻ BHYT hạn đến:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="50" />
+        <location filename="../../ui/views/household.py" line="51" />
         <source>Voluntary SI:</source>
         <translation>BHXH tự nguyện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="56" />
+        <location filename="../../ui/views/household.py" line="57" />
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="60" />
+        <location filename="../../ui/views/household.py" line="61" />
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="61" />
+        <location filename="../../ui/views/household.py" line="62" />
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="62" />
+        <location filename="../../ui/views/household.py" line="63" />
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="63" />
+        <location filename="../../ui/views/household.py" line="64" />
         <source>VSI</source>
         <translation>BHXH TN</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="70" />
+        <location filename="../../ui/views/household.py" line="71" />
         <source>Record a &amp;consultation (F2)</source>
         <translation>Ghi &amp;tư vấn (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="71" />
+        <location filename="../../ui/views/household.py" line="72" />
         <source>&amp;Enrol (F3)</source>
         <translation>&amp;Tham gia (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="72" />
+        <location filename="../../ui/views/household.py" line="73" />
         <source>E&amp;dit (F4)</source>
         <translation>&amp;Sửa (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="73" />
+        <location filename="../../ui/views/household.py" line="74" />
         <source>Add to this &amp;household</source>
         <translation>Thêm người vào &amp;hộ này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="74" />
+        <location filename="../../ui/views/household.py" line="75" />
         <source>Personal &amp;data…</source>
         <translation>Dữ liệu &amp;cá nhân…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="119" />
+        <location filename="../../ui/views/household.py" line="76" />
+        <source>&amp;Merge with… (Ctrl+M)</source>
+        <translation>&amp;Gộp với… (Ctrl+M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="122" />
         <source>paid until %1</source>
         <translation>đã đóng đến %1</translation>
     </message>
@@ -742,9 +747,186 @@
     </message>
 </context>
 <context>
+    <name>MergeController</name>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="35" />
+        <source>paid until %1</source>
+        <translation>đã đóng đến %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="52" />
+        <source>Full name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="54" />
+        <source>Born</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="59" />
+        <source>Sex</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="63" />
+        <source>Citizen ID</source>
+        <translation>Số CCCD</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="64" />
+        <source>SI number</source>
+        <translation>Mã số BHXH</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="65" />
+        <source>Phone</source>
+        <translation>Điện thoại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="67" />
+        <source>Lives in</source>
+        <translation>Nơi ở</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="72" />
+        <source>HI card valid until</source>
+        <translation>Thẻ BHYT hạn đến</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="77" />
+        <source>Voluntary SI</source>
+        <translation>BHXH tự nguyện</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="82" />
+        <source>Household</source>
+        <translation>Hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="84" />
+        <source>%1 people</source>
+        <translation>%1 người</translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="61" />
+        <source>Merge two records of the same person</source>
+        <translation>Gộp hai hồ sơ của cùng một người</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="78" />
+        <source>Name without accents, citizen ID, SI number or phone</source>
+        <translation>Tên không dấu, số CCCD, mã số BHXH hoặc số điện thoại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="80" />
+        <source>&amp;Find the other record:</source>
+        <translation>&amp;Tìm hồ sơ còn lại:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="86" />
+        <source>Name</source>
+        <translation>Họ tên</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="87" />
+        <source>Born</source>
+        <translation>Ngày sinh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="88" />
+        <source>Citizen ID</source>
+        <translation>Số CCCD</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="89" />
+        <source>SI number</source>
+        <translation>Mã số BHXH</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="90" />
+        <source>Phone</source>
+        <translation>Điện thoại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="91" />
+        <source>Lives in</source>
+        <translation>Nơi ở</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="101" />
+        <source>&amp;Compare (Enter)</source>
+        <translation>&amp;So sánh (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="103" />
+        <location filename="../../ui/views/merge_dialog.py" line="195" />
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="136" />
+        <source>Merge &lt;b&gt;%1&lt;/b&gt; with another record of the same person. Nothing changes before you confirm.</source>
+        <translation>Gộp &lt;b&gt;%1&lt;/b&gt; với một hồ sơ khác của chính người này. Chưa có gì thay đổi cho đến khi bạn xác nhận.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="146" />
+        <source>%1 found</source>
+        <translation>Tìm thấy %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="157" />
+        <source>Are these the same person?</source>
+        <translation>Đây có phải là cùng một người không?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="161" />
+        <source>Keep &amp;A</source>
+        <translation>Giữ &amp;A</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="162" />
+        <source>Keep &amp;B</source>
+        <translation>Giữ &amp;B</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="167" />
+        <source>A: the record open now</source>
+        <translation>A: hồ sơ đang mở</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="167" />
+        <source>B: the record found</source>
+        <translation>B: hồ sơ vừa tìm thấy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="167" />
+        <source>After the merge</source>
+        <translation>Sau khi gộp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="180" />
+        <source>The record not kept stays in the history and points to the one kept: its consultations, enrolments and receipts count for the person kept. Empty fields of the kept record are filled from the other one (green). A merge cannot be undone.</source>
+        <translation>Hồ sơ không giữ lại vẫn còn trong lịch sử và trỏ về hồ sơ được giữ: các lần tư vấn, tham gia và biên lai của nó được tính cho người được giữ. Các ô còn trống của hồ sơ được giữ sẽ lấy từ hồ sơ kia (màu xanh lá). Không thể hoàn tác việc gộp.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="193" />
+        <source>&amp;Look for another</source>
+        <translation>Tìm hồ sơ &amp;khác</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/merge_dialog.py" line="194" />
+        <source>Mer&amp;ge</source>
+        <translation>&amp;Gộp</translation>
+    </message>
+</context>
+<context>
     <name>PeopleController</name>
     <message>
-        <location filename="../../ui/controllers/people.py" line="112" />
+        <location filename="../../ui/controllers/people.py" line="116" />
         <source>Not in the registry yet. Read from the card: check it with the person.</source>
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
@@ -815,47 +997,47 @@
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="46" />
+        <location filename="../../ui/views/people.py" line="47" />
         <source>Everybody / search</source>
         <translation>Tất cả / tìm kiếm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="47" />
+        <location filename="../../ui/views/people.py" line="48" />
         <source>Not insured yet, by hamlet</source>
         <translation>Chưa có bảo hiểm, theo thôn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="48" />
+        <location filename="../../ui/views/people.py" line="49" />
         <source>HI card ending within 30 days</source>
         <translation>Thẻ BHYT hết hạn trong 30 ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="49" />
+        <location filename="../../ui/views/people.py" line="50" />
         <source>Voluntary SI dues</source>
         <translation>Đến hạn đóng BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="50" />
+        <location filename="../../ui/views/people.py" line="51" />
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="55" />
+        <location filename="../../ui/views/people.py" line="56" />
         <source>&amp;Print the list (Ctrl+P)</source>
         <translation>&amp;In danh sách (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="61" />
+        <location filename="../../ui/views/people.py" line="63" />
         <source>&amp;New person (Ctrl+N)</source>
         <translation>Thêm &amp;người (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="64" />
+        <location filename="../../ui/views/people.py" line="66" />
         <source>&amp;Import a list (Ctrl+I)</source>
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="105" />
+        <location filename="../../ui/views/people.py" line="108" />
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>

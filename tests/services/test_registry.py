@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldapp.domain.enums import Sex, TargetGroup
+from fieldapp.domain.enums import Sex, TargetGroup, VsiStatus
 from fieldapp.errors import InputRefused
 from fieldapp.services import registry
 from fieldapp.services.registry import FormRefused, PersonForm, PossibleDuplicates, SamePerson
@@ -129,6 +130,20 @@ def test_merge_keeps_one_and_fills_its_gaps(store):
     with pytest.raises(InputRefused) as err, writing(store, actor(store)) as w:
         registry.merge(w, people.get(store, kept.id), people.get(store, other.id))
     assert err.value.code == "merge.already_merged"
+
+
+def test_a_merge_shows_first_what_it_fills(store):
+    kept = add(store, PersonForm(full_name="Phạm Văn Đồng", commune_code=COMMUNE, citizen_id="033070001111"))
+    other = add(store, PersonForm(full_name="Phạm Văn Đồng", commune_code=COMMUNE, phone="0987654321"))
+    other = replace(other, vsi_status=VsiStatus.ACTIVE, vsi_paid_to=date(2026, 12, 31))
+    assert registry.merge_fills(kept, other) == {
+        "phone": "0987654321",
+        "vsi_paid_to": date(2026, 12, 31),
+        "vsi_status": VsiStatus.ACTIVE,
+    }
+    assert registry.merge_fills(other, kept) == {"citizen_id": "033070001111"}
+    assert registry.merge_refusal(kept, kept) == "merge.same_record"
+    assert registry.merge_refusal(kept, other) is None
 
 
 def test_two_citizen_ids_are_two_people(store):

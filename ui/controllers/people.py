@@ -19,6 +19,7 @@ from fieldapp.services.registry import PersonForm
 from fieldapp.storage import people, worklists
 from fieldapp.storage.search import search_pks
 from ui.controllers.importing import ImportController
+from ui.controllers.merge import MergeController
 from ui.controllers.person_form import PersonFormController
 from ui.controllers.personal_data import PersonalDataController
 from ui.models.people_model import COLUMNS
@@ -53,6 +54,9 @@ class PeopleController(QObject):
         view.panel.personal_data_requested.connect(self._personal_data)
         self.personal.changed.connect(lambda _pid: self.refresh())
         view.print_requested.connect(self.print_list)
+        self.merging = MergeController(session, tasks, view)
+        view.panel.merge_requested.connect(self._merge)
+        self.merging.merged.connect(self.open_person)
 
     # --- the list -------------------------------------------------------------------------------------
 
@@ -192,6 +196,11 @@ class PeopleController(QObject):
         current = self.view.panel.current
         if current is not None and current.person.id == person_id:
             self.personal.open(current.person)
+
+    def _merge(self, person_id: str) -> None:
+        current = self.view.panel.current
+        if current is not None and current.person.id == person_id:
+            self.merging.open(current)
 
     def _add_member(self, person_id: str) -> None:
         current = self.view.panel.current

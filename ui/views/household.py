@@ -23,6 +23,7 @@ class HouseholdPanel(QWidget):
     edit_requested = Signal(str)
     add_member_requested = Signal(str)  # the household's person id
     personal_data_requested = Signal(str)
+    merge_requested = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,18 +73,26 @@ class HouseholdPanel(QWidget):
         self.edit_button = QPushButton(self.tr("E&dit (F4)"))
         self.add_member_button = QPushButton(self.tr("Add to this &household"))
         self.data_button = QPushButton(self.tr("Personal &data…"))
-        for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button, self.data_button):
+        self.merge_button = QPushButton(self.tr("&Merge with… (Ctrl+M)"))
+        for b in self._buttons():
             b.setEnabled(False)
         buttons.addWidget(self.consult_button)
         buttons.addWidget(self.enrol_button)
         more = QHBoxLayout()
         more.addWidget(self.edit_button)
         more.addWidget(self.add_member_button)
+        more.addWidget(self.merge_button)
         more.addWidget(self.data_button)
         self.data_button.clicked.connect(lambda: self.person_id and self.personal_data_requested.emit(self.person_id))
+        self.merge_button.clicked.connect(lambda: self.person_id and self.merge_requested.emit(self.person_id))
         layout.addLayout(buttons)
         layout.addLayout(more)
-        for key, signal in (("F2", self.consult_requested), ("F3", self.enrol_requested), ("F4", self.edit_requested)):
+        for key, signal in (
+            ("F2", self.consult_requested),
+            ("F3", self.enrol_requested),
+            ("F4", self.edit_requested),
+            ("Ctrl+M", self.merge_requested),
+        ):
             QShortcut(QKeySequence(key), self, activated=lambda s=signal: self.person_id and s.emit(self.person_id))
         self.edit_button.clicked.connect(lambda: self.person_id and self.edit_requested.emit(self.person_id))
         self.add_member_button.clicked.connect(
@@ -101,13 +110,7 @@ class HouseholdPanel(QWidget):
             for f in self.fields.values():
                 f.clear()
             self.members.set_rows([])
-            for b in (
-                self.consult_button,
-                self.enrol_button,
-                self.edit_button,
-                self.add_member_button,
-                self.data_button,
-            ):
+            for b in self._buttons():
                 b.setEnabled(False)
             return
         p = view.person
@@ -131,5 +134,15 @@ class HouseholdPanel(QWidget):
             self.fields[key].setText(value)
         self.fields["hi"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         self.members.set_rows(view.members)
-        for b in (self.consult_button, self.enrol_button, self.edit_button, self.add_member_button, self.data_button):
+        for b in self._buttons():
             b.setEnabled(True)
+
+    def _buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.consult_button,
+            self.enrol_button,
+            self.edit_button,
+            self.add_member_button,
+            self.merge_button,
+            self.data_button,
+        )

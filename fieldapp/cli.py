@@ -32,9 +32,6 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
 
 # Commands of the contract that later issues build, and the issue that brings each.
 LATER = {
-    "receipt pdf": 5,
-    "receipt qr": 5,
-    "receipt verify": 5,
     "export tallies": 7,
     "enrol": 6,
     "sync": 6,
@@ -267,6 +264,144 @@ def cmd_receipt_list(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _receipt(ctx: Context, number: str):
+    from fieldapp.storage.receipts import find_label
+
+    ref = find_label(ctx.store(), number)
+    if ref is None:
+        raise InputRefused("receipt.unknown", number=number)
+    return ref
+
+
+def _cli_actor(ctx: Context):
+    from fieldapp.storage.writer import Actor
+
+    return Actor(None, ctx.store().device_id)
+
+
+def cmd_receipt_pdf(ctx: Context) -> int:
+    from fieldapp.services.receipts import save_pdf
+
+    a = ctx.args
+    out = Path(a.output)
+    if a.number:
+        ids = [_receipt(ctx, n).id for n in a.number]
+    else:
+        from fieldapp.storage.receipts import refs
+
+        ids = [r.id for r in refs(ctx.store(), day=a.day or date.today())]
+        if not ids:
+            raise InputRefused("receipt.none_today")
+    if not out.parent.is_dir():
+        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    save_pdf(ctx.store(), _cli_actor(ctx), ids, out, a.format)
+    ctx.say("receipt.written", path=str(out))
+    return EXIT_OK
+
+
+def cmd_receipt_qr(ctx: Context) -> int:
+    from fieldapp.storage.receipts import records
+
+    ref = _receipt(ctx, ctx.args.number)
+    (record,) = records(ctx.store(), [ref.id])
+    if not record.qr_payload:
+        raise InputRefused("receipt.no_qr", number=ref.label)
+    print(record.qr_payload)
+    return EXIT_OK
+
+
+def cmd_receipt_verify(ctx: Context) -> int:
+    from fieldapp.domain.formats import format_date, format_vnd
+    from fieldapp.services.receipts import verify
+
+    payload = sys.stdin.read() if ctx.args.payload == "-" else ctx.args.payload
+    result = verify(ctx.store(), payload)
+    claim = result.claim
+    if ctx.args.json:
+        out: dict[str, Any] = {
+            "valid": result.valid,
+            "reason": result.verdict.value,
+            "number": result.label,
+            "amount": claim.amount if claim else None,
+        }
+        if claim:
+            out |= {
+                "date": claim.day.isoformat(),
+                "product": claim.product,
+                "months": claim.months,
+                "start_on": claim.start_on.isoformat() if claim.start_on else None,
+                "end_on": claim.end_on.isoformat() if claim.end_on else None,
+                "payer_id": claim.payer_id,
+                "confirmation": result.confirmation,
+                "device": result.device,
+            }
+        emit_json(out)
+    else:
+        stream = sys.stdout if result.valid else sys.stderr
+        print(t(f"verify.{result.verdict.value}", ctx.lang), file=stream)
+        if claim:
+            details = t(
+                "verify.details",
+                ctx.lang,
+                number=result.label,
+                date=format_date(claim.day, ctx.lang),
+                amount=format_vnd(claim.amount, ctx.lang),
+                payer=claim.payer_id,
+            )
+            print(details, file=stream)
+    return EXIT_OK if result.valid else EXIT_REFUSED
+
+
+def cmd_receipt_void(ctx: Context) -> int:
+    from fieldapp.services.receipts import void
+    from fieldapp.services.team import SignIn, sign_in
+    from fieldapp.storage.team import member as find_member
+    from fieldapp.storage.writer import Actor
+
+    a = ctx.args
+    store = ctx.store()
+    ref = _receipt(ctx, a.number)
+    leader = find_member(store, a.leader) if a.leader else None
+    if leader is None:
+        raise InputRefused("pin.unknown_member")
+    pin = os.environ.get("FIELDAPP_PIN") or (getpass.getpass("PIN: ") if sys.stdin.isatty() else "")
+    result = sign_in(store, leader.id, pin)
+    if result.outcome is SignIn.WRONG:
+        raise InputRefused("pin.wrong", remaining=result.remaining)
+    if result.outcome is not SignIn.OK:
+        raise InputRefused("receipt.void_needs_leader")
+    void(store, Actor(leader.id, store.device_id), ref.id, a.reason, leader)
+    ctx.say("receipt.voided", number=ref.label)
+    return EXIT_OK
+
+
+def cmd_receipt_labels(ctx: Context) -> int:
+    from fieldapp.paths import write_atomically
+    from fieldapp.printing.labels import hand_over_pdf, label_for, labels_pdf
+    from fieldapp.storage.receipts import hand_overs
+    from fieldapp.storage.team import current_team
+
+    a = ctx.args
+    store = ctx.store()
+    day = a.day or date.today()
+    ids = [_receipt(ctx, n).id for n in a.number] if a.number else None
+    items = [i for i in hand_overs(store, day, receipt_ids=ids) if not i.voided]
+    out = Path(a.output)
+    if not out.parent.is_dir():
+        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    if a.what == "handover":
+        team = current_team(store)
+        hand_over_pdf(items, out, day=day, team=team.name if team else "", collector="", printed_on=date.today())
+    else:
+        import io
+
+        buffer = io.BytesIO()
+        labels_pdf([lbl for i in items if (lbl := label_for(i, day))], buffer, a.format)
+        write_atomically(out, buffer.getvalue())
+    ctx.say("receipt.file_written", path=str(out))
+    return EXIT_OK
+
+
 def cmd_people_search(ctx: Context) -> int:
     from fieldapp.domain.formats import format_date
     from fieldapp.storage.search import search
@@ -432,14 +567,26 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     rec.required = True
     p = with_json(command("list", cmd_receipt_list, "receipt_list", rec))
     p.add_argument("--day", type=_iso_date, metavar="D", help=h("day"))
-    p = command("pdf", not_yet("receipt pdf"), "receipt_pdf", rec)
-    p.add_argument("number", metavar="NUMBER")
+    p = command("pdf", cmd_receipt_pdf, "receipt_pdf", rec)
+    p.add_argument("number", metavar="NUMBER", nargs="*", help=h("receipt_numbers"))
     p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
     p.add_argument("--format", choices=("a5", "a4", "80mm", "58mm"), default="a5")
-    p = command("qr", not_yet("receipt qr"), "receipt_qr", rec)
+    p.add_argument("--day", type=_iso_date, metavar="D", help=h("receipt_day"))
+    p = command("qr", cmd_receipt_qr, "receipt_qr", rec)
     p.add_argument("number", metavar="NUMBER")
-    p = with_json(command("verify", not_yet("receipt verify"), "receipt_verify", rec))
-    p.add_argument("payload", metavar="PAYLOAD")
+    p = with_json(command("verify", cmd_receipt_verify, "receipt_verify", rec))
+    p.add_argument("payload", metavar="PAYLOAD", help=h("payload"))
+    p = command("void", cmd_receipt_void, "receipt_void", rec)
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.add_argument("--leader", required=True, metavar="MEMBER_ID", help=h("leader"))
+    for name in ("labels", "handover"):
+        p = command(name, cmd_receipt_labels, f"receipt_{name}", rec)
+        p.add_argument("number", metavar="NUMBER", nargs="*", help=h("receipt_numbers"))
+        p.add_argument("--day", type=_iso_date, metavar="D", help=h("receipt_day"))
+        p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+        if name == "labels":
+            p.add_argument("--format", choices=("sheet", "80mm", "58mm"), default="sheet")
 
     exp = command("export", None, "export").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     exp.required = True

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from fieldapp.paths import write_atomically
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,6 +47,12 @@ FONT_SCALE = Setting("font_scale", int, 100, "settings.font_scale", choices=(100
 IDLE_LOCK_MINUTES = Setting("idle_lock_minutes", int, 5, "settings.idle_lock", minimum=1, maximum=240)
 PIN_MAX_FAILURES = Setting("pin_max_failures", int, 5, "settings.pin_max_failures", minimum=3, maximum=10)
 PIN_LOCK_MINUTES = Setting("pin_lock_minutes", int, 5, "settings.pin_lock_minutes", minimum=1, maximum=120)
+# the receipt's paper (fieldapp.printing.receipt.LAYOUTS), where it goes, and the folder for saved PDFs
+RECEIPT_LAYOUT = Setting("receipt_layout", str, "a5", "settings.receipt_layout", choices=("a5", "a4", "80mm", "58mm"))
+RECEIPT_DESTINATION = Setting(
+    "receipt_destination", str, "printer", "settings.receipt_destination", choices=("printer", "ask", "pdf")
+)
+RECEIPT_FOLDER = Setting("receipt_folder", str, "", "settings.receipt_folder")  # "" is Documents/fieldapp
 ALL: tuple[Setting[Any], ...] = (
     LANGUAGE,
     THEME,
@@ -53,6 +60,9 @@ ALL: tuple[Setting[Any], ...] = (
     IDLE_LOCK_MINUTES,
     PIN_MAX_FAILURES,
     PIN_LOCK_MINUTES,
+    RECEIPT_LAYOUT,
+    RECEIPT_DESTINATION,
+    RECEIPT_FOLDER,
 )
 
 
@@ -87,6 +97,5 @@ class Settings:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._values, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, self.path)
+        text = json.dumps(self._values, ensure_ascii=False, indent=2)
+        write_atomically(self.path, text.encode("utf-8"), 0o644)

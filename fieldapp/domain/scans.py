@@ -198,3 +198,37 @@ def read_hi_card(text: str) -> ScanResult:
             issued_on=issued_on,
         )
     )
+
+
+def hi_card_text(
+    card_code: str,
+    full_name: str,
+    birth_date: date | None,
+    sex: Sex | None,
+    valid_from: date,
+    valid_to: date | None,
+    issued_on: date,
+    *,
+    address: str | None = None,
+    clinic: str = "-",
+    birth_year: int | None = None,
+) -> str:
+    """The text of an HI card's QR (forms.md), as `read_hi_card` reads it: for the labels handed over with a
+    card bought on the spot, so a clinic's scanner reads it like the card the card office will print."""
+
+    def hexed(text: str | None) -> str:
+        return text.encode("utf-8").hex() if text else "-"
+
+    born = birth_date.strftime("%d/%m/%Y") if birth_date else (str(birth_year) if birth_year else "-")
+    fields = [
+        card_code,
+        hexed(full_name),
+        born,
+        {Sex.MALE: "1", Sex.FEMALE: "2"}.get(sex, "-") if sex else "-",
+        hexed(address),
+        clinic or "-",
+        valid_from.strftime("%d/%m/%Y"),
+        valid_to.strftime("%d/%m/%Y") if valid_to else "-",
+        issued_on.strftime("%d/%m/%Y"),
+    ]
+    return "|".join(fields) + "|$"

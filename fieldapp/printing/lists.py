@@ -19,6 +19,7 @@ def list_pdf(
     rows: Sequence[Sequence[str]],
     printed_on: date,
     footer: str = "",
+    widths_mm: Sequence[float] | None = None,
 ) -> Path:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -38,7 +39,8 @@ def list_pdf(
 
     data = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
     data += [[Paragraph(str(v), cell) for v in row] for row in rows]
-    table = LongTable(data, repeatRows=1)
+    widths = [w * mm for w in widths_mm] if widths_mm else None
+    table = LongTable(data, repeatRows=1, colWidths=widths)
     table.setStyle(
         TableStyle(
             [

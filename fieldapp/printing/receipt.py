@@ -374,7 +374,7 @@ def write(items: Sequence[Printing], out: Path | BinaryIO, layout: str = "a5") -
     fonts.register()
     target = str(out) if isinstance(out, Path) else out
     size = landscape(A4) if layout == "a4" else A5
-    c = Canvas(target, pagesize=size, pageCompression=1)
+    c = Canvas(target, pagesize=size, pageCompression=1, initialFontName=fonts.REGULAR, initialFontSize=9)
     c.setTitle(TITLE if len(items) != 1 else f"{TITLE} {label(items[0].record)}")
     c.setAuthor("fieldapp")
     c.setCreator(f"fieldapp {__version__}")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from fieldapp.domain import receipt_code
 from fieldapp.domain.enums import AuditAction, Role
 from fieldapp.domain.models import Device, Enrolment, Member, Person, ReceiptVoid
 from fieldapp.domain.receipt_code import PayloadError, ReceiptClaim, Verdict
 from fieldapp.errors import InputRefused
+from fieldapp.paths import write_atomically
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage.receipts import ReceiptRef
 from fieldapp.storage.store import Store
@@ -173,3 +175,31 @@ def log_print(store: Store, actor: Actor, receipt_ids: list[str], *, copy: bool,
 def printed_before(store: Store, receipt_id: str) -> bool:
     """A receipt printed once prints as a copy (BẢN SAO) from then on."""
     return receipt_store.printed(store, receipt_id, (AuditAction.PRINT.value, AuditAction.REPRINT.value))
+
+
+def printable(store: Store, receipt_ids: list[str], *, copy: bool | None = None):
+    """The receipts ready for `fieldapp.printing.receipt.write`: a receipt printed before prints as a
+    copy (BẢN SAO) unless `copy` says otherwise."""
+    from fieldapp.printing.receipt import Printing
+
+    found = receipt_store.records(store, receipt_ids)
+    return [Printing(r, printed_before(store, r.id) if copy is None else copy) for r in found]
+
+
+def save_pdf(store: Store, actor: Actor, receipt_ids: list[str], path: Path, layout: str = "a5") -> Path:
+    """Write the receipts into one PDF file (atomically: a crash leaves the old file or none) and log the
+    print. Raises InputRefused for an unknown receipt or layout."""
+    from fieldapp.printing import receipt as receipt_pdf
+
+    if layout not in receipt_pdf.LAYOUTS:
+        raise InputRefused("receipt.format", value=layout)
+    items = printable(store, receipt_ids)
+    if len(items) != len(set(receipt_ids)):
+        raise InputRefused("receipt.unknown", number=", ".join(receipt_ids))
+    data = receipt_pdf.pdf_bytes(items, layout)
+    write_atomically(path, data)
+    for copy in (False, True):
+        ids = [p.record.id for p in items if p.copy is copy]
+        if ids:
+            log_print(store, actor, ids, copy=copy, layout=layout)
+    return path

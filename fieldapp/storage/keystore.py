@@ -22,6 +22,7 @@ from typing import Any
 
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused, NeedPassphrase, StoreUnavailable, WrongPassphrase
+from fieldapp.paths import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -181,13 +182,7 @@ class KeyStore:
             "key_check": self.key_check,
             "slots": self.slots,
         }
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
+        write_atomically(self.path, json.dumps(data, indent=2).encode("utf-8"))
 
     # --- making and opening ---------------------------------------------------------------------
 

@@ -269,3 +269,67 @@ def _participants(conn: Connection, person_ids: list[str]) -> dict[str, tuple[st
         ).fetchall():
             out[pid] = (name, si)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class HandOver:
+    """A card or book handed over with a receipt: one insured person of an enrolment."""
+
+    person_id: str
+    name: str
+    birth_date: date | None
+    sex: str | None
+    si_number: str | None
+    kind: EnrolmentKind
+    start_on: date
+    end_on: date
+    receipt: str  # the receipt's label
+    hamlet: str
+    voided: bool
+
+
+def hand_overs(store: Store, day: date, *, receipt_ids: list[str] | None = None) -> list[HandOver]:
+    """The HI cards and SI books of a day's receipts (or of the given ones), in receipt and member order."""
+    where, params = ("r.day = ?", [day.isoformat()])
+    if receipt_ids is not None:
+        where = f"r.id IN ({', '.join('?' * len(receipt_ids))})"
+        params = list(receipt_ids)
+    with store.reading() as conn:
+        rows = conn.execute(
+            "SELECT e.kind, e.start_on, e.end_on, e.lines, r.series, r.number, v.id IS NOT NULL "
+            "FROM receipts r JOIN payments p ON p.id = r.payment_id JOIN enrolments e ON e.id = p.enrolment_id "
+            f"LEFT JOIN receipt_voids v ON v.receipt_id = r.id WHERE {where} ORDER BY r.series, r.number",
+            params,
+        ).fetchall()
+        wanted = sorted({line["person_id"] for row in rows for line in json.loads(row[3])})
+        people: dict[str, tuple] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for r in conn.execute(
+                "SELECT p.id, p.full_name, p.birth_date, p.sex, p.si_number, coalesce(h.name, '') FROM persons p "
+                f"LEFT JOIN hamlets h ON h.id = p.hamlet_id WHERE p.id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall():
+                people[r[0]] = r
+    out = []
+    for kind, start_on, end_on, lines, series, number, voided in rows:
+        for line in sorted(json.loads(lines), key=lambda x: x["order"]):
+            p = people.get(line["person_id"])
+            if p is None:
+                continue
+            out.append(
+                HandOver(
+                    p[0],
+                    p[1],
+                    date.fromisoformat(p[2]) if p[2] else None,
+                    p[3],
+                    p[4],
+                    EnrolmentKind(kind),
+                    date.fromisoformat(start_on),
+                    date.fromisoformat(end_on),
+                    f"{series}/{number:07d}",
+                    p[5],
+                    bool(voided),
+                )
+            )
+    return out

@@ -1,0 +1,174 @@
+"""QR labels for the HI cards and SI books handed over at an event, and the hand-over list people sign.
+
+An HI card label carries the card's own QR format (forms.md), so a clinic's scanner reads it like the
+plastic card the office prints later; an SI book label carries the SI number. Labels come on an A4 sheet
+of 3 × 8 (70 × 37 mm, the common sticker sheet) or one at a time on a thermal roll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from fieldapp.domain.enums import EnrolmentKind, Sex
+from fieldapp.domain.formats import format_date
+from fieldapp.domain.scans import hi_card_text
+from fieldapp.printing import fonts, qr
+from fieldapp.printing.lists import list_pdf
+from fieldapp.storage.receipts import HandOver
+
+LABEL_LAYOUTS = ("sheet", "80mm", "58mm")
+_SHEET = (3, 8, 70.0, 37.0)  # columns, rows, label width and height in mm
+HI_KINDS = (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI)
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    title: str  # THẺ BHYT / SỔ BHXH
+    name: str
+    lines: tuple[str, ...]
+    qr_text: str
+
+
+def label_for(item: HandOver, issued_on: date) -> Label | None:
+    """The label of one card or book; None where there is no SI number to put on it yet."""
+    if not item.si_number:
+        return None
+    born = format_date(item.birth_date) if item.birth_date else "—"
+    if item.kind in HI_KINDS:
+        text = hi_card_text(
+            item.si_number,
+            item.name,
+            item.birth_date,
+            Sex(item.sex) if item.sex else None,
+            item.start_on,
+            item.end_on,
+            issued_on,
+        )
+        lines = (
+            f"Mã thẻ: {item.si_number}",
+            f"Ngày sinh: {born}",
+            f"Hạn thẻ: {format_date(item.start_on)} - {format_date(item.end_on)}",
+        )
+        return Label("THẺ BHYT", item.name, lines, text)
+    lines = (
+        f"Mã số BHXH: {item.si_number}",
+        f"Ngày sinh: {born}",
+        f"Đã đóng: {item.start_on:%m/%Y} - {item.end_on:%m/%Y}",
+    )
+    return Label("SỔ BHXH", item.name, lines, item.si_number)
+
+
+def _draw_label(c, label: Label, x: float, y: float, w: float, h: float) -> None:
+    from reportlab.lib.units import mm
+
+    pad = 2 * mm
+    qr_size = min(h - 2 * pad, w * 0.45)
+    qr.draw(c, label.qr_text, x + pad, y + (h - qr_size) / 2, qr_size, quiet=1)
+    tx = x + pad + qr_size + 1.5 * mm
+    tw = w - (tx - x) - pad
+    c.setFont(fonts.BOLD, 7)
+    ty = y + h - pad - 7
+    c.drawString(tx, ty, label.title)
+    name_size = 8
+    from reportlab.lib.utils import simpleSplit
+
+    c.setFont(fonts.BOLD, name_size)
+    for line in simpleSplit(label.name, fonts.BOLD, name_size, tw)[:2]:
+        ty -= name_size * 1.2
+        c.drawString(tx, ty, line)
+    c.setFont(fonts.REGULAR, 6.3)
+    for line in label.lines:
+        for part in simpleSplit(line, fonts.REGULAR, 6.3, tw)[:2]:
+            ty -= 7.5
+            c.drawString(tx, ty, part)
+
+
+def labels_pdf(labels: Sequence[Label], out: Path | BinaryIO, layout: str = "sheet") -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    if layout not in LABEL_LAYOUTS:
+        raise ValueError(layout)
+    fonts.register()
+    c = Canvas(str(out) if isinstance(out, Path) else out, pagesize=A4, initialFontName=fonts.REGULAR)
+    c.setTitle("Nhãn QR thẻ BHYT, sổ BHXH")
+    c.setAuthor("fieldapp")
+    if layout == "sheet":
+        cols, rows, lw, lh = _SHEET
+        left = (A4[0] - cols * lw * mm) / 2
+        bottom = (A4[1] - rows * lh * mm) / 2
+        per_page = cols * rows
+        for i, label in enumerate(labels):
+            if i and i % per_page == 0:
+                c.showPage()
+            k = i % per_page
+            col, row = k % cols, k // cols
+            x = left + col * lw * mm
+            y = bottom + (rows - 1 - row) * lh * mm
+            _draw_label(c, label, x, y, lw * mm, lh * mm)
+    else:
+        width = (72.0 if layout == "80mm" else 48.0) * mm
+        height = (34.0 if layout == "80mm" else 30.0) * mm
+        for label in labels:
+            c.setPageSize((width, height))
+            _draw_label(c, label, 0, 0, width, height)
+            c.showPage()
+    if not labels:
+        c.setFont(fonts.REGULAR, 10)
+        c.drawString(20 * mm, A4[1] - 20 * mm, "Không có thẻ, sổ nào để in nhãn.")
+    c.save()
+
+
+def hand_over_pdf(
+    items: Sequence[HandOver], path: Path, *, day: date, team: str, collector: str, printed_on: date
+) -> Path:
+    """The list the recipients sign when they take their card or book (one row each)."""
+    rows = []
+    for i, item in enumerate(items, 1):
+        hi = item.kind in HI_KINDS
+        rows.append(
+            (
+                str(i),
+                item.name,
+                format_date(item.birth_date) if item.birth_date else "",
+                item.si_number or "",
+                "Thẻ BHYT" if hi else "Sổ BHXH",
+                f"{format_date(item.start_on)} - {format_date(item.end_on)}",
+                item.hamlet,
+                item.receipt + (" (đã huỷ)" if item.voided else ""),
+                "",
+            )
+        )
+    headers = (
+        "STT",
+        "Họ và tên",
+        "Ngày sinh",
+        "Mã số BHXH / mã thẻ",
+        "Loại",
+        "Thời hạn",
+        "Thôn/tổ",
+        "Biên lai",
+        "Ký nhận",
+    )
+    parts = [
+        f"Ngày {format_date(day)}",
+        team,
+        f"Người bàn giao: {collector}" if collector else "",
+        f"{len(items)} thẻ, sổ",
+    ]
+    subtitle = " · ".join(p for p in parts if p)
+    return list_pdf(
+        path,
+        "DANH SÁCH BÀN GIAO THẺ BHYT, SỔ BHXH",
+        subtitle,
+        headers,
+        rows,
+        printed_on,
+        footer="Người nhận ký xác nhận đã nhận thẻ, sổ",
+        widths_mm=(10, 46, 21, 30, 18, 40, 30, 45, 33),
+    )

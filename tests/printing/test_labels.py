@@ -1,0 +1,85 @@
+"""QR labels for the HI cards and SI books handed over, and the hand-over list: read back and decoded."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from fieldapp.domain.enums import Sex
+from fieldapp.domain.scans import hi_card_text, read_hi_card
+from fieldapp.printing.labels import HI_KINDS, hand_over_pdf, label_for, labels_pdf
+from fieldapp.storage.receipts import hand_overs
+from tests.printing.conftest import pdf_text, pdftoppm, qr_texts
+
+
+def day_with_hand_overs(store):
+    (day,) = store.query_one("SELECT day FROM receipts GROUP BY day ORDER BY count(*) DESC LIMIT 1")
+    return date.fromisoformat(day)
+
+
+def test_hi_card_text_reads_back_as_a_card():
+    text = hi_card_text(
+        "0111077012",
+        "Nguyễn Thị Hoà",
+        date(1988, 3, 29),
+        Sex.FEMALE,
+        date(2026, 7, 1),
+        date(2027, 6, 30),
+        date(2026, 6, 1),
+    )
+    scanned = read_hi_card(text)
+    assert scanned.ok, scanned.error
+    p = scanned.person
+    assert (p.full_name, p.birth_date, p.sex, p.si_number) == (
+        "Nguyễn Thị Hoà",
+        date(1988, 3, 29),
+        Sex.FEMALE,
+        "0111077012",
+    )
+    assert (p.hi_valid_from, p.hi_valid_to, p.issued_on) == (date(2026, 7, 1), date(2027, 6, 30), date(2026, 6, 1))
+
+
+def test_label_sheet_qrs_decode(demo_store, tmp_path):
+    day = day_with_hand_overs(demo_store)
+    items = hand_overs(demo_store, day)
+    labels = [lbl for i in items if (lbl := label_for(i, day))]
+    assert labels
+    pdf = tmp_path / "labels.pdf"
+    labels_pdf(labels, pdf, "sheet")
+    found = [t for png in pdftoppm(pdf, dpi=200) for t in qr_texts(png)]
+    assert sorted(found) == sorted(lbl.qr_text for lbl in labels)
+    for item, lbl in zip((i for i in items if i.si_number), labels, strict=True):
+        if item.kind in HI_KINDS:
+            card = read_hi_card(lbl.qr_text)
+            assert card.ok and card.person.full_name == item.name and card.person.hi_valid_to == item.end_on
+        else:
+            assert lbl.qr_text == item.si_number
+    text = " ".join(pdf_text(pdf))
+    assert all(lbl.name in text for lbl in labels)
+
+
+def test_thermal_labels_one_per_page(demo_store):
+    day = day_with_hand_overs(demo_store)
+    labels = [lbl for i in hand_overs(demo_store, day) if (lbl := label_for(i, day))]
+    out = io.BytesIO()
+    labels_pdf(labels, out, "58mm")
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(out.getvalue())).pages) == len(labels)
+
+
+def test_empty_label_sheet_says_so(tmp_path):
+    pdf = tmp_path / "none.pdf"
+    labels_pdf([], pdf)
+    assert "Không có thẻ, sổ nào" in pdf_text(pdf)[0]
+
+
+def test_hand_over_list(demo_store, tmp_path):
+    day = day_with_hand_overs(demo_store)
+    items = hand_overs(demo_store, day)
+    pdf = hand_over_pdf(
+        items, tmp_path / "handover.pdf", day=day, team="Tổ 1", collector="Trần Thị Hoa", printed_on=day
+    )
+    text = " ".join(pdf_text(pdf))
+    assert "DANH SÁCH BÀN GIAO THẺ BHYT, SỔ BHXH" in text and "Ký nhận" in text
+    assert all(i.name in text for i in items)

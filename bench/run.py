@@ -23,6 +23,7 @@ from pathlib import Path
 from common import BASE_ENV, BENCH, PYTHON, ROOT, Row, Target, progress, render, run_temp_dir, terminate_as_exit
 from form import run_form
 from importing import run_import_bench
+from receipts import run_receipts
 from saving import run_save
 from search import run_search
 from startup import run_startup
@@ -117,6 +118,10 @@ def run_import_group(ctx: Context) -> list[Row]:
     return run_import_bench(rows=ctx.sizes.import_rows, tmp=ctx.tmp)
 
 
+def run_receipts_group(ctx: Context) -> list[Row]:
+    return run_receipts(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls // 2, tmp=ctx.tmp)
+
+
 def run_save_group(ctx: Context) -> list[Row]:
     return run_save(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls, tmp=ctx.tmp)
 
@@ -137,6 +142,7 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("search", ("search_first_50", "search_exact_id", "people_scroll_end", "quote"), run_search_group),
         Group("import", (import_name(sizes),), run_import_group),
         Group("form", ("consultation_form_next",), run_form_group),
+        Group("receipts", ("receipt_pdf", "receipt_sign", "receipt_verify", "receipt_batch_500"), run_receipts_group),
     ]
 
 
@@ -154,6 +160,10 @@ ROW_ORDER = (
     "people_scroll_end",
     "quote",
     "import_",
+    "receipt_pdf",
+    "receipt_sign",
+    "receipt_verify",
+    "receipt_batch_500",
 )
 
 

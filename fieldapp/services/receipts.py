@@ -174,7 +174,11 @@ def log_print(store: Store, actor: Actor, receipt_ids: list[str], *, copy: bool,
 
 def printed_before(store: Store, receipt_id: str) -> bool:
     """A receipt printed once prints as a copy (BẢN SAO) from then on."""
-    return receipt_store.printed(store, receipt_id, (AuditAction.PRINT.value, AuditAction.REPRINT.value))
+    return receipt_id in _printed(store, [receipt_id])
+
+
+def _printed(store: Store, receipt_ids: list[str]) -> set[str]:
+    return receipt_store.printed(store, receipt_ids, (AuditAction.PRINT.value, AuditAction.REPRINT.value))
 
 
 def printable(store: Store, receipt_ids: list[str], *, copy: bool | None = None):
@@ -183,7 +187,8 @@ def printable(store: Store, receipt_ids: list[str], *, copy: bool | None = None)
     from fieldapp.printing.receipt import Printing
 
     found = receipt_store.records(store, receipt_ids)
-    return [Printing(r, printed_before(store, r.id) if copy is None else copy) for r in found]
+    before = _printed(store, [r.id for r in found]) if copy is None else set()
+    return [Printing(r, r.id in before if copy is None else copy) for r in found]
 
 
 def save_pdf(store: Store, actor: Actor, receipt_ids: list[str], path: Path, layout: str = "a5") -> Path:

@@ -78,13 +78,19 @@ def void_state(conn: Connection, receipt_id: str) -> bool | None:
     return None if row is None else row[0] is not None
 
 
-def printed(store: Store, receipt_id: str, actions: tuple[str, ...]) -> bool:
+def printed(store: Store, receipt_ids: list[str], actions: tuple[str, ...]) -> set[str]:
+    """Which of these receipts the audit log shows printed (by one of `actions`)."""
+    out: set[str] = set()
     marks = ", ".join("?" * len(actions))
-    row = store.query_one(
-        f"SELECT 1 FROM audit_log WHERE entity = 'receipts' AND entity_id = ? AND action IN ({marks}) LIMIT 1",
-        (receipt_id, *actions),
-    )
-    return row is not None
+    for start in range(0, len(receipt_ids), 500):
+        chunk = receipt_ids[start : start + 500]
+        rows = store.query(
+            f"SELECT DISTINCT entity_id FROM audit_log WHERE entity = 'receipts' AND action IN ({marks}) "
+            f"AND entity_id IN ({', '.join('?' * len(chunk))})",
+            (*actions, *chunk),
+        )
+        out.update(r[0] for r in rows)
+    return out
 
 
 def revoke_device(conn: Connection, device_id: str, at: str) -> None:

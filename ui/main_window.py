@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 
 from fieldapp.settings import Settings
 from ui.models.people_model import PeopleModel
-from ui.views.lists import ConsultationsView, EnrolmentsView, ReceiptsView
+from ui.views.lists import ConsultationsView, EnrolmentsView
 from ui.views.lock import LockView
 from ui.views.people import PeopleView
+from ui.views.receipts import ReceiptsView
 from ui.views.settings import SettingsView
 from ui.views.sync import SyncView
 from ui.views.tallies import TalliesView
@@ -44,6 +45,7 @@ def screen_title(key: str) -> str:
 class MainWindow(QMainWindow):
     screen_shown = Signal(str)
     lock_requested = Signal()
+    verify_requested = Signal()  # Ctrl+Shift+V on any screen: check a scanned receipt
 
     def __init__(self, settings: Settings, people_model: PeopleModel) -> None:
         super().__init__()
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda k=key: self.show_screen(k))
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock_requested.emit)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
+        QShortcut(QKeySequence("Ctrl+Shift+V"), self, activated=self._verify)
         QShortcut(QKeySequence("F5"), self, activated=lambda: self.screen_shown.emit(self.current_screen()))
         self.show_locked()
 
@@ -118,6 +121,10 @@ class MainWindow(QMainWindow):
         people: PeopleView = self.views["people"]  # type: ignore[assignment]
         people.search.setFocus()
         people.search.selectAll()
+
+    def _verify(self) -> None:
+        if self.top.currentIndex() == 1:
+            self.verify_requested.emit()
 
     def show_locked(self) -> None:
         self.top.setCurrentIndex(0)

@@ -3,37 +3,37 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="155" />
+        <location filename="../../ui/controllers/app_controller.py" line="161" />
         <source>This laptop has no team yet. Run 'fieldapp demo-data' or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy 'fieldapp demo-data' hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="258" />
+        <location filename="../../ui/controllers/app_controller.py" line="259" />
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="259" />
+        <location filename="../../ui/controllers/app_controller.py" line="260" />
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="261" />
+        <location filename="../../ui/controllers/app_controller.py" line="262" />
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="263" />
+        <location filename="../../ui/controllers/app_controller.py" line="264" />
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="285" />
+        <location filename="../../ui/controllers/app_controller.py" line="286" />
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="324" />
+        <location filename="../../ui/controllers/app_controller.py" line="325" />
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -192,62 +192,62 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="121" />
+        <location filename="../../ui/controllers/enrol.py" line="122" />
         <source>Contribution a month (22 %)</source>
         <translation>Mức đóng mỗi tháng (22 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="125" />
+        <location filename="../../ui/controllers/enrol.py" line="126" />
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="129" />
+        <location filename="../../ui/controllers/enrol.py" line="130" />
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="132" />
+        <location filename="../../ui/controllers/enrol.py" line="133" />
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="133" />
+        <location filename="../../ui/controllers/enrol.py" line="134" />
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="138" />
+        <location filename="../../ui/controllers/enrol.py" line="139" />
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="149" />
+        <location filename="../../ui/controllers/enrol.py" line="150" />
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="161" />
+        <location filename="../../ui/controllers/enrol.py" line="162" />
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="166" />
+        <location filename="../../ui/controllers/enrol.py" line="167" />
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="168" />
+        <location filename="../../ui/controllers/enrol.py" line="169" />
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="173" />
+        <location filename="../../ui/controllers/enrol.py" line="174" />
         <source>Priced on %1 by:</source>
         <translation>Tính theo quy định áp dụng ngày %1:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="251" />
+        <location filename="../../ui/controllers/enrol.py" line="253" />
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -686,62 +686,62 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="32" />
+        <location filename="../../ui/main_window.py" line="33" />
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="33" />
+        <location filename="../../ui/main_window.py" line="34" />
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="34" />
+        <location filename="../../ui/main_window.py" line="35" />
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="35" />
+        <location filename="../../ui/main_window.py" line="36" />
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="36" />
+        <location filename="../../ui/main_window.py" line="37" />
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="37" />
+        <location filename="../../ui/main_window.py" line="38" />
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="38" />
+        <location filename="../../ui/main_window.py" line="39" />
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="39" />
+        <location filename="../../ui/main_window.py" line="40" />
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="85" />
+        <location filename="../../ui/main_window.py" line="87" />
         <source>Lock (Ctrl+L)</source>
         <translation>Khoá (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125" />
+        <location filename="../../ui/main_window.py" line="132" />
         <source>Locked</source>
         <translation>Đã khoá</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138" />
+        <location filename="../../ui/main_window.py" line="145" />
         <source>Online</source>
         <translation>Có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138" />
+        <location filename="../../ui/main_window.py" line="145" />
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
@@ -1227,147 +1227,460 @@
     </message>
 </context>
 <context>
-    <name>ReceiptsView</name>
+    <name>ReceiptsController</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="100" />
-        <source>Series / number</source>
-        <translation>Ký hiệu / Số</translation>
+        <location filename="../../ui/controllers/receipts.py" line="62" />
+        <source>GENUINE</source>
+        <translation>THẬT</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="101" />
-        <source>Date</source>
-        <translation>Ngày</translation>
+        <location filename="../../ui/controllers/receipts.py" line="63" />
+        <source>FORGED</source>
+        <translation>GIẢ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="102" />
-        <source>Payer</source>
-        <translation>Người nộp tiền</translation>
+        <location filename="../../ui/controllers/receipts.py" line="64" />
+        <source>DAMAGED</source>
+        <translation>HỎNG</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="103" />
-        <source>Amount</source>
-        <translation>Số tiền</translation>
+        <location filename="../../ui/controllers/receipts.py" line="65" />
+        <source>NOT A RECEIPT</source>
+        <translation>KHÔNG PHẢI BIÊN LAI</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="104" />
-        <source>Collector</source>
-        <translation>Người thu</translation>
+        <location filename="../../ui/controllers/receipts.py" line="66" />
+        <source>UNKNOWN DEVICE</source>
+        <translation>MÁY LẠ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="105" />
-        <source>Status</source>
-        <translation>Trạng thái</translation>
+        <location filename="../../ui/controllers/receipts.py" line="67" />
+        <source>REVOKED DEVICE</source>
+        <translation>MÁY ĐÃ BỊ THU HỒI</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="105" />
+        <location filename="../../ui/controllers/receipts.py" line="68" />
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="105" />
+        <location filename="../../ui/controllers/receipts.py" line="74" />
+        <source>Household health insurance</source>
+        <translation>BHYT hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="75" />
+        <source>Voluntary social insurance</source>
+        <translation>BHXH tự nguyện</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="87" />
+        <source>%1 to %2</source>
+        <translation>%1 đến %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="92" />
+        <source>Number:</source>
+        <translation>Số:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="93" />
+        <source>Date:</source>
+        <translation>Ngày:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="94" />
+        <source>Amount:</source>
+        <translation>Số tiền:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="95" />
+        <source>Paid for:</source>
+        <translation>Nộp cho:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="96" />
+        <source>Months:</source>
+        <translation>Số tháng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="97" />
+        <source>Period:</source>
+        <translation>Thời hạn:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="98" />
+        <source>Insured persons:</source>
+        <translation>Số người tham gia:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="99" />
+        <source>Payer's ID (masked):</source>
+        <translation>Mã người nộp (che bớt):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="100" />
+        <source>Confirmation code:</source>
+        <translation>Mã xác nhận:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="102" />
+        <source>Issued by device:</source>
+        <translation>Máy lập:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="103" />
+        <source>(not known on this laptop)</source>
+        <translation>(máy này chưa biết)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="108" />
+        <source>Void because:</source>
+        <translation>Lý do huỷ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="111" />
+        <source>The receipt</source>
+        <translation>Biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="113" />
+        <source>What the QR code claims (do not trust it)</source>
+        <translation>Nội dung mã QR ghi (không đáng tin)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="244" />
+        <source>(default)</source>
+        <translation>mặc định</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="280" />
+        <source>Print the receipt</source>
+        <translation>In biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="315" />
+        <source>it does not answer</source>
+        <translation>máy in không trả lời</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="316" />
+        <source>it stopped in the middle of the job</source>
+        <translation>máy in dừng giữa chừng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="317" />
+        <source>it refused the job</source>
+        <translation>máy in từ chối lệnh in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="328" />
+        <source>Printed a copy (BẢN SAO) of %1.</source>
+        <translation>Đã in bản sao (BẢN SAO) biên lai %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="330" />
+        <source>Printed the original of %1.</source>
+        <translation>Đã in bản gốc biên lai %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="334" />
+        <source>Printed %1 receipts in one job (%2 of them copies).</source>
+        <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="365" />
+        <source>Print again</source>
+        <translation>In lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="367" />
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="426" />
+        <source>The receipt is void. It prints and verifies as void from now on.</source>
+        <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptsView</name>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="68" />
+        <source>Series / number</source>
+        <translation>Ký hiệu / Số</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="69" />
+        <source>Date</source>
+        <translation>Ngày</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="70" />
+        <source>Payer</source>
+        <translation>Người nộp tiền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="71" />
+        <source>Amount</source>
+        <translation>Số tiền</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="72" />
+        <source>Collector</source>
+        <translation>Người thu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="73" />
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="73" />
+        <source>VOID</source>
+        <translation>ĐÃ HUỶ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="73" />
         <source>valid</source>
         <translation>hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="108" />
+        <location filename="../../ui/views/receipts.py" line="43" />
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="114" />
+        <location filename="../../ui/views/receipts.py" line="46" />
+        <source>&amp;Day:</source>
+        <translation>&amp;Ngày:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="51" />
+        <source>&amp;Today</source>
+        <translation>&amp;Hôm nay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="53" />
+        <source>Find by number, e.g. BI-330101-2026/0000003 or 3</source>
+        <translation>Tìm theo số, ví dụ BI-330101-2026/0000003 hoặc 3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="55" />
+        <source>&amp;Number:</source>
+        <translation>&amp;Số biên lai:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="82" />
+        <source>&amp;Print / reprint (Ctrl+P)</source>
+        <translation>&amp;In / in lại (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="83" />
+        <source>Save as P&amp;DF…</source>
+        <translation>Lưu thành P&amp;DF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="84" />
+        <source>&amp;Void… (Delete)</source>
+        <translation>&amp;Huỷ biên lai… (Delete)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="85" />
+        <source>Print the &amp;batch (Ctrl+Shift+P)</source>
+        <translation>In &amp;cả loạt (Ctrl+Shift+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="86" />
+        <source>&amp;Verify a receipt… (Ctrl+Shift+V)</source>
+        <translation>&amp;Kiểm tra biên lai… (Ctrl+Shift+V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="129" />
         <source>%1 receipts, %2 collected.</source>
         <translation>%1 biên lai, đã thu %2.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="134" />
+        <source>%1 void.</source>
+        <translation>%1 biên lai đã huỷ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="136" />
+        <source>Found on another day.</source>
+        <translation>Tìm thấy ở ngày khác.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="184" />
+        <source>Save the receipts as PDF</source>
+        <translation>Lưu biên lai thành PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="184" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
     </message>
 </context>
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../ui/views/settings.py" line="34" />
+        <location filename="../../ui/views/settings.py" line="43" />
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="36" />
+        <location filename="../../ui/views/settings.py" line="45" />
         <source>Display</source>
         <translation>Hiển thị</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="41" />
+        <location filename="../../ui/views/settings.py" line="50" />
         <source>&amp;Language:</source>
         <translation>&amp;Ngôn ngữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="43" />
+        <location filename="../../ui/views/settings.py" line="52" />
         <source>Normal</source>
         <translation>Bình thường</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="44" />
+        <location filename="../../ui/views/settings.py" line="53" />
         <source>High contrast (outdoors)</source>
         <translation>Tương phản cao (ngoài trời)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="45" />
+        <location filename="../../ui/views/settings.py" line="54" />
         <source>&amp;Theme:</source>
         <translation>&amp;Giao diện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="49" />
+        <location filename="../../ui/views/settings.py" line="58" />
         <source>&amp;Font size:</source>
         <translation>&amp;Cỡ chữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="52" />
+        <location filename="../../ui/views/settings.py" line="61" />
         <source> min</source>
         <translation> phút</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="53" />
+        <location filename="../../ui/views/settings.py" line="62" />
         <source>&amp;Lock when idle after:</source>
         <translation>Tự &amp;khoá khi không dùng sau:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="56" />
+        <location filename="../../ui/views/settings.py" line="65" />
+        <source>Receipt printing</source>
+        <translation>In biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="68" />
+        <source>A5 sheet</source>
+        <translation>Tờ A5</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="69" />
+        <source>A4 sheet, two copies (payer and agent)</source>
+        <translation>Tờ A4, hai liên (người nộp và đại lý)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="70" />
+        <source>80 mm thermal roll</source>
+        <translation>Giấy in nhiệt khổ 80 mm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="71" />
+        <source>58 mm thermal roll</source>
+        <translation>Giấy in nhiệt khổ 58 mm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="72" />
+        <source>Receipt &amp;paper:</source>
+        <translation>&amp;Khổ giấy biên lai:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="74" />
+        <source>The default printer</source>
+        <translation>Máy in mặc định</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="75" />
+        <source>Ask every time (print dialog)</source>
+        <translation>Hỏi mỗi lần in (hộp thoại in)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="76" />
+        <source>Save as PDF into a folder</source>
+        <translation>Lưu thành PDF vào một thư mục</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="77" />
+        <source>&amp;Print receipts to:</source>
+        <translation>&amp;In biên lai ra:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="81" />
+        <source>Documents/fieldapp</source>
+        <translation>Tài liệu/fieldapp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="82" />
+        <source>C&amp;hoose…</source>
+        <translation>C&amp;họn…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="85" />
+        <source>PDF &amp;folder:</source>
+        <translation>&amp;Thư mục PDF:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="88" />
         <source>Data on this laptop</source>
         <translation>Dữ liệu trên máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="60" />
+        <location filename="../../ui/views/settings.py" line="92" />
         <source>Data folder:</source>
         <translation>Thư mục dữ liệu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="63" />
+        <location filename="../../ui/views/settings.py" line="95" />
         <source>Protection:</source>
         <translation>Bảo vệ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="65" />
+        <location filename="../../ui/views/settings.py" line="97" />
         <source>&amp;Back up now…</source>
         <translation>&amp;Sao lưu ngay…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="66" />
+        <location filename="../../ui/views/settings.py" line="98" />
         <source>Set the recovery &amp;passphrase…</source>
         <translation>Đặt &amp;mật khẩu khôi phục…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="107" />
+        <location filename="../../ui/views/settings.py" line="152" />
+        <source>Folder for receipt PDFs</source>
+        <translation>Thư mục lưu biên lai PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="159" />
         <source>Back up to</source>
         <translation>Sao lưu vào</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="107" />
+        <location filename="../../ui/views/settings.py" line="159" />
         <source>fieldapp backup (*.db)</source>
         <translation>Bản sao lưu fieldapp (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="115" />
+        <location filename="../../ui/views/settings.py" line="167" />
         <source>Recovery passphrase</source>
         <translation>Mật khẩu khôi phục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="116" />
+        <location filename="../../ui/views/settings.py" line="168" />
         <source>New passphrase (at least 8 characters):</source>
         <translation>Mật khẩu mới (ít nhất 8 ký tự):</translation>
     </message>
@@ -1570,6 +1883,67 @@
         <location filename="../../ui/views/today.py" line="101" />
         <source>of %1 (%2 %)</source>
         <translation>trên %1 (%2 %)</translation>
+    </message>
+</context>
+<context>
+    <name>VerifyDialog</name>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="107" />
+        <source>Verify a receipt</source>
+        <translation>Kiểm tra biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="110" />
+        <source>Scan the receipt's QR code with the scanner, or paste its text, then press Enter.</source>
+        <translation>Quét mã QR trên biên lai bằng máy quét, hoặc dán nội dung mã, rồi nhấn Enter.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="136" />
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="33" />
+        <source>Void a receipt</source>
+        <translation>Huỷ biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="42" />
+        <source>A voided receipt stays in the book: it prints and verifies as void. The team leader confirms with their own PIN.</source>
+        <translation>Biên lai đã huỷ vẫn được giữ trong sổ: khi in và khi kiểm tra đều hiện là đã huỷ. Tổ trưởng xác nhận bằng mã PIN của mình.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="51" />
+        <source>e.g. wrong amount, written for the wrong person</source>
+        <translation>ví dụ: ghi sai số tiền, lập nhầm người</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="59" />
+        <source>&amp;Reason:</source>
+        <translation>&amp;Lý do huỷ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="60" />
+        <source>Team &amp;leader:</source>
+        <translation>&amp;Tổ trưởng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="61" />
+        <source>Leader's &amp;PIN:</source>
+        <translation>Mã &amp;PIN của tổ trưởng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="68" />
+        <source>Void the receipt</source>
+        <translation>Huỷ biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipt_dialogs.py" line="69" />
+        <source>Cancel</source>
+        <translation>Thôi</translation>
     </message>
 </context>
 </TS>

@@ -10,11 +10,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fieldapp.domain.enums import Role
-from fieldapp.domain.formats import VIETNAM, format_datetime, format_number
+from fieldapp.domain.formats import VIETNAM, format_number
 from fieldapp.errors import FieldappError, NeedPassphrase, WrongPassphrase
 from fieldapp.i18n import label, t
 from fieldapp.logs import log_path
-from fieldapp.services.team import SignIn, sign_in
+from fieldapp.services.team import sign_in
 from fieldapp.settings import ALL as ALL_SETTINGS
 from fieldapp.settings import (
     FONT_SCALE,
@@ -29,9 +29,11 @@ from fieldapp.storage import people, work
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import OpenOptions, Store
 from ui import theme
+from ui.controllers.common import sign_in_refusal
 from ui.controllers.enrol import EnrolController
 from ui.controllers.fieldwork import FieldworkController
 from ui.controllers.people import PeopleController
+from ui.controllers.receipts import ReceiptsController
 from ui.main_window import MainWindow
 from ui.session import Opened, Session
 from ui.tasks import Tasks
@@ -81,6 +83,10 @@ class AppController(QObject):
         window.views["people"].panel.enrol_requested.connect(self.enrolling.enrol)
         self.fieldwork.enrol_requested.connect(self.enrolling.enrol)
         self.enrolling.saved.connect(lambda _what: self.work_saved())
+        self.receipts = ReceiptsController(self.session, self.tasks, window.views["receipts"], window, today)
+        self.enrolling.receipt_made.connect(self.receipts.print_new)
+        self.receipts.changed.connect(self.refresh_status)
+        window.verify_requested.connect(self.receipts.verify)
         settings_view = window.views["settings"]
         settings_view.changed.connect(self.change_setting)
         settings_view.backup_requested.connect(self.backup)
@@ -173,16 +179,11 @@ class AppController(QObject):
         )
 
     def _signed_in(self, result) -> None:
-        lock = self.window.lock_view
-        lang = self.session.lang
-        if result.outcome is SignIn.OK:
+        refusal = sign_in_refusal(result, self.session.lang)
+        if refusal is None:
             self.enter(result.member)
-        elif result.outcome is SignIn.WRONG:
-            lock.show_message(t("pin.wrong", lang, remaining=result.remaining))
-        elif result.outcome is SignIn.LOCKED:
-            lock.show_message(t("pin.locked", lang, until=format_datetime(result.locked_until)))
         else:
-            lock.show_message(t("pin.no_pin", lang))
+            self.window.lock_view.show_message(refusal)
 
     def enter(self, member) -> None:
         """Open the work screens for a signed-in member."""
@@ -236,7 +237,7 @@ class AppController(QObject):
         elif key == "enrolments":
             self.tasks.run(lambda: work.recent_enrolments(store), lambda rows: views[key].show_rows(rows, lang))
         elif key == "receipts":
-            self.tasks.run(lambda: work.receipts(store), lambda rows: views[key].show_rows(rows, lang))
+            self.receipts.refresh()
         elif key == "tallies":
             self.tasks.run(
                 lambda: work.day_summary(store, day, member.id, team.id if team else None),

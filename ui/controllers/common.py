@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QLabel
 
+from fieldapp.domain.formats import format_datetime
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
+from fieldapp.services.team import SignIn, SignInResult
 from ui.tasks import Tasks
 
 REFUSED_STYLE = "color: #c62828;"
@@ -26,3 +28,14 @@ def show_refusal(label: QLabel, lang: str, tasks: Tasks, before: Callable[[], No
             tasks.report(exc)
 
     return handle
+
+
+def sign_in_refusal(result: SignInResult, lang: str) -> str | None:
+    """Why a PIN did not sign the member in (None when it did)."""
+    if result.outcome is SignIn.OK:
+        return None
+    if result.outcome is SignIn.WRONG:
+        return t("pin.wrong", lang, remaining=result.remaining)
+    if result.outcome is SignIn.LOCKED:
+        return t("pin.locked", lang, until=format_datetime(result.locked_until))
+    return t("pin.no_pin", lang)

@@ -42,6 +42,7 @@ class _Loaded:
 
 class EnrolController(QObject):
     saved = Signal(str)
+    receipt_made = Signal(str)  # the new receipt's id: it prints in the same step
 
     def __init__(self, session: Session, tasks: Tasks, parent: QWidget, today: Callable[[], date]) -> None:
         super().__init__(parent)
@@ -245,6 +246,7 @@ class EnrolController(QObject):
         def done(result) -> None:
             dialog.accept()
             receipt = result.receipt
+            self.receipt_made.emit(receipt.id)
             QMessageBox.information(
                 self.parent_widget,
                 "fieldapp",
@@ -255,4 +257,7 @@ class EnrolController(QObject):
             )
             self.saved.emit("enrolments")
 
-        self.tasks.run(work_, done, show_refusal(dialog.message, lang, self.tasks))
+        dialog.confirm.setEnabled(False)  # a second tap while saving never makes a second receipt
+        self.tasks.run(
+            work_, done, show_refusal(dialog.message, lang, self.tasks, lambda: dialog.confirm.setEnabled(True))
+        )

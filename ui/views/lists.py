@@ -1,4 +1,4 @@
-"""Screens that list recent records: consultations, enrolments, receipts."""
+"""Screens that list recent records: consultations, enrolments (receipts have their own screen)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from fieldapp.domain.formats import format_date, format_datetime, format_number, format_vnd
 from fieldapp.i18n import label
-from fieldapp.storage.work import ConsultationRow, EnrolmentRow, ReceiptRow
+from fieldapp.storage.work import ConsultationRow, EnrolmentRow
 from ui.models.list_model import Column, ListModel
 from ui.views.common import table, title
 
@@ -89,30 +89,4 @@ class EnrolmentsView(ListScreen):
 
     def show_rows(self, rows: list[EnrolmentRow], lang: str) -> None:
         self.lang = lang
-        self.model.set_rows(rows)
-
-
-class ReceiptsView(ListScreen):
-    def __init__(self) -> None:
-        super().__init__()
-        model: ListModel[ReceiptRow] = ListModel(
-            [
-                Column(lambda: self.tr("Series / number"), lambda r: r.label),
-                Column(lambda: self.tr("Date"), lambda r: format_date(r.day)),
-                Column(lambda: self.tr("Payer"), lambda r: r.payer),
-                Column(lambda: self.tr("Amount"), lambda r: format_vnd(r.amount, self.lang), True),
-                Column(lambda: self.tr("Collector"), lambda r: r.member),
-                Column(lambda: self.tr("Status"), lambda r: self.tr("VOID") if r.void else self.tr("valid")),
-            ]
-        )
-        self.build(self.tr("Receipts"), model, stretch=2)
-
-    def show_rows(self, rows: list[ReceiptRow], lang: str) -> None:
-        self.lang = lang
-        total = sum(r.amount for r in rows if not r.void)
-        self.summary.setText(
-            self.tr("%1 receipts, %2 collected.")
-            .replace("%1", format_number(len(rows), lang))
-            .replace("%2", format_vnd(total, lang))
-        )
         self.model.set_rows(rows)

@@ -1,4 +1,4 @@
-"""Settings: language, theme, font size, auto-lock; the data folder, backup and the passphrase."""
+"""Settings: language, theme, font size, auto-lock; receipt printing; the data folder, backup and the passphrase."""
 
 from __future__ import annotations
 
@@ -19,7 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp import __version__
-from fieldapp.settings import FONT_SCALE, IDLE_LOCK_MINUTES, LANGUAGE, THEME, Settings
+from fieldapp.settings import (
+    FONT_SCALE,
+    IDLE_LOCK_MINUTES,
+    LANGUAGE,
+    RECEIPT_DESTINATION,
+    RECEIPT_FOLDER,
+    RECEIPT_LAYOUT,
+    THEME,
+    Settings,
+)
 from ui.views.common import title
 
 
@@ -53,6 +62,29 @@ class SettingsView(QWidget):
         form.addRow(self.tr("&Lock when idle after:"), self.idle)
         layout.addWidget(look)
 
+        receipts = QGroupBox(self.tr("Receipt printing"))
+        form = QFormLayout(receipts)
+        self.receipt_layout = QComboBox()
+        self.receipt_layout.addItem(self.tr("A5 sheet"), "a5")
+        self.receipt_layout.addItem(self.tr("A4 sheet, two copies (payer and agent)"), "a4")
+        self.receipt_layout.addItem(self.tr("80 mm thermal roll"), "80mm")
+        self.receipt_layout.addItem(self.tr("58 mm thermal roll"), "58mm")
+        form.addRow(self.tr("Receipt &paper:"), self.receipt_layout)
+        self.receipt_destination = QComboBox()
+        self.receipt_destination.addItem(self.tr("The default printer"), "printer")
+        self.receipt_destination.addItem(self.tr("Ask every time (print dialog)"), "ask")
+        self.receipt_destination.addItem(self.tr("Save as PDF into a folder"), "pdf")
+        form.addRow(self.tr("&Print receipts to:"), self.receipt_destination)
+        folder_row = QHBoxLayout()
+        self.receipt_folder = QLineEdit()
+        self.receipt_folder.setReadOnly(True)
+        self.receipt_folder.setPlaceholderText(self.tr("Documents/fieldapp"))
+        self.folder_button = QPushButton(self.tr("C&hoose…"))
+        folder_row.addWidget(self.receipt_folder, 1)
+        folder_row.addWidget(self.folder_button)
+        form.addRow(self.tr("PDF &folder:"), folder_row)
+        layout.addWidget(receipts)
+
         data = QGroupBox(self.tr("Data on this laptop"))
         form = QFormLayout(data)
         self.data_dir = QLineEdit()
@@ -81,6 +113,11 @@ class SettingsView(QWidget):
             lambda _i: self.changed.emit(FONT_SCALE.key, self.font_scale.currentData())
         )
         self.idle.valueChanged.connect(lambda v: self.changed.emit(IDLE_LOCK_MINUTES.key, v))
+        self.receipt_layout.currentIndexChanged.connect(
+            lambda _i: self.changed.emit(RECEIPT_LAYOUT.key, self.receipt_layout.currentData())
+        )
+        self.receipt_destination.currentIndexChanged.connect(self._destination_changed)
+        self.folder_button.clicked.connect(self._ask_folder)
         self.backup_button.clicked.connect(self._ask_backup)
         self.passphrase_button.clicked.connect(self._ask_passphrase)
 
@@ -89,6 +126,8 @@ class SettingsView(QWidget):
             (self.language, settings.get(LANGUAGE)),
             (self.theme, settings.get(THEME)),
             (self.font_scale, settings.get(FONT_SCALE)),
+            (self.receipt_layout, settings.get(RECEIPT_LAYOUT)),
+            (self.receipt_destination, settings.get(RECEIPT_DESTINATION)),
         ):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
@@ -96,11 +135,24 @@ class SettingsView(QWidget):
         self.idle.blockSignals(True)
         self.idle.setValue(settings.get(IDLE_LOCK_MINUTES))
         self.idle.blockSignals(False)
+        self.receipt_folder.setText(settings.get(RECEIPT_FOLDER))
+        self.receipt_folder.setEnabled(settings.get(RECEIPT_DESTINATION) == "pdf")
 
     def show_data_info(self, path: str, protection: str, may_set_passphrase: bool) -> None:
         self.data_dir.setText(path)
         self.protection.setText(protection)
         self.passphrase_button.setEnabled(may_set_passphrase)
+
+    def _destination_changed(self, _index: int) -> None:
+        value = self.receipt_destination.currentData()
+        self.receipt_folder.setEnabled(value == "pdf")
+        self.changed.emit(RECEIPT_DESTINATION.key, value)
+
+    def _ask_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for receipt PDFs"), self.receipt_folder.text())
+        if folder:
+            self.receipt_folder.setText(folder)
+            self.changed.emit(RECEIPT_FOLDER.key, folder)
 
     def _ask_backup(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(

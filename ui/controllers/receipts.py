@@ -1,0 +1,471 @@
+"""Receipts after the money: print (the first print is the original, every later one a copy, all logged),
+save as PDF, print a day's batch in one job, void with the team leader's PIN, verify a scanned QR.
+
+The store work and the PDF rendering run on the database thread; the QPrinter, its dialog and its
+painter live on the GUI thread. Pages come back a few at a time, so a batch of hundreds of receipts
+neither blocks the window nor holds every page image in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from fieldapp.domain.enums import Role
+from fieldapp.domain.formats import format_date, format_vnd
+from fieldapp.domain.receipt_code import Verdict
+from fieldapp.errors import InputRefused
+from fieldapp.i18n import t
+from fieldapp.printing.receipt import Printing, pdf_bytes
+from fieldapp.printing.receipt import label as receipt_label
+from fieldapp.services import receipts as receipt_service
+from fieldapp.services.team import SignIn, sign_in
+from fieldapp.settings import PIN_LOCK_MINUTES, PIN_MAX_FAILURES, RECEIPT_DESTINATION, RECEIPT_FOLDER, RECEIPT_LAYOUT
+from fieldapp.storage import receipts as receipt_store
+from fieldapp.storage import work
+from fieldapp.storage.store import Store
+from fieldapp.storage.writer import Actor
+from ui import printing
+from ui.controllers.common import show_refusal, sign_in_refusal
+from ui.session import Session
+from ui.tasks import Tasks
+from ui.views.receipt_dialogs import Shown, VerifyDialog, VoidDialog
+from ui.views.receipts import ReceiptsView
+
+log = logging.getLogger(__name__)
+PAGES_AT_ONCE = 8
+LEADERS = (Role.TEAM_LEADER, Role.ADMIN)
+GREEN, RED, AMBER = "#2e7d32", "#c62828", "#b26a00"
+COLOURS = {
+    Verdict.GENUINE: GREEN,
+    Verdict.FORGED: RED,
+    Verdict.REVOKED: RED,
+    Verdict.VOID: RED,
+    Verdict.DAMAGED: AMBER,
+    Verdict.UNKNOWN_DEVICE: AMBER,
+    Verdict.NOT_RECEIPT: AMBER,
+}
+
+
+def headline(verdict: Verdict) -> str:
+    return {
+        Verdict.GENUINE: QCoreApplication.translate("ReceiptsController", "GENUINE"),
+        Verdict.FORGED: QCoreApplication.translate("ReceiptsController", "FORGED"),
+        Verdict.DAMAGED: QCoreApplication.translate("ReceiptsController", "DAMAGED"),
+        Verdict.NOT_RECEIPT: QCoreApplication.translate("ReceiptsController", "NOT A RECEIPT"),
+        Verdict.UNKNOWN_DEVICE: QCoreApplication.translate("ReceiptsController", "UNKNOWN DEVICE"),
+        Verdict.REVOKED: QCoreApplication.translate("ReceiptsController", "REVOKED DEVICE"),
+        Verdict.VOID: QCoreApplication.translate("ReceiptsController", "VOID"),
+    }[verdict]
+
+
+def product_name(code: str) -> str:
+    return {
+        "BI": QCoreApplication.translate("ReceiptsController", "Household health insurance"),
+        "IS": QCoreApplication.translate("ReceiptsController", "Voluntary social insurance"),
+    }.get(code, code)
+
+
+def shown(result: receipt_service.Verification, lang: str) -> Shown:
+    """What the Verify dialog shows for a verification: the verdict in big, its sentence, the claim."""
+    details: list[tuple[str, str]] = []
+    c = result.claim
+    if c is not None:
+        period = ""
+        if c.start_on and c.end_on:
+            period = (
+                QCoreApplication.translate("ReceiptsController", "%1 to %2")
+                .replace("%1", format_date(c.start_on))
+                .replace("%2", format_date(c.end_on))
+            )
+        details = [
+            (QCoreApplication.translate("ReceiptsController", "Number:"), result.label or ""),
+            (QCoreApplication.translate("ReceiptsController", "Date:"), format_date(c.day)),
+            (QCoreApplication.translate("ReceiptsController", "Amount:"), format_vnd(c.amount, lang)),
+            (QCoreApplication.translate("ReceiptsController", "Paid for:"), product_name(c.product)),
+            (QCoreApplication.translate("ReceiptsController", "Months:"), str(c.months)),
+            (QCoreApplication.translate("ReceiptsController", "Period:"), period),
+            (QCoreApplication.translate("ReceiptsController", "Insured persons:"), str(c.people)),
+            (QCoreApplication.translate("ReceiptsController", "Payer's ID (masked):"), c.payer_id),
+            (QCoreApplication.translate("ReceiptsController", "Confirmation code:"), result.confirmation or ""),
+            (
+                QCoreApplication.translate("ReceiptsController", "Issued by device:"),
+                result.device or QCoreApplication.translate("ReceiptsController", "(not known on this laptop)"),
+            ),
+        ]
+        if result.receipt is not None and result.receipt.void_reason:
+            details.append(
+                (QCoreApplication.translate("ReceiptsController", "Void because:"), result.receipt.void_reason)
+            )
+    if result.verdict is Verdict.GENUINE:
+        title = QCoreApplication.translate("ReceiptsController", "The receipt")
+    else:
+        title = QCoreApplication.translate("ReceiptsController", "What the QR code claims (do not trust it)")
+    return Shown(
+        headline(result.verdict), t(f"verify.{result.verdict.value}", lang), COLOURS[result.verdict], details, title
+    )
+
+
+def file_name(records: list[receipt_store.ReceiptRecord]) -> str:
+    if len(records) == 1:
+        r = records[0]
+        return f"{r.series}-{r.number:07d}.pdf"
+    days = sorted({r.day for r in records})
+    return f"bien-lai-{days[0]:%Y-%m-%d}-{len(records)}.pdf"
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or name-2, name-3… where it is taken (a reprint never overwrites the original)."""
+    path = folder / name
+    n = 2
+    while path.exists():
+        path = folder / f"{Path(name).stem}-{n}.pdf"
+        n += 1
+    return path
+
+
+def render_items(store: Store, ids: list[str]) -> list[Printing]:
+    """The receipts to print, each an original if it was never printed, else a copy (BẢN SAO)."""
+    return [Printing(r, copy=receipt_service.printed_before(store, r.id)) for r in receipt_store.records(store, ids)]
+
+
+def log_prints(store: Store, actor: Actor, items: list[Printing], layout: str) -> None:
+    for copy in (False, True):
+        ids = [p.record.id for p in items if p.copy is copy]
+        if ids:
+            receipt_service.log_print(store, actor, ids, copy=copy, layout=layout)
+
+
+@dataclass
+class _Job:
+    """One print request as it goes: the receipts, how, and (for a printer) the pages still to paint."""
+
+    ids: list[str]
+    layout: str
+    asked: Path | None = None  # "Save as PDF" to this file
+    path: Path | None = None  # the PDF written (or the folder it goes into), where not a printer
+    printer: QPrinter | None = None
+    items: list[Printing] | None = None
+    pages: Iterator[QImage] | None = None
+    paper: printing.Job | None = None
+
+
+class ReceiptsController(QObject):
+    changed = Signal()  # a receipt was voided or printed: the screens showing receipts refresh
+    finished = Signal(bool)  # a print request ended: printed (or saved), or not
+
+    def __init__(self, session: Session, tasks: Tasks, view: ReceiptsView, parent: QWidget, today) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tasks = tasks
+        self.view = view
+        self.parent_widget = parent
+        self.today: Callable[[], date] = today
+        self.busy = False
+        self.make_printer: Callable[[], QPrinter | None] = printing.default_printer
+        self.failure: QMessageBox | None = None
+        self.void_dialog: VoidDialog | None = None
+        self.verify_dialog: VerifyDialog | None = None
+        self._day: date | None = None
+        view.day_changed.connect(lambda _d: self.refresh())
+        view.search_changed.connect(lambda _s: self.refresh())
+        view.print_requested.connect(self.print_receipts)
+        view.batch_requested.connect(self.print_receipts)
+        view.pdf_requested.connect(lambda ids, path: self.print_receipts(ids, Path(path)))
+        view.void_requested.connect(self.ask_void)
+        view.verify_requested.connect(self.verify)
+
+    # --- the screen ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        store, lang = self.session.store, self.session.lang
+        if store is None:
+            return
+        if self._day is None:  # the first time: today, whatever day the view was built on
+            self._day = self.today()
+            self.view.show_day(self._day)
+        day = self.view.chosen_day()
+        self._day = day
+        wanted = self.view.search.text().strip()
+
+        def load():
+            rows = work.receipts(store, day)
+            if not wanted:
+                return rows, False
+            matching = [r for r in rows if _matches(r.label, wanted)]
+            if matching:
+                return matching, False
+            ref = receipt_store.find_label(store, wanted)
+            if ref is None:
+                return [], False
+            return [r for r in work.receipts(store, ref.day) if r.id == ref.id], True
+
+        self.tasks.run(load, lambda got: self.view.show_rows(got[0], lang, got[1]))
+
+    # --- printing -------------------------------------------------------------------------------------
+
+    def print_new(self, receipt_id: str) -> None:
+        """Right after an enrolment is saved: print its receipt the way Settings say."""
+        self.print_receipts([receipt_id])
+
+    def print_receipts(self, ids: list[str], path: Path | None = None) -> None:
+        """Print (or, with `path`, save as PDF) these receipts in one job; a second request while one runs
+        is ignored."""
+        store = self.session.store
+        if self.busy or not ids or store is None:
+            return
+        settings = self.session.settings
+        job = _Job(list(ids), settings.get(RECEIPT_LAYOUT), path, path)
+        destination = "file" if path else settings.get(RECEIPT_DESTINATION)
+        if destination == "pdf":
+            folder = settings.get(RECEIPT_FOLDER) or str(
+                Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)) / "fieldapp"
+            )
+            job.path = Path(folder)
+        elif destination in ("printer", "ask"):
+            job.printer = self._printer(destination, job.layout)
+            if job.printer is None:
+                if destination == "printer":
+                    self._failed(
+                        job,
+                        t(
+                            "receipt.printer_missing",
+                            self.session.lang,
+                            printer=QCoreApplication.translate("ReceiptsController", "(default)"),
+                        ),
+                    )
+                return
+        self._set_busy(True)
+        actor, layout, printer = self.session.actor, job.layout, job.printer
+        dpi = printing.dpi_for(printer) if printer is not None else 0
+
+        def work_() -> _Job:
+            items = render_items(store, job.ids)
+            if not items:
+                raise InputRefused("receipt.unknown", number="")
+            pdf = pdf_bytes(items, layout)
+            job.items = items
+            if printer is not None:
+                job.pages = printing.render(pdf, dpi)
+                return job
+            target = job.path if path else free_path(job.path, file_name([p.record for p in items]))
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(pdf)
+            job.path = target
+            log_prints(store, actor, items, layout)
+            return job
+
+        self.tasks.run(work_, self._rendered, self._error(job))
+
+    def _printer(self, destination: str, layout: str) -> QPrinter | None:
+        if destination == "printer":
+            printer = self.make_printer()
+            if printer is not None:
+                printing.prepare(printer, layout)
+            return printer
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printing.prepare(printer, layout)
+        dialog = QPrintDialog(printer, self.parent_widget)
+        dialog.setWindowTitle(QCoreApplication.translate("ReceiptsController", "Print the receipt"))
+        return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _rendered(self, job: _Job) -> None:
+        if job.printer is None:
+            self._done(job)
+            return
+        job.paper = printing.Job(job.printer, job.layout)
+        self._next_pages(job)
+
+    def _next_pages(self, job: _Job) -> None:
+        pages = job.pages
+        self.tasks.run(
+            lambda: list(islice(pages, PAGES_AT_ONCE)), lambda images: self._paint(job, images), self._error(job)
+        )
+
+    def _paint(self, job: _Job, images: list[QImage]) -> None:
+        try:
+            for image in images:
+                job.paper.add(image)
+            if len(images) == PAGES_AT_ONCE:
+                self._next_pages(job)
+                return
+            job.paper.finish()
+        except printing.PrintFailed as exc:
+            self.tasks.run(job.pages.close)
+            self._failed(job, self._printer_problem(exc))
+            return
+        store, actor = self.session.store, self.session.actor
+        self.tasks.run(
+            lambda: log_prints(store, actor, job.items, job.layout), lambda _n: self._done(job), self._error(job)
+        )
+
+    def _printer_problem(self, exc: printing.PrintFailed) -> str:
+        problem = {
+            "offline": QCoreApplication.translate("ReceiptsController", "it does not answer"),
+            "new page": QCoreApplication.translate("ReceiptsController", "it stopped in the middle of the job"),
+        }.get(exc.problem, QCoreApplication.translate("ReceiptsController", "it refused the job"))
+        return t("receipt.printer_failed", self.session.lang, printer=exc.printer, problem=problem)
+
+    def _done(self, job: _Job) -> None:
+        self._set_busy(False)
+        items = job.items or []
+        copies = sum(1 for p in items if p.copy)
+        if job.printer is None:
+            text = t("receipt.written", self.session.lang, path=str(job.path))
+        elif len(items) == 1:
+            what = (
+                QCoreApplication.translate("ReceiptsController", "Printed a copy (BẢN SAO) of %1.")
+                if copies
+                else QCoreApplication.translate("ReceiptsController", "Printed the original of %1.")
+            )
+            text = what.replace("%1", receipt_label(items[0].record))
+        else:
+            text = QCoreApplication.translate(
+                "ReceiptsController", "Printed %1 receipts in one job (%2 of them copies)."
+            ).replace("%1", str(len(items)))
+            text = text.replace("%2", str(copies))
+        self.view.show_message(text)
+        status = getattr(self.parent_widget, "statusBar", None)
+        if status is not None:
+            status().showMessage(text, 10_000)
+        self.changed.emit()
+        self.finished.emit(True)
+
+    def _error(self, job: _Job):
+        def handle(exc: BaseException) -> None:
+            if job.paper is not None:
+                job.paper.abort()
+            if isinstance(exc, OSError):
+                where = str(job.path) if job.path else "?"
+                self._failed(job, t("receipt.printer_failed", self.session.lang, printer=where, problem=str(exc)))
+                return
+            self._set_busy(False)
+            self.finished.emit(False)
+            self.tasks.report(exc)
+
+        return handle
+
+    def _failed(self, job: _Job, text: str) -> None:
+        """The receipt is saved whatever the printer did; say what went wrong and offer to print again."""
+        self._set_busy(False)
+        self.view.show_message(text, error=True)
+        box = QMessageBox(QMessageBox.Icon.Warning, "fieldapp", text, parent=self.parent_widget)
+        again = box.addButton(
+            QCoreApplication.translate("ReceiptsController", "Print again"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QCoreApplication.translate("ReceiptsController", "Close"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(again)
+        ids, path = job.ids, job.asked
+
+        def clicked(button) -> None:
+            self.failure = None
+            if button is again:
+                self.print_receipts(ids, path)
+
+        box.buttonClicked.connect(clicked)
+        self.failure = box
+        self.finished.emit(False)
+        box.open()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.view.set_busy(busy)
+
+    # --- voiding ------------------------------------------------------------------------------------
+
+    def ask_void(self, receipt_id: str) -> None:
+        row = next((r for r in self.view.model.rows if r.id == receipt_id), None)
+        if row is None or row.void:
+            return
+        lang = self.session.lang
+        leaders = [m for m in self.session.members if m.role in LEADERS and m.active]
+        title = f"{row.label}\n{row.payer} — {format_vnd(row.amount, lang)}"
+        dialog = VoidDialog(title, leaders, self.parent_widget)
+        self.void_dialog = dialog
+        dialog.submitted.connect(lambda leader_id, pin, reason: self._void(dialog, receipt_id, leader_id, pin, reason))
+        dialog.finished.connect(lambda _r: setattr(self, "void_dialog", None))
+        dialog.open()
+
+    def _void(self, dialog: VoidDialog, receipt_id: str, leader_id: str, pin: str, reason: str) -> None:
+        s, lang = self.session, self.session.lang
+        store, actor = s.store, s.actor
+        if not " ".join(reason.split()):
+            dialog.refuse(t("receipt.void_reason_needed", lang))
+            return
+        if not leader_id:
+            dialog.refuse(t("receipt.void_needs_leader", lang))
+            return
+        max_failures, lock_minutes = s.settings.get(PIN_MAX_FAILURES), s.settings.get(PIN_LOCK_MINUTES)
+
+        def work_():
+            result = sign_in(store, leader_id, pin, max_failures=max_failures, lock_minutes=lock_minutes)
+            if result.outcome is SignIn.OK:
+                if result.member.role not in LEADERS:
+                    raise InputRefused("receipt.void_needs_leader")
+                receipt_service.void(store, actor, receipt_id, reason, result.member)
+            return result
+
+        def done(result) -> None:
+            refusal = sign_in_refusal(result, lang)
+            if refusal is not None:
+                dialog.refuse(refusal)
+                return
+            dialog.accept()
+            self.view.show_message(
+                QCoreApplication.translate(
+                    "ReceiptsController", "The receipt is void. It prints and verifies as void from now on."
+                )
+            )
+            self.refresh()
+            self.changed.emit()
+
+        dialog.set_busy(True)
+        self.tasks.run(work_, done, show_refusal(dialog.message, lang, self.tasks, lambda: dialog.set_busy(False)))
+
+    # --- verifying ----------------------------------------------------------------------------------
+
+    def verify(self) -> None:
+        if self.session.store is None or self.session.member is None:
+            return
+        if self.verify_dialog is None:
+            dialog = VerifyDialog(self.parent_widget)
+            dialog.submitted.connect(self.check)
+            dialog.finished.connect(lambda _r: setattr(self, "verify_dialog", None))
+            self.verify_dialog = dialog
+        self.verify_dialog.show()
+        self.verify_dialog.raise_()
+        self.verify_dialog.activateWindow()
+        self.verify_dialog.input.setFocus()
+
+    def check(self, text: str) -> None:
+        dialog, store, lang = self.verify_dialog, self.session.store, self.session.lang
+        if dialog is None or store is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            log.error("verifying a payload failed", exc_info=exc)
+            dialog.show_result(Shown(headline(Verdict.DAMAGED), t(f"verify.{Verdict.DAMAGED.value}", lang), AMBER, []))
+
+        self.tasks.run(
+            lambda: receipt_service.verify(store, text), lambda v: dialog.show_result(shown(v, lang)), failed
+        )
+
+
+def _matches(label: str, wanted: str) -> bool:
+    """A search matches the label's text, or its number without the zeros ("3" finds …/0000003)."""
+    wanted = wanted.upper()
+    if wanted in label.upper():
+        return True
+    digits = re.sub(r"\D", "", wanted)
+    return bool(digits) and wanted.isdigit() and int(label.rsplit("/", 1)[1]) == int(digits)

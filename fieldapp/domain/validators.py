@@ -25,6 +25,13 @@ NAME_MAX_LENGTH = 80
 MAX_AGE_YEARS = 120
 _PHONE_SEPARATORS = str.maketrans("", "", " .-()\u00a0")
 _NAME_PUNCTUATION = frozenset(" '’-.")
+# Latin letters, with or without marks (every Vietnamese letter is one), and the space between words: a
+# name made of these alone needs no look-up per character, which is most names on an import of 100,000.
+_PLAIN_NAME = frozenset(
+    ch
+    for ch in map(chr, (*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)))
+    if unicodedata.category(ch).startswith("L")
+) | {" "}
 
 
 class Reason(StrEnum):
@@ -209,6 +216,21 @@ def check_name(text: str) -> Checked[str]:
     name = clean_name(text)
     if not name:
         return _refuse(Reason.EMPTY)
+    if _PLAIN_NAME.issuperset(name):
+        letters = len(name) - name.count(" ")
+    else:
+        letters = _count_letters(name)
+        if not isinstance(letters, int):
+            return letters
+    if letters < 2:
+        return _refuse(Reason.NAME_TOO_SHORT)
+    if len(name) > NAME_MAX_LENGTH:
+        return _refuse(Reason.NAME_TOO_LONG, maximum=NAME_MAX_LENGTH, length=len(name))
+    return Checked(name)
+
+
+def _count_letters(name: str) -> int | Checked[str]:
+    """The letters of a name, or why one of its characters is not allowed."""
     letters = 0
     for ch in name:
         category = unicodedata.category(ch)
@@ -218,11 +240,7 @@ def check_name(text: str) -> Checked[str]:
             return _refuse(Reason.NAME_DIGITS)
         elif ch not in _NAME_PUNCTUATION and not category.startswith("M"):
             return _refuse(Reason.NAME_CHARACTER, char=ch if ch.isprintable() else f"U+{ord(ch):04X}")
-    if letters < 2:
-        return _refuse(Reason.NAME_TOO_SHORT)
-    if len(name) > NAME_MAX_LENGTH:
-        return _refuse(Reason.NAME_TOO_LONG, maximum=NAME_MAX_LENGTH, length=len(name))
-    return Checked(name)
+    return letters
 
 
 def check_birth_date(value: date, *, today: date | None = None) -> Checked[date]:

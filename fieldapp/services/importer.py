@@ -14,7 +14,7 @@ import csv
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from fieldapp.domain import admin_units
@@ -160,18 +160,21 @@ def _restore_zeros(value: str, length: int, starts: str = "0123456789") -> str:
     return value
 
 
+_SEXES = {
+    "nam": Sex.MALE,
+    "1": Sex.MALE,
+    "m": Sex.MALE,
+    "male": Sex.MALE,
+    "nu": Sex.FEMALE,
+    "2": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "female": Sex.FEMALE,
+}
+_YEAR_ONLY = re.compile(r"\d{4}")
+
+
 def _sex(text: str) -> Sex | None:
-    key = fold(text)
-    return {
-        "nam": Sex.MALE,
-        "1": Sex.MALE,
-        "m": Sex.MALE,
-        "male": Sex.MALE,
-        "nu": Sex.FEMALE,
-        "2": Sex.FEMALE,
-        "f": Sex.FEMALE,
-        "female": Sex.FEMALE,
-    }.get(key)
+    return _SEXES.get(fold(text))
 
 
 class CommuneMatcher:
@@ -206,10 +209,11 @@ def clean_row(
     if commune is None:
         problems.append(("commune", "import.commune_unknown", {"name": commune_text}))
     birth = get("birth_date")
-    if re.fullmatch(r"\d{4}", birth):  # a year only: kept as unknown rather than refused
+    if _YEAR_ONLY.fullmatch(birth):  # a year only: kept as unknown rather than refused
         birth = ""
-    sex = _sex(get("sex")) if get("sex") else None
-    group = GROUP_WORDS.get(fold(get("target_group")), TargetGroup.OTHER)
+    sex_text, group_text = get("sex"), get("target_group")
+    sex = _sex(sex_text) if sex_text else None
+    group = GROUP_WORDS.get(fold(group_text), TargetGroup.OTHER) if group_text else TargetGroup.OTHER
     form = PersonForm(
         full_name=get("full_name"),
         birth_date=birth,
@@ -281,7 +285,8 @@ def _import_rows(
     dry_run: bool,
 ) -> None:
     with writing(store, actor) as w:
-        today = local_day(w.clock())
+        now = w.clock()  # the people of one list come into the registry at one moment
+        today = local_day(now)
         list_id = w.ids()
         persons, prospects = [], []
         hamlets: dict[tuple[str, str], str | None] = {}
@@ -307,7 +312,7 @@ def _import_rows(
                 result.duplicates += 1
                 prospects.append(Prospect(w.ids(), list_id, existing, number))
                 continue
-            person = _new_person(w, clean, hamlets)
+            person = _new_person(w, clean, hamlets, now)
             persons.append(person)
             prospects.append(Prospect(w.ids(), list_id, person.id, number))
             if person.citizen_id:  # a second row of the same person further down the file
@@ -339,12 +344,12 @@ def _import_rows(
         result.list_id = list_id
 
 
-def _new_person(w: Writer, clean: CleanPerson, hamlets: dict[tuple[str, str], str | None]) -> Person:
-    key = (clean.commune_code, fold(clean.hamlet))
+def _new_person(w: Writer, clean: CleanPerson, hamlets: dict[tuple[str, str], str | None], now: datetime) -> Person:
+    key = (clean.commune_code, clean.hamlet)  # as written: a list spells the same few hamlets again and again
     if key not in hamlets:
-        hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)
+        hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)  # by folded name: "thon 3" is "Thôn 3"
         hamlets[key] = hamlet.id if hamlet else None
-    return new_person(w, clean, hamlet_id=hamlets[key])
+    return new_person(w, clean, hamlet_id=hamlets[key], now=now)
 
 
 def write_errors(errors: list[RowError], plan: ImportPlan, folder: Path, lang: str) -> Path:

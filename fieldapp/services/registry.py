@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
@@ -222,9 +222,10 @@ def new_person(
     hamlet_id: str | None,
     household_id: str | None = None,
     household_order: int | None = None,
+    now: datetime | None = None,
 ) -> Person:
     """The record for a checked form (or import row): new to the registry, not insured yet."""
-    now = w.clock()
+    now = now or w.clock()
     return Person(
         id=w.ids(),
         full_name=clean.full_name,

@@ -513,3 +513,35 @@ def test_phone_written_with_both_country_code_and_zero():
 def test_ten_digits_not_starting_with_zero_say_so():
     result = check_phone("8412345678")
     assert result.reason is Reason.PHONE_START
+
+
+def _name_the_long_way(text: str):
+    """check_name as it was before its fast path: every character looked up."""
+    from fieldapp.domain.text import clean_name
+    from fieldapp.domain.validators import NAME_MAX_LENGTH
+
+    name = clean_name(text)
+    if not name:
+        return (False, "empty")
+    letters = 0
+    for ch in name:
+        category = unicodedata.category(ch)
+        if category.startswith("L"):
+            letters += 1
+        elif category == "Nd" or ch.isdigit():
+            return (False, "digits")
+        elif ch not in " '’-." and not category.startswith("M"):
+            return (False, "character")
+    if letters < 2:
+        return (False, "short")
+    if len(name) > NAME_MAX_LENGTH:
+        return (False, "long")
+    return (True, name)
+
+
+@given(st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẢÃẠàáảãạằắẳẵặầấẩẫậỳýỷỹỵĐƯ ỮÆß'’-.1²_\u0301\t", max_size=90))
+def test_the_fast_path_for_names_agrees_with_the_long_way(text):
+    checked, expected = check_name(text), _name_the_long_way(text)
+    assert checked.ok == expected[0]
+    if checked.ok:
+        assert checked.value == expected[1]

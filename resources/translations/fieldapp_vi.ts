@@ -1635,52 +1635,52 @@
         <translation>&amp;Thư mục PDF:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="88" />
+        <location filename="../../ui/views/settings.py" line="90" />
         <source>Data on this laptop</source>
         <translation>Dữ liệu trên máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="92" />
+        <location filename="../../ui/views/settings.py" line="94" />
         <source>Data folder:</source>
         <translation>Thư mục dữ liệu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="95" />
+        <location filename="../../ui/views/settings.py" line="97" />
         <source>Protection:</source>
         <translation>Bảo vệ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="97" />
+        <location filename="../../ui/views/settings.py" line="99" />
         <source>&amp;Back up now…</source>
         <translation>&amp;Sao lưu ngay…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="98" />
+        <location filename="../../ui/views/settings.py" line="100" />
         <source>Set the recovery &amp;passphrase…</source>
         <translation>Đặt &amp;mật khẩu khôi phục…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="152" />
+        <location filename="../../ui/views/settings.py" line="154" />
         <source>Folder for receipt PDFs</source>
         <translation>Thư mục lưu biên lai PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="159" />
+        <location filename="../../ui/views/settings.py" line="161" />
         <source>Back up to</source>
         <translation>Sao lưu vào</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="159" />
+        <location filename="../../ui/views/settings.py" line="161" />
         <source>fieldapp backup (*.db)</source>
         <translation>Bản sao lưu fieldapp (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="167" />
+        <location filename="../../ui/views/settings.py" line="169" />
         <source>Recovery passphrase</source>
         <translation>Mật khẩu khôi phục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="168" />
+        <location filename="../../ui/views/settings.py" line="170" />
         <source>New passphrase (at least 8 characters):</source>
         <translation>Mật khẩu mới (ít nhất 8 ký tự):</translation>
     </message>

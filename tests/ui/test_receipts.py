@@ -15,6 +15,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from fieldapp.domain.receipt_code import Verdict
+from fieldapp.printing.receipt import THERMAL
 from fieldapp.services.demo import DEMO_PIN
 from fieldapp.services.receipts import verify
 from fieldapp.settings import RECEIPT_DESTINATION, RECEIPT_FOLDER, RECEIPT_LAYOUT
@@ -299,3 +300,36 @@ def test_verify_shortcut_needs_a_signed_in_member(qtbot, gui):
     qtbot.keyClick(gui.window, Qt.Key.Key_V, CTRL | SHIFT)
     assert gui.receipts.verify_dialog is None
     QApplication.processEvents()
+
+
+def test_thermal_roll_through_the_print_dialog(qtbot, gui, tmp_path, monkeypatch):
+    """ "Ask every time": the print dialog chooses the printer; a roll's page is as long as its receipt."""
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QDialog
+
+    gui.session.settings.set(RECEIPT_DESTINATION, "ask")
+    gui.session.settings.set(RECEIPT_LAYOUT, "58mm")
+    out = tmp_path / "dialog.pdf"
+
+    def accept(dialog):
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(out))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    view = screen(qtbot, gui)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    view.table.selectRow(0)
+    view.table.selectionModel().select(view.model.index(1, 0), flags)
+    qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
+    wait_idle(qtbot, gui)
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 2
+    width_mm = float(reader.pages[0].mediabox.width) / 72 * 25.4
+    height_mm = float(reader.pages[0].mediabox.height) / 72 * 25.4
+    assert abs(width_mm - THERMAL["58mm"]) < 1 and height_mm > 2 * width_mm  # the roll's printable width
+    assert all(audit(gui, r.id) == [("print", {"layout": "58mm"})] for r in view.model.rows[:2])
+    monkeypatch.setattr(QPrintDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
+    qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)  # cancelled: nothing printed, nothing logged
+    wait_idle(qtbot, gui)
+    assert all(len(audit(gui, r.id)) == 1 for r in view.model.rows[:2]) and view.print_button.isEnabled()

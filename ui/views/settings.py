@@ -82,7 +82,9 @@ class SettingsView(QWidget):
         self.folder_button = QPushButton(self.tr("C&hoose…"))
         folder_row.addWidget(self.receipt_folder, 1)
         folder_row.addWidget(self.folder_button)
-        form.addRow(self.tr("PDF &folder:"), folder_row)
+        folder_label = QLabel(self.tr("PDF &folder:"))
+        folder_label.setBuddy(self.folder_button)  # a row of two widgets has no buddy of its own
+        form.addRow(folder_label, folder_row)
         layout.addWidget(receipts)
 
         data = QGroupBox(self.tr("Data on this laptop"))

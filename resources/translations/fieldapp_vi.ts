@@ -1389,6 +1389,11 @@
         <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
     </message>
     <message>
+        <location filename="../../ui/controllers/receipts.py" line="302" />
+        <source>Printing: %1 of %2 pages sent…</source>
+        <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
+    </message>
+    <message>
         <location filename="../../ui/controllers/receipts.py" line="365" />
         <source>Print again</source>
         <translation>In lại</translation>

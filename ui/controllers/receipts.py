@@ -298,6 +298,11 @@ class ReceiptsController(QObject):
             for image in images:
                 job.paper.add(image)
             if len(images) == PAGES_AT_ONCE:
+                self.view.show_message(
+                    QCoreApplication.translate("ReceiptsController", "Printing: %1 of %2 pages sent…")
+                    .replace("%1", str(job.paper.pages))
+                    .replace("%2", str(len(job.items or ())))
+                )
                 self._next_pages(job)
                 return
             job.paper.finish()

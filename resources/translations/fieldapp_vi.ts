@@ -1394,6 +1394,11 @@
         <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
     </message>
     <message>
+        <location filename="../../ui/controllers/receipts.py" line="346" />
+        <source>Could not write %1 (%2). The receipt is saved; choose another folder, then save again.</source>
+        <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
+    </message>
+    <message>
         <location filename="../../ui/controllers/receipts.py" line="365" />
         <source>Print again</source>
         <translation>In lại</translation>

@@ -335,3 +335,19 @@ def test_thermal_roll_through_the_print_dialog(qtbot, gui, tmp_path, monkeypatch
     qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)  # cancelled: nothing printed, nothing logged
     wait_idle(qtbot, gui)
     assert all(len(audit(gui, r.id)) == 1 for r in view.model.rows[:2]) and view.print_button.isEnabled()
+
+
+def test_a_pdf_that_cannot_be_written_is_said_and_not_logged(qtbot, gui, tmp_path, monkeypatch):
+    view = screen(qtbot, gui)
+    row = view.model.rows[0]
+    target = tmp_path / "no-such-folder" / "x.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    view.pdf_button.click()
+    wait_idle(qtbot, gui)
+    box = gui.receipts.failure
+    assert box is not None and "Không ghi được" in box.text() and "no-such-folder" in box.text()
+    assert audit(gui, row.id) == [] and not target.exists() and view.pdf_button.isEnabled()
+    target.parent.mkdir()
+    next(b for b in box.buttons() if b.text() == "In lại").click()  # the same file, now that it can be
+    wait_idle(qtbot, gui)
+    assert target.exists() and audit(gui, row.id) == [("print", {"layout": "a5"})]

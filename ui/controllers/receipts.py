@@ -116,12 +116,11 @@ def shown(result: receipt_service.Verification, lang: str) -> Shown:
     )
 
 
-def file_name(records: list[receipt_store.ReceiptRecord]) -> str:
-    if len(records) == 1:
-        r = records[0]
-        return f"{r.series}-{r.number:07d}.pdf"
-    days = sorted({r.day for r in records})
-    return f"bien-lai-{days[0]:%Y-%m-%d}-{len(records)}.pdf"
+def file_name(refs: list[receipt_store.ReceiptRef]) -> str:
+    if len(refs) == 1:
+        return refs[0].label.replace("/", "-") + ".pdf"
+    days = sorted({r.day for r in refs})
+    return f"bien-lai-{days[0]:%Y-%m-%d}-{len(refs)}.pdf"
 
 
 def free_path(folder: Path, name: str) -> Path:
@@ -132,11 +131,6 @@ def free_path(folder: Path, name: str) -> Path:
         path = folder / f"{Path(name).stem}-{n}.pdf"
         n += 1
     return path
-
-
-def render_items(store: Store, ids: list[str]) -> list[Printing]:
-    """The receipts to print, each an original if it was never printed, else a copy (BẢN SAO)."""
-    return [Printing(r, copy=receipt_service.printed_before(store, r.id)) for r in receipt_store.records(store, ids)]
 
 
 def log_prints(store: Store, actor: Actor, items: list[Printing], layout: str) -> None:
@@ -250,20 +244,17 @@ class ReceiptsController(QObject):
         dpi = printing.dpi_for(printer) if printer is not None else 0
 
         def work_() -> _Job:
-            items = render_items(store, job.ids)
-            if not items:
-                raise InputRefused("receipt.unknown", number="")
-            pdf = pdf_bytes(items, layout)
-            job.items = items
-            if printer is not None:
-                job.pages = printing.render(pdf, dpi)
+            if printer is None:  # a PDF: written and logged in one go
+                target = path
+                if target is None:
+                    job.path.mkdir(parents=True, exist_ok=True)
+                    target = free_path(job.path, file_name(receipt_store.refs(store, ids=job.ids)))
+                job.path = receipt_service.save_pdf(store, actor, job.ids, target, layout)
                 return job
-            target = job.path if path else free_path(job.path, file_name([p.record for p in items]))
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(pdf)
-            job.path = target
-            log_prints(store, actor, items, layout)
+            job.items = receipt_service.printable(store, job.ids)
+            if not job.items:
+                raise InputRefused("receipt.unknown", number="")
+            job.pages = printing.render(pdf_bytes(job.items, layout), dpi)  # logged once on paper
             return job
 
         self.tasks.run(work_, self._rendered, self._error(job))
@@ -352,8 +343,12 @@ class ReceiptsController(QObject):
             if job.paper is not None:
                 job.paper.abort()
             if isinstance(exc, OSError):
-                where = str(job.path) if job.path else "?"
-                self._failed(job, t("receipt.printer_failed", self.session.lang, printer=where, problem=str(exc)))
+                text = QCoreApplication.translate(
+                    "ReceiptsController",
+                    "Could not write %1 (%2). The receipt is saved; choose another folder, then save again.",
+                )
+                where = exc.filename or job.path or ""
+                self._failed(job, text.replace("%1", str(where)).replace("%2", exc.strerror or str(exc)))
                 return
             self._set_busy(False)
             self.finished.emit(False)

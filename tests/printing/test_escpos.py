@@ -177,6 +177,8 @@ class Pty:
 
 @pytest.fixture
 def pty():
+    if os.name != "posix":
+        pytest.skip("pseudo-terminals are POSIX; Windows runs the file and address tests")
     line = Pty()
     yield line
     line.close()
@@ -332,6 +334,7 @@ def test_hang_up_mid_job_says_print_again(record, pty):
     assert 20_000 <= len(end.got) < 100_000
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_a_printer_that_stops_taking_data_times_out(record, tmp_path, monkeypatch):
     """A FIFO whose reader never reads fills up like a stalled printer's buffer."""
     monkeypatch.setattr(escpos, "WRITE_SECONDS", 0.5)
@@ -352,6 +355,7 @@ def test_a_printer_that_stops_taking_data_times_out(record, tmp_path, monkeypatc
         os.close(reader)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
 def test_a_second_print_to_a_busy_printer_is_told_so(record, tmp_path, monkeypatch):
     """A second tap on Print while the first job is still going gets `busy`, not its bytes mixed in."""
     monkeypatch.setattr(escpos, "WRITE_SECONDS", 1.5)

@@ -403,7 +403,7 @@ def cmd_receipt_labels(ctx: Context) -> int:
 
 
 def cmd_people_search(ctx: Context) -> int:
-    from fieldapp.domain.formats import format_date
+    from fieldapp.domain.formats import format_birth
     from fieldapp.storage.search import search
 
     limit = ctx.args.limit
@@ -415,6 +415,7 @@ def cmd_people_search(ctx: Context) -> int:
             "id": p.id,
             "name": p.full_name,
             "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+            "birth_year": p.birth_year,
             "citizen_id": p.citizen_id,
             "si_number": p.si_number,
             "phone": p.phone,
@@ -430,7 +431,7 @@ def cmd_people_search(ctx: Context) -> int:
         emit_json({"results": results})
     else:
         for p in found:
-            born = format_date(p.birth_date) if p.birth_date else "?"
+            born = format_birth(p.birth_date, p.birth_year) or "?"
             print(
                 f"{p.full_name:<28} {born:<10}  {p.citizen_id or '':<12}  {p.phone or '':<10}  {p.hamlet or ''}, "
                 f"{p.commune}"

@@ -142,8 +142,9 @@ def test_people_search_contract(demo_cli_dir):
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)["results"]
     assert 0 < len(results) <= 5
-    for key in ("id", "name", "birth_date", "citizen_id", "si_number", "phone", "commune", "hamlet"):
+    for key in ("id", "name", "birth_date", "birth_year", "citizen_id", "si_number", "phone", "commune", "hamlet"):
         assert key in results[0]
+    assert all(r["birth_year"] == int(r["birth_date"][:4]) for r in results if r["birth_date"])
     assert all("nguyen" in fold(r["name"]).split() for r in results)
     assert any(ch in results[0]["name"] for ch in "ễ")  # as stored, with diacritics
     cid = next(r["citizen_id"] for r in results if r["citizen_id"])
@@ -172,6 +173,16 @@ def test_import_people_contract(tmp_path):
     garbage = tmp_path / "x.csv"
     garbage.write_bytes(os.urandom(2000))
     assert run("import", "people", str(garbage), data_dir=data).returncode == 1
+
+
+def test_people_search_gives_the_year_when_only_the_year_is_known(tmp_path):
+    data = tmp_path / "d"
+    assert run("demo-data", "--persons", "20", "--days", "1", data_dir=data).returncode == 0
+    path = tmp_path / "list.csv"
+    path.write_text("Họ và tên,Năm sinh,Xã\nLò Văn Pả,1965,Xã Xuân Trúc\n", encoding="utf-8-sig")
+    assert run("import", "people", str(path), "--province", "33", data_dir=data).returncode == 0
+    found = json.loads(run("people", "search", "lo van pa", "--json", data_dir=data).stdout)["results"]
+    assert [(r["name"], r["birth_date"], r["birth_year"]) for r in found] == [("Lò Văn Pả", None, 1965)]
 
 
 def test_backup_and_restore(demo_cli_dir, tmp_path):

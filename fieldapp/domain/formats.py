@@ -47,6 +47,30 @@ def parse_date(text: str) -> date:
     raise ValueError(text)
 
 
+_YEAR = re.compile(r"\d{4}")
+
+
+def parse_birth(text: str) -> tuple[date | None, int | None]:
+    """A birth date as people give it: a whole date (as `parse_date`) or the year alone ("1965").
+
+    Returns (date, year): (None, None) for empty text, (None, 1965) for a year only; ValueError otherwise.
+    """
+    text = text.strip()
+    if not text:
+        return None, None
+    if _YEAR.fullmatch(text) and text.isascii():
+        return None, int(text)
+    born = parse_date(text)
+    return born, born.year
+
+
+def format_birth(birth_date: date | None, birth_year: int | None) -> str:
+    """23/07/1988, or 1988 when only the year is known, or nothing."""
+    if birth_date is not None:
+        return format_date(birth_date)
+    return str(birth_year) if birth_year else ""
+
+
 def local_day(moment: datetime) -> date:
     """The calendar day in Vietnam that a moment counts for in tallies."""
     return moment.astimezone(VIETNAM).date()

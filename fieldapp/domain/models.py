@@ -185,6 +185,11 @@ class Person:
     version: int = 0
     merged_into: str | None = None  # a duplicate merged into this person id (never automatically)
     erased_at: datetime | None = None  # personal data erased on request; the row stays, emptied
+    birth_year: int | None = None  # known alone ("1965") or from birth_date, whose year it always is
+
+    def __post_init__(self) -> None:
+        if self.birth_date is not None and self.birth_year != self.birth_date.year:
+            object.__setattr__(self, "birth_year", self.birth_date.year)
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,7 +98,12 @@ def cccd_provinces() -> dict[str, str]:
 
 
 def check_citizen_id(
-    text: str, *, birth_date: date | None = None, sex: Sex | None = None, today: date | None = None
+    text: str,
+    *,
+    birth_date: date | None = None,
+    sex: Sex | None = None,
+    today: date | None = None,
+    birth_year: int | None = None,
 ) -> Checked[CitizenId]:
     """12 digits: birth province (3), century and sex (1), birth year (2), random (6); no check digit."""
     number = "".join(text.split())
@@ -120,8 +125,9 @@ def check_citizen_id(
     today = today or date.today()
     if year > today.year:
         return _refuse(Reason.CITIZEN_ID_FUTURE, year=year)
-    if birth_date is not None and birth_date.year != year:
-        return _refuse(Reason.CITIZEN_ID_BIRTH_YEAR, id_year=year, typed_year=birth_date.year)
+    typed_year = birth_date.year if birth_date is not None else birth_year  # a year alone is checked too
+    if typed_year is not None and typed_year != year:
+        return _refuse(Reason.CITIZEN_ID_BIRTH_YEAR, id_year=year, typed_year=typed_year)
     if sex is not None and sex != id_sex:
         return _refuse(Reason.CITIZEN_ID_SEX, id_sex=id_sex, typed_sex=sex)  # t() shows their labels
     return Checked(CitizenId(number, province, provinces[province], id_sex, year))
@@ -250,3 +256,13 @@ def check_birth_date(value: date, *, today: date | None = None) -> Checked[date]
     if today.year - value.year > MAX_AGE_YEARS:
         return _refuse(Reason.BIRTH_DATE_TOO_OLD, maximum=MAX_AGE_YEARS)
     return Checked(value)
+
+
+def check_birth_year(year: int, *, today: date | None = None) -> Checked[int]:
+    """A year of birth given alone: the same bounds as a whole date."""
+    today = today or date.today()
+    if year > today.year:
+        return _refuse(Reason.BIRTH_DATE_FUTURE)
+    if today.year - year > MAX_AGE_YEARS:
+        return _refuse(Reason.BIRTH_DATE_TOO_OLD, maximum=MAX_AGE_YEARS)
+    return Checked(year)

@@ -13,6 +13,7 @@ import contextlib
 import csv
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -170,7 +171,6 @@ _SEXES = {
     "f": Sex.FEMALE,
     "female": Sex.FEMALE,
 }
-_YEAR_ONLY = re.compile(r"\d{4}")
 
 
 def _sex(text: str) -> Sex | None:
@@ -208,9 +208,7 @@ def clean_row(
     commune = communes.find(commune_text) if commune_text else default_commune
     if commune is None:
         problems.append(("commune", "import.commune_unknown", {"name": commune_text}))
-    birth = get("birth_date")
-    if _YEAR_ONLY.fullmatch(birth):  # a year only: kept as unknown rather than refused
-        birth = ""
+    birth = get("birth_date")  # a whole date, or the year alone
     sex_text, group_text = get("sex"), get("target_group")
     sex = _sex(sex_text) if sex_text else None
     group = GROUP_WORDS.get(fold(group_text), TargetGroup.OTHER) if group_text else TargetGroup.OTHER
@@ -300,13 +298,14 @@ def _import_rows(
                 cleaned.append((number, clean, fold(clean.full_name)))
         # who is already in the registry, looked up in batches rather than row by row
         known_ids = import_store.persons_by_citizen_ids(w.conn, [c.citizen_id for _n, c, _k in cleaned if c.citizen_id])
-        known_names = import_store.persons_by_name_birth_commune_keys(
-            w.conn, [(k, c.birth_date.isoformat(), c.commune_code) for _n, c, k in cleaned if c.birth_date]
+        known_names = import_store.persons_by_name_year_commune(
+            w.conn, [(k, c.birth_year, c.commune_code) for _n, c, k in cleaned if c.birth_year]
         )
         for number, clean, name_key in cleaned:
-            name_key_full = (name_key, clean.birth_date.isoformat(), clean.commune_code) if clean.birth_date else None
+            name_key_full = (name_key, clean.birth_year, clean.commune_code) if clean.birth_year else None
+            birth = clean.birth_date.isoformat() if clean.birth_date else None
             existing = (known_ids.get(clean.citizen_id) if clean.citizen_id else None) or (
-                known_names.get(name_key_full) if name_key_full else None
+                _same_birth(known_names.get(name_key_full, ()), birth) if name_key_full else None
             )
             if existing is not None:
                 result.duplicates += 1
@@ -318,7 +317,7 @@ def _import_rows(
             if person.citizen_id:  # a second row of the same person further down the file
                 known_ids[person.citizen_id] = person.id
             if name_key_full:
-                known_names[name_key_full] = person.id
+                known_names.setdefault(name_key_full, []).append((birth, person.id))
         result.imported = len(persons)
         prospects = list({p.person_id: p for p in prospects}.values())  # a person once per list
         if dry_run:
@@ -342,6 +341,14 @@ def _import_rows(
         import_store.add_prospects(w.conn, prospects)
         w.outbox("prospects", list_id, "create", None, to_json([[p.id, p.person_id, p.row_number] for p in prospects]))
         result.list_id = list_id
+
+
+def _same_birth(known: Iterable[tuple[str | None, str]], birth: str | None) -> str | None:
+    """Of the people with the same name, birth year and commune, the one born the same day, else one of
+    whom only the year is known (or any, when this row gives only the year)."""
+    agreeing = [(day, person_id) for day, person_id in known if day is None or birth is None or day == birth]
+    exact = [person_id for day, person_id in agreeing if day == birth]
+    return exact[0] if exact else agreeing[0][1] if agreeing else None
 
 
 def _new_person(w: Writer, clean: CleanPerson, hamlets: dict[tuple[str, str], str | None], now: datetime) -> Person:

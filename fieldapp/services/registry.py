@@ -14,11 +14,12 @@ from datetime import date, datetime
 from typing import Any
 
 from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
-from fieldapp.domain.formats import parse_date
+from fieldapp.domain.formats import parse_birth
 from fieldapp.domain.models import Hamlet, Household, Person, PersonMerge
 from fieldapp.domain.validators import (
     Checked,
     check_birth_date,
+    check_birth_year,
     check_citizen_id,
     check_hi_card,
     check_name,
@@ -35,7 +36,7 @@ class PersonForm:
     """What a member typed (or a scan or an import row filled in), as text."""
 
     full_name: str = ""
-    birth_date: str = ""
+    birth_date: str = ""  # dd/mm/yyyy, or the year alone
     sex: Sex | None = None
     citizen_id: str = ""
     si_number: str = ""  # the 10-digit SI number, or an HI card code (15 characters) holding it
@@ -81,6 +82,7 @@ class PossibleDuplicates(InputRefused):
 class CleanPerson:
     full_name: str
     birth_date: date | None
+    birth_year: int | None  # the year of birth_date, or the only thing known
     sex: Sex | None
     citizen_id: str | None
     si_number: str | None
@@ -102,16 +104,20 @@ def check_person(form: PersonForm, *, communes: set[str] | None = None, today: d
     if not name.ok:
         refuse("full_name", name.reason.value, **name.params)
     birth: date | None = None
-    if form.birth_date.strip():
-        try:
-            birth = parse_date(form.birth_date)
-        except ValueError:
-            refuse("birth_date", "form.date_format")
-        else:
+    year: int | None = None
+    try:
+        birth, year = parse_birth(form.birth_date)  # a whole date, or the year alone ("1965")
+    except ValueError:
+        refuse("birth_date", "form.birth_format")
+    else:
+        checked: Checked[Any] | None = None
+        if birth is not None:
             checked = check_birth_date(birth, today=today)
-            if not checked.ok:
-                refuse("birth_date", checked.reason.value, **checked.params)
-                birth = None
+        elif year is not None:
+            checked = check_birth_year(year, today=today)
+        if checked is not None and not checked.ok:
+            refuse("birth_date", checked.reason.value, **checked.params)
+            birth, year = None, None
 
     def optional(name: str, text: str, check: Callable[[str], Checked[Any]], pick: Callable[[Any], Any]) -> Any:
         """An identifier left empty is None; one typed must be right."""
@@ -126,7 +132,7 @@ def check_person(form: PersonForm, *, communes: set[str] | None = None, today: d
     citizen_id = optional(
         "citizen_id",
         form.citizen_id,
-        lambda text: check_citizen_id(text, birth_date=birth, sex=form.sex, today=today),
+        lambda text: check_citizen_id(text, birth_date=birth, birth_year=year, sex=form.sex, today=today),
         lambda value: value.number,
     )
     si_number = optional("si_number", form.si_number, check_hi_card, lambda value: value.si_number)
@@ -140,6 +146,7 @@ def check_person(form: PersonForm, *, communes: set[str] | None = None, today: d
     return CleanPerson(
         full_name=name.value,
         birth_date=birth,
+        birth_year=year,
         sex=form.sex,
         citizen_id=citizen_id,
         si_number=si_number,
@@ -161,9 +168,9 @@ def find_duplicates(w: Writer, clean: CleanPerson, exclude_id: str | None = None
     same = store_registry.same_citizen_id(w.conn, clean.citizen_id, exclude_id) if clean.citizen_id else []
     candidates = (
         store_registry.same_name_birth_commune(
-            w.conn, clean.full_name, clean.birth_date, clean.commune_code, exclude_id
+            w.conn, clean.full_name, clean.birth_year, clean.birth_date, clean.commune_code, exclude_id
         )
-        if clean.birth_date
+        if clean.birth_year
         else []
     )
     return Duplicates(same, [c for c in candidates if c not in same])
@@ -230,6 +237,7 @@ def new_person(
         id=w.ids(),
         full_name=clean.full_name,
         birth_date=clean.birth_date,
+        birth_year=clean.birth_year,
         sex=clean.sex,
         citizen_id=clean.citizen_id,
         si_number=clean.si_number,
@@ -260,6 +268,7 @@ def update_person(w: Writer, person: Person, clean: CleanPerson) -> Person:
     values = {
         "full_name": clean.full_name,
         "birth_date": clean.birth_date,
+        "birth_year": clean.birth_year,
         "sex": clean.sex,
         "citizen_id": clean.citizen_id,
         "si_number": clean.si_number,
@@ -282,7 +291,17 @@ def record_consent(w: Writer, person: Person, given: bool) -> Person:
 
 
 # What a merge copies from the merged record into the kept one, where the kept one has nothing.
-MERGE_FILLS = ("birth_date", "sex", "citizen_id", "si_number", "phone", "hamlet_id", "hi_valid_to", "vsi_paid_to")
+MERGE_FILLS = (
+    "birth_date",
+    "birth_year",
+    "sex",
+    "citizen_id",
+    "si_number",
+    "phone",
+    "hamlet_id",
+    "hi_valid_to",
+    "vsi_paid_to",
+)
 
 
 def merge_refusal(kept: Person, merged: Person) -> str | None:
@@ -299,6 +318,8 @@ def merge_refusal(kept: Person, merged: Person) -> str | None:
 def merge_fills(kept: Person, merged: Person) -> dict[str, Any]:
     """The gaps of the kept record that the merged one fills: what the member sees before confirming."""
     filled = {f: getattr(merged, f) for f in MERGE_FILLS if getattr(kept, f) is None and getattr(merged, f) is not None}
+    if "birth_date" in filled and filled["birth_date"].year != kept.birth_year:
+        filled["birth_year"] = filled["birth_date"].year  # the year is always the whole date's
     if kept.vsi_status is VsiStatus.NEVER and merged.vsi_status is not VsiStatus.NEVER:
         filled["vsi_status"] = merged.vsi_status  # the merged record is the one that pays VSI
     return filled
@@ -335,6 +356,7 @@ def erase(w: Writer, person: Person) -> Person:
         person,
         full_name="",
         birth_date=None,
+        birth_year=None,
         sex=None,
         citizen_id=None,
         si_number=None,

@@ -31,23 +31,24 @@ def persons_by_citizen_ids(conn: Connection, citizen_ids: list[str]) -> dict[str
     return found
 
 
-def persons_by_name_birth_commune_keys(
-    conn: Connection, keys: list[tuple[str, str, str]]
-) -> dict[tuple[str, str, str], str]:
-    """(folded name, birth date, commune) -> person id, for the keys that are already in the registry."""
-    found: dict[tuple[str, str, str], str] = {}
+def persons_by_name_year_commune(
+    conn: Connection, keys: list[tuple[str, int, str]]
+) -> dict[tuple[str, int, str], list[tuple[str | None, str]]]:
+    """(folded name, birth year, commune) -> [(birth date or None, person id)] of the people already in
+    the registry under those keys; the caller decides which birth dates agree."""
+    found: dict[tuple[str, int, str], list[tuple[str | None, str]]] = {}
     names = sorted({k[0] for k in keys})
     wanted = set(keys)
     for i in range(0, len(names), BATCH):
         chunk = names[i : i + BATCH]
         marks = ",".join("?" * len(chunk))
-        for name_key, birth, commune, person_id in conn.execute(
-            f"SELECT name_key, birth_date, commune_code, coalesce(merged_into, id) FROM persons "
-            f"WHERE name_key IN ({marks}) AND erased_at IS NULL",
+        for name_key, year, commune, birth, person_id in conn.execute(
+            f"SELECT name_key, birth_year, commune_code, birth_date, coalesce(merged_into, id) FROM persons "
+            f"WHERE name_key IN ({marks}) AND birth_year IS NOT NULL AND erased_at IS NULL ORDER BY pk",
             chunk,
         ):
-            if (name_key, birth, commune) in wanted:
-                found.setdefault((name_key, birth, commune), person_id)
+            if (name_key, year, commune) in wanted:
+                found.setdefault((name_key, year, commune), []).append((birth, person_id))
     return found
 
 

@@ -32,11 +32,12 @@ class PersonRow:
     target_group: TargetGroup
     hi_valid_to: date | None
     vsi_status: VsiStatus
+    birth_year: int | None = None  # the year of birth_date, or all that is known
 
 
 _ROW_SQL = (
     "SELECT p.pk, p.id, p.full_name, p.birth_date, p.sex, p.citizen_id, p.si_number, p.phone, c.name, h.name, "
-    "p.household_id, p.target_group, p.hi_valid_to, p.vsi_status "
+    "p.household_id, p.target_group, p.hi_valid_to, p.vsi_status, p.birth_year "
     "FROM persons p JOIN communes c ON c.code = p.commune_code LEFT JOIN hamlets h ON h.id = p.hamlet_id "
 )
 
@@ -57,6 +58,7 @@ def _row(r: tuple) -> PersonRow:
         target_group=TargetGroup(r[11]),
         hi_valid_to=date.fromisoformat(r[12]) if r[12] else None,
         vsi_status=VsiStatus(r[13]),
+        birth_year=r[14],
     )
 
 

@@ -34,12 +34,19 @@ def same_citizen_id(conn: Connection, citizen_id: str, exclude_id: str | None = 
 
 
 def same_name_birth_commune(
-    conn: Connection, full_name: str, birth_date: date, commune_code: str, exclude_id: str | None = None
+    conn: Connection,
+    full_name: str,
+    birth_year: int,
+    birth_date: date | None,
+    commune_code: str,
+    exclude_id: str | None = None,
 ) -> list[Person]:
+    """Candidates: the same name and commune, born the same day, or the same year where one of the two
+    records knows only the year."""
     rows = conn.execute(
-        f"{_PERSON.select_sql} WHERE name_key = ? AND birth_date = ? AND commune_code = ? AND id IS NOT ? "
-        "AND merged_into IS NULL AND erased_at IS NULL",
-        (fold(full_name), birth_date.isoformat(), commune_code, exclude_id),
+        f"{_PERSON.select_sql} WHERE name_key = ?1 AND birth_year = ?2 AND commune_code = ?4 AND id IS NOT ?5 "
+        "AND (birth_date = ?3 OR birth_date IS NULL OR ?3 IS NULL) AND merged_into IS NULL AND erased_at IS NULL",
+        (fold(full_name), birth_year, birth_date.isoformat() if birth_date else None, commune_code, exclude_id),
     )
     return [_PERSON.decode(r) for r in rows]
 
@@ -54,9 +61,9 @@ def next_household_order(conn: Connection, household_id: str) -> int:
 def erase_person_row(conn: Connection, person_id: str, at: datetime) -> None:
     """Empty a person's record in place; its id stays for the facts that refer to it."""
     conn.execute(
-        "UPDATE persons SET full_name = '', name_key = '', birth_date = NULL, sex = NULL, citizen_id = NULL, "
-        "si_number = NULL, phone = NULL, hamlet_id = NULL, consent_at = NULL, erased_at = ?1, updated_at = ?1 "
-        "WHERE id = ?2",
+        "UPDATE persons SET full_name = '', name_key = '', birth_date = NULL, birth_year = NULL, sex = NULL, "
+        "citizen_id = NULL, si_number = NULL, phone = NULL, hamlet_id = NULL, consent_at = NULL, erased_at = ?1, "
+        "updated_at = ?1 WHERE id = ?2",
         (encode_datetime(at), person_id),
     )
 
@@ -82,9 +89,9 @@ def person_record(conn: Connection, person_id: str) -> dict[str, list[dict]]:
 
     return {
         "person": table(
-            "SELECT p.full_name, p.birth_date, p.sex, p.citizen_id, p.si_number, p.phone, c.name AS commune, "
-            "h.name AS hamlet, p.target_group, p.consent_at, p.hi_valid_to, p.vsi_status, p.vsi_paid_to, "
-            "p.created_at, p.updated_at FROM persons p JOIN communes c ON c.code = p.commune_code "
+            "SELECT p.full_name, p.birth_date, p.birth_year, p.sex, p.citizen_id, p.si_number, p.phone, "
+            "c.name AS commune, h.name AS hamlet, p.target_group, p.consent_at, p.hi_valid_to, p.vsi_status, "
+            "p.vsi_paid_to, p.created_at, p.updated_at FROM persons p JOIN communes c ON c.code = p.commune_code "
             "LEFT JOIN hamlets h ON h.id = p.hamlet_id WHERE p.id = ?",
             (person_id,),
         ),

@@ -1056,8 +1056,8 @@
     </message>
     <message>
         <location filename="../../ui/views/person_dialog.py" line="60" />
-        <source>dd/mm/yyyy</source>
-        <translation>ngày/tháng/năm</translation>
+        <source>dd/mm/yyyy, or the year alone</source>
+        <translation>ngày/tháng/năm, hoặc chỉ năm sinh</translation>
     </message>
     <message>
         <location filename="../../ui/views/person_dialog.py" line="68" />
@@ -1349,49 +1349,49 @@
         <translation>Nội dung mã QR ghi (không đáng tin)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="244" />
+        <location filename="../../ui/controllers/receipts.py" line="238" />
         <source>(default)</source>
         <translation>mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="280" />
+        <location filename="../../ui/controllers/receipts.py" line="271" />
         <source>Print the receipt</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="315" />
+        <location filename="../../ui/controllers/receipts.py" line="293" />
+        <source>Printing: %1 of %2 pages sent…</source>
+        <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="311" />
         <source>it does not answer</source>
         <translation>máy in không trả lời</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="316" />
+        <location filename="../../ui/controllers/receipts.py" line="312" />
         <source>it stopped in the middle of the job</source>
         <translation>máy in dừng giữa chừng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="317" />
+        <location filename="../../ui/controllers/receipts.py" line="313" />
         <source>it refused the job</source>
         <translation>máy in từ chối lệnh in</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="328" />
+        <location filename="../../ui/controllers/receipts.py" line="324" />
         <source>Printed a copy (BẢN SAO) of %1.</source>
         <translation>Đã in bản sao (BẢN SAO) biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="330" />
+        <location filename="../../ui/controllers/receipts.py" line="326" />
         <source>Printed the original of %1.</source>
         <translation>Đã in bản gốc biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="334" />
+        <location filename="../../ui/controllers/receipts.py" line="330" />
         <source>Printed %1 receipts in one job (%2 of them copies).</source>
         <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
-    </message>
-    <message>
-        <location filename="../../ui/controllers/receipts.py" line="302" />
-        <source>Printing: %1 of %2 pages sent…</source>
-        <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
     </message>
     <message>
         <location filename="../../ui/controllers/receipts.py" line="346" />

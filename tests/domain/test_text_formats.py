@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 
 from fieldapp.domain.formats import (
     VIETNAM,
+    format_birth,
     format_date,
     format_datetime,
     format_number,
     format_vnd,
     local_day,
+    parse_birth,
     parse_date,
 )
 from fieldapp.domain.text import clean_name, fold, nfc
@@ -254,3 +256,44 @@ def test_local_day_is_utc_plus_7(moment: datetime) -> None:
 def test_parse_date_takes_only_the_two_written_forms(text):
     with pytest.raises(ValueError):
         parse_date(text)
+
+
+# --- birth dates given as a year alone ----------------------------------------------------------
+
+
+@given(st.integers(min_value=1000, max_value=9999), st.sampled_from(["", " ", "  ", "\t"]))
+def test_a_year_alone_is_a_year(year, space):
+    assert parse_birth(f"{space}{year}{space}") == (None, year)
+    assert format_birth(None, year) == str(year)
+
+
+@given(st.dates(min_value=date(1000, 1, 1)))
+def test_a_whole_date_gives_its_year_too(day):
+    assert parse_birth(format_date(day)) == (day, day.year)
+    assert parse_birth(day.isoformat()) == (day, day.year)
+    assert parse_birth(format_birth(day, day.year)) == (day, day.year)
+
+
+@given(st.text(max_size=12))
+def test_any_text_is_a_date_a_year_nothing_or_refused(text):
+    try:
+        born, year = parse_birth(text)
+    except ValueError:
+        assert text.strip()  # only typed text is refused
+        return
+    if born is not None:
+        assert year == born.year
+    elif year is not None:
+        assert text.strip() == str(year) and text.strip().isascii()
+    else:
+        assert not text.strip()
+
+
+@pytest.mark.parametrize("text", ["65", "19650", "1965.", "năm 1965", "١٩٦٥", "1965-", "12/1965", "0x7AD"])
+def test_what_is_not_a_year_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_birth(text)
+
+
+def test_nothing_known_shows_nothing():
+    assert parse_birth("  ") == (None, None) and format_birth(None, None) == ""

@@ -185,3 +185,22 @@ def test_any_bytes_are_read_or_refused(tmp_path, data):
     except InputRefused:
         return
     assert isinstance(plan.rows, list)
+
+
+def test_a_year_alone_is_imported_and_deduplicated_by_it(store, tmp_path):
+    rows = [
+        ["1", "Lê Thị Hạnh", "1965", "Nữ", "", "", "Xuân Trúc", ""],
+        ["2", "LÊ THỊ HẠNH", "14/02/1965", "Nữ", "", "", "Xuân Trúc", ""],  # the same woman, her date found
+        ["3", "Lê Thị Hạnh", "1966", "Nữ", "", "", "Xuân Trúc", ""],  # another year: another person
+        ["4", "Vũ Văn Tài", "02/02/1972", "Nam", "", "", "Xuân Trúc", ""],
+        ["5", "Vũ Văn Tài", "03/02/1972", "Nam", "", "", "Xuân Trúc", ""],  # another day: another person
+        ["6", "Vũ Văn Tài", "1972", "Nam", "", "", "Xuân Trúc", ""],  # the first of the two
+        ["7", "Lò Văn Pả", "2031", "Nam", "", "", "Xuân Trúc", ""],
+    ]
+    result = do_import(store, write_csv(tmp_path / "y.csv", rows))
+    assert (result.imported, result.duplicates, result.rejected) == (4, 2, 1), result.errors
+    assert result.errors[0].row == 9 and result.errors[0].code == "reason.birth_date.future"
+    stored = store.query("SELECT full_name, birth_date, birth_year FROM persons ORDER BY pk")
+    assert stored[:2] == [("Lê Thị Hạnh", None, 1965), ("Lê Thị Hạnh", None, 1966)]
+    again = write_csv(tmp_path / "y2.csv", [["1", "Lê Thị Hạnh", "1965", "", "", "", "Xuân Trúc", ""]])
+    assert (do_import(store, again).imported, persons(store)) == (0, 4)  # known now: linked, not added

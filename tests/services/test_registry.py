@@ -78,7 +78,7 @@ def test_every_wrong_field_is_named_at_once():
     fields = {p.field: p.code for p in err.value.problems}
     assert fields == {
         "full_name": "reason.name.digits",
-        "birth_date": "form.date_format",
+        "birth_date": "form.birth_format",
         "citizen_id": "reason.citizen_id.length",
         "si_number": "reason.hi_card.length",
         "phone": "reason.phone.length",
@@ -130,6 +130,54 @@ def test_merge_keeps_one_and_fills_its_gaps(store):
     with pytest.raises(InputRefused) as err, writing(store, actor(store)) as w:
         registry.merge(w, people.get(store, kept.id), people.get(store, other.id))
     assert err.value.code == "merge.already_merged"
+
+
+def test_a_year_alone_is_kept_as_the_year(store):
+    p = add(store, PersonForm(full_name="Lò Văn Pả", birth_date=" 1965 ", commune_code=COMMUNE))
+    assert (p.birth_date, p.birth_year) == (None, 1965)
+    stored = people.get(store, p.id)
+    assert (stored.birth_date, stored.birth_year) == (None, 1965)
+    whole = add(store, PersonForm(full_name="Lò Thị Ơn", birth_date="02/09/1970", commune_code=COMMUNE))
+    assert whole.birth_year == 1970  # the year of a whole date is kept too
+    for text, code in (
+        ("2031", "reason.birth_date.future"),
+        ("1890", "reason.birth_date.too_old"),
+        ("65", "form.birth_format"),
+    ):
+        with pytest.raises(FormRefused) as err:
+            registry.check_person(PersonForm(full_name="Lò Văn Pả", birth_date=text, commune_code=COMMUNE), today=TODAY)
+        assert err.value.problems[0].code == code
+
+
+def test_a_year_alone_is_checked_against_the_citizen_id():
+    form = PersonForm(full_name="Lò Văn Pả", birth_date="1966", citizen_id="033065001234", commune_code=COMMUNE)
+    with pytest.raises(FormRefused) as err:
+        registry.check_person(form, today=TODAY)
+    assert err.value.problems[0].params == {"id_year": 1965, "typed_year": 1966}
+    assert registry.check_person(replace(form, birth_date="1965"), today=TODAY).birth_year == 1965
+
+
+def test_same_name_year_and_commune_is_a_candidate_when_only_the_year_is_known(store):
+    add(store, PersonForm(full_name="Lò Văn Pả", birth_date="1965", commune_code=COMMUNE))
+    for typed in ("1965", "14/02/1965"):  # the year again, or a whole date of that year
+        with pytest.raises(PossibleDuplicates):
+            add(store, PersonForm(full_name="LO VAN PA", birth_date=typed, commune_code=COMMUNE))
+    add(store, PersonForm(full_name="Lò Văn Pả", birth_date="1966", commune_code=COMMUNE))  # another year
+    whole = add(store, PersonForm(full_name="Đèo Văn Long", birth_date="03/03/1950", commune_code=COMMUNE))
+    with pytest.raises(PossibleDuplicates) as err:
+        add(store, PersonForm(full_name="Đèo Văn Long", birth_date="1950", commune_code=COMMUNE))
+    assert [c.id for c in err.value.candidates] == [whole.id]
+    add(store, PersonForm(full_name="Đèo Văn Long", birth_date="04/03/1950", commune_code=COMMUNE))  # two days
+
+
+def test_a_merge_fills_the_whole_date_over_a_year(store):
+    kept = add(store, PersonForm(full_name="Lò Văn Pả", birth_date="1965", commune_code=COMMUNE))
+    other = add(
+        store, PersonForm(full_name="Lò Văn Pả", birth_date="14/02/1965", commune_code=COMMUNE), allow_candidates=True
+    )
+    with writing(store, actor(store)) as w:
+        registry.merge(w, kept, other)
+    assert people.get(store, kept.id).birth_date == date(1965, 2, 14)
 
 
 def test_a_merge_shows_first_what_it_fills(store):

@@ -35,3 +35,15 @@ def test_upgrade_keeps_every_record(fixture, tmp_path, open_store):
         assert set(ids) <= stored, table
     if manifest["schema"] < migrations.latest_version():
         assert list(dd.backups.glob(f"before-migration-schema{manifest['schema']}-*.db"))
+
+
+@pytest.mark.parametrize("fixture", [f for f in FIXTURES if int(f.name.split("-")[1]) < 3], ids=lambda p: p.name)
+def test_birth_years_are_filled_from_the_dates_already_known(fixture, tmp_path, open_store):
+    """0003 adds the year of birth; every person whose date was known gets its year, nobody else one."""
+    manifest = json.loads((fixture / "manifest.json").read_text(encoding="utf-8"))
+    dd = DataDir(tmp_path / "data")
+    shutil.copytree(fixture, dd.root)
+    store = open_store(dd, passphrase=manifest["passphrase"])
+    rows = store.query("SELECT birth_date, birth_year FROM persons")
+    assert rows and any(d for d, _y in rows)
+    assert all((y == int(d[:4])) if d else y is None for d, y in rows)

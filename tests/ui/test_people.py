@@ -135,3 +135,23 @@ def test_a_persons_copy_and_erasure_on_request(qtbot, gui, tmp_path, monkeypatch
         lambda: store.query_one("SELECT erased_at FROM persons WHERE id = ?", (person.id,))[0] is not None, timeout=WAIT
     )
     assert store.query_one("SELECT full_name, citizen_id FROM persons WHERE id = ?", (person.id,)) == ("", None)
+
+
+def test_a_year_alone_in_the_form_and_on_the_panel(qtbot, gui):
+    view = gui.window.views["people"]
+    view.new_requested.emit()
+    dialog = dialog_of(gui)
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT)
+    dialog.full_name.setText("Lò Văn Pả")
+    qtbot.keyClicks(dialog.birth_date, "1965")
+    qtbot.keyClick(dialog.birth_date, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    qtbot.waitUntil(lambda: view.panel.heading.text() == "Lò Văn Pả", timeout=WAIT)
+    assert view.panel.fields["born"].text() == "1965"
+    assert view.panel.members.data(view.panel.members.index(0, 1)) == "1965"
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=WAIT)
+    row = next(r for r in range(view.model.rowCount()) if view.model.person_id(r) == view.panel.person_id)
+    assert "1965" in [view.model.data(view.model.index(row, c)) for c in range(view.model.columnCount())]
+    gui.people.forms.edit(view.panel.current.person, view.panel.current.hamlet or "")
+    assert dialog_of(gui).birth_date.text() == "1965"  # edited as it was typed
+    dialog_of(gui).reject()

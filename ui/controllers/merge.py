@@ -11,7 +11,7 @@ from dataclasses import replace
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from fieldapp.domain.formats import format_date
+from fieldapp.domain.formats import format_birth, format_date
 from fieldapp.domain.models import Person
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import label, t
@@ -52,8 +52,8 @@ def compare(a: HouseholdView, b: HouseholdView, keep_a: bool, lang: str) -> list
         (QCoreApplication.translate("MergeController", "Full name"), (), lambda v, p: p.full_name),
         (
             QCoreApplication.translate("MergeController", "Born"),
-            ("birth_date",),
-            lambda v, p: format_date(p.birth_date) if p.birth_date else "",
+            ("birth_date", "birth_year"),
+            lambda v, p: format_birth(p.birth_date, p.birth_year),
         ),
         (
             QCoreApplication.translate("MergeController", "Sex"),

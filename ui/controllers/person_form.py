@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldapp.domain import admin_units
-from fieldapp.domain.formats import format_date
+from fieldapp.domain.formats import format_birth
 from fieldapp.domain.models import Person
 from fieldapp.domain.scans import read_scan
 from fieldapp.errors import FieldappError
@@ -26,7 +26,7 @@ from ui.views.person_dialog import PersonDialog
 def form_of(person: Person, hamlet: str) -> PersonForm:
     return PersonForm(
         full_name=person.full_name,
-        birth_date=format_date(person.birth_date) if person.birth_date else "",
+        birth_date=format_birth(person.birth_date, person.birth_year),
         sex=person.sex,
         citizen_id=person.citizen_id or "",
         si_number=person.si_number or "",
@@ -152,7 +152,7 @@ class PersonFormController(QObject):
             return
         if isinstance(exc, PossibleDuplicates):
             lines = "\n".join(
-                f"• {p.full_name}, {format_date(p.birth_date) if p.birth_date else '?'}" for p in exc.candidates
+                f"• {p.full_name}, {format_birth(p.birth_date, p.birth_year) or '?'}" for p in exc.candidates
             )
             box = QMessageBox(dialog)
             box.setWindowTitle("fieldapp")

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from fieldapp.domain.formats import format_date
+from fieldapp.domain.formats import format_birth, format_date
 from fieldapp.i18n import label
 from fieldapp.storage.people import PersonRow
 from ui.models.status import hi_status
@@ -40,7 +40,7 @@ COLUMNS: list[tuple[Callable[[], str], Callable[[PersonRow, str], str]]] = [
     (lambda: QCoreApplication.translate("PeopleModel", "Name"), lambda r, lang: r.full_name),
     (
         lambda: QCoreApplication.translate("PeopleModel", "Born"),
-        lambda r, lang: format_date(r.birth_date) if r.birth_date else "",
+        lambda r, lang: format_birth(r.birth_date, r.birth_year),
     ),
     (lambda: QCoreApplication.translate("PeopleModel", "Citizen ID"), lambda r, lang: r.citizen_id or ""),
     (lambda: QCoreApplication.translate("PeopleModel", "SI number"), lambda r, lang: r.si_number or ""),

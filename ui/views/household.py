@@ -9,7 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from fieldapp.domain.enums import VsiStatus
-from fieldapp.domain.formats import format_date
+from fieldapp.domain.formats import format_birth, format_date
 from fieldapp.i18n import label
 from fieldapp.storage.people import HouseholdView, PersonRow
 from ui.models.list_model import Column, ListModel
@@ -59,7 +59,7 @@ class HouseholdPanel(QWidget):
         self.members: ListModel[PersonRow] = ListModel(
             [
                 Column(lambda: self.tr("Name"), lambda r: r.full_name),
-                Column(lambda: self.tr("Born"), lambda r: format_date(r.birth_date) if r.birth_date else ""),
+                Column(lambda: self.tr("Born"), lambda r: format_birth(r.birth_date, r.birth_year)),
                 Column(lambda: self.tr("HI until"), lambda r: hi_status(r.hi_valid_to, self.today)[0]),
                 Column(lambda: self.tr("VSI"), lambda r: label(r.vsi_status, self.lang)),
             ]
@@ -121,7 +121,7 @@ class HouseholdPanel(QWidget):
         if p.vsi_paid_to and p.vsi_status is not VsiStatus.NEVER:
             paid = " (" + self.tr("paid until %1").replace("%1", format_date(p.vsi_paid_to)) + ")"
         values = {
-            "born": format_date(p.birth_date) if p.birth_date else "",
+            "born": format_birth(p.birth_date, p.birth_year),
             "citizen_id": p.citizen_id or "",
             "si_number": p.si_number or "",
             "phone": p.phone or "",

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.domain.formats import format_date
+from fieldapp.domain.formats import format_birth
 from fieldapp.storage.people import PersonRow
 from ui.models.list_model import Column, ListModel
 from ui.views.common import table, title
@@ -84,7 +84,7 @@ class MergeDialog(QDialog):
         self.results: ListModel[PersonRow] = ListModel(
             [
                 Column(lambda: self.tr("Name"), lambda r: r.full_name),
-                Column(lambda: self.tr("Born"), lambda r: format_date(r.birth_date) if r.birth_date else ""),
+                Column(lambda: self.tr("Born"), lambda r: format_birth(r.birth_date, r.birth_year)),
                 Column(lambda: self.tr("Citizen ID"), lambda r: r.citizen_id or ""),
                 Column(lambda: self.tr("SI number"), lambda r: r.si_number or ""),
                 Column(lambda: self.tr("Phone"), lambda r: r.phone or ""),

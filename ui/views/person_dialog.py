@@ -57,7 +57,7 @@ class PersonDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         self.full_name = QLineEdit()
         self.birth_date = QLineEdit()
-        self.birth_date.setPlaceholderText(self.tr("dd/mm/yyyy"))
+        self.birth_date.setPlaceholderText(self.tr("dd/mm/yyyy, or the year alone"))
         self.sex = QComboBox()
         self.sex.addItem("", None)
         for sex in Sex:

@@ -78,10 +78,10 @@ class HouseholdPanel(QWidget):
             b.setEnabled(False)
         buttons.addWidget(self.consult_button)
         buttons.addWidget(self.enrol_button)
+        buttons.addWidget(self.merge_button)  # three a row: the panel stays narrow enough for the list
         more = QHBoxLayout()
         more.addWidget(self.edit_button)
         more.addWidget(self.add_member_button)
-        more.addWidget(self.merge_button)
         more.addWidget(self.data_button)
         self.data_button.clicked.connect(lambda: self.person_id and self.personal_data_requested.emit(self.person_id))
         self.merge_button.clicked.connect(lambda: self.person_id and self.merge_requested.emit(self.person_id))

@@ -19,12 +19,17 @@ def test_there_is_a_fixture_for_every_schema():
     assert [int(p.name.split("-")[1]) for p in FIXTURES] == list(range(1, migrations.latest_version() + 1))
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)
-def test_upgrade_keeps_every_record(fixture, tmp_path, open_store):
+def upgraded(fixture, tmp_path, open_store):
+    """A copy of the fixture opened (and so migrated) by this version: its manifest, data dir and store."""
     manifest = json.loads((fixture / "manifest.json").read_text(encoding="utf-8"))
     dd = DataDir(tmp_path / "data")
     shutil.copytree(fixture, dd.root)
-    store = open_store(dd, passphrase=manifest["passphrase"])
+    return manifest, dd, open_store(dd, passphrase=manifest["passphrase"])
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)
+def test_upgrade_keeps_every_record(fixture, tmp_path, open_store):
+    manifest, dd, store = upgraded(fixture, tmp_path, open_store)
     assert store.schema_version == migrations.latest_version()
     assert store.check() == []
     now = counts(store)
@@ -40,10 +45,7 @@ def test_upgrade_keeps_every_record(fixture, tmp_path, open_store):
 @pytest.mark.parametrize("fixture", [f for f in FIXTURES if int(f.name.split("-")[1]) < 3], ids=lambda p: p.name)
 def test_birth_years_are_filled_from_the_dates_already_known(fixture, tmp_path, open_store):
     """0003 adds the year of birth; every person whose date was known gets its year, nobody else one."""
-    manifest = json.loads((fixture / "manifest.json").read_text(encoding="utf-8"))
-    dd = DataDir(tmp_path / "data")
-    shutil.copytree(fixture, dd.root)
-    store = open_store(dd, passphrase=manifest["passphrase"])
+    _manifest, _dd, store = upgraded(fixture, tmp_path, open_store)
     rows = store.query("SELECT birth_date, birth_year FROM persons")
     assert rows and any(d for d, _y in rows)
     assert all((y == int(d[:4])) if d else y is None for d, y in rows)

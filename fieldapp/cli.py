@@ -33,8 +33,6 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
 # Commands of the contract that later issues build, and the issue that brings each.
 LATER = {
     "export tallies": 7,
-    "enrol": 6,
-    "sync": 6,
     "server run": 6,
     "server team add": 6,
     "server enrol-code": 6,
@@ -481,6 +479,61 @@ def cmd_import_people(ctx: Context) -> int:
     return EXIT_REFUSED if result.rows and result.rejected == result.rows else EXIT_OK
 
 
+def cmd_enrol(ctx: Context) -> int:
+    """Exit 0 enrolled; 1 refused (wrong, used or expired code, bad URL, no network: nothing changed)."""
+    from fieldapp.sync import enrol
+
+    a = ctx.args
+    done = enrol(ctx.store(), a.server, a.code, name=a.name)
+    if a.json:
+        emit_json(
+            {
+                "device_id": done.device_id,
+                "server": done.server_url,
+                "team_id": done.team_id,
+                "team": done.team_name,
+                "province_code": done.province_code,
+            }
+        )
+    else:
+        ctx.say("sync.enrolled", server=done.server_url, team=done.team_name or "-", province=done.province_code or "-")
+    return EXIT_OK
+
+
+def cmd_sync(ctx: Context) -> int:
+    """Exit 0 when the sync ran to the end (conflicts and refused ops are in the result, not failures);
+    1 when it could not (no network, not enrolled, enrol again, revoked): nothing on the laptop is lost,
+    and the next sync resumes where this one stopped. 3 when the data dir cannot be used."""
+    from fieldapp.sync import SyncEngine
+
+    show = not ctx.args.json and sys.stderr.isatty()
+
+    def progress(step) -> None:
+        if show:
+            sys.stderr.write("\r" + t("sync.progress", ctx.lang, pushed=step.pushed, pulled=step.pulled))
+            sys.stderr.flush()
+
+    result = SyncEngine(ctx.store()).sync(progress=progress)
+    if show:
+        sys.stderr.write("\n")
+    if ctx.args.json:
+        emit_json(result.as_json())
+        return EXIT_OK
+    if result.resync:
+        ctx.say("sync.resync")
+    if result.mismatched:
+        print(t("sync.mismatch", ctx.lang, tables=", ".join(sorted(result.mismatched))), file=sys.stderr)
+    ctx.say(
+        "sync.done",
+        pushed=result.pushed,
+        pulled=result.pulled,
+        pending=result.pending,
+        conflicts=result.conflicts,
+        rejected=result.rejected,
+    )
+    return EXIT_OK
+
+
 def not_yet(name: str) -> Callable[[Context], int]:
     def run(ctx: Context) -> int:
         raise UsageError("cli.not_yet", command=name, issue=LATER[name])
@@ -598,10 +651,11 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
 
-    p = command("enrol", not_yet("enrol"), "enrol")
+    p = with_json(command("enrol", cmd_enrol, "enrol"))
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--code", required=True, metavar="CODE")
-    with_json(command("sync", not_yet("sync"), "sync"))
+    p.add_argument("--name", metavar="NAME", help=h("device_name"))
+    with_json(command("sync", cmd_sync, "sync"))
 
     p = command("backup", cmd_backup, "backup")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))

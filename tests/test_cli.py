@@ -88,9 +88,10 @@ def test_usage_errors_exit_2():
 
 
 def test_later_commands_say_so(tmp_path):
-    done = run("sync", "--json", data_dir=tmp_path / "d")
+    done = run("export", "tallies", "--day", "2026-07-01", "--format", "csv", "-o", str(tmp_path / "t.csv"),
+               data_dir=tmp_path / "d")  # fmt: skip
     assert done.returncode == 2
-    assert "#6" in done.stderr
+    assert "#7" in done.stderr
 
 
 def test_stats_on_a_fresh_empty_data_dir(tmp_path):

@@ -1,0 +1,682 @@
+"""SQL of the laptop's sync (docs/sync-api.md): settings in meta, the outbox read and settled from push
+answers, pulled pages applied, conflicts kept and resolved, merge candidates, the devices list.
+
+Pulled records are written straight into their tables by their `TableSpec`, with the server's version and
+without outbox rows (they came from the server), one transaction per page together with the new cursor.
+Two things are never done silently: a record the laptop changed and has not pushed yet is not
+overwritten (the server's copy waits in `sync_held`, or refreshes the open conflict), and a record whose
+parent has not arrived yet waits in `sync_parked` until it does, so the store's foreign keys hold after
+every page, even when the client is killed in between.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from fieldapp.domain.clock import utcnow
+from fieldapp.domain.models import Person
+from fieldapp.storage import migrations
+from fieldapp.storage import registry as store_registry
+from fieldapp.storage.driver import Connection
+from fieldapp.storage.records import BY_TABLE, TableSpec, decode_datetime, encode_datetime, to_json
+from fieldapp.storage.store import Store, delete_meta, put_meta
+from fieldapp.storage.writer import BULK_INDEXES
+
+META_SERVER = "sync_server_url"
+META_TOKEN = "sync_token"
+META_CURSOR = "sync_cursor"
+META_LAST_OK = "sync_last_ok"
+META_PROVINCE = "sync_province"
+META_ENROLLED_AT = "sync_enrolled_at"
+META_RESYNC = "sync_resync"  # set when counts disagreed: the next pull starts from 0 (guarded, reported)
+
+SYNCED = tuple(BY_TABLE)  # every table a TableSpec describes is a sync entity (docs/sync-api.md)
+
+
+# --- settings --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    server_url: str | None
+    token: str | None
+    cursor: int
+    last_ok: datetime | None
+    province_code: str | None
+    team_id: str | None
+    resync: bool
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.server_url and self.token)
+
+
+def settings(store: Store) -> SyncSettings:
+    rows = dict(
+        store.query(
+            "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?, ?, ?, 'team_id')",
+            (META_SERVER, META_TOKEN, META_CURSOR, META_LAST_OK, META_PROVINCE, META_RESYNC),
+        )
+    )
+    last = rows.get(META_LAST_OK)
+    return SyncSettings(
+        server_url=rows.get(META_SERVER),
+        token=rows.get(META_TOKEN),
+        cursor=int(rows.get(META_CURSOR) or 0),
+        last_ok=decode_datetime(last) if last else None,
+        province_code=rows.get(META_PROVINCE),
+        team_id=rows.get("team_id"),
+        resync=rows.get(META_RESYNC) == "1",
+    )
+
+
+def save_enrolment(
+    conn: Connection, *, server_url: str, token: str, province_code: str | None, team: Mapping[str, Any] | None
+) -> None:
+    """Keep what the server gave at enrolment, inside the caller's transaction. The cursor starts at 0:
+    a laptop joining a team pulls everything in its scope."""
+    put_meta(conn, META_SERVER, server_url)
+    put_meta(conn, META_TOKEN, token)
+    put_meta(conn, META_ENROLLED_AT, encode_datetime(utcnow()))
+    put_meta(conn, META_CURSOR, "0")
+    if province_code:
+        put_meta(conn, META_PROVINCE, province_code)
+    if team:
+        spec = BY_TABLE["teams"]
+        _upsert(conn, spec, [_Change("teams", team["id"], team.get("version"), dict(team), 0)])
+        put_meta(conn, "team_id", team["id"])
+
+
+def ensure_own_device(conn: Connection, device_id: str, name: str) -> None:
+    """The laptop's own devices row, made without an op: the server publishes it from the enrolment."""
+    conn.execute("INSERT INTO devices (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", (device_id, name))
+
+
+def own_device_key(conn: Connection, device_id: str) -> tuple[str | None, str | None]:
+    row = conn.execute("SELECT key_id, public_key FROM devices WHERE id = ?", (device_id,)).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def set_own_device(conn: Connection, device_id: str, team_id: str | None, name: str, enrolled_at: str) -> None:
+    conn.execute(
+        "UPDATE devices SET team_id = (SELECT id FROM teams WHERE id = ?), name = ?, enrolled_at = ? WHERE id = ?",
+        (team_id, name, enrolled_at, device_id),
+    )
+
+
+def set_last_ok(store: Store, at: datetime) -> None:
+    with store.transaction() as conn:
+        put_meta(conn, META_LAST_OK, encode_datetime(at))
+
+
+def mark_resync(store: Store, needed: bool) -> None:
+    """A full resync: the next pull starts from 0 (applying is idempotent); cleared when it is done."""
+    with store.transaction() as conn:
+        if needed:
+            put_meta(conn, META_RESYNC, "1")
+            put_meta(conn, META_CURSOR, "0")
+        else:
+            delete_meta(conn, META_RESYNC)
+
+
+# --- push --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutOp:
+    seq: int
+    op_id: str
+    entity: str
+    entity_id: str
+    op: str
+    base_version: int | None
+    payload: Any
+    created_at: str
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "op_id": self.op_id,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "op": self.op,
+            "base_version": self.base_version,
+            "payload": self.payload,
+            "created_at": self.created_at,
+        }
+
+
+def next_batch(store: Store, limit: int = 500) -> list[OutOp]:
+    """The oldest pending ops, at most `limit`, ready to send.
+
+    An edit goes out on the version this laptop last had from the server for the record (its own
+    earlier edit, once accepted, moved it on), so two edits in a row are not a conflict with oneself.
+    That is why a batch holds at most one op per record: the second waits for the first's answer.
+    Ops of a record already in conflict are not sent: they join the open conflict (its `ours`).
+    """
+    with store.transaction() as conn:
+        rows = conn.execute(
+            "SELECT seq, op_id, entity, entity_id, op, base_version, payload, created_at FROM outbox "
+            "WHERE state = 'pending' ORDER BY seq LIMIT ?",
+            (limit,),
+        ).fetchall()
+        if not rows:
+            return []
+        open_conflicts = _open_conflict_keys(conn, {r[3] for r in rows})
+        out: list[OutOp] = []
+        seen: set[tuple[str, str]] = set()
+        folded: list[tuple[str, str, str]] = []
+        for seq, op_id, entity, entity_id, op, stored_base, payload, created_at in rows:
+            base = stored_base
+            key = (entity, entity_id)
+            if key in open_conflicts:
+                folded.append((op_id, entity, entity_id))
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            spec = BY_TABLE.get(entity)
+            if op != "create" and spec is not None and spec.mutable:
+                local = conn.execute(f"SELECT version FROM {spec.table} WHERE id = ?", (entity_id,)).fetchone()
+                if local is not None and local[0] is not None:
+                    base = int(local[0])
+            out.append(OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at))
+        for op_id, entity, entity_id in folded:
+            conn.execute("UPDATE outbox SET state = 'conflict' WHERE op_id = ?", (op_id,))
+            _refresh_ours(conn, entity, entity_id)
+        conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1 WHERE op_id IN (SELECT value FROM json_each(?))",
+            (to_json([o.op_id for o in out]),),
+        )
+    return out
+
+
+@dataclass
+class PushTally:
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+
+
+def settle(store: Store, ops: Sequence[OutOp], results: Sequence[Mapping[str, Any]]) -> PushTally:
+    """Record the server's answer to each op, in one transaction.
+
+    accepted: the local record takes the answer's version; a duplicate is settled as its first answer
+    was; conflict: both versions go to `sync_conflicts` and the op (with any later ones of the record)
+    waits in state conflict; rejected: parked with the reason, for the team leader, never in the way.
+    """
+    if len(results) != len(ops):
+        raise ValueError(f"{len(results)} results for {len(ops)} ops")
+    tally = PushTally()
+    now = encode_datetime(utcnow())
+    with store.transaction() as conn:
+        accepted: list[tuple[str, str]] = []
+        versions: dict[str, list[tuple[int, str, int]]] = {}
+        for op, res in zip(ops, results, strict=True):
+            if res.get("op_id") not in (None, op.op_id):
+                raise ValueError(f"answer for {res.get('op_id')} where {op.op_id} was sent")
+            status = res.get("status")
+            kept = {k: res.get(k) for k in ("status", "version", "reason", "http")}
+            if res.get("duplicate"):
+                kept["duplicate"] = True
+                tally.duplicates += 1
+            if status == "accepted":
+                tally.accepted += 1
+                accepted.append((to_json(kept), op.op_id))
+                spec = BY_TABLE.get(op.entity)
+                version = res.get("version")
+                if spec is not None and spec.mutable and version is not None:
+                    versions.setdefault(spec.table, []).append((int(version), op.entity_id, int(version)))
+            elif status == "conflict":
+                tally.conflicts += 1
+                _record_conflict(conn, op, res, now)
+                conn.execute(
+                    "UPDATE outbox SET state = 'conflict', result = ? WHERE op_id = ?", (to_json(kept), op.op_id)
+                )
+            else:
+                tally.rejected += 1
+                if status != "rejected":
+                    kept["reason"] = kept.get("reason") or f"status:{status}"
+                conn.execute(
+                    "UPDATE outbox SET state = 'rejected', result = ? WHERE op_id = ?", (to_json(kept), op.op_id)
+                )
+        conn.executemany("UPDATE outbox SET state = 'accepted', result = ? WHERE op_id = ?", accepted)
+        for table, rows in versions.items():
+            conn.executemany(f"UPDATE {table} SET version = ? WHERE id = ? AND version < ?", rows)
+            conn.execute(
+                "DELETE FROM sync_held WHERE entity = ? AND entity_id IN (SELECT value FROM json_each(?))",
+                (table, to_json([r[1] for r in rows])),
+            )
+    return tally
+
+
+def park(store: Store, op: OutOp, reason: str, http: int | None) -> None:
+    """An op the server refused as a whole request (a 4xx other than 401/403): parked as rejected."""
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE outbox SET state = 'rejected', result = ? WHERE op_id = ?",
+            (to_json({"status": "rejected", "reason": reason, "http": http}), op.op_id),
+        )
+
+
+def _local_record(conn: Connection, spec: TableSpec, record_id: str) -> dict[str, Any] | None:
+    row = conn.execute(f"{spec.select_sql} WHERE id = ?", (record_id,)).fetchone()
+    return None if row is None else dict(zip(spec.fields, row, strict=True))
+
+
+def _open_conflict_keys(conn: Connection, entity_ids: Iterable[str]) -> set[tuple[str, str]]:
+    rows = conn.execute(
+        "SELECT entity, entity_id FROM sync_conflicts WHERE resolved_at IS NULL "
+        "AND entity_id IN (SELECT value FROM json_each(?))",
+        (to_json(list(entity_ids)),),
+    ).fetchall()
+    return {(r[0], r[1]) for r in rows}
+
+
+def _refresh_ours(conn: Connection, entity: str, entity_id: str) -> None:
+    spec = BY_TABLE.get(entity)
+    ours = _local_record(conn, spec, entity_id) if spec else None
+    if ours is not None:
+        conn.execute(
+            "UPDATE sync_conflicts SET ours = ? WHERE entity = ? AND entity_id = ? AND resolved_at IS NULL",
+            (to_json(ours), entity, entity_id),
+        )
+
+
+def _record_conflict(conn: Connection, op: OutOp, res: Mapping[str, Any], now: str) -> None:
+    spec = BY_TABLE.get(op.entity)
+    theirs = dict(res.get("current") or {})
+    their_version = res.get("version")
+    if their_version is None:
+        their_version = theirs.get("version") or 0
+    ours = (_local_record(conn, spec, op.entity_id) if spec else None) or {}
+    conn.execute(
+        "INSERT INTO sync_conflicts (entity, entity_id, ours, theirs, base_version, their_version, op_id, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity, entity_id) WHERE resolved_at IS NULL DO UPDATE SET "
+        "ours = excluded.ours, theirs = excluded.theirs, their_version = excluded.their_version, "
+        "op_id = excluded.op_id, at = excluded.at",
+        (op.entity, op.entity_id, to_json(ours), to_json(theirs), op.base_version, int(their_version), op.op_id, now),
+    )
+    # later edits of the record wait with it: they are part of `ours`, settled by the member's choice
+    conn.execute(
+        "UPDATE outbox SET state = 'conflict' WHERE entity = ? AND entity_id = ? AND state = 'pending'",
+        (op.entity, op.entity_id),
+    )
+    conn.execute("DELETE FROM sync_held WHERE entity = ? AND entity_id = ?", (op.entity, op.entity_id))
+
+
+# --- pull --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Change:
+    entity: str
+    id: str
+    version: int | None
+    record: dict[str, Any]
+    pos: int
+
+
+class _Attrs:
+    """A raw record read by attribute, for the specs' derived columns (name_key from full_name)."""
+
+    __slots__ = ("_rec",)
+
+    def __init__(self, rec: Mapping[str, Any]) -> None:
+        self._rec = rec
+
+    def __getattr__(self, name: str) -> Any:
+        return self._rec.get(name)
+
+
+@dataclass
+class PageTally:
+    applied: int = 0
+    held: int = 0
+    parked: int = 0
+    unparked: int = 0
+    ignored: int = 0
+    candidates: int = 0
+
+
+def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int, *, own_device: str) -> PageTally:
+    """Apply one pulled page and store the new cursor, in one transaction (no outbox rows)."""
+    tally = PageTally()
+    latest: dict[tuple[str, str], _Change] = {}
+    for ch in changes:
+        entity = ch.get("entity")
+        if entity not in BY_TABLE or not ch.get("id"):
+            tally.ignored += 1
+            continue
+        record = dict(ch.get("record") or {})
+        record.setdefault("id", ch["id"])
+        change = _Change(entity, ch["id"], ch.get("version"), record, int(ch.get("pos") or 0))
+        key = (entity, change.id)
+        if key not in latest or latest[key].pos <= change.pos:
+            latest[key] = change
+    with store.transaction() as conn:
+        devices = [c for c in latest.values() if c.entity == "devices"]
+        if devices:
+            _merge_devices(conn, [c.record for c in devices], own_device, replace=False)
+        incoming = [c for c in latest.values() if c.entity != "devices"]
+        incoming = _keep_local_changes(conn, incoming, tally)
+        fresh = {(c.entity, c.id) for c in incoming}
+        parked = _parked(conn)
+        parked_keys = {(c.entity, c.id) for c in parked}
+        waiting = [c for c in parked if (c.entity, c.id) not in fresh]
+        ready, blocked = _with_parents(conn, [*incoming, *waiting])
+        by_entity: dict[str, list[_Change]] = {}
+        for c in ready:
+            by_entity.setdefault(c.entity, []).append(c)
+        new_persons = _new_ids(conn, "persons", by_entity.get("persons", ()))
+        for entity in _parents_first(by_entity):
+            _upsert(conn, BY_TABLE[entity], by_entity[entity])
+        if "persons" in by_entity:
+            tally.candidates = _after_persons(conn, by_entity["persons"], new_persons)
+        if parked_keys:
+            gone = [(c.entity, c.id) for c in ready if (c.entity, c.id) in parked_keys]
+            conn.executemany("DELETE FROM sync_parked WHERE entity = ? AND entity_id = ?", gone)
+            tally.unparked = sum(1 for key in gone if key not in fresh)
+        parked_now = [c for c in blocked if (c.entity, c.id) in fresh]
+        conn.executemany(
+            "INSERT INTO sync_parked (entity, entity_id, version, record, pos) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (entity, entity_id) DO UPDATE SET version = excluded.version, record = excluded.record, "
+            "pos = excluded.pos",
+            [(c.entity, c.id, c.version, to_json(c.record), c.pos) for c in parked_now],
+        )
+        tally.parked = len(parked_now)
+        tally.applied = len(ready) - tally.unparked
+        put_meta(conn, META_CURSOR, str(int(next_pos)))
+    return tally
+
+
+def _keep_local_changes(conn: Connection, incoming: list[_Change], tally: PageTally) -> list[_Change]:
+    """Drop (and keep aside) the pulled copies of records with an op waiting here."""
+    mutable_ids = [c.id for c in incoming if BY_TABLE[c.entity].mutable]
+    if not mutable_ids:
+        return incoming
+    rows = conn.execute(
+        "SELECT o.entity, o.entity_id FROM json_each(?1) AS j JOIN outbox AS o "
+        "ON o.entity_id = j.value AND o.state = 'pending' UNION "
+        "SELECT c.entity, c.entity_id FROM json_each(?1) AS j JOIN sync_conflicts AS c "
+        "ON c.entity_id = j.value AND c.resolved_at IS NULL",
+        (to_json(mutable_ids),),
+    ).fetchall()
+    local = {(r[0], r[1]) for r in rows}
+    if not local:
+        return incoming
+    out = []
+    for c in incoming:
+        if (c.entity, c.id) not in local:
+            out.append(c)
+            continue
+        tally.held += 1
+        record = {**c.record, "version": c.version}
+        updated = conn.execute(
+            "UPDATE sync_conflicts SET theirs = ?, their_version = ? WHERE entity = ? AND entity_id = ? "
+            "AND resolved_at IS NULL AND their_version <= ?",
+            (to_json(record), c.version or 0, c.entity, c.id, c.version or 0),
+        ).rowcount
+        if not updated:
+            conn.execute(
+                "INSERT INTO sync_held (entity, entity_id, version, record) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (entity, entity_id) DO UPDATE SET version = excluded.version, record = excluded.record "
+                "WHERE excluded.version >= coalesce(sync_held.version, 0)",
+                (c.entity, c.id, c.version, to_json(record)),
+            )
+    return out
+
+
+def _parked(conn: Connection) -> list[_Change]:
+    rows = conn.execute("SELECT entity, entity_id, version, record, pos FROM sync_parked").fetchall()
+    return [_Change(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
+
+
+@dataclass(frozen=True)
+class _ForeignKey:
+    column: str
+    parent: str
+    parent_column: str
+
+
+_FOREIGN_KEYS: dict[tuple[int, str], tuple[_ForeignKey, ...]] = {}
+
+
+def _fks(conn: Connection, table: str) -> tuple[_ForeignKey, ...]:
+    """The table's foreign keys as the store's schema declares them (same for every store of a schema)."""
+    key = (migrations.latest_version(), table)
+    if key not in _FOREIGN_KEYS:
+        rows = conn.execute(f"PRAGMA foreign_key_list({table})").fetchall()
+        _FOREIGN_KEYS[key] = tuple(_ForeignKey(r[3], r[2], r[4] or "id") for r in rows)
+    return _FOREIGN_KEYS[key]
+
+
+def _with_parents(conn: Connection, changes: list[_Change]) -> tuple[list[_Change], list[_Change]]:
+    """Split the records into those whose parents exist (here or in the batch) and those that wait."""
+    ok = {(c.entity, c.id): c for c in changes}
+    exists: dict[tuple[str, str], set[Any]] = {}
+    while True:
+        by_entity: dict[str, list[_Change]] = {}
+        for c in ok.values():
+            by_entity.setdefault(c.entity, []).append(c)
+        dropped = False
+        for entity, rows in by_entity.items():
+            for fk in _fks(conn, entity):
+                values = {c.record.get(fk.column) for c in rows} - {None}
+                if not values:
+                    continue
+                in_batch = {c.record.get(fk.parent_column) for c in by_entity.get(fk.parent, ())}
+                unknown = values - in_batch
+                if not unknown:
+                    continue
+                known = exists.setdefault((fk.parent, fk.parent_column), set())
+                ask = list(unknown - known)
+                if ask:
+                    found = conn.execute(
+                        f"SELECT {fk.parent_column} FROM {fk.parent} WHERE {fk.parent_column} IN "
+                        "(SELECT value FROM json_each(?))",
+                        (to_json(ask),),
+                    ).fetchall()
+                    known.update(r[0] for r in found)
+                missing = unknown - known
+                for c in rows:
+                    if c.record.get(fk.column) in missing:
+                        ok.pop((c.entity, c.id), None)
+                        dropped = True
+        if not dropped:
+            break
+    ready = list(ok.values())
+    blocked = [c for c in changes if (c.entity, c.id) not in ok]
+    return ready, blocked
+
+
+_ORDER = {table: i for i, table in enumerate(SYNCED)}
+
+
+def _parents_first(by_entity: Mapping[str, Any]) -> list[str]:
+    return sorted(by_entity, key=lambda e: _ORDER[e])
+
+
+@cache
+def _upsert_sql(table: str) -> str:
+    spec = BY_TABLE[table]
+    cols = spec.columns
+    marks = ", ".join("?" * len(cols))
+    head = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks}) "
+    if spec.mutable:
+        sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+        return head + f"ON CONFLICT (id) DO UPDATE SET {sets} WHERE excluded.version >= {table}.version"
+    if table == "consultations":  # an erasure elsewhere blanks the notes, the one change facts allow
+        return head + (
+            "ON CONFLICT (id) DO UPDATE SET note = excluded.note, refusal_reason = excluded.refusal_reason "
+            "WHERE excluded.note = '' AND excluded.refusal_reason IS NULL "
+            "AND (consultations.note <> '' OR consultations.refusal_reason IS NOT NULL)"
+        )
+    return head + "ON CONFLICT DO NOTHING"
+
+
+def _row(spec: TableSpec, change: _Change) -> tuple[Any, ...]:
+    rec = change.record
+    values = [rec.get(f) for f in spec.fields]
+    if spec.mutable:
+        version = change.version if change.version is not None else rec.get("version")
+        values[spec.fields.index("version")] = int(version or 0)
+    if spec.derived:
+        view = _Attrs(rec)
+        values += [fn(view) for fn in spec.derived.values()]
+    return tuple(values)
+
+
+def _upsert(conn: Connection, spec: TableSpec, changes: Sequence[_Change]) -> None:
+    rows = [_row(spec, c) for c in changes]
+    sql = _upsert_sql(spec.table)
+    bulk = BULK_INDEXES.get(spec.table)
+    if bulk and len(rows) > 50:
+        flag, index_sql = bulk
+        (before,) = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {spec.table}").fetchone()
+        put_meta(conn, flag, "1")
+        conn.executemany(sql, rows)
+        conn.execute(index_sql, (before,))
+        delete_meta(conn, flag)
+    else:
+        conn.executemany(sql, rows)
+
+
+def _new_ids(conn: Connection, table: str, changes: Sequence[_Change]) -> set[str]:
+    """Which of these records this laptop does not have yet."""
+    if not changes:
+        return set()
+    ids = [c.id for c in changes]
+    have = conn.execute(
+        f"SELECT id FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (to_json(ids),)
+    ).fetchall()
+    return set(ids) - {r[0] for r in have}
+
+
+def _after_persons(conn: Connection, persons: Sequence[_Change], new: set[str]) -> int:
+    """Erasures done elsewhere blank the notes here too; people new to this laptop who look like somebody
+    here become merge candidates (the laptop's own look-alikes were seen when they were entered)."""
+    for c in persons:
+        if c.record.get("erased_at"):
+            store_registry.erase_free_text(conn, c.id)
+    ids = [c.id for c in persons if c.id in new and not c.record.get("erased_at") and not c.record.get("merged_into")]
+    if not ids:
+        return 0
+    # one query finds the few pulled people that may have a look-alike; the registry's own duplicate
+    # checks (the ones the person form uses) then name them
+    hits = conn.execute(
+        "SELECT DISTINCT p.id FROM json_each(?) AS j JOIN persons AS p ON p.id = j.value "
+        "WHERE (p.citizen_id IS NOT NULL AND EXISTS (SELECT 1 FROM persons o WHERE o.citizen_id = p.citizen_id "
+        "AND o.id <> p.id)) OR (p.birth_year IS NOT NULL AND EXISTS (SELECT 1 FROM persons o "
+        "WHERE o.name_key = p.name_key AND o.birth_year = p.birth_year AND o.commune_code = p.commune_code "
+        "AND o.id <> p.id))",
+        (to_json(ids),),
+    ).fetchall()
+    if not hits:
+        return 0
+    spec = BY_TABLE["persons"]
+    now = encode_datetime(utcnow())
+    added = 0
+    for (person_id,) in hits:
+        row = conn.execute(f"{spec.select_sql} WHERE id = ?", (person_id,)).fetchone()
+        person: Person = spec.decode(row)
+        pairs: list[tuple[str, str]] = []
+        if person.citizen_id:
+            pairs += [(o.id, "citizen_id") for o in store_registry.same_citizen_id(conn, person.citizen_id, person.id)]
+        if person.birth_year:
+            pairs += [
+                (o.id, "name_birth_commune")
+                for o in store_registry.same_name_birth_commune(
+                    conn,
+                    full_name=person.full_name,
+                    birth_year=person.birth_year,
+                    birth_date=person.birth_date,
+                    commune_code=person.commune_code,
+                    exclude_id=person.id,
+                )
+                if o.id not in {other for other, _ in pairs}
+            ]
+        for other_id, reason in pairs:
+            a, b = sorted((person.id, other_id))
+            added += conn.execute(
+                "INSERT INTO merge_candidates (person_id, other_id, reason, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (person_id, other_id) DO NOTHING",
+                (a, b, reason, now),
+            ).rowcount
+    return added
+
+
+# --- devices -----------------------------------------------------------------------------------
+
+
+def replace_devices(store: Store, devices: Sequence[Mapping[str, Any]], own_device: str) -> int:
+    """The server's devices list replaces the local one (the laptop's own key is kept)."""
+    with store.transaction() as conn:
+        return _merge_devices(conn, devices, own_device, replace=True)
+
+
+def _merge_devices(conn: Connection, devices: Sequence[Mapping[str, Any]], own: str, *, replace: bool) -> int:
+    teams = {r[0] for r in conn.execute("SELECT id FROM teams").fetchall()}
+    mine = conn.execute("SELECT key_id, public_key FROM devices WHERE id = ?", (own,)).fetchone()
+    if replace:
+        conn.execute("DELETE FROM devices WHERE id <> ?", (own,))
+    rows = []
+    for d in devices:
+        key_id, public_key = d.get("key_id"), d.get("public_key")
+        if d.get("id") == own and mine is not None and mine[1]:
+            key_id, public_key = mine  # the laptop's own key is the one it signs with
+        team = d.get("team_id") if d.get("team_id") in teams else None  # other teams' rows are not here
+        rows.append((d["id"], team, d.get("name") or "", key_id, public_key, d.get("enrolled_at"), d.get("revoked_at")))
+    conn.executemany(
+        "INSERT INTO devices (id, team_id, name, key_id, public_key, enrolled_at, revoked_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET team_id = excluded.team_id, "
+        "name = excluded.name, key_id = excluded.key_id, public_key = excluded.public_key, "
+        "enrolled_at = excluded.enrolled_at, revoked_at = excluded.revoked_at",
+        rows,
+    )
+    return len(rows)
+
+
+# --- counts and status -------------------------------------------------------------------------
+
+
+def local_counts(store: Store, entities: Iterable[str]) -> dict[str, int]:
+    """Records per entity as the server should count them: without creates it never took."""
+    out = {}
+    with store.reading() as conn:
+        for entity in entities:
+            if entity not in BY_TABLE or entity == "devices":
+                continue
+            (total,) = conn.execute(f"SELECT count(*) FROM {entity}").fetchone()
+            (unsent,) = conn.execute(
+                "SELECT count(DISTINCT entity_id) FROM outbox WHERE entity = ? AND op = 'create' AND "
+                "(state = 'pending' OR (state = 'rejected' AND coalesce(result ->> '$.reason', '') <> 'exists'))",
+                (entity,),
+            ).fetchone()
+            out[entity] = total - unsent
+    return out
+
+
+@dataclass(frozen=True)
+class Waiting:
+    pending: int
+    conflicts: int
+    rejected: int
+    parked: int
+    candidates: int
+
+
+def waiting(store: Store) -> Waiting:
+    row = store.query_one(
+        "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), "
+        "(SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL), "
+        "(SELECT count(*) FROM outbox WHERE state = 'rejected'), "
+        "(SELECT count(*) FROM sync_parked), "
+        "(SELECT count(*) FROM merge_candidates WHERE settled_at IS NULL)"
+    )
+    return Waiting(*row)

@@ -1,0 +1,121 @@
+"""The laptop's sync client (../shared/design/sync-protocol.md; the wire contract is docs/sync-api.md).
+Qt-free. The GUI calls only what is below, each call on a worker thread (never the GUI thread: they do
+network and database I/O), and shows what they return.
+
+Enrol (Sync screen, or `fieldapp enrol`)::
+
+    enrol(store, server_url: str, code: str, *, name: str | None = None) -> Enrolled
+        # Enrolled(device_id, server_url, team_id, team_name, province_code, clock_skew_seconds)
+        # raises SyncError: sync.bad_url, sync.code_unknown, sync.code_used, sync.code_expired,
+        #                   sync.offline (no answer after the retries), sync.refused
+
+Sync (the background timer, and "Sync now")::
+
+    sync(store, *, progress: Callable[[Progress], None] | None = None,
+         cancel: threading.Event | Callable[[], bool] | None = None) -> SyncResult
+    # or drive it yourself: gen = SyncEngine(store).run(cancel); each next(gen) is a Progress,
+    # StopIteration.value the SyncResult
+        # Progress(phase: "push"|"pull"|"devices"|"counts"|"resync", pushed: int, pulled: int)
+        # SyncResult: pushed, pulled, conflicts, rejected, pending (the totals after the sync),
+        #   new_conflicts, new_rejected, held, parked, candidates, devices, resync, mismatched,
+        #   retries, cancelled, finished_at; .as_json() is what `fieldapp sync --json` prints
+        # A cancel is checked between batches and pages: the result has cancelled=True and the next
+        # sync resumes where this one stopped. Raises SyncError: sync.not_enrolled, sync.busy (one
+        # sync at a time per store), sync.offline, sync.enrol_again (401: enrol again),
+        # sync.revoked (403: this laptop was revoked; nothing is deleted, sync stays off),
+        # sync.bad_answer. Translate `error.code` with fieldapp.i18n.t(error.code, lang, **error.params).
+
+The status bar and the Sync screen::
+
+    status(store) -> SyncStatus
+        # enrolled, server_url, team_id, province_code, last_ok (datetime | None), pending,
+        # conflicts, rejected, parked, candidates
+
+Conflicts list (two laptops changed one record; a member picks field by field)::
+
+    conflicts(store) -> list[Conflict]
+        # Conflict(id, entity, entity_id, ours: dict, theirs: dict, base_version, their_version,
+        #          op_id, at, resolved_at, fields: tuple[str, ...])   # fields: those that differ
+    resolve_conflict(store, actor: Actor, conflict_id: int, choices: Mapping[str, "ours" | "theirs"])
+        -> str | None   # every field in Conflict.fields needs a choice; returns the new op id, or
+                        # None when the choice equals the server's copy (nothing to send)
+        # raises InputRefused: sync.conflict_unknown, sync.conflict_resolved, sync.conflict_choices
+
+Merge candidates (people from other laptops who look like somebody here) and refused ops::
+
+    merge_candidates(store) -> list[MergeCandidate]   # (id, person_id, other_id, reason, at);
+                                                      # reason "citizen_id" | "name_birth_commune"
+    settle_candidate(store, candidate_id: int) -> None   # after merging (services.registry.merge)
+                                                         # or deciding they are two people
+    rejected_ops(store) -> list[RejectedOp]   # (op_id, entity, entity_id, op, created_at, reason, http)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fieldapp.storage.store import Store
+from fieldapp.storage.sync_review import (
+    Conflict,
+    MergeCandidate,
+    RejectedOp,
+    conflicts,
+    merge_candidates,
+    rejected_ops,
+    settle_candidate,
+)
+from fieldapp.storage.sync_review import resolve as resolve_conflict
+from fieldapp.sync.engine import Progress, SyncEngine, SyncResult
+from fieldapp.sync.enrol import Enrolled, enrol
+from fieldapp.sync.errors import SyncError
+
+__all__ = [
+    "Conflict",
+    "Enrolled",
+    "MergeCandidate",
+    "Progress",
+    "RejectedOp",
+    "SyncEngine",
+    "SyncError",
+    "SyncResult",
+    "SyncStatus",
+    "conflicts",
+    "enrol",
+    "merge_candidates",
+    "rejected_ops",
+    "resolve_conflict",
+    "settle_candidate",
+    "status",
+    "sync",
+]
+
+
+def sync(store: Store, *, progress=None, cancel=None, transport=None) -> SyncResult:
+    """One sync: push, pull, devices, counts. See the module docstring."""
+    return SyncEngine(store, transport=transport).sync(progress=progress, cancel=cancel)
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    server_url: str | None
+    team_id: str | None
+    province_code: str | None
+    last_ok: datetime | None
+    pending: int
+    conflicts: int
+    rejected: int
+    parked: int
+    candidates: int
+
+
+def status(store: Store) -> SyncStatus:
+    from fieldapp.storage import sync as storage
+
+    s = storage.settings(store)
+    w = storage.waiting(store)
+    return SyncStatus(
+        s.enrolled, s.server_url, s.team_id, s.province_code, s.last_ok, w.pending, w.conflicts, w.rejected,
+        w.parked, w.candidates,
+    )  # fmt: skip

@@ -1,0 +1,261 @@
+"""One sync, start to end: push pending ops oldest first, pull pages until `more` is false, refresh the
+devices list, compare record counts (a mismatch catches up, then pulls the whole scope again: guarded,
+reported, never silent).
+
+`SyncEngine.run()` is a generator of `Progress` whose return value is the `SyncResult`; `sync()` drives
+it. Between batches and pages it checks `cancel`; everything done by then is durable (outbox states, the
+cursor in the same transaction as the rows), so the next sync resumes where this one stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from fieldapp.domain.clock import utcnow
+from fieldapp.storage import sync as storage
+from fieldapp.storage.store import Store
+from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
+from fieldapp.sync.transport import RetryPolicy, Transport
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 500  # the server takes 1-500 ops a request
+PULL_PAGE = 2000  # the server serves at most 2000 changes a page
+_RUNNING: dict[str, threading.Lock] = {}
+_RUNNING_GUARD = threading.Lock()
+
+Cancel = Callable[[], bool] | threading.Event | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: str  # "push", "pull", "devices", "counts", "resync"
+    pushed: int  # ops the server has taken so far in this sync
+    pulled: int  # records applied so far
+    pending: int | None = None  # ops still to push, when known
+
+
+@dataclass
+class SyncResult:
+    pushed: int = 0  # ops the server took (accepted, or answered as a duplicate of an accepted one)
+    pulled: int = 0  # pulled records applied
+    new_conflicts: int = 0
+    new_rejected: int = 0
+    conflicts: int = 0  # open conflicts after the sync (the Conflicts list)
+    rejected: int = 0  # ops parked as rejected, in all (shown to the team leader)
+    pending: int = 0  # ops still waiting to be pushed
+    held: int = 0  # pulled records not applied because the laptop changed them (kept as "theirs")
+    parked: int = 0  # pulled records waiting for a parent the server has not sent yet
+    candidates: int = 0  # new merge candidates
+    devices: int = 0
+    resync: bool = False  # the counts disagreed and the scope was pulled again from 0
+    mismatched: dict[str, tuple[int, int]] = field(default_factory=dict)  # entity: (laptop, server) after all
+    retries: int = 0
+    cancelled: bool = False
+    finished_at: datetime | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "pushed": self.pushed,
+            "pulled": self.pulled,
+            "conflicts": self.conflicts,
+            "rejected": self.rejected,
+            "pending": self.pending,
+            "new_conflicts": self.new_conflicts,
+            "new_rejected": self.new_rejected,
+            "held": self.held,
+            "parked": self.parked,
+            "merge_candidates": self.candidates,
+            "devices": self.devices,
+            "resync": self.resync,
+            "mismatched": {k: {"laptop": a, "server": b} for k, (a, b) in self.mismatched.items()},
+            "retries": self.retries,
+            "cancelled": self.cancelled,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+        }
+
+
+def _cancel_fn(cancel: Cancel) -> Callable[[], bool]:
+    if cancel is None:
+        return lambda: False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set
+    return cancel
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | None = None,
+        push_batch: int = PUSH_BATCH,
+        pull_page: int = PULL_PAGE,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self._httpx_transport = transport
+        self._retry = retry
+        self._timeout = timeout
+        self.push_batch = push_batch
+        self.pull_page = pull_page
+        self._sleep = sleep
+        self._clock = clock
+
+    def sync(self, *, progress: Callable[[Progress], None] | None = None, cancel: Cancel = None) -> SyncResult:
+        run = self.run(cancel)
+        while True:
+            try:
+                step = next(run)
+            except StopIteration as stop:
+                return stop.value
+            if progress is not None:
+                progress(step)
+
+    def run(self, cancel: Cancel = None) -> Generator[Progress, None, SyncResult]:
+        settings = storage.settings(self.store)
+        if not settings.enrolled:
+            raise SyncError("sync.not_enrolled")
+        lock = _lock_for(self.store)
+        if not lock.acquire(blocking=False):
+            raise SyncError("sync.busy")
+        cancelled = _cancel_fn(cancel)
+        result = SyncResult()
+        kwargs: dict[str, Any] = {"transport": self._httpx_transport, "retry": self._retry, "sleep": self._sleep}
+        if self._timeout is not None:
+            kwargs["timeout"] = self._timeout
+        http = Transport(settings.server_url or "", settings.token, cancelled=cancelled, **kwargs)
+        try:
+            try:
+                yield from self._push(http, result, cancelled)
+                yield from self._pull(http, result, cancelled)
+                yield Progress("devices", result.pushed, result.pulled)
+                result.devices = storage.replace_devices(
+                    self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
+                )
+                yield from self._compare_counts(http, result, cancelled)
+                result.finished_at = self._clock()
+                storage.set_last_ok(self.store, result.finished_at)
+            except SyncCancelled:
+                result.cancelled = True
+                log.info("sync cancelled after %d pushed, %d pulled", result.pushed, result.pulled)
+            result.retries = http.retries
+            w = storage.waiting(self.store)
+            result.conflicts, result.rejected, result.pending, result.parked = (
+                w.conflicts,
+                w.rejected,
+                w.pending,
+                w.parked,
+            )
+        finally:
+            http.close()
+            lock.release()
+        log.info("sync: %s", result.as_json())
+        return result
+
+    # --- push ------------------------------------------------------------------------------------
+
+    def _push(self, http: Transport, result: SyncResult, cancelled: Callable[[], bool]) -> Generator[Progress]:
+        rounds = 0
+        limit = storage.waiting(self.store).pending + 10_000  # ops made while syncing go too, within reason
+        while rounds < limit:
+            if cancelled():
+                raise SyncCancelled()
+            batch = storage.next_batch(self.store, self.push_batch)
+            if not batch:
+                return
+            rounds += 1
+            self._send(http, batch, result)
+            yield Progress("push", result.pushed, result.pulled)
+
+    def _send(self, http: Transport, ops: Sequence[storage.OutOp], result: SyncResult) -> None:
+        try:
+            answer = http.post("/v1/push", {"ops": [op.wire() for op in ops]})
+        except HttpRefused as exc:
+            if len(ops) > 1:  # find the op the server refuses: halves, down to one
+                half = len(ops) // 2
+                self._send(http, ops[:half], result)
+                self._send(http, ops[half:], result)
+                return
+            log.warning("op %s (%s %s) refused: %s", ops[0].op_id, ops[0].op, ops[0].entity, exc)
+            storage.park(self.store, ops[0], exc.code or f"http_{exc.status}", exc.status)
+            result.new_rejected += 1
+            return
+        results = answer.get("results")
+        if not isinstance(results, list) or len(results) != len(ops):
+            raise SyncError("sync.bad_answer", what="push")
+        try:
+            tally = storage.settle(self.store, ops, results)
+        except ValueError as exc:
+            log.error("push answer does not match: %s", exc)
+            raise SyncError("sync.bad_answer", what="push") from exc
+        result.pushed += tally.accepted
+        result.new_conflicts += tally.conflicts
+        result.new_rejected += tally.rejected
+
+    # --- pull ------------------------------------------------------------------------------------
+
+    def _pull(self, http: Transport, result: SyncResult, cancelled: Callable[[], bool]) -> Generator[Progress]:
+        cursor = storage.settings(self.store).cursor
+        while True:
+            if cancelled():
+                raise SyncCancelled()
+            page = http.get("/v1/pull", {"since": cursor, "limit": self.pull_page})
+            changes, nxt, more = page.get("changes"), page.get("next"), page.get("more")
+            if not isinstance(changes, list) or not isinstance(nxt, int) or nxt < cursor:
+                raise SyncError("sync.bad_answer", what="pull")
+            tally = storage.apply_page(self.store, changes, nxt, own_device=self.store.device_id)
+            result.pulled += tally.applied + tally.unparked
+            result.held += tally.held
+            result.candidates += tally.candidates
+            yield Progress("pull", result.pushed, result.pulled)
+            if not more:
+                return
+            if nxt == cursor and not changes:
+                raise SyncError("sync.bad_answer", what="pull")
+            cursor = nxt
+
+    # --- counts ----------------------------------------------------------------------------------
+
+    def _mismatch(self, http: Transport) -> dict[str, tuple[int, int]]:
+        theirs = {k: int(v) for k, v in http.get("/v1/counts").get("counts", {}).items()}
+        ours = storage.local_counts(self.store, theirs)
+        return {k: (ours[k], theirs[k]) for k in ours if ours[k] != theirs[k]}
+
+    def _compare_counts(
+        self, http: Transport, result: SyncResult, cancelled: Callable[[], bool]
+    ) -> Generator[Progress]:
+        yield Progress("counts", result.pushed, result.pulled)
+        mismatched = self._mismatch(http)
+        if mismatched:  # others may have pushed since our pull: catch up first
+            yield from self._pull(http, result, cancelled)
+            mismatched = self._mismatch(http)
+        if mismatched:
+            log.warning("counts differ after a pull (laptop, server): %s; pulling the scope again", mismatched)
+            result.resync = True
+            storage.mark_resync(self.store, True)
+            yield Progress("resync", result.pushed, result.pulled)
+            yield from self._pull(http, result, cancelled)
+            storage.mark_resync(self.store, False)
+            mismatched = self._mismatch(http)
+            if mismatched:
+                log.error("counts still differ after a full resync (laptop, server): %s", mismatched)
+        elif storage.settings(self.store).resync:  # a resync a killed client left half done has finished
+            storage.mark_resync(self.store, False)
+        result.mismatched = mismatched
+
+
+def _lock_for(store: Store) -> threading.Lock:
+    with _RUNNING_GUARD:
+        return _RUNNING.setdefault(str(store.path), threading.Lock())

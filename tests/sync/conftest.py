@@ -1,0 +1,233 @@
+"""A real server process on a free port, and laptops (real encrypted data dirs) that enrol and sync with it.
+
+The server is started the way provincial IT starts it (`fieldapp server run`), on an SQLite file in the
+test's temp dir; teams and enrolment codes are made with `fieldapp server team add` and `server enrol-code`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from fieldapp.paths import DataDir
+from fieldapp.storage.records import BY_TABLE
+from fieldapp.storage.store import OpenOptions, Store
+from fieldapp.sync import SyncEngine, enrol
+from fieldapp.sync.transport import RetryPolicy
+from tests.conftest import PASSPHRASE, cli_env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _server_cli_ready() -> bool:
+    from fieldapp.cli import LATER
+
+    return "server run" not in LATER
+
+
+_SERVER_CLI = _server_cli_ready()
+FAST_RETRY = RetryPolicy(attempts=30, base=0.002, cap=0.02)
+# What must be the same on every laptop after a clean sync: every synced table but the devices list,
+# which each laptop keeps with its own key.
+COMPARED = tuple(t for t in BY_TABLE if t != "devices")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fieldapp(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "fieldapp", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env or cli_env(),
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
+@dataclass
+class Server:
+    root: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.root / 'server.db'}"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        log = (self.root / "server.log").open("ab")
+        env = cli_env(self.root / "laptop-unused")
+        if _SERVER_CLI:
+            argv = ["-m", "fieldapp", "server", "run", "--port", str(self.port), "--database-url", self.database_url]
+        else:  # until `server run` lands: the same app under uvicorn
+            from fieldapp.server.admin import open_store
+            from fieldapp.server.settings import ENV_DATABASE_URL
+
+            open_store(self.database_url).close()
+            env[ENV_DATABASE_URL] = self.database_url
+            argv = ["-m", "uvicorn", "--factory", "fieldapp.server.app:app_from_env", "--port", str(self.port),
+                    "--log-level", "warning"]  # fmt: skip
+        self.process = subprocess.Popen(
+            [sys.executable, *argv], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env, start_new_session=True
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {(self.root / 'server.log').read_text(errors='replace')[-3000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("server did not answer /v1/health within 30 s")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        self.process = None
+
+    def admin(self, *args: str) -> subprocess.CompletedProcess:
+        done = fieldapp("server", *args, "--database-url", self.database_url, env=cli_env(self.root / "laptop-unused"))
+        assert done.returncode == 0, done.stderr
+        return done
+
+    def _in_process(self, name: str, *args, **kw):
+        from fieldapp.server import admin
+
+        store = admin.open_store(self.database_url)
+        try:
+            return getattr(admin, name)(store, *args, **kw)
+        finally:
+            store.close()
+
+    def add_team(self, name: str, province: str = "33") -> None:
+        if not _SERVER_CLI:
+            return self._in_process("add_team", name, province)
+        self.admin("team", "add", name, "--province", province)
+        return None
+
+    def enrol_code(self, team: str) -> str:
+        if not _SERVER_CLI:
+            return self._in_process("enrol_code", team=team, province=None)[0]
+        return json.loads(self.admin("enrol-code", "--team", team, "--json").stdout)["code"]
+
+    def revoke(self, device_id: str) -> None:
+        if not _SERVER_CLI:
+            return self._in_process("revoke", device_id)
+        self.admin("device", "revoke", device_id)
+        return None
+
+    def stats(self) -> dict[str, int]:
+        if not _SERVER_CLI:
+            return self._in_process("stats")
+        return json.loads(self.admin("stats", "--json").stdout)["counts"]
+
+
+@pytest.fixture
+def server(tmp_path) -> Iterator[Server]:
+    srv = Server(tmp_path / "server")
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+class Laptop:
+    """One laptop's data dir, opened in this process; syncs through the engine as the GUI does."""
+
+    def __init__(self, root: Path) -> None:
+        self.data_dir = DataDir(root)
+        self.store = Store.open(self.data_dir, OpenOptions(passphrase=PASSPHRASE))
+
+    @property
+    def device_id(self) -> str:
+        return self.store.device_id
+
+    def enrol(self, server: Server, team: str) -> None:
+        enrol(self.store, server.url, server.enrol_code(team), name=self.data_dir.root.name, retry=FAST_RETRY)
+
+    def sync(self, transport=None, **kw):
+        engine = SyncEngine(self.store, transport=transport, retry=FAST_RETRY, sleep=time.sleep, **kw)
+        return engine.sync()
+
+    def actor(self):
+        from fieldapp.storage import team as team_store
+        from fieldapp.storage.writer import Actor
+
+        team = team_store.current_team(self.store)
+        members = team_store.members(self.store, team.id) if team else []
+        return Actor(members[0].id if members else None, self.device_id)
+
+    def records(self, tables=COMPARED) -> dict[str, dict[str, tuple]]:
+        out = {}
+        for table in tables:
+            spec = BY_TABLE[table]
+            out[table] = {r[spec.fields.index("id")]: tuple(r) for r in self.store.query(spec.select_sql)}
+        return out
+
+    def outbox_states(self) -> dict[str, int]:
+        return dict(self.store.query("SELECT state, count(*) FROM outbox GROUP BY state"))
+
+    def close(self) -> None:
+        self.store.close()
+
+
+@pytest.fixture
+def laptops(tmp_path):
+    made: list[Laptop] = []
+
+    def make(name: str) -> Laptop:
+        laptop = Laptop(tmp_path / name)
+        made.append(laptop)
+        return laptop
+
+    yield make
+    for laptop in made:
+        laptop.close()
+
+
+def add_demo(laptop: Laptop, *, persons: int = 120, days: int = 2, seed: int = 1) -> None:
+    from fieldapp.services.demo import DemoOptions, load_demo
+    from tests.conftest import DEMO_END
+
+    load_demo(laptop.store, DemoOptions(persons=persons, days=days, seed=seed, end_date=DEMO_END))
+
+
+def same_everywhere(*laptops: Laptop) -> None:
+    """Every synced record the same on every laptop, none twice (ids are primary keys; counts checked)."""
+    first = laptops[0].records()
+    for other in laptops[1:]:
+        theirs = other.records()
+        for table in COMPARED:
+            assert first[table].keys() == theirs[table].keys(), table
+            diff = [k for k in first[table] if first[table][k] != theirs[table][k]]
+            assert diff == [], (table, diff[:3])

@@ -33,12 +33,6 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
 # Commands of the contract that later issues build, and the issue that brings each.
 LATER = {
     "export tallies": 7,
-    "server run": 6,
-    "server team add": 6,
-    "server enrol-code": 6,
-    "server device list": 6,
-    "server device revoke": 6,
-    "server stats": 6,
     "server report": 7,
 }
 
@@ -668,23 +662,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     srv.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
     srv_sub = srv.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     srv_sub.required = True
-    p = command("run", not_yet("server run"), "server", srv_sub)
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8765)
-    team = command("team", None, "server", srv_sub).add_subparsers(dest="team_what", parser_class=_Parser)
-    team.required = True
-    p = command("add", not_yet("server team add"), "server", team)
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--province", required=True, metavar="CODE")
-    p = with_json(command("enrol-code", not_yet("server enrol-code"), "server", srv_sub))
-    p.add_argument("--team", required=True, metavar="NAME")
-    p.add_argument("--qr", metavar="FILE.png")
-    dev = command("device", None, "server", srv_sub).add_subparsers(dest="device_what", parser_class=_Parser)
-    dev.required = True
-    with_json(command("list", not_yet("server device list"), "server", dev))
-    p = command("revoke", not_yet("server device revoke"), "server", dev)
-    p.add_argument("id", metavar="ID")
-    with_json(command("stats", not_yet("server stats"), "server", srv_sub))
+    from fieldapp.server.commands import add_commands  # run, team add, enrol-code, device list/revoke, stats
+
+    add_commands(srv_sub, common, lang, _Parser)
     p = command("report", not_yet("server report"), "server", srv_sub)
     p.add_argument("--day", type=_iso_date, required=True, metavar="D")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)

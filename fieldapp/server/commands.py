@@ -1,0 +1,247 @@
+"""The `fieldapp server ...` commands (../shared/design/cli.md): their parsers and what they run.
+
+`fieldapp.cli` hands this module the `server` sub-parser; nothing here imports FastAPI or SQLAlchemy until
+a command runs, so `fieldapp --help` stays fast and works on a laptop install without the server extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fieldapp.errors import InputRefused, StoreUnavailable, UsageError
+from fieldapp.i18n import t
+
+EXIT_OK = 0
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
+    def h(key: str) -> str:
+        return t(f"server.help.{key}", lang)
+
+    def command(owner: Any, name: str, func: Callable | None, help_key: str, *, json: bool = False):
+        p = owner.add_parser(name, help=h(help_key), description=h(help_key), parents=[common])
+        p.set_defaults(func=func)
+        p.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS, help=h("database_url"))
+        if json:
+            p.add_argument("--json", action="store_true", help=t("help.json", lang))
+        return p
+
+    p = command(sub, "run", cmd_run, "run")
+    p.add_argument("--host", default="127.0.0.1", help=h("host"))
+    p.add_argument("--port", type=int, default=8765, help=h("port"))
+    p.add_argument("--workers", type=int, default=1, metavar="N", help=h("workers"))
+    p.add_argument("--certfile", metavar="FILE", help=h("certfile"))
+    p.add_argument("--keyfile", metavar="FILE", help=h("keyfile"))
+
+    team = command(sub, "team", None, "team").add_subparsers(dest="team_what", parser_class=parser_class)
+    team.required = True
+    p = command(team, "add", cmd_team_add, "team_add", json=True)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--province", required=True, metavar="CODE", help=h("province"))
+
+    p = command(sub, "enrol-code", cmd_enrol_code, "enrol_code", json=True)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--team", metavar="NAME", help=h("enrol_team"))
+    who.add_argument("--province", metavar="CODE", help=h("enrol_province"))
+    p.add_argument("--qr", metavar="FILE.png", help=h("qr"))
+
+    dev = command(sub, "device", None, "device").add_subparsers(dest="device_what", parser_class=parser_class)
+    dev.required = True
+    command(dev, "list", cmd_device_list, "device_list", json=True)
+    p = command(dev, "revoke", cmd_device_revoke, "device_revoke", json=True)
+    p.add_argument("id", metavar="ID", help=h("device_id"))
+
+    command(sub, "stats", cmd_stats, "stats", json=True)
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def database_url(ctx) -> str:
+    from fieldapp.server.settings import default_database_url
+
+    return getattr(ctx.args, "database_url", None) or default_database_url(ctx.args.data_dir)
+
+
+def shown_url(url: str) -> str:
+    try:
+        import sqlalchemy as sa
+
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a URL SQLAlchemy cannot read is shown as nothing rather than with its password
+        return "?"
+
+
+def open_server_store(ctx):
+    """The server's store, migrated; exit 3 with a message when the database cannot be used."""
+    url = database_url(ctx)
+    try:
+        import sqlalchemy as sa
+
+        from fieldapp.server import admin
+    except ImportError as exc:
+        raise UsageError("server.extra_missing", detail=str(exc)) from exc
+    try:
+        return admin.open_store(url)
+    except StoreUnavailable:
+        raise
+    except (sa.exc.SQLAlchemyError, OSError, ValueError, ImportError) as exc:  # ImportError: no driver for it
+        reason = (
+            str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
+        raise StoreUnavailable("server.database_unusable", url=shown_url(url), reason=reason) from exc
+
+
+def _emit(obj: Any) -> None:
+    from fieldapp.cli import emit_json
+
+    emit_json(obj)
+
+
+# --- the commands ----------------------------------------------------------------------------------
+
+
+def cmd_run(ctx) -> int:
+    a = ctx.args
+    if a.workers < 1:
+        raise UsageError("server.workers")
+    if bool(a.certfile) != bool(a.keyfile):
+        raise UsageError("server.tls_pair")
+    for path in (a.certfile, a.keyfile):
+        if path and not os.access(path, os.R_OK):
+            raise InputRefused("server.tls_unreadable", path=path)
+    url = database_url(ctx)
+    open_server_store(ctx).close()  # migrate once, before any worker starts
+    import uvicorn
+
+    from fieldapp.server.app import create_app
+    from fieldapp.server.settings import ENV_DATABASE_URL, Settings
+
+    os.environ[ENV_DATABASE_URL] = url
+    scheme = "https" if a.certfile else "http"
+    options: dict[str, Any] = {
+        "host": a.host,
+        "port": a.port,
+        "log_level": "warning",
+        "access_log": False,
+        "ssl_certfile": a.certfile,
+        "ssl_keyfile": a.keyfile,
+        "timeout_keep_alive": 30,
+    }
+    print(t("server.listening", ctx.lang, url=f"{scheme}://{a.host}:{a.port}", database=shown_url(url)), flush=True)
+    if a.workers > 1:
+        uvicorn.run("fieldapp.server.app:app_from_env", factory=True, workers=a.workers, **options)
+    else:
+        uvicorn.run(create_app(url, Settings(migrate=False)), **options)
+    return EXIT_OK
+
+
+def cmd_team_add(ctx) -> int:
+    from fieldapp.server import admin
+
+    store = open_server_store(ctx)
+    try:
+        team = admin.add_team(store, ctx.args.name, ctx.args.province)
+    finally:
+        store.close()
+    if ctx.args.json:
+        _emit({"team": {"id": team["id"], "name": team["name"], "province_code": team["province_code"]}})
+    else:
+        ctx.say("server.team_added", name=team["name"], province=team["province_code"], id=team["id"])
+    return EXIT_OK
+
+
+def cmd_enrol_code(ctx) -> int:
+    from fieldapp.server import admin
+
+    a = ctx.args
+    qr = Path(a.qr) if a.qr else None
+    if qr is not None and not qr.parent.is_dir():
+        raise InputRefused("receipt.no_folder", path=str(qr.parent))
+    store = open_server_store(ctx)
+    try:
+        code, expires, team, province = admin.enrol_code(store, team=a.team, province=a.province)
+    finally:
+        store.close()
+    if qr is not None:
+        admin.write_qr(code, qr)
+    if a.json:
+        _emit(
+            {
+                "code": code,
+                "expires_at": expires,
+                "team": team,
+                "province_code": province,
+                "qr": str(qr) if qr else None,
+            }
+        )
+        return EXIT_OK
+    who = t("server.for_team", ctx.lang, team=team) if team else t("server.for_province", ctx.lang, province=province)
+    ctx.say("server.code", who=who, value=code)
+    ctx.say("server.code_note", expires=expires[:16].replace("T", " "))
+    if qr is not None:
+        ctx.say("server.code_qr", path=str(qr))
+    return EXIT_OK
+
+
+def cmd_device_list(ctx) -> int:
+    from fieldapp.server import admin
+
+    store = open_server_store(ctx)
+    try:
+        devices = admin.device_list(store)
+    finally:
+        store.close()
+    if ctx.args.json:
+        _emit({"devices": devices})
+        return EXIT_OK
+    if not devices:
+        ctx.say("server.no_devices")
+    for d in devices:
+        state = t("server.state_revoked" if d["revoked"] else "server.state_active", ctx.lang)
+        ctx.say(
+            "server.device_line",
+            id=d["id"],
+            team=d["team"] or t("server.for_province", ctx.lang, province=d["province_code"]),
+            enrolled=(d["enrolled_at"] or "")[:16].replace("T", " "),
+            seen=(d["last_seen"] or "—")[:16].replace("T", " "),
+            state=state,
+        )
+    return EXIT_OK
+
+
+def cmd_device_revoke(ctx) -> int:
+    from fieldapp.server import admin
+
+    store = open_server_store(ctx)
+    try:
+        admin.revoke(store, ctx.args.id)
+    finally:
+        store.close()
+    if ctx.args.json:
+        _emit({"revoked": ctx.args.id})
+    else:
+        ctx.say("server.device_revoked", id=ctx.args.id)
+    return EXIT_OK
+
+
+def cmd_stats(ctx) -> int:
+    from fieldapp.server import admin
+
+    store = open_server_store(ctx)
+    try:
+        counts = admin.stats(store)
+    finally:
+        store.close()
+    if ctx.args.json:
+        _emit({"counts": counts})
+    else:
+        width = max(map(len, counts))
+        for key, value in counts.items():
+            sys.stdout.write(f"{key:<{width}}  {value}\n")
+    return EXIT_OK

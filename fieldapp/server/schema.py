@@ -1,0 +1,92 @@
+"""The server's tables (SQLAlchemy Core), one schema for SQLite and PostgreSQL.
+
+The migrations in `migrations/versions/` create them; this module only describes them for queries. Times
+are ISO 8601 UTC text, as the laptop stores them, so both databases hold the same bytes.
+
+- `records`: every synced record, the JSON the laptop encoded (`data`), filed under a scope when first
+  accepted (`scope_team`: the team's id, or '' for records the whole province sees; `scope_province`).
+  `pos` is the record's place in the change feed: every change moves it to the next position, so a pull
+  from a cursor meets each record once, at its latest change. `last_device`/`chain_base` let a device's
+  own queued edits follow each other (see `push`).
+- `feed_counter`: one row, the last position given out; a writer bumps it inside its own transaction,
+  right before it writes, so positions become visible in order (sync-protocol.md, the PostgreSQL pitfall).
+- `ops`: the answer given to every op id, kept for good, so a retry gets the same answer.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+teams = sa.Table(
+    "teams",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("province_code", sa.String(8), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+devices = sa.Table(
+    "devices",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("team_id", sa.String(64), sa.ForeignKey("teams.id"), nullable=True),
+    sa.Column("province_code", sa.String(8), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),  # "team" or "province"
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("key_id", sa.String(128), nullable=True),
+    sa.Column("public_key", sa.String(256), nullable=True),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("enrolled_at", sa.String(40), nullable=False),
+    sa.Column("last_seen", sa.String(40), nullable=True),
+    sa.Column("revoked_at", sa.String(40), nullable=True),
+)
+
+enrol_codes = sa.Table(
+    "enrol_codes",
+    metadata,
+    sa.Column("code_sha256", sa.String(64), primary_key=True),
+    sa.Column("team_id", sa.String(64), sa.ForeignKey("teams.id"), nullable=True),
+    sa.Column("province_code", sa.String(8), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),
+    sa.Column("used_at", sa.String(40), nullable=True),
+    sa.Column("used_by", sa.String(64), nullable=True),
+)
+
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("entity", sa.String(32), primary_key=True),
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("scope_team", sa.String(64), nullable=False),
+    sa.Column("scope_province", sa.String(8), nullable=False),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("pos", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("last_device", sa.String(64), nullable=True),
+    sa.Column("chain_base", sa.Integer, nullable=True),
+    sa.Index("records_pos", "pos", unique=True),
+    sa.Index("records_scope_pull", "scope_province", "scope_team", "pos"),
+    sa.Index("records_province_pull", "scope_province", "pos"),
+)
+
+feed_counter = sa.Table(
+    "feed_counter",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+ops = sa.Table(
+    "ops",
+    metadata,
+    sa.Column("op_id", sa.String(64), primary_key=True),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("content_sha256", sa.String(64), nullable=False),
+    sa.Column("result", sa.Text, nullable=False),
+    sa.Column("at", sa.String(40), nullable=False),
+)

@@ -1,0 +1,610 @@
+"""The server's one owner of the database: engine, migrations, and every query (SQLAlchemy Core).
+
+Writes that change records take the feed counter's row lock (an UPDATE ... RETURNING in the same
+transaction), right before they write, and keep it until they commit. Every writer of records does, so
+positions become visible in the order they were given: a reader never sees position 7 while 6 is still
+uncommitted and never skips 6 (sync-protocol.md, the PostgreSQL pitfall). On SQLite a writing
+transaction is BEGIN IMMEDIATE: one writer at a time, readers go on (WAL).
+
+A push is decided in Python against the rows read for that batch, then written with one statement per
+table. When a write fails (a row another worker committed in the meantime, a value the database refuses),
+the transaction is rolled back and the batch is done again op by op, each in its own SAVEPOINT, with the
+counter locked from the start: one failing op is answered `rejected` and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from fieldapp.errors import InputRefused, StoreUnavailable
+from fieldapp.server import schema as s
+from fieldapp.server.push import Answer, Device, OpIn, Planner, PriorOp, Rec, visible
+from fieldapp.storage.records import to_json
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Set on every SQLite connection. synchronous=FULL: an op answered `accepted` survives a power cut (the
+# laptop will not send it again).
+_SQLITE_SETTINGS = (("journal_mode", "wal"), ("synchronous", "full"), ("foreign_keys", "on"), ("busy_timeout", "30000"))
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def engine_url(url: str) -> sa.engine.URL:
+    """`postgresql://…` means psycopg 3 (SQLAlchemy's own default driver for it is psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+    return sa.engine.make_url(url)
+
+
+def make_engine(url: str) -> sa.Engine:
+    u = engine_url(url)
+    if u.get_backend_name() != "sqlite":
+        return sa.create_engine(u, pool_size=8, max_overflow=16, pool_pre_ping=True)
+    if u.database and u.database != ":memory:":
+        Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(u, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=8)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun below, not by the driver
+        cursor = dbapi_connection.cursor()
+        for name, value in _SQLITE_SETTINGS:
+            cursor.execute(f"PRAGMA {name} = {value}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+    return engine
+
+
+class SchemaTooNew(StoreUnavailable):
+    pass
+
+
+def migrate(engine: sa.Engine) -> str:
+    """Bring the schema to the newest revision (Alembic, without env.py); returns that revision."""
+    from alembic.config import Config
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+    head = script.get_current_head()
+    with engine.connect().execution_options(write=True) as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        conn.rollback()
+        if current == head:
+            return head
+        if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+            raise SchemaTooNew("server.schema_too_new", revision=current, known=head)
+
+        def upgrade(rev, _context):
+            return script._upgrade_revs(head, rev)
+
+        with EnvironmentContext(config, script, fn=upgrade, destination_rev=head) as env:
+            env.configure(connection=conn, render_as_batch=True)
+            with env.begin_transaction():
+                env.run_migrations()
+        conn.commit()
+    log.info("server schema migrated from %s to %s", current, head)
+    return head
+
+
+def schema_revision(engine: sa.Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[tuple[int, str, str, int | None, str]]  # pos, entity, id, version, data (JSON text)
+    next: int
+    more: bool
+
+
+_DEVICE_COLS = (
+    s.devices.c.id,
+    s.devices.c.team_id,
+    s.devices.c.province_code,
+    s.devices.c.role,
+    s.devices.c.name,
+    s.devices.c.revoked_at,
+    s.devices.c.last_seen,
+)
+_REC_COLS = (
+    s.records.c.entity,
+    s.records.c.id,
+    s.records.c.scope_team,
+    s.records.c.scope_province,
+    s.records.c.version,
+    s.records.c.data,
+    s.records.c.pos,
+    s.records.c.last_device,
+    s.records.c.chain_base,
+)
+
+
+class _WriteFailed(Exception):
+    pass
+
+
+class ServerStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.dialect = self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    # --- the feed --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _take_positions(conn: sa.Connection, n: int) -> int:
+        """Lock the counter (until this transaction ends) and take n positions; returns the last one."""
+        c = s.feed_counter.c
+        stmt = sa.update(s.feed_counter).where(c.id == 1).values(value=c.value + n).returning(c.value)
+        return int(conn.execute(stmt).scalar_one())
+
+    @staticmethod
+    def _set_counter(conn: sa.Connection, value: int) -> None:
+        conn.execute(sa.update(s.feed_counter).where(s.feed_counter.c.id == 1).values(value=value))
+
+    @staticmethod
+    def _put_record(conn: sa.Connection, rec: Rec, pos: int, now: str) -> None:
+        values = {
+            "scope_team": rec.scope_team,
+            "scope_province": rec.scope_province,
+            "version": rec.version,
+            "data": to_json(rec.data),
+            "pos": pos,
+            "updated_at": now,
+            "last_device": rec.last_device,
+            "chain_base": rec.chain_base,
+        }
+        if rec.db_pos is None:
+            conn.execute(sa.insert(s.records).values(entity=rec.entity, id=rec.id, **values))
+        else:
+            r = s.records.c
+            conn.execute(sa.update(s.records).where(r.entity == rec.entity, r.id == rec.id).values(**values))
+
+    # --- devices and auth ------------------------------------------------------------------------
+
+    def device_by_token(self, token: str) -> Device | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(*_DEVICE_COLS).where(s.devices.c.token_sha256 == sha256(token))).first()
+        return Device(*row) if row else None
+
+    def touch(self, device_id: str, now: str) -> None:
+        with self._write() as conn:
+            conn.execute(sa.update(s.devices).where(s.devices.c.id == device_id).values(last_seen=now))
+
+    def enrol(self, code: str, device_id: str, name: str, public_key: str | None, key_id: str | None) -> dict:
+        """Use a one-time code; returns the enrolment answer or raises EnrolRefused(code, status)."""
+        now = utcnow()
+        token = secrets.token_urlsafe(32)
+        e = s.enrol_codes.c
+        with self._write() as conn:
+            row = conn.execute(
+                sa.select(e.team_id, e.province_code, e.expires_at, e.used_at).where(
+                    e.code_sha256 == sha256(normalise_code(code))
+                )
+            ).first()
+            if row is None:
+                raise EnrolRefused("code_unknown", 401)
+            team_id, province, expires_at, used_at = row
+            if used_at is not None:
+                raise EnrolRefused("code_used", 409)
+            if expires_at <= now:
+                raise EnrolRefused("code_expired", 410)
+            old = conn.execute(sa.select(s.devices.c.revoked_at).where(s.devices.c.id == device_id)).first()
+            if old is not None and old.revoked_at is not None:
+                raise EnrolRefused("device_revoked", 403)
+            used = conn.execute(
+                sa.update(s.enrol_codes)
+                .where(e.code_sha256 == sha256(normalise_code(code)), e.used_at.is_(None))
+                .values(used_at=now, used_by=device_id)
+            )
+            if used.rowcount != 1:
+                raise EnrolRefused("code_used", 409)
+            values = {
+                "team_id": team_id,
+                "province_code": province,
+                "role": "team" if team_id else "province",
+                "name": name,
+                "key_id": key_id,
+                "public_key": public_key,
+                "token_sha256": sha256(token),
+                "enrolled_at": now,
+                "last_seen": now,
+                "revoked_at": None,
+            }
+            if old is None:
+                conn.execute(sa.insert(s.devices).values(id=device_id, **values))
+            else:  # the same laptop enrolling again (its token was lost): a new token, the new key
+                conn.execute(sa.update(s.devices).where(s.devices.c.id == device_id).values(**values))
+            record = {
+                "id": device_id,
+                "team_id": team_id,
+                "name": name,
+                "key_id": key_id,
+                "public_key": public_key,
+                "enrolled_at": now,
+                "revoked_at": None,
+            }
+            self._server_record(conn, "devices", device_id, "", province, None, record, now)
+            team = None
+            if team_id:
+                team = json.loads(
+                    conn.execute(
+                        sa.select(s.records.c.data).where(s.records.c.entity == "teams", s.records.c.id == team_id)
+                    ).scalar_one()
+                )
+        return {"device_id": device_id, "token": token, "team": team, "province_code": province, "server_time": now}
+
+    def _server_record(
+        self,
+        conn: sa.Connection,
+        entity: str,
+        rid: str,
+        scope_team: str,
+        province: str,
+        version: int | None,
+        data: dict,
+        now: str,
+    ) -> None:
+        """Write a record the server itself makes (teams, devices) at the next feed position."""
+        r = s.records.c
+        old = conn.execute(sa.select(r.pos).where(r.entity == entity, r.id == rid)).first()
+        pos = self._take_positions(conn, 1)
+        rec = Rec(entity, rid, scope_team, province, version, data, old.pos if old else None, None, None)
+        self._put_record(conn, rec, pos, now)
+
+    def public_devices(self) -> list[dict]:
+        d = s.devices.c
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at).order_by(d.id)
+            ).all()
+        return [dict(r._mapping) for r in rows]
+
+    # --- push ------------------------------------------------------------------------------------
+
+    def push(self, device: Device, ops: Sequence[OpIn]) -> list[Answer]:
+        try:
+            return self._push_batch(device, ops)
+        except (sa.exc.DBAPIError, _WriteFailed) as exc:
+            log.info("push of %d ops by %s goes op by op: %s", len(ops), device.id, type(exc).__name__)
+        return self._push_one_by_one(device, ops)
+
+    def _load(self, conn: sa.Connection, ops: Sequence[OpIn]) -> tuple[dict[str, PriorOp], dict[tuple[str, str], Rec]]:
+        o = s.ops.c
+        prior: dict[str, PriorOp] = {}
+        op_ids = list({op.op_id for op in ops})
+        for chunk in _chunks(op_ids, 500):
+            for op_id, device_id, sha, result in conn.execute(
+                sa.select(o.op_id, o.device_id, o.content_sha256, o.result).where(o.op_id.in_(chunk))
+            ):
+                prior[op_id] = PriorOp(device_id, sha, result)
+        records: dict[tuple[str, str], Rec] = {}
+        keys = list({(op.entity, op.entity_id) for op in ops})
+        r = s.records.c
+        for chunk in _chunks(keys, 400):
+            for row in conn.execute(sa.select(*_REC_COLS).where(sa.tuple_(r.entity, r.id).in_(chunk))):
+                entity, rid, team, province, version, data, pos, last_device, chain_base = row
+                records[(entity, rid)] = Rec(
+                    entity, rid, team, province, version, json.loads(data), pos, last_device, chain_base
+                )
+        return prior, records
+
+    def _team_province(self, conn: sa.Connection):
+        cache: dict[str, str | None] = {}
+
+        def lookup(team_id: str) -> str | None:
+            if team_id not in cache:
+                t = s.teams.c
+                cache[team_id] = conn.execute(sa.select(t.province_code).where(t.id == team_id)).scalar()
+            return cache[team_id]
+
+        return lookup
+
+    def _push_batch(self, device: Device, ops: Sequence[OpIn]) -> list[Answer]:
+        now = utcnow()
+        with self._write() as conn:
+            prior, records = self._load(conn, ops)
+            planner = Planner(device, prior, records, self._team_province(conn))
+            answers: list[Answer] = []
+            kept: list[dict[str, Any]] = []
+            changed: dict[tuple[str, str], Rec] = {}
+            for op in ops:
+                answer, keep, rec = planner.decide(op)
+                answers.append(answer)
+                if keep:
+                    kept.append(
+                        {
+                            "op_id": op.op_id,
+                            "device_id": device.id,
+                            "content_sha256": planner.prior_ops[op.op_id].content_sha256,
+                            "result": answer.stored(),
+                            "at": now,
+                        }
+                    )
+                if rec is not None:
+                    changed.pop(rec.key, None)  # a record changed twice goes to its latest position
+                    changed[rec.key] = rec
+            if changed:
+                last = self._take_positions(conn, len(changed))
+                first = last - len(changed) + 1
+                new_rows, old_rows = [], []
+                for pos, rec in enumerate(changed.values(), first):
+                    row = {
+                        "entity": rec.entity,
+                        "id": rec.id,
+                        "scope_team": rec.scope_team,
+                        "scope_province": rec.scope_province,
+                        "version": rec.version,
+                        "data": to_json(rec.data),
+                        "pos": pos,
+                        "updated_at": now,
+                        "last_device": rec.last_device,
+                        "chain_base": rec.chain_base,
+                    }
+                    if rec.db_pos is None:
+                        new_rows.append(row)
+                    else:
+                        row["old_pos"] = rec.db_pos
+                        row["key_entity"], row["key_id"] = rec.entity, rec.id
+                        old_rows.append(row)
+                if new_rows:
+                    conn.execute(sa.insert(s.records), new_rows)
+                if old_rows:
+                    r = s.records.c
+                    stmt = (
+                        sa.update(s.records)
+                        .where(
+                            r.entity == sa.bindparam("key_entity"),
+                            r.id == sa.bindparam("key_id"),
+                            r.pos == sa.bindparam("old_pos"),
+                        )
+                        .values(
+                            version=sa.bindparam("version"),
+                            data=sa.bindparam("data"),
+                            pos=sa.bindparam("pos"),
+                            updated_at=sa.bindparam("updated_at"),
+                            last_device=sa.bindparam("last_device"),
+                            chain_base=sa.bindparam("chain_base"),
+                        )
+                    )
+                    done = conn.execute(stmt, old_rows)
+                    if done.rowcount != len(old_rows):
+                        raise _WriteFailed("a record changed since it was read")
+            if kept:
+                conn.execute(sa.insert(s.ops), kept)
+            self._seen(conn, device, now)
+        return answers
+
+    def _push_one_by_one(self, device: Device, ops: Sequence[OpIn]) -> list[Answer]:
+        now = utcnow()
+        with self._write() as conn:
+            pos = self._take_positions(conn, 0)  # the lock first: nobody else writes records until we commit
+            prior, records = self._load(conn, ops)
+            planner = Planner(device, prior, records, self._team_province(conn))
+            answers = []
+            for op in ops:
+                before = planner.records.get((op.entity, op.entity_id))
+                answer, keep, rec = planner.decide(op)
+                try:
+                    with conn.begin_nested():
+                        if rec is not None:
+                            self._put_record(conn, rec, pos + 1, now)
+                        if keep:
+                            self._keep(conn, device, op, planner, answer, now)
+                except sa.exc.DBAPIError:
+                    log.warning("op %s of %s refused by the database", op.op_id, device.id, exc_info=True)
+                    planner.forget(op, before)
+                    answer = Answer(op.op_id, "rejected", reason="invalid")
+                    planner.prior_ops[op.op_id] = PriorOp(device.id, op.content_sha256(), answer.stored())
+                    rec = None
+                    with conn.begin_nested():
+                        self._keep(conn, device, op, planner, answer, now)
+                if rec is not None:
+                    pos += 1
+                    planner.records[rec.key] = dataclasses.replace(rec, db_pos=pos)
+                answers.append(answer)
+            self._set_counter(conn, pos)
+            self._seen(conn, device, now)
+        return answers
+
+    @staticmethod
+    def _keep(conn, device: Device, op: OpIn, planner: Planner, answer: Answer, now: str) -> None:
+        sha = planner.prior_ops[op.op_id].content_sha256
+        conn.execute(
+            sa.insert(s.ops).values(
+                op_id=op.op_id, device_id=device.id, content_sha256=sha, result=answer.stored(), at=now
+            )
+        )
+
+    @staticmethod
+    def _seen(conn: sa.Connection, device: Device, now: str) -> None:
+        conn.execute(sa.update(s.devices).where(s.devices.c.id == device.id).values(last_seen=now))
+
+    # --- pull and counts -------------------------------------------------------------------------
+
+    def pull(self, device: Device, since: int, limit: int) -> Page:
+        r = s.records.c
+        cols = (r.pos, r.entity, r.id, r.version, r.data)
+        n = limit + 1
+        if device.role == "province":
+            stmt = (
+                sa.select(*cols).where(r.scope_province == device.province_code, r.pos > since).order_by(r.pos).limit(n)
+            )
+        else:
+            branches = [
+                sa.select(*cols)
+                .where(r.scope_province == device.province_code, r.scope_team == team, r.pos > since)
+                .order_by(r.pos)
+                .limit(n)
+                .subquery()
+                for team in (device.team_id or "", "")
+            ]
+            both = sa.union_all(*(sa.select(b) for b in branches)).subquery()
+            stmt = sa.select(both).order_by(both.c.pos).limit(n)
+        with self._read() as conn:
+            rows = [tuple(row) for row in conn.execute(stmt)]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page(rows, rows[-1][0] if rows else since, more)
+
+    def counts(self, device: Device | None = None) -> dict[str, int]:
+        """Records per entity: in the device's scope (what it would pull from 0), or all of them."""
+        r = s.records.c
+        stmt = sa.select(r.entity, r.scope_team, r.scope_province, sa.func.count()).group_by(
+            r.entity, r.scope_team, r.scope_province
+        )
+        if device is not None:
+            stmt = stmt.where(r.scope_province == device.province_code)
+        out: dict[str, int] = {}
+        with self._read() as conn:
+            for entity, team, province, n in conn.execute(stmt):
+                if device is None or visible(device, team, province):
+                    out[entity] = out.get(entity, 0) + n
+        return out
+
+    # --- administration (the `fieldapp server ...` commands) ---------------------------------------
+
+    def add_team(self, name: str, province: str, team_id: str) -> dict:
+        now = utcnow()
+        with self._write() as conn:
+            if conn.execute(sa.select(s.teams.c.id).where(s.teams.c.name == name)).first():
+                raise InputRefused("server.team_exists", name=name)
+            conn.execute(sa.insert(s.teams).values(id=team_id, name=name, province_code=province, created_at=now))
+            record = {
+                "id": team_id,
+                "name": name,
+                "province_code": province,
+                "organisation": "",
+                "commune_codes": "[]",
+                "created_at": now,
+                "version": 1,
+            }
+            self._server_record(conn, "teams", team_id, "", province, 1, record, now)
+        return record
+
+    def find_team(self, name_or_id: str) -> tuple[str, str, str] | None:
+        t = s.teams.c
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(t.id, t.name, t.province_code).where(sa.or_(t.name == name_or_id, t.id == name_or_id))
+            ).first()
+        return tuple(row) if row else None
+
+    def new_code(self, team_id: str | None, province: str, expires_at: str) -> str:
+        code = _enrol_code()
+        with self._write() as conn:
+            conn.execute(
+                sa.insert(s.enrol_codes).values(
+                    code_sha256=sha256(normalise_code(code)),
+                    team_id=team_id,
+                    province_code=province,
+                    created_at=utcnow(),
+                    expires_at=expires_at,
+                )
+            )
+        return code
+
+    def list_devices(self) -> list[dict]:
+        d, t = s.devices.c, s.teams.c
+        stmt = (
+            sa.select(
+                d.id, d.name, d.role, d.province_code, t.name.label("team"), d.enrolled_at, d.last_seen, d.revoked_at
+            )
+            .select_from(s.devices.outerjoin(s.teams, d.team_id == t.id))
+            .order_by(d.enrolled_at, d.id)
+        )
+        with self._read() as conn:
+            return [dict(row._mapping) for row in conn.execute(stmt)]
+
+    def revoke(self, device_id: str) -> bool:
+        """Revoke a device; False if there is none with that id. Revoking twice keeps the first time."""
+        now = utcnow()
+        r = s.records.c
+        with self._write() as conn:
+            row = conn.execute(
+                sa.select(s.devices.c.revoked_at, s.devices.c.province_code).where(s.devices.c.id == device_id)
+            ).first()
+            if row is None:
+                return False
+            if row.revoked_at is not None:
+                return True
+            conn.execute(sa.update(s.devices).where(s.devices.c.id == device_id).values(revoked_at=now))
+            data = conn.execute(sa.select(r.data).where(r.entity == "devices", r.id == device_id)).scalar()
+            if data is not None:
+                record = {**json.loads(data), "revoked_at": now}
+                self._server_record(conn, "devices", device_id, "", row.province_code, None, record, now)
+        return True
+
+
+class EnrolRefused(Exception):
+    def __init__(self, code: str, status: int) -> None:
+        super().__init__(code)
+        self.code = code
+        self.status = status
+
+
+# Codes are typed from a screen or scanned: no 0/O, 1/I/L; 16 of these carry 80 bits.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _enrol_code() -> str:
+    chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
+    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_code(code: str) -> str:
+    """What a person typed: any case, spaces or no dashes."""
+    plain = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -10,6 +10,7 @@ cursor in the same transaction as the rows), so the next sync resumes where this
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500  # the server takes 1-500 ops a request
 PULL_PAGE = 2000  # the server serves at most 2000 changes a page
+# smaller pages for diagnosing a slow link, and for the tests that kill `fieldapp sync` mid-pull
+ENV_PULL_PAGE = "FIELDAPP_SYNC_PULL_PAGE"
 _RUNNING: dict[str, threading.Lock] = {}
 _RUNNING_GUARD = threading.Lock()
 
@@ -100,7 +103,7 @@ class SyncEngine:
         retry: RetryPolicy | None = None,
         timeout: httpx.Timeout | None = None,
         push_batch: int = PUSH_BATCH,
-        pull_page: int = PULL_PAGE,
+        pull_page: int | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
@@ -109,7 +112,7 @@ class SyncEngine:
         self._retry = retry
         self._timeout = timeout
         self.push_batch = push_batch
-        self.pull_page = pull_page
+        self.pull_page = pull_page or int(os.environ.get(ENV_PULL_PAGE) or PULL_PAGE)
         self._sleep = sleep
         self._clock = clock
 

@@ -20,7 +20,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fieldapp import __version__
@@ -31,7 +31,9 @@ from fieldapp.server.store import EnrolRefused, ServerStore, migrate, schema_rev
 log = logging.getLogger(__name__)
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._:-]+$")]
-Short = Annotated[str, StringConstraints(max_length=200)]
+# Text that goes into a column as it is: no NUL, which PostgreSQL cannot store in text.
+Short = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
+Hex = Annotated[str, StringConstraints(max_length=256, pattern=r"^[0-9A-Za-z+/=_-]*$")]
 MAX_POS = 2**63 - 1
 
 
@@ -48,11 +50,11 @@ class ErrorResponse(BaseModel):
 
 
 class EnrolRequest(BaseModel):
-    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]*$")]
     device_id: Id
     name: Short
-    public_key: Annotated[str, StringConstraints(max_length=256)] | None = None
-    key_id: Annotated[str, StringConstraints(max_length=128)] | None = None
+    public_key: Hex | None = None
+    key_id: Hex | None = None
 
 
 class EnrolResponse(BaseModel):
@@ -68,7 +70,7 @@ class Op(BaseModel):
     entity: Annotated[str, StringConstraints(max_length=64)]
     entity_id: Id
     op: Annotated[str, StringConstraints(max_length=16)] = Field(description="create, update or erase")
-    base_version: int | None = None
+    base_version: StrictInt | None = None
     payload: dict[str, Any]
     created_at: Annotated[str, StringConstraints(max_length=40)] | None = None
 
@@ -141,8 +143,8 @@ class ApiError(Exception):
         self.extra = extra
 
 
-def error_response(status: int, code: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"detail": {"code": code, **extra}}, status_code=status)
+def error_response(status: int, code: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+    return JSONResponse({"detail": {"code": code, **extra}}, status_code=status, headers=headers)
 
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
@@ -252,7 +254,10 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}"))
+        if exc.status_code == 400:  # a body that is not even text (FastAPI's "error parsing the body")
+            return error_response(422, "invalid_request", errors=[{"loc": ["body"], "type": "json_invalid"}])
+        code = _HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+        return error_response(exc.status_code, code, headers=exc.headers)  # 405 keeps its Allow header
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

@@ -9,7 +9,18 @@ import sys
 import pytest
 
 from fieldapp.storage.work import COUNTED_TABLES
-from tests.server.conftest import ROOT, child_env, create, person
+from tests.server.conftest import ROOT, Server, child_env, create, person
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The commands run the same store code on both databases: SQLite alone here keeps this file quick."""
+    tmp = tmp_path_factory.mktemp("server-cli")
+    srv = Server(f"sqlite:///{tmp / 'server.db'}", tmp / "data").start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
 
 
 def run_cli(server, *args: str, lang: str | None = None) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from tests.server.conftest import BACKENDS, Server, World, consultation, create, database_for, person, update
 
-BATCHES, CREATES, EDITS = 8, 450, 50
+BATCHES, CREATES, EDITS, KILLS = 8, 450, 50, 3
 pytestmark = pytest.mark.slow
 
 
@@ -50,7 +50,7 @@ def test_killed_mid_push_many_times(backend, request, tmp_path):
         laptop = world.laptop(team)
         all_batches, edited = batches(team)
         rng = random.Random(6)
-        for _ in range(4):
+        for _ in range(KILLS):
             pusher = threading.Thread(target=push_until_killed, args=(server.base, laptop.token, all_batches))
             pusher.start()
             threading.Event().wait(rng.uniform(0.05, 0.6))

@@ -50,9 +50,11 @@ PIN_LOCK_MINUTES = Setting("pin_lock_minutes", int, 5, "settings.pin_lock_minute
 # the receipt's paper (fieldapp.printing.receipt.LAYOUTS), where it goes, and the folder for saved PDFs
 RECEIPT_LAYOUT = Setting("receipt_layout", str, "a5", "settings.receipt_layout", choices=("a5", "a4", "80mm", "58mm"))
 RECEIPT_DESTINATION = Setting(
-    "receipt_destination", str, "printer", "settings.receipt_destination", choices=("printer", "ask", "pdf")
+    "receipt_destination", str, "printer", "settings.receipt_destination", choices=("printer", "ask", "pdf", "escpos")
 )
 RECEIPT_FOLDER = Setting("receipt_folder", str, "", "settings.receipt_folder")  # "" is Documents/fieldapp
+# an ESC/POS thermal printer's address (fieldapp.printing.escpos): usb:VID:PID, serial:…, file:…, tcp:…
+RECEIPT_THERMAL_PRINTER = Setting("receipt_thermal_printer", str, "", "settings.receipt_thermal_printer")
 ALL: tuple[Setting[Any], ...] = (
     LANGUAGE,
     THEME,
@@ -63,6 +65,7 @@ ALL: tuple[Setting[Any], ...] = (
     RECEIPT_LAYOUT,
     RECEIPT_DESTINATION,
     RECEIPT_FOLDER,
+    RECEIPT_THERMAL_PRINTER,
 )
 
 

@@ -3,37 +3,37 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="161" />
+        <location filename="../../ui/controllers/app_controller.py" line="162" />
         <source>This laptop has no team yet. Run 'fieldapp demo-data' or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy 'fieldapp demo-data' hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="259" />
+        <location filename="../../ui/controllers/app_controller.py" line="261" />
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="260" />
+        <location filename="../../ui/controllers/app_controller.py" line="262" />
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="262" />
+        <location filename="../../ui/controllers/app_controller.py" line="264" />
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="264" />
+        <location filename="../../ui/controllers/app_controller.py" line="266" />
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="286" />
+        <location filename="../../ui/controllers/app_controller.py" line="288" />
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="325" />
+        <location filename="../../ui/controllers/app_controller.py" line="327" />
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -1229,187 +1229,192 @@
 <context>
     <name>ReceiptsController</name>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="62" />
+        <location filename="../../ui/controllers/receipts.py" line="70" />
         <source>GENUINE</source>
         <translation>THẬT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="63" />
+        <location filename="../../ui/controllers/receipts.py" line="71" />
         <source>FORGED</source>
         <translation>GIẢ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="64" />
+        <location filename="../../ui/controllers/receipts.py" line="72" />
         <source>DAMAGED</source>
         <translation>HỎNG</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="65" />
+        <location filename="../../ui/controllers/receipts.py" line="73" />
         <source>NOT A RECEIPT</source>
         <translation>KHÔNG PHẢI BIÊN LAI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="66" />
+        <location filename="../../ui/controllers/receipts.py" line="74" />
         <source>UNKNOWN DEVICE</source>
         <translation>MÁY LẠ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="67" />
+        <location filename="../../ui/controllers/receipts.py" line="75" />
         <source>REVOKED DEVICE</source>
         <translation>MÁY ĐÃ BỊ THU HỒI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="68" />
+        <location filename="../../ui/controllers/receipts.py" line="76" />
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="74" />
+        <location filename="../../ui/controllers/receipts.py" line="82" />
         <source>Household health insurance</source>
         <translation>BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="75" />
+        <location filename="../../ui/controllers/receipts.py" line="83" />
         <source>Voluntary social insurance</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="87" />
+        <location filename="../../ui/controllers/receipts.py" line="95" />
         <source>%1 to %2</source>
         <translation>%1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="92" />
+        <location filename="../../ui/controllers/receipts.py" line="100" />
         <source>Number:</source>
         <translation>Số:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="93" />
+        <location filename="../../ui/controllers/receipts.py" line="101" />
         <source>Date:</source>
         <translation>Ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="94" />
+        <location filename="../../ui/controllers/receipts.py" line="102" />
         <source>Amount:</source>
         <translation>Số tiền:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="95" />
+        <location filename="../../ui/controllers/receipts.py" line="103" />
         <source>Paid for:</source>
         <translation>Nộp cho:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="96" />
+        <location filename="../../ui/controllers/receipts.py" line="104" />
         <source>Months:</source>
         <translation>Số tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="97" />
+        <location filename="../../ui/controllers/receipts.py" line="105" />
         <source>Period:</source>
         <translation>Thời hạn:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="98" />
+        <location filename="../../ui/controllers/receipts.py" line="106" />
         <source>Insured persons:</source>
         <translation>Số người tham gia:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="99" />
+        <location filename="../../ui/controllers/receipts.py" line="107" />
         <source>Payer's ID (masked):</source>
         <translation>Mã người nộp (che bớt):</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="100" />
+        <location filename="../../ui/controllers/receipts.py" line="108" />
         <source>Confirmation code:</source>
         <translation>Mã xác nhận:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="102" />
+        <location filename="../../ui/controllers/receipts.py" line="110" />
         <source>Issued by device:</source>
         <translation>Máy lập:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="103" />
+        <location filename="../../ui/controllers/receipts.py" line="111" />
         <source>(not known on this laptop)</source>
         <translation>(máy này chưa biết)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="108" />
+        <location filename="../../ui/controllers/receipts.py" line="116" />
         <source>Void because:</source>
         <translation>Lý do huỷ:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="111" />
+        <location filename="../../ui/controllers/receipts.py" line="119" />
         <source>The receipt</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="113" />
+        <location filename="../../ui/controllers/receipts.py" line="121" />
         <source>What the QR code claims (do not trust it)</source>
         <translation>Nội dung mã QR ghi (không đáng tin)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="238" />
+        <location filename="../../ui/controllers/receipts.py" line="244" />
+        <source>No thermal printer is chosen yet: choose it in Settings, Receipt printing.</source>
+        <translation>Chưa chọn máy in nhiệt: hãy chọn trong Cài đặt, mục In biên lai.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="258" />
         <source>(default)</source>
         <translation>mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="271" />
+        <location filename="../../ui/controllers/receipts.py" line="295" />
         <source>Print the receipt</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="293" />
+        <location filename="../../ui/controllers/receipts.py" line="320" />
         <source>Printing: %1 of %2 pages sent…</source>
         <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="311" />
+        <location filename="../../ui/controllers/receipts.py" line="356" />
         <source>it does not answer</source>
         <translation>máy in không trả lời</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="312" />
+        <location filename="../../ui/controllers/receipts.py" line="357" />
         <source>it stopped in the middle of the job</source>
         <translation>máy in dừng giữa chừng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="313" />
+        <location filename="../../ui/controllers/receipts.py" line="358" />
         <source>it refused the job</source>
         <translation>máy in từ chối lệnh in</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="324" />
+        <location filename="../../ui/controllers/receipts.py" line="369" />
         <source>Printed a copy (BẢN SAO) of %1.</source>
         <translation>Đã in bản sao (BẢN SAO) biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="326" />
+        <location filename="../../ui/controllers/receipts.py" line="371" />
         <source>Printed the original of %1.</source>
         <translation>Đã in bản gốc biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="330" />
+        <location filename="../../ui/controllers/receipts.py" line="375" />
         <source>Printed %1 receipts in one job (%2 of them copies).</source>
         <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="346" />
+        <location filename="../../ui/controllers/receipts.py" line="395" />
         <source>Could not write %1 (%2). The receipt is saved; choose another folder, then save again.</source>
         <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="365" />
+        <location filename="../../ui/controllers/receipts.py" line="414" />
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="367" />
+        <location filename="../../ui/controllers/receipts.py" line="416" />
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="426" />
+        <location filename="../../ui/controllers/receipts.py" line="475" />
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>
@@ -1535,162 +1540,177 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../ui/views/settings.py" line="43" />
+        <location filename="../../ui/views/settings.py" line="44" />
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="45" />
+        <location filename="../../ui/views/settings.py" line="46" />
         <source>Display</source>
         <translation>Hiển thị</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="50" />
+        <location filename="../../ui/views/settings.py" line="51" />
         <source>&amp;Language:</source>
         <translation>&amp;Ngôn ngữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="52" />
+        <location filename="../../ui/views/settings.py" line="53" />
         <source>Normal</source>
         <translation>Bình thường</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="53" />
+        <location filename="../../ui/views/settings.py" line="54" />
         <source>High contrast (outdoors)</source>
         <translation>Tương phản cao (ngoài trời)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="54" />
+        <location filename="../../ui/views/settings.py" line="55" />
         <source>&amp;Theme:</source>
         <translation>&amp;Giao diện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="58" />
+        <location filename="../../ui/views/settings.py" line="59" />
         <source>&amp;Font size:</source>
         <translation>&amp;Cỡ chữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="61" />
+        <location filename="../../ui/views/settings.py" line="62" />
         <source> min</source>
         <translation> phút</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="62" />
+        <location filename="../../ui/views/settings.py" line="63" />
         <source>&amp;Lock when idle after:</source>
         <translation>Tự &amp;khoá khi không dùng sau:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="65" />
+        <location filename="../../ui/views/settings.py" line="66" />
         <source>Receipt printing</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="68" />
+        <location filename="../../ui/views/settings.py" line="69" />
         <source>A5 sheet</source>
         <translation>Tờ A5</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="69" />
+        <location filename="../../ui/views/settings.py" line="70" />
         <source>A4 sheet, two copies (payer and agent)</source>
         <translation>Tờ A4, hai liên (người nộp và đại lý)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="70" />
+        <location filename="../../ui/views/settings.py" line="71" />
         <source>80 mm thermal roll</source>
         <translation>Giấy in nhiệt khổ 80 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="71" />
+        <location filename="../../ui/views/settings.py" line="72" />
         <source>58 mm thermal roll</source>
         <translation>Giấy in nhiệt khổ 58 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="72" />
+        <location filename="../../ui/views/settings.py" line="73" />
         <source>Receipt &amp;paper:</source>
-        <translation>&amp;Khổ giấy biên lai:</translation>
+        <translation>Khổ giấy &amp;biên lai:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="74" />
+        <location filename="../../ui/views/settings.py" line="75" />
         <source>The default printer</source>
         <translation>Máy in mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="75" />
+        <location filename="../../ui/views/settings.py" line="76" />
         <source>Ask every time (print dialog)</source>
         <translation>Hỏi mỗi lần in (hộp thoại in)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="76" />
+        <location filename="../../ui/views/settings.py" line="77" />
         <source>Save as PDF into a folder</source>
         <translation>Lưu thành PDF vào một thư mục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="77" />
-        <source>&amp;Print receipts to:</source>
+        <location filename="../../ui/views/settings.py" line="78" />
+        <source>A thermal printer (ESC/POS, no driver needed)</source>
+        <translation>Máy in nhiệt (ESC/POS, không cần trình điều khiển)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="79" />
+        <source>Print rece&amp;ipts to:</source>
         <translation>&amp;In biên lai ra:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="81" />
+        <location filename="../../ui/views/settings.py" line="87" />
+        <source>PDF fol&amp;der:</source>
+        <translation>&amp;Thư mục PDF:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="96" />
+        <source>Thermal printer (&amp;ESC/POS):</source>
+        <translation>Máy in nhiệt (&amp;ESC/POS):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="83" />
         <source>Documents/fieldapp</source>
         <translation>Tài liệu/fieldapp</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="82" />
+        <location filename="../../ui/views/settings.py" line="84" />
         <source>C&amp;hoose…</source>
         <translation>C&amp;họn…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="85" />
-        <source>PDF &amp;folder:</source>
-        <translation>&amp;Thư mục PDF:</translation>
+        <location filename="../../ui/views/settings.py" line="94" />
+        <source>e.g. serial:/dev/rfcomm0, file:/dev/usb/lp0, usb:0416:5011</source>
+        <translation>ví dụ serial:/dev/rfcomm0, file:/dev/usb/lp0, usb:0416:5011</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="90" />
+        <location filename="../../ui/views/settings.py" line="99" />
         <source>Data on this laptop</source>
         <translation>Dữ liệu trên máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="94" />
+        <location filename="../../ui/views/settings.py" line="103" />
         <source>Data folder:</source>
         <translation>Thư mục dữ liệu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="97" />
+        <location filename="../../ui/views/settings.py" line="106" />
         <source>Protection:</source>
         <translation>Bảo vệ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="99" />
+        <location filename="../../ui/views/settings.py" line="108" />
         <source>&amp;Back up now…</source>
         <translation>&amp;Sao lưu ngay…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="100" />
+        <location filename="../../ui/views/settings.py" line="109" />
         <source>Set the recovery &amp;passphrase…</source>
         <translation>Đặt &amp;mật khẩu khôi phục…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="154" />
+        <location filename="../../ui/views/settings.py" line="182" />
         <source>Folder for receipt PDFs</source>
         <translation>Thư mục lưu biên lai PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="161" />
+        <location filename="../../ui/views/settings.py" line="189" />
         <source>Back up to</source>
         <translation>Sao lưu vào</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="161" />
+        <location filename="../../ui/views/settings.py" line="189" />
         <source>fieldapp backup (*.db)</source>
         <translation>Bản sao lưu fieldapp (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="169" />
+        <location filename="../../ui/views/settings.py" line="197" />
         <source>Recovery passphrase</source>
         <translation>Mật khẩu khôi phục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="170" />
+        <location filename="../../ui/views/settings.py" line="198" />
         <source>New passphrase (at least 8 characters):</source>
         <translation>Mật khẩu mới (ít nhất 8 ký tự):</translation>
     </message>

@@ -18,7 +18,7 @@ from fieldapp.domain.receipt_code import Verdict
 from fieldapp.printing.receipt import THERMAL
 from fieldapp.services.demo import DEMO_PIN
 from fieldapp.services.receipts import verify
-from fieldapp.settings import RECEIPT_DESTINATION, RECEIPT_FOLDER, RECEIPT_LAYOUT
+from fieldapp.settings import RECEIPT_DESTINATION, RECEIPT_FOLDER, RECEIPT_LAYOUT, RECEIPT_THERMAL_PRINTER
 from tests.conftest import DEMO_END
 from tests.ui.test_app import WAIT
 
@@ -351,3 +351,31 @@ def test_a_pdf_that_cannot_be_written_is_said_and_not_logged(qtbot, gui, tmp_pat
     next(b for b in box.buttons() if b.text() == "In lại").click()  # the same file, now that it can be
     wait_idle(qtbot, gui)
     assert target.exists() and audit(gui, row.id) == [("print", {"layout": "a5"})]
+
+
+def test_straight_to_a_thermal_printer(qtbot, gui, tmp_path):
+    """ESC/POS: the roll as raster images to the printer's device, no driver; a printer that is not there
+    is said, and nothing is logged until the receipt is on paper."""
+    settings_view = gui.window.views["settings"]
+    gui.window.show_screen("settings")
+    qtbot.waitUntil(lambda: gui.tasks.pending == 0, timeout=WAIT)
+    settings_view.receipt_destination.setCurrentIndex(settings_view.receipt_destination.findData("escpos"))
+    assert settings_view.thermal_printer.isEnabled() and not settings_view.receipt_folder.isEnabled()
+    device = tmp_path / "lp0"
+    device.write_bytes(b"")
+    settings_view.thermal_printer.setEditText(f"file:{tmp_path / 'gone' / 'lp0'}")
+    settings_view.thermal_printer.lineEdit().editingFinished.emit()
+    assert gui.session.settings.get(RECEIPT_THERMAL_PRINTER) == f"file:{tmp_path / 'gone' / 'lp0'}"
+    view = screen(qtbot, gui)
+    row = view.model.rows[0]
+    qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
+    wait_idle(qtbot, gui)
+    box = gui.receipts.failure
+    assert box is not None and "Không tìm thấy máy in" in box.text() and audit(gui, row.id) == []
+    gui.session.settings.set(RECEIPT_THERMAL_PRINTER, f"file:{device}")
+    next(b for b in box.buttons() if b.text() == "In lại").click()
+    wait_idle(qtbot, gui)
+    sent = device.read_bytes()
+    assert b"\x1dv0" in sent and len(sent) > 2000  # GS v 0: the receipt went as a raster image
+    assert audit(gui, row.id) == [("print", {"layout": "80mm"})]  # A5 in Settings: a roll prints the roll
+    assert "bản gốc" in view.message.text()

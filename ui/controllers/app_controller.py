@@ -14,6 +14,7 @@ from fieldapp.domain.formats import VIETNAM, format_number
 from fieldapp.errors import FieldappError, NeedPassphrase, WrongPassphrase
 from fieldapp.i18n import label, t
 from fieldapp.logs import log_path
+from fieldapp.printing import escpos
 from fieldapp.services.team import sign_in
 from fieldapp.settings import ALL as ALL_SETTINGS
 from fieldapp.settings import (
@@ -252,6 +253,7 @@ class AppController(QObject):
             protection = self._protection_text()
             may_set = member.role in (Role.TEAM_LEADER, Role.ADMIN) and store.encrypted
             views[key].show_data_info(str(s.data_dir.root), protection, may_set)
+            self.tasks.run(escpos.list_candidates, views[key].show_thermal_printers)
 
     def _protection_text(self) -> str:
         store = self.session.store
@@ -331,5 +333,7 @@ class AppController(QObject):
     def shutdown(self) -> None:
         self.status_timer.stop()
         self.idle.stop()
+        if self.window is not None:
+            self.receipts.shutdown()
         self.tasks.shutdown()
         self.session.close()

@@ -24,13 +24,21 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from fieldapp.domain.enums import Role
 from fieldapp.domain.formats import format_date, format_vnd
 from fieldapp.domain.receipt_code import Verdict
-from fieldapp.errors import InputRefused
+from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import t
-from fieldapp.printing.receipt import Printing, pdf_bytes
+from fieldapp.printing import escpos
+from fieldapp.printing.receipt import THERMAL, Printing, pdf_bytes
 from fieldapp.printing.receipt import label as receipt_label
 from fieldapp.services import receipts as receipt_service
 from fieldapp.services.team import SignIn, sign_in
-from fieldapp.settings import PIN_LOCK_MINUTES, PIN_MAX_FAILURES, RECEIPT_DESTINATION, RECEIPT_FOLDER, RECEIPT_LAYOUT
+from fieldapp.settings import (
+    PIN_LOCK_MINUTES,
+    PIN_MAX_FAILURES,
+    RECEIPT_DESTINATION,
+    RECEIPT_FOLDER,
+    RECEIPT_LAYOUT,
+    RECEIPT_THERMAL_PRINTER,
+)
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import work
 from fieldapp.storage.store import Store
@@ -152,6 +160,8 @@ class _Job:
     items: list[Printing] | None = None
     pages: Iterator[QImage] | None = None
     paper: printing.Job | None = None
+    thermal: str | None = None  # an ESC/POS printer's address, where the receipt goes straight to one
+    pdf: bytes | None = None
 
 
 class ReceiptsController(QObject):
@@ -170,6 +180,7 @@ class ReceiptsController(QObject):
         self.failure: QMessageBox | None = None
         self.void_dialog: VoidDialog | None = None
         self.verify_dialog: VerifyDialog | None = None
+        self._printer_thread: Tasks | None = None
         self._day: date | None = None
         view.day_changed.connect(lambda _d: self.refresh())
         view.search_changed.connect(lambda _s: self.refresh())
@@ -226,6 +237,15 @@ class ReceiptsController(QObject):
                 Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)) / "fieldapp"
             )
             job.path = Path(folder)
+        elif destination == "escpos":
+            job.thermal = settings.get(RECEIPT_THERMAL_PRINTER)
+            job.layout = job.layout if job.layout in THERMAL else "80mm"  # a roll prints the roll layout
+            if not job.thermal:
+                text = QCoreApplication.translate(
+                    "ReceiptsController", "No thermal printer is chosen yet: choose it in Settings, Receipt printing."
+                )
+                self._failed(job, text)
+                return
         elif destination in ("printer", "ask"):
             job.printer = self._printer(destination, job.layout)
             if job.printer is None:
@@ -244,7 +264,7 @@ class ReceiptsController(QObject):
         dpi = printing.dpi_for(printer) if printer is not None else 0
 
         def work_() -> _Job:
-            if printer is None:  # a PDF: written and logged in one go
+            if printer is None and job.thermal is None:  # a PDF: written and logged in one go
                 target = path
                 if target is None:
                     job.path.mkdir(parents=True, exist_ok=True)
@@ -254,7 +274,11 @@ class ReceiptsController(QObject):
             job.items = receipt_service.printable(store, job.ids)
             if not job.items:
                 raise InputRefused("receipt.unknown", number="")
-            job.pages = printing.render(pdf_bytes(job.items, layout), dpi)  # logged once on paper
+            pdf = pdf_bytes(job.items, layout)  # logged once it is on paper
+            if job.thermal is not None:
+                job.pdf = pdf
+            else:
+                job.pages = printing.render(pdf, dpi)
             return job
 
         self.tasks.run(work_, self._rendered, self._error(job))
@@ -272,6 +296,9 @@ class ReceiptsController(QObject):
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _rendered(self, job: _Job) -> None:
+        if job.thermal is not None:
+            self._print_thermal(job)
+            return
         if job.printer is None:
             self._done(job)
             return
@@ -301,10 +328,28 @@ class ReceiptsController(QObject):
             self.tasks.run(job.pages.close)
             self._failed(job, self._printer_problem(exc))
             return
-        store, actor = self.session.store, self.session.actor
-        self.tasks.run(
-            lambda: log_prints(store, actor, job.items, job.layout), lambda _n: self._done(job), self._error(job)
+        self._logged(job)
+
+    def _print_thermal(self, job: _Job) -> None:
+        """Straight to the ESC/POS printer, on a thread of its own: a slow Bluetooth printer never holds up
+        the store."""
+        if self._printer_thread is None:
+            self._printer_thread = Tasks(self.tasks.report, parent=self)
+        pdf, address, roll = job.pdf, job.thermal, job.layout
+        self._printer_thread.run(
+            lambda: escpos.print_pdf(pdf, address, roll=roll), lambda done: self._logged(job, done), self._error(job)
         )
+
+    def _logged(self, job: _Job, printed: escpos.Printed | None = None) -> None:
+        store, actor = self.session.store, self.session.actor
+        note = t("escpos.paper_low", self.session.lang, address=job.thermal) if printed and printed.paper_low else ""
+        self.tasks.run(
+            lambda: log_prints(store, actor, job.items, job.layout), lambda _n: self._done(job, note), self._error(job)
+        )
+
+    def shutdown(self) -> None:
+        if self._printer_thread is not None:
+            self._printer_thread.shutdown()
 
     def _printer_problem(self, exc: printing.PrintFailed) -> str:
         problem = {
@@ -313,11 +358,11 @@ class ReceiptsController(QObject):
         }.get(exc.problem, QCoreApplication.translate("ReceiptsController", "it refused the job"))
         return t("receipt.printer_failed", self.session.lang, printer=exc.printer, problem=problem)
 
-    def _done(self, job: _Job) -> None:
+    def _done(self, job: _Job, note: str = "") -> None:
         self._set_busy(False)
         items = job.items or []
         copies = sum(1 for p in items if p.copy)
-        if job.printer is None:
+        if job.printer is None and job.thermal is None:
             text = t("receipt.written", self.session.lang, path=str(job.path))
         elif len(items) == 1:
             what = (
@@ -331,6 +376,7 @@ class ReceiptsController(QObject):
                 "ReceiptsController", "Printed %1 receipts in one job (%2 of them copies)."
             ).replace("%1", str(len(items)))
             text = text.replace("%2", str(copies))
+        text = f"{text} {note}".strip()
         self.view.show_message(text)
         status = getattr(self.parent_widget, "statusBar", None)
         if status is not None:
@@ -342,6 +388,9 @@ class ReceiptsController(QObject):
         def handle(exc: BaseException) -> None:
             if job.paper is not None:
                 job.paper.abort()
+            if isinstance(exc, FieldappError) and job.thermal is not None:  # the printer, or its address
+                self._failed(job, t(exc.code, self.session.lang, **exc.params))
+                return
             if isinstance(exc, OSError):
                 text = QCoreApplication.translate(
                     "ReceiptsController",

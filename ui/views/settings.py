@@ -26,6 +26,7 @@ from fieldapp.settings import (
     RECEIPT_DESTINATION,
     RECEIPT_FOLDER,
     RECEIPT_LAYOUT,
+    RECEIPT_THERMAL_PRINTER,
     THEME,
     Settings,
 )
@@ -74,7 +75,8 @@ class SettingsView(QWidget):
         self.receipt_destination.addItem(self.tr("The default printer"), "printer")
         self.receipt_destination.addItem(self.tr("Ask every time (print dialog)"), "ask")
         self.receipt_destination.addItem(self.tr("Save as PDF into a folder"), "pdf")
-        form.addRow(self.tr("&Print receipts to:"), self.receipt_destination)
+        self.receipt_destination.addItem(self.tr("A thermal printer (ESC/POS, no driver needed)"), "escpos")
+        form.addRow(self.tr("Print rece&ipts to:"), self.receipt_destination)
         folder_row = QHBoxLayout()
         self.receipt_folder = QLineEdit()
         self.receipt_folder.setReadOnly(True)
@@ -82,9 +84,16 @@ class SettingsView(QWidget):
         self.folder_button = QPushButton(self.tr("C&hoose…"))
         folder_row.addWidget(self.receipt_folder, 1)
         folder_row.addWidget(self.folder_button)
-        folder_label = QLabel(self.tr("PDF &folder:"))
+        folder_label = QLabel(self.tr("PDF fol&der:"))
         folder_label.setBuddy(self.folder_button)  # a row of two widgets has no buddy of its own
         form.addRow(folder_label, folder_row)
+        self.thermal_printer = QComboBox()
+        self.thermal_printer.setEditable(True)
+        self.thermal_printer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.thermal_printer.lineEdit().setPlaceholderText(
+            self.tr("e.g. serial:/dev/rfcomm0, file:/dev/usb/lp0, usb:0416:5011")
+        )
+        form.addRow(self.tr("Thermal printer (&ESC/POS):"), self.thermal_printer)
         layout.addWidget(receipts)
 
         data = QGroupBox(self.tr("Data on this laptop"))
@@ -120,6 +129,8 @@ class SettingsView(QWidget):
         )
         self.receipt_destination.currentIndexChanged.connect(self._destination_changed)
         self.folder_button.clicked.connect(self._ask_folder)
+        self.thermal_printer.lineEdit().editingFinished.connect(self._thermal_changed)
+        self.thermal_printer.activated.connect(lambda _i: self._thermal_changed())
         self.backup_button.clicked.connect(self._ask_backup)
         self.passphrase_button.clicked.connect(self._ask_passphrase)
 
@@ -138,7 +149,8 @@ class SettingsView(QWidget):
         self.idle.setValue(settings.get(IDLE_LOCK_MINUTES))
         self.idle.blockSignals(False)
         self.receipt_folder.setText(settings.get(RECEIPT_FOLDER))
-        self.receipt_folder.setEnabled(settings.get(RECEIPT_DESTINATION) == "pdf")
+        self.thermal_printer.setEditText(settings.get(RECEIPT_THERMAL_PRINTER))
+        self._enable_receipt_rows(settings.get(RECEIPT_DESTINATION))
 
     def show_data_info(self, path: str, protection: str, may_set_passphrase: bool) -> None:
         self.data_dir.setText(path)
@@ -147,8 +159,24 @@ class SettingsView(QWidget):
 
     def _destination_changed(self, _index: int) -> None:
         value = self.receipt_destination.currentData()
-        self.receipt_folder.setEnabled(value == "pdf")
+        self._enable_receipt_rows(value)
         self.changed.emit(RECEIPT_DESTINATION.key, value)
+
+    def _enable_receipt_rows(self, destination: str) -> None:
+        self.receipt_folder.setEnabled(destination == "pdf")
+        self.thermal_printer.setEnabled(destination == "escpos")
+
+    def show_thermal_printers(self, addresses: list[str]) -> None:
+        """The printers this laptop can see, offered in the list; the typed or saved one stays."""
+        text = self.thermal_printer.currentText()
+        self.thermal_printer.blockSignals(True)
+        self.thermal_printer.clear()
+        self.thermal_printer.addItems(addresses)
+        self.thermal_printer.setEditText(text)
+        self.thermal_printer.blockSignals(False)
+
+    def _thermal_changed(self) -> None:
+        self.changed.emit(RECEIPT_THERMAL_PRINTER.key, self.thermal_printer.currentText().strip())
 
     def _ask_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for receipt PDFs"), self.receipt_folder.text())

@@ -298,7 +298,12 @@ def test_the_receipt_prints_right_after_the_enrolment(qtbot, gui, monkeypatch, t
 
 
 def test_verify_shortcut_needs_a_signed_in_member(qtbot, gui):
-    gui.lock()
+    view = screen(qtbot, gui)
+    view.verify_button.click()
+    dialog = gui.receipts.verify_dialog
+    assert dialog.isVisible()
+    gui.lock()  # locking closes it: a receipt's details never stay over the lock screen
+    assert not dialog.isVisible() and gui.receipts.verify_dialog is None
     qtbot.keyClick(gui.window, Qt.Key.Key_V, CTRL | SHIFT)
     assert gui.receipts.verify_dialog is None
     QApplication.processEvents()

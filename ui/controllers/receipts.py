@@ -189,6 +189,13 @@ class ReceiptsController(QObject):
         view.pdf_requested.connect(lambda ids, path: self.print_receipts(ids, Path(path)))
         view.void_requested.connect(self.ask_void)
         view.verify_requested.connect(self.verify)
+        session.locked.connect(self._close_dialogs)
+
+    def _close_dialogs(self) -> None:
+        """Locking the app closes what shows a receipt or asks for a PIN; a print already running finishes."""
+        for dialog in (self.void_dialog, self.verify_dialog):
+            if dialog is not None:
+                dialog.reject()
 
     # --- the screen ---------------------------------------------------------------------------------
 

@@ -67,6 +67,7 @@ class Server:
     root: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    in_process_admin: bool = False  # the same admin code without a process per call (the model test)
 
     @property
     def database_url(self) -> str:
@@ -129,13 +130,13 @@ class Server:
             store.close()
 
     def add_team(self, name: str, province: str = "33") -> None:
-        if not _SERVER_CLI:
+        if self.in_process_admin or not _SERVER_CLI:
             return self._in_process("add_team", name, province)
         self.admin("team", "add", name, "--province", province)
         return None
 
     def enrol_code(self, team: str) -> str:
-        if not _SERVER_CLI:
+        if self.in_process_admin or not _SERVER_CLI:
             return self._in_process("enrol_code", team=team, province=None)[0]
         return json.loads(self.admin("enrol-code", "--team", team, "--json").stdout)["code"]
 

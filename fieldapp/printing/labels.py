@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fieldapp.domain.enums import EnrolmentKind, Sex
-from fieldapp.domain.formats import format_date
+from fieldapp.domain.formats import format_birth, format_date
 from fieldapp.domain.scans import hi_card_text
 from fieldapp.printing import fonts, qr
 from fieldapp.printing.lists import list_pdf
@@ -37,7 +37,7 @@ def label_for(item: HandOver, issued_on: date) -> Label | None:
     """The label of one card or book; None where there is no SI number to put on it yet."""
     if not item.si_number:
         return None
-    born = format_date(item.birth_date) if item.birth_date else "—"
+    born = format_birth(item.birth_date, item.birth_year) or "—"
     if item.kind in HI_KINDS:
         text = hi_card_text(
             item.si_number,
@@ -47,6 +47,7 @@ def label_for(item: HandOver, issued_on: date) -> Label | None:
             item.start_on,
             item.end_on,
             issued_on,
+            birth_year=item.birth_year,
         )
         lines = (
             f"Mã thẻ: {item.si_number}",
@@ -135,7 +136,7 @@ def hand_over_pdf(
             (
                 str(i),
                 item.name,
-                format_date(item.birth_date) if item.birth_date else "",
+                format_birth(item.birth_date, item.birth_year),
                 item.si_number or "",
                 "Thẻ BHYT" if hi else "Sổ BHXH",
                 f"{format_date(item.start_on)} - {format_date(item.end_on)}",

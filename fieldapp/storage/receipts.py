@@ -284,6 +284,7 @@ class HandOver:
     person_id: str
     name: str
     birth_date: date | None
+    birth_year: int | None
     sex: str | None
     si_number: str | None
     kind: EnrolmentKind
@@ -312,7 +313,8 @@ def hand_overs(store: Store, day: date, *, receipt_ids: list[str] | None = None)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             for r in conn.execute(
-                "SELECT p.id, p.full_name, p.birth_date, p.sex, p.si_number, coalesce(h.name, '') FROM persons p "
+                "SELECT p.id, p.full_name, p.birth_date, p.birth_year, p.sex, p.si_number, coalesce(h.name, '') "
+                "FROM persons p "
                 f"LEFT JOIN hamlets h ON h.id = p.hamlet_id WHERE p.id IN ({', '.join('?' * len(chunk))})",
                 chunk,
             ).fetchall():
@@ -330,11 +332,12 @@ def hand_overs(store: Store, day: date, *, receipt_ids: list[str] | None = None)
                     date.fromisoformat(p[2]) if p[2] else None,
                     p[3],
                     p[4],
+                    p[5],
                     EnrolmentKind(kind),
                     date.fromisoformat(start_on),
                     date.fromisoformat(end_on),
                     f"{series}/{number:07d}",
-                    p[5],
+                    p[6],
                     bool(voided),
                 )
             )

@@ -83,3 +83,27 @@ def test_hand_over_list(demo_store, tmp_path):
     text = " ".join(pdf_text(pdf))
     assert "DANH SÁCH BÀN GIAO THẺ BHYT, SỔ BHXH" in text and "Ký nhận" in text
     assert all(i.name in text for i in items)
+
+
+def test_a_person_known_by_year_only():
+    from fieldapp.domain.enums import EnrolmentKind
+    from fieldapp.storage.receipts import HandOver
+
+    item = HandOver(
+        "p1",
+        "Lò Văn Páo",
+        None,
+        1965,
+        "male",
+        "3312345678",
+        EnrolmentKind.HOUSEHOLD_HI,
+        date(2026, 7, 1),
+        date(2027, 6, 30),
+        "BI-X1-2026/0000001",
+        "Bản Mới",
+        False,
+    )
+    label = label_for(item, date(2026, 6, 1))
+    assert "Ngày sinh: 1965" in label.lines
+    card = read_hi_card(label.qr_text)
+    assert card.ok and card.person.birth_year == 1965 and card.person.birth_date is None

@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from fieldapp.domain.admin_units import communes
@@ -68,9 +69,10 @@ class Answer:
 
     def stored(self) -> str:
         """The answer as kept in `ops.result` (the op id is the row's key)."""
+        if self.current is None:
+            return _plain_answer(self.status, self.version, self.reason, self.http)
         body = {"status": self.status, "version": self.version, "reason": self.reason, "http": self.http}
-        if self.current is not None:
-            body["current"] = self.current
+        body["current"] = self.current
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -96,6 +98,12 @@ class Answer:
             "current": self.current,
             "duplicate": self.duplicate,
         }
+
+
+@lru_cache(maxsize=256)  # most answers are one of a few: accepted at version 1, accepted fact, forbidden...
+def _plain_answer(status: str, version: int | None, reason: str | None, http: int | None) -> str:
+    body = {"status": status, "version": version, "reason": reason, "http": http}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass

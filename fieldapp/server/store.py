@@ -207,6 +207,27 @@ class ServerStore:
             r = s.records.c
             conn.execute(sa.update(s.records).where(r.entity == rec.entity, r.id == rec.id).values(**values))
 
+    def _among(self, column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
+        """column IN values. On PostgreSQL the values go as one JSON text parameter: psycopg parses the text of
+        every statement it has not seen and adapts lists element by element, 100 ms for a push's 1,000 ids."""
+        if self.dialect == "postgresql":
+            elements = sa.func.json_array_elements_text(
+                sa.cast(sa.bindparam(None, json.dumps(values), sa.Text), sa.JSON)
+            )
+            return column.in_(sa.select(elements))
+        return column.in_(values)
+
+    def _insert_many(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+        """executemany on SQLite; on PostgreSQL one INSERT ... SELECT from json_populate_recordset of one
+        JSON parameter (same reason as `_among`)."""
+        if self.dialect != "postgresql" or len(rows) < 2:
+            conn.execute(sa.insert(table), rows)
+            return
+        names = list(rows[0])
+        param = sa.cast(sa.bindparam(None, json.dumps(rows, ensure_ascii=False), sa.Text), sa.JSON)
+        source = sa.func.json_populate_recordset(sa.literal_column(f"NULL::{table.name}"), param)
+        conn.execute(sa.insert(table).from_select(names, sa.select(*(sa.column(n) for n in names)).select_from(source)))
+
     # --- devices and auth ------------------------------------------------------------------------
 
     def device_by_token(self, token: str) -> Device | None:
@@ -322,18 +343,22 @@ class ServerStore:
         op_ids = list({op.op_id for op in ops})
         for chunk in _chunks(op_ids, 500):
             for op_id, device_id, sha, result in conn.execute(
-                sa.select(o.op_id, o.device_id, o.content_sha256, o.result).where(o.op_id.in_(chunk))
+                sa.select(o.op_id, o.device_id, o.content_sha256, o.result).where(self._among(o.op_id, chunk))
             ):
                 prior[op_id] = PriorOp(device_id, sha, result)
         records: dict[tuple[str, str], Rec] = {}
-        keys = list({(op.entity, op.entity_id) for op in ops})
+        by_entity: dict[str, set[str]] = {}
+        for op in ops:
+            by_entity.setdefault(op.entity, set()).add(op.entity_id)
         r = s.records.c
-        for chunk in _chunks(keys, 400):
-            for row in conn.execute(sa.select(*_REC_COLS).where(sa.tuple_(r.entity, r.id).in_(chunk))):
-                entity, rid, team, province, version, data, pos, last_device, chain_base = row
-                records[(entity, rid)] = Rec(
-                    entity, rid, team, province, version, json.loads(data), pos, last_device, chain_base
-                )
+        for kind, ids in by_entity.items():  # entity = x AND id IN (...): the primary key's own order
+            for chunk in _chunks(sorted(ids), 500):
+                rows = conn.execute(sa.select(*_REC_COLS).where(r.entity == kind, self._among(r.id, chunk)))
+                for row in rows:
+                    entity, rid, team, province, version, data, pos, last_device, chain_base = row
+                    records[(entity, rid)] = Rec(
+                        entity, rid, team, province, version, json.loads(data), pos, last_device, chain_base
+                    )
         return prior, records
 
     def _team_province(self, conn: sa.Connection):
@@ -359,12 +384,13 @@ class ServerStore:
                 answer, keep, rec = planner.decide(op)
                 answers.append(answer)
                 if keep:
+                    prior_op = planner.prior_ops[op.op_id]
                     kept.append(
                         {
                             "op_id": op.op_id,
                             "device_id": device.id,
-                            "content_sha256": planner.prior_ops[op.op_id].content_sha256,
-                            "result": answer.stored(),
+                            "content_sha256": prior_op.content_sha256,
+                            "result": prior_op.result,
                             "at": now,
                         }
                     )
@@ -395,7 +421,7 @@ class ServerStore:
                         row["key_entity"], row["key_id"] = rec.entity, rec.id
                         old_rows.append(row)
                 if new_rows:
-                    conn.execute(sa.insert(s.records), new_rows)
+                    self._insert_many(conn, s.records, new_rows)
                 if old_rows:
                     r = s.records.c
                     stmt = (
@@ -418,7 +444,7 @@ class ServerStore:
                     if done.rowcount != len(old_rows):
                         raise _WriteFailed("a record changed since it was read")
             if kept:
-                conn.execute(sa.insert(s.ops), kept)
+                self._insert_many(conn, s.ops, kept)
             self._seen(conn, device, now)
         return answers
 

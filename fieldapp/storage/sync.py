@@ -20,6 +20,7 @@ from typing import Any
 
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.models import Person
+from fieldapp.domain.text import fold
 from fieldapp.storage import migrations
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage.driver import Connection
@@ -158,41 +159,41 @@ def next_batch(store: Store, limit: int = 500) -> list[OutOp]:
     That is why a batch holds at most one op per record: the second waits for the first's answer.
     Ops of a record already in conflict are not sent: they join the open conflict (its `ours`).
     """
-    with store.transaction() as conn:
-        rows = conn.execute(
-            "SELECT seq, op_id, entity, entity_id, op, base_version, payload, created_at FROM outbox "
-            "WHERE state = 'pending' ORDER BY seq LIMIT ?",
-            (limit,),
-        ).fetchall()
-        if not rows:
-            return []
-        open_conflicts = _open_conflict_keys(conn, {r[3] for r in rows})
-        out: list[OutOp] = []
-        seen: set[tuple[str, str]] = set()
-        folded: list[tuple[str, str, str]] = []
-        for seq, op_id, entity, entity_id, op, stored_base, payload, created_at in rows:
-            base = stored_base
-            key = (entity, entity_id)
-            if key in open_conflicts:
-                folded.append((op_id, entity, entity_id))
-                continue
-            if key in seen:
-                continue
-            seen.add(key)
-            spec = BY_TABLE.get(entity)
-            if op != "create" and spec is not None and spec.mutable:
-                local = conn.execute(f"SELECT version FROM {spec.table} WHERE id = ?", (entity_id,)).fetchone()
-                if local is not None and local[0] is not None:
-                    base = int(local[0])
-            out.append(OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at))
-        for op_id, entity, entity_id in folded:
-            conn.execute("UPDATE outbox SET state = 'conflict' WHERE op_id = ?", (op_id,))
-            _refresh_ours(conn, entity, entity_id)
-        conn.execute(
-            "UPDATE outbox SET attempts = attempts + 1 WHERE op_id IN (SELECT value FROM json_each(?))",
-            (to_json([o.op_id for o in out]),),
-        )
-    return out
+    while True:
+        with store.reading() as conn:
+            rows = conn.execute(
+                "SELECT seq, op_id, entity, entity_id, op, base_version, payload, created_at FROM outbox "
+                "WHERE state = 'pending' ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+            if not rows:
+                return []
+            open_conflicts = _open_conflict_keys(conn, {r[3] for r in rows})
+            out: list[OutOp] = []
+            seen: set[tuple[str, str]] = set()
+            folded: list[tuple[str, str, str]] = []
+            for seq, op_id, entity, entity_id, op, stored_base, payload, created_at in rows:
+                base = stored_base
+                key = (entity, entity_id)
+                if key in open_conflicts:
+                    folded.append((op_id, entity, entity_id))
+                    continue
+                if key in seen:
+                    continue
+                seen.add(key)
+                spec = BY_TABLE.get(entity)
+                if op != "create" and spec is not None and spec.mutable:
+                    local = conn.execute(f"SELECT version FROM {spec.table} WHERE id = ?", (entity_id,)).fetchone()
+                    if local is not None and local[0] is not None:
+                        base = int(local[0])
+                out.append(OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at))
+        if folded:
+            with store.transaction() as conn:
+                for op_id, entity, entity_id in folded:
+                    conn.execute("UPDATE outbox SET state = 'conflict' WHERE op_id = ? AND state = 'pending'", (op_id,))
+                    _refresh_ours(conn, entity, entity_id)
+        if out or not folded:
+            return out
 
 
 @dataclass
@@ -236,16 +237,20 @@ def settle(store: Store, ops: Sequence[OutOp], results: Sequence[Mapping[str, An
                 tally.conflicts += 1
                 _record_conflict(conn, op, res, now)
                 conn.execute(
-                    "UPDATE outbox SET state = 'conflict', result = ? WHERE op_id = ?", (to_json(kept), op.op_id)
+                    "UPDATE outbox SET state = 'conflict', result = ?, attempts = attempts + 1 WHERE op_id = ?",
+                    (to_json(kept), op.op_id),
                 )
             else:
                 tally.rejected += 1
                 if status != "rejected":
                     kept["reason"] = kept.get("reason") or f"status:{status}"
                 conn.execute(
-                    "UPDATE outbox SET state = 'rejected', result = ? WHERE op_id = ?", (to_json(kept), op.op_id)
+                    "UPDATE outbox SET state = 'rejected', result = ?, attempts = attempts + 1 WHERE op_id = ?",
+                    (to_json(kept), op.op_id),
                 )
-        conn.executemany("UPDATE outbox SET state = 'accepted', result = ? WHERE op_id = ?", accepted)
+        conn.executemany(
+            "UPDATE outbox SET state = 'accepted', result = ?, attempts = attempts + 1 WHERE op_id = ?", accepted
+        )
         for table, rows in versions.items():
             conn.executemany(f"UPDATE {table} SET version = ? WHERE id = ? AND version < ?", rows)
             conn.execute(
@@ -259,7 +264,7 @@ def park(store: Store, op: OutOp, reason: str, http: int | None) -> None:
     """An op the server refused as a whole request (a 4xx other than 401/403): parked as rejected."""
     with store.transaction() as conn:
         conn.execute(
-            "UPDATE outbox SET state = 'rejected', result = ? WHERE op_id = ?",
+            "UPDATE outbox SET state = 'rejected', result = ?, attempts = attempts + 1 WHERE op_id = ?",
             (to_json({"status": "rejected", "reason": reason, "http": http}), op.op_id),
         )
 
@@ -377,7 +382,7 @@ def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int
         for entity in _parents_first(by_entity):
             _upsert(conn, BY_TABLE[entity], by_entity[entity])
         if "persons" in by_entity:
-            tally.candidates = _after_persons(conn, by_entity["persons"], new_persons)
+            tally.candidates = _after_persons(conn, by_entity["persons"], new_persons, str(store.path))
         if parked_keys:
             gone = [(c.entity, c.id) for c in ready if (c.entity, c.id) in parked_keys]
             conn.executemany("DELETE FROM sync_parked WHERE entity = ? AND entity_id = ?", gone)
@@ -558,50 +563,87 @@ def _new_ids(conn: Connection, table: str, changes: Sequence[_Change]) -> set[st
     return set(ids) - {r[0] for r in have}
 
 
-def _after_persons(conn: Connection, persons: Sequence[_Change], new: set[str]) -> int:
-    """Erasures done elsewhere blank the notes here too; people new to this laptop who look like somebody
-    here become merge candidates (the laptop's own look-alikes were seen when they were entered)."""
+@dataclass
+class _Made:
+    """Who this laptop registered itself (a create op in its outbox), by the keys duplicates share."""
+
+    mark: int  # the outbox's last seq when read: a new local op means reading again
+    ids: set[str]
+    citizen_ids: set[str]
+    name_keys: set[tuple[str, int, str]]
+
+
+_MADE_HERE: dict[str, _Made] = {}
+
+
+def _made_here(conn: Connection, store_key: str) -> _Made:
+    (mark,) = conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()
+    made = _MADE_HERE.get(store_key)
+    if made is None or made.mark != mark:
+        rows = conn.execute(
+            "SELECT p.id, p.citizen_id, p.name_key, p.birth_year, p.commune_code FROM outbox AS o "
+            "JOIN persons AS p ON p.id = o.entity_id WHERE o.entity = 'persons' AND o.op = 'create'"
+        ).fetchall()
+        made = _Made(
+            mark,
+            {r[0] for r in rows},
+            {r[1] for r in rows if r[1]},
+            {(r[2], r[3], r[4]) for r in rows if r[3] is not None},
+        )
+        _MADE_HERE[store_key] = made
+    return made
+
+
+def _birth_year(rec: Mapping[str, Any]) -> int | None:
+    year = rec.get("birth_year")
+    if year is None and rec.get("birth_date"):
+        year = int(str(rec["birth_date"])[:4])
+    return year
+
+
+def _after_persons(conn: Connection, persons: Sequence[_Change], new: set[str], store_key: str) -> int:
+    """Erasures done elsewhere blank the notes here too. A person new to this laptop who looks like one
+    this laptop registered itself (two devices met the same person: same citizen ID, or same name, birth
+    and commune) becomes a merge candidate, as the registry's own duplicate checks decide; the look-alikes
+    among the records of others were judged where they were made."""
     for c in persons:
         if c.record.get("erased_at"):
             store_registry.erase_free_text(conn, c.id)
-    ids = [c.id for c in persons if c.id in new and not c.record.get("erased_at") and not c.record.get("merged_into")]
-    if not ids:
+    fresh = [c for c in persons if c.id in new and not c.record.get("erased_at") and not c.record.get("merged_into")]
+    if not fresh:
         return 0
-    # one query finds the few pulled people that may have a look-alike; the registry's own duplicate
-    # checks (the ones the person form uses) then name them
-    hits = conn.execute(
-        "SELECT DISTINCT p.id FROM json_each(?) AS j JOIN persons AS p ON p.id = j.value "
-        "WHERE (p.citizen_id IS NOT NULL AND EXISTS (SELECT 1 FROM persons o WHERE o.citizen_id = p.citizen_id "
-        "AND o.id <> p.id)) OR (p.birth_year IS NOT NULL AND EXISTS (SELECT 1 FROM persons o "
-        "WHERE o.name_key = p.name_key AND o.birth_year = p.birth_year AND o.commune_code = p.commune_code "
-        "AND o.id <> p.id))",
-        (to_json(ids),),
-    ).fetchall()
-    if not hits:
+    made = _made_here(conn, store_key)
+    if not made.ids:
         return 0
+    hits = [
+        c.id
+        for c in fresh
+        if c.record.get("citizen_id") in made.citizen_ids
+        or (fold(c.record.get("full_name") or ""), _birth_year(c.record), c.record.get("commune_code"))
+        in made.name_keys
+    ]
     spec = BY_TABLE["persons"]
     now = encode_datetime(utcnow())
     added = 0
-    for (person_id,) in hits:
-        row = conn.execute(f"{spec.select_sql} WHERE id = ?", (person_id,)).fetchone()
-        person: Person = spec.decode(row)
-        pairs: list[tuple[str, str]] = []
+    for person_id in hits:
+        person: Person = spec.decode(conn.execute(f"{spec.select_sql} WHERE id = ?", (person_id,)).fetchone())
+        pairs: dict[str, str] = {}
         if person.citizen_id:
-            pairs += [(o.id, "citizen_id") for o in store_registry.same_citizen_id(conn, person.citizen_id, person.id)]
+            for o in store_registry.same_citizen_id(conn, person.citizen_id, person.id):
+                pairs.setdefault(o.id, "citizen_id")
         if person.birth_year:
-            pairs += [
-                (o.id, "name_birth_commune")
-                for o in store_registry.same_name_birth_commune(
-                    conn,
-                    full_name=person.full_name,
-                    birth_year=person.birth_year,
-                    birth_date=person.birth_date,
-                    commune_code=person.commune_code,
-                    exclude_id=person.id,
-                )
-                if o.id not in {other for other, _ in pairs}
-            ]
-        for other_id, reason in pairs:
+            for o in store_registry.same_name_birth_commune(
+                conn,
+                full_name=person.full_name,
+                birth_year=person.birth_year,
+                birth_date=person.birth_date,
+                commune_code=person.commune_code,
+                exclude_id=person.id,
+            ):
+                pairs.setdefault(o.id, "name_birth_commune")
+        for other_id, reason in pairs.items():
+            if other_id not in made.ids:
+                continue
             a, b = sorted((person.id, other_id))
             added += conn.execute(
                 "INSERT INTO merge_candidates (person_id, other_id, reason, at) VALUES (?, ?, ?, ?) "

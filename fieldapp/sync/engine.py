@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -210,24 +211,37 @@ class SyncEngine:
     # --- pull ------------------------------------------------------------------------------------
 
     def _pull(self, http: Transport, result: SyncResult, cancelled: Callable[[], bool]) -> Generator[Progress]:
+        """Pages until `more` is false; the next page is fetched while this one is applied (the server's and
+        the link's time overlap the store's), and only an applied page moves the stored cursor."""
         cursor = storage.settings(self.store).cursor
-        while True:
-            if cancelled():
-                raise SyncCancelled()
-            page = http.get("/v1/pull", {"since": cursor, "limit": self.pull_page})
-            changes, nxt, more = page.get("changes"), page.get("next"), page.get("more")
-            if not isinstance(changes, list) or not isinstance(nxt, int) or nxt < cursor:
-                raise SyncError("sync.bad_answer", what="pull")
-            tally = storage.apply_page(self.store, changes, nxt, own_device=self.store.device_id)
-            result.pulled += tally.applied + tally.unparked
-            result.held += tally.held
-            result.candidates += tally.candidates
-            yield Progress("pull", result.pushed, result.pulled)
-            if not more:
-                return
-            if nxt == cursor and not changes:
-                raise SyncError("sync.bad_answer", what="pull")
-            cursor = nxt
+
+        def fetch(since: int) -> dict[str, Any]:
+            return http.get("/v1/pull", {"since": since, "limit": self.pull_page})
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+            ahead = pool.submit(fetch, cursor)
+            try:
+                while True:
+                    if cancelled():
+                        raise SyncCancelled()
+                    page = ahead.result()
+                    changes, nxt, more = page.get("changes"), page.get("next"), page.get("more")
+                    if not isinstance(changes, list) or not isinstance(nxt, int) or nxt < cursor:
+                        raise SyncError("sync.bad_answer", what="pull")
+                    if more and nxt == cursor and not changes:
+                        raise SyncError("sync.bad_answer", what="pull")
+                    if more:
+                        ahead = pool.submit(fetch, nxt)
+                    tally = storage.apply_page(self.store, changes, nxt, own_device=self.store.device_id)
+                    result.pulled += tally.applied + tally.unparked
+                    result.held += tally.held
+                    result.candidates += tally.candidates
+                    yield Progress("pull", result.pushed, result.pulled)
+                    if not more:
+                        return
+                    cursor = nxt
+            finally:
+                ahead.cancel()
 
     # --- counts ----------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Pe
 from fieldapp.domain.premiums import RuleBook
 from fieldapp.errors import InputRefused
 from fieldapp.services.receipts import sign_receipt
+from fieldapp.storage.closing import is_closed
 from fieldapp.storage.receipts import next_number
 from fieldapp.storage.writer import Writer
 
@@ -53,6 +54,8 @@ def _pay_and_receipt(
     if method is PaymentMethod.TRANSFER and not (reference or "").strip():
         raise InputRefused("payment.reference_needed")
     paid_at = w.clock()
+    if is_closed(w.conn, local_day(paid_at), collector.id):
+        raise InputRefused("closing.day_closed", day=local_day(paid_at), name=collector.full_name)
     payment = Payment(w.ids(), enrolment.id, method, enrolment.amount, reference, paid_at, collector.id)
     series = receipt_series(enrolment.kind, collector.code, local_day(paid_at).year)
     number = next_number(w.conn, series)

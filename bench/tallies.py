@@ -1,0 +1,166 @@
+"""Tallies (issue 7): a day's and the whole campaign's report over 1,000,000 consultations and 200,000
+enrolments (with their payments and receipts) in 30 days.
+
+The store is a small demo (team, members, sites, campaign, targets; 5,000 persons) plus synthetic facts
+inserted with executemany, so db/0005's triggers keep the rollup as they do for every save and pull. It
+is built once and cached under bench/.cache/ (the build is not timed).
+- tallies_day: `reports.tallies.build` for one day (summary and the four breakdowns, with targets and
+  names), a different day of the 30 each sample; baseline: the bare `SELECT member_id, count(*) FROM
+  consultations WHERE day = ? GROUP BY member_id` over the index (one breakdown of one metric, no rollup).
+- tallies_campaign: the same for all 30 days; baseline: that bare query over the 30 days.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from common import CACHE, DEMO_END, PASSPHRASE, Row, Target, Throttled, progress
+
+from fieldapp.domain.ids import new_id
+from fieldapp.paths import DataDir
+from fieldapp.reports.tallies import build
+from fieldapp.services.demo import DemoOptions, load_demo
+from fieldapp.storage import migrations
+from fieldapp.storage.store import OpenOptions, Store
+
+DAYS = 30
+BATCH = 20_000
+GROUPS = ("farmer", "trader", "self_employed", "craftsman", "informal", "poor", "student", "other")
+
+
+def _store_dir(consultations: int, enrolments: int) -> DataDir:
+    key = f"tallies-{consultations}c-{enrolments}e-schema{migrations.latest_version()}"
+    return DataDir(CACHE / key)
+
+
+def _build(dd: DataDir, consultations: int, enrolments: int) -> None:
+    tmp = Path(str(dd.root) + ".part")
+    shutil.rmtree(tmp, ignore_errors=True)
+    part = DataDir(tmp)
+    with Store.open(part, OpenOptions(passphrase=PASSPHRASE)) as store:
+        load_demo(store, DemoOptions(persons=5_000, days=DAYS, seed=3, end_date=DEMO_END))
+        team = store.meta("team_id")
+        members = [r[0] for r in store.query("SELECT id FROM members WHERE team_id = ?", (team,))]
+        sites = [r[0] for r in store.query("SELECT id FROM sites")]
+        persons = [r[0] for r in store.query("SELECT id FROM persons")]
+        rng = random.Random(7)
+        days = [DEMO_END - timedelta(days=i) for i in range(DAYS)]
+        say = Throttled("tallies store")
+        sql = (
+            "INSERT INTO consultations (id, person_id, event_id, site_id, team_id, member_id, at, day, "
+            "target_group, topics, outcome, note, consent) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, '[\"hi\"]', ?, '', 1)"
+        )
+        for start in range(0, consultations, BATCH):
+            rows = []
+            for _ in range(min(BATCH, consultations - start)):
+                day = rng.choice(days)
+                at = datetime(day.year, day.month, day.day, 3, tzinfo=UTC).isoformat()
+                rows.append(
+                    (
+                        new_id(),
+                        rng.choice(persons) if rng.random() < 0.7 else None,
+                        rng.choice(sites),
+                        team,
+                        rng.choice(members),
+                        at,
+                        day.isoformat(),
+                        rng.choice(GROUPS),
+                        rng.choice(("refused", "will_think", "enrolled")),
+                    )
+                )
+            with store.transaction() as conn:
+                conn.executemany(sql, rows)
+            say(f"{start + len(rows):,} consultations")
+        for start in range(0, enrolments, BATCH):
+            es, ps, rs = [], [], []
+            for i in range(min(BATCH, enrolments - start)):
+                day = rng.choice(days)
+                at = datetime(day.year, day.month, day.day, 4, tzinfo=UTC).isoformat()
+                member = rng.choice(members)
+                kind = rng.choice(("vsi", "household_hi", "household_hi"))
+                amount = rng.randrange(500_000, 5_000_000, 1_000)
+                person = rng.choice(persons)
+                lines = json.dumps([{"person_id": person, "order": 1, "monthly": 1, "amount": amount}])
+                eid, pid = new_id(), new_id()
+                es.append((eid, kind, person, team, member, day.isoformat(), 12, day.isoformat(), day.isoformat(),
+                           amount, lines, at))  # fmt: skip
+                ps.append((pid, eid, "cash", amount, at, member))
+                rs.append((new_id(), pid, f"BN-{member[-6:]}-2026", start + i + 1, amount, "x", at, day.isoformat(),
+                           member))  # fmt: skip
+            with store.transaction() as conn:
+                conn.executemany(
+                    "INSERT INTO enrolments (id, kind, person_id, team_id, member_id, enrolled_on, months, start_on, "
+                    "end_on, amount, lines, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    es,
+                )
+                conn.executemany(
+                    "INSERT INTO payments (id, enrolment_id, method, amount, paid_at, member_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    ps,
+                )
+                conn.executemany(
+                    "INSERT INTO receipts (id, payment_id, series, number, amount, payer_name, issued_at, day, "
+                    "member_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rs,
+                )
+            say(f"{start + len(es):,} enrolments")
+    if dd.root.exists():
+        shutil.rmtree(dd.root)
+    tmp.rename(dd.root)
+
+
+def _ms(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def run_tallies(*, consultations: int, enrolments: int, samples: int) -> list[Row]:
+    dd = _store_dir(consultations, enrolments)
+    if not dd.db.exists():
+        progress(f"tallies: building a store of {consultations:,} consultations and {enrolments:,} enrolments")
+        _build(dd, consultations, enrolments)
+    store = Store.open(dd, OpenOptions(passphrase=PASSPHRASE))
+    try:
+        team = store.meta("team_id")
+        n_consult = store.query_one("SELECT count(*) FROM consultations")[0]
+        n_enrol = store.query_one("SELECT count(*) FROM enrolments")[0]
+        days = [DEMO_END - timedelta(days=i) for i in range(DAYS)]
+        first, last = min(days), max(days)
+        bare = "SELECT member_id, count(*) FROM consultations WHERE day BETWEEN ? AND ? GROUP BY member_id"
+        day_row = Row("tallies_day", "ms", target=Target("p95", 100.0))
+        period_row = Row("tallies_campaign", "ms", target=Target("p95", 100.0))
+        for i in range(samples + 3):
+            d = days[i % DAYS]
+            ours = _ms(lambda d=d: build(store, d, d, [team]))
+            base = _ms(lambda d=d: store.query(bare, (d.isoformat(), d.isoformat())))
+            ours_p = _ms(lambda: build(store, first, last, [team]))
+            base_p = _ms(lambda: store.query(bare, (first.isoformat(), last.isoformat())))
+            if i >= 3:
+                day_row.samples.append(ours)
+                day_row.baseline.append(base)
+                period_row.samples.append(ours_p)
+                period_row.baseline.append(base_p)
+        report = build(store, first, last, [team])
+        done = dict((m.value, v) for m, v, _t in report.summary)
+        day_row.note = (
+            f"one day's report (summary, by member, site, commune and target group, with targets) over "
+            f"{n_consult:,} consultations and {n_enrol:,} enrolments in {DAYS} days (encrypted store); baseline: "
+            "the bare GROUP BY member of that day's consultations"
+        )
+        period_row.note = (
+            f"the {DAYS}-day report ({done.get('consultations', 0):,} consultations counted); baseline: the bare "
+            "GROUP BY member over the 30 days"
+        )
+        return [day_row, period_row]
+    finally:
+        store.close()
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text)

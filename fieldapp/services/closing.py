@@ -1,0 +1,174 @@
+"""Closing the day: per collector, the receipts issued (count, sum, voids listed) against the cash
+counted by denomination and the transfers. A difference must be explained; the closed day is locked (no
+new receipt for that day and collector: services.enrolment asks `is_closed`) and audited. A receipt
+voided after its day was closed is shown as a correction on the collector's next closing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from fieldapp.domain.enums import AuditAction, EnrolmentKind, PaymentMethod, Role
+from fieldapp.domain.formats import local_day
+from fieldapp.domain.models import Member
+from fieldapp.errors import InputRefused
+from fieldapp.storage import closing as closing_store
+from fieldapp.storage.closing import Closing, DayReceipt
+from fieldapp.storage.store import Store
+from fieldapp.storage.writer import Actor, writing
+
+DENOMINATIONS = (500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)
+MAX_EXPLANATION = 500
+# the slip's rows: the product codes of the receipts (forms.md), and what each covers
+PRODUCTS = {
+    "BHYT": (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI),
+    "BHXH": (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI),
+}
+
+
+@dataclass(frozen=True)
+class ProductLine:
+    product: str  # "BHYT" or "BHXH"
+    receipts: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class DayCash:
+    day: date
+    collector_id: str
+    receipts: list[DayReceipt]  # every receipt of the day, voided ones too
+    corrections: list[DayReceipt]  # earlier closed days' receipts voided since
+    closed: Closing | None
+
+    @property
+    def valid(self) -> list[DayReceipt]:
+        return [r for r in self.receipts if r.void_id is None]
+
+    @property
+    def voided(self) -> list[DayReceipt]:
+        return [r for r in self.receipts if r.void_id is not None]
+
+    def products(self, method: PaymentMethod = PaymentMethod.CASH) -> list[ProductLine]:
+        out = []
+        for product, kinds in PRODUCTS.items():
+            rows = [r for r in self.valid if r.kind in kinds and r.method is method]
+            out.append(ProductLine(product, len(rows), sum(r.amount for r in rows)))
+        return out
+
+    @property
+    def issued_amount(self) -> int:
+        return sum(r.amount for r in self.valid)
+
+    @property
+    def transfers(self) -> list[DayReceipt]:
+        return [r for r in self.valid if r.method is PaymentMethod.TRANSFER]
+
+    @property
+    def transfers_amount(self) -> int:
+        return sum(r.amount for r in self.transfers) - sum(
+            r.amount for r in self.corrections if r.method is PaymentMethod.TRANSFER
+        )
+
+    @property
+    def corrections_amount(self) -> int:
+        return sum(r.amount for r in self.corrections)
+
+    @property
+    def cash_expected(self) -> int:
+        """Cash receipts of the day, less the cash of earlier receipts voided since their day closed
+        (given back out of today's cash)."""
+        cash = sum(r.amount for r in self.valid if r.method is PaymentMethod.CASH)
+        return cash - sum(r.amount for r in self.corrections if r.method is PaymentMethod.CASH)
+
+
+def counted(notes: Mapping[int, int]) -> int:
+    return sum(int(d) * int(n) for d, n in notes.items())
+
+
+def day_cash(store: Store, day: date, collector_id: str) -> DayCash:
+    with store.reading() as conn:
+        receipts = closing_store.day_receipts(conn, day, collector_id)
+        corrections = closing_store.corrections(conn, day, collector_id)
+    closed = closing_store.closing(store, day, collector_id)
+    if closed is not None:  # the corrections as they were at closing time
+        corrections = closing_store.receipts_voided_by(store, list(closed.corrections))
+    return DayCash(day, collector_id, receipts, corrections, closed)
+
+
+def close_day(
+    store: Store,
+    actor: Actor,
+    leader: Member,
+    *,
+    day: date,
+    collector_id: str,
+    team_id: str,
+    notes: Mapping[int, int],
+    explanation: str = "",
+) -> Closing:
+    """Close `collector_id`'s `day` with the cash counted (`notes`: denomination -> number of notes)."""
+    if leader.role not in (Role.TEAM_LEADER, Role.ADMIN):
+        raise InputRefused("closing.needs_leader")
+    for denomination, n in notes.items():
+        if int(denomination) not in DENOMINATIONS:
+            raise InputRefused("closing.bad_denomination", value=denomination)
+        if int(n) < 0:
+            raise InputRefused("closing.negative_count", value=n)
+    explanation = explanation.strip()
+    if len(explanation) > MAX_EXPLANATION:
+        raise InputRefused("closing.explanation_long", maximum=MAX_EXPLANATION)
+    with writing(store, actor) as w:
+        if local_day(w.clock()) < day:
+            raise InputRefused("closing.future_day")
+        if closing_store.is_closed(w.conn, day, collector_id):
+            raise InputRefused("closing.already_closed")
+        cash = DayCash(
+            day,
+            collector_id,
+            closing_store.day_receipts(w.conn, day, collector_id),
+            closing_store.corrections(w.conn, day, collector_id),
+            None,
+        )
+        total = counted(notes)
+        difference = total - cash.cash_expected
+        if difference and not explanation:
+            raise InputRefused("closing.explain_difference", difference=difference)
+        closed = Closing(
+            w.ids(),
+            day,
+            collector_id,
+            team_id,
+            leader.id,
+            w.clock(),
+            len(cash.valid),
+            cash.issued_amount,
+            cash.cash_expected,
+            total,
+            cash.transfers_amount,
+            difference,
+            explanation,
+            {int(d): int(n) for d, n in notes.items() if int(n)},
+            tuple(r.void_id for r in cash.voided if r.void_id),
+            tuple(r.void_id for r in cash.corrections if r.void_id),
+        )
+        closing_store.add_closing(w.conn, closed)
+        w.audit(
+            AuditAction.CREATE,
+            "day_closings",
+            closed.id,
+            day=day.isoformat(),
+            collector=collector_id,
+            receipts=closed.receipts,
+            cash_expected=closed.cash_expected,
+            cash_counted=total,
+            difference=difference,
+            corrections=len(closed.corrections),
+        )
+    return closed
+
+
+def notes_json(notes: Mapping[int, int]) -> str:
+    return json.dumps({str(k): v for k, v in sorted(notes.items(), reverse=True)})

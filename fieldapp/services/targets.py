@@ -1,0 +1,289 @@
+"""Targets per campaign and period (a day, the 7 peak days, a week, a month, the year, the whole
+campaign) per province, commune, team and member, for each Metric: typed in, or imported from the
+spreadsheet the province sends.
+
+The spreadsheet has one row per period and unit: the columns Kỳ / Period (a period's name, a day
+dd/mm/yyyy, "dd/mm/yyyy - dd/mm/yyyy", or empty for the whole campaign), Cấp / Scope (tỉnh, xã, tổ,
+thành viên or province, commune, team, member), Đơn vị / Unit (a code or a name), then one column per
+metric (its label in Vietnamese or English, or its code). Import is all or nothing: any problem (a
+missing or unknown column, text in a number cell, a negative number, a unit not known, the same period
+and unit twice) is answered per row and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from fieldapp.domain.enums import AuditAction, Metric, PeriodKind, ScopeKind
+from fieldapp.domain.formats import parse_date
+from fieldapp.domain.models import Campaign, CampaignPeriod, Target
+from fieldapp.domain.text import fold
+from fieldapp.errors import InputRefused
+from fieldapp.i18n import catalog
+from fieldapp.services.table_files import data_rows, read_table, split_header
+from fieldapp.storage import targets as target_store
+from fieldapp.storage.store import Store
+from fieldapp.storage.writer import Actor, Writer, writing
+
+MAX_TARGET = 10_000_000
+
+
+def set_targets(
+    w: Writer,
+    campaign_id: str,
+    period_id: str | None,
+    scope: ScopeKind,
+    ref: str,
+    values: Mapping[Metric, int | None],
+) -> int:
+    """Set (or change) the targets of one unit for one period; None leaves a metric as it is. Returns how
+    many targets were written."""
+    known = target_store.existing(w.conn, campaign_id)
+    written = 0
+    for metric, value in values.items():
+        if value is None:
+            continue
+        if value < 0 or value > MAX_TARGET:
+            raise InputRefused("targets.value_out_of_range", value=value)
+        old = known.get((period_id, scope.value, ref, metric.value))
+        if old is None:
+            w.add(Target(w.ids(), campaign_id, period_id, scope, ref, metric, value, w.clock()))
+        elif old.value != value:
+            w.update(replace(old, value=value), ["value"])
+        else:
+            continue
+        written += 1
+    return written
+
+
+def new_period(
+    w: Writer, campaign: Campaign, kind: PeriodKind, starts: date, ends: date, name: str = ""
+) -> CampaignPeriod:
+    if ends < starts:
+        raise InputRefused("targets.period_backwards")
+    period = CampaignPeriod(w.ids(), campaign.id, name or _period_name(starts, ends), kind, starts, ends, w.clock())
+    w.add(period)
+    return period
+
+
+def _period_name(starts: date, ends: date) -> str:
+    return f"{starts:%d/%m/%Y}" if starts == ends else f"{starts:%d/%m/%Y} - {ends:%d/%m/%Y}"
+
+
+def kind_for(starts: date, ends: date) -> PeriodKind:
+    days = (ends - starts).days + 1
+    if days == 1:
+        return PeriodKind.DAY
+    if days == 7:
+        return PeriodKind.WEEK
+    if starts.day == 1 and ends == starts.replace(day=calendar.monthrange(starts.year, starts.month)[1]):
+        return PeriodKind.MONTH
+    if (starts.month, starts.day, ends.month, ends.day) == (1, 1, 12, 31) and starts.year == ends.year:
+        return PeriodKind.YEAR
+    return PeriodKind.CAMPAIGN
+
+
+# --- the spreadsheet --------------------------------------------------------------------------------
+
+_FIXED = {
+    "period": ("ky", "period", "ky bao cao", "thoi gian"),
+    "scope": ("cap", "scope", "cap don vi", "level"),
+    "unit": ("don vi", "unit", "ma don vi", "ten don vi", "code"),
+}
+_SCOPES = {
+    ScopeKind.PROVINCE: ("tinh", "province", "thanh pho"),
+    ScopeKind.COMMUNE: ("xa", "phuong", "xa, phuong", "xa phuong", "commune", "ward"),
+    ScopeKind.TEAM: ("to", "doi", "team"),
+    ScopeKind.MEMBER: ("thanh vien", "nhan vien", "member", "can bo"),
+}
+
+
+def _metric_names() -> dict[str, Metric]:
+    names: dict[str, Metric] = {}
+    for metric in Metric:
+        names[fold(metric.value)] = metric
+        for lang in ("vi", "en"):
+            text = catalog(lang).get(f"enum.Metric.{metric.value}")
+            if text:
+                names[fold(text)] = metric
+    return names
+
+
+def _column(name: str, metrics: dict[str, Metric]) -> str | Metric | None:
+    key = fold(name).strip(" :*")
+    for column, aliases in _FIXED.items():
+        if key in aliases:
+            return column
+    return metrics.get(key)
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # 1-based row number in the file; 0 for the file as a whole
+    code: str  # message code under targets.row.* / targets.file.*
+    params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    targets: int = 0  # written (0 when there was any problem)
+    periods: int = 0  # periods made for dates the campaign had none for
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class _Line:
+    row: int
+    period: str | tuple[date, date] | None  # a period id, new dates, or None: the whole campaign
+    scope: ScopeKind
+    ref: str
+    values: dict[Metric, int]
+
+
+def import_targets(store: Store, actor: Actor, path: Path, campaign: Campaign, province: str) -> ImportResult:
+    table = read_table(Path(path))
+    metrics = _metric_names()
+    header, start = split_header(table.rows, lambda row: sum(1 for c in row if _column(c, metrics) is not None))
+    columns = [_column(h, metrics) if h.strip() else None for h in header]
+    result = ImportResult()
+    unknown = [h for h, c in zip(header, columns, strict=True) if h.strip() and c is None]
+    missing = [c for c in ("scope", "unit") if c not in columns]
+    if missing:
+        result.problems.append(Problem(0, "targets.file.missing_columns", {"columns": ", ".join(missing)}))
+    if unknown:
+        result.problems.append(Problem(0, "targets.file.unknown_columns", {"columns": ", ".join(unknown)}))
+    if not any(isinstance(c, Metric) for c in columns):
+        result.problems.append(Problem(0, "targets.file.no_metric_columns", {}))
+    if result.problems:
+        return result
+    units = target_store.units(store, province)
+    periods = target_store.periods(store, campaign.id)
+    by_name = {fold(p.name): p for p in periods}
+    by_dates = {(p.starts_on, p.ends_on): p for p in periods}
+    lines: list[_Line] = []
+    seen: dict[tuple, int] = {}
+    for row_number, cells in data_rows(table.rows, start):
+        result.rows += 1
+        values: dict[str, str] = {}
+        metric_values: dict[Metric, int] = {}
+        bad = False
+        for column, cell in zip(columns, cells, strict=False):
+            if column is None:
+                continue
+            text = cell.strip()
+            if isinstance(column, Metric):
+                if not text:
+                    continue
+                number = _number(text)
+                if number is None:
+                    result.problems.append(
+                        Problem(row_number, "targets.row.not_a_number", {"column": _label(column), "value": text})
+                    )
+                    bad = True
+                elif number < 0 or number > MAX_TARGET:
+                    result.problems.append(
+                        Problem(row_number, "targets.row.out_of_range", {"column": _label(column), "value": text})
+                    )
+                    bad = True
+                else:
+                    metric_values[column] = number
+            else:
+                values[column] = text
+        scope = _scope(values.get("scope", ""))
+        if scope is None:
+            result.problems.append(Problem(row_number, "targets.row.bad_scope", {"value": values.get("scope", "")}))
+            continue
+        unit_text = values.get("unit", "")
+        ref = units[scope.value].get(unit_text) or units[scope.value].get(fold(unit_text))
+        if ref is None:
+            result.problems.append(Problem(row_number, "targets.row.unknown_unit", {"value": unit_text}))
+            continue
+        period = _period(values.get("period", ""), by_name, by_dates)
+        if period is False:
+            result.problems.append(Problem(row_number, "targets.row.bad_period", {"value": values.get("period", "")}))
+            continue
+        if bad:
+            continue
+        if not metric_values:
+            result.problems.append(Problem(row_number, "targets.row.no_values", {}))
+            continue
+        key = (period, scope, ref)
+        if key in seen:
+            result.problems.append(Problem(row_number, "targets.row.duplicate", {"first": seen[key]}))
+            continue
+        seen[key] = row_number
+        lines.append(_Line(row_number, period, scope, ref, metric_values))  # type: ignore[arg-type]
+    if not result.rows:
+        result.problems.append(Problem(0, "targets.file.empty", {}))
+    if result.problems:
+        return result
+    with writing(store, actor) as w:
+        made: dict[tuple[date, date], CampaignPeriod] = {}
+        for line in lines:
+            period_id = line.period
+            if isinstance(line.period, tuple):
+                if line.period not in made:
+                    made[line.period] = new_period(w, campaign, kind_for(*line.period), *line.period)
+                period_id = made[line.period].id
+            result.targets += set_targets(w, campaign.id, period_id, line.scope, line.ref, line.values)  # type: ignore[arg-type]
+        result.periods = len(made)
+        w.audit(AuditAction.IMPORT, "targets", campaign.id, rows=result.rows, targets=result.targets)
+    return result
+
+
+def _label(metric: Metric) -> str:
+    return catalog("vi").get(f"enum.Metric.{metric.value}", metric.value)
+
+
+_GROUPED = re.compile(r"-?\d{1,3}([.,]\d{3})+")
+
+
+def _number(text: str) -> int | None:
+    """A whole number as offices type it: 1200, 1.200, 1,200 or 1200.0; None for anything else."""
+    cleaned = text.replace(" ", "").replace("\u00a0", "")
+    if cleaned.endswith(".0"):
+        cleaned = cleaned[:-2]
+    if _GROUPED.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "").replace(",", "")
+    if not re.fullmatch(r"-?\d+", cleaned):
+        return None
+    return int(cleaned)
+
+
+def _scope(text: str) -> ScopeKind | None:
+    key = fold(text)
+    for scope, aliases in _SCOPES.items():
+        if key in aliases or key == scope.value:
+            return scope
+    return None
+
+
+def _period(text: str, by_name, by_dates):
+    """A period id, (starts, ends) for dates without a period yet, None for the whole campaign, or False."""
+    text = text.strip()
+    if not text or fold(text) in ("ca dot", "ca chien dich", "campaign", "whole campaign"):
+        return None
+    if fold(text) in by_name:
+        return by_name[fold(text)].id
+    parts = [p.strip() for p in text.replace("–", "-").split(" - ")] if " - " in text.replace("–", "-") else [text]
+    try:
+        dates = [parse_date(p) for p in parts]
+    except ValueError:
+        return False
+    if len(dates) not in (1, 2):
+        return False
+    starts, ends = dates[0], dates[-1]
+    if ends < starts:
+        return False
+    found = by_dates.get((starts, ends))
+    return found.id if found else (starts, ends)

@@ -1,0 +1,182 @@
+"""Closing a collector's day: the receipts, voids and corrections it covers, and the closings kept
+(db/0005 `day_closings`, append-only, local to the laptop that took the cash)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
+from fieldapp.storage.driver import Connection
+from fieldapp.storage.records import decode_datetime, encode_datetime
+from fieldapp.storage.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class DayReceipt:
+    id: str
+    series: str
+    number: int
+    amount: int
+    kind: EnrolmentKind
+    method: PaymentMethod
+    reference: str | None
+    payer: str
+    day: date
+    void_id: str | None
+    void_reason: str | None
+    voided_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.series}/{self.number:07d}"
+
+
+@dataclass(frozen=True)
+class Closing:
+    id: str
+    day: date
+    collector_id: str
+    team_id: str
+    closed_by: str
+    closed_at: datetime
+    receipts: int
+    receipts_amount: int
+    cash_expected: int
+    cash_counted: int
+    transfers: int
+    difference: int
+    explanation: str
+    notes: dict[int, int]
+    voids: tuple[str, ...]
+    corrections: tuple[str, ...]
+
+
+_RECEIPT_SQL = (
+    "SELECT r.id, r.series, r.number, r.amount, e.kind, p.method, p.reference, r.payer_name, r.day, "
+    "v.id, v.reason, v.at FROM receipts r JOIN payments p ON p.id = r.payment_id "
+    "JOIN enrolments e ON e.id = p.enrolment_id LEFT JOIN receipt_voids v ON v.receipt_id = r.id "
+)
+
+
+def _receipt(row) -> DayReceipt:
+    return DayReceipt(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        EnrolmentKind(row[4]),
+        PaymentMethod(row[5]),
+        row[6],
+        row[7],
+        date.fromisoformat(row[8]),
+        row[9],
+        row[10],
+        decode_datetime(row[11]) if row[11] else None,
+    )
+
+
+def day_receipts(conn: Connection, day: date, collector_id: str) -> list[DayReceipt]:
+    rows = conn.execute(
+        _RECEIPT_SQL + "WHERE r.member_id = ? AND r.day = ? ORDER BY r.series, r.number",
+        (collector_id, day.isoformat()),
+    ).fetchall()
+    return [_receipt(r) for r in rows]
+
+
+def corrections(conn: Connection, day: date, collector_id: str) -> list[DayReceipt]:
+    """Receipts of the collector's earlier, already closed days voided after that closing and not yet
+    shown as a correction by a later closing (before `day`)."""
+    rows = conn.execute(
+        _RECEIPT_SQL + "JOIN day_closings c ON c.day = r.day AND c.collector_id = r.member_id "
+        "WHERE r.member_id = ?1 AND r.day < ?2 AND v.id IS NOT NULL AND v.at > c.closed_at "
+        "AND date(v.at, '+7 hours') <= ?2 "
+        "AND NOT EXISTS (SELECT 1 FROM day_closings later, json_each(later.corrections) j "
+        "                WHERE later.collector_id = ?1 AND later.day < ?2 AND j.value = v.id) "
+        "ORDER BY v.at",
+        (collector_id, day.isoformat()),
+    ).fetchall()
+    return [_receipt(r) for r in rows]
+
+
+def is_closed(conn: Connection, day: date, collector_id: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM day_closings WHERE day = ? AND collector_id = ?", (day.isoformat(), collector_id)
+        ).fetchone()
+        is not None
+    )
+
+
+_CLOSING_COLUMNS = (
+    "id, day, collector_id, team_id, closed_by, closed_at, receipts, receipts_amount, cash_expected, "
+    "cash_counted, transfers, difference, explanation, notes, voids, corrections"
+)
+
+
+def _closing(row) -> Closing:
+    return Closing(
+        row[0],
+        date.fromisoformat(row[1]),
+        row[2],
+        row[3],
+        row[4],
+        decode_datetime(row[5]),
+        *row[6:13],
+        {int(k): int(v) for k, v in json.loads(row[13]).items()},
+        tuple(json.loads(row[14])),
+        tuple(json.loads(row[15])),
+    )
+
+
+def add_closing(conn: Connection, c: Closing) -> None:
+    conn.execute(
+        f"INSERT INTO day_closings ({_CLOSING_COLUMNS}) VALUES ({', '.join('?' * 16)})",
+        (
+            c.id,
+            c.day.isoformat(),
+            c.collector_id,
+            c.team_id,
+            c.closed_by,
+            encode_datetime(c.closed_at),
+            c.receipts,
+            c.receipts_amount,
+            c.cash_expected,
+            c.cash_counted,
+            c.transfers,
+            c.difference,
+            c.explanation,
+            json.dumps({str(k): v for k, v in c.notes.items()}),
+            json.dumps(list(c.voids)),
+            json.dumps(list(c.corrections)),
+        ),
+    )
+
+
+def closing(store: Store, day: date, collector_id: str) -> Closing | None:
+    row = store.query_one(
+        f"SELECT {_CLOSING_COLUMNS} FROM day_closings WHERE day = ? AND collector_id = ?",
+        (day.isoformat(), collector_id),
+    )
+    return _closing(row) if row else None
+
+
+def collectors(store: Store, team_id: str, day: date) -> list[tuple[str, str, str, int, bool]]:
+    """The team's members who collected on `day` or have a correction pending, then the others:
+    (id, name, code, receipts that day, closed)."""
+    rows = store.query(
+        "SELECT m.id, m.full_name, m.code, "
+        "(SELECT count(*) FROM receipts r WHERE r.member_id = m.id AND r.day = ?1), "
+        "EXISTS (SELECT 1 FROM day_closings c WHERE c.collector_id = m.id AND c.day = ?1) "
+        "FROM members m WHERE m.team_id = ?2 AND m.active = 1 ORDER BY 4 DESC, m.full_name",
+        (day.isoformat(), team_id),
+    )
+    return [(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+
+def receipts_voided_by(store: Store, void_ids: list[str]) -> list[DayReceipt]:
+    if not void_ids:
+        return []
+    rows = store.query(_RECEIPT_SQL + f"WHERE v.id IN ({', '.join('?' * len(void_ids))}) ORDER BY v.at", void_ids)
+    return [_receipt(r) for r in rows]

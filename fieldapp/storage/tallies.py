@@ -1,0 +1,183 @@
+"""Reads for tallies: the rollup kept by db/0005's triggers, the targets of a period, and the names of
+the breakdown keys. All in one snapshot per call, so a report never mixes two moments."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from fieldapp.storage.driver import Connection
+from fieldapp.storage.store import Store
+
+DIMS = ("member", "site", "commune", "group")
+# Metrics the rollup holds beyond the targeted ones (domain Metric): money collected net of voids, the
+# voids made that day, and the attendance of events.
+COLLECTED, VOIDS, ATTENDANCE = "collected", "voids", "attendance"
+
+
+@dataclass
+class Figures:
+    """Counts per metric code and money, for one breakdown key (or a whole period)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    amounts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, metric: str, n: int, amount: int) -> None:
+        self.counts[metric] = self.counts.get(metric, 0) + n
+        self.amounts[metric] = self.amounts.get(metric, 0) + amount
+
+    def count(self, metric: str) -> int:
+        return self.counts.get(metric, 0)
+
+    @property
+    def collected(self) -> int:
+        return self.amounts.get(COLLECTED, 0)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a tally report of one period needs from the store."""
+
+    first: date
+    last: date
+    team_ids: tuple[str, ...]  # empty: every team this store knows
+    by: dict[str, dict[str, Figures]]  # dim -> key -> figures
+    days: dict[date, Figures]  # the whole selection per day, first..last
+    targets: dict[tuple[str, str], dict[str, int]]  # (scope, ref) -> metric -> value
+    names: dict[str, dict[str, str]]  # dim -> key -> name (groups are codes, named by the caller)
+    team_names: dict[str, str]
+    province_codes: tuple[str, ...]
+
+
+def _team_filter(team_ids: Sequence[str], column: str = "team_id") -> tuple[str, list[str]]:
+    if not team_ids:
+        return "", []
+    return f" AND {column} IN ({', '.join('?' * len(team_ids))})", list(team_ids)
+
+
+def snapshot(store: Store, first: date, last: date, team_ids: Sequence[str] = ()) -> Snapshot:
+    team_ids = tuple(team_ids)
+    where, params = _team_filter(team_ids)
+    span = (first.isoformat(), last.isoformat())
+    with store.reading() as conn:
+        by: dict[str, dict[str, Figures]] = {d: defaultdict(Figures) for d in DIMS}
+        for dim, key, metric, n, amount in conn.execute(
+            "SELECT dim, key, metric, sum(n), sum(amount) FROM tallies "
+            f"WHERE day BETWEEN ? AND ?{where} GROUP BY dim, key, metric",
+            (*span, *params),
+        ):
+            by[dim][key].add(metric, n, amount)
+        days: dict[date, Figures] = defaultdict(Figures)
+        for day, metric, n, amount in conn.execute(
+            "SELECT day, metric, sum(n), sum(amount) FROM tallies "
+            f"WHERE day BETWEEN ? AND ? AND dim = 'member'{where} GROUP BY day, metric",
+            (*span, *params),
+        ):
+            days[date.fromisoformat(day)].add(metric, n, amount)
+        teams = dict(conn.execute("SELECT id, name FROM teams"))
+        shown_teams = team_ids or tuple(teams)
+        provinces = tuple(
+            sorted(
+                {
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT province_code FROM teams WHERE 1 = 1{_team_filter(shown_teams, 'id')[0]}",
+                        list(shown_teams),
+                    )
+                }
+            )
+        )
+        names = _names(conn, {dim: list(keys) for dim, keys in by.items()})
+        targets = period_targets(conn, first, last)
+    return Snapshot(
+        first,
+        last,
+        team_ids,
+        {d: dict(v) for d, v in by.items()},
+        dict(days),
+        targets,
+        names,
+        teams,
+        provinces,
+    )
+
+
+def _in(conn: Connection, sql: str, keys: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        if chunk:
+            out.update(conn.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk).fetchall())
+    return out
+
+
+def _names(conn: Connection, keys: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    sites = [k for k in keys.get("site", []) if k and not k.startswith("e:")]
+    events = [k[2:] for k in keys.get("site", []) if k.startswith("e:")]
+    site_names = _in(conn, "SELECT id, name FROM sites WHERE id IN ({marks})", sites)
+    site_names.update(
+        {f"e:{k}": v for k, v in _in(conn, "SELECT id, title FROM events WHERE id IN ({marks})", events).items()}
+    )
+    return {
+        "member": _in(conn, "SELECT id, full_name FROM members WHERE id IN ({marks})", keys.get("member", [])),
+        "site": site_names,
+        "commune": _in(conn, "SELECT code, name FROM communes WHERE code IN ({marks})", keys.get("commune", [])),
+        "group": {},
+    }
+
+
+def period_targets(conn: Connection, first: date, last: date) -> dict[tuple[str, str], dict[str, int]]:
+    """Targets that apply to first..last, per (scope, ref): those of a period (or a whole campaign) that
+    is exactly first..last; where a scope and metric has none, the sum of its targets of 'day' periods
+    inside first..last. A target of zero is kept (shown as "no target", never divided by)."""
+    span = (first.isoformat(), last.isoformat())
+    exact: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for scope, ref, metric, value in conn.execute(
+        "SELECT t.scope, t.scope_ref, t.metric, t.value FROM targets t "
+        "JOIN campaigns c ON c.id = t.campaign_id LEFT JOIN campaign_periods p ON p.id = t.period_id "
+        "WHERE (p.starts_on = ?1 AND p.ends_on = ?2) OR (t.period_id IS NULL AND c.starts_on = ?1 AND c.ends_on = ?2) "
+        "ORDER BY t.period_id IS NULL DESC, t.created_at",
+        span,
+    ):
+        exact[(scope, ref)][metric] = value
+    summed: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for scope, ref, metric, value in conn.execute(
+        "SELECT t.scope, t.scope_ref, t.metric, sum(t.value) FROM targets t "
+        "JOIN campaign_periods p ON p.id = t.period_id "
+        "WHERE p.kind = 'day' AND p.starts_on BETWEEN ?1 AND ?2 GROUP BY t.scope, t.scope_ref, t.metric",
+        span,
+    ):
+        summed[(scope, ref)][metric] = value
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for key in set(exact) | set(summed):
+        out[key] = {**summed.get(key, {}), **exact.get(key, {})}
+    return out
+
+
+def campaign_span(store: Store, day: date, province: str | None = None) -> tuple[date, date] | None:
+    """The dates of the campaign that covers `day` (in the province, if given)."""
+    row = store.query_one(
+        "SELECT starts_on, ends_on FROM campaigns WHERE starts_on <= ?1 AND ends_on >= ?1 "
+        "AND (?2 IS NULL OR province_code = ?2) ORDER BY starts_on DESC LIMIT 1",
+        (day.isoformat(), province),
+    )
+    return (date.fromisoformat(row[0]), date.fromisoformat(row[1])) if row else None
+
+
+def rebuild(store: Store) -> int:
+    """Recompute the rollup from the facts (after a sync brought children before their parents)."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM tallies")
+        conn.execute(
+            "INSERT INTO tallies (team_id, day, dim, key, metric, n, amount) "
+            "SELECT f.team_id, f.day, d.dim, CASE d.dim WHEN 'member' THEN f.member_id WHEN 'site' THEN f.site_key "
+            "WHEN 'commune' THEN f.commune ELSE f.grp END, f.metric, sum(f.n), sum(f.amount) "
+            "FROM tally_facts f CROSS JOIN tally_dims d GROUP BY 1, 2, 3, 4, 5"
+        )
+        return conn.execute("SELECT count(*) FROM tallies").fetchone()[0]
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]

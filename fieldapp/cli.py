@@ -32,7 +32,6 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
 
 # Commands of the contract that later issues build, and the issue that brings each.
 LATER = {
-    "export tallies": 7,
     "server report": 7,
 }
 
@@ -528,6 +527,36 @@ def cmd_sync(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_export_tallies(ctx: Context) -> int:
+    from fieldapp.reports.export import write
+    from fieldapp.reports.tallies import build
+    from fieldapp.storage import team as team_store
+    from fieldapp.storage.tallies import find_team
+    from fieldapp.storage.writer import writing
+
+    a = ctx.args
+    store = ctx.store()
+    if a.team in (None, ""):
+        team = team_store.current_team(store)
+        team_ids = [team.id] if team else []
+    elif a.team == "all":
+        team_ids = []
+    else:
+        found = find_team(store, a.team)
+        if found is None:
+            raise InputRefused("tallies.unknown_team", team=a.team)
+        team_ids = [found[0]]
+    out = Path(a.output)
+    if not out.parent.is_dir():
+        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    report = build(store, a.day, a.to or a.day, team_ids, ctx.lang)
+    write(report, out, a.format)
+    with writing(store, _cli_actor(ctx)) as w:
+        w.audit("export", "tallies", None, format=a.format, first=a.day.isoformat(), last=report.last.isoformat())
+    ctx.say("tallies.exported", path=str(out))
+    return EXIT_OK
+
+
 def not_yet(name: str) -> Callable[[Context], int]:
     def run(ctx: Context) -> int:
         raise UsageError("cli.not_yet", command=name, issue=LATER[name])
@@ -638,7 +667,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
     exp = command("export", None, "export").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     exp.required = True
-    p = command("tallies", not_yet("export tallies"), "export_tallies", exp)
+    p = command("tallies", cmd_export_tallies, "export_tallies", exp)
     p.add_argument("--day", type=_iso_date, required=True, metavar="D", help=h("day"))
     p.add_argument("--to", type=_iso_date, metavar="D2")
     p.add_argument("--team", metavar="T")

@@ -88,7 +88,7 @@ def test_usage_errors_exit_2():
 
 
 def test_later_commands_say_so(tmp_path):
-    done = run("export", "tallies", "--day", "2026-07-01", "--format", "csv", "-o", str(tmp_path / "t.csv"),
+    done = run("server", "report", "--day", "2026-07-01", "--format", "csv", "-o", str(tmp_path / "t.csv"),
                data_dir=tmp_path / "d")  # fmt: skip
     assert done.returncode == 2
     assert "#7" in done.stderr

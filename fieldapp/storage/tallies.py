@@ -181,3 +181,13 @@ def rebuild(store: Store) -> int:
 
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def find_team(store: Store, name_or_id: str) -> tuple[str, str] | None:
+    """A team by its id or its name (case and diacritics as typed or not): (id, name)."""
+    from fieldapp.domain.text import fold
+
+    for team_id, name in store.query("SELECT id, name FROM teams ORDER BY created_at"):
+        if name_or_id in (team_id, name) or fold(name_or_id) == fold(name):
+            return team_id, name
+    return None

@@ -21,7 +21,7 @@ def _csv(tmp_path, text: str):
 
 
 def test_set_targets_adds_then_changes(demo_store):
-    team, leader, member = team_and_people(demo_store)
+    _team, leader, member = team_and_people(demo_store)
     (campaign,) = target_store.campaigns(demo_store)
     actor = Actor(leader.id, demo_store.device_id)
     with writing(demo_store, actor) as w:

@@ -1,0 +1,118 @@
+"""The tally report on A4 landscape: the heading, a chart of % of plan against the 100 % line, the
+summary and the breakdown tables, and a place to sign."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fieldapp import __version__
+from fieldapp.domain.formats import format_date
+from fieldapp.i18n import label, t
+from fieldapp.printing import fonts
+from fieldapp.reports.tallies import Report
+
+
+def plan_chart(report: Report, width: float, height: float):
+    """Bars of % of plan per targeted metric, a line at 100 %; metrics without a target say so."""
+    from reportlab.graphics.shapes import Drawing, Line, Rect, String
+    from reportlab.lib import colors
+
+    lang = report.lang
+    drawing = Drawing(width, height)
+    rows = report.summary
+    label_w, top = width * 0.34, height - 14
+    drawing.add(String(0, top + 2, t("tallies.chart_title", lang), fontName=fonts.BOLD, fontSize=9))
+    bar_h = min(14.0, (top - 6) / max(1, len(rows)) - 3)
+    scale = (width - label_w - 60) / 150  # up to 150 % of plan
+    for i, (metric, done, target) in enumerate(rows):
+        y = top - (i + 1) * (bar_h + 3)
+        drawing.add(String(0, y + 3, label(metric, lang), fontName=fonts.REGULAR, fontSize=7))
+        if not target:
+            drawing.add(String(label_w, y + 3, t("tallies.no_target", lang), fontName=fonts.ITALIC, fontSize=7))
+            continue
+        pct = 100 * done / target
+        colour = colors.HexColor("#2e7d32") if pct >= 100 else colors.HexColor("#1565c0")
+        drawing.add(Rect(label_w, y, min(pct, 150) * scale, bar_h, fillColor=colour, strokeColor=None))
+        drawing.add(String(label_w + min(pct, 150) * scale + 3, y + 3, f"{pct:.1f} %", fontName=fonts.REGULAR,
+                           fontSize=7))  # fmt: skip
+    x100 = label_w + 100 * scale
+    drawing.add(Line(x100, 0, x100, top, strokeColor=colors.HexColor("#c62828"), strokeWidth=1, strokeDashArray=[3, 2]))
+    drawing.add(String(x100 + 2, 0, "100 %", fontName=fonts.REGULAR, fontSize=6, fillColor=colors.HexColor("#c62828")))
+    return drawing
+
+
+def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from fieldapp.reports.export import compact
+
+    fonts.register()
+    lang = report.lang
+    heading = ParagraphStyle("h", fontName=fonts.BOLD, fontSize=13, leading=17, alignment=1)
+    normal = ParagraphStyle("n", fontName=fonts.REGULAR, fontSize=9, leading=12, alignment=1)
+    caption = ParagraphStyle("c", fontName=fonts.BOLD, fontSize=10, leading=13, spaceBefore=6)
+    cell = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=7, leading=8.5)
+    right = ParagraphStyle("r", parent=cell, alignment=2)
+    page_w = landscape(A4)[0] - 24 * mm
+
+    def page(canvas, doc) -> None:
+        canvas.setFont(fonts.REGULAR, 7)
+        canvas.drawString(12 * mm, 8 * mm, f"{report.scope_name} · fieldapp {__version__} · {format_date(printed_on)}")
+        canvas.drawRightString(landscape(A4)[0] - 12 * mm, 8 * mm, str(doc.page))
+
+    story = [
+        Paragraph(t("tallies.report_title", lang), heading),
+        Paragraph(t("tallies.scope", lang, name=report.scope_name), normal),
+        Paragraph(t("tallies.period", lang, period=report.period_text()), normal),
+        Spacer(1, 3 * mm),
+    ]
+    if report.empty:
+        story.append(Paragraph(t("tallies.empty", lang), normal))
+    story.append(plan_chart(report, page_w * 0.7, 120))
+    for table in report.tables:
+        headers, rows, kinds = compact(table, lang)
+        data = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
+        data += [
+            [Paragraph(v, right if kinds[i] != "text" else cell) for i, v in enumerate(row)] for row in rows
+        ]
+        first_w = 48 * mm
+        other_w = (page_w - first_w) / max(1, len(headers) - 1)
+        grid = LongTable(data, repeatRows=1, colWidths=[first_w] + [other_w] * (len(headers) - 1))
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaf6")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+        if table.total:
+            style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f5f5f5")))
+        grid.setStyle(TableStyle(style))
+        story += [Paragraph(table.title, caption), grid]
+    sign = ParagraphStyle("s", fontName=fonts.BOLD, fontSize=9, alignment=1)
+    hint = ParagraphStyle("sh", fontName=fonts.ITALIC, fontSize=8, alignment=1)
+    signatures = Table(
+        [
+            [Paragraph(t("tallies.signed_maker", lang), sign), Paragraph(t("tallies.signed_leader", lang), sign)],
+            [Paragraph(t("tallies.sign_hint", lang), hint), Paragraph(t("tallies.sign_hint", lang), hint)],
+            ["", ""],
+        ],
+        colWidths=[page_w / 2, page_w / 2],
+        rowHeights=[None, None, 22 * mm],
+    )
+    story += [Spacer(1, 6 * mm), KeepTogether([signatures])]
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=14 * mm,
+        title=t("tallies.report_title", lang),
+        author="fieldapp",
+    )
+    doc.build(story, onFirstPage=page, onLaterPages=page)
+    return path

@@ -246,27 +246,30 @@ class ServerStore:
         e = s.enrol_codes.c
         with self._write() as conn:
             row = conn.execute(
-                sa.select(e.team_id, e.province_code, e.expires_at, e.used_at).where(
+                sa.select(e.team_id, e.province_code, e.expires_at, e.used_at, e.used_by).where(
                     e.code_sha256 == sha256(normalise_code(code))
                 )
             ).first()
             if row is None:
                 raise EnrolRefused("code_unknown", 401)
-            team_id, province, expires_at, used_at = row
-            if used_at is not None:
+            team_id, province, expires_at, used_at, used_by = row
+            # The same laptop sending the same code again lost the first answer: a new token, not code_used.
+            retry = used_at is not None and used_by == device_id
+            if used_at is not None and not retry:
                 raise EnrolRefused("code_used", 409)
             if expires_at <= now:
                 raise EnrolRefused("code_expired", 410)
             old = conn.execute(sa.select(s.devices.c.revoked_at).where(s.devices.c.id == device_id)).first()
             if old is not None and old.revoked_at is not None:
                 raise EnrolRefused("device_revoked", 403)
-            used = conn.execute(
-                sa.update(s.enrol_codes)
-                .where(e.code_sha256 == sha256(normalise_code(code)), e.used_at.is_(None))
-                .values(used_at=now, used_by=device_id)
-            )
-            if used.rowcount != 1:
-                raise EnrolRefused("code_used", 409)
+            if not retry:
+                used = conn.execute(
+                    sa.update(s.enrol_codes)
+                    .where(e.code_sha256 == sha256(normalise_code(code)), e.used_at.is_(None))
+                    .values(used_at=now, used_by=device_id)
+                )
+                if used.rowcount != 1:
+                    raise EnrolRefused("code_used", 409)
             values = {
                 "team_id": team_id,
                 "province_code": province,

@@ -36,6 +36,18 @@ def test_an_enrolment_code_works_once(world):
     assert (again.status_code, again.json()["detail"]["code"]) == (409, "code_used")
 
 
+def test_an_enrolment_retried_by_the_same_laptop_gets_a_new_token(world):
+    code, device_id = world.code(world.team()), new_id()
+    c = world.client()
+    first = c.post("/v1/enrol", json={"code": code, "device_id": device_id, "name": "L"})
+    retry = c.post("/v1/enrol", json={"code": code, "device_id": device_id, "name": "L"})
+    assert first.status_code == retry.status_code == 201
+    old, new = first.json()["token"], retry.json()["token"]
+    assert old != new
+    assert world.client(old).get("/v1/counts").status_code == 401
+    assert world.client(new).get("/v1/counts").status_code == 200
+
+
 def test_an_expired_code_is_refused(world):
     team = world.team()
     store = world.store()

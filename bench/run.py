@@ -28,6 +28,7 @@ from saving import run_save
 from search import run_search
 from startup import run_startup
 from stores import DemoSpec, DemoStore, demo_store
+from sync_server import run_sync
 
 DEMO_RATIO_TARGET = 3.0
 
@@ -40,6 +41,9 @@ class Sizes:
     start_runs: int  # cold_start / memory_after_start / unlock_key samples
     search_keystrokes: int
     import_rows: int
+    sync_ops: int = 10_000  # ops pushed per sample (sync group)
+    sync_pull: int = 100_000  # records a laptop pulls from cursor 0
+    sync_load_seconds: float = 20.0  # the 50-laptop load run; 0 leaves it out
 
 
 FULL = Sizes(
@@ -51,7 +55,14 @@ FULL = Sizes(
     import_rows=100_000,
 )
 QUICK = Sizes(
-    demo_persons=50_000, save_persons=50_000, save_calls=300, start_runs=3, search_keystrokes=200, import_rows=10_000
+    demo_persons=50_000,
+    save_persons=50_000,
+    save_calls=300,
+    start_runs=3,
+    search_keystrokes=200,
+    import_rows=10_000,
+    sync_pull=20_000,
+    sync_load_seconds=5.0,
 )
 
 
@@ -122,6 +133,19 @@ def run_receipts_group(ctx: Context) -> list[Row]:
     return run_receipts(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls // 2, tmp=ctx.tmp)
 
 
+def run_sync_group(ctx: Context) -> list[Row]:
+    s = ctx.sizes
+    return run_sync(
+        push_ops=s.sync_ops, pull_records=s.sync_pull, samples=3, load_seconds=s.sync_load_seconds, tmp=ctx.tmp
+    )
+
+
+def sync_names(sizes: Sizes) -> tuple[str, ...]:
+    k = sizes.sync_ops // 1000
+    names = (f"server_push_{k}k_sqlite", f"server_push_{k}k_postgresql", f"server_pull_{sizes.sync_pull // 1000}k")
+    return (*names, "server_load_50_ops", "server_load_50_p95") if sizes.sync_load_seconds else names
+
+
 def run_save_group(ctx: Context) -> list[Row]:
     return run_save(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls, tmp=ctx.tmp)
 
@@ -143,6 +167,7 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("import", (import_name(sizes),), run_import_group),
         Group("form", ("consultation_form_next",), run_form_group),
         Group("receipts", ("receipt_pdf", "receipt_sign", "receipt_verify", "receipt_batch_500"), run_receipts_group),
+        Group("sync", sync_names(sizes), run_sync_group),
     ]
 
 
@@ -164,6 +189,10 @@ ROW_ORDER = (
     "receipt_sign",
     "receipt_verify",
     "receipt_batch_500",
+    "server_push_",
+    "server_pull_",
+    "server_load_50_ops",
+    "server_load_50_p95",
 )
 
 

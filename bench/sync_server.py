@@ -1,0 +1,418 @@
+"""Central server (issue 6): push 10,000 ops from one laptop to SQLite and to PostgreSQL, pull 100,000
+records, and 50 laptops at once on PostgreSQL with 2 workers.
+
+Every server is a real process (`python -m fieldapp server run`) on loopback; the client is httpx with
+keep-alive, its request bodies encoded before the clock starts (what is timed is the server's work and
+the HTTP round trips). Baseline, in the same run, on the same database: a bare FastAPI endpoint on the same
+stack that inserts each 500-op body into one table with one executemany (`sync_server_baseline.py`), and
+pulls pages of that table.
+
+- server_push_10k_sqlite / _postgresql: 20 pushes of 500 creates (persons, consultations, a tenth of them
+  edits of records pushed before), one after another, fresh records each sample.
+- server_pull_100k: every page (limit 2000) from cursor 0 until `more` is false, for a laptop whose scope
+  holds 100,000 records, as raw HTTP (the body is read, not parsed; the laptop adds its own parsing).
+- server_load_50_ops / server_load_50_p95: 50 laptops of 10 teams, each pushing 500-op batches and pulling
+  its team's feed in turns, for a fixed time against PostgreSQL with `--workers 2`: ops/s sustained and
+  the p95 of every request; any non-200 answer is an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+from common import PYTHON, ROOT, Row, Target, child_env, p95, progress
+from sync_server_pg import cluster, free_port, new_database
+
+from fieldapp.domain import models as m
+from fieldapp.domain.admin_units import communes_of
+from fieldapp.domain.enums import Outcome, TargetGroup, Topic, VsiStatus
+from fieldapp.domain.ids import new_id
+from fieldapp.storage.records import spec_for
+
+PROVINCE = "33"
+BATCH = 500
+LOAD_BATCH = 500  # a laptop's push in the load run, the batch size the client sends
+
+
+# --- processes -----------------------------------------------------------------------------------
+
+
+class Proc:
+    def __init__(self, argv: list[str], env: dict[str, str], health: str, log: Path, cwd: Path = ROOT) -> None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        with log.open("ab") as err:
+            self.proc = subprocess.Popen(
+                [a.replace("{port}", str(self.port)) for a in argv],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-1500:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.base + health, timeout=2).status_code == 200:
+                    return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("server did not start within 60 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+
+def fieldapp_server(url: str, tmp: Path, workers: int = 1) -> Proc:
+    argv = [
+        PYTHON,
+        "-m",
+        "fieldapp",
+        "--data-dir",
+        str(tmp / "data"),
+        "server",
+        "run",
+        "--port",
+        "{port}",
+        "--database-url",
+        url,
+        "--workers",
+        str(workers),
+    ]
+    return Proc(argv, child_env(), "/v1/health", tmp / "server.log")
+
+
+def baseline_server(url: str, tmp: Path) -> Proc:
+    env = child_env(SYNC_BASELINE_URL=url, PYTHONPATH=f"{ROOT / 'bench'}:{ROOT}")
+    argv = [
+        PYTHON,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "sync_server_baseline:make_app",
+        "--port",
+        "{port}",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    return Proc(argv, env, "/health", tmp / "baseline.log", cwd=ROOT / "bench")
+
+
+def laptops(url: str, n_teams: int, per_team: int, base: str) -> list[tuple[str, str]]:
+    """(team id, token) of enrolled laptops, teams made through the same code as `server team add`."""
+    from fieldapp.server import admin
+
+    store = admin.open_store(url)
+    out = []
+    try:
+        for t in range(n_teams):
+            team = admin.add_team(store, f"Tổ đo {t} {new_id()[-6:]}", PROVINCE)
+            for _ in range(per_team):
+                code = admin.enrol_code(store, team=team["id"], province=None)[0]
+                r = httpx.post(
+                    f"{base}/v1/enrol",
+                    json={"code": code, "device_id": new_id(), "name": "bench", "public_key": os.urandom(32).hex()},
+                )
+                r.raise_for_status()
+                out.append((team["id"], r.json()["token"]))
+    finally:
+        store.close()
+    return out
+
+
+# --- the ops a laptop sends ------------------------------------------------------------------------
+
+_COMMUNES = [c.code for c in communes_of(PROVINCE)]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _person(i: int) -> m.Person:
+    t = _now()
+    return m.Person(
+        new_id(),
+        f"Nguyễn Văn Bình {i}",
+        date(1970 + i % 40, 1 + i % 12, 1 + i % 28),
+        None,
+        None,
+        None,
+        f"09{i % 100_000_000:08d}",
+        _COMMUNES[i % len(_COMMUNES)],
+        None,
+        None,
+        None,
+        TargetGroup.FARMER,
+        t,
+        None,
+        VsiStatus.NEVER,
+        None,
+        t,
+        t,
+    )
+
+
+def _consultation(team_id: str, person_id: str) -> m.Consultation:
+    t = _now()
+    return m.Consultation(
+        new_id(),
+        person_id,
+        None,
+        None,
+        team_id,
+        new_id(),
+        t,
+        t.date(),
+        TargetGroup.FARMER,
+        (Topic.VSI, Topic.HI),
+        Outcome.WILL_THINK,
+        None,
+        None,
+        "hẹn tuần sau",
+        True,
+    )
+
+
+def _op(record, kind: str = "create", base: int | None = None, changed: list[str] | None = None) -> dict:
+    spec = spec_for(record)
+    encoded = spec.encode(record)
+    payload = (
+        {k: v for k, v in encoded.items() if v is not None}
+        if kind == "create"
+        else {"record": encoded, "changed": changed}
+    )
+    return {
+        "op_id": new_id(),
+        "entity": spec.entity,
+        "entity_id": record.id,
+        "op": kind,
+        "base_version": base,
+        "payload": payload,
+        "created_at": _now().isoformat(),
+    }
+
+
+def batches(team_id: str, n_ops: int, size: int = BATCH) -> list[bytes]:
+    """n_ops as bodies of `size` ops: 60% new people, 30% consultations, 10% edits of earlier people."""
+    bodies, previous, i = [], [], 0
+    while len(bodies) * size < n_ops:
+        people = [_person(i + k) for k in range(size * 6 // 10)]
+        i += len(people)
+        ops = [_op(p) for p in people]
+        ops += [_op(_consultation(team_id, p.id)) for p in people[: size * 3 // 10]]
+        edits = previous[: size // 10] or people[: size // 10]
+        ops += [_op(replace(p, phone="0988000000"), "update", 0, ["phone"]) for p in edits]
+        previous = people
+        bodies.append(json.dumps({"ops": ops}, ensure_ascii=False).encode())
+    return bodies
+
+
+def push_all(base: str, token: str | None, bodies: list[bytes], path: str = "/v1/push") -> float:
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as c:
+        c.get("/v1/health" if token else "/health")  # the connection is open before the clock starts
+        start = time.perf_counter()
+        for body in bodies:
+            r = c.post(path, content=body)
+            if r.status_code != 200:
+                raise RuntimeError(f"push answered {r.status_code}: {r.text[:300]}")
+        return time.perf_counter() - start
+
+
+def pull_all(base: str, token: str | None, path: str) -> tuple[float, int]:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as c:
+        c.get("/v1/health" if token else "/health")
+        since, n, start = 0, 0, time.perf_counter()
+        while True:
+            r = c.get(path, params={"since": since, "limit": 2000})
+            r.raise_for_status()
+            tail = r.content[-80:].decode()  # "next" and "more" end the body: read them without parsing it
+            since = int(tail.rsplit('"next":', 1)[1].split(",", 1)[0])
+            n += r.content.count(b'"pos":')
+            if tail.rstrip("}").endswith("false"):
+                return time.perf_counter() - start, n
+
+
+# --- the rows ------------------------------------------------------------------------------------
+
+
+def run_sync(*, push_ops: int, pull_records: int, samples: int, load_seconds: float, tmp: Path) -> list[Row]:
+    rows: list[Row] = []
+    with cluster() as admin_url:
+        for backend in ("sqlite", "postgresql"):
+            rows.append(_push_row(backend, admin_url, push_ops, samples, tmp))
+        rows.append(_pull_row(pull_records, samples, tmp))
+        if load_seconds > 0:
+            rows += _load_rows(admin_url, load_seconds, tmp)
+    return rows
+
+
+def _database(backend: str, admin_url: str, name: str, tmp: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / (name + '.db')}"
+    return new_database(admin_url, name)
+
+
+def _push_row(backend: str, admin_url: str, n_ops: int, samples: int, tmp: Path) -> Row:
+    target = 1.0 if backend == "sqlite" else 1.5
+    row = Row(f"server_push_{n_ops // 1000}k_{backend}", "s", target=Target("median", target))
+    ours_url = _database(backend, admin_url, f"push_{backend}", tmp)
+    base_url = _database(backend, admin_url, f"push_{backend}_baseline", tmp)
+    ours, bare = fieldapp_server(ours_url, tmp / f"push-{backend}"), None
+    try:
+        bare = baseline_server(base_url, tmp)
+        ((team_id, token),) = laptops(ours_url, 1, 1, ours.base)
+        for i in range(samples + 1):  # the first of each is a warm-up
+            bodies = batches(team_id, n_ops)
+            t_ours = push_all(ours.base, token, bodies)
+            t_bare = push_all(bare.base, None, batches(team_id, n_ops), "/push")
+            if i:
+                row.samples.append(t_ours)
+                row.baseline.append(t_bare)
+            progress(f"sync: push {n_ops:,} to {backend}: {t_ours:.3f} s (baseline {t_bare:.3f} s)")
+    finally:
+        ours.stop()
+        if bare:
+            bare.stop()
+    row.note = (
+        f"{n_ops:,} ops in {n_ops // BATCH} pushes of {BATCH} (60% new persons, 30% consultations, 10% edits) "
+        f"from one client to `fieldapp server run` on {backend}; baseline: a bare FastAPI endpoint inserting "
+        "each batch into one table"
+    )
+    return row
+
+
+def _pull_row(n_records: int, samples: int, tmp: Path) -> Row:
+    row = Row(f"server_pull_{n_records // 1000}k", "s", target=Target("median", 10.0))
+    url = f"sqlite:///{tmp / 'pull.db'}"
+    base_url = f"sqlite:///{tmp / 'pull_baseline.db'}"
+    ours = fieldapp_server(url, tmp / "pull")
+    bare = None
+    try:
+        bare = baseline_server(base_url, tmp)
+        ((_team_id, token),) = laptops(url, 1, 1, ours.base)
+        progress(f"sync: loading {n_records:,} records for the pull")
+        bodies = []
+        while len(bodies) * BATCH < n_records:
+            people = [_person(len(bodies) * BATCH + k) for k in range(BATCH)]
+            bodies.append(json.dumps({"ops": [_op(p) for p in people]}, ensure_ascii=False).encode())
+        push_all(ours.base, token, bodies)
+        push_all(bare.base, None, bodies, "/push")
+        for i in range(samples + 1):
+            t_ours, n = pull_all(ours.base, token, "/v1/pull")
+            t_bare, n_bare = pull_all(bare.base, None, "/pull")
+            if i:
+                row.samples.append(t_ours)
+                row.baseline.append(t_bare)
+            progress(f"sync: pull {n:,}: {t_ours:.3f} s (baseline {n_bare:,} in {t_bare:.3f} s)")
+    finally:
+        ours.stop()
+        if bare:
+            bare.stop()
+    row.note = (
+        f"{n_records:,} persons (+ the team and device rows) from cursor 0 in pages of 2,000, SQLite server, raw "
+        "HTTP bodies; baseline: the bare app's pages of its one table (parsed and encoded again by it)"
+    )
+    return row
+
+
+def _load_rows(admin_url: str, seconds: float, tmp: Path) -> list[Row]:
+    url = new_database(admin_url, "load")
+    ours = fieldapp_server(url, tmp / "load", workers=2)
+    latencies: list[float] = []
+    kinds: dict[str, list[float]] = {"push": [], "pull": []}
+    pushed = [0]
+    errors: list[str] = []
+    lock = threading.Lock()
+    try:
+        devices = laptops(url, 10, 5, ours.base)
+        progress(f"sync: load: preparing bodies for {len(devices)} laptops")
+        prepared = {token: batches(team_id, LOAD_BATCH * 40, LOAD_BATCH) for team_id, token in devices}
+        stop_at = [0.0]
+        start_gate = threading.Barrier(len(devices) + 1)
+
+        def laptop(token: str) -> None:
+            bodies = prepared[token]
+            with httpx.Client(
+                base_url=ours.base,
+                headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
+                timeout=60,
+            ) as c:
+                c.get("/v1/health")
+                start_gate.wait()
+                since, k = 0, 0
+                while time.perf_counter() < stop_at[0] and k < len(bodies):
+                    t0 = time.perf_counter()
+                    r = c.post("/v1/push", content=bodies[k])
+                    t1 = time.perf_counter()
+                    k += 1
+                    ok = r.status_code == 200
+                    p = c.get("/v1/pull", params={"since": since, "limit": 2000})
+                    t2 = time.perf_counter()
+                    with lock:
+                        latencies.extend((t1 - t0, t2 - t1))
+                        kinds["push"].append(t1 - t0)
+                        kinds["pull"].append(t2 - t1)
+                        if ok:
+                            pushed[0] += LOAD_BATCH
+                        else:
+                            errors.append(f"push {r.status_code}")
+                        if p.status_code != 200:
+                            errors.append(f"pull {p.status_code}")
+                    if p.status_code == 200:
+                        tail = p.content[-80:].decode()
+                        since = int(tail.rsplit('"next":', 1)[1].split(",", 1)[0])
+
+        threads = [threading.Thread(target=laptop, args=(tok,)) for _team, tok in devices]
+        for t in threads:
+            t.start()
+        stop_at[0] = time.perf_counter() + 3600  # set for real once every laptop is at the gate
+        start_gate.wait()
+        began = time.perf_counter()
+        stop_at[0] = began + seconds
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - began
+    finally:
+        ours.stop()
+    rate = Row("server_load_50_ops", "/s", [pushed[0] / elapsed])
+    rate.note = (
+        f"{len(devices)} laptops (10 teams) pushing {LOAD_BATCH}-op batches and pulling their feed in turns for "
+        f"{elapsed:.1f} s against PostgreSQL, `--workers 2`: {pushed[0]:,} ops; target ≥ 5,000 /s (higher is "
+        f"better, so `met` is not judged by the table); errors: {len(errors)}"
+    )
+    if errors:
+        rate.error = f"{len(errors)} requests failed: {sorted(set(errors))}"
+    lat = Row("server_load_50_p95", "ms", [x * 1000 for x in latencies], target=Target("p95", 500.0))
+    lat.note = (
+        f"{len(latencies):,} requests of that run: push p95 {p95(kinds['push']) * 1000:,.0f} ms, pull p95 "
+        f"{p95(kinds['pull']) * 1000:,.0f} ms (each pull brings up to 2,000 of the province's new people); 50 "
+        "clients that never pause, on the same 2 CPUs as both workers and PostgreSQL"
+    )
+    return [rate, lat]

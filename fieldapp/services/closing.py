@@ -5,10 +5,12 @@ voided after its day was closed is shown as a correction on the collector's next
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from fieldapp.domain.enums import AuditAction, EnrolmentKind, PaymentMethod, Role
 from fieldapp.domain.formats import local_day
@@ -172,3 +174,37 @@ def close_day(
 
 def notes_json(notes: Mapping[int, int]) -> str:
     return json.dumps({str(k): v for k, v in sorted(notes.items(), reverse=True)})
+
+
+def save_slip(
+    store: Store,
+    cash: DayCash,
+    leader: Member,
+    path,
+    notes: Mapping[int, int] | None = None,
+    explanation: str | None = None,
+):
+    """Write the day's GIẤY NỘP TIỀN MẶT as PDF: the counted notes of the closing (or those given)."""
+    from fieldapp.domain.admin_units import province_title, provinces
+    from fieldapp.paths import write_atomically
+    from fieldapp.printing.cash_slip import SlipParties, cash_slip_pdf
+    from fieldapp.storage import team as team_store
+
+    collector = team_store.member(store, cash.collector_id)
+    team = team_store.current_team(store)
+    province = provinces().get(team.province_code) if team else None
+    office = f"BẢO HIỂM XÃ HỘI {province_title(province.name, province.kind)}" if province else "BẢO HIỂM XÃ HỘI"
+    parties = SlipParties(
+        office=office,
+        organisation=team.organisation if team else "",
+        team=team.name if team else "",
+        collector=collector.full_name if collector else cash.collector_id,
+        collector_code=collector.code if collector else "",
+        receiver=leader.full_name,
+    )
+    if cash.closed is not None:
+        notes, explanation = cash.closed.notes, cash.closed.explanation
+    buffer = io.BytesIO()
+    cash_slip_pdf(cash, parties, buffer, dict(notes or {}), explanation or "")
+    write_atomically(Path(path), buffer.getvalue())
+    return Path(path)

@@ -103,3 +103,23 @@ def test_a_void_after_closing_is_a_correction_the_next_day(demo_store, monkeypat
     # the closed day still reads as it was closed
     first = closing.day_cash(demo_store, DAY, member.id)
     assert first.closed is not None and first.closed.receipts == 1
+
+
+def test_the_cash_slip_pdf(demo_store, monkeypatch, tmp_path):
+    from pypdf import PdfReader
+
+    from fieldapp.domain.words import amount_in_words
+
+    team, leader, member = team_and_people(demo_store)
+    a = enrol_hi(demo_store, member, team, at(DAY, 2))
+    enrol_hi(demo_store, member, team, at(DAY, 3), PaymentMethod.TRANSFER, "CK-77")
+    _fixed(monkeypatch, at(DAY, 10))
+    notes = {1_000: a.receipt.amount // 1_000}
+    closing.close_day(demo_store, Actor(leader.id, demo_store.device_id), leader, day=DAY, collector_id=member.id,
+                      team_id=team.id, notes=notes, explanation="tiền lẻ")  # fmt: skip
+    cash = closing.day_cash(demo_store, DAY, member.id)
+    path = closing.save_slip(demo_store, cash, leader, tmp_path / "slip.pdf")
+    text = " ".join(PdfReader(path).pages[0].extract_text().split())
+    assert "GIẤY NỘP TIỀN MẶT" in text and "BẢO HIỂM XÃ HỘI TỈNH HƯNG YÊN" in text.upper()
+    assert " ".join(amount_in_words(a.receipt.amount).split()) in text
+    assert "CK-77" in text and "500.000" in text and member.full_name in text

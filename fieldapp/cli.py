@@ -367,28 +367,25 @@ def cmd_receipt_void(ctx: Context) -> int:
 
 
 def cmd_receipt_labels(ctx: Context) -> int:
-    from fieldapp.paths import write_atomically
-    from fieldapp.printing.labels import hand_over_pdf, label_for, labels_pdf
-    from fieldapp.storage.receipts import hand_overs
+    from fieldapp.services.receipts import hand_over_file
     from fieldapp.storage.team import current_team
 
     a = ctx.args
     store = ctx.store()
-    day = a.day or date.today()
     ids = [_receipt(ctx, n).id for n in a.number] if a.number else None
-    items = [i for i in hand_overs(store, day, receipt_ids=ids) if not i.voided]
     out = Path(a.output)
     if not out.parent.is_dir():
         raise InputRefused("receipt.no_folder", path=str(out.parent))
-    if a.what == "handover":
-        team = current_team(store)
-        hand_over_pdf(items, out, day=day, team=team.name if team else "", collector="", printed_on=date.today())
-    else:
-        import io
-
-        buffer = io.BytesIO()
-        labels_pdf([lbl for i in items if (lbl := label_for(i, day))], buffer, a.format)
-        write_atomically(out, buffer.getvalue())
+    team = current_team(store)
+    hand_over_file(
+        store,
+        out,
+        day=a.day or date.today(),
+        receipt_ids=ids,
+        what="list" if a.what == "handover" else "labels",
+        layout=getattr(a, "format", "sheet"),
+        team=team.name if team else "",
+    )
     ctx.say("receipt.file_written", path=str(out))
     return EXIT_OK
 

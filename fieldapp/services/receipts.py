@@ -201,10 +201,44 @@ def save_pdf(store: Store, actor: Actor, receipt_ids: list[str], path: Path, lay
     items = printable(store, receipt_ids)
     if len(items) != len(set(receipt_ids)):
         raise InputRefused("receipt.unknown", number=", ".join(receipt_ids))
-    data = receipt_pdf.pdf_bytes(items, layout)
-    write_atomically(path, data)
+    write_atomically(path, receipt_pdf.pdf_bytes(items, layout))
+    log_printed(store, actor, items, layout)
+    return path
+
+
+def log_printed(store: Store, actor: Actor, items, layout: str) -> None:
+    """Log receipts that reached paper or a file: the originals as prints, the copies as reprints."""
     for copy in (False, True):
         ids = [p.record.id for p in items if p.copy is copy]
         if ids:
             log_print(store, actor, ids, copy=copy, layout=layout)
+
+
+def hand_over_file(
+    store: Store,
+    path: Path,
+    *,
+    day,
+    receipt_ids: list[str] | None = None,
+    what: str = "labels",
+    layout: str = "sheet",
+    team: str = "",
+    collector: str = "",
+) -> Path:
+    """The QR labels (`what="labels"`) or the signed hand-over list (`"list"`) of the HI cards and SI books
+    of a day's receipts, or of the given ones; voided receipts hand nothing over."""
+    import io
+
+    from fieldapp.domain.clock import utcnow
+    from fieldapp.domain.formats import local_day
+    from fieldapp.printing.labels import LABEL_LAYOUTS, hand_over_pdf, label_for, labels_pdf
+
+    items = [i for i in receipt_store.hand_overs(store, day, receipt_ids=receipt_ids) if not i.voided]
+    if what == "list":
+        return hand_over_pdf(items, path, day=day, team=team, collector=collector, printed_on=local_day(utcnow()))
+    if layout not in LABEL_LAYOUTS:
+        raise InputRefused("receipt.format", value=layout)
+    buffer = io.BytesIO()
+    labels_pdf([lbl for i in items if (lbl := label_for(i, day))], buffer, layout)
+    write_atomically(path, buffer.getvalue())
     return path

@@ -1,39 +1,40 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="162" />
-        <source>This laptop has no team yet. Run 'fieldapp demo-data' or enrol with the server.</source>
-        <translation>Máy này chưa thuộc tổ nào. Hãy chạy 'fieldapp demo-data' hoặc đăng ký với máy chủ.</translation>
+        <location filename="../../ui/controllers/app_controller.py" line="162"/>
+        <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
+        <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="261" />
+        <location filename="../../ui/controllers/app_controller.py" line="261"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="262" />
+        <location filename="../../ui/controllers/app_controller.py" line="262"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="264" />
+        <location filename="../../ui/controllers/app_controller.py" line="264"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="266" />
+        <location filename="../../ui/controllers/app_controller.py" line="266"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="288" />
+        <location filename="../../ui/controllers/app_controller.py" line="288"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="327" />
+        <location filename="../../ui/controllers/app_controller.py" line="327"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -41,82 +42,82 @@
 <context>
     <name>ConsultationDialog</name>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="53" />
+        <location filename="../../ui/views/consultation_dialog.py" line="53"/>
         <source>Consultation</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="60" />
+        <location filename="../../ui/views/consultation_dialog.py" line="60"/>
         <source>&amp;Walk-in, no details given</source>
         <translation>Khách vãng lai, &amp;không cho thông tin</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="65" />
+        <location filename="../../ui/views/consultation_dialog.py" line="65"/>
         <source>(no place)</source>
         <translation>(không chọn nơi)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="68" />
+        <location filename="../../ui/views/consultation_dialog.py" line="68"/>
         <source>&amp;Place:</source>
         <translation>Nơi tư vấ&amp;n:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="72" />
+        <location filename="../../ui/views/consultation_dialog.py" line="72"/>
         <source>&amp;Group:</source>
         <translation>Nhóm đối tượn&amp;g:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="75" />
+        <location filename="../../ui/views/consultation_dialog.py" line="75"/>
         <source>Topics</source>
         <translation>Nội dung tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="86" />
+        <location filename="../../ui/views/consultation_dialog.py" line="86"/>
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="108" />
+        <location filename="../../ui/views/consultation_dialog.py" line="108"/>
         <source>dd/mm/yyyy</source>
         <translation>ngày/tháng/năm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="109" />
+        <location filename="../../ui/views/consultation_dialog.py" line="109"/>
         <source>&amp;Follow-up on:</source>
         <translation>Ngày &amp;hẹn lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="127" />
+        <location filename="../../ui/views/consultation_dialog.py" line="127"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Lý do từ chối:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="136" />
+        <location filename="../../ui/views/consultation_dialog.py" line="136"/>
         <source>&amp;Note:</source>
         <translation>Gh&amp;i chú:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="139" />
+        <location filename="../../ui/views/consultation_dialog.py" line="139"/>
         <source>VssID installed</source>
         <translation>Đã cài VssID</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="140" />
+        <location filename="../../ui/views/consultation_dialog.py" line="140"/>
         <source>Non-cash pension sign-up</source>
         <translation>Đăng ký nhận lương hưu qua tài khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="146" />
+        <location filename="../../ui/views/consultation_dialog.py" line="146"/>
         <source>Agrees that the team keeps their data</source>
         <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="155" />
+        <location filename="../../ui/views/consultation_dialog.py" line="155"/>
         <source>Save (Ctrl+Enter)</source>
         <translation>Lưu (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="157" />
+        <location filename="../../ui/views/consultation_dialog.py" line="157"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -124,67 +125,67 @@
 <context>
     <name>ConsultationsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="39" />
+        <location filename="../../ui/views/lists.py" line="39"/>
         <source>Consultation with a &amp;walk-in (Ctrl+T)</source>
         <translation>Tư vấn khách &amp;vãng lai (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="40" />
+        <location filename="../../ui/views/lists.py" line="40"/>
         <source>Record an &amp;event (Ctrl+E)</source>
         <translation>Ghi buổi &amp;tuyên truyền (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="50" />
+        <location filename="../../ui/views/lists.py" line="50"/>
         <source>When</source>
         <translation>Thời gian</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="51" />
+        <location filename="../../ui/views/lists.py" line="51"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="51" />
+        <location filename="../../ui/views/lists.py" line="51"/>
         <source>(walk-in)</source>
         <translation>(khách vãng lai)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="52" />
+        <location filename="../../ui/views/lists.py" line="52"/>
         <source>Group</source>
         <translation>Nhóm đối tượng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="53" />
+        <location filename="../../ui/views/lists.py" line="53"/>
         <source>Topics</source>
         <translation>Nội dung</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="54" />
+        <location filename="../../ui/views/lists.py" line="54"/>
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="56" />
+        <location filename="../../ui/views/lists.py" line="56"/>
         <source>Follow-up</source>
         <translation>Hẹn gặp lại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="59" />
+        <location filename="../../ui/views/lists.py" line="59"/>
         <source>Member</source>
         <translation>Thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="60" />
+        <location filename="../../ui/views/lists.py" line="60"/>
         <source>Note</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="63" />
+        <location filename="../../ui/views/lists.py" line="63"/>
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="69" />
+        <location filename="../../ui/views/lists.py" line="69"/>
         <source>The latest %1 consultations of the team.</source>
         <translation>%1 lượt tư vấn gần nhất của tổ.</translation>
     </message>
@@ -192,62 +193,62 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="122" />
+        <location filename="../../ui/controllers/enrol.py" line="122"/>
         <source>Contribution a month (22 %)</source>
         <translation>Mức đóng mỗi tháng (22 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="126" />
+        <location filename="../../ui/controllers/enrol.py" line="126"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="130" />
+        <location filename="../../ui/controllers/enrol.py" line="130"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="133" />
+        <location filename="../../ui/controllers/enrol.py" line="133"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="134" />
+        <location filename="../../ui/controllers/enrol.py" line="134"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="139" />
+        <location filename="../../ui/controllers/enrol.py" line="139"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="150" />
+        <location filename="../../ui/controllers/enrol.py" line="150"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="162" />
+        <location filename="../../ui/controllers/enrol.py" line="162"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="167" />
+        <location filename="../../ui/controllers/enrol.py" line="167"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="169" />
+        <location filename="../../ui/controllers/enrol.py" line="169"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="174" />
+        <location filename="../../ui/controllers/enrol.py" line="174"/>
         <source>Priced on %1 by:</source>
         <translation>Tính theo quy định áp dụng ngày %1:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="253" />
+        <location filename="../../ui/controllers/enrol.py" line="253"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -255,92 +256,92 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="45" />
+        <location filename="../../ui/views/enrol_dialog.py" line="45"/>
         <source>Enrol</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="54" />
+        <location filename="../../ui/views/enrol_dialog.py" line="54"/>
         <source>What</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="66" />
+        <location filename="../../ui/views/enrol_dialog.py" line="66"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="78" />
+        <location filename="../../ui/views/enrol_dialog.py" line="78"/>
         <source>Monthly &amp;income:</source>
         <translation>Mức thu &amp;nhập tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="79" />
+        <location filename="../../ui/views/enrol_dialog.py" line="79"/>
         <source>Pay for (&amp;months):</source>
         <translation>Số &amp;tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="80" />
+        <location filename="../../ui/views/enrol_dialog.py" line="80"/>
         <source>Support &amp;group:</source>
         <translation>Nhóm &amp;hỗ trợ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="83" />
+        <location filename="../../ui/views/enrol_dialog.py" line="83"/>
         <source>Household HI: who, in this order</source>
         <translation>BHYT hộ gia đình: ai tham gia, theo thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="86" />
+        <location filename="../../ui/views/enrol_dialog.py" line="86"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="94" />
+        <location filename="../../ui/views/enrol_dialog.py" line="94"/>
         <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
         <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="98" />
+        <location filename="../../ui/views/enrol_dialog.py" line="98"/>
         <source>Pay for (months):</source>
         <translation>Số tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="113" />
+        <location filename="../../ui/views/enrol_dialog.py" line="113"/>
         <source>Donated &amp;by:</source>
         <translation>Đơn vị, người &amp;tặng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="116" />
+        <location filename="../../ui/views/enrol_dialog.py" line="116"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="122" />
+        <location filename="../../ui/views/enrol_dialog.py" line="122"/>
         <source>transfer reference</source>
         <translation>mã giao dịch chuyển khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="123" />
+        <location filename="../../ui/views/enrol_dialog.py" line="123"/>
         <source>Paid &amp;in:</source>
         <translation>&amp;Hình thức:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="124" />
+        <location filename="../../ui/views/enrol_dialog.py" line="124"/>
         <source>&amp;Reference:</source>
         <translation>Mã &amp;giao dịch:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="130" />
+        <location filename="../../ui/views/enrol_dialog.py" line="130"/>
         <source>Premium</source>
         <translation>Số tiền phải đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="142" />
+        <location filename="../../ui/views/enrol_dialog.py" line="142"/>
         <source>Money received: save and make the receipt (Ctrl+Enter)</source>
         <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="144" />
+        <location filename="../../ui/views/enrol_dialog.py" line="144"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -348,42 +349,42 @@
 <context>
     <name>EnrolmentsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="79" />
+        <location filename="../../ui/views/lists.py" line="79"/>
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="80" />
+        <location filename="../../ui/views/lists.py" line="80"/>
         <source>Kind</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="81" />
+        <location filename="../../ui/views/lists.py" line="81"/>
         <source>Payer</source>
         <translation>Người nộp tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="82" />
+        <location filename="../../ui/views/lists.py" line="82"/>
         <source>Insured</source>
         <translation>Số người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="83" />
+        <location filename="../../ui/views/lists.py" line="83"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="84" />
+        <location filename="../../ui/views/lists.py" line="84"/>
         <source>Amount</source>
         <translation>Số tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="85" />
+        <location filename="../../ui/views/lists.py" line="85"/>
         <source>Collector</source>
         <translation>Người thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="88" />
+        <location filename="../../ui/views/lists.py" line="88"/>
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>
@@ -391,52 +392,52 @@
 <context>
     <name>EventDialog</name>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="27" />
+        <location filename="../../ui/views/event_dialog.py" line="27"/>
         <source>Outreach event</source>
         <translation>Buổi tuyên truyền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="36" />
+        <location filename="../../ui/views/event_dialog.py" line="36"/>
         <source>(no place)</source>
         <translation>(không chọn nơi)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="44" />
+        <location filename="../../ui/views/event_dialog.py" line="44"/>
         <source>&amp;Kind:</source>
         <translation>&amp;Loại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="45" />
+        <location filename="../../ui/views/event_dialog.py" line="45"/>
         <source>&amp;Title:</source>
         <translation>&amp;Tên buổi:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="46" />
+        <location filename="../../ui/views/event_dialog.py" line="46"/>
         <source>&amp;Place:</source>
         <translation>&amp;Nơi tổ chức:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="47" />
+        <location filename="../../ui/views/event_dialog.py" line="47"/>
         <source>&amp;Date:</source>
         <translation>N&amp;gày:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="48" />
+        <location filename="../../ui/views/event_dialog.py" line="48"/>
         <source>&amp;Attendance:</source>
         <translation>Số người &amp;dự:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="49" />
+        <location filename="../../ui/views/event_dialog.py" line="49"/>
         <source>&amp;Note:</source>
         <translation>Ghi &amp;chú:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="58" />
+        <location filename="../../ui/views/event_dialog.py" line="58"/>
         <source>&amp;Save</source>
         <translation>&amp;Lưu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/event_dialog.py" line="59" />
+        <location filename="../../ui/views/event_dialog.py" line="59"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -444,12 +445,12 @@
 <context>
     <name>FieldworkController</name>
     <message>
-        <location filename="../../ui/controllers/fieldwork.py" line="69" />
+        <location filename="../../ui/controllers/fieldwork.py" line="69"/>
         <source>Walk-in</source>
         <translation>Khách vãng lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/fieldwork.py" line="119" />
+        <location filename="../../ui/controllers/fieldwork.py" line="119"/>
         <source>Saved. Next person.</source>
         <translation>Đã lưu. Mời người tiếp theo.</translation>
     </message>
@@ -457,108 +458,108 @@
 <context>
     <name>HouseholdPanel</name>
     <message>
-        <location filename="../../ui/views/household.py" line="36" />
-        <location filename="../../ui/views/household.py" line="109" />
+        <location filename="../../ui/views/household.py" line="36"/>
+        <location filename="../../ui/views/household.py" line="109"/>
         <source>Nobody chosen</source>
         <translation>Chưa chọn ai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="44" />
+        <location filename="../../ui/views/household.py" line="44"/>
         <source>Born:</source>
         <translation>Ngày sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="45" />
+        <location filename="../../ui/views/household.py" line="45"/>
         <source>Citizen ID:</source>
         <translation>Số CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="46" />
+        <location filename="../../ui/views/household.py" line="46"/>
         <source>SI number:</source>
         <translation>Mã số BHXH:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="47" />
+        <location filename="../../ui/views/household.py" line="47"/>
         <source>Phone:</source>
         <translation>Điện thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="48" />
+        <location filename="../../ui/views/household.py" line="48"/>
         <source>Lives in:</source>
         <translation>Nơi ở:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="49" />
+        <location filename="../../ui/views/household.py" line="49"/>
         <source>Group:</source>
         <translation>Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="50" />
+        <location filename="../../ui/views/household.py" line="50"/>
         <source>HI card valid until:</source>
         <translation>Thẻ BHYT hạn đến:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="51" />
+        <location filename="../../ui/views/household.py" line="51"/>
         <source>Voluntary SI:</source>
         <translation>BHXH tự nguyện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="57" />
+        <location filename="../../ui/views/household.py" line="57"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="61" />
+        <location filename="../../ui/views/household.py" line="61"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="62" />
+        <location filename="../../ui/views/household.py" line="62"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="63" />
+        <location filename="../../ui/views/household.py" line="63"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="64" />
+        <location filename="../../ui/views/household.py" line="64"/>
         <source>VSI</source>
         <translation>BHXH TN</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="71" />
+        <location filename="../../ui/views/household.py" line="71"/>
         <source>Record a &amp;consultation (F2)</source>
         <translation>Ghi &amp;tư vấn (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="72" />
+        <location filename="../../ui/views/household.py" line="72"/>
         <source>&amp;Enrol (F3)</source>
         <translation>&amp;Tham gia (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="73" />
+        <location filename="../../ui/views/household.py" line="73"/>
         <source>E&amp;dit (F4)</source>
         <translation>&amp;Sửa (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="74" />
+        <location filename="../../ui/views/household.py" line="74"/>
         <source>Add to this &amp;household</source>
         <translation>Thêm người vào &amp;hộ này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="75" />
+        <location filename="../../ui/views/household.py" line="75"/>
         <source>Personal &amp;data…</source>
         <translation>Dữ liệu &amp;cá nhân…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="76" />
+        <location filename="../../ui/views/household.py" line="76"/>
         <source>&amp;Merge with… (Ctrl+M)</source>
         <translation>&amp;Gộp với… (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="122" />
+        <location filename="../../ui/views/household.py" line="122"/>
         <source>paid until %1</source>
         <translation>đã đóng đến %1</translation>
     </message>
@@ -566,12 +567,12 @@
 <context>
     <name>ImportController</name>
     <message>
-        <location filename="../../ui/controllers/importing.py" line="32" />
+        <location filename="../../ui/controllers/importing.py" line="32"/>
         <source>Choose a list</source>
         <translation>Chọn danh sách</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/importing.py" line="34" />
+        <location filename="../../ui/controllers/importing.py" line="34"/>
         <source>Lists (*.csv *.xlsx *.txt);;All files (*)</source>
         <translation>Danh sách (*.csv *.xlsx *.txt);;Mọi tệp (*)</translation>
     </message>
@@ -579,32 +580,32 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/views/import_dialog.py" line="31" />
+        <location filename="../../ui/views/import_dialog.py" line="31"/>
         <source>Import a list: %1</source>
         <translation>Nhập danh sách: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/views/import_dialog.py" line="35" />
+        <location filename="../../ui/views/import_dialog.py" line="35"/>
         <source>%1 rows found. Check which column holds what:</source>
         <translation>Tìm thấy %1 dòng. Kiểm tra mỗi cột chứa thông tin gì:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/import_dialog.py" line="41" />
+        <location filename="../../ui/views/import_dialog.py" line="41"/>
         <source>(none)</source>
         <translation>(không có)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/import_dialog.py" line="66" />
+        <location filename="../../ui/views/import_dialog.py" line="66"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/import_dialog.py" line="67" />
+        <location filename="../../ui/views/import_dialog.py" line="67"/>
         <source>&amp;Try (saves nothing)</source>
         <translation>&amp;Thử (chưa lưu gì)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/import_dialog.py" line="68" />
+        <location filename="../../ui/views/import_dialog.py" line="68"/>
         <source>&amp;Import</source>
         <translation>&amp;Nhập</translation>
     </message>
@@ -612,73 +613,73 @@
 <context>
     <name>LockView</name>
     <message>
-        <location filename="../../ui/views/lock.py" line="51" />
+        <location filename="../../ui/views/lock.py" line="51"/>
         <source>Opening the data…</source>
         <translation>Đang mở dữ liệu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="59" />
-        <location filename="../../ui/views/lock.py" line="122" />
+        <location filename="../../ui/views/lock.py" line="59"/>
+        <location filename="../../ui/views/lock.py" line="122"/>
         <source>Sign in</source>
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="61" />
+        <location filename="../../ui/views/lock.py" line="61"/>
         <source>Who are you?</source>
         <translation>Bạn là ai?</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="70" />
+        <location filename="../../ui/views/lock.py" line="70"/>
         <source>4 to 8 digits</source>
         <translation>4 đến 8 chữ số</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="71" />
+        <location filename="../../ui/views/lock.py" line="71"/>
         <source>&amp;PIN:</source>
         <translation>Mã &amp;PIN:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="73" />
+        <location filename="../../ui/views/lock.py" line="73"/>
         <source>&amp;Sign in</source>
         <translation>Đăng &amp;nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="88" />
+        <location filename="../../ui/views/lock.py" line="88"/>
         <source>Data passphrase</source>
         <translation>Mật khẩu dữ liệu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="96" />
+        <location filename="../../ui/views/lock.py" line="96"/>
         <source>Pass&amp;phrase:</source>
         <translation>&amp;Mật khẩu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="99" />
+        <location filename="../../ui/views/lock.py" line="99"/>
         <source>&amp;Again:</source>
         <translation>Nhập &amp;lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="103" />
+        <location filename="../../ui/views/lock.py" line="103"/>
         <source>&amp;Open</source>
         <translation>&amp;Mở</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="144" />
-        <source>This laptop has no system keyring. Set the passphrase that protects the team's data (at least 8 characters). Keep it safe: without it the data cannot be opened.</source>
+        <location filename="../../ui/views/lock.py" line="144"/>
+        <source>This laptop has no system keyring. Set the passphrase that protects the team&apos;s data (at least 8 characters). Keep it safe: without it the data cannot be opened.</source>
         <translation>Máy này không có kho khoá của hệ điều hành. Hãy đặt mật khẩu bảo vệ dữ liệu của tổ (ít nhất 8 ký tự). Giữ kỹ mật khẩu: không có nó thì không mở được dữ liệu.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="148" />
-        <source>Type the passphrase that protects this laptop's data.</source>
+        <location filename="../../ui/views/lock.py" line="148"/>
+        <source>Type the passphrase that protects this laptop&apos;s data.</source>
         <translation>Nhập mật khẩu bảo vệ dữ liệu của máy này.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="163" />
+        <location filename="../../ui/views/lock.py" line="163"/>
         <source>Choose your name in the list.</source>
         <translation>Hãy chọn tên của bạn trong danh sách.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="170" />
+        <location filename="../../ui/views/lock.py" line="170"/>
         <source>The two passphrases differ.</source>
         <translation>Hai mật khẩu không khớp nhau.</translation>
     </message>
@@ -686,62 +687,62 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="33" />
+        <location filename="../../ui/main_window.py" line="33"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="34" />
+        <location filename="../../ui/main_window.py" line="34"/>
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="35" />
+        <location filename="../../ui/main_window.py" line="35"/>
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="36" />
+        <location filename="../../ui/main_window.py" line="36"/>
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="37" />
+        <location filename="../../ui/main_window.py" line="37"/>
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="38" />
+        <location filename="../../ui/main_window.py" line="38"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="39" />
+        <location filename="../../ui/main_window.py" line="39"/>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="40" />
+        <location filename="../../ui/main_window.py" line="40"/>
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87" />
+        <location filename="../../ui/main_window.py" line="87"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Khoá (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132" />
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Locked</source>
         <translation>Đã khoá</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145" />
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Online</source>
         <translation>Có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145" />
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
@@ -749,62 +750,62 @@
 <context>
     <name>MergeController</name>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="35" />
+        <location filename="../../ui/controllers/merge.py" line="35"/>
         <source>paid until %1</source>
         <translation>đã đóng đến %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="52" />
+        <location filename="../../ui/controllers/merge.py" line="52"/>
         <source>Full name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="54" />
+        <location filename="../../ui/controllers/merge.py" line="54"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="59" />
+        <location filename="../../ui/controllers/merge.py" line="59"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="63" />
+        <location filename="../../ui/controllers/merge.py" line="63"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="64" />
+        <location filename="../../ui/controllers/merge.py" line="64"/>
         <source>SI number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="65" />
+        <location filename="../../ui/controllers/merge.py" line="65"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="67" />
+        <location filename="../../ui/controllers/merge.py" line="67"/>
         <source>Lives in</source>
         <translation>Nơi ở</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="72" />
+        <location filename="../../ui/controllers/merge.py" line="72"/>
         <source>HI card valid until</source>
         <translation>Thẻ BHYT hạn đến</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="77" />
+        <location filename="../../ui/controllers/merge.py" line="77"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="82" />
+        <location filename="../../ui/controllers/merge.py" line="82"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="84" />
+        <location filename="../../ui/controllers/merge.py" line="84"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
@@ -812,113 +813,113 @@
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="61" />
+        <location filename="../../ui/views/merge_dialog.py" line="61"/>
         <source>Merge two records of the same person</source>
         <translation>Gộp hai hồ sơ của cùng một người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="78" />
+        <location filename="../../ui/views/merge_dialog.py" line="78"/>
         <source>Name without accents, citizen ID, SI number or phone</source>
         <translation>Tên không dấu, số CCCD, mã số BHXH hoặc số điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="80" />
+        <location filename="../../ui/views/merge_dialog.py" line="80"/>
         <source>&amp;Find the other record:</source>
         <translation>&amp;Tìm hồ sơ còn lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="86" />
+        <location filename="../../ui/views/merge_dialog.py" line="86"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="87" />
+        <location filename="../../ui/views/merge_dialog.py" line="87"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="88" />
+        <location filename="../../ui/views/merge_dialog.py" line="88"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="89" />
+        <location filename="../../ui/views/merge_dialog.py" line="89"/>
         <source>SI number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="90" />
+        <location filename="../../ui/views/merge_dialog.py" line="90"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="91" />
+        <location filename="../../ui/views/merge_dialog.py" line="91"/>
         <source>Lives in</source>
         <translation>Nơi ở</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="101" />
+        <location filename="../../ui/views/merge_dialog.py" line="101"/>
         <source>&amp;Compare (Enter)</source>
         <translation>&amp;So sánh (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="103" />
-        <location filename="../../ui/views/merge_dialog.py" line="195" />
+        <location filename="../../ui/views/merge_dialog.py" line="103"/>
+        <location filename="../../ui/views/merge_dialog.py" line="195"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="136" />
+        <location filename="../../ui/views/merge_dialog.py" line="136"/>
         <source>Merge &lt;b&gt;%1&lt;/b&gt; with another record of the same person. Nothing changes before you confirm.</source>
         <translation>Gộp &lt;b&gt;%1&lt;/b&gt; với một hồ sơ khác của chính người này. Chưa có gì thay đổi cho đến khi bạn xác nhận.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="146" />
+        <location filename="../../ui/views/merge_dialog.py" line="146"/>
         <source>%1 found</source>
         <translation>Tìm thấy %1</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="157" />
+        <location filename="../../ui/views/merge_dialog.py" line="157"/>
         <source>Are these the same person?</source>
         <translation>Đây có phải là cùng một người không?</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="161" />
+        <location filename="../../ui/views/merge_dialog.py" line="161"/>
         <source>Keep &amp;A</source>
         <translation>Giữ &amp;A</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="162" />
+        <location filename="../../ui/views/merge_dialog.py" line="162"/>
         <source>Keep &amp;B</source>
         <translation>Giữ &amp;B</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="167" />
+        <location filename="../../ui/views/merge_dialog.py" line="167"/>
         <source>A: the record open now</source>
         <translation>A: hồ sơ đang mở</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="167" />
+        <location filename="../../ui/views/merge_dialog.py" line="167"/>
         <source>B: the record found</source>
         <translation>B: hồ sơ vừa tìm thấy</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="167" />
+        <location filename="../../ui/views/merge_dialog.py" line="167"/>
         <source>After the merge</source>
         <translation>Sau khi gộp</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="180" />
+        <location filename="../../ui/views/merge_dialog.py" line="180"/>
         <source>The record not kept stays in the history and points to the one kept: its consultations, enrolments and receipts count for the person kept. Empty fields of the kept record are filled from the other one (green). A merge cannot be undone.</source>
         <translation>Hồ sơ không giữ lại vẫn còn trong lịch sử và trỏ về hồ sơ được giữ: các lần tư vấn, tham gia và biên lai của nó được tính cho người được giữ. Các ô còn trống của hồ sơ được giữ sẽ lấy từ hồ sơ kia (màu xanh lá). Không thể hoàn tác việc gộp.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="193" />
+        <location filename="../../ui/views/merge_dialog.py" line="193"/>
         <source>&amp;Look for another</source>
         <translation>Tìm hồ sơ &amp;khác</translation>
     </message>
     <message>
-        <location filename="../../ui/views/merge_dialog.py" line="194" />
+        <location filename="../../ui/views/merge_dialog.py" line="194"/>
         <source>Mer&amp;ge</source>
         <translation>&amp;Gộp</translation>
     </message>
@@ -926,7 +927,7 @@
 <context>
     <name>PeopleController</name>
     <message>
-        <location filename="../../ui/controllers/people.py" line="116" />
+        <location filename="../../ui/controllers/people.py" line="116"/>
         <source>Not in the registry yet. Read from the card: check it with the person.</source>
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
@@ -934,52 +935,52 @@
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../ui/models/people_model.py" line="40" />
+        <location filename="../../ui/models/people_model.py" line="40"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="42" />
+        <location filename="../../ui/models/people_model.py" line="42"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="45" />
+        <location filename="../../ui/models/people_model.py" line="45"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="46" />
+        <location filename="../../ui/models/people_model.py" line="46"/>
         <source>SI number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="47" />
+        <location filename="../../ui/models/people_model.py" line="47"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="48" />
+        <location filename="../../ui/models/people_model.py" line="48"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="49" />
+        <location filename="../../ui/models/people_model.py" line="49"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="51" />
+        <location filename="../../ui/models/people_model.py" line="51"/>
         <source>HI card valid until</source>
         <translation>Thẻ BHYT hạn đến</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="54" />
+        <location filename="../../ui/models/people_model.py" line="54"/>
         <source>VSI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="55" />
+        <location filename="../../ui/models/people_model.py" line="55"/>
         <source>Group</source>
         <translation>Nhóm đối tượng</translation>
     </message>
@@ -987,57 +988,57 @@
 <context>
     <name>PeopleView</name>
     <message>
-        <location filename="../../ui/views/people.py" line="38" />
+        <location filename="../../ui/views/people.py" line="38"/>
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="41" />
+        <location filename="../../ui/views/people.py" line="41"/>
         <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="47" />
+        <location filename="../../ui/views/people.py" line="47"/>
         <source>Everybody / search</source>
         <translation>Tất cả / tìm kiếm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="48" />
+        <location filename="../../ui/views/people.py" line="48"/>
         <source>Not insured yet, by hamlet</source>
         <translation>Chưa có bảo hiểm, theo thôn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="49" />
+        <location filename="../../ui/views/people.py" line="49"/>
         <source>HI card ending within 30 days</source>
         <translation>Thẻ BHYT hết hạn trong 30 ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="50" />
+        <location filename="../../ui/views/people.py" line="50"/>
         <source>Voluntary SI dues</source>
         <translation>Đến hạn đóng BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="51" />
+        <location filename="../../ui/views/people.py" line="51"/>
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="56" />
+        <location filename="../../ui/views/people.py" line="56"/>
         <source>&amp;Print the list (Ctrl+P)</source>
         <translation>&amp;In danh sách (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="63" />
+        <location filename="../../ui/views/people.py" line="63"/>
         <source>&amp;New person (Ctrl+N)</source>
         <translation>Thêm &amp;người (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="66" />
+        <location filename="../../ui/views/people.py" line="66"/>
         <source>&amp;Import a list (Ctrl+I)</source>
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="108" />
+        <location filename="../../ui/views/people.py" line="108"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
@@ -1045,87 +1046,87 @@
 <context>
     <name>PersonDialog</name>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="45" />
+        <location filename="../../ui/views/person_dialog.py" line="45"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="50" />
+        <location filename="../../ui/views/person_dialog.py" line="50"/>
         <source>Scan a citizen ID or HI card QR here (or paste it)</source>
         <translation>Quét mã QR trên CCCD hoặc thẻ BHYT vào đây (hoặc dán)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="60" />
+        <location filename="../../ui/views/person_dialog.py" line="60"/>
         <source>dd/mm/yyyy, or the year alone</source>
         <translation>ngày/tháng/năm, hoặc chỉ năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="68" />
+        <location filename="../../ui/views/person_dialog.py" line="68"/>
         <source>10 digits, or the HI card code</source>
         <translation>10 chữ số, hoặc mã thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="82" />
+        <location filename="../../ui/views/person_dialog.py" line="82"/>
         <source>Agrees that the team keeps their data</source>
         <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="84" />
+        <location filename="../../ui/views/person_dialog.py" line="84"/>
         <source>&amp;Full name:</source>
         <translation>&amp;Họ tên:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="85" />
+        <location filename="../../ui/views/person_dialog.py" line="85"/>
         <source>&amp;Born:</source>
         <translation>Ngày &amp;sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="86" />
+        <location filename="../../ui/views/person_dialog.py" line="86"/>
         <source>Se&amp;x:</source>
         <translation>&amp;Giới tính:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="87" />
+        <location filename="../../ui/views/person_dialog.py" line="87"/>
         <source>&amp;Citizen ID:</source>
         <translation>Số &amp;CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="88" />
+        <location filename="../../ui/views/person_dialog.py" line="88"/>
         <source>SI n&amp;umber / HI card:</source>
         <translation>Mã số &amp;BHXH / thẻ BHYT:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="89" />
+        <location filename="../../ui/views/person_dialog.py" line="89"/>
         <source>&amp;Phone:</source>
         <translation>Điện &amp;thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="90" />
+        <location filename="../../ui/views/person_dialog.py" line="90"/>
         <source>Co&amp;mmune:</source>
         <translation>&amp;Xã, phường:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="91" />
+        <location filename="../../ui/views/person_dialog.py" line="91"/>
         <source>&amp;Hamlet:</source>
         <translation>Th&amp;ôn, xóm:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="92" />
+        <location filename="../../ui/views/person_dialog.py" line="92"/>
         <source>&amp;Group:</source>
         <translation>&amp;Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="116" />
+        <location filename="../../ui/views/person_dialog.py" line="116"/>
         <source>&amp;Save (Ctrl+Enter)</source>
         <translation>&amp;Lưu (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="119" />
+        <location filename="../../ui/views/person_dialog.py" line="119"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="179" />
+        <location filename="../../ui/views/person_dialog.py" line="179"/>
         <source>Read from the card. Check every field with the person, then save.</source>
         <translation>Đã đọc từ thẻ. Hãy kiểm tra từng ô với người dân rồi lưu.</translation>
     </message>
@@ -1133,37 +1134,37 @@
 <context>
     <name>PersonFormController</name>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="63" />
+        <location filename="../../ui/controllers/person_form.py" line="63"/>
         <source>New person</source>
         <translation>Thêm người</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="65" />
+        <location filename="../../ui/controllers/person_form.py" line="65"/>
         <source>New member of the household</source>
         <translation>Thêm thành viên hộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="75" />
+        <location filename="../../ui/controllers/person_form.py" line="75"/>
         <source>Edit person</source>
         <translation>Sửa thông tin</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="147" />
+        <location filename="../../ui/controllers/person_form.py" line="147"/>
         <source>Open that record now?</source>
         <translation>Mở hồ sơ đó ngay?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="161" />
+        <location filename="../../ui/controllers/person_form.py" line="161"/>
         <source>Another person: create</source>
         <translation>Người khác: vẫn tạo mới</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="165" />
+        <location filename="../../ui/controllers/person_form.py" line="165"/>
         <source>Same person: open it</source>
         <translation>Cùng một người: mở hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="169" />
+        <location filename="../../ui/controllers/person_form.py" line="169"/>
         <source>Go back</source>
         <translation>Quay lại</translation>
     </message>
@@ -1171,250 +1172,250 @@
 <context>
     <name>PersonalDataController</name>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="32" />
+        <location filename="../../ui/controllers/personal_data.py" line="32"/>
         <source>Personal data</source>
         <translation>Dữ liệu cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="34" />
+        <location filename="../../ui/controllers/personal_data.py" line="34"/>
         <source>Agreed that the team keeps their data.</source>
         <translation>Đã đồng ý để tổ lưu thông tin cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="36" />
+        <location filename="../../ui/controllers/personal_data.py" line="36"/>
         <source>Has not agreed that the team keeps their data.</source>
         <translation>Chưa đồng ý để tổ lưu thông tin cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="40" />
+        <location filename="../../ui/controllers/personal_data.py" line="40"/>
         <source>Withdraw consent</source>
         <translation>Rút lại sự đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="42" />
+        <location filename="../../ui/controllers/personal_data.py" line="42"/>
         <source>Record consent</source>
         <translation>Ghi nhận đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="46" />
+        <location filename="../../ui/controllers/personal_data.py" line="46"/>
         <source>Export a copy…</source>
         <translation>Xuất bản sao…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="49" />
+        <location filename="../../ui/controllers/personal_data.py" line="49"/>
         <source>Erase on request…</source>
         <translation>Xoá theo yêu cầu…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="52" />
+        <location filename="../../ui/controllers/personal_data.py" line="52"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="66" />
+        <location filename="../../ui/controllers/personal_data.py" line="66"/>
         <source>Export a copy</source>
         <translation>Xuất bản sao</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="91" />
+        <location filename="../../ui/controllers/personal_data.py" line="91"/>
         <source>Erase on request</source>
         <translation>Xoá theo yêu cầu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="92" />
-        <source>This erases the person's name, identifiers, phone and the notes about them, here and, at the next sync, on the server. Receipts keep the payer's name. Type the full name to confirm:</source>
+        <location filename="../../ui/controllers/personal_data.py" line="92"/>
+        <source>This erases the person&apos;s name, identifiers, phone and the notes about them, here and, at the next sync, on the server. Receipts keep the payer&apos;s name. Type the full name to confirm:</source>
         <translation>Thao tác này xoá họ tên, các số giấy tờ, số điện thoại và ghi chú về người này, trên máy và (khi đồng bộ) trên máy chủ. Biên lai vẫn giữ tên người nộp tiền. Gõ lại họ tên đầy đủ để xác nhận:</translation>
     </message>
 </context>
 <context>
     <name>ReceiptsController</name>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="70" />
+        <location filename="../../ui/controllers/receipts.py" line="68"/>
         <source>GENUINE</source>
         <translation>THẬT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="71" />
+        <location filename="../../ui/controllers/receipts.py" line="69"/>
         <source>FORGED</source>
         <translation>GIẢ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="72" />
+        <location filename="../../ui/controllers/receipts.py" line="70"/>
         <source>DAMAGED</source>
         <translation>HỎNG</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="73" />
+        <location filename="../../ui/controllers/receipts.py" line="71"/>
         <source>NOT A RECEIPT</source>
         <translation>KHÔNG PHẢI BIÊN LAI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="74" />
+        <location filename="../../ui/controllers/receipts.py" line="72"/>
         <source>UNKNOWN DEVICE</source>
         <translation>MÁY LẠ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="75" />
+        <location filename="../../ui/controllers/receipts.py" line="73"/>
         <source>REVOKED DEVICE</source>
         <translation>MÁY ĐÃ BỊ THU HỒI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="76" />
+        <location filename="../../ui/controllers/receipts.py" line="74"/>
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="82" />
+        <location filename="../../ui/controllers/receipts.py" line="80"/>
         <source>Household health insurance</source>
         <translation>BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="83" />
+        <location filename="../../ui/controllers/receipts.py" line="81"/>
         <source>Voluntary social insurance</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="95" />
+        <location filename="../../ui/controllers/receipts.py" line="93"/>
         <source>%1 to %2</source>
         <translation>%1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="100" />
+        <location filename="../../ui/controllers/receipts.py" line="98"/>
         <source>Number:</source>
         <translation>Số:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="101" />
+        <location filename="../../ui/controllers/receipts.py" line="99"/>
         <source>Date:</source>
         <translation>Ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="102" />
+        <location filename="../../ui/controllers/receipts.py" line="100"/>
         <source>Amount:</source>
         <translation>Số tiền:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="103" />
+        <location filename="../../ui/controllers/receipts.py" line="101"/>
         <source>Paid for:</source>
         <translation>Nộp cho:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="104" />
+        <location filename="../../ui/controllers/receipts.py" line="102"/>
         <source>Months:</source>
         <translation>Số tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="105" />
+        <location filename="../../ui/controllers/receipts.py" line="103"/>
         <source>Period:</source>
         <translation>Thời hạn:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="106" />
+        <location filename="../../ui/controllers/receipts.py" line="104"/>
         <source>Insured persons:</source>
         <translation>Số người tham gia:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="107" />
-        <source>Payer's ID (masked):</source>
+        <location filename="../../ui/controllers/receipts.py" line="105"/>
+        <source>Payer&apos;s ID (masked):</source>
         <translation>Mã người nộp (che bớt):</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="108" />
+        <location filename="../../ui/controllers/receipts.py" line="106"/>
         <source>Confirmation code:</source>
         <translation>Mã xác nhận:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="110" />
+        <location filename="../../ui/controllers/receipts.py" line="108"/>
         <source>Issued by device:</source>
         <translation>Máy lập:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="111" />
+        <location filename="../../ui/controllers/receipts.py" line="109"/>
         <source>(not known on this laptop)</source>
         <translation>(máy này chưa biết)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="116" />
+        <location filename="../../ui/controllers/receipts.py" line="114"/>
         <source>Void because:</source>
         <translation>Lý do huỷ:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="119" />
+        <location filename="../../ui/controllers/receipts.py" line="117"/>
         <source>The receipt</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="121" />
+        <location filename="../../ui/controllers/receipts.py" line="119"/>
         <source>What the QR code claims (do not trust it)</source>
         <translation>Nội dung mã QR ghi (không đáng tin)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="244" />
+        <location filename="../../ui/controllers/receipts.py" line="251"/>
         <source>No thermal printer is chosen yet: choose it in Settings, Receipt printing.</source>
         <translation>Chưa chọn máy in nhiệt: hãy chọn trong Cài đặt, mục In biên lai.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="258" />
+        <location filename="../../ui/controllers/receipts.py" line="265"/>
         <source>(default)</source>
         <translation>mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="295" />
+        <location filename="../../ui/controllers/receipts.py" line="302"/>
         <source>Print the receipt</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="320" />
+        <location filename="../../ui/controllers/receipts.py" line="327"/>
         <source>Printing: %1 of %2 pages sent…</source>
         <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="356" />
+        <location filename="../../ui/controllers/receipts.py" line="365"/>
         <source>it does not answer</source>
         <translation>máy in không trả lời</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="357" />
+        <location filename="../../ui/controllers/receipts.py" line="366"/>
         <source>it stopped in the middle of the job</source>
         <translation>máy in dừng giữa chừng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="358" />
+        <location filename="../../ui/controllers/receipts.py" line="367"/>
         <source>it refused the job</source>
         <translation>máy in từ chối lệnh in</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="369" />
+        <location filename="../../ui/controllers/receipts.py" line="378"/>
         <source>Printed a copy (BẢN SAO) of %1.</source>
         <translation>Đã in bản sao (BẢN SAO) biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="371" />
+        <location filename="../../ui/controllers/receipts.py" line="380"/>
         <source>Printed the original of %1.</source>
         <translation>Đã in bản gốc biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="375" />
+        <location filename="../../ui/controllers/receipts.py" line="384"/>
         <source>Printed %1 receipts in one job (%2 of them copies).</source>
         <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="395" />
+        <location filename="../../ui/controllers/receipts.py" line="126"/>
         <source>Could not write %1 (%2). The receipt is saved; choose another folder, then save again.</source>
         <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="414" />
+        <location filename="../../ui/controllers/receipts.py" line="418"/>
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="416" />
+        <location filename="../../ui/controllers/receipts.py" line="420"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="475" />
+        <location filename="../../ui/controllers/receipts.py" line="513"/>
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>
@@ -1422,295 +1423,326 @@
 <context>
     <name>ReceiptsView</name>
     <message>
-        <location filename="../../ui/views/receipts.py" line="68" />
+        <location filename="../../ui/views/receipts.py" line="69"/>
         <source>Series / number</source>
         <translation>Ký hiệu / Số</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="69" />
+        <location filename="../../ui/views/receipts.py" line="70"/>
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="70" />
+        <location filename="../../ui/views/receipts.py" line="71"/>
         <source>Payer</source>
         <translation>Người nộp tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="71" />
+        <location filename="../../ui/views/receipts.py" line="72"/>
         <source>Amount</source>
         <translation>Số tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="72" />
+        <location filename="../../ui/views/receipts.py" line="73"/>
         <source>Collector</source>
         <translation>Người thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="73" />
+        <location filename="../../ui/views/receipts.py" line="74"/>
         <source>Status</source>
         <translation>Trạng thái</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="73" />
+        <location filename="../../ui/views/receipts.py" line="74"/>
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="73" />
+        <location filename="../../ui/views/receipts.py" line="74"/>
         <source>valid</source>
         <translation>hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="43" />
+        <location filename="../../ui/views/receipts.py" line="44"/>
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="46" />
+        <location filename="../../ui/views/receipts.py" line="47"/>
         <source>&amp;Day:</source>
         <translation>&amp;Ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="51" />
+        <location filename="../../ui/views/receipts.py" line="52"/>
         <source>&amp;Today</source>
         <translation>&amp;Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="53" />
+        <location filename="../../ui/views/receipts.py" line="54"/>
         <source>Find by number, e.g. BI-330101-2026/0000003 or 3</source>
         <translation>Tìm theo số, ví dụ BI-330101-2026/0000003 hoặc 3</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="55" />
+        <location filename="../../ui/views/receipts.py" line="56"/>
         <source>&amp;Number:</source>
         <translation>&amp;Số biên lai:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="82" />
+        <location filename="../../ui/views/receipts.py" line="83"/>
         <source>&amp;Print / reprint (Ctrl+P)</source>
         <translation>&amp;In / in lại (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="83" />
+        <location filename="../../ui/views/receipts.py" line="84"/>
         <source>Save as P&amp;DF…</source>
         <translation>Lưu thành P&amp;DF…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="84" />
+        <location filename="../../ui/views/receipts.py" line="85"/>
         <source>&amp;Void… (Delete)</source>
         <translation>&amp;Huỷ biên lai… (Delete)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="85" />
+        <location filename="../../ui/views/receipts.py" line="86"/>
         <source>Print the &amp;batch (Ctrl+Shift+P)</source>
         <translation>In &amp;cả loạt (Ctrl+Shift+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="86" />
+        <location filename="../../ui/views/receipts.py" line="87"/>
         <source>&amp;Verify a receipt… (Ctrl+Shift+V)</source>
         <translation>&amp;Kiểm tra biên lai… (Ctrl+Shift+V)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="129" />
+        <location filename="../../ui/views/receipts.py" line="88"/>
+        <source>QR &amp;labels for cards and books…</source>
+        <translation>Nhãn &amp;QR thẻ, sổ…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="90"/>
+        <source>QR labels for the HI cards and SI books handed over with these receipts (Ctrl+Shift+L)</source>
+        <translation>Nhãn QR cho thẻ BHYT, sổ BHXH bàn giao cùng các biên lai này (Ctrl+Shift+L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="92"/>
+        <source>&amp;Hand-over list…</source>
+        <translation>Danh sách &amp;bàn giao…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="94"/>
+        <source>The list the recipients sign for their cards and books (Ctrl+Shift+H)</source>
+        <translation>Danh sách để người nhận ký nhận thẻ, sổ (Ctrl+Shift+H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="147"/>
         <source>%1 receipts, %2 collected.</source>
         <translation>%1 biên lai, đã thu %2.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="134" />
+        <location filename="../../ui/views/receipts.py" line="152"/>
         <source>%1 void.</source>
         <translation>%1 biên lai đã huỷ.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="136" />
+        <location filename="../../ui/views/receipts.py" line="154"/>
         <source>Found on another day.</source>
         <translation>Tìm thấy ở ngày khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="184" />
+        <location filename="../../ui/views/receipts.py" line="204"/>
         <source>Save the receipts as PDF</source>
         <translation>Lưu biên lai thành PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="184" />
+        <location filename="../../ui/views/receipts.py" line="204"/>
+        <location filename="../../ui/views/receipts.py" line="220"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="217"/>
+        <source>Save the QR labels as PDF</source>
+        <translation>Lưu nhãn QR thành PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="217"/>
+        <source>Save the hand-over list as PDF</source>
+        <translation>Lưu danh sách bàn giao thành PDF</translation>
     </message>
 </context>
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../ui/views/settings.py" line="44" />
+        <location filename="../../ui/views/settings.py" line="44"/>
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="46" />
+        <location filename="../../ui/views/settings.py" line="46"/>
         <source>Display</source>
         <translation>Hiển thị</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="51" />
+        <location filename="../../ui/views/settings.py" line="51"/>
         <source>&amp;Language:</source>
         <translation>&amp;Ngôn ngữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="53" />
+        <location filename="../../ui/views/settings.py" line="53"/>
         <source>Normal</source>
         <translation>Bình thường</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="54" />
+        <location filename="../../ui/views/settings.py" line="54"/>
         <source>High contrast (outdoors)</source>
         <translation>Tương phản cao (ngoài trời)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="55" />
+        <location filename="../../ui/views/settings.py" line="55"/>
         <source>&amp;Theme:</source>
         <translation>&amp;Giao diện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="59" />
+        <location filename="../../ui/views/settings.py" line="59"/>
         <source>&amp;Font size:</source>
         <translation>&amp;Cỡ chữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="62" />
+        <location filename="../../ui/views/settings.py" line="62"/>
         <source> min</source>
         <translation> phút</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="63" />
+        <location filename="../../ui/views/settings.py" line="63"/>
         <source>&amp;Lock when idle after:</source>
         <translation>Tự &amp;khoá khi không dùng sau:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="66" />
+        <location filename="../../ui/views/settings.py" line="66"/>
         <source>Receipt printing</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="69" />
+        <location filename="../../ui/views/settings.py" line="69"/>
         <source>A5 sheet</source>
         <translation>Tờ A5</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="70" />
+        <location filename="../../ui/views/settings.py" line="70"/>
         <source>A4 sheet, two copies (payer and agent)</source>
         <translation>Tờ A4, hai liên (người nộp và đại lý)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="71" />
+        <location filename="../../ui/views/settings.py" line="71"/>
         <source>80 mm thermal roll</source>
         <translation>Giấy in nhiệt khổ 80 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="72" />
+        <location filename="../../ui/views/settings.py" line="72"/>
         <source>58 mm thermal roll</source>
         <translation>Giấy in nhiệt khổ 58 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="73" />
+        <location filename="../../ui/views/settings.py" line="73"/>
         <source>Receipt &amp;paper:</source>
         <translation>Khổ giấy &amp;biên lai:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="75" />
+        <location filename="../../ui/views/settings.py" line="75"/>
         <source>The default printer</source>
         <translation>Máy in mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="76" />
+        <location filename="../../ui/views/settings.py" line="76"/>
         <source>Ask every time (print dialog)</source>
         <translation>Hỏi mỗi lần in (hộp thoại in)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="77" />
+        <location filename="../../ui/views/settings.py" line="77"/>
         <source>Save as PDF into a folder</source>
         <translation>Lưu thành PDF vào một thư mục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="78" />
+        <location filename="../../ui/views/settings.py" line="78"/>
         <source>A thermal printer (ESC/POS, no driver needed)</source>
         <translation>Máy in nhiệt (ESC/POS, không cần trình điều khiển)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="79" />
+        <location filename="../../ui/views/settings.py" line="79"/>
         <source>Print rece&amp;ipts to:</source>
         <translation>&amp;In biên lai ra:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="87" />
+        <location filename="../../ui/views/settings.py" line="87"/>
         <source>PDF fol&amp;der:</source>
         <translation>&amp;Thư mục PDF:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="96" />
+        <location filename="../../ui/views/settings.py" line="96"/>
         <source>Thermal printer (&amp;ESC/POS):</source>
         <translation>Máy in nhiệt (&amp;ESC/POS):</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="83" />
+        <location filename="../../ui/views/settings.py" line="83"/>
         <source>Documents/fieldapp</source>
         <translation>Tài liệu/fieldapp</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="84" />
+        <location filename="../../ui/views/settings.py" line="84"/>
         <source>C&amp;hoose…</source>
         <translation>C&amp;họn…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="94" />
+        <location filename="../../ui/views/settings.py" line="94"/>
         <source>e.g. serial:/dev/rfcomm0, file:/dev/usb/lp0, usb:0416:5011</source>
         <translation>ví dụ serial:/dev/rfcomm0, file:/dev/usb/lp0, usb:0416:5011</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="99" />
+        <location filename="../../ui/views/settings.py" line="99"/>
         <source>Data on this laptop</source>
         <translation>Dữ liệu trên máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="103" />
+        <location filename="../../ui/views/settings.py" line="103"/>
         <source>Data folder:</source>
         <translation>Thư mục dữ liệu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="106" />
+        <location filename="../../ui/views/settings.py" line="106"/>
         <source>Protection:</source>
         <translation>Bảo vệ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="108" />
+        <location filename="../../ui/views/settings.py" line="108"/>
         <source>&amp;Back up now…</source>
         <translation>&amp;Sao lưu ngay…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="109" />
+        <location filename="../../ui/views/settings.py" line="109"/>
         <source>Set the recovery &amp;passphrase…</source>
         <translation>Đặt &amp;mật khẩu khôi phục…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="182" />
+        <location filename="../../ui/views/settings.py" line="182"/>
         <source>Folder for receipt PDFs</source>
         <translation>Thư mục lưu biên lai PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="189" />
+        <location filename="../../ui/views/settings.py" line="189"/>
         <source>Back up to</source>
         <translation>Sao lưu vào</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="189" />
+        <location filename="../../ui/views/settings.py" line="189"/>
         <source>fieldapp backup (*.db)</source>
         <translation>Bản sao lưu fieldapp (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="197" />
+        <location filename="../../ui/views/settings.py" line="197"/>
         <source>Recovery passphrase</source>
         <translation>Mật khẩu khôi phục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="198" />
+        <location filename="../../ui/views/settings.py" line="198"/>
         <source>New passphrase (at least 8 characters):</source>
         <translation>Mật khẩu mới (ít nhất 8 ký tự):</translation>
     </message>
@@ -1718,81 +1750,81 @@
 <context>
     <name>SyncView</name>
     <message>
-        <location filename="../../ui/views/sync.py" line="15" />
+        <location filename="../../ui/views/sync.py" line="15"/>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="17" />
+        <location filename="../../ui/views/sync.py" line="17"/>
         <source>This laptop is not enrolled with a server yet.</source>
         <translation>Máy này chưa đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="19" />
+        <location filename="../../ui/views/sync.py" line="19"/>
         <source>never</source>
         <translation>chưa lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="21" />
+        <location filename="../../ui/views/sync.py" line="21"/>
         <source>Server:</source>
         <translation>Máy chủ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="22" />
+        <location filename="../../ui/views/sync.py" line="22"/>
         <source>Changes waiting to be sent:</source>
         <translation>Thay đổi chờ gửi:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="23" />
+        <location filename="../../ui/views/sync.py" line="23"/>
         <source>Last good sync:</source>
         <translation>Lần đồng bộ thành công gần nhất:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="24" />
-        <source>This laptop's id:</source>
+        <location filename="../../ui/views/sync.py" line="24"/>
+        <source>This laptop&apos;s id:</source>
         <translation>Mã của máy này:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="28" />
-        <source>Everything is saved on this laptop first. Enrolling with the province's server and syncing come in a later version; nothing waiting is ever lost.</source>
+        <location filename="../../ui/views/sync.py" line="28"/>
+        <source>Everything is saved on this laptop first. Enrolling with the province&apos;s server and syncing come in a later version; nothing waiting is ever lost.</source>
         <translation>Mọi thứ được lưu trên máy này trước. Đăng ký với máy chủ của tỉnh và đồng bộ sẽ có ở phiên bản sau; dữ liệu đang chờ không bao giờ bị mất.</translation>
     </message>
 </context>
 <context>
     <name>TalliesView</name>
     <message>
-        <location filename="../../ui/views/tallies.py" line="29" />
-        <location filename="../../ui/views/tallies.py" line="55" />
+        <location filename="../../ui/views/tallies.py" line="29"/>
+        <location filename="../../ui/views/tallies.py" line="55"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="33" />
+        <location filename="../../ui/views/tallies.py" line="33"/>
         <source>Indicator</source>
         <translation>Chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="34" />
+        <location filename="../../ui/views/tallies.py" line="34"/>
         <source>Done</source>
         <translation>Đã làm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="36" />
+        <location filename="../../ui/views/tallies.py" line="36"/>
         <source>Target</source>
         <translation>Kế hoạch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="37" />
+        <location filename="../../ui/views/tallies.py" line="37"/>
         <source>no target</source>
         <translation>chưa giao chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="41" />
+        <location filename="../../ui/views/tallies.py" line="41"/>
         <source>% of plan</source>
         <translation>% kế hoạch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="49" />
+        <location filename="../../ui/views/tallies.py" line="49"/>
         <source>Periods, charts, closing the day and exports come in a later version.</source>
         <translation>Theo kỳ, biểu đồ, chốt ngày và xuất báo cáo sẽ có ở phiên bản sau.</translation>
     </message>
@@ -1800,117 +1832,117 @@
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../ui/views/today.py" line="31" />
-        <location filename="../../ui/views/today.py" line="108" />
+        <location filename="../../ui/views/today.py" line="31"/>
+        <location filename="../../ui/views/today.py" line="108"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="35" />
-        <location filename="../../ui/views/today.py" line="58" />
+        <location filename="../../ui/views/today.py" line="35"/>
+        <location filename="../../ui/views/today.py" line="58"/>
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="36" />
+        <location filename="../../ui/views/today.py" line="36"/>
         <source>New voluntary SI</source>
         <translation>BHXH tự nguyện mới</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="37" />
+        <location filename="../../ui/views/today.py" line="37"/>
         <source>Household HI participants</source>
         <translation>Người tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="38" />
-        <location filename="../../ui/views/today.py" line="62" />
+        <location filename="../../ui/views/today.py" line="38"/>
+        <location filename="../../ui/views/today.py" line="62"/>
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="39" />
+        <location filename="../../ui/views/today.py" line="39"/>
         <source>Outreach events</source>
         <translation>Buổi tuyên truyền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="40" />
+        <location filename="../../ui/views/today.py" line="40"/>
         <source>VssID installs</source>
         <translation>Cài đặt VssID</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="48" />
+        <location filename="../../ui/views/today.py" line="48"/>
         <source>Due</source>
         <translation>Ngày hẹn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="49" />
-        <location filename="../../ui/views/today.py" line="69" />
+        <location filename="../../ui/views/today.py" line="49"/>
+        <location filename="../../ui/views/today.py" line="69"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="50" />
+        <location filename="../../ui/views/today.py" line="50"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="51" />
+        <location filename="../../ui/views/today.py" line="51"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="56" />
-        <location filename="../../ui/views/today.py" line="72" />
+        <location filename="../../ui/views/today.py" line="56"/>
+        <location filename="../../ui/views/today.py" line="72"/>
         <source>Member</source>
         <translation>Thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="63" />
+        <location filename="../../ui/views/today.py" line="63"/>
         <source>Collected</source>
         <translation>Đã thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="68" />
+        <location filename="../../ui/views/today.py" line="68"/>
         <source>Time</source>
         <translation>Giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="69" />
+        <location filename="../../ui/views/today.py" line="69"/>
         <source>(walk-in)</source>
         <translation>(khách vãng lai)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="70" />
+        <location filename="../../ui/views/today.py" line="70"/>
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="71" />
+        <location filename="../../ui/views/today.py" line="71"/>
         <source>Topics</source>
         <translation>Nội dung</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="80" />
+        <location filename="../../ui/views/today.py" line="80"/>
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="81" />
+        <location filename="../../ui/views/today.py" line="81"/>
         <source>The team today</source>
         <translation>Tổ hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="84" />
+        <location filename="../../ui/views/today.py" line="84"/>
         <source>Latest consultations</source>
         <translation>Tư vấn gần nhất</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="99" />
+        <location filename="../../ui/views/today.py" line="99"/>
         <source>no target</source>
         <translation>chưa giao chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="101" />
+        <location filename="../../ui/views/today.py" line="101"/>
         <source>of %1 (%2 %)</source>
         <translation>trên %1 (%2 %)</translation>
     </message>
@@ -1918,17 +1950,17 @@
 <context>
     <name>VerifyDialog</name>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="107" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="107"/>
         <source>Verify a receipt</source>
         <translation>Kiểm tra biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="110" />
-        <source>Scan the receipt's QR code with the scanner, or paste its text, then press Enter.</source>
+        <location filename="../../ui/views/receipt_dialogs.py" line="110"/>
+        <source>Scan the receipt&apos;s QR code with the scanner, or paste its text, then press Enter.</source>
         <translation>Quét mã QR trên biên lai bằng máy quét, hoặc dán nội dung mã, rồi nhấn Enter.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="136" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="136"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
@@ -1936,42 +1968,42 @@
 <context>
     <name>VoidDialog</name>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="33" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="33"/>
         <source>Void a receipt</source>
         <translation>Huỷ biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="42" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="42"/>
         <source>A voided receipt stays in the book: it prints and verifies as void. The team leader confirms with their own PIN.</source>
         <translation>Biên lai đã huỷ vẫn được giữ trong sổ: khi in và khi kiểm tra đều hiện là đã huỷ. Tổ trưởng xác nhận bằng mã PIN của mình.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="51" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="51"/>
         <source>e.g. wrong amount, written for the wrong person</source>
         <translation>ví dụ: ghi sai số tiền, lập nhầm người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="59" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="59"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Lý do huỷ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="60" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="60"/>
         <source>Team &amp;leader:</source>
         <translation>&amp;Tổ trưởng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="61" />
-        <source>Leader's &amp;PIN:</source>
+        <location filename="../../ui/views/receipt_dialogs.py" line="61"/>
+        <source>Leader&apos;s &amp;PIN:</source>
         <translation>Mã &amp;PIN của tổ trưởng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="68" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="68"/>
         <source>Void the receipt</source>
         <translation>Huỷ biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipt_dialogs.py" line="69" />
+        <location filename="../../ui/views/receipt_dialogs.py" line="69"/>
         <source>Cancel</source>
         <translation>Thôi</translation>
     </message>

@@ -384,3 +384,27 @@ def test_straight_to_a_thermal_printer(qtbot, gui, tmp_path):
     assert b"\x1dv0" in sent and len(sent) > 2000  # GS v 0: the receipt went as a raster image
     assert audit(gui, row.id) == [("print", {"layout": "80mm"})]  # A5 in Settings: a roll prints the roll
     assert "bản gốc" in view.message.text()
+
+
+def test_qr_labels_and_the_hand_over_list_from_the_screen(qtbot, gui, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    from fieldapp.domain.scans import read_hi_card
+    from tests.printing.conftest import pdftoppm, qr_texts
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    view = screen(qtbot, gui)
+    labels, listed = tmp_path / "labels.pdf", tmp_path / "handover.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(labels), "PDF (*.pdf)"))
+    qtbot.keyClick(view.table, Qt.Key.Key_L, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: gui.tasks.pending == 0 and len(opened) == 1, timeout=WAIT)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(listed), "PDF (*.pdf)"))
+    view.hand_over_button.click()
+    qtbot.waitUntil(lambda: gui.tasks.pending == 0 and len(opened) == 2, timeout=WAIT)
+    assert opened == [str(labels), str(listed)]
+    text = PdfReader(str(listed)).pages[0].extract_text()
+    assert "DANH SÁCH BÀN GIAO" in text and gui.session.member.full_name in text
+    codes = [t for png in pdftoppm(labels, dpi=200) for t in qr_texts(png)]
+    assert codes and all(read_hi_card(c).ok or c.isdigit() for c in codes)
+    shot(gui.window, "receipts-hand-over")

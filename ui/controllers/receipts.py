@@ -16,8 +16,8 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
@@ -41,8 +41,6 @@ from fieldapp.settings import (
 )
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import work
-from fieldapp.storage.store import Store
-from fieldapp.storage.writer import Actor
 from ui import printing
 from ui.controllers.common import show_refusal, sign_in_refusal
 from ui.session import Session
@@ -124,6 +122,14 @@ def shown(result: receipt_service.Verification, lang: str) -> Shown:
     )
 
 
+def not_written(exc: OSError, where) -> str:
+    text = QCoreApplication.translate(
+        "ReceiptsController",
+        "Could not write %1 (%2). The receipt is saved; choose another folder, then save again.",
+    )
+    return text.replace("%1", str(where)).replace("%2", exc.strerror or str(exc))
+
+
 def file_name(refs: list[receipt_store.ReceiptRef]) -> str:
     if len(refs) == 1:
         return refs[0].label.replace("/", "-") + ".pdf"
@@ -139,13 +145,6 @@ def free_path(folder: Path, name: str) -> Path:
         path = folder / f"{Path(name).stem}-{n}.pdf"
         n += 1
     return path
-
-
-def log_prints(store: Store, actor: Actor, items: list[Printing], layout: str) -> None:
-    for copy in (False, True):
-        ids = [p.record.id for p in items if p.copy is copy]
-        if ids:
-            receipt_service.log_print(store, actor, ids, copy=copy, layout=layout)
 
 
 @dataclass
@@ -189,6 +188,7 @@ class ReceiptsController(QObject):
         view.pdf_requested.connect(lambda ids, path: self.print_receipts(ids, Path(path)))
         view.void_requested.connect(self.ask_void)
         view.verify_requested.connect(self.verify)
+        view.hand_over_requested.connect(self.hand_over)
         session.locked.connect(self._close_dialogs)
 
     def _close_dialogs(self) -> None:
@@ -351,7 +351,9 @@ class ReceiptsController(QObject):
         store, actor = self.session.store, self.session.actor
         note = t("escpos.paper_low", self.session.lang, address=job.thermal) if printed and printed.paper_low else ""
         self.tasks.run(
-            lambda: log_prints(store, actor, job.items, job.layout), lambda _n: self._done(job, note), self._error(job)
+            lambda: receipt_service.log_printed(store, actor, job.items, job.layout),
+            lambda _n: self._done(job, note),
+            self._error(job),
         )
 
     def shutdown(self) -> None:
@@ -399,12 +401,7 @@ class ReceiptsController(QObject):
                 self._failed(job, t(exc.code, self.session.lang, **exc.params))
                 return
             if isinstance(exc, OSError):
-                text = QCoreApplication.translate(
-                    "ReceiptsController",
-                    "Could not write %1 (%2). The receipt is saved; choose another folder, then save again.",
-                )
-                where = exc.filename or job.path or ""
-                self._failed(job, text.replace("%1", str(where)).replace("%2", exc.strerror or str(exc)))
+                self._failed(job, not_written(exc, exc.filename or job.path or ""))
                 return
             self._set_busy(False)
             self.finished.emit(False)
@@ -437,6 +434,40 @@ class ReceiptsController(QObject):
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.view.set_busy(busy)
+
+    # --- what is handed over ----------------------------------------------------------------------------
+
+    def hand_over(self, ids: list[str], path: str, what: str) -> None:
+        """QR labels for the cards and books of these receipts, or the list their recipients sign, as a PDF
+        opened for printing. Labels go on the thermal roll where receipts do, else on an A4 label sheet."""
+        store, session = self.session.store, self.session
+        if store is None or not ids:
+            return
+        layout = session.settings.get(RECEIPT_LAYOUT)
+        layout = layout if layout in THERMAL else "sheet"
+        team = session.team.name if session.team else ""
+        collector = session.member.full_name if session.member else ""
+        day = self.view.chosen_day()
+
+        def work() -> Path:
+            return receipt_service.hand_over_file(
+                store, Path(path), day=day, receipt_ids=ids, what=what, layout=layout, team=team, collector=collector
+            )
+
+        def opened(out: Path) -> None:
+            self.view.show_message(t("receipt.file_written", session.lang, path=str(out)))
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
+
+        self.tasks.run(work, opened, self._file_error(path))
+
+    def _file_error(self, path: str):
+        def handle(exc: BaseException) -> None:
+            if isinstance(exc, OSError):
+                self.view.show_message(not_written(exc, exc.filename or path), error=True)
+                return
+            self.tasks.report(exc)
+
+        return handle
 
     # --- voiding ------------------------------------------------------------------------------------
 

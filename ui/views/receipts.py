@@ -35,6 +35,7 @@ class ReceiptsView(QWidget):
     batch_requested = Signal(list)  # receipt ids: the selected ones, or all of the day's
     void_requested = Signal(str)  # receipt id
     verify_requested = Signal()
+    hand_over_requested = Signal(list, str, str)  # receipt ids (the selected, or the day's), file path, what
 
     def __init__(self) -> None:
         super().__init__()
@@ -84,11 +85,24 @@ class ReceiptsView(QWidget):
         self.void_button = QPushButton(self.tr("&Void… (Delete)"))
         self.batch_button = QPushButton(self.tr("Print the &batch (Ctrl+Shift+P)"))
         self.verify_button = QPushButton(self.tr("&Verify a receipt… (Ctrl+Shift+V)"))
+        self.labels_button = QPushButton(self.tr("QR &labels for cards and books…"))
+        self.labels_button.setToolTip(
+            self.tr("QR labels for the HI cards and SI books handed over with these receipts (Ctrl+Shift+L)")
+        )
+        self.hand_over_button = QPushButton(self.tr("&Hand-over list…"))
+        self.hand_over_button.setToolTip(
+            self.tr("The list the recipients sign for their cards and books (Ctrl+Shift+H)")
+        )
         for w in (self.print_button, self.pdf_button, self.void_button, self.batch_button):
             actions.addWidget(w)
+        hand_over = QHBoxLayout()
+        for w in (self.labels_button, self.hand_over_button):
+            hand_over.addWidget(w)
+        hand_over.addStretch(1)
         actions.addStretch(1)
         actions.addWidget(self.verify_button)
         layout.addLayout(actions)
+        layout.addLayout(hand_over)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -101,6 +115,10 @@ class ReceiptsView(QWidget):
         self.void_button.clicked.connect(self._void)
         self.batch_button.clicked.connect(self._batch)
         self.verify_button.clicked.connect(self.verify_requested)
+        self.labels_button.clicked.connect(lambda: self._hand_over("labels"))
+        self.hand_over_button.clicked.connect(lambda: self._hand_over("list"))
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self, activated=lambda: self._hand_over("labels"))
+        QShortcut(QKeySequence("Ctrl+Shift+H"), self, activated=lambda: self._hand_over("list"))
         self.table.doubleClicked.connect(lambda _i: self._print())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._enable())
         QShortcut(QKeySequence("Ctrl+P"), self, activated=self._print)
@@ -161,6 +179,8 @@ class ReceiptsView(QWidget):
             button.setEnabled(bool(selected) and not self.busy)
         self.void_button.setEnabled(len(selected) == 1 and not selected[0].void and not self.busy)
         self.batch_button.setEnabled(bool(self.model.rows) and not self.busy)
+        for button in (self.labels_button, self.hand_over_button):
+            button.setEnabled(bool(self.model.rows) and not self.busy)
 
     def _print(self) -> None:
         if self.print_button.isEnabled():
@@ -185,3 +205,18 @@ class ReceiptsView(QWidget):
         path, _filter = QFileDialog.getSaveFileName(self, caption, name + ".pdf", kinds)
         if path:
             self.pdf_requested.emit([r.id for r in rows], path)
+
+    def _hand_over(self, what: str) -> None:
+        """Labels or the hand-over list of the selected receipts (or of the whole day), saved as PDF."""
+        if not self.labels_button.isEnabled():
+            return
+        rows = self.selected_rows()
+        rows = rows if len(rows) > 1 else self.model.rows
+        stem = "nhan-qr" if what == "labels" else "ban-giao"
+        caption = (
+            self.tr("Save the QR labels as PDF") if what == "labels" else self.tr("Save the hand-over list as PDF")
+        )
+        name = f"{stem}-{self.chosen_day():%Y-%m-%d}.pdf"
+        path, _filter = QFileDialog.getSaveFileName(self, caption, name, self.tr("PDF (*.pdf)"))
+        if path:
+            self.hand_over_requested.emit([r.id for r in rows], path, what)

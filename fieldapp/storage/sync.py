@@ -151,20 +151,22 @@ class OutOp:
         }
 
 
-def next_batch(store: Store, limit: int = 500) -> list[OutOp]:
+def next_batch(store: Store, limit: int = 500, *, exclude: Sequence[OutOp] = ()) -> list[OutOp]:
     """The oldest pending ops, at most `limit`, ready to send.
 
     An edit goes out on the version this laptop last had from the server for the record (its own
     earlier edit, once accepted, moved it on), so two edits in a row are not a conflict with oneself.
     That is why a batch holds at most one op per record: the second waits for the first's answer.
-    Ops of a record already in conflict are not sent: they join the open conflict (its `ours`).
+    Ops of a record already in conflict are not sent: they join the open conflict (its `ours`). The
+    records of `exclude` (a batch still at the server) wait for its answer.
     """
+    busy = {(o.entity, o.entity_id) for o in exclude}
     while True:
         with store.reading() as conn:
             rows = conn.execute(
                 "SELECT seq, op_id, entity, entity_id, op, base_version, payload, created_at FROM outbox "
                 "WHERE state = 'pending' ORDER BY seq LIMIT ?",
-                (limit,),
+                (limit + len(exclude),),
             ).fetchall()
             if not rows:
                 return []
@@ -178,7 +180,7 @@ def next_batch(store: Store, limit: int = 500) -> list[OutOp]:
                 if key in open_conflicts:
                     folded.append((op_id, entity, entity_id))
                     continue
-                if key in seen:
+                if key in seen or key in busy:
                     continue
                 seen.add(key)
                 spec = BY_TABLE.get(entity)
@@ -187,6 +189,8 @@ def next_batch(store: Store, limit: int = 500) -> list[OutOp]:
                     if local is not None and local[0] is not None:
                         base = int(local[0])
                 out.append(OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at))
+                if len(out) == limit:
+                    break
         if folded:
             with store.transaction() as conn:
                 for op_id, entity, entity_id in folded:

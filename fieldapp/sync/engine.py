@@ -9,6 +9,7 @@ cursor in the same transaction as the rows), so the next sync resumes where this
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -171,21 +172,49 @@ class SyncEngine:
     # --- push ------------------------------------------------------------------------------------
 
     def _push(self, http: Transport, result: SyncResult, cancelled: Callable[[], bool]) -> Generator[Progress]:
+        """Batches oldest first. The next batch is made (without the records still in flight) while one is
+        at the server, and sent as soon as that one's answer is in, before that answer is settled here: the
+        server's order is kept and the laptop's own work overlaps the server's."""
         rounds = 0
         limit = storage.waiting(self.store).pending + 10_000  # ops made while syncing go too, within reason
-        while rounds < limit:
-            if cancelled():
-                raise SyncCancelled()
-            batch = storage.next_batch(self.store, self.push_batch)
-            if not batch:
-                return
-            rounds += 1
-            self._send(http, batch, result)
-            yield Progress("push", result.pushed, result.pulled)
+        batch = storage.next_batch(self.store, self.push_batch)
+        if not batch:
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as pool:
+            flight = pool.submit(self._post, http, batch)
+            while rounds < limit:
+                rounds += 1
+                nxt = storage.next_batch(self.store, self.push_batch, exclude=batch)
+                try:
+                    answer: dict[str, Any] | None = flight.result()
+                except HttpRefused:
+                    answer = None
+                flight = pool.submit(self._post, http, nxt) if nxt and answer is not None else None
+                if answer is None:
+                    self._send(http, batch, result)  # find the op the server refuses, with nothing in flight
+                else:
+                    self._settle(batch, answer, result)
+                yield Progress("push", result.pushed, result.pulled)
+                if cancelled():
+                    if flight is not None:  # the server may have applied it: settle its answer first
+                        with contextlib.suppress(HttpRefused, SyncError, SyncCancelled):
+                            self._settle(nxt, flight.result(), result)
+                    raise SyncCancelled()
+                if not nxt:
+                    nxt = storage.next_batch(self.store, self.push_batch)  # made meanwhile, or held back
+                    if not nxt:
+                        return
+                if flight is None:
+                    flight = pool.submit(self._post, http, nxt)
+                batch = nxt
+
+    @staticmethod
+    def _post(http: Transport, ops: Sequence[storage.OutOp]) -> dict[str, Any]:
+        return http.post("/v1/push", {"ops": [op.wire() for op in ops]})
 
     def _send(self, http: Transport, ops: Sequence[storage.OutOp], result: SyncResult) -> None:
         try:
-            answer = http.post("/v1/push", {"ops": [op.wire() for op in ops]})
+            answer = self._post(http, ops)
         except HttpRefused as exc:
             if len(ops) > 1:  # find the op the server refuses: halves, down to one
                 half = len(ops) // 2
@@ -196,6 +225,9 @@ class SyncEngine:
             storage.park(self.store, ops[0], exc.code or f"http_{exc.status}", exc.status)
             result.new_rejected += 1
             return
+        self._settle(ops, answer, result)
+
+    def _settle(self, ops: Sequence[storage.OutOp], answer: dict[str, Any], result: SyncResult) -> None:
         results = answer.get("results")
         if not isinstance(results, list) or len(results) != len(ops):
             raise SyncError("sync.bad_answer", what="push")

@@ -28,6 +28,7 @@ from saving import run_save
 from search import run_search
 from startup import run_startup
 from stores import DemoSpec, DemoStore, demo_store
+from sync_client import run_sync_client
 from sync_server import run_sync
 
 DEMO_RATIO_TARGET = 3.0
@@ -150,6 +151,18 @@ def run_save_group(ctx: Context) -> list[Row]:
     return run_save(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls, tmp=ctx.tmp)
 
 
+def sync_client_names(sizes: Sizes) -> tuple[str, str]:
+    return f"sync_pull_{sizes.sync_pull // 1000}k", f"sync_push_{sizes.sync_ops // 1000}k"
+
+
+def run_sync_client_group(ctx: Context) -> list[Row]:
+    s = ctx.sizes
+    samples = 2 if s is QUICK else 3
+    return run_sync_client(
+        pull_records=s.sync_pull, push_ops=s.sync_ops, pull_samples=samples, push_samples=samples + 2, tmp=ctx.tmp
+    )
+
+
 @dataclass(frozen=True)
 class Group:
     name: str
@@ -168,6 +181,7 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("form", ("consultation_form_next",), run_form_group),
         Group("receipts", ("receipt_pdf", "receipt_sign", "receipt_verify", "receipt_batch_500"), run_receipts_group),
         Group("sync", sync_names(sizes), run_sync_group),
+        Group("sync_client", sync_client_names(sizes), run_sync_client_group),
     ]
 
 
@@ -193,6 +207,8 @@ ROW_ORDER = (
     "server_pull_",
     "server_load_50_ops",
     "server_load_50_p95",
+    "sync_pull_",
+    "sync_push_",
 )
 
 

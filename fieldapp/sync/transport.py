@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import time
 from collections.abc import Callable
@@ -24,7 +25,8 @@ from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = httpx.Timeout(60.0, connect=10.0)  # a 500-op push on a slow mobile link takes seconds
+TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+ENV_ATTEMPTS = "FIELDAPP_SYNC_ATTEMPTS"  # a 500-op push on a slow mobile link takes seconds
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,12 @@ class RetryPolicy:
     attempts: int = 6  # in all, so five retries: about a minute of waiting at most with the defaults
     base: float = 0.5  # seconds before the first retry (at most: full jitter draws between 0 and this)
     cap: float = 20.0
+
+    @classmethod
+    def default(cls) -> RetryPolicy:
+        """The policy, with FIELDAPP_SYNC_ATTEMPTS (a script that wants to give up sooner, tests) applied."""
+        attempts = os.environ.get(ENV_ATTEMPTS, "")
+        return cls(attempts=max(1, int(attempts))) if attempts.isdigit() else cls()
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.cap, self.base * 2**attempt))
@@ -52,7 +60,7 @@ class Transport:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or RetryPolicy.default()
         self._sleep = sleep
         self._cancelled = cancelled or (lambda: False)
         self._rng = rng or random.Random()

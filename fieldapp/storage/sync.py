@@ -222,6 +222,7 @@ def settle(store: Store, ops: Sequence[OutOp], results: Sequence[Mapping[str, An
     with store.transaction() as conn:
         accepted: list[tuple[str, str]] = []
         versions: dict[str, list[tuple[int, str, int]]] = {}
+        refused: list[OutOp] = []
         for op, res in zip(ops, results, strict=True):
             if res.get("op_id") not in (None, op.op_id):
                 raise ValueError(f"answer for {res.get('op_id')} where {op.op_id} was sent")
@@ -252,6 +253,7 @@ def settle(store: Store, ops: Sequence[OutOp], results: Sequence[Mapping[str, An
                     "UPDATE outbox SET state = 'rejected', result = ?, attempts = attempts + 1 WHERE op_id = ?",
                     (to_json(kept), op.op_id),
                 )
+                refused.append(op)
         conn.executemany(
             "UPDATE outbox SET state = 'accepted', result = ?, attempts = attempts + 1 WHERE op_id = ?", accepted
         )
@@ -261,7 +263,27 @@ def settle(store: Store, ops: Sequence[OutOp], results: Sequence[Mapping[str, An
                 "DELETE FROM sync_held WHERE entity = ? AND entity_id IN (SELECT value FROM json_each(?))",
                 (table, to_json([r[1] for r in rows])),
             )
+        for op in refused:
+            _release_held(conn, op.entity, op.entity_id)
     return tally
+
+
+def _release_held(conn: Connection, entity: str, entity_id: str) -> None:
+    """The laptop's edit was refused, so nothing of its own waits to go out for the record any more: the
+    server's copy that a pull kept aside takes its place (the cursor has moved past it)."""
+    if conn.execute(
+        "SELECT 1 FROM outbox WHERE entity = ? AND entity_id = ? AND state = 'pending' UNION ALL "
+        "SELECT 1 FROM sync_conflicts WHERE entity = ? AND entity_id = ? AND resolved_at IS NULL LIMIT 1",
+        (entity, entity_id, entity, entity_id),
+    ).fetchone():
+        return
+    held = conn.execute(
+        "SELECT version, record FROM sync_held WHERE entity = ? AND entity_id = ?", (entity, entity_id)
+    ).fetchone()
+    if held is None or entity not in BY_TABLE:
+        return
+    _upsert(conn, BY_TABLE[entity], [_Change(entity, entity_id, held[0], json.loads(held[1]), 0)])
+    conn.execute("DELETE FROM sync_held WHERE entity = ? AND entity_id = ?", (entity, entity_id))
 
 
 def park(store: Store, op: OutOp, reason: str, http: int | None) -> None:

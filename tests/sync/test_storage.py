@@ -198,3 +198,18 @@ def test_the_devices_list_replaces_the_local_one_but_keeps_our_key(team_store):
     assert rows[store.device_id][1:3] == ("k-mine", "aa")
     assert rows["other"] == (None, "k2", "bb", "2026-11-20T00:00:00+00:00")
     assert store.check() == []
+
+
+def test_a_refused_edit_lets_the_servers_copy_kept_aside_take_its_place(team_store):
+    store, actor = team_store
+    p = person("Lý Thị Bé")
+    storage.apply_page(store, [change(p, 1, version=1)], 1, own_device="me")
+    with writing(store, actor) as w:
+        w.update(replace(p, version=1, phone="0912777666"), ["phone"])
+    storage.apply_page(store, [change(replace(p, full_name="Lý Thị Bé Hai"), 2, version=2)], 2, own_device="me")
+    assert row(store, "persons", p.id)["full_name"] == "Lý Thị Bé"
+    (op,) = [o for o in storage.next_batch(store) if o.entity_id == p.id]
+    storage.settle(store, [op], [{"op_id": op.op_id, "status": "rejected", "reason": "forbidden", "http": 403}])
+    local = row(store, "persons", p.id)
+    assert (local["full_name"], local["phone"], local["version"]) == ("Lý Thị Bé Hai", None, 2)
+    assert store.query_one("SELECT count(*) FROM sync_held")[0] == 0

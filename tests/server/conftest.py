@@ -248,9 +248,9 @@ def database_for(backend: str, request, tmp_dir: Path) -> str:
     return request.getfixturevalue("pg_cluster").new_database()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def server(request, tmp_path_factory):
-    """One running server per backend for a test module; tests keep apart by province (see World)."""
+    """One running server per backend for the session; tests keep apart by province (see World)."""
     tmp = tmp_path_factory.mktemp(f"server-{request.param}")
     srv = Server(database_for(request.param, request, tmp), tmp / "data").start()
     srv.backend = request.param

@@ -30,6 +30,7 @@ from startup import run_startup
 from stores import DemoSpec, DemoStore, demo_store
 from sync_client import run_sync_client
 from sync_server import run_sync
+from tallies import run_tallies
 
 DEMO_RATIO_TARGET = 3.0
 
@@ -147,6 +148,13 @@ def sync_names(sizes: Sizes) -> tuple[str, ...]:
     return (*names, "server_load_50_ops", "server_load_50_p95") if sizes.sync_load_seconds else names
 
 
+def run_tallies_group(ctx: Context) -> list[Row]:
+    quick = ctx.sizes.demo_persons < FULL.demo_persons
+    return run_tallies(
+        consultations=100_000 if quick else 1_000_000, enrolments=20_000 if quick else 200_000, samples=20
+    )
+
+
 def run_save_group(ctx: Context) -> list[Row]:
     return run_save(ctx.demo(ctx.sizes.save_persons), calls=ctx.sizes.save_calls, tmp=ctx.tmp)
 
@@ -180,6 +188,7 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("import", (import_name(sizes),), run_import_group),
         Group("form", ("consultation_form_next",), run_form_group),
         Group("receipts", ("receipt_pdf", "receipt_sign", "receipt_verify", "receipt_batch_500"), run_receipts_group),
+        Group("tallies", ("tallies_day", "tallies_campaign"), run_tallies_group),
         Group("sync", sync_names(sizes), run_sync_group),
         Group("sync_client", sync_client_names(sizes), run_sync_client_group),
     ]
@@ -203,6 +212,8 @@ ROW_ORDER = (
     "receipt_sign",
     "receipt_verify",
     "receipt_batch_500",
+    "tallies_day",
+    "tallies_campaign",
     "server_push_",
     "server_pull_",
     "server_load_50_ops",

@@ -4,7 +4,7 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="162"/>
+        <location filename="../../ui/controllers/app_controller.py" line="165"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
@@ -37,6 +37,85 @@
         <location filename="../../ui/controllers/app_controller.py" line="327"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
+    </message>
+</context>
+<context>
+    <name>ClosingDialog</name>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="34"/>
+        <location filename="../../ui/views/closing_dialog.py" line="65"/>
+        <source>Close the day</source>
+        <translation>Chốt ngày</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="40"/>
+        <source>closed</source>
+        <translation>đã chốt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="40"/>
+        <source>%1 receipts</source>
+        <translation>%1 biên lai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="42"/>
+        <source>Collector:</source>
+        <translation>Người thu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="47"/>
+        <source>Cash counted, note by note</source>
+        <translation>Tiền mặt đếm được, theo từng mệnh giá</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="61"/>
+        <source>Why the cash differs from the receipts (needed to close)</source>
+        <translation>Lý do tiền mặt lệch với biên lai (bắt buộc khi chốt)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="64"/>
+        <source>Print the hand-over slip…</source>
+        <translation>In giấy nộp tiền…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="66"/>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="90"/>
+        <source>Day %1: %2 receipts, %3</source>
+        <translation>Ngày %1: %2 biên lai, %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="94"/>
+        <source>Transfers: %1 (%2)</source>
+        <translation>Chuyển khoản: %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="100"/>
+        <source>Void: %1 %2 — %3</source>
+        <translation>Đã huỷ: %1 %2 — %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="107"/>
+        <source>Correction (voided after its day was closed): %1 −%2</source>
+        <translation>Điều chỉnh (huỷ sau khi ngày đã chốt): %1 −%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="112"/>
+        <source>Cash to hand over: %1</source>
+        <translation>Tiền mặt phải nộp: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="115"/>
+        <source>This day is closed.</source>
+        <translation>Ngày này đã chốt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/closing_dialog.py" line="133"/>
+        <source>Counted %1; difference %2</source>
+        <translation>Đếm được %1; chênh lệch %2</translation>
     </message>
 </context>
 <context>
@@ -1793,40 +1872,65 @@
 <context>
     <name>TalliesView</name>
     <message>
-        <location filename="../../ui/views/tallies.py" line="29"/>
-        <location filename="../../ui/views/tallies.py" line="55"/>
+        <location filename="../../ui/views/tallies.py" line="41"/>
+        <location filename="../../ui/views/tallies.py" line="133"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="33"/>
-        <source>Indicator</source>
-        <translation>Chỉ tiêu</translation>
+        <location filename="../../ui/views/tallies.py" line="47"/>
+        <source>Today</source>
+        <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="34"/>
-        <source>Done</source>
-        <translation>Đã làm</translation>
+        <location filename="../../ui/views/tallies.py" line="47"/>
+        <source>Yesterday</source>
+        <translation>Hôm qua</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="36"/>
-        <source>Target</source>
-        <translation>Kế hoạch</translation>
+        <location filename="../../ui/views/tallies.py" line="47"/>
+        <source>Last 7 days</source>
+        <translation>7 ngày qua</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="37"/>
-        <source>no target</source>
-        <translation>chưa giao chỉ tiêu</translation>
+        <location filename="../../ui/views/tallies.py" line="47"/>
+        <source>The whole campaign</source>
+        <translation>Cả chiến dịch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="41"/>
-        <source>% of plan</source>
-        <translation>% kế hoạch</translation>
+        <location filename="../../ui/views/tallies.py" line="48"/>
+        <source>From … to …</source>
+        <translation>Từ ngày … đến ngày …</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="49"/>
-        <source>Periods, charts, closing the day and exports come in a later version.</source>
-        <translation>Theo kỳ, biểu đồ, chốt ngày và xuất báo cáo sẽ có ở phiên bản sau.</translation>
+        <location filename="../../ui/views/tallies.py" line="58"/>
+        <source>Period:</source>
+        <translation>Kỳ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="66"/>
+        <source>Export XLSX</source>
+        <translation>Xuất XLSX</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="67"/>
+        <source>Export CSV</source>
+        <translation>Xuất CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="68"/>
+        <source>Export PDF</source>
+        <translation>Xuất PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="74"/>
+        <source>Import targets…</source>
+        <translation>Nhập chỉ tiêu…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="77"/>
+        <source>Close the day…</source>
+        <translation>Chốt ngày…</translation>
     </message>
 </context>
 <context>

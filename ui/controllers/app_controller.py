@@ -35,6 +35,7 @@ from ui.controllers.enrol import EnrolController
 from ui.controllers.fieldwork import FieldworkController
 from ui.controllers.people import PeopleController
 from ui.controllers.receipts import ReceiptsController
+from ui.controllers.tallies import TalliesController
 from ui.main_window import MainWindow
 from ui.session import Opened, Session
 from ui.tasks import Tasks
@@ -88,6 +89,8 @@ class AppController(QObject):
         self.enrolling.receipt_made.connect(self.receipts.print_new)
         self.receipts.changed.connect(self.refresh_status)
         window.verify_requested.connect(self.receipts.verify)
+        self.tallies = TalliesController(self.session, self.tasks, window.views["tallies"], window, today)
+        self.tallies.closed.connect(self.work_saved)
         settings_view = window.views["settings"]
         settings_view.changed.connect(self.change_setting)
         settings_view.backup_requested.connect(self.backup)
@@ -240,10 +243,7 @@ class AppController(QObject):
         elif key == "receipts":
             self.receipts.refresh()
         elif key == "tallies":
-            self.tasks.run(
-                lambda: work.day_summary(store, day, member.id, team.id if team else None),
-                lambda summary: views[key].show_summary(summary, lang),
-            )
+            self.tallies.refresh()
         elif key == "sync":
             self.tasks.run(
                 lambda: work.pending_changes(store),

@@ -115,6 +115,7 @@ def cmd_run(ctx) -> int:
     for path in (a.certfile, a.keyfile):
         if path and not os.access(path, os.R_OK):
             raise InputRefused("server.tls_unreadable", path=path)
+    _check_port(a.host, a.port)
     url = database_url(ctx)
     open_server_store(ctx).close()  # migrate once, before any worker starts
     import uvicorn
@@ -139,6 +140,20 @@ def cmd_run(ctx) -> int:
     else:
         uvicorn.run(create_app(url, Settings(migrate=False)), **options)
     return EXIT_OK
+
+
+def _check_port(host: str, port: int) -> None:
+    """Say in the user's language that the port is taken (uvicorn would log it in English and exit 1)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise InputRefused("server.port_in_use", host=host, port=str(port), reason=exc.strerror or str(exc)) from exc
 
 
 def cmd_team_add(ctx) -> int:

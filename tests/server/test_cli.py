@@ -83,3 +83,9 @@ def test_the_default_database_is_in_the_data_dir(tmp_path):
     done = subprocess.run(argv, cwd=ROOT, env=child_env(), capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "server" / "server.db").exists()
+
+
+def test_a_port_in_use_is_said_plainly(world):
+    done = run_cli(world.server, "server", "run", "--port", str(world.server.port))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Không mở được cổng" in done.stderr

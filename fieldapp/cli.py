@@ -554,6 +554,34 @@ def cmd_export_tallies(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_export_declaration(ctx: Context) -> int:
+    from fieldapp.reports import declarations
+    from fieldapp.storage import team as team_store
+    from fieldapp.storage.tallies import find_team
+
+    a = ctx.args
+    store = ctx.store()
+    team = team_store.current_team(store)
+    team_ids = [team.id] if team else []
+    if a.team:
+        found = find_team(store, a.team)
+        if found is None:
+            raise InputRefused("tallies.unknown_team", team=a.team)
+        team_ids = [found[0]]
+    if a.format == "xml" and a.list != "d05":
+        raise InputRefused("declaration.no_xml", form=a.list.upper())
+    out = Path(a.output)
+    if not out.parent.is_dir():
+        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    decl = declarations.build(store, a.list, a.day, a.to or a.day, team_ids)
+    if a.format == "xml":
+        declarations.write_xml(decl, out)
+    else:
+        declarations.write_xlsx(decl, out, team.organisation if team else "")
+    ctx.say("tallies.exported", path=str(out))
+    return EXIT_OK
+
+
 def not_yet(name: str) -> Callable[[Context], int]:
     def run(ctx: Context) -> int:
         raise UsageError("cli.not_yet", command=name, issue=LATER[name])
@@ -669,6 +697,14 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--to", type=_iso_date, metavar="D2")
     p.add_argument("--team", metavar="T")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+
+    p = command("declaration", cmd_export_declaration, "export_declaration", exp)
+    p.add_argument("--list", choices=("d05", "d03"), required=True)
+    p.add_argument("--day", type=_iso_date, required=True, metavar="D", help=h("day"))
+    p.add_argument("--to", type=_iso_date, metavar="D2")
+    p.add_argument("--team", metavar="T")
+    p.add_argument("--format", choices=("xlsx", "xml"), required=True)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
 
     p = with_json(command("enrol", cmd_enrol, "enrol"))

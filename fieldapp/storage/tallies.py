@@ -191,3 +191,17 @@ def find_team(store: Store, name_or_id: str) -> tuple[str, str] | None:
         if name_or_id in (team_id, name) or fold(name_or_id) == fold(name):
             return team_id, name
     return None
+
+
+def receipts_for_declaration(
+    store: Store, first: date, last: date, kinds: Sequence[str], team_ids: Sequence[str] = ()
+) -> list[str]:
+    """The valid (not voided) receipts of first..last for these enrolment kinds, in series and number order."""
+    where, params = _team_filter(team_ids, "e.team_id")
+    rows = store.query(
+        "SELECT r.id FROM receipts r JOIN payments p ON p.id = r.payment_id JOIN enrolments e ON e.id = p.enrolment_id "
+        f"WHERE r.day BETWEEN ? AND ? AND e.kind IN ({', '.join('?' * len(kinds))}){where} "
+        "AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_id = r.id) ORDER BY r.day, r.series, r.number",
+        (first.isoformat(), last.isoformat(), *kinds, *params),
+    )
+    return [r[0] for r in rows]

@@ -84,9 +84,79 @@ def test_cli_export_tallies(demo_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FIELDAPP_PASSPHRASE", PASSPHRASE)
     for fmt in ("xlsx", "csv", "pdf"):
         out = tmp_path / f"cli.{fmt}"
-        code = main(["--data-dir", str(demo_dir.root), "export", "tallies", "--day", FIRST.isoformat(), "--to",
-                     DEMO_END.isoformat(), "--format", fmt, "-o", str(out)])  # fmt: skip
+        code = main(
+            [
+                "--data-dir",
+                str(demo_dir.root),
+                "export",
+                "tallies",
+                "--day",
+                FIRST.isoformat(),
+                "--to",
+                DEMO_END.isoformat(),
+                "--format",
+                fmt,
+                "-o",
+                str(out),
+            ]
+        )
         assert code == 0 and out.stat().st_size > 0
-    code = main(["--data-dir", str(demo_dir.root), "export", "tallies", "--day", "2026-07-15", "--team", "nope",
-                 "--format", "csv", "-o", str(tmp_path / "x.csv")])  # fmt: skip
+    code = main(
+        [
+            "--data-dir",
+            str(demo_dir.root),
+            "export",
+            "tallies",
+            "--day",
+            "2026-07-15",
+            "--team",
+            "nope",
+            "--format",
+            "csv",
+            "-o",
+            str(tmp_path / "x.csv"),
+        ]
+    )
     assert code == 1 and "nope" in capsys.readouterr().err
+
+
+def test_declaration_lists(demo_dir, demo_store, tmp_path, monkeypatch):
+    from xml.etree import ElementTree as ET
+
+    from fieldapp.cli import main
+    from fieldapp.reports import declarations
+
+    team, _l, _m = team_and_people(demo_store)
+    d05 = declarations.build(demo_store, "d05", FIRST, DEMO_END, [team.id])
+    d03 = declarations.build(demo_store, "d03", FIRST, DEMO_END, [team.id])
+    (vsi,) = demo_store.query_one(
+        "SELECT count(*) FROM receipts r JOIN payments p ON p.id = r.payment_id JOIN enrolments e "
+        "ON e.id = p.enrolment_id WHERE e.kind IN ('vsi', 'donated_vsi') AND r.day BETWEEN ? AND ? "
+        "AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_id = r.id)",
+        (FIRST.isoformat(), DEMO_END.isoformat()),
+    )
+    assert len(d05.rows) == vsi > 0 and d03.rows
+    path = declarations.write_xlsx(d05, tmp_path / "d05.xlsx", "Bưu điện")
+    ws = load_workbook(path).active
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    at = values.index(list(declarations.D05_COLUMNS))
+    assert values[at + 1][:2] == ["I", "Tăng"] and values[at + 3][1] == d05.rows[0][1]
+    total = values[at + 3 + len(d05.rows)]
+    assert total[1] == "Cộng" and total[11] == sum(r[11] for r in d05.rows)
+    root = ET.parse(declarations.write_xml(d05, tmp_path / "d05.xml")).getroot()
+    assert root.tag == "D05-TS" and len(root.findall("LaoDong")) == len(d05.rows)
+    assert root.find("LaoDong/HoTen").text == d05.rows[0][1]
+    monkeypatch.setenv("FIELDAPP_PASSPHRASE", PASSPHRASE)
+    args = [
+        "--data-dir",
+        str(demo_dir.root),
+        "export",
+        "declaration",
+        "--day",
+        FIRST.isoformat(),
+        "--to",
+        DEMO_END.isoformat(),
+    ]
+    assert main([*args, "--list", "d03", "--format", "xlsx", "-o", str(tmp_path / "d03.xlsx")]) == 0
+    assert main([*args, "--list", "d03", "--format", "xml", "-o", str(tmp_path / "d03.xml")]) == 1
+    assert main([*args, "--list", "d05", "--format", "xml", "-o", str(tmp_path / "c.xml")]) == 0

@@ -1,0 +1,222 @@
+"""The declaration lists that go to the VSS office (forms.md): D05-TS for voluntary social insurance and
+D03-TS for household health insurance, as XLSX in the printed layout, and D05-TS as the XML the
+e-declaration systems take (root `D05-TS`, one `LaoDong` per participant). D03-TS's XML columns are not
+known, so it is XLSX only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from fieldapp.domain.enums import EnrolmentKind
+from fieldapp.storage import tallies as tally_store
+from fieldapp.storage.receipts import ReceiptRecord, records
+from fieldapp.storage.store import Store
+
+VSI_RATE = 0.22  # the VSI contribution rate of the chosen income (rules.md)
+LISTS = {
+    "d05": (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI),
+    "d03": (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI),
+}
+D05_COLUMNS = (
+    "STT",
+    "Họ và tên",
+    "Mã số BHXH",
+    "Số CCCD",
+    "Địa chỉ",
+    "Ngày biên lai",
+    "Số biên lai",
+    "Mức thu nhập tháng (đồng)",
+    "Số tháng đóng",
+    "Từ tháng/năm",
+    "Số tiền phải đóng (đồng)",
+    "Người tham gia đóng (đồng)",
+    "NSNN hỗ trợ: tỷ lệ (%)",
+    "NSNN hỗ trợ: số tiền (đồng)",
+    "NSĐP hỗ trợ: tỷ lệ (%)",
+    "NSĐP hỗ trợ: số tiền (đồng)",
+    "Hỗ trợ khác: tỷ lệ (%)",
+    "Hỗ trợ khác: số tiền (đồng)",
+    "Mã đại lý thu",
+    "Ghi chú",
+)
+D03_COLUMNS = (
+    "STT",
+    "Họ và tên",
+    "Mã số BHXH",
+    "Người thứ",
+    "Địa chỉ",
+    "Ngày biên lai",
+    "Số biên lai",
+    "Số tháng đóng",
+    "Thẻ từ ngày",
+    "Thẻ đến ngày",
+    "Số tiền đóng (đồng)",
+    "Mã đại lý thu",
+    "Ghi chú",
+)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    kind: str  # "d05" or "d03"
+    first: date
+    last: date
+    rows: list[list[object]]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return D05_COLUMNS if self.kind == "d05" else D03_COLUMNS
+
+    @property
+    def title(self) -> str:
+        if self.kind == "d05":
+            return "DANH SÁCH NGƯỜI THAM GIA BHXH TỰ NGUYỆN"
+        return "DANH SÁCH NGƯỜI CHỈ THAM GIA BHYT"
+
+
+def _rate(support: int, r: ReceiptRecord) -> float | None:
+    base = (r.income or 0) * VSI_RATE * r.months
+    return round(100 * support / base, 1) if base and support else None
+
+
+def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Declaration:
+    kinds = [k.value for k in LISTS[kind]]
+    found = records(store, tally_store.receipts_for_declaration(store, first, last, kinds, team_ids))
+    rows: list[list[object]] = []
+    for r in found:
+        if kind == "d05":
+            other = r.amount if r.sponsor else 0
+            own = 0 if r.sponsor else r.amount
+            rows.append(
+                [
+                    len(rows) + 1,
+                    r.payer_name,
+                    r.payer_si_number or "",
+                    r.payer_citizen_id or "",
+                    r.address,
+                    r.day.strftime("%d/%m/%Y"),
+                    f"{r.series}/{r.number:07d}",
+                    r.income or 0,
+                    r.months,
+                    r.start_on.strftime("%m/%Y"),
+                    r.amount + r.state_support + r.local_support,
+                    own,
+                    _rate(r.state_support, r),
+                    r.state_support,
+                    _rate(r.local_support, r),
+                    r.local_support,
+                    _rate(other, r),
+                    other,
+                    r.collector_code,
+                    r.sponsor or "",
+                ]
+            )
+        else:
+            for p in r.participants:
+                rows.append(
+                    [
+                        len(rows) + 1,
+                        p.name,
+                        p.si_number or "",
+                        p.order,
+                        r.address,
+                        r.day.strftime("%d/%m/%Y"),
+                        f"{r.series}/{r.number:07d}",
+                        r.months,
+                        r.start_on.strftime("%d/%m/%Y"),
+                        r.end_on.strftime("%d/%m/%Y"),
+                        p.amount,
+                        r.collector_code,
+                        r.sponsor or "",
+                    ]
+                )
+    return Declaration(kind, first, last, rows)
+
+
+def write_xlsx(decl: Declaration, path: Path, unit: str) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "D05-TS" if decl.kind == "d05" else "D03-TS"
+    n = len(decl.columns)
+    ws.append([f"Tên đơn vị: {unit}"] + [""] * (n - 2) + ["Mẫu D05-TS" if decl.kind == "d05" else "Mẫu D03-TS"])
+    ws.append([decl.title])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
+    ws["A2"].font = Font(bold=True, size=13)
+    ws["A2"].alignment = Alignment(horizontal="center")
+    period = decl.first.strftime("%d/%m/%Y") + ("" if decl.first == decl.last else f" - {decl.last:%d/%m/%Y}")
+    ws.append([f"Kỳ: {period}"])
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=n)
+    ws["A3"].alignment = Alignment(horizontal="center")
+    ws.append(list(decl.columns))
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    for cell in ws[4]:
+        cell.font, cell.border = Font(bold=True), box
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+    ws.append(["I", "Tăng"])
+    ws.append(["I.1", "Người tham gia"])
+    for r in (5, 6):
+        for cell in ws[r]:
+            cell.font = Font(bold=True)
+    for row in decl.rows:
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            cell.border = box
+            if isinstance(cell.value, int) and cell.column > 1:
+                cell.number_format = "#,##0"
+    total_at = [i for i, c in enumerate(decl.columns) if "(đồng)" in c and "tỷ lệ" not in c]
+    total = ["", "Cộng"] + [""] * (n - 2)
+    for i in total_at:
+        total[i] = sum(int(r[i] or 0) for r in decl.rows)
+    ws.append(total)
+    for cell in ws[ws.max_row]:
+        cell.font, cell.border = Font(bold=True), box
+        if isinstance(cell.value, int):
+            cell.number_format = "#,##0"
+    for i, width in enumerate([6, 26, 13, 14, 40] + [14] * (n - 5), start=1):
+        ws.column_dimensions[ws.cell(4, i).column_letter].width = width
+    ws.append([])
+    ws.append(["", "NGƯỜI LẬP BIỂU", "", "", "", "", "", "", "THỦ TRƯỞNG ĐƠN VỊ"])
+    wb.save(path)
+    return path
+
+
+def write_xml(decl: Declaration, path: Path) -> Path:
+    if decl.kind != "d05":
+        raise ValueError("only D05-TS has known XML columns")
+    root = ET.Element("D05-TS")
+    c = {name: i for i, name in enumerate(D05_COLUMNS)}
+    for row in decl.rows:
+        item = ET.SubElement(root, "LaoDong")
+        values = {
+            "STT": row[c["STT"]],
+            "HoTen": row[c["Họ và tên"]],
+            "MasoBHXH": row[c["Mã số BHXH"]],
+            "SoCCCD": row[c["Số CCCD"]],
+            "DiaChi": row[c["Địa chỉ"]],
+            "NgayBienLai": row[c["Ngày biên lai"]],
+            "SoBienLai": row[c["Số biên lai"]],
+            "MucTien": row[c["Mức thu nhập tháng (đồng)"]],
+            "Tuthang": row[c["Từ tháng/năm"]],
+            "Sothang": row[c["Số tháng đóng"]],
+            "Phuongthuc": row[c["Số tháng đóng"]],
+            "Tongtien": row[c["Số tiền phải đóng (đồng)"]],
+            "TienTudong": row[c["Người tham gia đóng (đồng)"]],
+            "TyleNSNN": row[c["NSNN hỗ trợ: tỷ lệ (%)"]] or 0,
+            "TienHotro": row[c["NSNN hỗ trợ: số tiền (đồng)"]],
+            "TyleNSDP": row[c["NSĐP hỗ trợ: tỷ lệ (%)"]] or 0,
+            "TienNSDP": row[c["NSĐP hỗ trợ: số tiền (đồng)"]],
+            "MaDaiLy": row[c["Mã đại lý thu"]],
+            "GhiChu": row[c["Ghi chú"]],
+        }
+        for key, value in values.items():
+            ET.SubElement(item, key).text = str(value)
+    ET.indent(root)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return path

@@ -31,9 +31,7 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
 
 # Commands of the contract that later issues build, and the issue that brings each.
-LATER = {
-    "server report": 7,
-}
+LATER: dict[str, int] = {}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -524,64 +522,6 @@ def cmd_sync(ctx: Context) -> int:
     return EXIT_OK
 
 
-def cmd_export_tallies(ctx: Context) -> int:
-    from fieldapp.reports.export import write
-    from fieldapp.reports.tallies import build
-    from fieldapp.storage import team as team_store
-    from fieldapp.storage.tallies import find_team
-    from fieldapp.storage.writer import writing
-
-    a = ctx.args
-    store = ctx.store()
-    if a.team in (None, ""):
-        team = team_store.current_team(store)
-        team_ids = [team.id] if team else []
-    elif a.team == "all":
-        team_ids = []
-    else:
-        found = find_team(store, a.team)
-        if found is None:
-            raise InputRefused("tallies.unknown_team", team=a.team)
-        team_ids = [found[0]]
-    out = Path(a.output)
-    if not out.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(out.parent))
-    report = build(store, a.day, a.to or a.day, team_ids, ctx.lang)
-    write(report, out, a.format)
-    with writing(store, _cli_actor(ctx)) as w:
-        w.audit("export", "tallies", None, format=a.format, first=a.day.isoformat(), last=report.last.isoformat())
-    ctx.say("tallies.exported", path=str(out))
-    return EXIT_OK
-
-
-def cmd_export_declaration(ctx: Context) -> int:
-    from fieldapp.reports import declarations
-    from fieldapp.storage import team as team_store
-    from fieldapp.storage.tallies import find_team
-
-    a = ctx.args
-    store = ctx.store()
-    team = team_store.current_team(store)
-    team_ids = [team.id] if team else []
-    if a.team:
-        found = find_team(store, a.team)
-        if found is None:
-            raise InputRefused("tallies.unknown_team", team=a.team)
-        team_ids = [found[0]]
-    if a.format == "xml" and a.list != "d05":
-        raise InputRefused("declaration.no_xml", form=a.list.upper())
-    out = Path(a.output)
-    if not out.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(out.parent))
-    decl = declarations.build(store, a.list, a.day, a.to or a.day, team_ids)
-    if a.format == "xml":
-        declarations.write_xml(decl, out)
-    else:
-        declarations.write_xlsx(decl, out, team.organisation if team else "")
-    ctx.say("tallies.exported", path=str(out))
-    return EXIT_OK
-
-
 def not_yet(name: str) -> Callable[[Context], int]:
     def run(ctx: Context) -> int:
         raise UsageError("cli.not_yet", command=name, issue=LATER[name])
@@ -603,6 +543,8 @@ def self_test(lang: str) -> int:
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
+    from fieldapp.reports import commands as report_commands  # export tallies / declaration, server report
+
     def h(key: str) -> str:
         return t(f"help.{key}", lang)
 
@@ -692,14 +634,14 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
     exp = command("export", None, "export").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     exp.required = True
-    p = command("tallies", cmd_export_tallies, "export_tallies", exp)
+    p = command("tallies", report_commands.export_tallies, "export_tallies", exp)
     p.add_argument("--day", type=_iso_date, required=True, metavar="D", help=h("day"))
     p.add_argument("--to", type=_iso_date, metavar="D2")
     p.add_argument("--team", metavar="T")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
 
-    p = command("declaration", cmd_export_declaration, "export_declaration", exp)
+    p = command("declaration", report_commands.export_declaration, "export_declaration", exp)
     p.add_argument("--list", choices=("d05", "d03"), required=True)
     p.add_argument("--day", type=_iso_date, required=True, metavar="D", help=h("day"))
     p.add_argument("--to", type=_iso_date, metavar="D2")
@@ -727,8 +669,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     from fieldapp.server.commands import add_commands  # run, team add, enrol-code, device list/revoke, stats
 
     add_commands(srv_sub, common, lang, _Parser)
-    p = command("report", not_yet("server report"), "server", srv_sub)
+    p = command("report", report_commands.server_report, "server_report", srv_sub)
+    p.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
     p.add_argument("--day", type=_iso_date, required=True, metavar="D")
+    p.add_argument("--to", type=_iso_date, metavar="D2")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     return parser

@@ -205,3 +205,19 @@ def receipts_for_declaration(
         (first.isoformat(), last.isoformat(), *kinds, *params),
     )
     return [r[0] for r in rows]
+
+
+def load_records(store: Store, table: str, records: Sequence[dict]) -> int:
+    """Put records as sync carries them (field -> stored value) into a scratch store that a report reads:
+    the central server's data is added up by the same code as a laptop's (`fieldapp server report`).
+    Foreign keys are not checked: a report over a slice of the records need not hold every parent."""
+    from fieldapp.storage.records import BY_TABLE
+
+    spec = BY_TABLE[table]
+    rows = [spec.row(spec.decode([r.get(f) for f in spec.fields])) for r in records]
+    sql = spec.insert_sql.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1)
+    with store.lock:
+        store.query("PRAGMA foreign_keys = OFF")
+    with store.transaction() as conn:
+        conn.executemany(sql, rows)
+    return len(rows)

@@ -1,0 +1,85 @@
+"""The report commands of `fieldapp` (cli.md): `export tallies`, `export declaration` and `server report`.
+Each takes the CLI's Context and returns the exit code; refusals are raised as InputRefused (exit 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fieldapp.errors import InputRefused
+
+
+def export_tallies(ctx) -> int:
+    from fieldapp.reports.export import write
+    from fieldapp.reports.tallies import build
+    from fieldapp.storage import team as team_store
+    from fieldapp.storage.tallies import find_team
+    from fieldapp.storage.writer import Actor, writing
+
+    a = ctx.args
+    store = ctx.store()
+    if a.team in (None, ""):
+        team = team_store.current_team(store)
+        team_ids = [team.id] if team else []
+    elif a.team == "all":
+        team_ids = []
+    else:
+        found = find_team(store, a.team)
+        if found is None:
+            raise InputRefused("tallies.unknown_team", team=a.team)
+        team_ids = [found[0]]
+    out = Path(a.output)
+    if not out.parent.is_dir():
+        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    report = build(store, a.day, a.to or a.day, team_ids, ctx.lang)
+    write(report, out, a.format)
+    with writing(store, Actor(None, store.device_id)) as w:
+        w.audit("export", "tallies", None, format=a.format, first=a.day.isoformat(), last=report.last.isoformat())
+    ctx.say("tallies.exported", path=str(out))
+    return 0
+
+
+def export_declaration(ctx) -> int:
+    from fieldapp.reports import declarations
+    from fieldapp.storage import team as team_store
+    from fieldapp.storage.tallies import find_team
+
+    a = ctx.args
+    store = ctx.store()
+    team = team_store.current_team(store)
+    team_ids = [team.id] if team else []
+    if a.team:
+        found = find_team(store, a.team)
+        if found is None:
+            raise InputRefused("tallies.unknown_team", team=a.team)
+        team_ids = [found[0]]
+    if a.format == "xml" and a.list != "d05":
+        raise InputRefused("declaration.no_xml", form=a.list.upper())
+    out = Path(a.output)
+    if not out.parent.is_dir():
+        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    decl = declarations.build(store, a.list, a.day, a.to or a.day, team_ids)
+    if a.format == "xml":
+        declarations.write_xml(decl, out)
+    else:
+        declarations.write_xlsx(decl, out, team.organisation if team else "")
+    ctx.say("tallies.exported", path=str(out))
+    return 0
+
+
+def server_report(ctx) -> int:
+    from fieldapp.reports.export import write
+    from fieldapp.reports.server import server_report
+    from fieldapp.server.commands import open_server_store
+
+    a = ctx.args
+    out = Path(a.output)
+    if not out.parent.is_dir():
+        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    server = open_server_store(ctx)
+    try:
+        report = server_report(server, a.day, a.to or a.day, ctx.lang)
+    finally:
+        server.close()
+    write(report, out, a.format)
+    ctx.say("tallies.exported", path=str(out))
+    return 0

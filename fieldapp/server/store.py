@@ -400,11 +400,14 @@ class ServerStore:
                 if rec is not None:
                     changed.pop(rec.key, None)  # a record changed twice goes to its latest position
                     changed[rec.key] = rec
+            # The answers first, and everything but the positions before the counter is locked: other
+            # pushes wait on that lock, so it is held only for the records' writes and the commit. (An op id
+            # pushed twice at once makes the second push wait here for the first, then go op by op.)
+            if kept:
+                self._insert_many(conn, s.ops, kept)
             if changed:
-                last = self._take_positions(conn, len(changed))
-                first = last - len(changed) + 1
-                new_rows, old_rows = [], []
-                for pos, rec in enumerate(changed.values(), first):
+                rows, new_rows, old_rows = [], [], []
+                for rec in changed.values():
                     row = {
                         "entity": rec.entity,
                         "id": rec.id,
@@ -412,17 +415,21 @@ class ServerStore:
                         "scope_province": rec.scope_province,
                         "version": rec.version,
                         "data": to_json(rec.data),
-                        "pos": pos,
+                        "pos": 0,
                         "updated_at": now,
                         "last_device": rec.last_device,
                         "chain_base": rec.chain_base,
                     }
+                    rows.append(row)
                     if rec.db_pos is None:
                         new_rows.append(row)
                     else:
                         row["old_pos"] = rec.db_pos
                         row["key_entity"], row["key_id"] = rec.entity, rec.id
                         old_rows.append(row)
+                last = self._take_positions(conn, len(rows))
+                for pos, row in enumerate(rows, last - len(rows) + 1):
+                    row["pos"] = pos
                 if new_rows:
                     self._insert_many(conn, s.records, new_rows)
                 if old_rows:
@@ -446,8 +453,6 @@ class ServerStore:
                     done = conn.execute(stmt, old_rows)
                     if done.rowcount != len(old_rows):
                         raise _WriteFailed("a record changed since it was read")
-            if kept:
-                self._insert_many(conn, s.ops, kept)
             self._seen(conn, device, now)
         return answers
 

@@ -155,6 +155,9 @@ class SyncEngine:
             except SyncCancelled:
                 result.cancelled = True
                 log.info("sync cancelled after %d pushed, %d pulled", result.pushed, result.pulled)
+            except HttpRefused as exc:  # a 4xx that is about no op (a wrong address, a proxy): stop, say so
+                log.warning("the server refused a request: %s", exc)
+                raise SyncError("sync.refused", code=f"{exc.status} {exc.code}".strip()) from exc
             result.retries = http.retries
             w = storage.waiting(self.store)
             result.conflicts, result.rejected, result.pending, result.parked = (
@@ -187,7 +190,8 @@ class SyncEngine:
                 nxt = storage.next_batch(self.store, self.push_batch, exclude=batch)
                 try:
                     answer: dict[str, Any] | None = flight.result()
-                except HttpRefused:
+                except HttpRefused as exc:
+                    _parkable(exc)
                     answer = None
                 flight = pool.submit(self._post, http, nxt) if nxt and answer is not None else None
                 if answer is None:
@@ -216,6 +220,7 @@ class SyncEngine:
         try:
             answer = self._post(http, ops)
         except HttpRefused as exc:
+            _parkable(exc)
             if len(ops) > 1:  # find the op the server refuses: halves, down to one
                 half = len(ops) // 2
                 self._send(http, ops[:half], result)
@@ -303,6 +308,17 @@ class SyncEngine:
         elif storage.settings(self.store).resync:  # a resync a killed client left half done has finished
             storage.mark_resync(self.store, False)
         result.mismatched = mismatched
+
+
+# 4xx answers to a push that are about what the ops hold: the op causing it is found and parked. Any other
+# (404 from a wrong address or a proxy, 405, 403 other than a revocation) stops the sync instead: parking
+# every op for it would hide them from the server for good.
+PARKABLE = frozenset({400, 409, 413, 422})
+
+
+def _parkable(exc: HttpRefused) -> None:
+    if exc.status not in PARKABLE:
+        raise exc
 
 
 def _lock_for(store: Store) -> threading.Lock:

@@ -108,3 +108,19 @@ def test_the_enrol_and_sync_commands(server, tmp_path):
         assert storage.settings(laptop.store).last_ok is not None  # the last good sync is still known
     finally:
         laptop.close()
+
+
+def test_a_wrong_address_stops_the_sync_and_parks_nothing(pair):
+    _server, a, _b = pair
+    from fieldapp.storage.writer import writing
+    from tests.services.helpers import person
+
+    with writing(a.store, a.actor()) as w:
+        w.add(person("Vẫn Chờ Gửi", commune_code="12166"))
+    url = storage.settings(a.store).server_url
+    with a.store.transaction() as conn:
+        put_meta(conn, storage.META_SERVER, url + "/not-the-api")
+    with pytest.raises(SyncError) as err:
+        a.sync()
+    assert err.value.code == "sync.refused"
+    assert a.outbox_states().get("pending") == 1 and "rejected" not in a.outbox_states()

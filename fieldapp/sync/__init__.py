@@ -23,7 +23,10 @@ Sync (the background timer, and "Sync now")::
         # sync resumes where this one stopped. Raises SyncError: sync.not_enrolled, sync.busy (one
         # sync at a time per store), sync.offline, sync.enrol_again (401: enrol again),
         # sync.revoked (403: this laptop was revoked; nothing is deleted, sync stays off),
-        # sync.bad_answer. Translate `error.code` with fieldapp.i18n.t(error.code, lang, **error.params).
+        # sync.refused (a 4xx about no op: wrong address, a proxy), sync.bad_answer.
+        # Translate `error.code` with fieldapp.i18n.t(error.code, lang, **error.params).
+        # Tests and diagnostics: SyncEngine(store, transport=<httpx.BaseTransport>, retry=RetryPolicy(...),
+        #   push_batch=500, pull_page=2000, clock=...); env FIELDAPP_SYNC_ATTEMPTS, FIELDAPP_SYNC_PULL_PAGE.
 
 The status bar and the Sync screen::
 

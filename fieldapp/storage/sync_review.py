@@ -43,7 +43,8 @@ def rejected_ops(store: Store, limit: int = 1000) -> list[RejectedOp]:
 
 # --- conflicts ---------------------------------------------------------------------------------
 
-IGNORED_FIELDS = frozenset({"version"})
+# bookkeeping, not shown for a choice: the resolution keeps the server's
+IGNORED_FIELDS = frozenset({"version", "updated_at"})
 
 
 @dataclass(frozen=True)

@@ -62,12 +62,13 @@ def run_save(demo: DemoStore, *, calls: int, tmp: Path) -> list[Row]:
 
 
 def _plain_store(store: Store, path: Path) -> driver.Connection:
-    """A new encrypted file with the store's consultations and outbox DDL, opened without Store."""
+    """A new encrypted file with the store's consultations and outbox tables and indexes (no triggers: the
+    raw insert is the baseline), opened without Store."""
     ddl = [
         r[0]
         for r in store.query(
             "SELECT sql FROM sqlite_master WHERE tbl_name IN ('consultations', 'outbox') AND sql IS NOT NULL "
-            "ORDER BY type = 'table' DESC, rowid"
+            "AND type IN ('table', 'index') ORDER BY type = 'table' DESC, rowid"
         )
     ]
     path.unlink(missing_ok=True)

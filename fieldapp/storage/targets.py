@@ -94,3 +94,7 @@ def existing(conn, campaign_id: str) -> dict[tuple[str | None, str, str, str], T
 def periods_in(conn, campaign_id: str) -> list[CampaignPeriod]:
     rows = conn.execute(f"{_PERIOD.select_sql} WHERE campaign_id = ? ORDER BY starts_on", (campaign_id,)).fetchall()
     return [_PERIOD.decode(r) for r in rows]
+
+
+def teams(store: Store) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in store.query("SELECT id, name FROM teams ORDER BY name")]

@@ -1870,67 +1870,158 @@
     </message>
 </context>
 <context>
+    <name>TalliesController</name>
+    <message>
+        <location filename="../../ui/controllers/tallies.py" line="85"/>
+        <source>Export tallies</source>
+        <translation>Xuất báo cáo kết quả</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/tallies.py" line="104"/>
+        <source>Import targets</source>
+        <translation>Nhập chỉ tiêu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/tallies.py" line="144"/>
+        <source>Declaration list</source>
+        <translation>Danh sách kê khai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/tallies.py" line="218"/>
+        <source>%1 targets saved.</source>
+        <translation>Đã lưu %1 chỉ tiêu.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/tallies.py" line="280"/>
+        <source>Hand-over slip</source>
+        <translation>Giấy nộp tiền</translation>
+    </message>
+</context>
+<context>
     <name>TalliesView</name>
     <message>
-        <location filename="../../ui/views/tallies.py" line="41"/>
-        <location filename="../../ui/views/tallies.py" line="133"/>
+        <location filename="../../ui/views/tallies.py" line="44"/>
+        <location filename="../../ui/views/tallies.py" line="149"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="47"/>
+        <location filename="../../ui/views/tallies.py" line="50"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="47"/>
+        <location filename="../../ui/views/tallies.py" line="50"/>
         <source>Yesterday</source>
         <translation>Hôm qua</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="47"/>
+        <location filename="../../ui/views/tallies.py" line="50"/>
         <source>Last 7 days</source>
         <translation>7 ngày qua</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="47"/>
+        <location filename="../../ui/views/tallies.py" line="50"/>
         <source>The whole campaign</source>
         <translation>Cả chiến dịch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="48"/>
+        <location filename="../../ui/views/tallies.py" line="51"/>
         <source>From … to …</source>
         <translation>Từ ngày … đến ngày …</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="58"/>
+        <location filename="../../ui/views/tallies.py" line="61"/>
         <source>Period:</source>
         <translation>Kỳ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="66"/>
+        <location filename="../../ui/views/tallies.py" line="69"/>
         <source>Export XLSX</source>
         <translation>Xuất XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="67"/>
+        <location filename="../../ui/views/tallies.py" line="70"/>
         <source>Export CSV</source>
         <translation>Xuất CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="68"/>
+        <location filename="../../ui/views/tallies.py" line="71"/>
         <source>Export PDF</source>
         <translation>Xuất PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="74"/>
+        <location filename="../../ui/views/tallies.py" line="77"/>
+        <source>Declaration lists</source>
+        <translation>Danh sách kê khai</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="80"/>
+        <source>D05-TS (voluntary SI), XLSX</source>
+        <translation>D05-TS (BHXH tự nguyện), XLSX</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="81"/>
+        <source>D05-TS (voluntary SI), XML</source>
+        <translation>D05-TS (BHXH tự nguyện), XML</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="82"/>
+        <source>D03-TS (household HI), XLSX</source>
+        <translation>D03-TS (BHYT hộ gia đình), XLSX</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="87"/>
+        <source>Targets…</source>
+        <translation>Chỉ tiêu…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/tallies.py" line="90"/>
         <source>Import targets…</source>
         <translation>Nhập chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="77"/>
+        <location filename="../../ui/views/tallies.py" line="93"/>
         <source>Close the day…</source>
         <translation>Chốt ngày…</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsDialog</name>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="32"/>
+        <source>Targets</source>
+        <translation>Chỉ tiêu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="36"/>
+        <source>The whole campaign</source>
+        <translation>Cả chiến dịch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="43"/>
+        <source>Period:</source>
+        <translation>Kỳ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="44"/>
+        <source>Level:</source>
+        <translation>Cấp:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="45"/>
+        <source>Unit:</source>
+        <translation>Đơn vị:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="49"/>
+        <source>not set</source>
+        <translation>chưa đặt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="93"/>
+        <source>“%1” is not a whole number.</source>
+        <translation>“%1” không phải một số nguyên.</translation>
     </message>
 </context>
 <context>

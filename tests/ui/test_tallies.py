@@ -62,3 +62,38 @@ def test_the_screen_follows_the_period_and_grabs(qtbot, signed_in):
     qtbot.waitUntil(lambda: controller.tasks.pending == 0 and dialog.cash.closed is not None, timeout=WAIT)
     assert not dialog.close_button.isEnabled()
     dialog.reject()
+
+
+def test_targets_typed_in_the_dialog(qtbot, signed_in):
+    from fieldapp.domain.enums import Metric, ScopeKind
+    from fieldapp.storage import targets as target_store
+
+    controller = signed_in
+    errors = []
+    controller.tasks._on_error = errors.append  # a failure fails the test instead of opening a message box
+    controller.tallies.today = lambda: DEMO_END
+    controller.window.show_screen("tallies")
+    view = controller.window.views["tallies"]
+    qtbot.waitUntil(lambda: view.report is not None and controller.tasks.pending == 0, timeout=WAIT)
+    view.set_targets_button.click()
+    qtbot.waitUntil(
+        lambda: controller.tallies.targets_dialog is not None and controller.tasks.pending == 0, timeout=WAIT
+    )
+    dialog = controller.tallies.targets_dialog
+    dialog.scope.setCurrentIndex(dialog.scope.findData(ScopeKind.MEMBER))
+    qtbot.waitUntil(lambda: controller.tasks.pending == 0, timeout=WAIT)
+    member_id = dialog.unit.currentData()
+    dialog.values[Metric.NEW_VSI].setText("abc")
+    dialog._save()
+    assert "abc" in dialog.message.text()
+    dialog.values[Metric.NEW_VSI].setText("12")
+    dialog._save()
+    qtbot.waitUntil(lambda: errors or ("1" in dialog.message.text() and controller.tasks.pending == 0), timeout=WAIT)
+    assert errors == [], errors
+    store = controller.session.store
+    campaign = controller.tallies.campaign
+    found = [t for t in target_store.targets(store, campaign.id, None) if t.scope_ref == member_id]
+    assert [(t.metric, t.value) for t in found] == [(Metric.NEW_VSI, 12)]
+    assert errors == []
+    dialog.grab().save(str(SHOTS / "targets.png"))
+    dialog.reject()

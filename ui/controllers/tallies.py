@@ -9,22 +9,27 @@ from datetime import date, timedelta
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from fieldapp.domain.enums import Role
+from fieldapp.domain.admin_units import province_title, provinces
+from fieldapp.domain.enums import Role, ScopeKind
+from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
-from fieldapp.reports import export
+from fieldapp.reports import declarations, export
 from fieldapp.reports.tallies import build
 from fieldapp.services import closing, targets
 from fieldapp.storage import closing as closing_store
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage import targets as target_store
-from fieldapp.storage.writer import Actor
+from fieldapp.storage import team as team_store
+from fieldapp.storage.writer import Actor, writing
 from ui.tasks import Tasks
 from ui.views.closing_dialog import ClosingDialog
 from ui.views.tallies import TalliesView
+from ui.views.targets_dialog import TargetsDialog
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TalliesController", text)
+def province_name(code: str) -> str:
+    found = provinces().get(code)
+    return province_title(found.name, found.kind) if found else code
 
 
 class TalliesController(QObject):
@@ -38,6 +43,9 @@ class TalliesController(QObject):
         view.export_requested.connect(self.export)
         view.close_day_requested.connect(self.open_closing)
         view.import_targets_requested.connect(self.import_targets)
+        view.targets_requested.connect(self.open_targets)
+        view.declaration_requested.connect(self.export_declaration)
+        self.targets_dialog: TargetsDialog | None = None
 
     def span(self, store) -> tuple[date, date]:
         day = self.today()
@@ -74,7 +82,9 @@ class TalliesController(QObject):
         if report is None:
             return
         name = f"chi-tieu-{report.first.isoformat()}" + ("" if report.first == report.last else f"-{report.last}")
-        path, _ = QFileDialog.getSaveFileName(self.window, _tr("Export tallies"), f"{name}.{fmt}", f"*.{fmt}")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, QCoreApplication.translate("TalliesController", "Export tallies"), f"{name}.{fmt}", f"*.{fmt}"
+        )
         if not path:
             return
         self.tasks.run(
@@ -91,7 +101,9 @@ class TalliesController(QObject):
         store, team, member = s.store, s.team, s.member
         if store is None or member is None or team is None:
             return
-        path, _ = QFileDialog.getOpenFileName(self.window, _tr("Import targets"), "", "*.xlsx *.csv")
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, QCoreApplication.translate("TalliesController", "Import targets"), "", "*.xlsx *.csv"
+        )
         if not path:
             return
         lang = s.lang
@@ -119,6 +131,102 @@ class TalliesController(QObject):
                 )
 
         self.tasks.run(work, done)
+
+    def export_declaration(self, kind: str, fmt: str) -> None:
+        s = self.session
+        store, team = s.store, s.team
+        report = self.view.report
+        if store is None or report is None:
+            return
+        first, last = report.first, report.last
+        name = f"{kind}-ts-{first.isoformat()}" + ("" if first == last else f"-{last}")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            QCoreApplication.translate("TalliesController", "Declaration list"),
+            f"{name}.{fmt}",
+            f"*.{fmt}",
+        )
+        if not path:
+            return
+
+        def work():
+            decl = declarations.build(store, kind, first, last, [team.id] if team else [])
+            if fmt == "xml":
+                return declarations.write_xml(decl, path)
+            return declarations.write_xlsx(decl, path, team.organisation if team else "")
+
+        self.tasks.run(
+            work,
+            lambda out: QMessageBox.information(self.window, "fieldapp", t("tallies.exported", s.lang, path=str(out))),
+        )
+
+    def open_targets(self) -> None:
+        s = self.session
+        store, team = s.store, s.team
+        if store is None or team is None or s.member is None:
+            return
+        day = self.today()
+
+        def load():
+            campaign = target_store.campaign_on(store, day) or next(iter(target_store.campaigns(store)), None)
+            if campaign is None:
+                return None
+            units = {
+                ScopeKind.PROVINCE: [(team.province_code, province_name(team.province_code))],
+                ScopeKind.COMMUNE: sorted(
+                    target_store.commune_names(store, list(team.commune_codes)).items(), key=lambda kv: kv[1]
+                ),
+                ScopeKind.TEAM: target_store.teams(store),
+                ScopeKind.MEMBER: [(m.id, m.full_name) for m in team_store.members(store, team.id)],
+            }
+            return campaign, target_store.periods(store, campaign.id), units
+
+        self.tasks.run(load, self._show_targets)
+
+    def _show_targets(self, loaded) -> None:
+        lang = self.session.lang
+        if loaded is None:
+            QMessageBox.warning(self.window, "fieldapp", t("targets.no_campaign", lang))
+            return
+        campaign, periods, units = loaded
+        self.campaign = campaign
+        dialog = TargetsDialog(self.window, periods, units, lang)
+        self.targets_dialog = dialog
+        dialog.selection_changed.connect(self._load_targets)
+        dialog.save_requested.connect(self._save_targets)
+        dialog.finished.connect(lambda _r: setattr(self, "targets_dialog", None))
+        self._load_targets()
+        dialog.open()
+
+    def _load_targets(self) -> None:
+        dialog, store, campaign = self.targets_dialog, self.session.store, self.campaign
+        if dialog is None:
+            return
+        period_id, _scope, _ref = dialog.selection()
+        self.tasks.run(lambda: target_store.targets(store, campaign.id, period_id), dialog.show_targets)
+
+    def _save_targets(self, period_id, scope, ref: str, values: dict) -> None:
+        s = self.session
+        store, member, campaign, dialog = s.store, s.member, self.campaign, self.targets_dialog
+
+        def work() -> int:
+            with writing(store, Actor(member.id, store.device_id)) as w:
+                return targets.set_targets(w, campaign.id, period_id, scope, ref, values)
+
+        def done(n: int) -> None:
+            if dialog is not None:
+                dialog.show_message(
+                    QCoreApplication.translate("TalliesController", "%1 targets saved.").replace("%1", str(n))
+                )
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, FieldappError) and dialog is not None:
+                dialog.show_message(t(exc.code, s.lang, **exc.params))
+            else:
+                self.tasks.report(exc)
+
+        self.tasks.run(work, done, failed)
 
     # --- closing the day ----------------------------------------------------------------------------------
 
@@ -174,7 +282,12 @@ class TalliesController(QObject):
     def _slip(self, collector_id: str, notes: dict, explanation: str) -> None:
         s = self.session
         store, leader, day = s.store, s.member, self.day
-        path, _ = QFileDialog.getSaveFileName(self.window, _tr("Hand-over slip"), f"giay-nop-tien-{day}.pdf", "*.pdf")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            QCoreApplication.translate("TalliesController", "Hand-over slip"),
+            f"giay-nop-tien-{day}.pdf",
+            "*.pdf",
+        )
         if not path:
             return
         self.tasks.run(

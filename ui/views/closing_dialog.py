@@ -24,8 +24,8 @@ from fieldapp.services.closing import DENOMINATIONS, DayCash, counted
 
 class ClosingDialog(QDialog):
     collector_changed = Signal(str)
-    close_requested = Signal(str, dict, str)  # collector id, notes, explanation
-    slip_requested = Signal(str, dict, str)
+    close_requested = Signal(str, object, str)  # collector id, notes, explanation
+    slip_requested = Signal(str, object, str)
 
     def __init__(self, parent, collectors: list[tuple[str, str, str, int, bool]], lang: str) -> None:
         super().__init__(parent)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -32,6 +33,8 @@ class TalliesView(QWidget):
     export_requested = Signal(str)  # "xlsx", "csv", "pdf"
     close_day_requested = Signal()
     import_targets_requested = Signal()
+    targets_requested = Signal()
+    declaration_requested = Signal(str, str)  # "d05" or "d03", "xlsx" or "xml"
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,6 +74,19 @@ class TalliesView(QWidget):
             button.clicked.connect(lambda _c=False, k=key: self.export_requested.emit(k))
             bar.addWidget(button)
             self.buttons[key] = button
+        self.declarations = QPushButton(self.tr("Declaration lists"))
+        menu = QMenu(self.declarations)
+        for kind, fmt, text in (
+            ("d05", "xlsx", self.tr("D05-TS (voluntary SI), XLSX")),
+            ("d05", "xml", self.tr("D05-TS (voluntary SI), XML")),
+            ("d03", "xlsx", self.tr("D03-TS (household HI), XLSX")),
+        ):
+            menu.addAction(text, lambda k=kind, f=fmt: self.declaration_requested.emit(k, f))
+        self.declarations.setMenu(menu)
+        bar.addWidget(self.declarations)
+        self.set_targets_button = QPushButton(self.tr("Targets…"))
+        self.set_targets_button.clicked.connect(self.targets_requested)
+        bar.addWidget(self.set_targets_button)
         self.targets_button = QPushButton(self.tr("Import targets…"))
         self.targets_button.clicked.connect(self.import_targets_requested)
         bar.addWidget(self.targets_button)

@@ -8,11 +8,13 @@ is built once and cached under bench/.cache/ (the build is not timed).
   names), a different day of the 30 each sample; baseline: the bare `SELECT member_id, count(*) FROM
   consultations WHERE day = ? GROUP BY member_id` over the index (one breakdown of one metric, no rollup).
 - tallies_campaign: the same for all 30 days; baseline: that bare query over the 30 days.
+- export_day_xlsx, export_day_pdf: one day's report built and written as a file (target ≤ 1 s each).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import time
@@ -23,6 +25,7 @@ from common import CACHE, DEMO_END, PASSPHRASE, Row, Target, Throttled, progress
 
 from fieldapp.domain.ids import new_id
 from fieldapp.paths import DataDir
+from fieldapp.reports.export import write
 from fieldapp.reports.tallies import build
 from fieldapp.services.demo import DemoOptions, load_demo
 from fieldapp.storage import migrations
@@ -146,6 +149,7 @@ def run_tallies(*, consultations: int, enrolments: int, samples: int) -> list[Ro
                 day_row.baseline.append(base)
                 period_row.samples.append(ours_p)
                 period_row.baseline.append(base_p)
+        export_rows = _exports(store, team, days, tmp_dir=dd.root.parent / "tmp")
         report = build(store, first, last, [team])
         done = dict((m.value, v) for m, v, _t in report.summary)
         day_row.note = (
@@ -157,10 +161,54 @@ def run_tallies(*, consultations: int, enrolments: int, samples: int) -> list[Ro
             f"the {DAYS}-day report ({done.get('consultations', 0):,} consultations counted); baseline: the bare "
             "GROUP BY member over the 30 days"
         )
-        return [day_row, period_row]
+        return [day_row, period_row, *export_rows]
     finally:
         store.close()
 
 
-def _date(text: str) -> date:
-    return date.fromisoformat(text)
+def _exports(store: Store, team: str, days: list[date], tmp_dir: Path) -> list[Row]:
+    """One day's report written as XLSX and as PDF (report built from the store included); baseline: the
+    same number of cells written by openpyxl / the same tables by ReportLab without the report."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for fmt in ("xlsx", "pdf"):
+        row = Row(f"export_day_{fmt}", "s", target=Target("p95", 1.0))
+        for i in range(8):
+            d = days[i % len(days)]
+            path = tmp_dir / f"bench-tallies-{os.getpid()}.{fmt}"
+            start = time.perf_counter()
+            write(build(store, d, d, [team]), path, fmt)
+            ours = time.perf_counter() - start
+            report = build(store, d, d, [team])
+            start = time.perf_counter()
+            _bare(report, path, fmt)
+            base = time.perf_counter() - start
+            path.unlink(missing_ok=True)
+            if i >= 2:
+                row.samples.append(ours)
+                row.baseline.append(base)
+        row.note = (
+            f"one day's report built and written as {fmt.upper()} (formatted sheets / tables, chart and signatures); "
+            f"baseline: the same cells written bare by {'openpyxl' if fmt == 'xlsx' else 'ReportLab'}"
+        )
+        rows.append(row)
+    return rows
+
+
+def _bare(report, path: Path, fmt: str) -> None:
+    cells = [[str(v) for v in r] for t in report.tables for r in [*t.rows, *([t.total] if t.total else [])]]
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        for r in cells:
+            wb.active.append(r)
+        wb.save(path)
+        return
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import LongTable, SimpleDocTemplate
+
+    width = max(len(r) for r in cells)
+    SimpleDocTemplate(str(path), pagesize=landscape(A4)).build(
+        [LongTable([r + [""] * (width - len(r)) for r in cells])]
+    )

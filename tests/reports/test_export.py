@@ -78,52 +78,25 @@ def test_an_empty_day_exports_an_empty_report(demo_store, tmp_path):
     assert "Không có công việc nào" in PdfReader(tmp_path / "e.pdf").pages[0].extract_text()
 
 
-def test_cli_export_tallies(demo_dir, tmp_path, monkeypatch, capsys):
+def _cli(demo_dir, *args: str) -> int:
     from fieldapp.cli import main
 
+    return main(["--data-dir", str(demo_dir.root), "export", *args])
+
+
+def test_cli_export_tallies(demo_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FIELDAPP_PASSPHRASE", PASSPHRASE)
+    span = ("--day", FIRST.isoformat(), "--to", DEMO_END.isoformat())
     for fmt in ("xlsx", "csv", "pdf"):
         out = tmp_path / f"cli.{fmt}"
-        code = main(
-            [
-                "--data-dir",
-                str(demo_dir.root),
-                "export",
-                "tallies",
-                "--day",
-                FIRST.isoformat(),
-                "--to",
-                DEMO_END.isoformat(),
-                "--format",
-                fmt,
-                "-o",
-                str(out),
-            ]
-        )
-        assert code == 0 and out.stat().st_size > 0
-    code = main(
-        [
-            "--data-dir",
-            str(demo_dir.root),
-            "export",
-            "tallies",
-            "--day",
-            "2026-07-15",
-            "--team",
-            "nope",
-            "--format",
-            "csv",
-            "-o",
-            str(tmp_path / "x.csv"),
-        ]
-    )
+        assert _cli(demo_dir, "tallies", *span, "--format", fmt, "-o", str(out)) == 0 and out.stat().st_size > 0
+    code = _cli(demo_dir, "tallies", *span, "--team", "nope", "--format", "csv", "-o", str(tmp_path / "x.csv"))
     assert code == 1 and "nope" in capsys.readouterr().err
 
 
 def test_declaration_lists(demo_dir, demo_store, tmp_path, monkeypatch):
     from xml.etree import ElementTree as ET
 
-    from fieldapp.cli import main
     from fieldapp.reports import declarations
 
     team, _l, _m = team_and_people(demo_store)
@@ -147,16 +120,7 @@ def test_declaration_lists(demo_dir, demo_store, tmp_path, monkeypatch):
     assert root.tag == "D05-TS" and len(root.findall("LaoDong")) == len(d05.rows)
     assert root.find("LaoDong/HoTen").text == d05.rows[0][1]
     monkeypatch.setenv("FIELDAPP_PASSPHRASE", PASSPHRASE)
-    args = [
-        "--data-dir",
-        str(demo_dir.root),
-        "export",
-        "declaration",
-        "--day",
-        FIRST.isoformat(),
-        "--to",
-        DEMO_END.isoformat(),
-    ]
-    assert main([*args, "--list", "d03", "--format", "xlsx", "-o", str(tmp_path / "d03.xlsx")]) == 0
-    assert main([*args, "--list", "d03", "--format", "xml", "-o", str(tmp_path / "d03.xml")]) == 1
-    assert main([*args, "--list", "d05", "--format", "xml", "-o", str(tmp_path / "c.xml")]) == 0
+    span = ("declaration", "--day", FIRST.isoformat(), "--to", DEMO_END.isoformat())
+    assert _cli(demo_dir, *span, "--list", "d03", "--format", "xlsx", "-o", str(tmp_path / "d03.xlsx")) == 0
+    assert _cli(demo_dir, *span, "--list", "d03", "--format", "xml", "-o", str(tmp_path / "d03.xml")) == 1
+    assert _cli(demo_dir, *span, "--list", "d05", "--format", "xml", "-o", str(tmp_path / "c.xml")) == 0

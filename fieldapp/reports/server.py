@@ -125,8 +125,10 @@ def server_report(server: ServerStore, first: date, last: date, lang: str = "vi"
     with tempfile.TemporaryDirectory(prefix="fieldapp-report-") as tmp:
         scratch = Store.open(DataDir(tmp), OpenOptions(dev_plaintext=True))
         try:
+            tally_store.drop_rollup_triggers(scratch)
             for table in ORDER:
                 tally_store.load_records(scratch, table, records.get(table, []))
+            tally_store.rebuild(scratch)
             return build(scratch, first, last, (), lang)
         finally:
             scratch.close()

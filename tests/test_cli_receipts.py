@@ -64,34 +64,16 @@ def test_unknown_receipt_and_missing_folder(cli_dir, tmp_path):
 
 
 def test_void_needs_the_leader_pin(cli_dir):
-    listed = receipts(cli_dir)
-    number = listed[-1]["number"]
-    members = run("stats", "--json", data_dir=cli_dir)  # the data dir opens
-    assert members.returncode == 0
+    number = receipts(cli_dir)[-1]["number"]
     leader = _leader_id(cli_dir)
-    wrong = run(
-        "receipt",
-        "void",
-        number,
-        "--reason",
-        "Ghi sai",
-        "--leader",
-        leader,
-        data_dir=cli_dir,
-        env=_env(cli_dir, FIELDAPP_PIN="0000"),
-    )
-    assert wrong.returncode == 1
-    ok = run(
-        "receipt",
-        "void",
-        number,
-        "--reason",
-        "Ghi sai",
-        "--leader",
-        leader,
-        data_dir=cli_dir,
-        env=_env(cli_dir, FIELDAPP_PIN="1234"),
-    )
+
+    def void(pin: str):
+        args = ("receipt", "void", number, "--reason", "Ghi sai", "--leader", leader)
+        return run(*args, data_dir=cli_dir, env=_env(cli_dir, FIELDAPP_PIN=pin))
+
+    wrong = void("0000")
+    assert wrong.returncode == 1 and "PIN" in wrong.stderr
+    ok = void("1234")
     assert ok.returncode == 0, ok.stderr
     status = {r["number"]: r["status"] for r in receipts(cli_dir)}
     assert status[number] == "void"

@@ -83,10 +83,11 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.online = QLabel()
         self.pending = QLabel()
+        self.sync_state = QLabel()
         self.who = QLabel()
         self.lock_button = QPushButton(self.tr("Lock (Ctrl+L)"))
         self.lock_button.setFlat(True)
-        for w in (self.online, self.pending):
+        for w in (self.online, self.pending, self.sync_state):
             bar.addWidget(w)
         bar.addPermanentWidget(self.who)
         bar.addPermanentWidget(self.lock_button)
@@ -144,3 +145,8 @@ class MainWindow(QMainWindow):
     def show_status(self, online: bool, pending: int, pending_text: str) -> None:
         self.online.setText(("● " + self.tr("Online")) if online else ("○ " + self.tr("Offline")))
         self.pending.setText(pending_text)
+
+    def show_sync(self, text: str, online: bool | None) -> None:
+        self.sync_state.setText(text)
+        if online is not None:
+            self.online.setText(("● " + self.tr("Online")) if online else ("○ " + self.tr("Offline")))

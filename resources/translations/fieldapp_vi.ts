@@ -4,39 +4,57 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="165"/>
+        <location filename="../../ui/controllers/app_controller.py" line="171"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="261"/>
+        <location filename="../../ui/controllers/app_controller.py" line="264"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="262"/>
+        <location filename="../../ui/controllers/app_controller.py" line="265"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="264"/>
+        <location filename="../../ui/controllers/app_controller.py" line="267"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="266"/>
+        <location filename="../../ui/controllers/app_controller.py" line="269"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="288"/>
+        <location filename="../../ui/controllers/app_controller.py" line="291"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="327"/>
+        <location filename="../../ui/controllers/app_controller.py" line="335"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
+    </message>
+</context>
+<context>
+    <name>ChoiceGrid</name>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="64"/>
+        <source>Field</source>
+        <translation>Trường</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="64"/>
+        <source>On this laptop</source>
+        <translation>Trên máy này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="64"/>
+        <source>On the server</source>
+        <translation>Trên máy chủ</translation>
     </message>
 </context>
 <context>
@@ -116,6 +134,70 @@
         <location filename="../../ui/views/closing_dialog.py" line="133"/>
         <source>Counted %1; difference %2</source>
         <translation>Đếm được %1; chênh lệch %2</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="141"/>
+        <location filename="../../ui/views/conflicts.py" line="223"/>
+        <source>Choose a conflict on the left to see both versions.</source>
+        <translation>Chọn một xung đột ở bên trái để xem cả hai bản.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="153"/>
+        <source>Keep my choice</source>
+        <translation>Giữ lựa chọn của tôi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="175"/>
+        <source>Look at them</source>
+        <translation>Xem hai người này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="176"/>
+        <source>Not the same person</source>
+        <translation>Không phải cùng một người</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="190"/>
+        <source>Record</source>
+        <translation>Bản ghi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="190"/>
+        <source>Change</source>
+        <translation>Thay đổi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="190"/>
+        <source>Made at</source>
+        <translation>Thời điểm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="190"/>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="199"/>
+        <source>Conflicts (%1)</source>
+        <translation>Xung đột (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="200"/>
+        <source>Possible duplicates (%1)</source>
+        <translation>Có thể trùng (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="201"/>
+        <source>Refused (%1)</source>
+        <translation>Bị từ chối (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/conflicts.py" line="225"/>
+        <source>No conflicts: nothing needs a choice.</source>
+        <translation>Không có xung đột: không có gì cần chọn.</translation>
     </message>
 </context>
 <context>
@@ -423,6 +505,39 @@
         <location filename="../../ui/views/enrol_dialog.py" line="144"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolForm</name>
+    <message>
+        <location filename="../../ui/views/sync.py" line="33"/>
+        <source>This laptop is not enrolled with a server yet. The team leader types the server&apos;s address and the one-time code from the province&apos;s IT staff, or scans the code&apos;s QR with the scanner.</source>
+        <translation>Máy này chưa đăng ký với máy chủ. Tổ trưởng nhập địa chỉ máy chủ và mã đăng ký dùng một lần do bộ phận CNTT của tỉnh cấp, hoặc quét mã QR của mã đó bằng máy quét.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="43"/>
+        <source>the code, or scan its QR</source>
+        <translation>nhập mã, hoặc quét mã QR</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="44"/>
+        <source>Server address:</source>
+        <translation>Địa chỉ máy chủ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="45"/>
+        <source>One-time code:</source>
+        <translation>Mã đăng ký một lần:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="47"/>
+        <source>Enrol this laptop</source>
+        <translation>Đăng ký máy này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="69"/>
+        <source>Enrolling…</source>
+        <translation>Đang đăng ký…</translation>
     </message>
 </context>
 <context>
@@ -806,22 +921,24 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Khoá (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Locked</source>
         <translation>Đã khoá</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>Online</source>
         <translation>Có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
@@ -1827,72 +1944,284 @@
     </message>
 </context>
 <context>
-    <name>SyncView</name>
+    <name>SyncController</name>
     <message>
-        <location filename="../../ui/views/sync.py" line="15"/>
-        <source>Sync</source>
-        <translation>Đồng bộ</translation>
+        <location filename="../../ui/controllers/sync.py" line="60"/>
+        <source>Full name</source>
+        <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="17"/>
-        <source>This laptop is not enrolled with a server yet.</source>
-        <translation>Máy này chưa đăng ký với máy chủ.</translation>
+        <location filename="../../ui/controllers/sync.py" line="61"/>
+        <source>Date of birth</source>
+        <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="19"/>
+        <location filename="../../ui/controllers/sync.py" line="62"/>
+        <source>Year of birth</source>
+        <translation>Năm sinh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="63"/>
+        <source>Sex</source>
+        <translation>Giới tính</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="64"/>
+        <source>Citizen ID</source>
+        <translation>Số CCCD</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="65"/>
+        <source>Social insurance number</source>
+        <translation>Mã số BHXH</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="66"/>
+        <source>Health insurance card</source>
+        <translation>Thẻ BHYT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="67"/>
+        <source>Phone</source>
+        <translation>Điện thoại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="68"/>
+        <source>Address</source>
+        <translation>Địa chỉ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="69"/>
+        <source>Hamlet</source>
+        <translation>Thôn, xóm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="70"/>
+        <source>Commune</source>
+        <translation>Xã, phường</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="71"/>
+        <location filename="../../ui/controllers/sync.py" line="81"/>
+        <source>Household</source>
+        <translation>Hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="72"/>
+        <source>Occupation</source>
+        <translation>Nghề nghiệp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="73"/>
+        <source>Notes</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="80"/>
+        <source>Person</source>
+        <translation>Người dân</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="234"/>
         <source>never</source>
-        <translation>chưa lần nào</translation>
+        <translation>chưa bao giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="21"/>
+        <location filename="../../ui/controllers/sync.py" line="248"/>
+        <source>%1 fields differ</source>
+        <translation>%1 trường khác nhau</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="255"/>
+        <source>same citizen ID</source>
+        <translation>trùng số CCCD</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="256"/>
+        <source>same name, birth and commune</source>
+        <translation>trùng họ tên, ngày sinh và xã</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="267"/>
+        <source>not this team&apos;s data</source>
+        <translation>không phải dữ liệu của tổ này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="268"/>
+        <source>the same change id with other content</source>
+        <translation>trùng mã thay đổi nhưng nội dung khác</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="269"/>
+        <source>the record already exists with other content</source>
+        <translation>bản ghi đã có với nội dung khác</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="270"/>
+        <source>the record is not on the server</source>
+        <translation>máy chủ không có bản ghi này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="271"/>
+        <source>this kind of record cannot be changed</source>
+        <translation>loại bản ghi này không được sửa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="272"/>
+        <source>the record is not valid</source>
+        <translation>bản ghi không hợp lệ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="273"/>
+        <source>the server does not know this kind of record</source>
+        <translation>máy chủ không biết loại bản ghi này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="277"/>
+        <source>refused</source>
+        <translation>bị từ chối</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="288"/>
+        <source>Sync off: this laptop was revoked</source>
+        <translation>Đã tắt đồng bộ: máy này đã bị thu hồi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="290"/>
+        <source>Sync off: enrol again</source>
+        <translation>Đã tắt đồng bộ: cần đăng ký lại</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="292"/>
+        <source>Not enrolled with a server</source>
+        <translation>Chưa đăng ký với máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="294"/>
+        <source>Last sync: %1</source>
+        <translation>Đồng bộ lần cuối: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="297"/>
+        <source>Never synced</source>
+        <translation>Chưa đồng bộ lần nào</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="307"/>
+        <source>Type the server&apos;s address and the one-time code.</source>
+        <translation>Hãy nhập địa chỉ máy chủ và mã đăng ký một lần.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="353"/>
+        <source>Stopping after this batch…</source>
+        <translation>Đang dừng sau đợt này…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="414"/>
+        <source>%1 “%2” was changed on this laptop and on another one.</source>
+        <translation>%1 “%2” đã được sửa trên máy này và trên một máy khác.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="416"/>
+        <source>Pick the version to keep for each field; nothing changes until you press “Keep my choice”.</source>
+        <translation>Hãy chọn bản giữ lại cho từng trường; không có gì thay đổi cho đến khi bạn bấm “Giữ lựa chọn của tôi”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="429"/>
+        <source>Kept. The choice is sent at the next sync.</source>
+        <translation>Đã giữ. Lựa chọn sẽ được gửi ở lần đồng bộ sau.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="472"/>
+        <source>Keep both as two different people and take them off the list?</source>
+        <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <location filename="../../ui/views/sync.py" line="88"/>
         <source>Server:</source>
         <translation>Máy chủ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="22"/>
-        <source>Changes waiting to be sent:</source>
-        <translation>Thay đổi chờ gửi:</translation>
+        <location filename="../../ui/views/sync.py" line="89"/>
+        <source>Team:</source>
+        <translation>Tổ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="23"/>
+        <location filename="../../ui/views/sync.py" line="90"/>
         <source>Last good sync:</source>
         <translation>Lần đồng bộ thành công gần nhất:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="24"/>
+        <location filename="../../ui/views/sync.py" line="91"/>
+        <source>Changes waiting to be sent:</source>
+        <translation>Thay đổi chờ gửi:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="92"/>
+        <source>Conflicts to settle:</source>
+        <translation>Xung đột cần xử lý:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="93"/>
+        <source>Refused operations:</source>
+        <translation>Thao tác bị từ chối:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="94"/>
+        <source>Possible duplicate people:</source>
+        <translation>Người có thể bị trùng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="95"/>
         <source>This laptop&apos;s id:</source>
         <translation>Mã của máy này:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="28"/>
-        <source>Everything is saved on this laptop first. Enrolling with the province&apos;s server and syncing come in a later version; nothing waiting is ever lost.</source>
-        <translation>Mọi thứ được lưu trên máy này trước. Đăng ký với máy chủ của tỉnh và đồng bộ sẽ có ở phiên bản sau; dữ liệu đang chờ không bao giờ bị mất.</translation>
+        <location filename="../../ui/views/sync.py" line="98"/>
+        <source>Sync now (F9)</source>
+        <translation>Đồng bộ ngay (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="99"/>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+</context>
+<context>
+    <name>SyncView</name>
+    <message>
+        <location filename="../../ui/views/sync.py" line="124"/>
+        <source>Sync</source>
+        <translation>Đồng bộ</translation>
     </message>
 </context>
 <context>
     <name>TalliesController</name>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="85"/>
+        <location filename="../../ui/controllers/tallies.py" line="86"/>
         <source>Export tallies</source>
         <translation>Xuất báo cáo kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="104"/>
+        <location filename="../../ui/controllers/tallies.py" line="105"/>
         <source>Import targets</source>
         <translation>Nhập chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="144"/>
+        <location filename="../../ui/controllers/tallies.py" line="145"/>
         <source>Declaration list</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="218"/>
+        <location filename="../../ui/controllers/tallies.py" line="219"/>
         <source>%1 targets saved.</source>
         <translation>Đã lưu %1 chỉ tiêu.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="280"/>
+        <location filename="../../ui/controllers/tallies.py" line="287"/>
         <source>Hand-over slip</source>
         <translation>Giấy nộp tiền</translation>
     </message>

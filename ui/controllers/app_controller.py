@@ -35,6 +35,7 @@ from ui.controllers.enrol import EnrolController
 from ui.controllers.fieldwork import FieldworkController
 from ui.controllers.people import PeopleController
 from ui.controllers.receipts import ReceiptsController
+from ui.controllers.sync import SyncController
 from ui.controllers.tallies import TalliesController
 from ui.main_window import MainWindow
 from ui.session import Opened, Session
@@ -91,6 +92,11 @@ class AppController(QObject):
         window.verify_requested.connect(self.receipts.verify)
         self.tallies = TalliesController(self.session, self.tasks, window.views["tallies"], window, today)
         self.tallies.closed.connect(self.work_saved)
+        if getattr(self, "sync", None) is not None:  # the window is rebuilt for another language
+            self.sync.shutdown()
+        self.sync = SyncController(self.session, self.tasks, window.views["sync"], window)
+        self.sync.synced.connect(lambda _r: self.work_saved())
+        self.sync.state_changed.connect(self._show_sync_state)
         settings_view = window.views["settings"]
         settings_view.changed.connect(self.change_setting)
         settings_view.backup_requested.connect(self.backup)
@@ -245,10 +251,7 @@ class AppController(QObject):
         elif key == "tallies":
             self.tallies.refresh()
         elif key == "sync":
-            self.tasks.run(
-                lambda: work.pending_changes(store),
-                lambda n: views[key].show_status(n, store.device_id, lang),
-            )
+            self.sync.refresh()
         elif key == "settings":
             protection = self._protection_text()
             may_set = member.role in (Role.TEAM_LEADER, Role.ADMIN) and store.encrypted
@@ -283,7 +286,7 @@ class AppController(QObject):
 
         def shown(n: int) -> None:
             self.window.show_status(
-                False,
+                bool(self.sync.online),
                 n,
                 QCoreApplication.translate("AppController", "%1 changes waiting to sync").replace(
                     "%1", format_number(n, lang)
@@ -291,6 +294,11 @@ class AppController(QObject):
             )
 
         self.tasks.run(lambda: work.pending_changes(store), shown)
+        self._show_sync_state()
+
+    def _show_sync_state(self) -> None:
+        if self.window is not None:
+            self.window.show_sync(self.sync.status_text(), self.sync.online)
 
     # --- settings -----------------------------------------------------------------------------------------
 
@@ -335,5 +343,6 @@ class AppController(QObject):
         self.idle.stop()
         if self.window is not None:
             self.receipts.shutdown()
+            self.sync.shutdown()
         self.tasks.shutdown()
         self.session.close()

@@ -1,0 +1,488 @@
+"""The GUI side of sync: enrolling from the Sync screen, "Sync now" and the background sync, the status
+bar's sync state, and the Conflicts list.
+
+Network work (enrol, sync) runs on its own worker (a second `Tasks`), never on the database thread, so a
+sync waiting a minute for a slow link blocks no screen; the store's lock keeps the two threads apart.
+The engine's progress is handed to the GUI thread through a queued signal; "Cancel" sets an event the
+engine checks between batches. One sync at a time; after a failure the next try waits longer (doubling,
+with jitter, up to an hour); a revoked laptop stops syncing (its data stays); an unknown token asks to
+enrol again.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from fieldapp.domain.formats import format_datetime, format_number
+from fieldapp.errors import FieldappError
+from fieldapp.i18n import t
+from fieldapp.settings import Setting
+from fieldapp.storage import people
+from fieldapp.storage import team as team_store
+from fieldapp.sync import (
+    Conflict,
+    Progress,
+    SyncEngine,
+    SyncResult,
+    SyncStatus,
+    conflicts,
+    enrol,
+    merge_candidates,
+    rejected_ops,
+    resolve_conflict,
+    settle_candidate,
+    status,
+)
+from ui.controllers.merge import MergeController
+from ui.session import Session
+from ui.tasks import Tasks
+from ui.views.conflicts import FieldRow
+from ui.views.sync import SyncView
+
+log = logging.getLogger(__name__)
+
+# Declared here (the settings screen does not show it yet); settings.json holds it like any other.
+SYNC_INTERVAL_MINUTES = Setting("sync_interval_minutes", int, 5, "settings.sync_interval", minimum=1, maximum=240)
+STARTUP_DELAY_MS = 2_000
+MAX_BACKOFF_MS = 60 * 60_000
+STOPPING = ("sync.revoked", "sync.enrol_again", "sync.not_enrolled")
+
+
+def field_label(field: str) -> str:
+    labels = {
+        "full_name": QCoreApplication.translate("SyncController", "Full name"),
+        "birth_date": QCoreApplication.translate("SyncController", "Date of birth"),
+        "birth_year": QCoreApplication.translate("SyncController", "Year of birth"),
+        "sex": QCoreApplication.translate("SyncController", "Sex"),
+        "citizen_id": QCoreApplication.translate("SyncController", "Citizen ID"),
+        "si_number": QCoreApplication.translate("SyncController", "Social insurance number"),
+        "hi_card": QCoreApplication.translate("SyncController", "Health insurance card"),
+        "phone": QCoreApplication.translate("SyncController", "Phone"),
+        "address": QCoreApplication.translate("SyncController", "Address"),
+        "hamlet_id": QCoreApplication.translate("SyncController", "Hamlet"),
+        "commune_code": QCoreApplication.translate("SyncController", "Commune"),
+        "household_id": QCoreApplication.translate("SyncController", "Household"),
+        "occupation": QCoreApplication.translate("SyncController", "Occupation"),
+        "notes": QCoreApplication.translate("SyncController", "Notes"),
+    }
+    return labels.get(field, field)
+
+
+def entity_label(entity: str) -> str:
+    return {
+        "persons": QCoreApplication.translate("SyncController", "Person"),
+        "households": QCoreApplication.translate("SyncController", "Household"),
+    }.get(entity, entity)
+
+
+def shown_value(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+def conflict_name(c: Conflict) -> str:
+    for side in (c.ours, c.theirs):
+        for key in ("full_name", "address"):
+            if side.get(key):
+                return str(side[key])
+    return c.entity_id
+
+
+@dataclass(frozen=True)
+class Loaded:
+    status: SyncStatus
+    team: str
+    conflicts: list[Conflict]
+    candidates: list[tuple[int, str, str, str, str, str]]  # id, person_id, other_id, their names, reason
+    rejected: list
+
+
+class SyncController(QObject):
+    synced = Signal(object)  # SyncResult: the records pulled may change every screen
+    state_changed = Signal()  # the status bar's part changed
+    _progress = Signal(object)  # Progress, from the network thread
+
+    def __init__(
+        self,
+        session: Session,
+        tasks: Tasks,
+        view: SyncView,
+        window: QWidget,
+        *,
+        engine: Callable[..., SyncEngine] = SyncEngine,
+        enrol_kw: dict | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.session = session
+        self.tasks = tasks
+        self.net = Tasks(tasks.report, parent=self)  # its own worker thread for the network
+        self.view = view
+        self.window = window
+        self.engine = engine
+        self.enrol_kw = enrol_kw or {}
+        self.running = False
+        self.online: bool | None = None  # from the last attempt; None before any
+        self.failures = 0
+        self.stopped: str | None = None  # an error code that turned background sync off
+        self.enrolled = False
+        self.last: SyncStatus | None = None
+        self.progress: Progress | None = None
+        self._cancel = threading.Event()
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._background)
+        self._progress.connect(self._show_progress)
+        self.merging = MergeController(session, tasks, window)
+        self._merging_candidate: int | None = None
+        self.merging.merged.connect(self._merged)
+        panel, form, cv = view.panel, view.enrol_form, view.conflicts
+        form.enrol_requested.connect(self.enrol)
+        panel.sync_requested.connect(self.sync_now)
+        panel.cancel_requested.connect(self.cancel)
+        cv.conflict_chosen.connect(self.choose_conflict)
+        cv.resolve_requested.connect(self.resolve)
+        cv.look_requested.connect(self.look)
+        cv.not_same_requested.connect(self.not_same)
+        session.signed_in.connect(self._signed_in)
+        session.locked.connect(self.timer.stop)
+        self._conflicts: dict[int, Conflict] = {}
+        self._candidates: dict[int, tuple] = {}
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    # --- the schedule ---------------------------------------------------------------------------------
+
+    def _signed_in(self, _member) -> None:
+        self.start()
+
+    def start(self) -> None:
+        """Signed in: a sync soon, then every few minutes."""
+        self.refresh()
+        self.timer.start(STARTUP_DELAY_MS)
+
+    def _interval_ms(self) -> int:
+        return self.session.settings.get(SYNC_INTERVAL_MINUTES) * 60_000
+
+    def _schedule(self) -> None:
+        if self.session.member is None or self.stopped or not self.enrolled:
+            self.timer.stop()
+            return
+        ms = self._interval_ms()
+        if self.failures:
+            ms = min(ms * 2 ** min(self.failures - 1, 10), MAX_BACKOFF_MS)
+            ms = int(ms * random.uniform(0.8, 1.2))
+        self.timer.start(ms)
+
+    def _background(self) -> None:
+        if self.session.member is None or self.stopped:
+            return
+        if not self.enrolled:  # the status is not known yet: look, then decide
+            self.refresh(then_sync=True)
+            return
+        self.sync_now(background=True)
+
+    # --- status -------------------------------------------------------------------------------------------
+
+    def refresh(self, then_sync: bool = False) -> None:
+        store = self.session.store
+        if store is None:
+            return
+
+        def load() -> Loaded:
+            st = status(store)
+            team = team_store.current_team(store)
+            cands = []
+            for c in merge_candidates(store):
+                a, b = people.get(store, c.person_id), people.get(store, c.other_id)
+                names = (a.full_name if a else "?", b.full_name if b else "?")
+                cands.append((c.id, c.person_id, c.other_id, *names, c.reason))
+            return Loaded(st, team.name if team else "", conflicts(store), cands, rejected_ops(store))
+
+        def shown(d: Loaded) -> None:
+            self._show(d)
+            if then_sync and self.enrolled:
+                self.sync_now(background=True)
+
+        self.tasks.run(load, shown)
+
+    def _show(self, d: Loaded) -> None:
+        st, lang, view = d.status, self.lang, self.view
+        self.last, self.enrolled = st, st.enrolled
+        self.state_changed.emit()
+        if not st.enrolled:
+            if view.pages.currentWidget() is not view.enrol_form or not view.enrol_form.message.text():
+                view.show_enrol(view.enrol_form.message.text())
+            return
+        if self.stopped == "sync.enrol_again":
+            view.show_enrol(t("sync.enrol_again", lang))
+            return
+        view.show_enrolled()
+        p = view.panel
+        p.server.setText(st.server_url or "")
+        p.team.setText(d.team or (st.team_id or ""))
+        p.last.setText(
+            format_datetime(st.last_ok, lang) if st.last_ok else QCoreApplication.translate("SyncController", "never")
+        )
+        p.pending.setText(format_number(st.pending, lang))
+        p.conflicts.setText(format_number(st.conflicts, lang))
+        p.rejected.setText(format_number(st.rejected + st.parked, lang))
+        p.candidates.setText(format_number(st.candidates, lang))
+        store = self.session.store
+        p.device.setText(store.device_id if store else "")
+        p.set_running(self.running or bool(self.stopped))
+        if self.stopped:
+            p.cancel_button.setEnabled(False)
+        cv = view.conflicts
+        cv.set_counts(len(d.conflicts), len(d.candidates), len(d.rejected))
+        self._conflicts = {c.id: c for c in d.conflicts}
+        differ = QCoreApplication.translate("SyncController", "%1 fields differ")
+        lines = [
+            (c.id, f"{entity_label(c.entity)}: {conflict_name(c)}\n" + differ.replace("%1", str(len(c.fields))))
+            for c in d.conflicts
+        ]
+        cv.show_conflicts(lines)
+        reason = {
+            "citizen_id": QCoreApplication.translate("SyncController", "same citizen ID"),
+            "name_birth_commune": QCoreApplication.translate("SyncController", "same name, birth and commune"),
+        }
+        cv.show_candidates([(cid, f"{na} ↔ {nb} ({reason.get(r, r)})") for cid, _a, _b, na, nb, r in d.candidates])
+        self._candidates = {c[0]: c for c in d.candidates}
+        cv.show_rejected(
+            [(f"{entity_label(r.entity)} {r.entity_id[:8]}", r.op, r.created_at[:16].replace("T", " "),
+              self._rejected_reason(r)) for r in d.rejected]
+        )  # fmt: skip
+
+    def _rejected_reason(self, r) -> str:
+        reasons = {
+            "forbidden": QCoreApplication.translate("SyncController", "not this team's data"),
+            "op_id_reused": QCoreApplication.translate("SyncController", "the same change id with other content"),
+            "exists": QCoreApplication.translate("SyncController", "the record already exists with other content"),
+            "unknown_record": QCoreApplication.translate("SyncController", "the record is not on the server"),
+            "immutable": QCoreApplication.translate("SyncController", "this kind of record cannot be changed"),
+            "invalid": QCoreApplication.translate("SyncController", "the record is not valid"),
+            "unknown_entity": QCoreApplication.translate(
+                "SyncController", "the server does not know this kind of record"
+            ),
+        }
+        text = reasons.get(r.reason or "", r.reason or QCoreApplication.translate("SyncController", "refused"))
+        return f"{text} (HTTP {r.http})" if r.http else text
+
+    def status_text(self) -> str:
+        """The status bar's sync part: syncing… with progress, or the last good sync, or why it is off."""
+        lang = self.lang
+        if self.running:
+            p = self.progress
+            return t("sync.progress", lang, pushed=format_number(p.pushed if p else 0, lang),
+                     pulled=format_number(p.pulled if p else 0, lang))  # fmt: skip
+        if self.stopped == "sync.revoked":
+            return QCoreApplication.translate("SyncController", "Sync off: this laptop was revoked")
+        if self.stopped == "sync.enrol_again":
+            return QCoreApplication.translate("SyncController", "Sync off: enrol again")
+        if self.last is None or not self.last.enrolled:
+            return QCoreApplication.translate("SyncController", "Not enrolled with a server")
+        if self.last.last_ok:
+            return QCoreApplication.translate("SyncController", "Last sync: %1").replace(
+                "%1", format_datetime(self.last.last_ok, lang)
+            )
+        return QCoreApplication.translate("SyncController", "Never synced")
+
+    # --- enrolling -----------------------------------------------------------------------------------------
+
+    def enrol(self, url: str, code: str) -> None:
+        store, form = self.session.store, self.view.enrol_form
+        if store is None or self.running:
+            return
+        if not url or not code:
+            form.message.setText(
+                QCoreApplication.translate("SyncController", "Type the server's address and the one-time code.")
+            )
+            return
+        form.set_busy(True)
+        kw = self.enrol_kw
+
+        def done(_enrolled) -> None:
+            form.set_busy(False)
+            form.message.setText("")
+            form.code.clear()
+            self.stopped, self.failures = None, 0
+            self.refresh(then_sync=True)
+
+        def failed(exc: BaseException) -> None:
+            form.set_busy(False)
+            if isinstance(exc, FieldappError):
+                form.message.setText(t(exc.code, self.lang, **exc.params))
+            else:
+                form.message.setText("")
+                self.tasks.report(exc)
+
+        self.net.run(lambda: enrol(store, url, code, **kw), done, failed)
+
+    # --- syncing -------------------------------------------------------------------------------------------
+
+    def sync_now(self, background: bool = False) -> None:
+        store = self.session.store
+        if store is None or self.running or self.session.member is None:
+            return
+        if self.stopped and background:
+            return
+        self.timer.stop()
+        self.running, self.progress = True, None
+        self.stopped = None if not background else self.stopped
+        self._cancel = threading.Event()
+        cancel, engine, emit = self._cancel, self.engine, self._progress.emit
+        self.view.panel.set_running(True)
+        self.view.panel.message.setText("")
+        self.view.panel.progress.setText(self.status_text())
+        self.state_changed.emit()
+        self.net.run(lambda: engine(store).sync(progress=emit, cancel=cancel), self._done, self._failed)
+
+    def cancel(self) -> None:
+        if self.running:
+            self._cancel.set()
+            self.view.panel.cancel_button.setEnabled(False)
+            self.view.panel.progress.setText(QCoreApplication.translate("SyncController", "Stopping after this batch…"))
+
+    def _show_progress(self, p: Progress) -> None:
+        if not self.running:
+            return
+        self.progress = p
+        if not self._cancel.is_set():
+            self.view.panel.progress.setText(self.status_text())
+        self.state_changed.emit()
+
+    def _finish(self) -> None:
+        self.running = False
+        self.view.panel.set_running(False)
+
+    def _done(self, r: SyncResult) -> None:
+        self._finish()
+        self.online, self.failures = True, 0
+        lang = self.lang
+        n = lambda v: format_number(v, lang)  # noqa: E731
+        if r.cancelled:
+            text = t("sync.cancelled", lang)
+        else:
+            text = t("sync.done", lang, pushed=n(r.pushed), pulled=n(r.pulled), pending=n(r.pending),
+                     conflicts=n(r.conflicts), rejected=n(r.rejected))  # fmt: skip
+        self.view.panel.progress.setText(text)
+        self.synced.emit(r)
+        self.refresh()
+        self._schedule()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        if not isinstance(exc, FieldappError):
+            self.failures += 1
+            self.tasks.report(exc)
+            self._schedule()
+            return
+        code = exc.code
+        if code == "sync.busy":
+            self._schedule()
+            return
+        self.view.panel.message.setText(t(code, self.lang, **exc.params))
+        self.view.panel.progress.setText("")
+        if code in STOPPING:
+            self.online = code != "sync.not_enrolled" or None
+            self.stopped = code
+            self.timer.stop()
+            log.warning("background sync stopped: %s", code)
+        else:
+            self.online = False
+            self.failures += 1
+            self._schedule()
+        self.refresh()
+
+    # --- conflicts, candidates -----------------------------------------------------------------------
+
+    def choose_conflict(self, conflict_id: int) -> None:
+        c = self._conflicts.get(conflict_id)
+        if c is None:
+            return
+        rows = [FieldRow(f, field_label(f), shown_value(c.ours.get(f)), shown_value(c.theirs.get(f)))
+                for f in c.fields]  # fmt: skip
+        heading = QCoreApplication.translate("SyncController", "%1 “%2” was changed on this laptop and on another one.")
+        heading = heading.replace("%1", entity_label(c.entity)).replace("%2", conflict_name(c))
+        hint = QCoreApplication.translate(
+            "SyncController",
+            "Pick the version to keep for each field; nothing changes until you press “Keep my choice”.",
+        )
+        self.view.conflicts.show_conflict(conflict_id, f"{heading} {hint}", rows)
+
+    def resolve(self, conflict_id: int, choices: dict) -> None:
+        store, actor, cv = self.session.store, self.session.actor, self.view.conflicts
+        if store is None:
+            return
+
+        def done(_op) -> None:
+            cv.conflict_message.setText(
+                QCoreApplication.translate("SyncController", "Kept. The choice is sent at the next sync.")
+            )
+            self.synced.emit(None)
+            self.refresh()
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, FieldappError):
+                cv.conflict_message.setText(t(exc.code, self.lang, **exc.params))
+                self.refresh()
+            else:
+                self.tasks.report(exc)
+
+        self.tasks.run(lambda: resolve_conflict(store, actor, conflict_id, choices), done, refused)
+
+    def look(self, candidate_id: int) -> None:
+        store = self.session.store
+        cand = self._candidates.get(candidate_id)
+        if store is None or cand is None:
+            return
+        a, b = cand[1], cand[2]
+
+        def opened(view) -> None:
+            if view is None:
+                return
+            self._merging_candidate = candidate_id
+            self.merging.open(view)
+            self.merging.choose(b)
+
+        self.tasks.run(lambda: people.household_view(store, a), opened)
+
+    def _merged(self, _kept: str) -> None:
+        if self._merging_candidate is not None:
+            cid, self._merging_candidate = self._merging_candidate, None
+            self.not_same(cid, ask=False)
+
+    def not_same(self, candidate_id: int, ask: bool = True) -> None:
+        store = self.session.store
+        if store is None:
+            return
+        if ask:
+            answer = QMessageBox.question(
+                self.window,
+                "fieldapp",
+                QCoreApplication.translate(
+                    "SyncController", "Keep both as two different people and take them off the list?"
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+
+        def done(_none) -> None:
+            self.synced.emit(None)
+            self.refresh()
+
+        self.tasks.run(lambda: settle_candidate(store, candidate_id), done)
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        self._cancel.set()
+        self.net.shutdown()

@@ -230,3 +230,53 @@ def test_merge_candidates_open_the_merge_dialog_or_are_settled_as_two_people(qtb
     qtbot.mouseClick(cv.not_same_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: cv.candidate_list.count() == 1 and signed_in.tasks.pending == 0, timeout=WAIT)
     assert [(c.person_id, c.other_id) for c in merge_candidates(store)] == [(ids[0], ids[1])]
+
+
+def test_background_sync_runs_only_signed_in_backs_off_offline_and_asks_to_enrol_again(qtbot, gui, server):  # noqa: F811
+    from fieldapp.sync import SyncError
+    from ui.controllers.sync import SYNC_INTERVAL_MINUTES
+
+    sc = gui.sync
+    enrol_from_screen(qtbot, gui, server.url, server.enrol_code("Tổ 1"))
+    wait_synced(qtbot, gui)
+    interval = gui.session.settings.get(SYNC_INTERVAL_MINUTES) * 60_000
+    assert interval == 5 * 60_000
+    assert sc.timer.isActive() and sc.timer.interval() == interval  # the next one in five minutes
+    gui.lock()
+    assert not sc.timer.isActive()
+    sc._background()  # locked: the timer's slot starts nothing
+    assert not sc.running
+    from tests.ui.test_app import sign_in
+
+    sign_in(qtbot, gui)
+    qtbot.waitUntil(lambda: gui.window.top.currentIndex() == 1, timeout=WAIT)
+    assert sc.timer.isActive() and sc.timer.interval() < interval  # a sync soon after signing in
+    # the server goes away: offline in the status bar, the next try later and later
+    server.stop()
+    sc._background()
+    qtbot.waitUntil(lambda: not sc.running and sc.net.pending == 0 and gui.tasks.pending == 0, timeout=SYNC_WAIT)
+    assert sc.online is False and sc.failures == 1
+    assert gui.window.online.text().startswith("○")
+    assert sc.timer.isActive() and 0.8 * interval <= sc.timer.interval() <= 1.2 * interval
+    sc._background()
+    qtbot.waitUntil(lambda: not sc.running and sc.net.pending == 0 and gui.tasks.pending == 0, timeout=SYNC_WAIT)
+    assert sc.failures == 2 and sc.timer.interval() >= 1.6 * interval
+    # back again: online, the schedule as before
+    server.start()
+    sync_now(qtbot, gui)
+    assert sc.online is True and sc.failures == 0 and sc.timer.interval() == interval
+
+    # a token the server does not know (401): background sync off, the enrol form with the reason
+    class Unknown:
+        def __init__(self, _store) -> None:
+            pass
+
+        def sync(self, **_kw):
+            raise SyncError("sync.enrol_again")
+
+    sc.engine = Unknown
+    sync_now(qtbot, gui)
+    view = gui.window.views["sync"]
+    assert sc.stopped == "sync.enrol_again" and not sc.timer.isActive()
+    qtbot.waitUntil(lambda: view.pages.currentWidget() is view.enrol_form, timeout=WAIT)
+    assert view.enrol_form.message.text() == t("sync.enrol_again", gui.session.lang)

@@ -25,7 +25,7 @@ def list_pdf(
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import LongTable, Paragraph, Spacer, TableStyle
 
     fonts.register()
     heading = ParagraphStyle("h", fontName=fonts.BOLD, fontSize=14, leading=18)
@@ -50,7 +50,22 @@ def list_pdf(
             ]
         )
     )
-    doc = SimpleDocTemplate(
+    doc = landscape_document(path, title)
+    doc.build(
+        [Paragraph(title, heading), Paragraph(subtitle, normal), Spacer(1, 4 * mm), table],
+        onFirstPage=page,
+        onLaterPages=page,
+    )
+    return path
+
+
+def landscape_document(path: Path, title: str):
+    """An A4 landscape document with the margins every list and report uses (room for the page footer)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
         str(path),
         pagesize=landscape(A4),
         leftMargin=12 * mm,
@@ -60,9 +75,3 @@ def list_pdf(
         title=title,
         author="fieldapp",
     )
-    doc.build(
-        [Paragraph(title, heading), Paragraph(subtitle, normal), Spacer(1, 4 * mm), table],
-        onFirstPage=page,
-        onLaterPages=page,
-    )
-    return path

@@ -10,6 +10,7 @@ from fieldapp import __version__
 from fieldapp.domain.formats import format_date
 from fieldapp.i18n import label, t
 from fieldapp.printing import fonts
+from fieldapp.printing.lists import landscape_document
 from fieldapp.reports.tallies import Report
 
 
@@ -47,7 +48,7 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, LongTable, Paragraph, Spacer, Table, TableStyle
 
     from fieldapp.reports.export import compact
 
@@ -77,9 +78,7 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
     for table in report.tables:
         headers, rows, kinds = compact(table, lang)
         data = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
-        data += [
-            [Paragraph(v, right if kinds[i] != "text" else cell) for i, v in enumerate(row)] for row in rows
-        ]
+        data += [[Paragraph(v, right if kinds[i] != "text" else cell) for i, v in enumerate(row)] for row in rows]
         first_w = 48 * mm
         other_w = (page_w - first_w) / max(1, len(headers) - 1)
         grid = LongTable(data, repeatRows=1, colWidths=[first_w] + [other_w] * (len(headers) - 1))
@@ -104,15 +103,6 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
         rowHeights=[None, None, 22 * mm],
     )
     story += [Spacer(1, 6 * mm), KeepTogether([signatures])]
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=landscape(A4),
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=14 * mm,
-        title=t("tallies.report_title", lang),
-        author="fieldapp",
-    )
+    doc = landscape_document(path, t("tallies.report_title", lang))
     doc.build(story, onFirstPage=page, onLaterPages=page)
     return path

@@ -97,6 +97,15 @@ def open_server_store(ctx):
         raise StoreUnavailable("server.database_unusable", url=shown_url(url), reason=reason) from exc
 
 
+def on_server_store(ctx, work):
+    """Open the server's store, run `work(store)` on it and close it, whatever happens."""
+    store = open_server_store(ctx)
+    try:
+        return work(store)
+    finally:
+        store.close()
+
+
 def _emit(obj: Any) -> None:
     from fieldapp.cli import emit_json
 
@@ -159,11 +168,7 @@ def _check_port(host: str, port: int) -> None:
 def cmd_team_add(ctx) -> int:
     from fieldapp.server import admin
 
-    store = open_server_store(ctx)
-    try:
-        team = admin.add_team(store, ctx.args.name, ctx.args.province)
-    finally:
-        store.close()
+    team = on_server_store(ctx, lambda store: admin.add_team(store, ctx.args.name, ctx.args.province))
     if ctx.args.json:
         _emit({"team": {"id": team["id"], "name": team["name"], "province_code": team["province_code"]}})
     else:
@@ -178,11 +183,9 @@ def cmd_enrol_code(ctx) -> int:
     qr = Path(a.qr) if a.qr else None
     if qr is not None and not qr.parent.is_dir():
         raise InputRefused("receipt.no_folder", path=str(qr.parent))
-    store = open_server_store(ctx)
-    try:
-        code, expires, team, province = admin.enrol_code(store, team=a.team, province=a.province)
-    finally:
-        store.close()
+    code, expires, team, province = on_server_store(
+        ctx, lambda store: admin.enrol_code(store, team=a.team, province=a.province)
+    )
     if qr is not None:
         admin.write_qr(code, qr)
     if a.json:
@@ -207,11 +210,7 @@ def cmd_enrol_code(ctx) -> int:
 def cmd_device_list(ctx) -> int:
     from fieldapp.server import admin
 
-    store = open_server_store(ctx)
-    try:
-        devices = admin.device_list(store)
-    finally:
-        store.close()
+    devices = on_server_store(ctx, admin.device_list)
     if ctx.args.json:
         _emit({"devices": devices})
         return EXIT_OK
@@ -233,11 +232,7 @@ def cmd_device_list(ctx) -> int:
 def cmd_device_revoke(ctx) -> int:
     from fieldapp.server import admin
 
-    store = open_server_store(ctx)
-    try:
-        admin.revoke(store, ctx.args.id)
-    finally:
-        store.close()
+    on_server_store(ctx, lambda store: admin.revoke(store, ctx.args.id))
     if ctx.args.json:
         _emit({"revoked": ctx.args.id})
     else:
@@ -248,11 +243,7 @@ def cmd_device_revoke(ctx) -> int:
 def cmd_stats(ctx) -> int:
     from fieldapp.server import admin
 
-    store = open_server_store(ctx)
-    try:
-        counts = admin.stats(store)
-    finally:
-        store.close()
+    counts = on_server_store(ctx, admin.stats)
     if ctx.args.json:
         _emit({"counts": counts})
     else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import types
 import typing
 from collections.abc import Callable
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from fieldapp.storage.records import BY_TABLE, TableSpec
+from fieldapp.storage.records import BY_TABLE, TableSpec, strip_optional
 
 Check = Callable[[Any], Any]  # returns the stored value, raises ValueError/TypeError when it is wrong
 
@@ -103,16 +102,8 @@ def _row(cls: type, element: Any) -> None:
         _checker(hints[name])(element[name])
 
 
-def _strip_optional(tp: Any) -> tuple[Any, bool]:
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return tp, False
-
-
 def _checker(tp: Any) -> Check:
-    tp, optional = _strip_optional(tp)
+    tp, optional = strip_optional(tp)
     check = _plain_checker(tp)
     if not optional:
         return check
@@ -188,7 +179,7 @@ def codec(entity: str) -> EntityCodec | None:
     fields = dataclasses.fields(spec.cls)
     defaults = []
     for f in fields:
-        _tp, optional = _strip_optional(hints[f.name])
+        _tp, optional = strip_optional(hints[f.name])
         if f.default is not dataclasses.MISSING:
             defaults.append(f.default)
         elif optional:

@@ -79,7 +79,8 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _strip_optional(tp: Any) -> tuple[Any, bool]:
+def strip_optional(tp: Any) -> tuple[Any, bool]:
+    """`X | None` → (X, True); any other annotation → (it, False)."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if len(args) == 1:
@@ -138,7 +139,7 @@ def _codecs(cls: type) -> dict[str, tuple[Encoder, Decoder, bool]]:
     hints = typing.get_type_hints(cls)
     out = {}
     for f in dataclasses.fields(cls):
-        tp, optional = _strip_optional(hints[f.name])
+        tp, optional = strip_optional(hints[f.name])
         enc, dec = _codec(tp)
         out[f.name] = (enc, dec, optional)
     return out

@@ -188,7 +188,11 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("import", (import_name(sizes),), run_import_group),
         Group("form", ("consultation_form_next",), run_form_group),
         Group("receipts", ("receipt_pdf", "receipt_sign", "receipt_verify", "receipt_batch_500"), run_receipts_group),
-        Group("tallies", ("tallies_day", "tallies_campaign", "export_day_xlsx", "export_day_pdf"), run_tallies_group),
+        Group(
+            "tallies",
+            ("tallies_day", "tallies_campaign", "export_day_xlsx", "export_day_pdf", "server_report_30d"),
+            run_tallies_group,
+        ),
         Group("sync", sync_names(sizes), run_sync_group),
         Group("sync_client", sync_client_names(sizes), run_sync_client_group),
     ]
@@ -216,6 +220,7 @@ ROW_ORDER = (
     "tallies_campaign",
     "export_day_xlsx",
     "export_day_pdf",
+    "server_report_",
     "server_push_",
     "server_pull_",
     "server_load_50_ops",

@@ -9,6 +9,10 @@ is built once and cached under bench/.cache/ (the build is not timed).
   consultations WHERE day = ? GROUP BY member_id` over the index (one breakdown of one metric, no rollup).
 - tallies_campaign: the same for all 30 days; baseline: that bare query over the 30 days.
 - export_day_xlsx, export_day_pdf: one day's report built and written as a file (target ≤ 1 s each).
+- server_report_30d: `fieldapp server report` (reports.server.server_report) for the 30 days over the
+  100,000-consultation store's records put into a server SQLite database as sync leaves them (about
+  167,000 records; built once and cached); baseline: the bare SELECT of the period's consultation,
+  enrolment, payment and receipt records' JSON from that database (what any report must at least read).
 """
 
 from __future__ import annotations
@@ -161,9 +165,83 @@ def run_tallies(*, consultations: int, enrolments: int, samples: int) -> list[Ro
             f"the {DAYS}-day report ({done.get('consultations', 0):,} consultations counted); baseline: the bare "
             "GROUP BY member over the 30 days"
         )
-        return [day_row, period_row, *export_rows]
+        return [day_row, period_row, *export_rows, _server_report(store, first, last)]
     finally:
         store.close()
+
+
+def _server_db(store: Store, path: Path) -> None:
+    """The store's records as the server keeps them after a sync (one team, province 33)."""
+    from fieldapp.reports.server import ORDER
+    from fieldapp.server import admin
+    from fieldapp.server import schema as s
+    from fieldapp.storage.records import BY_TABLE
+
+    part = path.with_suffix(".part")
+    part.unlink(missing_ok=True)
+    server = admin.open_store(f"sqlite:///{part}")
+    try:
+        teams = store.query("SELECT id, name, province_code, created_at FROM teams")
+        pos = 0
+        with server.engine.begin() as conn:
+            conn.execute(s.teams.insert(), [dict(id=i, name=n, province_code=p, created_at=c) for i, n, p, c in teams])
+            for table in (t for t in ORDER if t != "teams"):
+                spec, rows = BY_TABLE[table], []
+                for raw in store.query(spec.select_sql):
+                    pos += 1
+                    data = spec.encode(spec.decode(raw))
+                    rows.append(
+                        dict(entity=table, id=data["id"], scope_team=teams[0][0], scope_province="33",
+                             version=data.get("version"), data=json.dumps(data, ensure_ascii=False), pos=pos,
+                             updated_at="2026-07-15T00:00:00+00:00", last_device=None, chain_base=None)
+                    )  # fmt: skip
+                if rows:
+                    conn.execute(s.records.insert(), rows)
+    finally:
+        server.close()
+    part.rename(path)
+
+
+def _server_report(store: Store, first: date, last: date) -> Row:
+    import sqlalchemy as sa
+
+    from fieldapp.reports.server import server_report
+    from fieldapp.server import admin
+
+    path = CACHE / "tallies-server-100000c-20000e.db"
+    if not path.exists():
+        with Store.open(_store_dir(100_000, 20_000), OpenOptions(passphrase=PASSPHRASE)) as small:
+            progress("tallies: building the server database of the 100,000-consultation store")
+            _server_db(small, path)
+    server = admin.open_store(f"sqlite:///{path}")
+    row = Row("server_report_30d", "s", target=Target("p95", 5.0))
+    try:
+        (n,) = server.engine.connect().execute(sa.text("SELECT count(*) FROM records")).one()
+        bare = sa.text(
+            "SELECT data FROM records WHERE entity IN ('consultations', 'enrolments', 'receipts', 'payments') "
+            "AND coalesce(json_extract(data, '$.day'), json_extract(data, '$.enrolled_on'), "
+            "substr(json_extract(data, '$.paid_at'), 1, 10)) BETWEEN :a AND :b"
+        )
+        for i in range(6):
+            start = time.perf_counter()
+            report = server_report(server, first, last)
+            ours = time.perf_counter() - start
+            start = time.perf_counter()
+            with server.engine.connect() as conn:
+                read = len(conn.execute(bare, {"a": first.isoformat(), "b": last.isoformat()}).all())
+            base = time.perf_counter() - start
+            if i >= 1:
+                row.samples.append(ours)
+                row.baseline.append(base)
+        done = dict((m.value, v) for m, v, _t in report.summary)
+        row.note = (
+            f"the {(last - first).days + 1}-day province report over {n:,} server records (SQLite; "
+            f"{done.get('consultations', 0):,} consultations counted); baseline: the bare SELECT of the "
+            f"{read:,} consultation, enrolment, payment and receipt records of the period"
+        )
+    finally:
+        server.close()
+    return row
 
 
 def _exports(store: Store, team: str, days: list[date], tmp_dir: Path) -> list[Row]:

@@ -180,6 +180,19 @@ def rebuild(store: Store) -> int:
         return conn.execute("SELECT count(*) FROM tallies").fetchone()[0]
 
 
+def add_rollup(store: Store, rows: Sequence[tuple]) -> int:
+    """Add rollup rows (team_id, day, dim, key, metric, n, amount) added up elsewhere (the server report's
+    consultations) to a scratch store's `tallies`."""
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO tallies (team_id, day, dim, key, metric, n, amount) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (team_id, day, dim, key, metric) DO UPDATE SET n = n + excluded.n, "
+            "amount = amount + excluded.amount",
+            rows,
+        )
+    return len(rows)
+
+
 def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 

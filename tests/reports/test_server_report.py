@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from fieldapp.reports import export
 from fieldapp.reports.server import ORDER
 from fieldapp.reports.tallies import build
 from fieldapp.storage.records import BY_TABLE
 from tests.conftest import DEMO_END
+from tests.server.conftest import BACKENDS, database_for, pg_cluster  # noqa: F401 (the fixture)
 
 TABLES = [t for t in ORDER if t != "teams"]  # the server keeps teams in a table of its own
 
@@ -47,10 +50,13 @@ def _server_with(demo_store, url):
     return server
 
 
-def test_the_server_report_matches_the_laptops(demo_store, tmp_path, monkeypatch, capsys):
-    from fieldapp.reports.server import server_report
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_server_report_matches_the_laptops(backend, request, demo_store, tmp_path):
+    """The consultations are added up by the server's database (SQLite or a real PostgreSQL), the rest in
+    a scratch store: the same tables as the laptop's own report, and the same rollup rows."""
+    from fieldapp.reports.server import gather, server_report
 
-    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    server = _server_with(demo_store, database_for(backend, request, tmp_path))
     try:
         for first in (DEMO_END, DEMO_END - timedelta(days=3)):
             ours = server_report(server, first, DEMO_END, "vi")
@@ -58,8 +64,29 @@ def test_the_server_report_matches_the_laptops(demo_store, tmp_path, monkeypatch
             for key in ("summary", "member", "site", "commune", "group"):
                 assert export.table_texts(ours.table(key), "vi") == export.table_texts(laptop.table(key), "vi"), key
             assert not ours.empty and ours.scope_name == "tỉnh Hưng Yên"
+            rollup = sorted(gather(server, first, DEMO_END)["tallies"])
+            assert rollup == sorted(
+                demo_store.query(
+                    "SELECT team_id, day, dim, key, metric, n, amount FROM tallies "
+                    "WHERE metric = 'consultations' AND day BETWEEN ? AND ?",
+                    (first.isoformat(), DEMO_END.isoformat()),
+                )
+            )
+            assert (
+                sum(r[5] for r in rollup if r[2] == "member")
+                == demo_store.query_one(
+                    "SELECT count(*) FROM consultations WHERE day BETWEEN ? AND ?",
+                    (first.isoformat(), DEMO_END.isoformat()),
+                )[0]
+            )
+        empty = server_report(server, DEMO_END + timedelta(days=30), DEMO_END + timedelta(days=31), "vi")
+        assert empty.empty  # a period with no work: an empty report, not an error
     finally:
         server.close()
+
+
+def test_the_server_report_command(demo_store, tmp_path, capsys):
+    _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}").close()
     from fieldapp.cli import main
 
     out = tmp_path / "province.xlsx"

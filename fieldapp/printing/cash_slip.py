@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from fieldapp import __version__
 from fieldapp.domain.formats import format_date, format_number
 from fieldapp.domain.words import amount_in_words
 from fieldapp.printing import fonts
+from fieldapp.printing.footer import footer_text, version_mark
 from fieldapp.services.closing import DENOMINATIONS, DayCash
 
 PRODUCT_TEXT = {"BHYT": "Thu tiền BHYT hộ gia đình", "BHXH": "Thu tiền BHXH tự nguyện"}
@@ -130,7 +130,7 @@ def cash_slip_pdf(
 
     def page(canvas, doc) -> None:
         canvas.setFont(fonts.REGULAR, 7)
-        canvas.drawString(15 * mm, 8 * mm, f"fieldapp {__version__} · {format_date(date.today())}")
+        canvas.drawString(15 * mm, 8 * mm, footer_text(format_date(date.today())))
 
     doc = SimpleDocTemplate(
         path if hasattr(path, "write") else str(path),
@@ -141,6 +141,7 @@ def cash_slip_pdf(
         bottomMargin=14 * mm,
         title="GIẤY NỘP TIỀN MẶT",
         author="fieldapp",
+        creator=version_mark(),
     )
     doc.build(story, onFirstPage=page, onLaterPages=page)
     return path

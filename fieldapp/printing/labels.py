@@ -16,7 +16,7 @@ from typing import BinaryIO
 from fieldapp.domain.enums import EnrolmentKind, Sex
 from fieldapp.domain.formats import format_birth, format_date
 from fieldapp.domain.scans import hi_card_text
-from fieldapp.printing import fonts, qr
+from fieldapp.printing import fonts, footer, qr
 from fieldapp.printing.lists import list_pdf
 from fieldapp.storage.receipts import HandOver
 
@@ -67,6 +67,7 @@ def _draw_label(c, label: Label, x: float, y: float, w: float, h: float) -> None
     from reportlab.lib.units import mm
 
     pad = 2 * mm
+    footer.draw_version(c, x + w - pad, y + 0.8 * mm, font=fonts.REGULAR, size=4.5, right=True)
     qr_size = min(h - 2 * pad, w * 0.45)
     qr.draw(c, label.qr_text, x + pad, y + (h - qr_size) / 2, qr_size, quiet=1)
     tx = x + pad + qr_size + 1.5 * mm
@@ -99,6 +100,7 @@ def labels_pdf(labels: Sequence[Label], out: Path | BinaryIO, layout: str = "she
     c = Canvas(str(out) if isinstance(out, Path) else out, pagesize=A4, initialFontName=fonts.REGULAR)
     c.setTitle("Nhãn QR thẻ BHYT, sổ BHXH")
     c.setAuthor("fieldapp")
+    footer.stamp(c)
     if layout == "sheet":
         cols, rows, lw, lh = _SHEET
         left = (A4[0] - cols * lw * mm) / 2

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from fieldapp import __version__
 from fieldapp.domain.formats import format_date
 from fieldapp.printing import fonts
+from fieldapp.printing.footer import footer_text, version_mark
 
 
 def list_pdf(
@@ -34,7 +34,7 @@ def list_pdf(
 
     def page(canvas, doc) -> None:
         canvas.setFont(fonts.REGULAR, 7)
-        canvas.drawString(12 * mm, 8 * mm, f"{footer} · fieldapp {__version__} · {format_date(printed_on)}")
+        canvas.drawString(12 * mm, 8 * mm, footer_text(footer, format_date(printed_on)))
         canvas.drawRightString(landscape(A4)[0] - 12 * mm, 8 * mm, str(doc.page))
 
     data = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
@@ -74,4 +74,5 @@ def landscape_document(path: Path, title: str):
         bottomMargin=14 * mm,
         title=title,
         author="fieldapp",
+        creator=version_mark(),
     )

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from fieldapp import __version__
 from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
 from fieldapp.domain.formats import format_date, format_datetime, format_vnd
 from fieldapp.domain.receipt_code import confirmation_code, decode
 from fieldapp.domain.words import amount_in_words
-from fieldapp.printing import fonts, qr
+from fieldapp.printing import fonts, footer, qr
 from fieldapp.storage.receipts import ReceiptRecord
 
 LAYOUTS = ("a5", "a4", "80mm", "58mm")
@@ -286,7 +285,7 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
         c.setFont(fonts.REGULAR, 8)
         c.drawCentredString(x, block_top - qr_size - 2, name[:40])
     c.setFont(fonts.REGULAR, 6)
-    c.drawString(left + margin, bottom + 6 * mm, f"Lập lúc {format_datetime(r.issued_at)} · fieldapp {__version__}")
+    c.drawString(left + margin, bottom + 6 * mm, footer.footer_text(f"Lập lúc {format_datetime(r.issued_at)}"))
     if r.void_reason is not None:
         _stamp(c, VOID_MARK, left + width / 2, bottom + height / 2, 54, angle=28)
         c.setFont(fonts.BOLD, 8)
@@ -328,6 +327,7 @@ def _thermal_lines(col: Column, p: Printing) -> None:
     col.pair("Người thu", f"{r.collector_name} ({r.collector_code})")
     col.space(col.size * 3)
     col.text("Người nộp tiền ký: ..................", size=small)
+    col.text(footer.version_mark(), size=small - 1.5, align="center")
 
 
 def _thermal_page(c, p: Printing, roll_mm: float, measure_only: bool = False) -> float:
@@ -377,7 +377,7 @@ def write(items: Sequence[Printing], out: Path | BinaryIO, layout: str = "a5") -
     c = Canvas(target, pagesize=size, pageCompression=1, initialFontName=fonts.REGULAR, initialFontSize=9)
     c.setTitle(TITLE if len(items) != 1 else f"{TITLE} {label(items[0].record)}")
     c.setAuthor("fieldapp")
-    c.setCreator(f"fieldapp {__version__}")
+    footer.stamp(c)
     for p in items:
         if layout == "a5":
             _sheet(c, p, 0, 0, A5[0], A5[1], None)

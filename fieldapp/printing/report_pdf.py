@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from fieldapp import __version__
 from fieldapp.domain.formats import format_date
 from fieldapp.i18n import label, t
 from fieldapp.printing import fonts
+from fieldapp.printing.footer import footer_text
 from fieldapp.printing.lists import landscape_document
 from fieldapp.reports.tallies import Report
 
@@ -63,7 +63,7 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
 
     def page(canvas, doc) -> None:
         canvas.setFont(fonts.REGULAR, 7)
-        canvas.drawString(12 * mm, 8 * mm, f"{report.scope_name} · fieldapp {__version__} · {format_date(printed_on)}")
+        canvas.drawString(12 * mm, 8 * mm, footer_text(report.scope_name, format_date(printed_on)))
         canvas.drawRightString(landscape(A4)[0] - 12 * mm, 8 * mm, str(doc.page))
 
     story = [

@@ -1,7 +1,10 @@
 """A real server process on a free port, and laptops (real encrypted data dirs) that enrol and sync with it.
 
 The server is started the way provincial IT starts it (`fieldapp server run`), on an SQLite file in the
-test's temp dir; teams and enrolment codes are made with `fieldapp server team add` and `server enrol-code`.
+test's temp dir, and again on a fresh database of a real PostgreSQL cluster the tests start themselves
+(one cluster per session, `tests.server.conftest.start_cluster`; skipped with its reason where there are no
+PostgreSQL binaries). A test marked `sqlite_only` is about the laptop alone (a wrong code, no network) and
+runs once. Teams and enrolment codes are made with `fieldapp server team add` and `server enrol-code`.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +31,7 @@ from fieldapp.storage.store import OpenOptions, Store
 from fieldapp.sync import SyncEngine, enrol
 from fieldapp.sync.transport import RetryPolicy
 from tests.conftest import PASSPHRASE, cli_env
+from tests.server.conftest import start_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +47,17 @@ FAST_RETRY = RetryPolicy(attempts=30, base=0.002, cap=0.02)
 # What must be the same on every laptop after a clean sync: every synced table but the devices list,
 # which each laptop keeps with its own key.
 COMPARED = tuple(t for t in BY_TABLE if t != "devices")
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about the laptop alone; run against the SQLite server only")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("backend", ("sqlite",) if only else BACKENDS)
 
 
 def free_port() -> int:
@@ -68,10 +84,16 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     in_process_admin: bool = False  # the same admin code without a process per call (the model test)
+    postgresql_url: str | None = None  # a database of the session's cluster; None: an SQLite file
+    workers: int = 1
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if self.postgresql_url else "sqlite"
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.root / 'server.db'}"
+        return self.postgresql_url or f"sqlite:///{self.root / 'server.db'}"
 
     @property
     def url(self) -> str:
@@ -82,7 +104,8 @@ class Server:
         log = (self.root / "server.log").open("ab")
         env = cli_env(self.root / "laptop-unused")
         if _SERVER_CLI:
-            argv = ["-m", "fieldapp", "server", "run", "--port", str(self.port), "--database-url", self.database_url]
+            argv = ["-m", "fieldapp", "server", "run", "--port", str(self.port), "--database-url", self.database_url,
+                    "--workers", str(self.workers)]  # fmt: skip
         else:  # until `server run` lands: the same app under uvicorn
             from fieldapp.server.admin import open_store
             from fieldapp.server.settings import ENV_DATABASE_URL
@@ -152,9 +175,25 @@ class Server:
         return json.loads(self.admin("stats", "--json").stdout)["counts"]
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL cluster for the session's sync tests; each test gets a database of its own."""
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.root, ignore_errors=True)
+
+
+def new_server(request, root: Path, backend: str, **kw) -> Server:
+    url = request.getfixturevalue("pg_cluster").new_database() if backend == "postgresql" else None
+    return Server(root, postgresql_url=url, **kw)
+
+
 @pytest.fixture
-def server(tmp_path) -> Iterator[Server]:
-    srv = Server(tmp_path / "server")
+def server(request, tmp_path, backend) -> Iterator[Server]:
+    srv = new_server(request, tmp_path / "server", backend)
     srv.start()
     try:
         yield srv

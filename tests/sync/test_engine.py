@@ -58,6 +58,7 @@ def test_counts_that_disagree_trigger_a_full_resync_that_is_reported(pair):
     same_everywhere(a, b)
 
 
+@pytest.mark.sqlite_only
 def test_a_lost_token_asks_for_enrolment_again(pair):
     _server, _a, b = pair
     with b.store.transaction() as conn:
@@ -82,6 +83,7 @@ def test_an_op_the_server_cannot_take_is_parked_and_the_rest_goes_on(pair):
     assert parked.entity_id == "no-such-person" and parked.http == 422
 
 
+@pytest.mark.sqlite_only
 def test_the_enrol_and_sync_commands(server, tmp_path):
     server.add_team("Tổ dòng lệnh")
     env = cli_env(tmp_path / "cli")
@@ -110,6 +112,7 @@ def test_the_enrol_and_sync_commands(server, tmp_path):
         laptop.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_wrong_address_stops_the_sync_and_parks_nothing(pair):
     _server, a, _b = pair
     from fieldapp.storage.writer import writing

@@ -8,6 +8,8 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.models import Person
 from fieldapp.storage.records import spec_for
@@ -72,6 +74,7 @@ def test_a_flaky_link_still_converges_exactly(server, laptops):
     assert conflicts(a.store) == [] and conflicts(b.store) == []
 
 
+@pytest.mark.sqlite_only
 def test_a_laptop_clock_days_off_changes_nothing(server, laptops):
     server.add_team("Tổ giờ")
     a, b = laptops("a"), laptops("b")

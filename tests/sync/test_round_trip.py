@@ -107,6 +107,7 @@ def test_a_revoked_laptop_gets_the_revoked_error_and_keeps_its_data(team_of_two)
     assert a.outbox_states().get("pending") == 1
 
 
+@pytest.mark.sqlite_only
 def test_a_wrong_or_used_code_is_refused(server, laptops):
     from fieldapp.sync import enrol
 
@@ -123,6 +124,7 @@ def test_a_wrong_or_used_code_is_refused(server, laptops):
     assert not status(b.store).enrolled
 
 
+@pytest.mark.sqlite_only
 def test_no_network_is_a_clear_error_and_nothing_is_lost(team_of_two, tmp_path):
     from fieldapp.storage import sync as storage
     from fieldapp.sync.transport import RetryPolicy

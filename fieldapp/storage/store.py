@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fieldapp import __version__
 from fieldapp.domain import admin_units
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.ids import new_id
@@ -71,6 +73,37 @@ def put_meta(conn: Connection, key: str, value: str) -> None:
 
 def delete_meta(conn: Connection, key: str) -> None:
     conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
+_DIGITS = re.compile(r"[0-9]+")
+META_APP_VERSION = "app_version"  # the version of the app that last opened (and so wrote) this store
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """ "0.10.2" -> (0, 10, 2): numeric parts compare as numbers; anything after them (rc1, +local) is ignored."""
+    parts = []
+    for part in version.split("."):
+        digits = _DIGITS.match(part)
+        if not digits:
+            break
+        parts.append(int(digits.group()))
+        if digits.end() != len(part):
+            break
+    return tuple(parts)
+
+
+def _refuse_newer_app(conn: Connection, path: str) -> None:
+    """A store last opened by a newer app may hold what this one cannot keep, even on the same schema."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_APP_VERSION,)).fetchone()
+    if row and version_key(row[0]) > version_key(__version__):
+        raise StoreUnavailable("store.app_too_new", path=path, last_version=row[0], app_version=__version__)
+
+
+def _note_app_version(conn: Connection) -> None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_APP_VERSION,)).fetchone()
+    if not row or row[0] != __version__:
+        put_meta(conn, META_APP_VERSION, __version__)
+        log.info("store last opened by %s, now by %s", row[0] if row else "an app before 0.1.0", __version__)
 
 
 def _file_header(path: Path) -> bytes:
@@ -164,6 +197,8 @@ class Store:
             if version > latest:
                 # Left exactly as found: no pragma that writes, no migration.
                 raise StoreUnavailable("store.too_new", path=path, db_version=version, app_version=latest)
+            if version > 0:
+                _refuse_newer_app(conn, path)
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
@@ -182,6 +217,7 @@ class Store:
                 log.info("migrated %s from schema %s: %s", path, version, applied)
             cls._load_reference_data(conn)
             cls._ensure_device(conn)
+            _note_app_version(conn)
         except FieldappError:
             raise
         except driver.Error as exc:

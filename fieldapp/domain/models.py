@@ -361,6 +361,30 @@ class OutreachResult:
 
 
 @dataclass(frozen=True, slots=True)
+class DayClosing:
+    """A collector's day closed by the team leader (db/0005 `day_closings`), append-only: synced so the
+    lock on that day's receipts holds on every laptop of the team. `notes`: {denomination: count} (the
+    keys as text, JSON's); `voids`/`corrections`: receipt-void ids."""
+
+    id: str
+    day: date
+    collector_id: str
+    team_id: str
+    closed_by: str
+    closed_at: datetime
+    receipts: int
+    receipts_amount: int
+    cash_expected: int
+    cash_counted: int
+    transfers: int
+    difference: int
+    explanation: str
+    notes: dict[str, int]
+    voids: tuple[str, ...]
+    corrections: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     """Who did what, append-only. `detail` holds ids and counts, never personal data."""
 

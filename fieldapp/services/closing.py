@@ -156,7 +156,7 @@ def close_day(
             tuple(r.void_id for r in cash.voided if r.void_id),
             tuple(r.void_id for r in cash.corrections if r.void_id),
         )
-        closing_store.add_closing(w.conn, closed)
+        w.add(closing_store.as_record(closed), audit=False)  # the row and its outbox op: sync carries it
         w.audit(
             AuditAction.CREATE,
             "day_closings",

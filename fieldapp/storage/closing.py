@@ -1,5 +1,6 @@
 """Closing a collector's day: the receipts, voids and corrections it covers, and the closings kept
-(db/0005 `day_closings`, append-only, local to the laptop that took the cash)."""
+(db/0005 `day_closings`, append-only; written as `models.DayClosing` records, so sync carries them to the
+server and the team's other laptops, where the day is locked too)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fieldapp.domain import models as m
 from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.records import decode_datetime, encode_datetime
+from fieldapp.storage.records import decode_datetime
 from fieldapp.storage.store import Store
 
 
@@ -130,27 +132,25 @@ def _closing(row) -> Closing:
     )
 
 
-def add_closing(conn: Connection, c: Closing) -> None:
-    conn.execute(
-        f"INSERT INTO day_closings ({_CLOSING_COLUMNS}) VALUES ({', '.join('?' * 16)})",
-        (
-            c.id,
-            c.day.isoformat(),
-            c.collector_id,
-            c.team_id,
-            c.closed_by,
-            encode_datetime(c.closed_at),
-            c.receipts,
-            c.receipts_amount,
-            c.cash_expected,
-            c.cash_counted,
-            c.transfers,
-            c.difference,
-            c.explanation,
-            json.dumps({str(k): v for k, v in c.notes.items()}),
-            json.dumps(list(c.voids)),
-            json.dumps(list(c.corrections)),
-        ),
+def as_record(c: Closing) -> m.DayClosing:
+    """The closing as the record a `Writer` adds (row, outbox op) and sync carries."""
+    return m.DayClosing(
+        c.id,
+        c.day,
+        c.collector_id,
+        c.team_id,
+        c.closed_by,
+        c.closed_at,
+        c.receipts,
+        c.receipts_amount,
+        c.cash_expected,
+        c.cash_counted,
+        c.transfers,
+        c.difference,
+        c.explanation,
+        {str(k): int(v) for k, v in c.notes.items()},
+        tuple(c.voids),
+        tuple(c.corrections),
     )
 
 

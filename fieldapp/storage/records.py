@@ -195,6 +195,7 @@ SPECS: dict[type, TableSpec] = {
         TableSpec(m.PersonMerge, "person_merges", False),
         TableSpec(m.ProspectList, "prospect_lists", False),
         TableSpec(m.Prospect, "prospects", False),
+        TableSpec(m.DayClosing, "day_closings", False),
     )
 }
 BY_TABLE: dict[str, TableSpec] = {s.table: s for s in SPECS.values()}

@@ -90,6 +90,7 @@ def test_specs_cover_the_synced_records() -> None:
         m.PersonMerge,
         m.ProspectList,
         m.Prospect,
+        m.DayClosing,
     }
     assert {s.table: s for s in SPECS.values()} == BY_TABLE
 

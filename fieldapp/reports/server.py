@@ -19,8 +19,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from fieldapp.i18n import t
 from fieldapp.paths import DataDir
-from fieldapp.reports.tallies import Report, build
+from fieldapp.reports.tallies import Column, Report, Table, build
 from fieldapp.server import schema as s
 from fieldapp.server.store import ServerStore
 from fieldapp.storage import tallies as tally_store
@@ -32,6 +33,7 @@ BY_DAY = {
     "enrolments": "enrolled_on",
     "receipts": "day",
     "outreach_results": "day",
+    "day_closings": "day",
 }
 CHUNK = 500
 
@@ -165,7 +167,38 @@ ORDER = (
     "receipts",
     "receipt_voids",
     "outreach_results",
+    "day_closings",
 )
+
+
+def closings_table(store: Store, first: date, last: date, lang: str) -> Table:
+    """The collectors' days closed in first..last (synced from the team leaders' laptops): the province
+    sees which days are closed, what the receipts said and what was counted."""
+    from fieldapp.storage.closing import closings_between
+
+    def h(code: str) -> str:
+        return t(f"tallies.column.closing_{code}", lang)
+
+    columns = [
+        Column("day", h("day"), "text"),
+        Column("team", h("team"), "text"),
+        Column("collector", h("collector"), "text"),
+        Column("receipts", h("receipts"), "count"),
+        Column("receipts_amount", h("receipts_amount"), "money"),
+        Column("cash_expected", h("cash_expected"), "money"),
+        Column("cash_counted", h("cash_counted"), "money"),
+        Column("transfers", h("transfers"), "money"),
+        Column("difference", h("difference"), "money"),
+        Column("explanation", h("explanation"), "text"),
+    ]
+    rows: list[list[object]] = [
+        [c.day.strftime("%d/%m/%Y"), team, collector, c.receipts, c.receipts_amount, c.cash_expected,
+         c.cash_counted, c.transfers, c.difference, c.explanation]
+        for c, team, collector in closings_between(store, first, last)
+    ]  # fmt: skip
+    total: list[object] = [t("tallies.row.total", lang), "", ""]
+    total += [sum(int(r[i]) for r in rows) for i in range(3, 9)] + [""]
+    return Table("closings", t("tallies.table.closings", lang), columns, rows, total if rows else None)
 
 
 def server_report(server: ServerStore, first: date, last: date, lang: str = "vi") -> Report:
@@ -178,6 +211,8 @@ def server_report(server: ServerStore, first: date, last: date, lang: str = "vi"
                 tally_store.load_records(scratch, table, records.get(table, []))
             tally_store.rebuild(scratch)
             tally_store.add_rollup(scratch, records.get("tallies", []))
-            return build(scratch, first, last, (), lang)
+            report = build(scratch, first, last, (), lang)
+            report.tables.append(closings_table(scratch, first, last, lang))
+            return report
         finally:
             scratch.close()

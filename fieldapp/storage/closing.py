@@ -180,3 +180,15 @@ def receipts_voided_by(store: Store, void_ids: list[str]) -> list[DayReceipt]:
         return []
     rows = store.query(_RECEIPT_SQL + f"WHERE v.id IN ({', '.join('?' * len(void_ids))}) ORDER BY v.at", void_ids)
     return [_receipt(r) for r in rows]
+
+
+def closings_between(store: Store, first: date, last: date) -> list[tuple[Closing, str, str]]:
+    """Every closing of first..last, with its team's and collector's names, by day, team and collector."""
+    cols = ", ".join(f"c.{c.strip()}" for c in _CLOSING_COLUMNS.split(","))
+    rows = store.query(
+        f"SELECT {cols}, coalesce(t.name, c.team_id), coalesce(m.full_name, c.collector_id) FROM day_closings c "
+        "LEFT JOIN teams t ON t.id = c.team_id LEFT JOIN members m ON m.id = c.collector_id "
+        "WHERE c.day BETWEEN ? AND ? ORDER BY c.day, 17, 18",
+        (first.isoformat(), last.isoformat()),
+    )
+    return [(_closing(r[:16]), r[16], r[17]) for r in rows]

@@ -81,6 +81,38 @@ def test_the_server_report_matches_the_laptops(backend, request, demo_store, tmp
             )
         empty = server_report(server, DEMO_END + timedelta(days=30), DEMO_END + timedelta(days=31), "vi")
         assert empty.empty  # a period with no work: an empty report, not an error
+        assert empty.table("closings").rows == [] and empty.table("closings").total is None
+    finally:
+        server.close()
+
+
+def test_the_province_report_shows_the_closed_days(demo_store, tmp_path):
+    """A day a team leader closed (synced as a `day_closings` record) is listed with its figures."""
+    from fieldapp.reports.server import server_report
+    from fieldapp.services import closing
+    from fieldapp.storage.writer import Actor
+    from tests.reports.helpers import team_and_people
+
+    team, leader, member = team_and_people(demo_store)
+    cash = closing.day_cash(demo_store, DEMO_END, member.id)
+    closed = closing.close_day(demo_store, Actor(leader.id, demo_store.device_id), leader, day=DEMO_END,
+                               collector_id=member.id, team_id=team.id, notes={100_000: 3},
+                               explanation="Thiếu, nộp bổ sung ngày mai")  # fmt: skip
+    (op,) = demo_store.query("SELECT entity FROM outbox WHERE entity_id = ?", (closed.id,))
+    assert op == ("day_closings",)  # the closing goes out with its outbox op
+    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        table = server_report(server, DEMO_END - timedelta(days=3), DEMO_END, "vi").table("closings")
+        assert table.title == "Các ngày đã chốt sổ"
+        (row,) = table.rows
+        assert row == [DEMO_END.strftime("%d/%m/%Y"), team.name, member.full_name, len(cash.valid),
+                       cash.issued_amount, cash.cash_expected, 300_000, cash.transfers_amount,
+                       300_000 - cash.cash_expected, "Thiếu, nộp bổ sung ngày mai"]  # fmt: skip
+        assert table.total[3:9] == row[3:9]
+        assert (
+            server_report(server, DEMO_END - timedelta(days=3), DEMO_END - timedelta(days=1)).table("closings").rows
+            == []
+        )
     finally:
         server.close()
 

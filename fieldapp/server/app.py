@@ -71,7 +71,9 @@ class Op(BaseModel):
     entity_id: Id
     op: Annotated[str, StringConstraints(max_length=16)] = Field(description="create, update or erase")
     base_version: StrictInt | None = None
-    payload: dict[str, Any]
+    payload: dict[str, Any] | list[Any] = Field(
+        description="the outbox payload; an array only for the links of a prospect list (docs/sync-api.md)"
+    )
     created_at: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 

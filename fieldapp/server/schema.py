@@ -8,8 +8,10 @@ are ISO 8601 UTC text, as the laptop stores them, so both databases hold the sam
   `pos` is the record's place in the change feed: every change moves it to the next position, so a pull
   from a cursor meets each record once, at its latest change. `last_device`/`chain_base` let a device's
   own queued edits follow each other (see `push`).
-- `feed_counter`: one row, the last position given out; a writer bumps it inside its own transaction,
-  right before it writes, so positions become visible in order (sync-protocol.md, the PostgreSQL pitfall).
+- `feed_counter`: one row, the last position given out. On SQLite a writer bumps it inside its own
+  transaction (one writer at a time anyway); so do the server's own rare writes on PostgreSQL. A push on
+  PostgreSQL takes its positions in a claim (`feed_claims`) instead, so pushes do not wait for each other's
+  commits; pulls then stop below the positions still being written (sync-protocol.md, the PostgreSQL pitfall).
 - `ops`: the answer given to every op id, kept for good, so a retry gets the same answer.
 """
 
@@ -79,6 +81,18 @@ feed_counter = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+# `feed_claims` (PostgreSQL only; migration 0003): the positions a push took and has not yet committed, under
+# its transaction id. A push takes its positions in a short transaction of its own (the counter row locked
+# only for that), writes its records with them and commits; a pull serves only positions below the first
+# one claimed by a transaction that had not finished when the pull's snapshot was taken (`store.pull`).
+feed_claims = sa.Table(
+    "feed_claims",
+    metadata,
+    sa.Column("xid", sa.BigInteger, primary_key=True),
+    sa.Column("first", sa.BigInteger, nullable=False),
+    sa.Column("last", sa.BigInteger, nullable=False),
 )
 
 ops = sa.Table(

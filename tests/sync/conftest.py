@@ -55,8 +55,11 @@ def pytest_configure(config) -> None:
 
 
 def pytest_generate_tests(metafunc) -> None:
-    if "backend" in metafunc.fixturenames:
+    """Every test here that uses `server` runs on both backends (tests elsewhere importing `server` get SQLite)."""
+    if "server" in metafunc.fixturenames:
         only = metafunc.definition.get_closest_marker("sqlite_only")
+        if "backend" not in metafunc.fixturenames:
+            metafunc.fixturenames.append("backend")
         metafunc.parametrize("backend", ("sqlite",) if only else BACKENDS)
 
 
@@ -192,7 +195,8 @@ def new_server(request, root: Path, backend: str, **kw) -> Server:
 
 
 @pytest.fixture
-def server(request, tmp_path, backend) -> Iterator[Server]:
+def server(request, tmp_path) -> Iterator[Server]:
+    backend = request.node.callspec.params.get("backend", "sqlite") if hasattr(request.node, "callspec") else "sqlite"
     srv = new_server(request, tmp_path / "server", backend)
     srv.start()
     try:

@@ -469,10 +469,22 @@ def cmd_import_people(ctx: Context) -> int:
 
 def cmd_enrol(ctx: Context) -> int:
     """Exit 0 enrolled; 1 refused (wrong, used or expired code, bad URL, no network: nothing changed)."""
-    from fieldapp.sync import enrol
+    from fieldapp.sync.enrol import accept_enrolment, outside_message, request_enrolment
 
     a = ctx.args
-    done = enrol(ctx.store(), a.server, a.code, name=a.name)
+    store = ctx.store()
+    offer = request_enrolment(store, a.server, a.code, name=a.name)
+    if offer.outside and not a.yes:  # work of another team or province: it will not sync; ask, or stop
+        print(outside_message(offer, ctx.lang), file=sys.stderr)
+        if a.json or not sys.stdin.isatty():
+            print(t("sync.enrol_outside_yes", ctx.lang), file=sys.stderr)
+            return EXIT_REFUSED
+        answer = input(f"{t('sync.enrol_outside_ask', ctx.lang)} [y/N] ").strip().casefold()
+        if answer not in ("y", "yes", "c", "có", "co"):
+            ctx.say("sync.enrol_cancelled")
+            return EXIT_REFUSED
+    done = accept_enrolment(store, offer)
+    parked = done.outside.records if done.outside else 0
     if a.json:
         emit_json(
             {
@@ -481,10 +493,13 @@ def cmd_enrol(ctx: Context) -> int:
                 "team_id": done.team_id,
                 "team": done.team_name,
                 "province_code": done.province_code,
+                "other_scope": parked,
             }
         )
     else:
         ctx.say("sync.enrolled", server=done.server_url, team=done.team_name or "-", province=done.province_code or "-")
+        if parked:
+            ctx.say("sync.enrolled_outside", records=parked)
     return EXIT_OK
 
 
@@ -653,6 +668,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--code", required=True, metavar="CODE")
     p.add_argument("--name", metavar="NAME", help=h("device_name"))
+    p.add_argument("--yes", action="store_true", help=h("enrol_yes"))
     with_json(command("sync", cmd_sync, "sync"))
 
     p = command("backup", cmd_backup, "backup")

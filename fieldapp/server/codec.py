@@ -22,7 +22,17 @@ from fieldapp.storage.records import BY_TABLE, TableSpec, strip_optional
 Check = Callable[[Any], Any]  # returns the stored value, raises ValueError/TypeError when it is wrong
 
 # Fields a person's erasure empties, as `services.registry.erase` does on the laptop.
-ERASED_FIELDS = ("full_name", "birth_date", "sex", "citizen_id", "si_number", "phone", "hamlet_id", "consent_at")
+ERASED_FIELDS = (
+    "full_name",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "citizen_id",
+    "si_number",
+    "phone",
+    "hamlet_id",
+    "consent_at",
+)
 # Records of the local registry: filed under the province of their commune (docs/sync-api.md, Scope).
 REGISTRY = frozenset({"hamlets", "households", "persons", "sites"})
 

@@ -7,6 +7,14 @@ keeps the version it last heard from the server on every edit it makes until it 
 offline edit of a record carries the same `base_version` as its first. An edit whose base_version is the
 one this device's previous accepted edit of the record carried, with no other device writing in between,
 is therefore applied, not answered as a conflict: the only changes it has not seen are its own.
+
+Most ops change one record. Two change several, and `Planner.decide_all` gives them all:
+- the links of an imported prospect list: one `prospects` create whose `entity_id` is the list's id and
+  whose payload is an array `[[prospect id, person id, row number], ...]` (what `services.importer` writes):
+  taken as the creates of those `prospects` records, all or none, under the one op id;
+- a person's erasure, which also blanks the notes written about them wherever they are filed
+  (consultations' `note` and `refusal_reason`, follow-ups' `note`), as `services.registry.erase` does on
+  the laptop, so the emptied notes reach every laptop through the feed.
 """
 
 from __future__ import annotations
@@ -45,6 +53,11 @@ class OpIn:
     base_version: int | None
     payload: Any
     created_at: str | None = None
+
+    @property
+    def is_links(self) -> bool:
+        """The links of a prospect list in one op (see the module's docstring)."""
+        return self.entity == "prospects" and self.op == "create" and isinstance(self.payload, list)
 
     def content_sha256(self) -> str:
         """SHA-256 of the canonical JSON of [entity, entity_id, op, base_version, payload], keys sorted."""
@@ -149,6 +162,21 @@ def _without_version(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "version"}
 
 
+def record_keys(op: OpIn) -> list[tuple[str, str]]:
+    """The records an op may change, which the store reads before deciding it."""
+    if op.is_links:
+        return [("prospects", link[0]) for link in op.payload if isinstance(link, list) and link and _is_id(link[0])]
+    return [(op.entity, op.entity_id)]
+
+
+def _is_id(v: Any) -> bool:
+    return isinstance(v, str) and 0 < len(v) <= 64
+
+
+# The free text about a person that their erasure blanks: entity -> {field: blank value}.
+NOTES = {"consultations": {"note": "", "refusal_reason": None}, "follow_ups": {"note": ""}}
+
+
 class Planner:
     """Decides the ops of one push, in order, for one device.
 
@@ -162,51 +190,117 @@ class Planner:
         prior_ops: dict[str, PriorOp],
         records: dict[tuple[str, str], Rec],
         team_province: Callable[[str], str | None],
+        notes_about: Callable[[str], list[Rec]] = lambda _person_id: [],
     ) -> None:
+        """`notes_about(person_id)`: the consultations and follow-ups in the database about that person."""
         self.device = device
         self.prior_ops = prior_ops
         self.records = records
         self.team_province = team_province
+        self.notes_about = notes_about
 
     def decide(self, op: OpIn) -> tuple[Answer, bool, Rec | None]:
-        """(answer, whether to keep it under the op id, the record as it now is if the op changed it)."""
+        """(answer, whether to keep it under the op id, the record as it now is if the op changed it).
+
+        For ops that change one record; an op that changes several (see the module's docstring) raises
+        ValueError here, after its decision: use `decide_all`."""
+        answer, keep, recs = self.decide_all(op)
+        if len(recs) > 1:
+            raise ValueError(f"op {op.op_id} changes {len(recs)} records: use decide_all")
+        return answer, keep, recs[0] if recs else None
+
+    def decide_all(self, op: OpIn) -> tuple[Answer, bool, list[Rec]]:
+        """(answer, whether to keep it under the op id, every record the op changed, as it now is)."""
         sha = op.content_sha256()
         prior = self.prior_ops.get(op.op_id)
         if prior is not None:
             if prior.device_id == self.device.id and prior.content_sha256 == sha:
-                return Answer.from_stored(op.op_id, prior.result, duplicate=True), False, None
-            return Answer(op.op_id, "rejected", reason="op_id_reused", http=REUSED), False, None
+                return Answer.from_stored(op.op_id, prior.result, duplicate=True), False, []
+            return Answer(op.op_id, "rejected", reason="op_id_reused", http=REUSED), False, []
         try:
-            answer, rec = self._apply(op)
+            answer, recs = self._apply(op)
         except _Refused as refused:
-            answer, rec = Answer(op.op_id, "rejected", reason=refused.reason, http=refused.http), None
-        if rec is not None:
+            answer, recs = Answer(op.op_id, "rejected", reason=refused.reason, http=refused.http), []
+        for rec in recs:
             self.records[rec.key] = rec
         self.prior_ops[op.op_id] = PriorOp(self.device.id, sha, answer.stored())
-        return answer, True, rec
+        return answer, True, recs
 
-    def forget(self, op: OpIn, before: Rec | None) -> None:
-        """Undo `decide` of an op whose write failed (the store answers it `invalid` instead)."""
+    def forget(self, op: OpIn, before: dict[tuple[str, str], Rec | None]) -> None:
+        """Undo `decide_all` of an op whose write failed (the store answers it `invalid` instead);
+        `before`: the records it changed as they were (None: not there)."""
         self.prior_ops.pop(op.op_id, None)
-        key = (op.entity, op.entity_id)
-        if before is None:
-            self.records.pop(key, None)
-        else:
-            self.records[key] = before
+        for key, rec in before.items():
+            if rec is None:
+                self.records.pop(key, None)
+            else:
+                self.records[key] = rec
 
     # --- the rules -------------------------------------------------------------------------------
 
-    def _apply(self, op: OpIn) -> tuple[Answer, Rec | None]:
+    def _apply(self, op: OpIn) -> tuple[Answer, list[Rec]]:
         c = codec(op.entity)
         if c is None:
             raise _Refused("unknown_entity")
         if op.entity == "devices":
-            return self._device_op(op)
-        if op.op == "create":
-            return self._create(op, c)
-        if op.op in ("update", "erase"):
-            return self._edit(op, c)
-        raise _Refused("invalid")
+            answer, rec = self._device_op(op)
+        elif op.is_links:
+            return self._links(op, c)
+        elif not isinstance(op.payload, dict):
+            raise _Refused("invalid")
+        elif op.op == "create":
+            answer, rec = self._create(op, c)
+        elif op.op in ("update", "erase"):
+            answer, rec = self._edit(op, c)
+            if rec is not None and op.op == "erase" and op.entity == "persons":
+                return answer, [rec, *self._blank_notes(op.entity_id)]
+        else:
+            raise _Refused("invalid")
+        return answer, [] if rec is None else [rec]
+
+    def _links(self, op: OpIn, c) -> tuple[Answer, list[Rec]]:
+        """A prospect list's links as the creates of its `prospects` records: all of them, or none."""
+        made: dict[str, Rec] = {}
+        for link in op.payload:
+            if not isinstance(link, list) or len(link) != 3:
+                raise _Refused("invalid")
+            prospect_id, person_id, row_number = link
+            if not _is_id(prospect_id) or prospect_id in made:
+                raise _Refused("invalid")
+            raw = {"id": prospect_id, "list_id": op.entity_id, "person_id": person_id, "row_number": row_number}
+            record = self._normalise(c, raw)
+            scope = self._scope("prospects", record)
+            existing = self.records.get(("prospects", prospect_id))
+            if existing is not None:
+                if not visible(self.device, existing.scope_team, existing.scope_province):
+                    raise _Refused("forbidden", FORBIDDEN)
+                if existing.data != record:
+                    raise _Refused("exists")
+                continue  # the same link sent before (under another op id): nothing to write
+            made[prospect_id] = Rec("prospects", prospect_id, *scope, None, record, None, self.device.id, 0)
+        return Answer(op.op_id, "accepted"), list(made.values())
+
+    def _blank_notes(self, person_id: str) -> list[Rec]:
+        """The person's consultations and follow-ups with their notes blanked, wherever they are filed:
+        those in the database and those this batch made. Each goes to a new feed position; a follow-up
+        also gets a new version, and no device's queued edit of it follows on without a conflict."""
+        found = {rec.key: rec for rec in self.notes_about(person_id)}
+        for key, rec in self.records.items():
+            if key[0] in NOTES and rec.data.get("person_id") == person_id:
+                found[key] = rec
+        blanked = []
+        for key, found_rec in found.items():
+            rec = self.records.get(key, found_rec)  # this batch's copy, when it has one, is the newer
+            blanks = NOTES[key[0]]
+            if rec.data.get("person_id") != person_id or all(rec.data.get(k) == v for k, v in blanks.items()):
+                continue
+            data = {**rec.data, **blanks}
+            version = rec.version
+            if version is not None:
+                version += 1
+                data["version"] = version
+            blanked.append(dataclasses.replace(rec, version=version, data=data, last_device=None, chain_base=None))
+        return blanked
 
     def _create(self, op: OpIn, c) -> tuple[Answer, Rec | None]:
         record = self._normalise(c, op.payload)

@@ -1,10 +1,17 @@
 """The server's one owner of the database: engine, migrations, and every query (SQLAlchemy Core).
 
-Writes that change records take the feed counter's row lock (an UPDATE ... RETURNING in the same
-transaction), right before they write, and keep it until they commit. Every writer of records does, so
-positions become visible in the order they were given: a reader never sees position 7 while 6 is still
-uncommitted and never skips 6 (sync-protocol.md, the PostgreSQL pitfall). On SQLite a writing
-transaction is BEGIN IMMEDIATE: one writer at a time, readers go on (WAL).
+Feed positions, so that a reader never sees position 7 while 6 is still uncommitted and skips 6 for ever
+(sync-protocol.md, the PostgreSQL pitfall):
+- On SQLite a writing transaction is BEGIN IMMEDIATE (one writer at a time, readers go on in WAL) and takes
+  its positions from the feed counter inside that transaction.
+- On PostgreSQL a push takes its positions in a claim: a short transaction of its own, on a connection of
+  its own, bumps the counter and files the range under the push's transaction id in `feed_claims`
+  (asynchronous commit: the push's own commit, later in the log, makes it durable). The push then writes
+  its records and commits without holding any lock another push waits for. A pull serves only positions
+  below the first one claimed by a transaction still running in the pull's snapshot: "the highest
+  position below which every transaction has finished". A claim whose transaction ended is deleted by the
+  next claim. The server's own rare writes (teams, devices) and the op-by-op fallback below keep the
+  counter's row locked until they commit instead, which is equally safe beside claims.
 
 A push is decided in Python against the rows read for that batch, then written with one statement per
 table. When a write fails (a row another worker committed in the meantime, a value the database refuses),
@@ -31,7 +38,7 @@ from sqlalchemy import event
 
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.server import schema as s
-from fieldapp.server.push import Answer, Device, OpIn, Planner, PriorOp, Rec, visible
+from fieldapp.server.push import NOTES, Answer, Device, OpIn, Planner, PriorOp, Rec, record_keys, visible
 from fieldapp.storage.records import to_json
 
 log = logging.getLogger(__name__)
@@ -162,9 +169,20 @@ class ServerStore:
         self.url = url
         self.engine = make_engine(url)
         self.dialect = self.engine.dialect.name
+        self._claims: sa.Engine | None = None
+        if self.dialect == "postgresql":  # its own small pool: a push holding a connection never waits for one
+            self._claims = sa.create_engine(
+                engine_url(url),
+                pool_size=2,
+                max_overflow=6,
+                pool_pre_ping=True,
+                connect_args={"options": "-c synchronous_commit=off"},
+            )
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._claims is not None:
+            self._claims.dispose()
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
@@ -184,6 +202,27 @@ class ServerStore:
         c = s.feed_counter.c
         stmt = sa.update(s.feed_counter).where(c.id == 1).values(value=c.value + n).returning(c.value)
         return int(conn.execute(stmt).scalar_one())
+
+    def _claim_positions(self, conn: sa.Connection, n: int) -> int:
+        """Take n positions for the transaction of `conn` (PostgreSQL), filed as its claim; returns the last.
+
+        Called before that transaction locks any row: the claim may wait for the counter's lock, held by a
+        writer that may itself wait for rows, and that wait must not be on us."""
+        assert self._claims is not None
+        xid = int(conn.exec_driver_sql("SELECT pg_current_xact_id()::text::bigint").scalar_one())
+        with self._claims.connect() as claims, claims.begin():
+            last = self._take_positions(claims, n)
+            claims.execute(
+                sa.text("DELETE FROM feed_claims WHERE pg_xact_status(xid::text::xid8) IS DISTINCT FROM 'in progress'")
+            )
+            claims.execute(sa.insert(s.feed_claims).values(xid=xid, first=last - n + 1, last=last))
+        return last
+
+    def _positions(self, conn: sa.Connection, n: int) -> int:
+        """n feed positions for a push's records; returns the last one (see the module's docstring)."""
+        if self._claims is not None:
+            return self._claim_positions(conn, n)
+        return self._take_positions(conn, n)
 
     @staticmethod
     def _set_counter(conn: sa.Connection, value: int) -> None:
@@ -352,7 +391,8 @@ class ServerStore:
         records: dict[tuple[str, str], Rec] = {}
         by_entity: dict[str, set[str]] = {}
         for op in ops:
-            by_entity.setdefault(op.entity, set()).add(op.entity_id)
+            for entity, rid in record_keys(op):
+                by_entity.setdefault(entity, set()).add(rid)
         r = s.records.c
         for kind, ids in by_entity.items():  # entity = x AND id IN (...): the primary key's own order
             for chunk in _chunks(sorted(ids), 500):
@@ -363,6 +403,25 @@ class ServerStore:
                         entity, rid, team, province, version, json.loads(data), pos, last_device, chain_base
                     )
         return prior, records
+
+    @staticmethod
+    def _notes_about(conn: sa.Connection):
+        """`Planner`'s look-up of the consultations and follow-ups about a person. The record's JSON is
+        searched (an erasure is rare; no index on person_id), each hit checked once parsed."""
+
+        def lookup(person_id: str) -> list[Rec]:
+            r = s.records.c
+            escaped = person_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            needle = f'%"person_id":"{escaped}"%'  # ids are plain text (app.Id): JSON writes them as they are
+            found = []
+            stmt = sa.select(*_REC_COLS).where(r.entity.in_(sorted(NOTES)), r.data.like(needle, escape="\\"))
+            for entity, rid, team, province, version, data, pos, last_device, chain_base in conn.execute(stmt):
+                record = json.loads(data)
+                if record.get("person_id") == person_id:
+                    found.append(Rec(entity, rid, team, province, version, record, pos, last_device, chain_base))
+            return found
+
+        return lookup
 
     def _team_province(self, conn: sa.Connection):
         cache: dict[str, str | None] = {}
@@ -379,12 +438,12 @@ class ServerStore:
         now = utcnow()
         with self._write() as conn:
             prior, records = self._load(conn, ops)
-            planner = Planner(device, prior, records, self._team_province(conn))
+            planner = Planner(device, prior, records, self._team_province(conn), self._notes_about(conn))
             answers: list[Answer] = []
             kept: list[dict[str, Any]] = []
             changed: dict[tuple[str, str], Rec] = {}
             for op in ops:
-                answer, keep, rec = planner.decide(op)
+                answer, keep, recs = planner.decide_all(op)
                 answers.append(answer)
                 if keep:
                     prior_op = planner.prior_ops[op.op_id]
@@ -397,12 +456,12 @@ class ServerStore:
                             "at": now,
                         }
                     )
-                if rec is not None:
+                for rec in recs:
                     changed.pop(rec.key, None)  # a record changed twice goes to its latest position
                     changed[rec.key] = rec
-            # The answers first, and everything but the positions before the counter is locked: other
-            # pushes wait on that lock, so it is held only for the records' writes and the commit. (An op id
-            # pushed twice at once makes the second push wait here for the first, then go op by op.)
+            # The positions before any row is written (see `_claim_positions`). (An op id pushed twice at
+            # once makes the second push wait on the ops row for the first, then go op by op.)
+            last = self._positions(conn, len(changed)) if changed else 0
             if kept:
                 self._insert_many(conn, s.ops, kept)
             if changed:
@@ -427,7 +486,6 @@ class ServerStore:
                         row["old_pos"] = rec.db_pos
                         row["key_entity"], row["key_id"] = rec.entity, rec.id
                         old_rows.append(row)
-                last = self._take_positions(conn, len(rows))
                 for pos, row in enumerate(rows, last - len(rows) + 1):
                     row["pos"] = pos
                 if new_rows:
@@ -461,26 +519,26 @@ class ServerStore:
         with self._write() as conn:
             pos = self._take_positions(conn, 0)  # the lock first: nobody else writes records until we commit
             prior, records = self._load(conn, ops)
-            planner = Planner(device, prior, records, self._team_province(conn))
+            planner = Planner(device, prior, records, self._team_province(conn), self._notes_about(conn))
             answers = []
             for op in ops:
-                before = planner.records.get((op.entity, op.entity_id))
-                answer, keep, rec = planner.decide(op)
+                before = dict(planner.records)
+                answer, keep, recs = planner.decide_all(op)
                 try:
                     with conn.begin_nested():
-                        if rec is not None:
-                            self._put_record(conn, rec, pos + 1, now)
+                        for i, rec in enumerate(recs, pos + 1):
+                            self._put_record(conn, rec, i, now)
                         if keep:
                             self._keep(conn, device, op, planner, answer, now)
                 except sa.exc.DBAPIError:
                     log.warning("op %s of %s refused by the database", op.op_id, device.id, exc_info=True)
-                    planner.forget(op, before)
+                    planner.forget(op, {rec.key: before.get(rec.key) for rec in recs})
                     answer = Answer(op.op_id, "rejected", reason="invalid")
                     planner.prior_ops[op.op_id] = PriorOp(device.id, op.content_sha256(), answer.stored())
-                    rec = None
+                    recs = []
                     with conn.begin_nested():
                         self._keep(conn, device, op, planner, answer, now)
-                if rec is not None:
+                for rec in recs:
                     pos += 1
                     planner.records[rec.key] = dataclasses.replace(rec, db_pos=pos)
                 answers.append(answer)
@@ -503,18 +561,33 @@ class ServerStore:
 
     # --- pull and counts -------------------------------------------------------------------------
 
+    def _below_claims(self) -> list[sa.ColumnElement[bool]]:
+        """On PostgreSQL: pos below the first position claimed by a transaction still running in this
+        statement's snapshot (one statement, one snapshot: the claims and the records are read in it)."""
+        if self._claims is None:
+            return []
+        first_open = sa.text(
+            "(SELECT coalesce(min(first), 9223372036854775807) FROM feed_claims "
+            "WHERE NOT pg_visible_in_snapshot(xid::text::xid8, pg_current_snapshot()))"
+        )
+        return [s.records.c.pos < sa.literal_column(first_open.text)]
+
     def pull(self, device: Device, since: int, limit: int) -> Page:
         r = s.records.c
         cols = (r.pos, r.entity, r.id, r.version, r.data)
         n = limit + 1
+        safe = self._below_claims()
         if device.role == "province":
             stmt = (
-                sa.select(*cols).where(r.scope_province == device.province_code, r.pos > since).order_by(r.pos).limit(n)
+                sa.select(*cols)
+                .where(r.scope_province == device.province_code, r.pos > since, *safe)
+                .order_by(r.pos)
+                .limit(n)
             )
         else:
             branches = [
                 sa.select(*cols)
-                .where(r.scope_province == device.province_code, r.scope_team == team, r.pos > since)
+                .where(r.scope_province == device.province_code, r.scope_team == team, r.pos > since, *safe)
                 .order_by(r.pos)
                 .limit(n)
                 .subquery()

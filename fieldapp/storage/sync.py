@@ -110,6 +110,32 @@ def set_own_device(conn: Connection, device_id: str, team_id: str | None, name: 
     )
 
 
+def unsent_ops(conn: Connection) -> list[tuple[str, str, str, str, str]]:
+    """(op_id, entity, entity_id, op, payload) of the ops no server has answered yet, oldest first."""
+    return conn.execute(
+        "SELECT op_id, entity, entity_id, op, payload FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq"
+    ).fetchall()
+
+
+def local_teams(conn: Connection) -> dict[str, tuple[str, str]]:
+    """team id -> (name, province code) of the teams this laptop holds."""
+    return {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, name, province_code FROM teams")}
+
+
+def foreign_keys(conn: Connection, table: str) -> tuple[tuple[str, str], ...]:
+    """(column, parent table) of the table's foreign keys."""
+    return tuple((fk.column, fk.parent) for fk in _fks(conn, table))
+
+
+def park_unsent(conn: Connection, op_ids: Sequence[str], reason: str) -> None:
+    """Park ops that will not be sent as rejected with the reason (their records stay as they are)."""
+    result = to_json({"status": "rejected", "reason": reason, "http": None})
+    conn.executemany(
+        "UPDATE outbox SET state = 'rejected', result = ? WHERE op_id = ? AND state IN ('pending', 'sent')",
+        [(result, op_id) for op_id in op_ids],
+    )
+
+
 def set_last_ok(store: Store, at: datetime) -> None:
     with store.transaction() as conn:
         put_meta(conn, META_LAST_OK, encode_datetime(at))

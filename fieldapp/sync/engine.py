@@ -24,6 +24,7 @@ import httpx
 
 from fieldapp.domain.clock import utcnow
 from fieldapp.storage import sync as storage
+from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
@@ -255,6 +256,7 @@ class SyncEngine:
         def fetch(since: int) -> dict[str, Any]:
             return http.get("/v1/pull", {"since": since, "limit": self.pull_page})
 
+        edited: dict[str, set[str]] = {}  # persons and sites edited elsewhere: their facts' rollup moves
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
             ahead = pool.submit(fetch, cursor)
             try:
@@ -270,6 +272,8 @@ class SyncEngine:
                     if more:
                         ahead = pool.submit(fetch, nxt)
                     tally = storage.apply_page(self.store, changes, nxt, own_device=self.store.device_id)
+                    for entity, ids in tally_store.edited_parents(changes).items():
+                        edited.setdefault(entity, set()).update(ids)
                     result.pulled += tally.applied + tally.unparked
                     result.held += tally.held
                     result.candidates += tally.candidates
@@ -279,6 +283,7 @@ class SyncEngine:
                     cursor = nxt
             finally:
                 ahead.cancel()
+                tally_store.refresh_after_pull(self.store, edited)
 
     # --- counts ----------------------------------------------------------------------------------
 

@@ -2,21 +2,36 @@
 
 The laptop sends its device id, a name and its receipt-signing public key (made now if it has none), and
 keeps the token, the team (made the current team) and the province in its encrypted store's meta.
+
+Work made before enrolment may belong elsewhere: demo data is made for a demo team of its own, and a laptop
+handed from one team (or province) to another holds the first one's work. The server refuses such ops
+(403 `forbidden`), so enrolling is two steps: `request_enrolment` asks the server and looks over the work
+not sent yet with the same scope rules the server applies (a record naming another team, a registry record
+of another province, and whatever refers to one of those); the person sees how much will not sync and
+may cancel; `accept_enrolment` keeps the token and parks those ops as refused with the reason
+`other_scope`, so they are listed with it and never sent. Nothing is deleted. The code stays usable by
+this laptop (the server answers the same device id again), so a cancelled enrolment can be done later.
+`enrol` does both, with a `confirm` callback deciding (None: go on).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import platform
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import httpx
 
+from fieldapp.domain.admin_units import communes
 from fieldapp.domain.clock import utcnow
 from fieldapp.errors import InputRefused
 from fieldapp.services.receipts import device_key
 from fieldapp.storage import sync as storage
+from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import encode_datetime
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, writing
@@ -25,6 +40,7 @@ from fieldapp.sync.transport import RetryPolicy, Transport
 
 log = logging.getLogger(__name__)
 
+OTHER_SCOPE = "other_scope"  # the reason of an op parked at enrolment
 _CODE_ERRORS = {"code_unknown": "sync.code_unknown", "code_used": "sync.code_used", "code_expired": "sync.code_expired"}
 
 
@@ -36,6 +52,7 @@ class Enrolled:
     team_name: str | None
     province_code: str | None
     clock_skew_seconds: float | None  # server time minus laptop time at enrolment (nothing depends on it)
+    outside: Outside | None = None  # the work parked as of another team or province
 
 
 def normalise_url(url: str) -> str:
@@ -45,7 +62,114 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def enrol(
+@dataclass(frozen=True)
+class Outside:
+    """The work not sent yet that the team enrolled in cannot take."""
+
+    ops: int = 0
+    records: int = 0
+    by_entity: dict[str, int] = field(default_factory=dict)  # records per table
+    teams: tuple[str, ...] = ()  # the other teams the work was made for (names, else ids)
+    provinces: tuple[str, ...] = ()  # the other provinces (codes) of registry records
+    op_ids: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.ops > 0
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The server's answer to an enrolment, not kept yet: the laptop is enrolled by accept_enrolment."""
+
+    server_url: str
+    token: str
+    name: str
+    team: dict[str, Any] | None
+    province_code: str | None
+    skew: float | None
+    outside: Outside
+    bundle_keys: Any = None  # the server's keys for sync by USB stick (fieldapp.sync.bundle)
+
+    @property
+    def team_id(self) -> str | None:
+        return (self.team or {}).get("id")
+
+    @property
+    def team_name(self) -> str | None:
+        return (self.team or {}).get("name")
+
+
+def outside_work(conn: Connection, team_id: str | None, province: str | None) -> Outside:
+    """The unsent ops the server would refuse as `forbidden` for a device of this team (or, with team_id
+    None, of this province): the server's scope rules (docs/sync-api.md, "Scope"), and every record that
+    refers to such a record (a receipt of a refused enrolment would be an orphan on the server)."""
+    teams = storage.local_teams(conn)
+    codes = communes()
+    out_keys: set[tuple[str, str]] = set()
+    out_ops: list[str] = []
+    other_teams: set[str] = set()
+    other_provinces: set[str] = set()
+    fks: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def outside(entity: str, entity_id: str, op: str, rec: dict[str, Any] | None) -> bool:
+        if (entity, entity_id) in out_keys:
+            return True
+        if entity == "devices" or not isinstance(rec, dict):
+            return False
+        tid = rec.get("team_id")
+        if entity == "teams":
+            tid = entity_id if op != "create" or entity_id != team_id else None
+        if tid is not None and tid != team_id:
+            if team_id is None and teams.get(tid, ("", None))[1] == province and entity != "teams":
+                pass  # a province device takes its province's teams' work
+            else:
+                other_teams.add(teams.get(tid, (tid, None))[0] or tid)
+                return True
+        commune = codes.get(rec.get("commune_code")) if rec.get("commune_code") else None
+        for where in (rec.get("province_code"), commune.province_code if commune else None):
+            if where is not None and where != province:
+                other_provinces.add(where)
+                return True
+        if entity not in fks:
+            fks[entity] = storage.foreign_keys(conn, entity) if entity in storage.BY_TABLE else ()
+        return any((parent, rec.get(col)) in out_keys for col, parent in fks[entity] if rec.get(col))
+
+    for op_id, entity, entity_id, op, payload in storage.unsent_ops(conn):
+        try:
+            body = json.loads(payload)
+        except ValueError:
+            continue  # the server will say what it is (invalid); not a matter of scope
+        rec = body if op == "create" else body.get("record") if isinstance(body, dict) else None
+        if outside(entity, entity_id, op, rec):
+            out_keys.add((entity, entity_id))
+            out_ops.append(op_id)
+    by_entity: dict[str, int] = {}
+    for entity, _id in out_keys:
+        by_entity[entity] = by_entity.get(entity, 0) + 1
+    return Outside(len(out_ops), len(out_keys), by_entity, tuple(sorted(other_teams)), tuple(sorted(other_provinces)),
+                   tuple(out_ops))  # fmt: skip
+
+
+def outside_message(offer: Offer, lang: str) -> str:
+    """The warning shown before enrolling when some work will not sync (empty when all of it will)."""
+    from fieldapp.domain.admin_units import provinces
+    from fieldapp.i18n import t
+
+    o = offer.outside
+    if not o:
+        return ""
+    names = provinces()
+    where = [t("sync.the_team", lang, team=team) for team in o.teams]
+    where += [t("sync.the_province", lang, province=names[p].name if p in names else p) for p in o.provinces]
+    if offer.team_name:
+        target = t("sync.the_team", lang, team=offer.team_name)
+    else:
+        p = offer.province_code or ""
+        target = t("sync.the_province", lang, province=names[p].name if p in names else p)
+    return t("sync.enrol_outside", lang, records=o.records, where=", ".join(where), team=target)
+
+
+def request_enrolment(
     store: Store,
     server_url: str,
     code: str,
@@ -53,7 +177,8 @@ def enrol(
     name: str | None = None,
     transport: httpx.BaseTransport | None = None,
     retry: RetryPolicy | None = None,
-) -> Enrolled:
+) -> Offer:
+    """Ask the server to enrol this laptop; nothing of the answer is kept yet (see accept_enrolment)."""
     url = normalise_url(server_url)
     code = (code or "").strip()
     if not code:
@@ -87,8 +212,43 @@ def enrol(
             skew = None
     if skew is not None and abs(skew) > 300:
         log.warning("the laptop's clock is %.0f s off the server's; sync does not depend on it", -skew)
+    with store.reading() as conn:
+        outside = outside_work(conn, (team or {}).get("id"), province)
+    if outside:
+        log.warning("enrolment offered: %d ops of other teams or provinces (%s)", outside.ops, outside.by_entity)
+    return Offer(url, token, name, team, province, skew, outside, answer.get("bundle_keys"))
+
+
+def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
+    """Keep the server's answer; the unsent work outside the new scope (looked over again now, the laptop
+    may have been used meanwhile) is parked as refused with the reason `other_scope`, in the same
+    transaction."""
+    team = offer.team
     with store.transaction() as conn:
-        storage.save_enrolment(conn, server_url=url, token=token, province_code=province, team=team)
-        storage.set_own_device(conn, store.device_id, (team or {}).get("id"), name, encode_datetime(utcnow()))
-    log.info("enrolled at %s: team %s, province %s", url, (team or {}).get("id"), province)
-    return Enrolled(store.device_id, url, (team or {}).get("id"), (team or {}).get("name"), province, skew)
+        outside = outside_work(conn, offer.team_id, offer.province_code)
+        storage.save_enrolment(conn, server_url=offer.server_url, token=offer.token,
+                               province_code=offer.province_code, team=team)  # fmt: skip
+        storage.set_own_device(conn, store.device_id, offer.team_id, offer.name, encode_datetime(utcnow()))
+        storage.park_unsent(conn, outside.op_ids, OTHER_SCOPE)
+    log.info("enrolled at %s: team %s, province %s; %d ops parked as of another scope", offer.server_url,
+             offer.team_id, offer.province_code, outside.ops)  # fmt: skip
+    return Enrolled(store.device_id, offer.server_url, offer.team_id, offer.team_name, offer.province_code,
+                    offer.skew, outside)  # fmt: skip
+
+
+def enrol(
+    store: Store,
+    server_url: str,
+    code: str,
+    *,
+    name: str | None = None,
+    transport: httpx.BaseTransport | None = None,
+    retry: RetryPolicy | None = None,
+    confirm: Callable[[Offer], bool] | None = None,
+) -> Enrolled:
+    """Both steps. With work outside the new scope, `confirm(offer)` decides; False raises SyncError
+    `sync.enrol_cancelled` and keeps nothing (None: enrol, and park that work as refused)."""
+    offer = request_enrolment(store, server_url, code, name=name, transport=transport, retry=retry)
+    if offer.outside and confirm is not None and not confirm(offer):
+        raise SyncError("sync.enrol_cancelled")
+    return accept_enrolment(store, offer)

@@ -180,6 +180,69 @@ def rebuild(store: Store) -> int:
         return conn.execute("SELECT count(*) FROM tallies").fetchone()[0]
 
 
+# The mutable records whose fields key a fact's rollup rows: a pulled edit of one (version > 1: the server
+# numbers a record's first version 1) moves the facts that name it to other keys.
+REKEYING = {"persons": "person", "sites": "site"}
+
+# the days of the facts that name one of the persons (?1) or sites (?2), as tally_facts dates them
+_DAYS_OF = """
+WITH ps(id) AS (SELECT value FROM json_each(?1)), ss(id) AS (SELECT value FROM json_each(?2)),
+     evs(id) AS (SELECT id FROM events WHERE site_id IN ss),
+     ens(id) AS (SELECT id FROM enrolments WHERE person_id IN ps OR event_id IN evs),
+     rs(id, day) AS (SELECT r.id, r.day FROM receipts r JOIN payments p ON p.id = r.payment_id
+                     WHERE p.enrolment_id IN ens)
+SELECT day FROM consultations WHERE person_id IN ps OR site_id IN ss OR event_id IN evs
+UNION SELECT held_on FROM events WHERE id IN evs
+UNION SELECT enrolled_on FROM enrolments WHERE id IN ens
+UNION SELECT day FROM outreach_results WHERE person_id IN ps OR event_id IN evs
+UNION SELECT day FROM rs
+UNION SELECT date(v.at, '+7 hours') FROM receipt_voids v WHERE v.receipt_id IN (SELECT id FROM rs)
+"""
+
+
+def edited_parents(changes: Sequence[dict]) -> dict[str, set[str]]:
+    """Of a pulled page's changes, the edited persons and sites (see REKEYING), by entity."""
+    out: dict[str, set[str]] = {}
+    for ch in changes:
+        entity, version = ch.get("entity"), ch.get("version")
+        if entity in REKEYING and isinstance(version, int) and version > 1 and ch.get("id"):
+            out.setdefault(entity, set()).add(ch["id"])
+    return out
+
+
+def refresh_after_pull(store: Store, edited: dict[str, set[str]]) -> list[date]:
+    """After a pull brought edits of persons or sites (a commune or target group corrected on another
+    laptop): the rollup of the days whose facts name them, added up again from the facts, so it is what
+    `rebuild` would make of them. The triggers count a fact once, with its keys as they were when it
+    arrived. Returns the days refreshed (none when nothing was edited)."""
+    from fieldapp.storage.records import to_json
+
+    persons, sites = sorted(edited.get("persons", ())), sorted(edited.get("sites", ()))
+    if not persons and not sites:
+        return []
+    with store.transaction() as conn:
+        days = sorted(r[0] for r in conn.execute(_DAYS_OF, (to_json(persons), to_json(sites))) if r[0])
+        _recount_days(conn, days)
+    return [date.fromisoformat(d) for d in days]
+
+
+def _recount_days(conn: Connection, days: Sequence[str]) -> None:
+    from fieldapp.storage.records import to_json
+
+    if not days:
+        return
+    listed = to_json(list(days))
+    conn.execute("DELETE FROM tallies WHERE day IN (SELECT value FROM json_each(?))", (listed,))
+    conn.execute(
+        "INSERT INTO tallies (team_id, day, dim, key, metric, n, amount) "
+        "SELECT f.team_id, f.day, d.dim, CASE d.dim WHEN 'member' THEN f.member_id WHEN 'site' THEN f.site_key "
+        "WHEN 'commune' THEN f.commune ELSE f.grp END, f.metric, sum(f.n), sum(f.amount) "
+        "FROM tally_facts f CROSS JOIN tally_dims d WHERE f.day IN (SELECT value FROM json_each(?)) "
+        "GROUP BY 1, 2, 3, 4, 5",
+        (listed,),
+    )
+
+
 def add_rollup(store: Store, rows: Sequence[tuple]) -> int:
     """Add rollup rows (team_id, day, dim, key, metric, n, amount) added up elsewhere (the server report's
     consultations) to a scratch store's `tallies`."""

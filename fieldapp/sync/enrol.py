@@ -99,6 +99,11 @@ class Offer:
         return (self.team or {}).get("name")
 
 
+def _text(value: Any) -> str | None:
+    """A field as the server reads an id or a code; anything else is the server's to call invalid."""
+    return value if isinstance(value, str) and value else None
+
+
 def outside_work(conn: Connection, team_id: str | None, province: str | None) -> Outside:
     """The unsent ops the server would refuse as `forbidden` for a device of this team (or, with team_id
     None, of this province): the server's scope rules (docs/sync-api.md, "Scope"), and every record that
@@ -116,23 +121,26 @@ def outside_work(conn: Connection, team_id: str | None, province: str | None) ->
             return True
         if entity == "devices" or not isinstance(rec, dict):
             return False
-        tid = rec.get("team_id")
+        tid = _text(rec.get("team_id"))
         if entity == "teams":
-            tid = entity_id if op != "create" or entity_id != team_id else None
+            if op == "create":  # teams are made on the server: only the enrolled team's own row goes
+                tid = entity_id if entity_id != team_id else None
+            else:  # a team device edits its own team; a province device its province's (checked below)
+                tid = entity_id if team_id is not None else None
         if tid is not None and tid != team_id:
-            if team_id is None and teams.get(tid, ("", None))[1] == province and entity != "teams":
-                pass  # a province device takes its province's teams' work
-            else:
+            in_province = team_id is None and entity != "teams" and teams.get(tid, ("", None))[1] == province
+            if not in_province:  # a province device takes its province's teams' work, nothing else
                 other_teams.add(teams.get(tid, (tid, None))[0] or tid)
                 return True
-        commune = codes.get(rec.get("commune_code")) if rec.get("commune_code") else None
-        for where in (rec.get("province_code"), commune.province_code if commune else None):
+        code = _text(rec.get("commune_code"))
+        commune = codes.get(code) if code else None
+        for where in (_text(rec.get("province_code")), commune.province_code if commune else None):
             if where is not None and where != province:
                 other_provinces.add(where)
                 return True
         if entity not in fks:
             fks[entity] = storage.foreign_keys(conn, entity) if entity in storage.BY_TABLE else ()
-        return any((parent, rec.get(col)) in out_keys for col, parent in fks[entity] if rec.get(col))
+        return any((parent, _text(rec.get(col))) in out_keys for col, parent in fks[entity])
 
     for op_id, entity, entity_id, op, payload in storage.unsent_ops(conn):
         try:

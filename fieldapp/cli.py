@@ -670,6 +670,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--name", metavar="NAME", help=h("device_name"))
     p.add_argument("--yes", action="store_true", help=h("enrol_yes"))
     with_json(command("sync", cmd_sync, "sync"))
+    from fieldapp.bundle_commands import add_laptop_commands, add_server_commands  # sync by USB stick
+
+    add_laptop_commands(sub, common, lang, _Parser)
 
     p = command("backup", cmd_backup, "backup")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
@@ -685,6 +688,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     from fieldapp.server.commands import add_commands  # run, team add, enrol-code, device list/revoke, stats
 
     add_commands(srv_sub, common, lang, _Parser)
+    add_server_commands(srv_sub, common, lang, _Parser)
     p = command("report", report_commands.server_report, "server_report", srv_sub)
     p.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
     p.add_argument("--day", type=_iso_date, required=True, metavar="D")

@@ -57,12 +57,20 @@ class EnrolRequest(BaseModel):
     key_id: Hex | None = None
 
 
+class BundleKeys(BaseModel):
+    box: str = Field(description="hex X25519 public key laptops encrypt their sync bundles to")
+    box_key_id: str
+    sign: str = Field(description="hex Ed25519 public key that signs the server's answer bundles")
+    sign_key_id: str
+
+
 class EnrolResponse(BaseModel):
     device_id: str
     token: str
     team: dict[str, Any] | None
     province_code: str
     server_time: str
+    bundle_keys: BundleKeys | None = None
 
 
 class Op(BaseModel):
@@ -302,6 +310,9 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
             answer = store.enrol(body.code, body.device_id, body.name, body.public_key, body.key_id)
         except EnrolRefused as refused:
             raise ApiError(refused.status, refused.code) from None
+        from fieldapp.server.bundle import public_keys  # sync by USB stick: docs/sync-api.md, "Bundles"
+
+        answer["bundle_keys"] = public_keys(store)
         log.info(
             "device %s enrolled (team %s, province %s)",
             body.device_id,
@@ -341,6 +352,12 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     @app.get("/v1/devices", response_model=DevicesResponse, tags=["devices"], responses=errors)
     def devices(caller: Caller) -> JSONResponse:
         return JSONResponse({"devices": store.public_devices()})
+
+    @app.get("/v1/bundle-keys", response_model=BundleKeys, tags=["devices"], responses=errors)
+    def bundle_keys(caller: Caller) -> JSONResponse:
+        from fieldapp.server.bundle import public_keys
+
+        return JSONResponse(public_keys(store))
 
     app.add_middleware(BodyLimit, limit=settings.max_body)
     return app

@@ -104,3 +104,43 @@ ops = sa.Table(
     sa.Column("result", sa.Text, nullable=False),
     sa.Column("at", sa.String(40), nullable=False),
 )
+
+# --- sync bundles by USB stick (fieldapp/server/bundle.py; migration 0002) ----------------------------
+# `bundle_keys`: the one secret the server's bundle keys are derived from (row id 1). `bundles_in`: every
+# laptop bundle imported (its ops' answers, the laptop's cursor and reply key, for the answer bundle);
+# `bundles_out`: every answer bundle made (its number per device only grows).
+
+bundle_keys = sa.Table(
+    "bundle_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("seed", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+bundles_in = sa.Table(
+    "bundles_in",
+    metadata,
+    sa.Column("bundle_id", sa.String(64), primary_key=True),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("imported_at", sa.String(40), nullable=False),
+    sa.Column("cursor", sa.BigInteger, nullable=False),
+    sa.Column("reply_key", sa.String(64), nullable=False),
+    sa.Column("results", sa.Text, nullable=False),
+    sa.Column("tally", sa.Text, nullable=False),
+    sa.Index("bundles_in_device", "device_id", "seq"),
+)
+
+bundles_out = sa.Table(
+    "bundles_out",
+    metadata,
+    sa.Column("bundle_id", sa.String(64), primary_key=True),
+    sa.Column("device_id", sa.String(64), nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("answers", sa.String(64), nullable=False),
+    sa.Column("next", sa.BigInteger, nullable=False),
+    sa.Column("made_at", sa.String(40), nullable=False),
+    sa.Index("bundles_out_device", "device_id", "seq", unique=True),
+)

@@ -26,6 +26,7 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.storage import sync as storage
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
+from fieldapp.sync.bundle import remember_server_keys
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
 
@@ -150,6 +151,8 @@ class SyncEngine:
                 result.devices = storage.replace_devices(
                     self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
                 )
+                with contextlib.suppress(HttpRefused):  # the keys of sync by USB stick; older servers have none
+                    remember_server_keys(self.store, http.get("/v1/bundle-keys"))
                 yield from self._compare_counts(http, result, cancelled)
                 result.finished_at = self._clock()
                 storage.set_last_ok(self.store, result.finished_at)

@@ -35,6 +35,7 @@ from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import encode_datetime
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, writing
+from fieldapp.sync.bundle import remember_server_keys
 from fieldapp.sync.errors import HttpRefused, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
 
@@ -238,6 +239,7 @@ def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
                                province_code=offer.province_code, team=team)  # fmt: skip
         storage.set_own_device(conn, store.device_id, offer.team_id, offer.name, encode_datetime(utcnow()))
         storage.park_unsent(conn, outside.op_ids, OTHER_SCOPE)
+    remember_server_keys(store, offer.bundle_keys)
     log.info("enrolled at %s: team %s, province %s; %d ops parked as of another scope", offer.server_url,
              offer.team_id, offer.province_code, outside.ops)  # fmt: skip
     return Enrolled(store.device_id, offer.server_url, offer.team_id, offer.team_name, offer.province_code,

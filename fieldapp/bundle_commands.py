@@ -1,0 +1,174 @@
+"""`fieldapp bundle export|import` (laptop) and `fieldapp server bundle import|export` (server): sync by USB
+stick. Nothing here imports SQLAlchemy or cryptography until a command runs (`fieldapp --help` stays fast).
+
+Exit codes (../shared/design/cli.md): 0 done (also "already imported": nothing changed); 1 the bundle was
+refused (not a bundle, cut or changed, another laptop's or another server's, older, a revoked laptop, no
+server key yet): nothing changed; 3 the data dir or the server's database cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fieldapp.i18n import t
+
+EXIT_OK = 0
+
+
+def add_laptop_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
+    def h(key: str) -> str:
+        return t(f"bundle.help.{key}", lang)
+
+    top = sub.add_parser("bundle", help=h("bundle"), description=h("bundle"), parents=[common])
+    what = top.add_subparsers(dest="bundle_what", metavar="WHAT", parser_class=parser_class)
+    what.required = True
+    p = what.add_parser("export", help=h("export"), description=h("export"), parents=[common])
+    p.set_defaults(func=cmd_export)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    p.add_argument("--json", action="store_true", help=t("help.json", lang))
+    p = what.add_parser("import", help=h("import"), description=h("import"), parents=[common])
+    p.set_defaults(func=cmd_import)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true", help=t("help.json", lang))
+
+
+def add_server_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
+    def h(key: str) -> str:
+        return t(f"bundle.help.{key}", lang)
+
+    def command(owner: Any, name: str, func, help_key: str) -> argparse.ArgumentParser:
+        p = owner.add_parser(name, help=h(help_key), description=h(help_key), parents=[common])
+        p.set_defaults(func=func)
+        p.add_argument(
+            "--database-url", metavar="URL", default=argparse.SUPPRESS, help=t("server.help.database_url", lang)
+        )
+        p.add_argument("--json", action="store_true", help=t("help.json", lang))
+        return p
+
+    top = sub.add_parser("bundle", help=h("server_bundle"), description=h("server_bundle"), parents=[common])
+    what = top.add_subparsers(dest="bundle_what", metavar="WHAT", parser_class=parser_class)
+    what.required = True
+    p = command(what, "import", cmd_server_import, "server_import")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", metavar="FILE", help=h("answer_output"))
+    p.add_argument("--no-answer", action="store_true", help=h("no_answer"))
+    p = command(what, "export", cmd_server_export, "server_export")
+    p.add_argument("--device", required=True, metavar="ID", help=h("device"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+
+
+# --- laptop ------------------------------------------------------------------------------------------
+
+
+def cmd_export(ctx) -> int:
+    from fieldapp.cli import emit_json
+    from fieldapp.sync.bundle import export_bundle
+
+    done = export_bundle(ctx.store(), ctx.args.output)
+    if ctx.args.json:
+        emit_json(done.as_json())
+    else:
+        ctx.say("bundle.exported", path=str(done.path), ops=done.ops, seq=done.seq)
+    return EXIT_OK
+
+
+def cmd_import(ctx) -> int:
+    from fieldapp.cli import emit_json
+    from fieldapp.sync.bundle import import_bundle
+
+    taken = import_bundle(ctx.store(), ctx.args.file)
+    if ctx.args.json:
+        emit_json(taken.as_json())
+    elif taken.already_imported:
+        ctx.say("bundle.already_imported", seq=taken.seq)
+    else:
+        ctx.say(
+            "bundle.imported",
+            seq=taken.seq,
+            accepted=taken.accepted,
+            conflicts=taken.conflicts,
+            rejected=taken.rejected,
+            pulled=taken.pulled,
+            pending=taken.pending,
+        )
+    return EXIT_OK
+
+
+# --- server ------------------------------------------------------------------------------------------
+
+
+def default_answer_path(bundle: Path) -> Path:
+    """Where `server bundle import` writes the answer: next to the laptop's bundle, on the same stick."""
+    stem = bundle.name[: -len(".fab")] if bundle.name.endswith(".fab") else bundle.name
+    return bundle.with_name(f"{stem}.answer.fab")
+
+
+def cmd_server_import(ctx) -> int:
+    from fieldapp.cli import emit_json
+    from fieldapp.server.commands import on_server_store
+    from fieldapp.sync.bundle_file import read_file, write_file
+
+    a = ctx.args
+    source = Path(a.file)
+    data = read_file(source)
+    target = None if a.no_answer else Path(a.output) if a.output else default_answer_path(source)
+
+    def work(store):
+        from fieldapp.server.bundle import answer_bundle, import_bundle
+
+        imported = import_bundle(store, data)
+        answer = None
+        if target is not None:
+            sealed, answer = answer_bundle(store, imported.device_id)
+            write_file(target, sealed)
+        return imported, answer
+
+    imported, answer = on_server_store(ctx, work)
+    if a.json:
+        out: dict[str, Any] = imported.as_json()
+        out["answer"] = None if answer is None else {**answer.as_json(), "file": str(target)}
+        emit_json(out)
+        return EXIT_OK
+    if imported.already_imported:
+        ctx.say("bundle.server_already", seq=imported.seq, device=imported.device_id)
+    else:
+        ctx.say(
+            "bundle.server_imported",
+            device=imported.device_id,
+            seq=imported.seq,
+            ops=imported.ops,
+            accepted=imported.accepted,
+            duplicates=imported.duplicates,
+            conflicts=imported.conflicts,
+            rejected=imported.rejected,
+        )
+    if answer is not None:
+        ctx.say("bundle.answer_written", path=str(target), pulled=answer.changes, results=answer.results)
+    return EXIT_OK
+
+
+def cmd_server_export(ctx) -> int:
+    from fieldapp.cli import emit_json
+    from fieldapp.server.commands import on_server_store
+    from fieldapp.sync.bundle_file import BundleRefused, write_file
+
+    a = ctx.args
+    target = Path(a.output)
+    if not target.parent.is_dir():
+        raise BundleRefused("bundle.no_folder", path=str(target.parent))
+
+    def work(store):
+        from fieldapp.server.bundle import answer_bundle
+
+        sealed, answer = answer_bundle(store, a.device)
+        write_file(target, sealed)
+        return answer
+
+    answer = on_server_store(ctx, work)
+    if a.json:
+        emit_json({**answer.as_json(), "file": str(target)})
+    else:
+        ctx.say("bundle.answer_written", path=str(target), pulled=answer.changes, results=answer.results)
+    return EXIT_OK

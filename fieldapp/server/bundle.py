@@ -1,0 +1,284 @@
+"""The server's side of sync by USB stick (docs/sync-api.md, "Bundles").
+
+`import_bundle` opens a laptop's bundle (encrypted to the server's box key, signed by the laptop's Ed25519
+key the server got at enrolment) and applies its ops through `ServerStore.push`, the code path of an
+online push: one answer per op id for good, duplicates answered as the first time, the same op id with
+other bytes parked (409), scope checked, a revoked laptop refused. `answer_bundle` makes the way back:
+the answers of the laptop's latest imported bundle and the change feed since the cursor that bundle
+carried, signed with the server's bundle key and encrypted to the reply key the laptop put in its bundle.
+
+The queries are SQLAlchemy Core on the bundle tables of `schema.py` (migration 0002); the records and
+the feed are only touched through `ServerStore`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from fieldapp.domain.ids import new_id
+from fieldapp.server import schema as s
+from fieldapp.server.push import Device, OpIn
+from fieldapp.server.settings import MAX_OPS, MAX_PULL
+from fieldapp.server.store import ServerStore, utcnow
+from fieldapp.sync.bundle_file import DOWN, UP, BundleRefused, ServerKeys, read_header, seal, unseal
+
+log = logging.getLogger(__name__)
+
+
+def server_keys(store: ServerStore) -> ServerKeys:
+    """The server's bundle keys; the secret is made on first use (two workers at once: the first wins)."""
+    k = s.bundle_keys.c
+    with store.engine.connect() as conn:
+        seed = conn.execute(sa.select(k.seed).where(k.id == 1)).scalar()
+    if seed is None:
+        try:
+            with store.engine.connect().execution_options(write=True) as conn, conn.begin():
+                conn.execute(sa.insert(s.bundle_keys).values(id=1, seed=secrets.token_hex(32), created_at=utcnow()))
+        except sa.exc.IntegrityError:
+            pass
+        with store.engine.connect() as conn:
+            seed = conn.execute(sa.select(k.seed).where(k.id == 1)).scalar_one()
+    return ServerKeys.from_seed(bytes.fromhex(seed))
+
+
+def public_keys(store: ServerStore) -> dict[str, str]:
+    return server_keys(store).public()
+
+
+@dataclass(frozen=True)
+class _Sender:
+    device: Device
+    public_key: str | None
+
+
+def _device(store: ServerStore, device_id: str) -> _Sender | None:
+    d = s.devices.c
+    cols = (d.id, d.team_id, d.province_code, d.role, d.name, d.revoked_at, d.last_seen, d.public_key)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(*cols).where(d.id == device_id)).first()
+    return None if row is None else _Sender(Device(*row[:7]), row[7])
+
+
+def _sender(store: ServerStore, device_id: str) -> _Sender:
+    sender = _device(store, device_id)
+    if sender is None:
+        raise BundleRefused("bundle.device_unknown", id=device_id)
+    if sender.device.revoked_at is not None:
+        raise BundleRefused("bundle.device_revoked", id=device_id)
+    return sender
+
+
+# --- laptop → server ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Imported:
+    device_id: str
+    bundle_id: str
+    seq: int
+    ops: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    already_imported: bool = False
+    reasons: dict[str, int] = field(default_factory=dict)  # rejected ops by reason
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "device_id": self.device_id,
+            "bundle_id": self.bundle_id,
+            "seq": self.seq,
+            "ops": self.ops,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "conflicts": self.conflicts,
+            "rejected": self.rejected,
+            "rejected_reasons": self.reasons,
+            "already_imported": self.already_imported,
+        }
+
+
+def _ops(raw: Any) -> list[tuple[dict[str, Any], OpIn | None]]:
+    """Each op as the online push's request model reads it (fieldapp.server.app.Op); one it refuses is
+    answered as the online push's 422 is parked on the laptop: rejected, `invalid_request`, 422."""
+    from pydantic import ValidationError
+
+    from fieldapp.server.app import Op
+
+    if not isinstance(raw, list):
+        raise BundleRefused("bundle.damaged")
+    out: list[tuple[dict[str, Any], OpIn | None]] = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("op_id"), str):
+            raise BundleRefused("bundle.damaged")
+        try:
+            o = Op.model_validate(item)
+        except ValidationError:
+            out.append((item, None))
+            continue
+        out.append((item, OpIn(o.op_id, o.entity, o.entity_id, o.op, o.base_version, o.payload, o.created_at)))
+    return out
+
+
+def import_bundle(store: ServerStore, data: bytes) -> Imported:
+    header, _aad, _sealed = read_header(data)
+    if header.kind != UP:
+        raise BundleRefused("bundle.wrong_kind")
+    sender = _sender(store, header.device_id)
+    if not sender.public_key:
+        raise BundleRefused("bundle.device_no_key", id=header.device_id)
+    header, body = unseal(data, kind=UP, box=server_keys(store).box, signer_public=bytes.fromhex(sender.public_key))
+    b = s.bundles_in.c
+    with store.engine.connect() as conn:
+        done = conn.execute(sa.select(b.tally).where(b.bundle_id == header.bundle_id)).scalar()
+        last = conn.execute(sa.select(sa.func.max(b.seq)).where(b.device_id == header.device_id)).scalar()
+    result = Imported(header.device_id, header.bundle_id, header.seq)
+    if done is not None:
+        for k, v in json.loads(done).items():
+            setattr(result, k, v)
+        result.already_imported = True
+        return result
+    if last is not None and header.seq <= last:
+        raise BundleRefused("bundle.older", seq=header.seq, last=last)
+    cursor, reply = body.get("cursor"), body.get("reply_key")
+    if not isinstance(cursor, int) or cursor < 0 or not isinstance(reply, str) or len(reply) != 64:
+        raise BundleRefused("bundle.damaged")
+    ops = _ops(body.get("ops"))
+    answers: dict[str, dict[str, Any]] = {}
+    valid = [op for _raw, op in ops if op is not None]
+    for i in range(0, len(valid), MAX_OPS):  # the same batches an online push would make
+        for a in store.push(sender.device, valid[i : i + MAX_OPS]):
+            answers[a.op_id] = a.wire()
+    results = []
+    for raw, op in ops:
+        if op is None:
+            res = {"op_id": raw["op_id"], "status": "rejected", "version": None, "reason": "invalid_request",
+                   "http": 422, "current": None, "duplicate": False}  # fmt: skip
+        else:
+            res = answers[op.op_id]
+        results.append(res)
+        _count(result, res)
+    tally = {k: getattr(result, k) for k in ("ops", "accepted", "duplicates", "conflicts", "rejected", "reasons")}
+    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
+        conn.execute(
+            sa.insert(s.bundles_in).values(
+                bundle_id=header.bundle_id,
+                device_id=header.device_id,
+                seq=header.seq,
+                created_at=header.created_at,
+                imported_at=utcnow(),
+                cursor=cursor,
+                reply_key=reply,
+                results=json.dumps(results, ensure_ascii=False, separators=(",", ":")),
+                tally=json.dumps(tally, ensure_ascii=False),
+            )
+        )
+    log.info("bundle %s of %s imported: %s", header.bundle_id, header.device_id, tally)
+    return result
+
+
+def _count(result: Imported, res: dict[str, Any]) -> None:
+    result.ops += 1
+    if res.get("duplicate"):
+        result.duplicates += 1
+    elif res["status"] == "accepted":
+        result.accepted += 1
+    if res["status"] == "conflict":
+        result.conflicts += 1
+    elif res["status"] == "rejected":
+        result.rejected += 1
+        reason = str(res.get("reason") or "")
+        result.reasons[reason] = result.reasons.get(reason, 0) + 1
+
+
+# --- server → laptop ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answered:
+    device_id: str
+    bundle_id: str
+    seq: int
+    answers: str  # the laptop bundle answered
+    results: int
+    changes: int
+    next: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "device_id": self.device_id,
+            "bundle_id": self.bundle_id,
+            "seq": self.seq,
+            "answers": self.answers,
+            "results": self.results,
+            "pulled": self.changes,
+            "next": self.next,
+        }
+
+
+def answer_bundle(store: ServerStore, device_id: str) -> tuple[bytes, Answered]:
+    """The answer to the device's latest imported bundle: its ops' answers, the change feed since its
+    cursor, and the devices list; a new number each time (a laptop refuses an older one)."""
+    sender = _sender(store, device_id)
+    b, o = s.bundles_in.c, s.bundles_out.c
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(b.bundle_id, b.cursor, b.reply_key, b.results)
+            .where(b.device_id == device_id)
+            .order_by(b.seq.desc())
+            .limit(1)
+        ).first()
+        last = conn.execute(sa.select(sa.func.max(o.seq)).where(o.device_id == device_id)).scalar()
+    if row is None:
+        raise BundleRefused("bundle.nothing_to_answer", id=device_id)
+    answers_id, cursor, reply, results = row
+    changes: list[dict[str, Any]] = []
+    since = cursor
+    while True:
+        page = store.pull(sender.device, since, MAX_PULL)
+        for pos, entity, rid, version, data in page.rows:
+            changes.append({"pos": pos, "entity": entity, "id": rid, "version": version, "record": json.loads(data)})
+        since = page.next
+        if not page.more:
+            break
+    seq = (last or 0) + 1
+    bundle_id = new_id()
+    now = utcnow()
+    body = {
+        "bundle_id": bundle_id,
+        "device_id": device_id,
+        "seq": seq,
+        "answers": answers_id,
+        "results": json.loads(results),
+        "changes": changes,
+        "next": since,
+        "devices": store.public_devices(),
+        "server_time": now,
+    }
+    keys = server_keys(store)
+    data = seal(
+        body,
+        kind=DOWN,
+        device_id=device_id,
+        bundle_id=bundle_id,
+        seq=seq,
+        created_at=now,
+        recipient=bytes.fromhex(reply),
+        signer=keys.sign,
+    )
+    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
+        conn.execute(
+            sa.insert(s.bundles_out).values(
+                bundle_id=bundle_id, device_id=device_id, seq=seq, answers=answers_id, next=since, made_at=now
+            )
+        )
+    info = Answered(device_id, bundle_id, seq, answers_id, len(body["results"]), len(changes), since)
+    log.info("answer bundle %s for %s: %s", bundle_id, device_id, info.as_json())
+    return data, info

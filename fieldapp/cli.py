@@ -680,6 +680,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     with_json(command("stats", cmd_stats, "stats"))
     with_json(command("check", cmd_check, "check"))
+    from fieldapp import update_commands  # update check/download, server installer add/list (issue 8)
+
+    update_commands.add_laptop_commands(sub, common, lang, _Parser)
 
     srv = command("server", None, "server")
     srv.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
@@ -695,6 +698,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--to", type=_iso_date, metavar="D2")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
     p.add_argument("-o", "--output", required=True, metavar="FILE")
+    update_commands.add_server_commands(srv_sub, common, lang, _Parser)
     return parser
 
 

@@ -359,6 +359,10 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
 
         return JSONResponse(public_keys(store))
 
+    from fieldapp.server import installers  # the newest installer for IT to run (docs/sync-api.md)
+
+    installers.add_routes(app, store, Caller, errors)
+
     app.add_middleware(BodyLimit, limit=settings.max_body)
     return app
 

@@ -26,6 +26,7 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.storage import sync as storage
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
+from fieldapp.sync import updates
 from fieldapp.sync.bundle import remember_server_keys
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
@@ -68,6 +69,7 @@ class SyncResult:
     retries: int = 0
     cancelled: bool = False
     finished_at: datetime | None = None
+    update: Any = None  # updates.Available: a newer installer the server holds
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +89,7 @@ class SyncResult:
             "retries": self.retries,
             "cancelled": self.cancelled,
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "update": self.update.as_json() if self.update else None,
         }
 
 
@@ -156,6 +159,7 @@ class SyncEngine:
                 yield from self._compare_counts(http, result, cancelled)
                 result.finished_at = self._clock()
                 storage.set_last_ok(self.store, result.finished_at)
+                result.update = updates.note_newest(self.store, http)  # a newer installer on the server
             except SyncCancelled:
                 result.cancelled = True
                 log.info("sync cancelled after %d pushed, %d pulled", result.pushed, result.pulled)

@@ -151,21 +151,30 @@ def import_bundle(store: ServerStore, data: bytes) -> Imported:
     if not isinstance(cursor, int) or cursor < 0 or not isinstance(reply, str) or len(reply) != 64:
         raise BundleRefused("bundle.damaged")
     ops = _ops(body.get("ops"))
-    answers: dict[str, dict[str, Any]] = {}
     valid = [op for _raw, op in ops if op is not None]
+    answers: list[dict[str, Any]] = []
     for i in range(0, len(valid), MAX_OPS):  # the same batches an online push would make
-        for a in store.push(sender.device, valid[i : i + MAX_OPS]):
-            answers[a.op_id] = a.wire()
+        answers += [a.wire() for a in store.push(sender.device, valid[i : i + MAX_OPS])]
+    given = iter(answers)  # in order: one op id may come twice (the second with other bytes is a 409)
     results = []
     for raw, op in ops:
         if op is None:
             res = {"op_id": raw["op_id"], "status": "rejected", "version": None, "reason": "invalid_request",
                    "http": 422, "current": None, "duplicate": False}  # fmt: skip
         else:
-            res = answers[op.op_id]
+            res = next(given)
         results.append(res)
         _count(result, res)
     tally = {k: getattr(result, k) for k in ("ops", "accepted", "duplicates", "conflicts", "rejected", "reasons")}
+    try:
+        _keep_import(store, header, cursor, reply, results, tally)
+    except sa.exc.IntegrityError:  # the same bundle imported at the same time by another command: it won
+        result.already_imported = True
+    log.info("bundle %s of %s imported: %s", header.bundle_id, header.device_id, tally)
+    return result
+
+
+def _keep_import(store: ServerStore, header, cursor: int, reply: str, results: list, tally: dict) -> None:
     with store.engine.connect().execution_options(write=True) as conn, conn.begin():
         conn.execute(
             sa.insert(s.bundles_in).values(
@@ -180,8 +189,6 @@ def import_bundle(store: ServerStore, data: bytes) -> Imported:
                 tally=json.dumps(tally, ensure_ascii=False),
             )
         )
-    log.info("bundle %s of %s imported: %s", header.bundle_id, header.device_id, tally)
-    return result
 
 
 def _count(result: Imported, res: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from fieldapp.domain.enums import AuditAction, Metric, PeriodKind, ScopeKind
@@ -69,6 +69,48 @@ def new_period(
     period = CampaignPeriod(w.ids(), campaign.id, name or _period_name(starts, ends), kind, starts, ends, w.clock())
     w.add(period)
     return period
+
+
+# The periods a team leader adds from the Targets dialog: a kind and the day it starts on.
+ADDABLE = (PeriodKind.DAY, PeriodKind.PEAK_DAYS, PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.YEAR)
+MAX_PERIOD_NAME = 80
+
+
+def period_dates(kind: PeriodKind, day: date) -> tuple[date, date]:
+    """The dates a period of `kind` covers from `day`: that day; 7 days (the peak days, a week) from it;
+    the month or the year it falls in."""
+    if kind is PeriodKind.DAY:
+        return day, day
+    if kind in (PeriodKind.PEAK_DAYS, PeriodKind.WEEK):
+        return day, day + timedelta(days=6)
+    if kind is PeriodKind.MONTH:
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if kind is PeriodKind.YEAR:
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    raise InputRefused("targets.period_kind", kind=kind.value)
+
+
+def add_period(w: Writer, campaign: Campaign, kind: PeriodKind, day: date, name: str = "") -> CampaignPeriod:
+    """A new period of the campaign (from the Targets dialog). Refused: a kind that is not a period of its
+    own, a period with no day inside the campaign, one the campaign already has (same kind and dates), a
+    name longer than MAX_PERIOD_NAME."""
+    kind = PeriodKind(kind)
+    if kind not in ADDABLE:
+        raise InputRefused("targets.period_kind", kind=kind.value)
+    starts, ends = period_dates(kind, day)
+    if ends < campaign.starts_on or starts > campaign.ends_on:
+        raise InputRefused(
+            "targets.period_outside_campaign",
+            first=f"{campaign.starts_on:%d/%m/%Y}",
+            last=f"{campaign.ends_on:%d/%m/%Y}",
+        )
+    name = " ".join(name.split())
+    if len(name) > MAX_PERIOD_NAME:
+        raise InputRefused("targets.period_name_long", maximum=MAX_PERIOD_NAME)
+    for p in target_store.periods_in(w.conn, campaign.id):
+        if (p.kind, p.starts_on, p.ends_on) == (kind, starts, ends):
+            raise InputRefused("targets.period_exists", name=p.name)
+    return new_period(w, campaign, kind, starts, ends, name)
 
 
 def _period_name(starts: date, ends: date) -> str:

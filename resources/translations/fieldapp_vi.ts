@@ -2318,37 +2318,67 @@
 <context>
     <name>TargetsDialog</name>
     <message>
-        <location filename="../../ui/views/targets_dialog.py" line="32"/>
+        <location filename="../../ui/views/targets_dialog.py" line="47"/>
         <source>Targets</source>
         <translation>Chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/targets_dialog.py" line="36"/>
+        <location filename="../../ui/views/targets_dialog.py" line="51"/>
         <source>The whole campaign</source>
         <translation>Cả chiến dịch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/targets_dialog.py" line="43"/>
+        <location filename="../../ui/views/targets_dialog.py" line="58"/>
         <source>Period:</source>
         <translation>Kỳ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/targets_dialog.py" line="44"/>
+        <location filename="../../ui/views/targets_dialog.py" line="59"/>
         <source>Level:</source>
         <translation>Cấp:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/targets_dialog.py" line="45"/>
+        <location filename="../../ui/views/targets_dialog.py" line="60"/>
         <source>Unit:</source>
         <translation>Đơn vị:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/targets_dialog.py" line="49"/>
+        <location filename="../../ui/views/targets_dialog.py" line="65"/>
         <source>not set</source>
         <translation>chưa đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/views/targets_dialog.py" line="93"/>
+        <location filename="../../ui/views/targets_dialog.py" line="91"/>
+        <source>New period</source>
+        <translation>Thêm kỳ mới</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="102"/>
+        <source>name (optional)</source>
+        <translation>tên kỳ (không bắt buộc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="104"/>
+        <source>Add period</source>
+        <translation>Thêm kỳ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="107"/>
+        <source>from</source>
+        <translation>từ ngày</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="126"/>
+        <source>Period “%1” added: type its targets.</source>
+        <translation>Đã thêm kỳ “%1”: nhập chỉ tiêu của kỳ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="132"/>
+        <source>no target</source>
+        <translation>không có chỉ tiêu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/targets_dialog.py" line="162"/>
         <source>“%1” is not a whole number.</source>
         <translation>“%1” không phải một số nguyên.</translation>
     </message>

@@ -97,3 +97,64 @@ def test_targets_typed_in_the_dialog(qtbot, signed_in):
     assert errors == []
     dialog.grab().save(str(SHOTS / "targets.png"))
     dialog.reject()
+
+
+def test_a_new_period_added_in_the_targets_dialog(qtbot, signed_in):
+    """The leader adds the 7 peak days from the dialog, types their targets (0 reads "no target"); a
+    period outside the campaign and the same period twice get a clear message."""
+    from PySide6.QtCore import QDate
+
+    from fieldapp.domain.enums import Metric, PeriodKind, ScopeKind
+    from fieldapp.storage import targets as target_store
+
+    controller = signed_in
+    errors = []
+    controller.tasks._on_error = errors.append
+    controller.tallies.today = lambda: DEMO_END
+    controller.window.show_screen("tallies")
+    view = controller.window.views["tallies"]
+    qtbot.waitUntil(lambda: view.report is not None and controller.tasks.pending == 0, timeout=WAIT)
+    view.set_targets_button.click()
+    qtbot.waitUntil(
+        lambda: controller.tallies.targets_dialog is not None and controller.tasks.pending == 0, timeout=WAIT
+    )
+    dialog = controller.tallies.targets_dialog
+    campaign = controller.tallies.campaign
+    periods_before = dialog.period.count()
+    assert dialog.new_start.date().toPython() == DEMO_END  # today, inside the campaign
+
+    def add(kind: PeriodKind, day) -> None:
+        dialog.new_kind.setCurrentIndex(dialog.new_kind.findData(kind.value))
+        dialog.new_start.setDate(QDate(day.year, day.month, day.day))
+        dialog.add_period_button.click()
+        qtbot.waitUntil(lambda: errors or (controller.tasks.pending == 0 and dialog.message.text() != ""), timeout=WAIT)
+        assert errors == [], errors
+
+    far = campaign.ends_on + timedelta(days=40)
+    add(PeriodKind.DAY, far)
+    assert "chiến dịch" in dialog.message.text() and dialog.period.count() == periods_before
+    dialog.new_name.setText("Cao điểm giữa đợt")
+    add(PeriodKind.PEAK_DAYS, DEMO_END - timedelta(days=6))
+    assert "Cao điểm giữa đợt" in dialog.message.text()
+    assert dialog.period.count() == periods_before + 1 and dialog.period.currentIndex() == periods_before
+    period_id = dialog.period.currentData()
+    dialog.scope.setCurrentIndex(dialog.scope.findData(ScopeKind.TEAM))
+    qtbot.waitUntil(lambda: controller.tasks.pending == 0, timeout=WAIT)
+    assert all(edit.text() == "" for edit in dialog.values.values())  # a new period has no targets yet
+    dialog.values[Metric.CONSULTATIONS].setText("1.200")
+    dialog.values[Metric.EVENTS].setText("0")
+    assert dialog.hints[Metric.EVENTS].text() == "không có chỉ tiêu" and dialog.hints[Metric.CONSULTATIONS].text() == ""
+    dialog._save()
+    qtbot.waitUntil(lambda: errors or ("2" in dialog.message.text() and controller.tasks.pending == 0), timeout=WAIT)
+    assert errors == [], errors
+    store = controller.session.store
+    found = {t.metric: t.value for t in target_store.targets(store, campaign.id, period_id)}
+    assert found == {Metric.CONSULTATIONS: 1200, Metric.EVENTS: 0}
+    (period,) = [p for p in target_store.periods(store, campaign.id) if p.id == period_id]
+    assert (period.kind, period.starts_on, period.ends_on) == (PeriodKind.PEAK_DAYS, DEMO_END - timedelta(days=6),
+                                                               DEMO_END)  # fmt: skip
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SHOTS / "targets-new-period.png"))
+    add(PeriodKind.PEAK_DAYS, DEMO_END - timedelta(days=6))
+    assert "đã có kỳ này" in dialog.message.text() and dialog.period.count() == periods_before + 1
+    dialog.reject()

@@ -190,10 +190,12 @@ class TalliesController(QObject):
             return
         campaign, periods, units = loaded
         self.campaign = campaign
-        dialog = TargetsDialog(self.window, periods, units, lang)
+        day = min(max(self.today(), campaign.starts_on), campaign.ends_on)
+        dialog = TargetsDialog(self.window, periods, units, lang, targets.ADDABLE, day)
         self.targets_dialog = dialog
         dialog.selection_changed.connect(self._load_targets)
         dialog.save_requested.connect(self._save_targets)
+        dialog.period_requested.connect(self._add_period)
         dialog.finished.connect(lambda _r: setattr(self, "targets_dialog", None))
         self._load_targets()
         dialog.open()
@@ -227,6 +229,22 @@ class TalliesController(QObject):
                 self.tasks.report(exc)
 
         self.tasks.run(work, done, failed)
+
+    def _add_period(self, kind, day, name: str) -> None:
+        s = self.session
+        store, member, campaign, dialog = s.store, s.member, self.campaign, self.targets_dialog
+
+        def work():
+            with writing(store, Actor(member.id, store.device_id)) as w:
+                return targets.add_period(w, campaign, kind, day, name)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, FieldappError) and dialog is not None:
+                dialog.show_message(t(exc.code, s.lang, **exc.params))
+            else:
+                self.tasks.report(exc)
+
+        self.tasks.run(work, lambda period: dialog.period_added(period) if dialog is not None else None, failed)
 
     # --- closing the day ----------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fieldapp import __version__
+from fieldapp import __version__, profile
 from fieldapp.errors import FieldappError, InputRefused, NeedPassphrase, UsageError
 from fieldapp.i18n import normalise_language, t
 from fieldapp.logs import log_path, setup_logging
@@ -473,7 +473,7 @@ def cmd_enrol(ctx: Context) -> int:
 
     a = ctx.args
     store = ctx.store()
-    offer = request_enrolment(store, a.server, a.code, name=a.name)
+    offer = request_enrolment(store, a.server or profile.enrol_server(ctx.data_dir), a.code, name=a.name)
     if offer.outside and not a.yes:  # work of another team or province: it will not sync; ask, or stop
         print(outside_message(offer, ctx.lang), file=sys.stderr)
         if a.json or not sys.stdin.isatty():
@@ -665,7 +665,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
 
     p = with_json(command("enrol", cmd_enrol, "enrol"))
-    p.add_argument("--server", required=True, metavar="URL")
+    p.add_argument("--server", metavar="URL")  # default: the province profile's server
     p.add_argument("--code", required=True, metavar="CODE")
     p.add_argument("--name", metavar="NAME", help=h("device_name"))
     p.add_argument("--yes", action="store_true", help=h("enrol_yes"))
@@ -776,6 +776,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     ctx = Context(args)
     setup_logging(ctx.data_dir.logs)
+    profile.start(ctx.data_dir)  # a province's build seeds a fresh data dir from its profile
     log.info("command: %s", " ".join(a for a in argv if not a.startswith("--code")))
     try:
         return func(ctx)

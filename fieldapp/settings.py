@@ -55,6 +55,13 @@ RECEIPT_DESTINATION = Setting(
 RECEIPT_FOLDER = Setting("receipt_folder", str, "", "settings.receipt_folder")  # "" is Documents/fieldapp
 # an ESC/POS thermal printer's address (fieldapp.printing.escpos): usb:VID:PID, serial:…, file:…, tcp:…
 RECEIPT_THERMAL_PRINTER = Setting("receipt_thermal_printer", str, "", "settings.receipt_thermal_printer")
+# Seeded from the province profile on a fresh data dir (fieldapp.profile.seed_settings); not on the screen.
+PRINTER_NAME = Setting("printer_name", str, "", "settings.printer_name")  # "" is the system's default printer
+SERVER_URL = Setting("server_url", str, "", "settings.server_url")  # the province's server, for enrolment
+RECEIPT_PREFIX = Setting("receipt_prefix", str, "", "settings.receipt_prefix")
+ORGANISATION_NAME = Setting("organisation_name", str, "", "settings.organisation_name")
+ORGANISATION_LOGO = Setting("organisation_logo", str, "", "settings.organisation_logo")  # a file in the data dir
+PROFILE_PROVINCE = Setting("profile_province", str, "", "settings.profile_province")
 ALL: tuple[Setting[Any], ...] = (
     LANGUAGE,
     THEME,
@@ -91,6 +98,13 @@ class Settings:
         if setting.coerce(value) != value:
             raise ValueError(f"{setting.key}: {value!r} is not allowed")
         self._values[setting.key] = value
+        self.save()
+
+    def update(self, values: list[tuple[Setting[Any], Any]]) -> None:
+        """Set several values and save once; a value the setting does not allow is left out."""
+        for setting, value in values:
+            if setting.coerce(value) == value:
+                self._values[setting.key] = value
         self.save()
 
     def override(self, setting: Setting[T], value: T) -> None:

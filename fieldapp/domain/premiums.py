@@ -231,7 +231,10 @@ class RuleBook:
 
 @cache
 def default_rules() -> RuleBook:
-    return RuleBook.load()
+    """The shipped rules with the installed province profile's entries (local support) merged in."""
+    from fieldapp.profile import installed_rules
+
+    return RuleBook.load(overrides=installed_rules())
 
 
 def quote_json_rules(rules: Iterable[RuleRef]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from fieldapp.domain.formats import format_date, format_datetime, format_vnd
 from fieldapp.domain.receipt_code import confirmation_code, decode
 from fieldapp.domain.words import amount_in_words
 from fieldapp.printing import fonts, footer, qr
+from fieldapp.profile import letterhead
 from fieldapp.storage.receipts import ReceiptRecord
 
 LAYOUTS = ("a5", "a4", "80mm", "58mm")
@@ -83,6 +84,22 @@ def confirmation(r: ReceiptRecord) -> str | None:
 
 def label(r: ReceiptRecord) -> str:
     return f"{r.series}/{r.number:07d}"
+
+
+def organisation(r: ReceiptRecord) -> str:
+    """The collecting organisation: the team's own, else the province profile's (fieldapp.profile)."""
+    return r.organisation or letterhead().organisation
+
+
+def _draw_logo(c, logo: Path | None, left: float, top: float, size: float) -> float:
+    """The profile's logo in a square at the top left; the width it took (0 without one)."""
+    if logo is None:
+        return 0.0
+    try:
+        c.drawImage(str(logo), left, top - size, size, size, preserveAspectRatio=True, mask="auto")
+    except Exception:  # a logo that went bad after the build: the receipt prints without it
+        return 0.0
+    return size + 2
 
 
 # --- a flowing column of text -------------------------------------------------------------------------
@@ -222,10 +239,12 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
     margin = 10 * mm
     inner = width - 2 * margin
     top = bottom + height - margin
-    # header: the VSS office and the organisation on the left, the form on the right
-    head = Column(c, left + margin, top, inner * 0.55, 8)
+    # header: the organisation's logo, the VSS office and the organisation on the left, the form on the right
+    mark = letterhead()
+    logo_width = _draw_logo(c, mark.logo, left + margin, top, 12 * mm)
+    head = Column(c, left + margin + logo_width, top, inner * 0.55 - logo_width, 8)
     head.text(vss_office(r), font=fonts.BOLD, size=8.5)
-    head.text(r.organisation or "", size=8)
+    head.text(organisation(r), size=8)
     form = Column(c, left + margin + inner * 0.58, top, inner * 0.42, 7)
     form.text(FORM, font=fonts.BOLD, size=8.5, align="center")
     form.text(FORM_BASIS, font=fonts.ITALIC, size=6.5, align="center")
@@ -233,9 +252,9 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
     col.text(TITLE, font=fonts.BOLD, size=15, align="center")
     if p.copy:
         _stamp(c, COPY_MARK, left + width - margin - 12 * mm, col.y + 1, 12, angle=6)
-    if r.organisation:
+    if organisation(r):
         col.text(
-            f"(Do {r.organisation} - tổ chức được BHXH uỷ quyền thu phát hành)",
+            f"(Do {organisation(r)} - tổ chức được BHXH uỷ quyền thu phát hành)",
             font=fonts.ITALIC,
             size=7.5,
             align="center",
@@ -301,8 +320,8 @@ def _thermal_lines(col: Column, p: Printing) -> None:
     r = p.record
     small = col.size - 1
     col.text(vss_office(r), font=fonts.BOLD, align="center")
-    if r.organisation:
-        col.text(r.organisation, size=small, align="center")
+    if organisation(r):
+        col.text(organisation(r), size=small, align="center")
     col.text(f"{FORM} - TT 107/2017/TT-BTC", size=small, align="center")
     col.space(2)
     col.text(TITLE, font=fonts.BOLD, size=col.size + 3, align="center")

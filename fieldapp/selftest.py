@@ -76,12 +76,113 @@ def _qt() -> str:
     return done.stdout.strip()
 
 
+VIETNAMESE = "Nguyễn Thị Hoà · Bưu điện tỉnh Hưng Yên · 1.263.600 ₫ · ỨỪỬỮỰ ẮẰẲẴẶ Đđ"
+
+
+def _fonts() -> str:
+    from reportlab.pdfbase import pdfmetrics
+
+    from fieldapp.printing import fonts
+
+    fonts.register()
+    for name in (fonts.REGULAR, fonts.BOLD, fonts.ITALIC):
+        face = pdfmetrics.getFont(name).face
+        missing = [c for c in VIETNAMESE if c != " " and ord(c) not in face.charToGlyph]
+        if missing:
+            raise RuntimeError(f"{name} lacks {''.join(missing)}")
+    return f"{fonts.REGULAR} (regular, bold, italic): every Vietnamese glyph"
+
+
+def _qr() -> str:
+    import zxingcpp
+
+    from fieldapp.printing import qr
+
+    text = "BL1:SELFTEST-0123456789"
+    rows = qr.matrix(text)
+    scale, quiet = 4, 4
+    size = (len(rows) + 2 * quiet) * scale
+    from PIL import Image
+
+    image = Image.new("L", (size, size), 255)
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            if dark:
+                image.paste(
+                    0, ((x + quiet) * scale, (y + quiet) * scale, (x + quiet + 1) * scale, (y + quiet + 1) * scale)
+                )
+    found = [r.text for r in zxingcpp.read_barcodes(image)]
+    if found != [text]:
+        raise RuntimeError(f"made a QR and read back {found!r}")
+    return f"{len(rows)} × {len(rows)} QR made and read back"
+
+
+def _pdf() -> str:
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from fieldapp.printing import fonts, raster
+
+    fonts.register()
+    buffer = io.BytesIO()
+    c = Canvas(buffer, pagesize=(300, 100))
+    c.setFont(fonts.REGULAR, 14)
+    c.drawString(10, 50, VIETNAMESE[:30])
+    c.showPage()
+    c.save()
+    page = next(raster.pages(buffer.getvalue(), dpi=72))
+    dark = sum(1 for v in page.getdata() if v < 128)
+    if dark < 50:
+        raise RuntimeError("the PDF rendered blank")
+    return f"ReportLab wrote a page, PDFium rendered it ({len(buffer.getvalue())} bytes, {dark} dark pixels)"
+
+
+def _printing() -> str:
+    """The OS printing system Qt prints through, and the ESC/POS driver for thermal printers."""
+    import escpos.printer  # noqa: F401  (USB, serial, network, file backends)
+
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.WinDLL("winspool.drv")
+        return "Windows spooler (winspool.drv); ESC/POS driver"
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("cups") or "libcups.so.2"
+    try:
+        cups = ctypes.CDLL(name)
+    except OSError as exc:
+        raise RuntimeError(f"CUPS ({name}) cannot be loaded: install libcups2 to print ({exc})") from exc
+    dests = ctypes.c_void_p()
+    count = cups.cupsGetDests(ctypes.byref(dests))
+    cups.cupsFreeDests(count, dests)
+    return f"CUPS ({name}): {count} printer(s); ESC/POS driver"
+
+
+def _profile() -> str:
+    from fieldapp.profile import installed_profile, installed_profile_path
+
+    path = installed_profile_path()
+    if path is None:
+        return "no province profile (a source tree): built-in defaults"
+    profile = installed_profile()
+    assert profile is not None
+    return f"province {profile.province}, {profile.organisation}, server {profile.server_url}"
+
+
 CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("resources", _resources),
     ("migrations", _migrations),
     ("sqlcipher", _sqlcipher),
     ("key wrapping", _key_wrapping),
     ("keyring", _keyring),
+    ("fonts", _fonts),
+    ("qr", _qr),
+    ("pdf", _pdf),
+    ("printing", _printing),
+    ("profile", _profile),
     ("qt", _qt),
 )
 

@@ -40,6 +40,24 @@
     </message>
 </context>
 <context>
+    <name>BundleController</name>
+    <message>
+        <location filename="../../ui/controllers/bundle.py" line="35"/>
+        <source>Sync bundles (*.fab);;All files (*)</source>
+        <translation>Gói đồng bộ (*.fab);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/bundle.py" line="48"/>
+        <source>Export sync bundle to USB</source>
+        <translation>Xuất gói đồng bộ ra USB</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/bundle.py" line="74"/>
+        <source>Import answer bundle from USB</source>
+        <translation>Nhập gói trả lời từ USB</translation>
+    </message>
+</context>
+<context>
     <name>ChoiceGrid</name>
     <message>
         <location filename="../../ui/views/conflicts.py" line="64"/>
@@ -2188,6 +2206,16 @@
         <location filename="../../ui/views/sync.py" line="99"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="108"/>
+        <source>Export sync bundle to USB…</source>
+        <translation>Xuất gói đồng bộ ra USB…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/sync.py" line="109"/>
+        <source>Import answer bundle from USB…</source>
+        <translation>Nhập gói trả lời từ USB…</translation>
     </message>
 </context>
 <context>

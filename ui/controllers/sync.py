@@ -40,6 +40,7 @@ from fieldapp.sync import (
     settle_candidate,
     status,
 )
+from ui.controllers.bundle import BundleController
 from ui.controllers.merge import MergeController
 from ui.session import Session
 from ui.tasks import Tasks
@@ -155,6 +156,12 @@ class SyncController(QObject):
         session.locked.connect(self.timer.stop)
         self._conflicts: dict[int, Conflict] = {}
         self._candidates: dict[int, tuple] = {}
+        # the USB buttons: an imported answer changes records and the outbox, as a sync does
+        self.bundles = BundleController(session, tasks, view.panel, window, changed=self._bundle_taken)
+
+    def _bundle_taken(self) -> None:
+        self.synced.emit(None)
+        self.refresh()
 
     @property
     def lang(self) -> str:

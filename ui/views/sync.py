@@ -72,6 +72,8 @@ class EnrolForm(QWidget):
 class SyncPanel(QWidget):
     sync_requested = Signal()
     cancel_requested = Signal()
+    bundle_export_requested = Signal()  # sync by USB stick (ui.controllers.bundle)
+    bundle_import_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -102,6 +104,13 @@ class SyncPanel(QWidget):
         row.addWidget(self.cancel_button)
         row.addStretch(1)
         layout.addLayout(row)
+        usb = QHBoxLayout()  # where there is no network: the team leader carries a bundle file
+        self.export_button = QPushButton(self.tr("Export sync bundle to USB…"))
+        self.import_button = QPushButton(self.tr("Import answer bundle from USB…"))
+        usb.addWidget(self.export_button)
+        usb.addWidget(self.import_button)
+        usb.addStretch(1)
+        layout.addLayout(usb)
         self.progress = QLabel()
         self.progress.setWordWrap(True)
         layout.addWidget(self.progress)
@@ -111,6 +120,8 @@ class SyncPanel(QWidget):
         layout.addWidget(self.message)
         self.sync_button.clicked.connect(self.sync_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self.export_button.clicked.connect(self.bundle_export_requested)
+        self.import_button.clicked.connect(self.bundle_import_requested)
 
     def set_running(self, running: bool) -> None:
         self.sync_button.setEnabled(not running)

@@ -472,8 +472,10 @@ def seed_settings(settings_path: Path) -> bool:
     The logo is copied into the data dir, so receipts keep it when the app is moved or upgraded.
     Later changes in Settings are the user's: the profile is never applied again.
     """
+    if settings_path.exists() or installed_profile_path() is None:
+        return False  # checked first: every later start costs no profile parsing
     profile = installed_profile()
-    if profile is None or settings_path.exists():
+    if profile is None:
         return False
     from fieldapp import settings as s
 

@@ -277,6 +277,9 @@ class SyncController(QObject):
             "unknown_record": QCoreApplication.translate("SyncController", "the record is not on the server"),
             "immutable": QCoreApplication.translate("SyncController", "this kind of record cannot be changed"),
             "invalid": QCoreApplication.translate("SyncController", "the record is not valid"),
+            "day_closed": QCoreApplication.translate(
+                "SyncController", "this collector's day was closed on another laptop first: that closing is kept"
+            ),
             "unknown_entity": QCoreApplication.translate(
                 "SyncController", "the server does not know this kind of record"
             ),

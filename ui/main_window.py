@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
     screen_shown = Signal(str)
     lock_requested = Signal()
     verify_requested = Signal()  # Ctrl+Shift+V on any screen: check a scanned receipt
+    about_requested = Signal()  # Help → About (F1): the release, the data's schema and folder
 
     def __init__(self, settings: Settings, people_model: PeopleModel) -> None:
         super().__init__()
@@ -99,6 +100,10 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
         QShortcut(QKeySequence("Ctrl+Shift+V"), self, activated=self._verify)
         QShortcut(QKeySequence("F5"), self, activated=lambda: self.screen_shown.emit(self.current_screen()))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = help_menu.addAction(self.tr("&About fieldapp"))
+        self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.triggered.connect(self.about_requested)
         self.show_locked()
 
     # --- navigation -------------------------------------------------------------------------------

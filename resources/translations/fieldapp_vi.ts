@@ -960,6 +960,16 @@
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="116"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Trợ giúp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="117"/>
+        <source>&amp;About fieldapp</source>
+        <translation>&amp;Giới thiệu fieldapp</translation>
+    </message>
 </context>
 <context>
     <name>MergeController</name>
@@ -2588,6 +2598,100 @@
         <location filename="../../ui/views/receipt_dialogs.py" line="69"/>
         <source>Cancel</source>
         <translation>Thôi</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/views/about.py" line="39"/>
+        <source>About fieldapp</source>
+        <translation>Giới thiệu fieldapp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="44"/>
+        <source>Outreach teams&apos; app for voluntary social insurance and household health insurance.</source>
+        <translation>Ứng dụng của tổ tuyên truyền lưu động về bảo hiểm xã hội tự nguyện và bảo hiểm y tế hộ gia đình.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="48"/>
+        <source>not enrolled</source>
+        <translation>chưa đăng ký với máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="51"/>
+        <source>Version:</source>
+        <translation>Phiên bản:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="52"/>
+        <source>Data schema:</source>
+        <translation>Lược đồ dữ liệu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="53"/>
+        <source>Data folder:</source>
+        <translation>Thư mục dữ liệu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="54"/>
+        <source>Province:</source>
+        <translation>Tỉnh:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="55"/>
+        <source>Team:</source>
+        <translation>Tổ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="56"/>
+        <source>Fonts:</source>
+        <translation>Phông chữ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="67"/>
+        <source>On the server:</source>
+        <translation>Trên máy chủ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="70"/>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseController</name>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="95"/>
+        <source>New version %1</source>
+        <translation>Có phiên bản mới %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="96"/>
+        <source>Sync screen: download it for IT to install</source>
+        <translation>Màn hình Đồng bộ: tải về để bộ phận CNTT cài đặt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="108"/>
+        <source>Saved to %1 (SHA-256 checked). Give it to IT to install; it was not run.</source>
+        <translation>Đã lưu vào %1 (đã kiểm tra SHA-256). Hãy đưa cho bộ phận CNTT cài đặt; tệp chưa được chạy.</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateNotice</name>
+    <message>
+        <location filename="../../ui/views/about.py" line="90"/>
+        <source>Download for IT</source>
+        <translation>Tải về cho CNTT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="109"/>
+        <source>New version %1 on the server: download it for IT to install.</source>
+        <translation>Có phiên bản mới %1 trên máy chủ: tải về để bộ phận CNTT cài đặt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="115"/>
+        <source>Downloading…</source>
+        <translation>Đang tải về…</translation>
     </message>
 </context>
 </TS>

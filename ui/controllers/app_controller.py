@@ -97,6 +97,11 @@ class AppController(QObject):
         self.sync = SyncController(self.session, self.tasks, window.views["sync"], window)
         self.sync.synced.connect(lambda _r: self.work_saved())
         self.sync.state_changed.connect(self._show_sync_state)
+        from ui.controllers.release import ReleaseController  # About, and a newer version on the server
+
+        if getattr(self, "release", None) is not None:
+            self.release.shutdown()
+        self.release = ReleaseController(self.session, self.tasks, window, self.sync.synced)
         settings_view = window.views["settings"]
         settings_view.changed.connect(self.change_setting)
         settings_view.backup_requested.connect(self.backup)
@@ -344,5 +349,6 @@ class AppController(QObject):
         if self.window is not None:
             self.receipts.shutdown()
             self.sync.shutdown()
+            self.release.shutdown()
         self.tasks.shutdown()
         self.session.close()

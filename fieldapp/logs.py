@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import platform
 import tempfile
 from pathlib import Path
 
@@ -48,7 +49,10 @@ def setup_logging(logs_dir: Path, level: int = logging.INFO) -> Path:
         _handler.close()
     _handler = handler
     _path = candidate / "fieldapp.log"
-    logging.getLogger("fieldapp").info("fieldapp %s, log opened", __version__)
+    # The first line of every run names the release, so a log sent in by IT says which version wrote it.
+    logging.getLogger("fieldapp").info(
+        "fieldapp %s, log opened (Python %s, %s)", __version__, platform.python_version(), platform.platform()
+    )
     return _path
 
 

@@ -144,3 +144,14 @@ bundles_out = sa.Table(
     sa.Column("made_at", sa.String(40), nullable=False),
     sa.Index("bundles_out_device", "device_id", "seq", unique=True),
 )
+
+# One row per collector's closed day (migration 0005): the key of each `day_closings` record, written with
+# it, so a second closing of the same day is refused (`store`).
+day_closings = sa.Table(
+    "day_closings",
+    metadata,
+    sa.Column("collector_id", sa.String(64), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("id", sa.String(64), nullable=False, unique=True),
+    sa.Column("team_id", sa.String(64), nullable=False),
+)

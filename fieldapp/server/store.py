@@ -242,6 +242,8 @@ class ServerStore:
         }
         if rec.db_pos is None:
             conn.execute(sa.insert(s.records).values(entity=rec.entity, id=rec.id, **values))
+            if rec.entity == "day_closings":
+                conn.execute(sa.insert(s.day_closings).values(**_closing_key(rec)))
         else:
             r = s.records.c
             conn.execute(sa.update(s.records).where(r.entity == rec.entity, r.id == rec.id).values(**values))
@@ -490,6 +492,13 @@ class ServerStore:
                     row["pos"] = pos
                 if new_rows:
                     self._insert_many(conn, s.records, new_rows)
+                    keys = [
+                        _closing_key(rec)
+                        for rec in changed.values()
+                        if rec.entity == "day_closings" and rec.db_pos is None
+                    ]
+                    if keys:  # a collector's day closed twice fails here: the op-by-op path refuses the second
+                        conn.execute(sa.insert(s.day_closings), keys)
                 if old_rows:
                     r = s.records.c
                     stmt = (
@@ -533,7 +542,7 @@ class ServerStore:
                 except sa.exc.DBAPIError:
                     log.warning("op %s of %s refused by the database", op.op_id, device.id, exc_info=True)
                     planner.forget(op, {rec.key: before.get(rec.key) for rec in recs})
-                    answer = Answer(op.op_id, "rejected", reason="invalid")
+                    answer = Answer(op.op_id, "rejected", reason=_refused_by_database(op))
                     planner.prior_ops[op.op_id] = PriorOp(device.id, op.content_sha256(), answer.stored())
                     recs = []
                     with conn.begin_nested():
@@ -699,6 +708,17 @@ class EnrolRefused(Exception):
 
 # Codes are typed from a screen or scanned: no 0/O, 1/I/L; 16 of these carry 80 bits.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _closing_key(rec: Rec) -> dict[str, Any]:
+    data = rec.data
+    return {"collector_id": data["collector_id"], "day": data["day"], "id": rec.id, "team_id": data["team_id"]}
+
+
+def _refused_by_database(op: OpIn) -> str:
+    """The reason given for an op whose write the database refused: a closing of a collector's day that is
+    already closed (the `day_closings` key), or a value it could not take."""
+    return "day_closed" if op.entity == "day_closings" else "invalid"
 
 
 def _enrol_code() -> str:

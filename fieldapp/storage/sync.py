@@ -749,7 +749,8 @@ def local_counts(store: Store, entities: Iterable[str]) -> dict[str, int]:
             (total,) = conn.execute(f"SELECT count(*) FROM {entity}").fetchone()
             (unsent,) = conn.execute(
                 "SELECT count(DISTINCT entity_id) FROM outbox WHERE entity = ? AND op = 'create' AND "
-                "(state = 'pending' OR (state = 'rejected' AND coalesce(result ->> '$.reason', '') <> 'exists'))",
+                "(state = 'pending' OR (state = 'rejected' AND coalesce(result ->> '$.reason', '') "
+                "NOT IN ('exists', 'day_closed')))",  # day_closed: the server has the day's first closing instead
                 (entity,),
             ).fetchone()
             out[entity] = total - unsent

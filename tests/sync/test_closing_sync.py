@@ -80,3 +80,39 @@ def test_a_closed_day_locks_the_collector_on_the_other_laptop(team_of_two):
         before = sorted(laptop.store.query("SELECT * FROM tallies"))
         tally_store.rebuild(laptop.store)
         assert sorted(laptop.store.query("SELECT * FROM tallies")) == before
+
+
+def test_the_same_day_closed_on_two_laptops_is_kept_once(team_of_two):
+    """Two leaders close the same collector's day offline: the server keeps the first closing it gets and
+    refuses the second (reason day_closed, parked on its laptop for the leader to see); both laptops then
+    hold the first, and the collector's day stays locked everywhere."""
+    from fieldapp.sync import rejected_ops
+
+    server, a, b = team_of_two
+    a.sync()
+    b.sync()
+    team, leader, collector = team_and_people(a.store)
+    enrol_hi(a.store, collector, team, at(DAY, 2))
+    first = closing.close_day(a.store, Actor(leader.id, a.device_id), leader, day=DAY, collector_id=collector.id,
+                              team_id=team.id, notes={}, explanation="Nộp sau")  # fmt: skip
+    b_leader = team_store.member(b.store, leader.id)
+    second = closing.close_day(b.store, Actor(leader.id, b.device_id), b_leader, day=DAY, collector_id=collector.id,
+                               team_id=team.id, notes={})  # fmt: skip
+    assert first.id != second.id
+    assert a.sync().new_rejected == 0
+    rb = b.sync()
+    assert rb.new_rejected == 1 and rb.pending == 0 and rb.mismatched == {}
+    (parked,) = [op for op in rejected_ops(b.store) if op.entity == "day_closings"]
+    assert (parked.entity_id, parked.reason) == (second.id, "day_closed")
+    held = admin.open_store(server.database_url)
+    try:
+        assert held.counts()["day_closings"] == 1
+    finally:
+        held.close()
+    assert closing_store.closing(a.store, DAY, collector.id).id == first.id
+    # B keeps its own row (append-only, the leader sees it refused), and the day is locked there too
+    assert closing_store.closing(b.store, DAY, collector.id).id == second.id
+    with pytest.raises(InputRefused) as err:
+        enrol_hi(b.store, team_store.member(b.store, collector.id), team_store.current_team(b.store), at(DAY, 6))
+    assert err.value.code == "closing.day_closed"
+    assert a.sync().mismatched == {} and b.sync().mismatched == {}

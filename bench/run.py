@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bundle import run_bundle
 from common import BASE_ENV, BENCH, PYTHON, ROOT, Row, Target, progress, render, run_temp_dir, terminate_as_exit
 from form import run_form
 from importing import run_import_bench
@@ -171,6 +172,10 @@ def run_sync_client_group(ctx: Context) -> list[Row]:
     )
 
 
+def run_bundle_group(ctx: Context) -> list[Row]:
+    return run_bundle(runs=ctx.sizes.start_runs + 3, rebuild=ctx.rebuild, tmp=ctx.tmp)
+
+
 @dataclass(frozen=True)
 class Group:
     name: str
@@ -195,6 +200,7 @@ def groups(sizes: Sizes) -> list[Group]:
         ),
         Group("sync", sync_names(sizes), run_sync_group),
         Group("sync_client", sync_client_names(sizes), run_sync_client_group),
+        Group("bundle", ("bundle_size", "bundle_start_version", "bundle_open_store", "bundle_build"), run_bundle_group),
     ]
 
 
@@ -227,6 +233,7 @@ ROW_ORDER = (
     "server_load_50_p95",
     "sync_pull_",
     "sync_push_",
+    "bundle_",
 )
 
 

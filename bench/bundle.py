@@ -1,0 +1,122 @@
+"""bundle_size, bundle_start_version, bundle_open_store and bundle_build (group `bundle`).
+
+The Linux bundle of packaging/profiles/33.toml is built by packaging/build.py into bench/.cache/bundle
+(reused while its inputs hash the same; `--rebuild` times a fresh build). Cold start is timed by
+spawning the frozen `fieldapp --version` and `fieldapp stats --json` (which opens the encrypted store:
+Argon2id unwrap, SQLCipher, migrations check) against the same commands run from the source tree
+(`python -m fieldapp …`), alternating, after one untimed warm-up of each. The size's baseline is the
+untrimmed PySide6 install alone.
+
+    .venv/bin/python bench/bundle.py [--runs N] [--rebuild]     # or bench/run.py --only bundle
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import CACHE, PASSPHRASE, PYTHON, ROOT, Row, Target, child_env, progress, render
+
+PROFILE = ROOT / "packaging" / "profiles" / "33.toml"
+SIZE_TARGET_MB = 150.0
+START_TARGET_S = 1.5
+BUILD_TARGET_S = 300.0
+
+
+def _tree_mb(path: Path) -> float:
+    return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() or p.is_symlink()) / 1e6
+
+
+def build(rebuild: bool) -> dict:
+    dist = CACHE / "bundle" / "dist"
+    command = [PYTHON, str(ROOT / "packaging" / "build.py"), "--profile", str(PROFILE), "--offline", "--no-deb"]
+    command += ["--dist", str(dist), "--work", str(CACHE / "bundle" / "work")]
+    if rebuild:
+        command.append("--force")
+    progress("building the bundle (reused if its inputs did not change)")
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"packaging/build.py failed: {done.stderr[-2000:]}")
+    manifest = json.loads((dist / "fieldapp-0.1.0-33.json").read_text(encoding="utf-8"))
+    manifest["this_run_s"] = time.perf_counter() - started
+    return manifest
+
+
+def _timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=120)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[0]} … exited {done.returncode}: {done.stderr[-500:]}")
+    return elapsed
+
+
+def _alternate(frozen: list[str], source: list[str], env: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
+    _timed(frozen, env)  # warm the file cache for both
+    _timed(source, env)
+    ours, base = [], []
+    for i in range(runs):
+        pair = [(frozen, ours), (source, base)]
+        for command, into in pair if i % 2 == 0 else reversed(pair):
+            into.append(_timed(command, env))
+    return ours, base
+
+
+def run_bundle(runs: int = 10, rebuild: bool = False, tmp: Path | None = None) -> list[Row]:
+    manifest = build(rebuild)
+    bundle = Path(manifest["outputs"]["bundle"])
+    exe = bundle / "fieldapp"
+    import PySide6
+
+    size = Row("bundle_size", "MB", [_tree_mb(bundle)], [_tree_mb(Path(PySide6.__file__).parent)])
+    size.target = Target("median", SIZE_TARGET_MB)
+    size.note = "the unpacked one-folder bundle of province 33; baseline: the untrimmed PySide6 install alone; " + (
+        f"tar.gz {manifest['sizes'].get('tarball', 0) / 1e6:.1f} MB"
+    )
+
+    data = (tmp or CACHE / "tmp") / "bundle-data"
+    env = child_env(FIELDAPP_DATA_DIR=str(data), FIELDAPP_PASSPHRASE=PASSPHRASE, PATH="/usr/bin:/bin")
+    if not (data / "fieldapp.db").exists():
+        progress("a 2,000-person demo store for the start-up runs")
+        subprocess.run(
+            [PYTHON, "-m", "fieldapp", "demo-data", "--persons", "2000", "--days", "3", "--end-date", "2026-07-15"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+    progress(f"cold start: {runs} runs each, frozen and source tree, alternating")
+    ours, base = _alternate([str(exe), "--version"], [PYTHON, "-m", "fieldapp", "--version"], env, runs)
+    version = Row("bundle_start_version", "s", ours, base, Target("median", START_TARGET_S))
+    version.note = "frozen `fieldapp --version` (process start to exit); baseline: `python -m fieldapp --version`"
+    ours, base = _alternate([str(exe), "stats", "--json"], [PYTHON, "-m", "fieldapp", "stats", "--json"], env, runs)
+    store = Row("bundle_open_store", "s", ours, base, Target("median", START_TARGET_S))
+    store.note = "frozen `fieldapp stats --json` on a 2,000-person encrypted store (opens it, counts, exits)"
+
+    built = Row("bundle_build", "s", [float(manifest["built_seconds"])], target=Target("median", BUILD_TARGET_S))
+    steps = ", ".join(f"{k.removesuffix('_s')} {v:.0f} s" for k, v in manifest.get("timings", {}).items())
+    built.note = (
+        "packaging/build.py for one province (validate, PyInstaller, tar.gz; the .deb adds ~10 s)"
+        + (f": {steps}" if steps else "")
+        + ("" if not manifest["reused"] else "; timed when the cached bundle was built (--rebuild to time again)")
+    )
+    return [size, version, store, built]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench/bundle.py")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--rebuild", action="store_true", help="time a fresh build instead of reusing the bundle")
+    args = parser.parse_args()
+    print(render(run_bundle(args.runs, args.rebuild)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2100,6 +2100,11 @@
         <translation>bản ghi không hợp lệ</translation>
     </message>
     <message>
+        <location filename="../../ui/controllers/sync.py" line="291"/>
+        <source>this collector&apos;s day was closed on another laptop first: that closing is kept</source>
+        <translation>Ngày này của người thu đã được chốt sổ trên máy khác trước: giữ lần chốt đó</translation>
+    </message>
+    <message>
         <location filename="../../ui/controllers/sync.py" line="273"/>
         <source>the server does not know this kind of record</source>
         <translation>máy chủ không biết loại bản ghi này</translation>

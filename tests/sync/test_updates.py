@@ -8,6 +8,7 @@ import json
 import os
 import stat
 
+import httpx
 import pytest
 
 from fieldapp import __version__
@@ -136,3 +137,56 @@ def test_a_wrong_installer_is_refused_and_nothing_stored(server, tmp_path, args,
     assert missing.returncode == 1 and "nope.deb" in missing.stderr
     listed = fieldapp("server", "installer", "list", "--json", "--database-url", server.database_url)
     assert json.loads(listed.stdout) == {"installers": []}
+
+
+class OlderServer(httpx.BaseTransport):
+    """A real server seen through a link that answers the installer paths the way a server from before
+    installers did (404), or cuts a download half way."""
+
+    def __init__(self, *, cut_download: bool = False) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.cut_download = cut_download
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.startswith("/v1/installers/") and not self.cut_download:
+            return httpx.Response(404, json={"detail": {"code": "not_found"}})
+        response = self.inner.handle_request(request)
+        if self.cut_download and path.startswith("/v1/installers/") and path != "/v1/installers/latest":
+            return httpx.Response(response.status_code, headers=response.headers, stream=_Cut(response.stream))
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class _Cut(httpx.SyncByteStream):
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def __iter__(self):
+        for i, chunk in enumerate(self.inner):
+            if i == 2:
+                raise httpx.ReadError("connection reset mid-download")
+            yield chunk
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_a_server_from_before_installers_is_no_news_and_the_sync_goes_on(server, laptop, tmp_path):
+    stored(add_installer(server, installer_file(tmp_path, "f.deb"), "9.0.0"))
+    result = laptop.sync(transport=OlderServer())
+    assert result.finished_at is not None and result.update is None
+    assert updates.available(laptop.store) is None
+
+
+def test_a_download_cut_half_way_leaves_nothing_and_says_so(server, laptop, tmp_path):
+    stored(add_installer(server, installer_file(tmp_path, "f.deb", 2_000_000), "9.0.0"))
+    laptop.sync()
+    with pytest.raises(InputRefused) as err:
+        updates.download(laptop.store, transport=OlderServer(cut_download=True))
+    assert err.value.code == "sync.offline"
+    downloads = laptop.data_dir.root / "downloads"
+    assert not downloads.exists() or list(downloads.iterdir()) == []
+    assert updates.download(laptop.store).stat().st_size == 2_000_000  # the next try gets it whole

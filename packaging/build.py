@@ -244,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     if profile is None or (args.strict and problems):
         if profile is not None:
             print(t("build.strict", lang), file=sys.stderr)
-        print(t("build.stopped", lang, count=len(problems)), file=sys.stderr)
+        stopping = problems if profile is not None else [p for p in problems if not p.warning]
+        print(t("build.stopped", lang, count=len(stopping)), file=sys.stderr)
         return 1
     print(t("build.ok", lang, path=args.profile, province=profile.province, organisation=profile.organisation))
     if args.check:

@@ -338,3 +338,17 @@ def test_rejections_by_bundle_are_listed_like_online_ones(team, tmp_path):
     assert taken.rejected == 1 and taken.pending == left
     (refused,) = rejected_ops(a.store)
     assert refused.op_id == row[0] and refused.reason == "forbidden" and refused.http == 403
+
+
+def test_an_unusable_data_dir_or_database_exits_3(server, tmp_path):
+    from tests.conftest import cli_env as env_for
+
+    locked = env_for(tmp_path / "laptop")
+    assert fieldapp("stats", env=locked).returncode == 0  # made, encrypted with the tests' passphrase
+    del locked["FIELDAPP_PASSPHRASE"]
+    done = fieldapp("bundle", "export", "-o", str(tmp_path / "a.fab"), env=locked)
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    (tmp_path / "up.fab").write_bytes(b"FIELDAPP-BUNDLE\n")
+    done = fieldapp("server", "bundle", "import", str(tmp_path / "up.fab"), "--database-url",
+                    "postgresql://nobody@127.0.0.1:1/none", env=env_for(tmp_path / "srv"))  # fmt: skip
+    assert done.returncode == 3 and "Traceback" not in done.stderr, done.stderr

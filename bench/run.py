@@ -146,7 +146,8 @@ def run_sync_group(ctx: Context) -> list[Row]:
 def sync_names(sizes: Sizes) -> tuple[str, ...]:
     k = sizes.sync_ops // 1000
     names = (f"server_push_{k}k_sqlite", f"server_push_{k}k_postgresql", f"server_pull_{sizes.sync_pull // 1000}k")
-    return (*names, "server_load_50_ops", "server_load_50_p95") if sizes.sync_load_seconds else names
+    load = ("server_load_50_ops", "server_load_50_p95", "server_load_50_paced_ops", "server_load_50_paced_p95")
+    return (*names, *load) if sizes.sync_load_seconds else names
 
 
 def run_tallies_group(ctx: Context) -> list[Row]:

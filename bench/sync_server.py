@@ -13,7 +13,13 @@ pulls pages of that table.
   holds 100,000 records, as raw HTTP (the body is read, not parsed; the laptop adds its own parsing).
 - server_load_50_ops / server_load_50_p95: 50 laptops of 10 teams, each pushing 500-op batches and pulling
   its team's feed in turns, for a fixed time against PostgreSQL with `--workers 2`: ops/s sustained and
-  the p95 of every request; any non-200 answer is an error.
+  the p95 of every request; any non-200 answer is an error. The laptops never pause: this is the most
+  the server takes, and its latency is what a queue of 50 waiting clients gives (Little's law: 50 clients
+  / requests per second), not what a laptop sees when the server keeps up.
+- server_load_50_paced_ops / _p95: the same 50 laptops, each sending its next push on a schedule that
+  offers LOAD_OFFERED ops/s in all (a laptop late on its schedule sends at once, so a server that cannot
+  keep up shows as fewer ops/s): the target's "≥ 5,000 ops/s sustained with p95 ≤ 500 ms" as a
+  load the server is given, rather than as much as it can be made to queue.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from fieldapp.storage.records import spec_for
 PROVINCE = "33"
 BATCH = 500
 LOAD_BATCH = 500  # a laptop's push in the load run, the batch size the client sends
+LOAD_OFFERED = 6_000.0  # ops/s the 50 paced laptops offer together (target: ≥ 5,000 sustained)
 
 
 # --- processes -----------------------------------------------------------------------------------
@@ -270,6 +277,7 @@ def run_sync(*, push_ops: int, pull_records: int, samples: int, load_seconds: fl
         rows.append(_pull_row(pull_records, samples, tmp))
         if load_seconds > 0:
             rows += _load_rows(admin_url, load_seconds, tmp)
+            rows += _load_rows(admin_url, load_seconds, tmp, offered=LOAD_OFFERED)
     return rows
 
 
@@ -342,9 +350,11 @@ def _pull_row(n_records: int, samples: int, tmp: Path) -> Row:
     return row
 
 
-def _load_rows(admin_url: str, seconds: float, tmp: Path) -> list[Row]:
-    url = new_database(admin_url, "load")
-    ours = fieldapp_server(url, tmp / "load", workers=2)
+def _load_rows(admin_url: str, seconds: float, tmp: Path, offered: float | None = None) -> list[Row]:
+    """The 50-laptop run; `offered`: ops/s the laptops send on a schedule (None: as fast as answered)."""
+    name = "load" if offered is None else "load_paced"
+    url = new_database(admin_url, name)
+    ours = fieldapp_server(url, tmp / name, workers=2)
     latencies: list[float] = []
     kinds: dict[str, list[float]] = {"push": [], "pull": []}
     pushed = [0]
@@ -356,8 +366,9 @@ def _load_rows(admin_url: str, seconds: float, tmp: Path) -> list[Row]:
         prepared = {token: batches(team_id, LOAD_BATCH * 40, LOAD_BATCH) for team_id, token in devices}
         stop_at = [0.0]
         start_gate = threading.Barrier(len(devices) + 1)
+        period = len(devices) * LOAD_BATCH / offered if offered else 0.0  # one laptop's time between pushes
 
-        def laptop(token: str) -> None:
+        def laptop(token: str, slot: int) -> None:
             bodies = prepared[token]
             with httpx.Client(
                 base_url=ours.base,
@@ -367,7 +378,12 @@ def _load_rows(admin_url: str, seconds: float, tmp: Path) -> list[Row]:
                 c.get("/v1/health")
                 start_gate.wait()
                 since, k = 0, 0
+                first = time.perf_counter() + period * slot / len(devices)  # the laptops spread over a period
                 while time.perf_counter() < stop_at[0] and k < len(bodies):
+                    if period:
+                        time.sleep(max(0.0, first + k * period - time.perf_counter()))
+                        if time.perf_counter() >= stop_at[0]:
+                            break
                     t0 = time.perf_counter()
                     r = c.post("/v1/push", content=bodies[k])
                     t1 = time.perf_counter()
@@ -389,7 +405,7 @@ def _load_rows(admin_url: str, seconds: float, tmp: Path) -> list[Row]:
                         tail = p.content[-80:].decode()
                         since = int(tail.rsplit('"next":', 1)[1].split(",", 1)[0])
 
-        threads = [threading.Thread(target=laptop, args=(tok,)) for _team, tok in devices]
+        threads = [threading.Thread(target=laptop, args=(tok, i)) for i, (_team, tok) in enumerate(devices)]
         for t in threads:
             t.start()
         stop_at[0] = time.perf_counter() + 3600  # set for real once every laptop is at the gate
@@ -401,18 +417,21 @@ def _load_rows(admin_url: str, seconds: float, tmp: Path) -> list[Row]:
         elapsed = time.perf_counter() - began
     finally:
         ours.stop()
-    rate = Row("server_load_50_ops", "/s", [pushed[0] / elapsed])
+    suffix = "" if offered is None else "_paced"
+    how = "as fast as answered" if offered is None else f"on a schedule offering {offered:,.0f} ops/s together"
+    rate = Row(f"server_load_50{suffix}_ops", "/s", [pushed[0] / elapsed])
     rate.note = (
-        f"{len(devices)} laptops (10 teams) pushing {LOAD_BATCH}-op batches and pulling their feed in turns for "
-        f"{elapsed:.1f} s against PostgreSQL, `--workers 2`: {pushed[0]:,} ops; target ≥ 5,000 /s (higher is "
+        f"{len(devices)} laptops (10 teams) pushing {LOAD_BATCH}-op batches and pulling their feed in turns, {how}, "
+        f"for {elapsed:.1f} s against PostgreSQL, `--workers 2`: {pushed[0]:,} ops; target ≥ 5,000 /s (higher is "
         f"better, so `met` is not judged by the table); errors: {len(errors)}"
     )
     if errors:
         rate.error = f"{len(errors)} requests failed: {sorted(set(errors))}"
-    lat = Row("server_load_50_p95", "ms", [x * 1000 for x in latencies], target=Target("p95", 500.0))
+    lat = Row(f"server_load_50{suffix}_p95", "ms", [x * 1000 for x in latencies], target=Target("p95", 500.0))
+    clients = "50 clients that never pause" if offered is None else "50 clients on their schedule"
     lat.note = (
         f"{len(latencies):,} requests of that run: push p95 {p95(kinds['push']) * 1000:,.0f} ms, pull p95 "
-        f"{p95(kinds['pull']) * 1000:,.0f} ms (each pull brings up to 2,000 of the province's new people); 50 "
-        "clients that never pause, on the same 2 CPUs as both workers and PostgreSQL"
+        f"{p95(kinds['pull']) * 1000:,.0f} ms (each pull brings up to 2,000 of the province's new people); "
+        f"{clients}, on the same 2 CPUs as both workers and PostgreSQL"
     )
     return [rate, lat]

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fieldapp import __version__
+from fieldapp.domain.admin_units import communes
 from fieldapp.server.push import Device, OpIn
 from fieldapp.server.settings import ENV_DATABASE_URL, Settings
 from fieldapp.server.store import EnrolRefused, ServerStore, migrate, schema_revision, utcnow
@@ -224,6 +225,7 @@ class _TooLarge(Exception):
 def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     store = ServerStore(database_url)
+    communes()  # the reference list every registry op is checked against: read now, not by the first push
     revision = migrate(store.engine) if settings.migrate else schema_revision(store.engine)
 
     @asynccontextmanager

@@ -9,9 +9,10 @@ Feed positions, so that a reader never sees position 7 while 6 is still uncommit
   (asynchronous commit: the push's own commit, later in the log, makes it durable). The push then writes
   its records and commits without holding any lock another push waits for. A pull serves only positions
   below the first one claimed by a transaction still running in the pull's snapshot: "the highest
-  position below which every transaction has finished". A claim whose transaction ended is deleted by the
-  next claim. The server's own rare writes (teams, devices) and the op-by-op fallback below keep the
-  counter's row locked until they commit instead, which is equally safe beside claims.
+  position below which every transaction has finished". Claims of transactions that ended are deleted
+  now and then (`_claim_positions`). The server's own rare writes (teams, devices) and the op-by-op
+  fallback below keep the counter's row locked until they commit instead, which is equally safe beside
+  claims.
 
 A push is decided in Python against the rows read for that batch, then written with one statement per
 table. When a write fails (a row another worker committed in the meantime, a value the database refuses),
@@ -164,6 +165,17 @@ class _WriteFailed(Exception):
     pass
 
 
+CLEAR_EVERY = 32
+_CLAIM = sa.text(
+    "WITH c AS (UPDATE feed_counter SET value = value + :n WHERE id = 1 RETURNING value) "
+    "INSERT INTO feed_claims (xid, first, last) SELECT :xid, value - :n + 1, value FROM c RETURNING last"
+)
+_CLEAR_CLAIMS = sa.text(
+    "DELETE FROM feed_claims WHERE xid IN (SELECT xid FROM feed_claims "
+    "WHERE pg_xact_status(xid::text::xid8) IS DISTINCT FROM 'in progress' FOR UPDATE SKIP LOCKED)"
+)
+
+
 class ServerStore:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -176,8 +188,10 @@ class ServerStore:
                 pool_size=2,
                 max_overflow=6,
                 pool_pre_ping=True,
+                isolation_level="AUTOCOMMIT",
                 connect_args={"options": "-c synchronous_commit=off"},
             )
+        self._claims_made = 0
 
     def close(self) -> None:
         self.engine.dispose()
@@ -206,17 +220,19 @@ class ServerStore:
     def _claim_positions(self, conn: sa.Connection, n: int) -> int:
         """Take n positions for the transaction of `conn` (PostgreSQL), filed as its claim; returns the last.
 
-        Called before that transaction locks any row: the claim may wait for the counter's lock, held by a
-        writer that may itself wait for rows, and that wait must not be on us."""
+        One statement in autocommit on a connection of the claims' own pool: the counter's row is locked
+        for that statement and its (asynchronous) commit only. Called before the push locks any row: the
+        claim may wait for the counter, held by a writer that may itself wait for rows, and that wait must
+        not be on us. Every CLEAR_EVERY claims, those of finished transactions are deleted (skipping any
+        another worker is deleting), which keeps the table at about the number of running pushes."""
         assert self._claims is not None
         xid = int(conn.exec_driver_sql("SELECT pg_current_xact_id()::text::bigint").scalar_one())
-        with self._claims.connect() as claims, claims.begin():
-            last = self._take_positions(claims, n)
-            claims.execute(
-                sa.text("DELETE FROM feed_claims WHERE pg_xact_status(xid::text::xid8) IS DISTINCT FROM 'in progress'")
-            )
-            claims.execute(sa.insert(s.feed_claims).values(xid=xid, first=last - n + 1, last=last))
-        return last
+        with self._claims.connect() as claims:
+            last = claims.execute(_CLAIM, {"n": n, "xid": xid}).scalar_one()
+            self._claims_made += 1
+            if self._claims_made % CLEAR_EVERY == 0:
+                claims.execute(_CLEAR_CLAIMS)
+        return int(last)
 
     def _positions(self, conn: sa.Connection, n: int) -> int:
         """n feed positions for a push's records; returns the last one (see the module's docstring)."""

@@ -404,6 +404,10 @@ class Store:
                 raise InputRefused("restore.too_new", path=str(source), db_version=version)
             if version < 1:
                 raise InputRefused("restore.not_a_backup", path=str(source))
+            try:
+                _refuse_newer_app(other, str(source))
+            except StoreUnavailable as exc:  # restoring it would leave a folder this app cannot open
+                raise InputRefused("restore.app_too_new", **exc.params) from exc
             problems = _integrity(other)
             if problems:
                 raise InputRefused("restore.damaged", path=str(source), problem=problems[0])
@@ -420,6 +424,7 @@ class Store:
             except driver.Error as exc:
                 raise driver.translate(exc, str(self.path)) or exc from exc
             self.device_id = self.meta("device_id") or self.device_id
+            _note_app_version(self._conn)
         log.info("restored from %s; previous content kept in %s", source, safety)
         return safety
 

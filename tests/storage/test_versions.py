@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fieldapp import __version__
-from fieldapp.errors import StoreUnavailable
+from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.storage.store import META_APP_VERSION, put_meta, version_key
 from tests.conftest import cli_env
 
@@ -94,3 +94,23 @@ def test_the_cli_refuses_a_newer_data_folder_with_exit_3(data_dir, open_store, h
     assert ("fieldapp 99.0.0" if how == "app_version" else "lược đồ 99") in done.stderr
     assert "dữ liệu được giữ nguyên" in done.stderr
     assert files(data_dir) == before
+
+
+def test_a_backup_last_written_by_a_newer_app_is_not_restored(open_store, tmp_path):
+    store = open_store()
+    last_opened_by(store, "99.0.0")
+    backup = store.backup(tmp_path / "newer.db")
+    last_opened_by(store, __version__)
+    with pytest.raises(InputRefused) as err:
+        store.restore(backup)
+    assert err.value.code == "restore.app_too_new" and err.value.params["last_version"] == "99.0.0"
+    assert store.meta(META_APP_VERSION) == __version__
+    assert store.check() == []  # refused before the safety copy: the store is as it was
+
+
+def test_a_restored_backup_of_an_older_app_is_marked_with_this_version(open_store, tmp_path):
+    store = open_store()
+    last_opened_by(store, "0.0.9")
+    backup = store.backup(tmp_path / "older.db")
+    store.restore(backup)
+    assert store.meta(META_APP_VERSION) == __version__

@@ -45,6 +45,8 @@ LANGUAGE = Setting("language", str, "vi", "settings.language", choices=("vi", "e
 THEME = Setting("theme", str, "normal", "settings.theme", choices=("normal", "high_contrast"))
 FONT_SCALE = Setting("font_scale", int, 100, "settings.font_scale", choices=(100, 115, 130, 150, 175))
 IDLE_LOCK_MINUTES = Setting("idle_lock_minutes", int, 5, "settings.idle_lock", minimum=1, maximum=240)
+# minutes between background syncs while signed in (ui.controllers.sync; failures back off from it)
+SYNC_INTERVAL_MINUTES = Setting("sync_interval_minutes", int, 5, "settings.sync_interval", minimum=1, maximum=240)
 PIN_MAX_FAILURES = Setting("pin_max_failures", int, 5, "settings.pin_max_failures", minimum=3, maximum=10)
 PIN_LOCK_MINUTES = Setting("pin_lock_minutes", int, 5, "settings.pin_lock_minutes", minimum=1, maximum=120)
 # the receipt's paper (fieldapp.printing.receipt.LAYOUTS), where it goes, and the folder for saved PDFs
@@ -67,6 +69,7 @@ ALL: tuple[Setting[Any], ...] = (
     THEME,
     FONT_SCALE,
     IDLE_LOCK_MINUTES,
+    SYNC_INTERVAL_MINUTES,
     PIN_MAX_FAILURES,
     PIN_LOCK_MINUTES,
     RECEIPT_LAYOUT,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     verify_requested = Signal()  # Ctrl+Shift+V on any screen: check a scanned receipt
     about_requested = Signal()  # Help → About (F1): the release, the data's schema and folder
+    sync_requested = Signal()  # F9 on any screen, or the status bar's menu: sync now
 
     def __init__(self, settings: Settings, people_model: PeopleModel) -> None:
         super().__init__()
@@ -93,6 +94,18 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.who)
         bar.addPermanentWidget(self.lock_button)
         self.lock_button.clicked.connect(self.lock_requested)
+        # "Sync now" is the window's, not one screen's: F9 anywhere, and the status bar's right-click menu
+        self.sync_action = QAction(self.tr("Sync now"), self)
+        self.sync_action.setShortcut(QKeySequence("F9"))
+        self.sync_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.sync_action.triggered.connect(self._sync)
+        self.addAction(self.sync_action)
+        for shortcut in self.views["sync"].findChildren(QShortcut):  # the screen's own F9 would be ambiguous
+            if shortcut.key() == self.sync_action.shortcut():
+                shortcut.setEnabled(False)
+        self.sync_state.setToolTip(self.tr("Sync now: F9 on any screen (right-click for the menu)"))
+        self.sync_state.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.sync_state.addAction(self.sync_action)
 
         for i, key in enumerate(SCREENS):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda k=key: self.show_screen(k))
@@ -127,6 +140,10 @@ class MainWindow(QMainWindow):
         people: PeopleView = self.views["people"]  # type: ignore[assignment]
         people.search.setFocus()
         people.search.selectAll()
+
+    def _sync(self) -> None:
+        if self.top.currentIndex() == 1:
+            self.sync_requested.emit()
 
     def _verify(self) -> None:
         if self.top.currentIndex() == 1:

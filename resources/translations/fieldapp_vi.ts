@@ -970,6 +970,16 @@
         <source>&amp;About fieldapp</source>
         <translation>&amp;Giới thiệu fieldapp</translation>
     </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="98"/>
+        <source>Sync now</source>
+        <translation>Đồng bộ ngay</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="106"/>
+        <source>Sync now: F9 on any screen (right-click for the menu)</source>
+        <translation>Đồng bộ ngay: phím F9 ở mọi màn hình (nhấp chuột phải để mở menu)</translation>
+    </message>
 </context>
 <context>
     <name>MergeController</name>
@@ -1970,6 +1980,21 @@
         <source>New passphrase (at least 8 characters):</source>
         <translation>Mật khẩu mới (ít nhất 8 ký tự):</translation>
     </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="67"/>
+        <source>Sync with the server</source>
+        <translation>Đồng bộ với máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="72"/>
+        <source>While signed in; after a failure the next try waits longer</source>
+        <translation>Khi đã đăng nhập; sau một lần lỗi, lần thử sau sẽ chờ lâu hơn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/settings.py" line="73"/>
+        <source>S&amp;ync in the background every:</source>
+        <translation>&amp;Tự đồng bộ mỗi:</translation>
+    </message>
 </context>
 <context>
     <name>SyncController</name>
@@ -2168,6 +2193,21 @@
         <location filename="../../ui/controllers/sync.py" line="472"/>
         <source>Keep both as two different people and take them off the list?</source>
         <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="297"/>
+        <source>made before enrolment for another team or province: kept on this laptop, not sent</source>
+        <translation>lập trước khi đăng ký, cho tổ hoặc tỉnh khác: vẫn giữ trên máy này, không gửi đi</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="365"/>
+        <source>Enrol anyway</source>
+        <translation>Vẫn đăng ký</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="366"/>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
     </message>
 </context>
 <context>

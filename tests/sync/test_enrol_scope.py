@@ -35,7 +35,7 @@ def test_demo_data_then_enrol_in_the_same_province_warns_and_parks_the_demo_team
     assert "persons" not in o.by_entity  # the province's registry is the team's too: people go
     assert len(o.teams) == 1 and o.provinces == ()
     text = outside_message(offer, "vi")
-    assert f"{o.records} bản ghi" in text and "tổ Tổ thật" in text and o.teams[0] in text
+    assert f"{o.records} bản ghi" in text and "“Tổ thật”" in text and f"“{o.teams[0]}”" in text
     assert "Tổ thật" in outside_message(offer, "en") and "Nothing is deleted" in outside_message(offer, "en")
     assert not status(a.store).enrolled  # nothing kept before the person agrees
     done = accept_enrolment(a.store, offer)

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from fieldapp.domain.models import Person
 from fieldapp.i18n import t
@@ -38,11 +39,20 @@ def gui(signed_in, server):  # noqa: F811
     return signed_in
 
 
-def enrol_from_screen(qtbot, gui, url: str, code: str) -> None:
+def enrol_from_screen(qtbot, gui, url: str, code: str, *, anyway: bool = True) -> None:
+    """Type and enrol; the demo store holds its demo team's work, so the warning about it is answered
+    "Enrol anyway" (anyway=False leaves it open: tests/ui/test_sync_shortcuts.py)."""
     form = gui.window.views["sync"].enrol_form
     form.url.setText(url)
     form.code.setText(code)
     qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+    if anyway:
+        answered = lambda: form.button.isEnabled() and gui.sync.net.pending == 0  # noqa: E731
+        qtbot.waitUntil(lambda: gui.sync.question is not None or answered(), timeout=SYNC_WAIT)
+        if gui.sync.question is not None:
+            gui.sync.question.button(QMessageBox.StandardButton.Yes).click()
+            gui.window.activateWindow()  # a window manager does this when the box closes; offscreen does not
+            qtbot.waitUntil(gui.window.isActiveWindow, timeout=WAIT)
 
 
 def wait_synced(qtbot, gui) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from fieldapp.domain.formats import format_datetime, format_number
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
-from fieldapp.settings import Setting
+from fieldapp.settings import SYNC_INTERVAL_MINUTES
 from fieldapp.storage import people
 from fieldapp.storage import team as team_store
 from fieldapp.sync import (
@@ -33,13 +33,13 @@ from fieldapp.sync import (
     SyncResult,
     SyncStatus,
     conflicts,
-    enrol,
     merge_candidates,
     rejected_ops,
     resolve_conflict,
     settle_candidate,
     status,
 )
+from fieldapp.sync.enrol import OTHER_SCOPE, Offer, accept_enrolment, outside_message, request_enrolment
 from ui.controllers.bundle import BundleController
 from ui.controllers.merge import MergeController
 from ui.session import Session
@@ -49,8 +49,6 @@ from ui.views.sync import SyncView
 
 log = logging.getLogger(__name__)
 
-# Declared here (the settings screen does not show it yet); settings.json holds it like any other.
-SYNC_INTERVAL_MINUTES = Setting("sync_interval_minutes", int, 5, "settings.sync_interval", minimum=1, maximum=240)
 STARTUP_DELAY_MS = 2_000
 MAX_BACKOFF_MS = 60 * 60_000
 STOPPING = ("sync.revoked", "sync.enrol_again", "sync.not_enrolled")
@@ -153,6 +151,12 @@ class SyncController(QObject):
         cv.look_requested.connect(self.look)
         cv.not_same_requested.connect(self.not_same)
         session.signed_in.connect(self._signed_in)
+        if hasattr(window, "sync_requested"):  # F9 anywhere in the main window
+            window.sync_requested.connect(self.sync_shortcut)
+        settings_view = getattr(window, "views", {}).get("settings")
+        if settings_view is not None:  # the interval applies at once, not at the next start
+            settings_view.changed.connect(self._setting_changed)
+        self.question: QMessageBox | None = None  # the warning before enrolling, while it is open
         session.locked.connect(self.timer.stop)
         self._conflicts: dict[int, Conflict] = {}
         self._candidates: dict[int, tuple] = {}
@@ -179,6 +183,13 @@ class SyncController(QObject):
 
     def _interval_ms(self) -> int:
         return self.session.settings.get(SYNC_INTERVAL_MINUTES) * 60_000
+
+    def _setting_changed(self, key: str, value: object) -> None:
+        """A new interval on the Settings screen: the waiting background sync is timed by it from now (a
+        backoff after failures, or a sync running, keeps its own course)."""
+        if key != SYNC_INTERVAL_MINUTES.key or self.failures or self.running or not self.timer.isActive():
+            return
+        self.timer.start(SYNC_INTERVAL_MINUTES.coerce(value) * 60_000)
 
     def _schedule(self) -> None:
         if self.session.member is None or self.stopped or not self.enrolled:
@@ -283,6 +294,9 @@ class SyncController(QObject):
             "unknown_entity": QCoreApplication.translate(
                 "SyncController", "the server does not know this kind of record"
             ),
+            OTHER_SCOPE: QCoreApplication.translate(
+                "SyncController", "made before enrolment for another team or province: kept on this laptop, not sent"
+            ),
         }
         text = reasons.get(r.reason or "", r.reason or QCoreApplication.translate("SyncController", "refused"))
         return f"{text} (HTTP {r.http})" if r.http else text
@@ -320,6 +334,12 @@ class SyncController(QObject):
         form.set_busy(True)
         kw = self.enrol_kw
 
+        def offered(offer: Offer) -> None:
+            if offer.outside:  # work here that the new team cannot take: say how much, let them cancel
+                self._ask_outside(offer, lambda: self.net.run(lambda: accept_enrolment(store, offer), done, failed))
+            else:
+                self.net.run(lambda: accept_enrolment(store, offer), done, failed)
+
         def done(_enrolled) -> None:
             form.set_busy(False)
             form.message.setText("")
@@ -335,7 +355,28 @@ class SyncController(QObject):
                 form.message.setText("")
                 self.tasks.report(exc)
 
-        self.net.run(lambda: enrol(store, url, code, **kw), done, failed)
+        self.net.run(lambda: request_enrolment(store, url, code, **kw), offered, failed)
+
+    def _ask_outside(self, offer: Offer, go: Callable[[], None]) -> None:
+        form, lang = self.view.enrol_form, self.lang
+        box = QMessageBox(QMessageBox.Icon.Warning, "fieldapp", outside_message(offer, lang),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.window)  # fmt: skip
+        box.setInformativeText(t("sync.enrol_outside_ask", lang))
+        box.button(QMessageBox.StandardButton.Yes).setText(QCoreApplication.translate("SyncController", "Enrol anyway"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(QCoreApplication.translate("SyncController", "Cancel"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.question = box
+
+        def answered(_result: int) -> None:
+            self.question = None
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                go()
+            else:
+                form.set_busy(False)
+                form.message.setText(t("sync.enrol_cancelled", lang))
+
+        box.finished.connect(answered)
+        box.open()
 
     # --- syncing -------------------------------------------------------------------------------------------
 
@@ -355,6 +396,15 @@ class SyncController(QObject):
         self.view.panel.progress.setText(self.status_text())
         self.state_changed.emit()
         self.net.run(lambda: engine(store).sync(progress=emit, cancel=cancel), self._done, self._failed)
+
+    def sync_shortcut(self) -> None:
+        """F9 on any screen: sync now; not enrolled yet, the Sync screen with its enrol form."""
+        if self.session.member is None:
+            return
+        if not self.enrolled:
+            self.window.show_screen("sync")
+            return
+        self.sync_now()
 
     def cancel(self) -> None:
         if self.running:

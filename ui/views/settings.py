@@ -27,6 +27,7 @@ from fieldapp.settings import (
     RECEIPT_FOLDER,
     RECEIPT_LAYOUT,
     RECEIPT_THERMAL_PRINTER,
+    SYNC_INTERVAL_MINUTES,
     THEME,
     Settings,
 )
@@ -62,6 +63,15 @@ class SettingsView(QWidget):
         self.idle.setSuffix(self.tr(" min"))
         form.addRow(self.tr("&Lock when idle after:"), self.idle)
         layout.addWidget(look)
+
+        sync = QGroupBox(self.tr("Sync with the server"))
+        form = QFormLayout(sync)
+        self.sync_interval = QSpinBox()
+        self.sync_interval.setRange(SYNC_INTERVAL_MINUTES.minimum or 1, SYNC_INTERVAL_MINUTES.maximum or 240)
+        self.sync_interval.setSuffix(self.tr(" min"))
+        self.sync_interval.setToolTip(self.tr("While signed in; after a failure the next try waits longer"))
+        form.addRow(self.tr("S&ync in the background every:"), self.sync_interval)
+        layout.addWidget(sync)
 
         receipts = QGroupBox(self.tr("Receipt printing"))
         form = QFormLayout(receipts)
@@ -124,6 +134,7 @@ class SettingsView(QWidget):
             lambda _i: self.changed.emit(FONT_SCALE.key, self.font_scale.currentData())
         )
         self.idle.valueChanged.connect(lambda v: self.changed.emit(IDLE_LOCK_MINUTES.key, v))
+        self.sync_interval.valueChanged.connect(lambda v: self.changed.emit(SYNC_INTERVAL_MINUTES.key, v))
         self.receipt_layout.currentIndexChanged.connect(
             lambda _i: self.changed.emit(RECEIPT_LAYOUT.key, self.receipt_layout.currentData())
         )
@@ -148,6 +159,9 @@ class SettingsView(QWidget):
         self.idle.blockSignals(True)
         self.idle.setValue(settings.get(IDLE_LOCK_MINUTES))
         self.idle.blockSignals(False)
+        self.sync_interval.blockSignals(True)
+        self.sync_interval.setValue(settings.get(SYNC_INTERVAL_MINUTES))
+        self.sync_interval.blockSignals(False)
         self.receipt_folder.setText(settings.get(RECEIPT_FOLDER))
         self.thermal_printer.setEditText(settings.get(RECEIPT_THERMAL_PRINTER))
         self._enable_receipt_rows(settings.get(RECEIPT_DESTINATION))

@@ -196,7 +196,14 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("receipts", ("receipt_pdf", "receipt_sign", "receipt_verify", "receipt_batch_500"), run_receipts_group),
         Group(
             "tallies",
-            ("tallies_day", "tallies_campaign", "export_day_xlsx", "export_day_pdf", "server_report_30d"),
+            (
+                "tallies_day",
+                "tallies_campaign",
+                "export_day_xlsx",
+                "export_day_pdf",
+                "server_report_30d",
+                "server_report_30d_postgresql",
+            ),
             run_tallies_group,
         ),
         Group("sync", sync_names(sizes), run_sync_group),

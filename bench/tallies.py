@@ -13,6 +13,8 @@ is built once and cached under bench/.cache/ (the build is not timed).
   100,000-consultation store's records put into a server SQLite database as sync leaves them (about
   167,000 records; built once and cached); baseline: the bare SELECT of the period's consultation,
   enrolment, payment and receipt records' JSON from that database (what any report must at least read).
+- server_report_30d_postgresql: the same records copied into a database of a throw-away PostgreSQL
+  cluster (bench/sync_server_pg.py), the same report and the same baseline there.
 """
 
 from __future__ import annotations
@@ -165,7 +167,8 @@ def run_tallies(*, consultations: int, enrolments: int, samples: int) -> list[Ro
             f"the {DAYS}-day report ({done.get('consultations', 0):,} consultations counted); baseline: the bare "
             "GROUP BY member over the 30 days"
         )
-        return [day_row, period_row, *export_rows, _server_report(store, first, last)]
+        rows = [day_row, period_row, *export_rows, _server_report(store, first, last)]
+        return [*rows, _server_report_pg(first, last)]
     finally:
         store.close()
 
@@ -202,45 +205,94 @@ def _server_db(store: Store, path: Path) -> None:
     part.rename(path)
 
 
-def _server_report(store: Store, first: date, last: date) -> Row:
-    import sqlalchemy as sa
-
-    from fieldapp.reports.server import server_report
-    from fieldapp.server import admin
-
+def _server_path() -> Path:
     path = CACHE / "tallies-server-100000c-20000e.db"
     if not path.exists():
         with Store.open(_store_dir(100_000, 20_000), OpenOptions(passphrase=PASSPHRASE)) as small:
             progress("tallies: building the server database of the 100,000-consultation store")
             _server_db(small, path)
-    server = admin.open_store(f"sqlite:///{path}")
-    row = Row("server_report_30d", "s", target=Target("p95", 5.0))
+    return path
+
+
+def _server_report(store: Store, first: date, last: date) -> Row:
+    from fieldapp.server import admin
+
+    server = admin.open_store(f"sqlite:///{_server_path()}")
     try:
-        (n,) = server.engine.connect().execute(sa.text("SELECT count(*) FROM records")).one()
-        bare = sa.text(
-            "SELECT data FROM records WHERE entity IN ('consultations', 'enrolments', 'receipts', 'payments') "
-            "AND coalesce(json_extract(data, '$.day'), json_extract(data, '$.enrolled_on'), "
-            "substr(json_extract(data, '$.paid_at'), 1, 10)) BETWEEN :a AND :b"
-        )
-        for i in range(6):
-            start = time.perf_counter()
-            report = server_report(server, first, last)
-            ours = time.perf_counter() - start
-            start = time.perf_counter()
-            with server.engine.connect() as conn:
-                read = len(conn.execute(bare, {"a": first.isoformat(), "b": last.isoformat()}).all())
-            base = time.perf_counter() - start
-            if i >= 1:
-                row.samples.append(ours)
-                row.baseline.append(base)
-        done = dict((m.value, v) for m, v, _t in report.summary)
-        row.note = (
-            f"the {(last - first).days + 1}-day province report over {n:,} server records (SQLite; "
-            f"{done.get('consultations', 0):,} consultations counted); baseline: the bare SELECT of the "
-            f"{read:,} consultation, enrolment, payment and receipt records of the period"
-        )
+        return _time_report(server, "server_report_30d", first, last)
     finally:
         server.close()
+
+
+def _server_report_pg(first: date, last: date) -> Row:
+    import sqlalchemy as sa
+    from sync_server_pg import cluster, new_database
+
+    from fieldapp.server import admin
+    from fieldapp.server import schema as s
+
+    try:
+        with cluster() as admin_url:
+            url = new_database(admin_url, "bench_report")
+            server = admin.open_store(url)
+            try:
+                source = admin.open_store(f"sqlite:///{_server_path()}")
+                try:
+                    progress("tallies: copying the server records into PostgreSQL")
+                    with source.engine.connect() as src, server.engine.begin() as dst:
+                        dst.execute(s.teams.insert(), [dict(r._mapping) for r in src.execute(sa.select(s.teams))])
+                        rows = [dict(r._mapping) for r in src.execute(sa.select(s.records))]
+                        for start in range(0, len(rows), 5_000):
+                            server._insert_many(dst, s.records, rows[start : start + 5_000])
+                    with server.engine.begin() as conn:
+                        conn.execute(sa.text("ANALYZE records"))
+                finally:
+                    source.close()
+                return _time_report(server, "server_report_30d_postgresql", first, last)
+            finally:
+                server.close()
+    except RuntimeError as exc:
+        return Row("server_report_30d_postgresql", "s", target=Target("p95", 5.0), error=str(exc))
+
+
+def _time_report(server, name: str, first: date, last: date) -> Row:
+    import sqlalchemy as sa
+
+    from fieldapp.reports.server import server_report
+
+    row = Row(name, "s", target=Target("p95", 5.0))
+    if server.dialect == "postgresql":
+        fields = (
+            "coalesce(data::jsonb ->> 'day', data::jsonb ->> 'enrolled_on', substr(data::jsonb ->> 'paid_at', 1, 10))"
+        )
+    else:
+        fields = (
+            "coalesce(json_extract(data, '$.day'), json_extract(data, '$.enrolled_on'), "
+            "substr(json_extract(data, '$.paid_at'), 1, 10))"
+        )
+    bare = sa.text(
+        "SELECT data FROM records WHERE entity IN ('consultations', 'enrolments', 'receipts', 'payments') "
+        f"AND {fields} BETWEEN :a AND :b"
+    )
+    with server.engine.connect() as conn:
+        (n,) = conn.execute(sa.text("SELECT count(*) FROM records")).one()
+    for i in range(6):
+        start = time.perf_counter()
+        report = server_report(server, first, last)
+        ours = time.perf_counter() - start
+        start = time.perf_counter()
+        with server.engine.connect() as conn:
+            read = len(conn.execute(bare, {"a": first.isoformat(), "b": last.isoformat()}).all())
+        base = time.perf_counter() - start
+        if i >= 1:
+            row.samples.append(ours)
+            row.baseline.append(base)
+    done = dict((m.value, v) for m, v, _t in report.summary)
+    row.note = (
+        f"the {(last - first).days + 1}-day province report over {n:,} server records ({server.dialect}; "
+        f"{done.get('consultations', 0):,} consultations counted); baseline: the bare SELECT of the "
+        f"{read:,} consultation, enrolment, payment and receipt records of the period"
+    )
     return row
 
 

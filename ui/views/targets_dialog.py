@@ -119,7 +119,7 @@ class TargetsDialog(QDialog):
         self.period_requested.emit(PeriodKind(kind), self.new_start.date().toPython(), self.new_name.text().strip())
 
     def period_added(self, period: CampaignPeriod) -> None:
-        """Show the new period in the list and select it (its targets are then typed in)."""
+        """Show the new period in the list and make it the current one (its targets are then typed in)."""
         self.period.addItem(f"{label(period.kind, self.lang)}: {period.name}", period.id)
         self.new_name.clear()
         # shown once the (empty) targets of the new period are in: loading them clears the message

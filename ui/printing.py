@@ -33,9 +33,10 @@ def printer_name(printer: QPrinter) -> str:
     return printer.printerName() or "?"
 
 
-def default_printer() -> QPrinter | None:
-    """The OS's default printer, or None where there is none (no driver, nothing installed)."""
-    info = QPrinterInfo.defaultPrinter()
+def default_printer(name: str = "") -> QPrinter | None:
+    """The printer called `name` (the Settings' or the province profile's), or the OS's default one where
+    no name is given; None where there is none (no driver, nothing installed, no printer of that name)."""
+    info = QPrinterInfo.printerInfo(name) if name else QPrinterInfo.defaultPrinter()
     if info.isNull():
         return None
     printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)

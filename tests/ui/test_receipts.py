@@ -18,7 +18,13 @@ from fieldapp.domain.receipt_code import Verdict
 from fieldapp.printing.receipt import THERMAL
 from fieldapp.services.demo import DEMO_PIN
 from fieldapp.services.receipts import verify
-from fieldapp.settings import RECEIPT_DESTINATION, RECEIPT_FOLDER, RECEIPT_LAYOUT, RECEIPT_THERMAL_PRINTER
+from fieldapp.settings import (
+    PRINTER_NAME,
+    RECEIPT_DESTINATION,
+    RECEIPT_FOLDER,
+    RECEIPT_LAYOUT,
+    RECEIPT_THERMAL_PRINTER,
+)
 from tests.conftest import DEMO_END
 from tests.ui.test_app import WAIT
 
@@ -163,6 +169,27 @@ def test_missing_or_failing_printer_says_so_and_offers_to_print_again(qtbot, gui
     next(b for b in box.buttons() if b.text() == "In lại").click()
     wait_idle(qtbot, gui)
     assert audit(gui, row.id) == [("print", {"layout": "a5"})] and pages(gui.printed_to[0]) == 1
+
+
+def test_the_printer_named_in_settings_is_the_one_asked_for(qtbot, gui):
+    """A province profile (or Settings) names the team's printer; one that is not installed is named in
+    the message rather than silently replaced by another printer."""
+    from ui import printing
+
+    assert printing.default_printer("Canon-LBP-khong-co") is None
+    view = screen(qtbot, gui)
+    row = view.model.rows[0]
+    working = gui.receipts.make_printer
+    gui.receipts.make_printer = lambda: printing.default_printer(gui.session.settings.get(PRINTER_NAME))
+    gui.session.settings.set(PRINTER_NAME, "Canon-LBP-khong-co")
+    try:
+        qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
+        box = gui.receipts.failure
+        assert box is not None and "Canon-LBP-khong-co" in box.text()
+        assert audit(gui, row.id) == []
+    finally:
+        gui.session.settings.set(PRINTER_NAME, "")
+        gui.receipts.make_printer = working
 
 
 def open_void(qtbot, gui, view):

@@ -34,6 +34,7 @@ from fieldapp.services.team import SignIn, sign_in
 from fieldapp.settings import (
     PIN_LOCK_MINUTES,
     PIN_MAX_FAILURES,
+    PRINTER_NAME,
     RECEIPT_DESTINATION,
     RECEIPT_FOLDER,
     RECEIPT_LAYOUT,
@@ -175,7 +176,10 @@ class ReceiptsController(QObject):
         self.parent_widget = parent
         self.today: Callable[[], date] = today
         self.busy = False
-        self.make_printer: Callable[[], QPrinter | None] = printing.default_printer
+        # the printer the Settings (or the province profile) name, else the OS's default
+        self.make_printer: Callable[[], QPrinter | None] = lambda: printing.default_printer(
+            self.session.settings.get(PRINTER_NAME)
+        )
         self.failure: QMessageBox | None = None
         self.void_dialog: VoidDialog | None = None
         self.verify_dialog: VerifyDialog | None = None
@@ -262,7 +266,8 @@ class ReceiptsController(QObject):
                         t(
                             "receipt.printer_missing",
                             self.session.lang,
-                            printer=QCoreApplication.translate("ReceiptsController", "(default)"),
+                            printer=settings.get(PRINTER_NAME)
+                            or QCoreApplication.translate("ReceiptsController", "(default)"),
                         ),
                     )
                 return

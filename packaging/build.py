@@ -3,7 +3,9 @@
 1. validates the profile (fieldapp.profile): an error stops the build with its line and reason; an
    unreachable server URL is only a warning (offline builds are normal) unless --strict;
 2. runs PyInstaller with packaging/fieldapp.spec (one-folder; the same spec on Linux and Windows), the
-   profile and its logo carried in the bundle as profile/;
+   profile and its logo carried in the bundle as profile/; on Linux, Qt's ICU data (libicudata, 32 MB) is then
+   cut down to Vietnamese and English (trim_icu: needs icupkg, genccode, genrb, derb from icu-devtools, readelf
+   and gcc; without them the full data stays and the build says so);
 3. Linux: dist/fieldapp-<version>-<province>-linux-x86_64.tar.gz and dist/fieldapp-<province>_<version>_amd64.deb
    (installs to /opt/fieldapp-<province>, /usr/bin/fieldapp, a menu entry and an icon; removing it never
    touches the users' data folders). Windows: the bundle, then makensis packaging/windows/fieldapp.nsi
@@ -21,7 +23,9 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -121,6 +125,147 @@ def pyinstaller(profile: Profile, staged: Path, work: Path, bundle_name: str) ->
 
 def tree_size(path: Path) -> int:
     return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() or p.is_symlink())
+
+
+# Qt's ICU data (libicudata.so.73, 32 MB) holds every locale of CLDR. Qt uses ICU only for collation
+# (QCollator), code page converters, time zone names and case mapping, for a Vietnamese/English app: the
+# data is cut down to root, en* and vi* (every tree: locales, coll, curr, lang, region, unit, zone, rbnf,
+# brkitr), the core data every ICU call needs (ucadata, nfkc, uts46, cnvalias, the pools and the
+# supplemental tables) and the single-byte code pages (windows-1258 among them); the multi-byte CJK code
+# pages, the CJK/Thai/Lao/Khmer/Burmese word dictionaries and the transliterator rules go.
+ICU_LANGUAGES = ("en", "vi")
+ICU_TOOLS = ("icupkg", "genccode", "genrb", "derb", "readelf", "gcc")
+ICU_TREES = ("", "coll/", "curr/", "lang/", "region/", "unit/", "zone/", "rbnf/", "brkitr/")
+ICU_CNV_MAX = 16_000  # single-byte code pages are 1–3 KB, the multi-byte ones 20–550 KB
+_ICU_LOCALE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]*)*")
+
+
+def icu_items(data: bytes) -> dict[str, int]:
+    """An ICU common data file's table of contents: item name → size in bytes."""
+    if data[2:4] != b"\xda\x27" or data[8:10] != b"\0\0":  # ICU's magic; little-endian, ASCII names
+        raise ValueError("not little-endian ICU data")
+    header = struct.unpack_from("<H", data, 0)[0]
+    count = struct.unpack_from("<I", data, header)[0]
+    entries = [struct.unpack_from("<II", data, header + 4 + 8 * i) for i in range(count)]
+    items = {}
+    for i, (name_at, data_at) in enumerate(entries):
+        start = header + name_at
+        name = data[start : data.index(b"\0", start)].decode("ascii")
+        end = entries[i + 1][1] if i + 1 < count else len(data) - header
+        items[name.split("/", 1)[1]] = end - data_at  # without the package's prefix (icudt73l/)
+    return items
+
+
+def icu_keep(item: str, size: int) -> bool:
+    tree, _, name = item.rpartition("/")
+    if tree == "translit" or name.endswith(".dict") or (tree == "brkitr" and "_cj" in name):
+        return False
+    if name.endswith(".cnv"):
+        return size <= ICU_CNV_MAX
+    stem, ext = os.path.splitext(name)
+    if ext != ".res" or stem in ("root", "pool", "res_index") or not _ICU_LOCALE.fullmatch(stem):
+        return True
+    return stem.split("_")[0] in ICU_LANGUAGES
+
+
+def _res_index(dumped: str, kept: set[str], tree: str) -> str:
+    """derb's text of a tree's res_index.res with only the locales still in the package listed."""
+    out = []
+    for line in dumped.splitlines():
+        entry = re.fullmatch(r'\s+([A-Za-z0-9_]+) \{ "" \}', line)
+        if entry and f"{tree}{entry.group(1)}.res" not in kept:
+            continue
+        # derb leaves out that the index has no parent (icupkg would look for res.res)
+        out.append("res_index:table(nofallback){" if line == "res_index{" else line)
+    return "\n".join(out) + "\n"
+
+
+def trim_icu(bundle: Path, work: Path) -> str | None:
+    """Replace the bundle's libicudata.so.NN with one holding only what a Vietnamese/English app uses.
+    Returns what happened (for the build's output), None when the bundle has no ICU data of its own."""
+    lang = normalise_language(os.environ.get("FIELDAPP_LANG"))
+    found = sorted(bundle.rglob("libicudata.so.*"))
+    library = next((p for p in found if not p.is_symlink() and re.fullmatch(r"libicudata\.so\.\d+", p.name)), None)
+    if library is None:
+        return None
+    size_mb = f"{library.stat().st_size / 1e6:.1f}"
+    missing = [tool for tool in ICU_TOOLS if shutil.which(tool) is None]
+    if missing:
+        return t("build.icu_no_tools", lang, size=size_mb, tools=", ".join(missing))
+    major = library.name.rsplit(".", 1)[1]
+    symbol = f"icudt{major}_dat"
+    where = work / "icu"
+    shutil.rmtree(where, ignore_errors=True)
+    (where / "items").mkdir(parents=True)
+    log = work / "icu.log"
+    try:
+        symbols = subprocess.run(["readelf", "-Ws", str(library)], capture_output=True, text=True, check=True).stdout
+        sections = subprocess.run(["readelf", "-SW", str(library)], capture_output=True, text=True, check=True).stdout
+        value, size = next(
+            (int(f[1], 16), int(f[2], 0)) for f in (line.split() for line in symbols.splitlines()) if f[-1:] == [symbol]
+        )
+        # the section holding the symbol: [Nr] Name Type Address Off Size …
+        for line in sections.splitlines():
+            f = line.replace("[ ", "[").split()
+            if len(f) > 5 and re.fullmatch(r"[0-9a-f]{16}", f[3]):
+                address, offset, length = int(f[3], 16), int(f[4], 16), int(f[5], 16)
+                if address <= value < address + length:
+                    break
+        else:
+            raise ValueError(f"{symbol} is in no section")
+        with library.open("rb") as raw:
+            raw.seek(value - address + offset)
+            data = raw.read(size)
+    except (subprocess.CalledProcessError, StopIteration, ValueError, OSError) as exc:
+        log.write_text(f"{library}: {exc}\n", encoding="utf-8")
+        return t("build.icu_failed", lang, size=size_mb, step="readelf", log=log)
+    dat = where / f"icudt{major}l.dat"
+    dat.write_bytes(data)
+    try:
+        items = icu_items(data)
+    except (struct.error, ValueError, IndexError) as exc:  # not ICU common data: keep the library as it is
+        log.write_text(f"{library}: {symbol} is not an ICU data package ({exc})\n", encoding="utf-8")
+        return t("build.icu_failed", lang, size=size_mb, step="icupkg", log=log)
+    kept = {name for name, n in items.items() if icu_keep(name, n)}
+    try:
+        # a code page kept may extend one removed (windows-950 on ibm-1373): icupkg names it, it goes too
+        for _ in range(5):
+            (where / "remove.txt").write_text("".join(f"{n}\n" for n in sorted(set(items) - kept)), encoding="utf-8")
+            try:
+                run("icupkg", ["icupkg", "-r", str(where / "remove.txt"), str(dat)], log)
+                break
+            except StepFailed:
+                needing = set(re.findall(r"Item (\S+) depends on missing item", log.read_text(encoding="utf-8")))
+                if not needing & kept:
+                    raise
+                kept -= needing
+        else:
+            raise StepFailed("icupkg", 1, log)
+        # each tree's res_index lists the locales installed: only those that are still there
+        for tree in ICU_TREES:
+            if f"{tree}res_index.res" not in kept:
+                continue
+            (where / "items" / tree).mkdir(parents=True, exist_ok=True)
+            (where / "txt" / tree).mkdir(parents=True, exist_ok=True)
+            run("icupkg", ["icupkg", "-x", f"{tree}res_index.res", "-d", str(where / "items"), str(dat)], log)
+            dumped = ["derb", "-s", str(where / "items" / tree), "-d", str(where / "txt" / tree), "res_index.res"]
+            run("derb", dumped, log)
+            text = (where / "txt" / tree / "res_index.txt").read_text(encoding="utf-8")
+            (where / "txt" / tree / "res_index.txt").write_text(_res_index(text, kept, tree), encoding="utf-8")
+            command = ["genrb", "-q", "-s", str(where / "txt" / tree), "-d", str(where / "items" / tree)]
+            run("genrb", [*command, "res_index.txt"], log)
+        (where / "add.txt").write_text("".join(f"{tree}res_index.res\n" for tree in ICU_TREES), encoding="utf-8")
+        run("icupkg", ["icupkg", "-s", str(where / "items"), "-a", str(where / "add.txt"), str(dat)], log)
+        run("genccode", ["genccode", "-a", "gcc", "-e", f"icudt{major}", "-d", str(where), str(dat)], log)
+        source = next(where.glob("*.S"), None) or next(where.glob("*.s"))
+        built = where / library.name
+        command = ["gcc", "-shared", "-nostdlib", f"-Wl,-soname,{library.name}", "-Wl,-z,noexecstack"]
+        run("gcc", [*command, "-o", str(built), str(source)], log)
+    except StepFailed as exc:
+        return t("build.icu_failed", lang, size=size_mb, step=exc.step, log=exc.log)
+    os.replace(built, library)
+    library.chmod(0o755)
+    return t("build.icu_trimmed", lang, before=size_mb, after=f"{library.stat().st_size / 1e6:.1f}")
 
 
 def make_tarball(bundle: Path, out: Path) -> None:
@@ -273,6 +418,12 @@ def main(argv: list[str] | None = None) -> int:
             step = time.monotonic()
             staged = stage_profile(profile, work / "profile")
             bundle = pyinstaller(profile, staged, work, out["bundle"])
+            if sys.platform.startswith("linux"):
+                step = time.monotonic()
+                said = trim_icu(bundle, work)
+                if said:
+                    print(said)
+                timings["icu_s"] = round(time.monotonic() - step, 1)
             timings["pyinstaller_s"] = round(time.monotonic() - step, 1)
             reused = False
         else:

@@ -50,6 +50,7 @@ class LockView(QWidget):
         layout = QVBoxLayout(page)
         self.opening = QLabel(self.tr("Opening the data…"))
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening.setWordWrap(True)  # a refusal (a folder from a newer app, a locked file) can be long
         layout.addWidget(self.opening)
         return page
 

@@ -82,11 +82,22 @@ def _draw_label(c, label: Label, x: float, y: float, w: float, h: float) -> None
     for line in simpleSplit(label.name, fonts.BOLD, name_size, tw)[:2]:
         ty -= name_size * 1.2
         c.drawString(tx, ty, line)
-    c.setFont(fonts.REGULAR, 6.3)
     for line in label.lines:
-        for part in simpleSplit(line, fonts.REGULAR, 6.3, tw)[:2]:
+        size = _fitting_size(line, tw)
+        c.setFont(fonts.REGULAR, size)
+        for part in simpleSplit(line, fonts.REGULAR, size, tw)[:2]:
             ty -= 7.5
             c.drawString(tx, ty, part)
+
+
+def _fitting_size(line: str, width: float, size: float = 6.3, smallest: float = 4.8) -> float:
+    """The font size (down to `smallest`) at which `line` takes at most two lines of `width`: on a 58 mm
+    roll the card's validity ("Hạn thẻ: 01/07/2026 - 30/06/2027") would otherwise lose its end date."""
+    from reportlab.lib.utils import simpleSplit
+
+    while size > smallest and len(simpleSplit(line, fonts.REGULAR, size, width)) > 2:
+        size = round(size - 0.3, 2)
+    return size
 
 
 def labels_pdf(labels: Sequence[Label], out: Path | BinaryIO, layout: str = "sheet") -> None:

@@ -107,3 +107,15 @@ def test_a_person_known_by_year_only():
     assert "Ngày sinh: 1965" in label.lines
     card = read_hi_card(label.qr_text)
     assert card.ok and card.person.birth_year == 1965 and card.person.birth_date is None
+
+
+def test_a_58mm_label_keeps_the_whole_card_validity(demo_store, tmp_path):
+    day = day_with_hand_overs(demo_store)
+    labels = [lbl for i in hand_overs(demo_store, day) if i.kind in HI_KINDS and (lbl := label_for(i, day))]
+    assert labels
+    pdf = tmp_path / "labels-58.pdf"
+    labels_pdf(labels[:3], pdf, "58mm")
+    text = " ".join(" ".join(pdf_text(pdf)).split())
+    for lbl in labels[:3]:
+        validity = next(line for line in lbl.lines if line.startswith("Hạn thẻ"))
+        assert validity.split(" - ")[1] in text  # the end date, not only the start

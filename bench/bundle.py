@@ -78,6 +78,9 @@ def run_bundle(runs: int = 10, rebuild: bool = False, tmp: Path | None = None) -
     size.note = "the unpacked one-folder bundle of province 33; baseline: the untrimmed PySide6 install alone; " + (
         f"tar.gz {manifest['sizes'].get('tarball', 0) / 1e6:.1f} MB"
     )
+    icudata = next(bundle.rglob("libicudata.so.[0-9]*"), None)
+    if icudata is not None:  # 32 MB untrimmed; packaging/build.py cuts it to vi/en where icu-devtools is installed
+        size.note += f"; Qt's ICU data {icudata.stat().st_size / 1e6:.1f} MB"
 
     data = (tmp or CACHE / "tmp") / "bundle-data"
     env = child_env(FIELDAPP_DATA_DIR=str(data), FIELDAPP_PASSPHRASE=PASSPHRASE, PATH="/usr/bin:/bin")

@@ -418,13 +418,13 @@ def main(argv: list[str] | None = None) -> int:
             step = time.monotonic()
             staged = stage_profile(profile, work / "profile")
             bundle = pyinstaller(profile, staged, work, out["bundle"])
+            timings["pyinstaller_s"] = round(time.monotonic() - step, 1)
             if sys.platform.startswith("linux"):
                 step = time.monotonic()
                 said = trim_icu(bundle, work)
                 if said:
                     print(said)
                 timings["icu_s"] = round(time.monotonic() - step, 1)
-            timings["pyinstaller_s"] = round(time.monotonic() - step, 1)
             reused = False
         else:
             reused = True

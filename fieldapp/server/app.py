@@ -72,6 +72,7 @@ class EnrolResponse(BaseModel):
     province_code: str
     server_time: str
     bundle_keys: BundleKeys | None = None
+    device_number: int | None = None  # the device part of its receipt series, unique on this server
 
 
 class Op(BaseModel):
@@ -131,6 +132,7 @@ class DeviceKey(BaseModel):
     public_key: str | None
     enrolled_at: str
     revoked_at: str | None
+    number: int | None = None
 
 
 class DevicesResponse(BaseModel):

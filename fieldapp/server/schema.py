@@ -44,6 +44,8 @@ devices = sa.Table(
     sa.Column("enrolled_at", sa.String(40), nullable=False),
     sa.Column("last_seen", sa.String(40), nullable=True),
     sa.Column("revoked_at", sa.String(40), nullable=True),
+    # short and unique on this server: the device part of the laptop's receipt series (BI-DV01.3-2026)
+    sa.Column("number", sa.Integer, nullable=True, unique=True),
 )
 
 enrol_codes = sa.Table(

@@ -339,6 +339,8 @@ class ServerStore:
                 "last_seen": now,
                 "revoked_at": None,
             }
+            number = self._device_number(conn, device_id)
+            values["number"] = number
             if old is None:
                 conn.execute(sa.insert(s.devices).values(id=device_id, **values))
             else:  # the same laptop enrolling again (its token was lost): a new token, the new key
@@ -351,6 +353,7 @@ class ServerStore:
                 "public_key": public_key,
                 "enrolled_at": now,
                 "revoked_at": None,
+                "number": number,
             }
             self._server_record(conn, "devices", device_id, "", province, None, record, now)
             team = None
@@ -360,7 +363,27 @@ class ServerStore:
                         sa.select(s.records.c.data).where(s.records.c.entity == "teams", s.records.c.id == team_id)
                     ).scalar_one()
                 )
-        return {"device_id": device_id, "token": token, "team": team, "province_code": province, "server_time": now}
+        return {
+            "device_id": device_id,
+            "token": token,
+            "team": team,
+            "province_code": province,
+            "server_time": now,
+            "device_number": number,
+        }
+
+    @staticmethod
+    def _device_number(conn: sa.Connection, device_id: str) -> int:
+        """The device's number (kept when it enrols again), else the next free one: the device part of its
+        receipt series, so two laptops of one collector never number in the same series. Enrolments of
+        two laptops at once are serialised by a lock on the devices table (PostgreSQL; SQLite writes are)."""
+        d = s.devices.c
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("LOCK TABLE devices IN SHARE ROW EXCLUSIVE MODE"))
+        had = conn.execute(sa.select(d.number).where(d.id == device_id)).scalar()
+        if had is not None:
+            return int(had)
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(d.number), 0) + 1)).scalar_one())
 
     def _server_record(
         self,
@@ -384,7 +407,9 @@ class ServerStore:
         d = s.devices.c
         with self._read() as conn:
             rows = conn.execute(
-                sa.select(d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at).order_by(d.id)
+                sa.select(
+                    d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at, d.number
+                ).order_by(d.id)
             ).all()
         return [dict(r._mapping) for r in rows]
 

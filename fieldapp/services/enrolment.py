@@ -16,9 +16,13 @@ from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Person, Receipt
 from fieldapp.domain.premiums import RuleBook
 from fieldapp.errors import InputRefused
+from fieldapp.paths import DataDir
+from fieldapp.profile import PREFIX
 from fieldapp.services.receipts import sign_receipt
+from fieldapp.settings import RECEIPT_PREFIX, Settings
 from fieldapp.storage.closing import is_closed
-from fieldapp.storage.receipts import next_number
+from fieldapp.storage.driver import Connection
+from fieldapp.storage.receipts import device_number, next_number, number_taken, store_folder
 from fieldapp.storage.writer import Writer
 
 PRODUCT_CODES = {
@@ -36,9 +40,25 @@ class Enrolled:
     receipt: Receipt
 
 
-def receipt_series(kind: EnrolmentKind, agent_code: str, year: int) -> str:
-    """Ký hiệu: product, agent (or provisional device) code, year (forms.md)."""
-    return f"{PRODUCT_CODES[kind]}-{agent_code}-{year}"
+def receipt_series(
+    kind: EnrolmentKind, agent_code: str, year: int, *, device: int | None = None, prefix: str = ""
+) -> str:
+    """Ký hiệu: product, agent code, year (forms.md), `BI-DV01-2026`. An enrolled laptop adds its device
+    number, unique on the server, to the agent part (`BI-DV01.3-2026`): one collector issuing receipts on
+    two laptops, offline too, never numbers twice in one series. The province's prefix goes in front
+    when its profile sets one (`HY-BI-DV01.3-2026`)."""
+    agent = f"{agent_code}.{device}" if device is not None else agent_code
+    head = f"{prefix}-" if prefix else ""
+    return f"{head}{PRODUCT_CODES[kind]}-{agent}-{year}"
+
+
+def series_prefix(conn: Connection) -> str:
+    """The province profile's receipt prefix (settings.json beside the store file), "" when none."""
+    folder = store_folder(conn)
+    if folder is None:
+        return ""
+    value = Settings(DataDir(folder).settings).get(RECEIPT_PREFIX)
+    return value if PREFIX.fullmatch(value or "") else ""
 
 
 def _pay_and_receipt(
@@ -57,8 +77,16 @@ def _pay_and_receipt(
     if is_closed(w.conn, local_day(paid_at), collector.id):
         raise InputRefused("closing.day_closed", day=local_day(paid_at), name=collector.full_name)
     payment = Payment(w.ids(), enrolment.id, method, enrolment.amount, reference, paid_at, collector.id)
-    series = receipt_series(enrolment.kind, collector.code, local_day(paid_at).year)
+    series = receipt_series(
+        enrolment.kind,
+        collector.code,
+        local_day(paid_at).year,
+        device=device_number(w.conn),
+        prefix=series_prefix(w.conn),
+    )
     number = next_number(w.conn, series)
+    if number_taken(w.conn, series, number):  # next_number keeps above them; never an IntegrityError
+        raise InputRefused("receipt.number_taken", series=series, number=number)
     receipt = Receipt(
         w.ids(),
         payment.id,

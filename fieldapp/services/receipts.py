@@ -78,7 +78,7 @@ def claim_for(
         amount=amount,
         day=enrolment.enrolled_on,
         payer_id=receipt_code.mask_id(payer.si_number or payer.citizen_id),
-        product=series.split("-", 1)[0],
+        product=series.split("-")[-3],  # [prefix-]product-agent[.device]-year
         months=enrolment.months,
         start_on=enrolment.start_on,
         end_on=enrolment.end_on,

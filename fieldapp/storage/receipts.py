@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
@@ -15,17 +16,63 @@ from fieldapp.storage.records import decode_datetime
 from fieldapp.storage.store import Store, put_meta
 
 _SIGNING_KEY = "device_signing_key"
-LABEL = re.compile(r"^\s*(?P<series>[A-Z]{2}-[A-Z0-9]{1,12}-\d{4})\s*[/ ]\s*(?P<number>\d{1,9})\s*$", re.IGNORECASE)
+_DEVICE_NUMBER = "receipt_device_number"
+# [prefix-]product-agent[.device]-year / number: `BI-DV01-2026/0000123`, `HY-BI-DV01.3-2026/0000001`
+LABEL = re.compile(
+    r"^\s*(?P<series>(?:[A-Z0-9]{1,8}-)?[A-Z]{2}-[A-Z0-9]{1,12}(?:\.\d{1,6})?-\d{4})\s*[/ ]\s*(?P<number>\d{1,9})\s*$",
+    re.IGNORECASE,
+)
 
 
 def next_number(conn: Connection, series: str) -> int:
-    """Bump and return the series' number; call inside the transaction that inserts the receipt."""
+    """Bump and return the series' number; call inside the transaction that inserts the receipt.
+
+    Never a number a receipt of the series already has here, whatever the counter says (receipts pulled
+    from elsewhere, a store restored from a copy): the next one is above both."""
     row = conn.execute(
-        "INSERT INTO receipt_series (series, last_number) VALUES (?, 1) "
-        "ON CONFLICT (series) DO UPDATE SET last_number = last_number + 1 RETURNING last_number",
+        "INSERT INTO receipt_series (series, last_number) "
+        "VALUES (?1, coalesce((SELECT max(number) FROM receipts WHERE series = ?1), 0) + 1) "
+        "ON CONFLICT (series) DO UPDATE SET last_number = max(last_number + 1, excluded.last_number) "
+        "RETURNING last_number",
         (series,),
     ).fetchone()
     return int(row[0])
+
+
+def raise_counters(conn: Connection, receipt_ids: list[str]) -> None:
+    """After receipts arrived (a pull, a bundle): each series' counter at least their highest number."""
+    for start in range(0, len(receipt_ids), 500):
+        chunk = receipt_ids[start : start + 500]
+        conn.execute(
+            "INSERT INTO receipt_series (series, last_number) "
+            f"SELECT series, max(number) FROM receipts WHERE id IN ({', '.join('?' * len(chunk))}) GROUP BY series "
+            "ON CONFLICT (series) DO UPDATE SET last_number = max(last_number, excluded.last_number)",
+            chunk,
+        )
+
+
+def number_taken(conn: Connection, series: str, number: int) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM receipts WHERE series = ? AND number = ?", (series, number)).fetchone() is not None
+    )
+
+
+def store_folder(conn: Connection) -> Path | None:
+    """The data folder holding this store's file (its settings.json beside it), None for a store in memory."""
+    for _seq, name, file in conn.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file).parent
+    return None
+
+
+def device_number(conn: Connection) -> int | None:
+    """The number the server gave this laptop at enrolment (the device part of its series), or None."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (_DEVICE_NUMBER,)).fetchone()
+    return int(row[0]) if row and str(row[0]).isdigit() else None
+
+
+def set_device_number(conn: Connection, number: int) -> None:
+    put_meta(conn, _DEVICE_NUMBER, str(int(number)))
 
 
 def signing_key_hex(conn: Connection) -> str | None:

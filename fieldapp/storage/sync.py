@@ -23,7 +23,9 @@ from fieldapp.domain.models import Person
 from fieldapp.domain.text import fold
 from fieldapp.storage import migrations
 from fieldapp.storage import registry as store_registry
+from fieldapp.storage.clashes import kept_aside, split_clashes
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.receipts import raise_counters, set_device_number
 from fieldapp.storage.records import BY_TABLE, TableSpec, decode_datetime, encode_datetime, to_json
 from fieldapp.storage.store import Store, delete_meta, put_meta
 from fieldapp.storage.writer import BULK_INDEXES
@@ -399,6 +401,7 @@ class PageTally:
     unparked: int = 0
     ignored: int = 0
     candidates: int = 0
+    clashes: int = 0  # records kept aside (parked) because another record here has their UNIQUE values
 
 
 def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int, *, own_device: str) -> PageTally:
@@ -426,13 +429,18 @@ def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int
         parked = _parked(conn)
         parked_keys = {(c.entity, c.id) for c in parked}
         waiting = [c for c in parked if (c.entity, c.id) not in fresh]
-        ready, blocked = _with_parents(conn, [*incoming, *waiting])
+        candidates, clashing = split_clashes(conn, [*incoming, *waiting])
+        ready, blocked = _with_parents(conn, candidates)
+        blocked += clashing  # kept with the parked records, never dropped; listed by clashes.unique_clashes
+        tally.clashes = len(clashing)
         by_entity: dict[str, list[_Change]] = {}
         for c in ready:
             by_entity.setdefault(c.entity, []).append(c)
         new_persons = _new_ids(conn, "persons", by_entity.get("persons", ()))
         for entity in _parents_first(by_entity):
             _upsert(conn, BY_TABLE[entity], by_entity[entity])
+        if "receipts" in by_entity:
+            raise_counters(conn, [c.id for c in by_entity["receipts"]])
         if "persons" in by_entity:
             tally.candidates = _after_persons(conn, by_entity["persons"], new_persons, str(store.path))
         if parked_keys:
@@ -724,6 +732,9 @@ def _merge_devices(conn: Connection, devices: Sequence[Mapping[str, Any]], own: 
         key_id, public_key = d.get("key_id"), d.get("public_key")
         if d.get("id") == own and mine is not None and mine[1]:
             key_id, public_key = mine  # the laptop's own key is the one it signs with
+        number = d.get("number")
+        if d.get("id") == own and isinstance(number, int) and not isinstance(number, bool) and number > 0:
+            set_device_number(conn, number)  # a laptop enrolled before devices had numbers learns its own
         team = d.get("team_id") if d.get("team_id") in teams else None  # other teams' rows are not here
         rows.append((d["id"], team, d.get("name") or "", key_id, public_key, d.get("enrolled_at"), d.get("revoked_at")))
     conn.executemany(
@@ -749,11 +760,11 @@ def local_counts(store: Store, entities: Iterable[str]) -> dict[str, int]:
             (total,) = conn.execute(f"SELECT count(*) FROM {entity}").fetchone()
             (unsent,) = conn.execute(
                 "SELECT count(DISTINCT entity_id) FROM outbox WHERE entity = ? AND op = 'create' AND "
-                "(state = 'pending' OR (state = 'rejected' AND coalesce(result ->> '$.reason', '') "
-                "NOT IN ('exists', 'day_closed')))",  # day_closed: the server has the day's first closing instead
+                "(state = 'pending' OR (state = 'rejected' AND coalesce(result ->> '$.reason', '') <> 'exists'))",
+                # day_closed: the server has the day's first closing instead, here kept aside (clashes.py)
                 (entity,),
             ).fetchone()
-            out[entity] = total - unsent
+            out[entity] = total - unsent + kept_aside(conn, entity)
     return out
 
 

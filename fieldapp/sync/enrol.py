@@ -30,6 +30,7 @@ from fieldapp.domain.admin_units import communes
 from fieldapp.domain.clock import utcnow
 from fieldapp.errors import InputRefused
 from fieldapp.services.receipts import device_key
+from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import encode_datetime
@@ -90,6 +91,7 @@ class Offer:
     skew: float | None
     outside: Outside
     bundle_keys: Any = None  # the server's keys for sync by USB stick (fieldapp.sync.bundle)
+    device_number: int | None = None  # the device part of this laptop's receipt series
 
     @property
     def team_id(self) -> str | None:
@@ -225,7 +227,9 @@ def request_enrolment(
         outside = outside_work(conn, (team or {}).get("id"), province)
     if outside:
         log.warning("enrolment offered: %d ops of other teams or provinces (%s)", outside.ops, outside.by_entity)
-    return Offer(url, token, name, team, province, skew, outside, answer.get("bundle_keys"))
+    number = answer.get("device_number")
+    number = number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
+    return Offer(url, token, name, team, province, skew, outside, answer.get("bundle_keys"), number)
 
 
 def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
@@ -238,6 +242,8 @@ def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
         storage.save_enrolment(conn, server_url=offer.server_url, token=offer.token,
                                province_code=offer.province_code, team=team)  # fmt: skip
         storage.set_own_device(conn, store.device_id, offer.team_id, offer.name, encode_datetime(utcnow()))
+        if offer.device_number is not None:
+            receipt_store.set_device_number(conn, offer.device_number)
         storage.park_unsent(conn, outside.op_ids, OTHER_SCOPE)
     remember_server_keys(store, offer.bundle_keys)
     log.info("enrolled at %s: team %s, province %s; %d ops parked as of another scope", offer.server_url,

@@ -318,7 +318,9 @@ def test_the_devices_list_gives_every_public_key(world):
     b = world.laptop()  # another team, another province
     devices = {d["id"]: d for d in a.http.get("/v1/devices").json()["devices"]}
     assert {a.device_id, b.device_id} <= set(devices)
-    assert set(devices[b.device_id]) == {"id", "team_id", "name", "key_id", "public_key", "enrolled_at", "revoked_at"}
+    assert set(devices[b.device_id]) == {
+            "id", "team_id", "name", "key_id", "public_key", "enrolled_at", "revoked_at", "number"
+        }  # fmt: skip
     assert len(devices[b.device_id]["public_key"]) == 64
 
 

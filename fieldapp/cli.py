@@ -534,6 +534,14 @@ def cmd_sync(ctx: Context) -> int:
         conflicts=result.conflicts,
         rejected=result.rejected,
     )
+    from fieldapp.storage.clashes import unique_clashes
+
+    for clash in unique_clashes(ctx.store()):  # pulled records kept aside, for the team leader
+        rec = clash.record
+        if clash.entity == "receipts" and isinstance(rec.get("number"), int):
+            ctx.say("sync.receipt_clash", label=f"{rec.get('series')}/{rec['number']:07d}")
+        else:
+            ctx.say("sync.unique_clash", entity=clash.entity, local=clash.local_id)
     return EXIT_OK
 
 

@@ -26,9 +26,9 @@ from fieldapp.storage import clashes
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import team as team_store
 from fieldapp.storage.receipts import LABEL
-from tests.conftest import DEMO_END
+from tests.conftest import DEMO_END, cli_env
 from tests.reports.helpers import at, enrol_hi, team_and_people
-from tests.sync.conftest import add_demo
+from tests.sync.conftest import add_demo, fieldapp
 
 DAY = DEMO_END + timedelta(days=2)
 
@@ -183,6 +183,13 @@ def test_old_form_receipts_numbered_alike_on_two_laptops_are_all_kept(team_of_tw
     for laptop in (a, b):
         assert len(clashes.unique_clashes(laptop.store)) == 1
         assert {next_a.id, next_b.id} <= {x[0] for x in _collector_receipts(laptop, collector.id)}
+    # the team leader sees it after every sync, in Vietnamese by default and in English
+    b.close()
+    label = f"{ra.series}/{ra.number:07d}"
+    for lang, words in (("vi", "Cả hai đều được giữ"), ("en", "Both are kept")):
+        done = fieldapp("--lang", lang, "sync", env=cli_env(b.data_dir.root))
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        assert label in done.stdout and words in done.stdout, done.stdout
 
 
 def test_pulled_receipts_raise_the_counter_of_their_series(team_of_two):

@@ -79,3 +79,30 @@ def test_the_prefix_comes_from_the_settings_beside_the_store_and_a_bad_one_is_le
     data_dir.settings.write_text('{"receipt_prefix": "hy-; DROP"}', encoding="utf-8")  # hand-edited
     with store.reading() as conn:
         assert series_prefix(conn) == ""
+
+
+def test_pulled_records_clashing_here_or_in_their_page_are_split_off(demo_store):
+    from dataclasses import dataclass
+
+    from fieldapp.domain.ids import new_id
+    from fieldapp.storage.clashes import split_clashes
+    from fieldapp.storage.records import BY_TABLE
+
+    @dataclass
+    class Pulled:
+        entity: str
+        id: str
+        record: dict
+
+    spec = BY_TABLE["receipts"]
+    mine = dict(zip(spec.fields, demo_store.query_one(spec.select_sql + " LIMIT 1"), strict=False))
+    again = Pulled("receipts", mine["id"], dict(mine))  # the same receipt: not a clash (its id is here)
+    same_number = Pulled("receipts", new_id(), dict(mine, id="x", payment_id=new_id()))
+    same_payment = Pulled("receipts", new_id(), dict(mine, series="BI-NEW.9-2026"))
+    first = Pulled("receipts", new_id(), dict(mine, series="BI-NEW.9-2026", number=5, payment_id=new_id()))
+    second = Pulled("receipts", new_id(), dict(first.record, payment_id=new_id()))  # alike in the page
+    other = Pulled("persons", new_id(), {"id": "p"})
+    with demo_store.reading() as conn:
+        ok, clashing = split_clashes(conn, [again, same_number, same_payment, first, second, other])
+    assert ok == [again, first, other]
+    assert clashing == [same_number, same_payment, second]

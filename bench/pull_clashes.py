@@ -1,7 +1,7 @@
 """The pull's UNIQUE-clash check (fieldapp.storage.clashes): what it costs a pull of receipts.
 
-On a copy of a cached demo store (20,000 persons, or the size given) (encrypted), pulled pages of 2,000 records applied by
-`storage.sync.apply_page`, as a sync does:
+On a copy of a cached demo store (encrypted; 20,000 persons, or the size given), pulled pages of 2,000
+records applied by `storage.sync.apply_page`, as a sync does:
 - pull_new_receipts: new payments and their receipts (1,000 + 1,000 a page), the receipts in a series of
   their own; baseline: the same pages with the clash check switched off (what the pull did before).
 - pull_receipts_again: every receipt of the store pulled again (a resync from 0: all already here);

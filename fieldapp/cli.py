@@ -507,7 +507,7 @@ def cmd_sync(ctx: Context) -> int:
     """Exit 0 when the sync ran to the end (conflicts and refused ops are in the result, not failures);
     1 when it could not (no network, not enrolled, enrol again, revoked): nothing on the laptop is lost,
     and the next sync resumes where this one stopped. 3 when the data dir cannot be used."""
-    from fieldapp.sync import SyncEngine
+    from fieldapp.sync import SyncEngine, clash_lines
 
     show = not ctx.args.json and sys.stderr.isatty()
 
@@ -534,14 +534,7 @@ def cmd_sync(ctx: Context) -> int:
         conflicts=result.conflicts,
         rejected=result.rejected,
     )
-    from fieldapp.storage.clashes import unique_clashes
-
-    for clash in unique_clashes(ctx.store()):  # pulled records kept aside, for the team leader
-        rec = clash.record
-        if clash.entity == "receipts" and isinstance(rec.get("number"), int):
-            ctx.say("sync.receipt_clash", label=f"{rec.get('series')}/{rec['number']:07d}")
-        else:
-            ctx.say("sync.unique_clash", entity=clash.entity, local=clash.local_id)
+    print("".join(f"{line}\n" for line in clash_lines(ctx.store(), ctx.lang)), end="")  # for the team leader
     return EXIT_OK
 
 

@@ -51,6 +51,11 @@ Merge candidates (people from other laptops who look like somebody here) and ref
     settle_candidate(store, candidate_id: int) -> None   # after merging (services.registry.merge)
                                                          # or deciding they are two people
     rejected_ops(store) -> list[RejectedOp]   # (op_id, entity, entity_id, op, created_at, reason, http)
+
+Pulled records kept aside (a UNIQUE other than the id taken here: two receipts with one series and number)::
+
+    clashes(store) -> list[Clash]   # (entity, entity_id, local_id, columns, record); never dropped
+    clash_lines(store, lang=None) -> list[str]   # one message each (sync.receipt_clash, sync.unique_clash)
 """
 
 from __future__ import annotations
@@ -58,6 +63,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from fieldapp.i18n import t
+from fieldapp.storage.clashes import Clash
+from fieldapp.storage.clashes import unique_clashes as clashes
 from fieldapp.storage.store import Store
 from fieldapp.storage.sync_review import (
     Conflict,
@@ -74,6 +82,7 @@ from fieldapp.sync.enrol import Enrolled, enrol
 from fieldapp.sync.errors import SyncError
 
 __all__ = [
+    "Clash",
     "Conflict",
     "Enrolled",
     "MergeCandidate",
@@ -83,6 +92,8 @@ __all__ = [
     "SyncError",
     "SyncResult",
     "SyncStatus",
+    "clash_lines",
+    "clashes",
     "conflicts",
     "enrol",
     "merge_candidates",
@@ -92,6 +103,18 @@ __all__ = [
     "status",
     "sync",
 ]
+
+
+def clash_lines(store: Store, lang: str | None = None) -> list[str]:
+    """The pulled records kept aside by a UNIQUE clash, one message each, for the team leader."""
+    out = []
+    for clash in clashes(store):
+        rec = clash.record
+        if clash.entity == "receipts" and isinstance(rec.get("number"), int):
+            out.append(t("sync.receipt_clash", lang, label=f"{rec.get('series')}/{rec['number']:07d}"))
+        else:
+            out.append(t("sync.unique_clash", lang, entity=clash.entity, local=clash.local_id))
+    return out
 
 
 def sync(store: Store, *, progress=None, cancel=None, transport=None) -> SyncResult:

@@ -2,39 +2,97 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi_VN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/views/about.py" line="39"/>
+        <source>About fieldapp</source>
+        <translation>Giới thiệu fieldapp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="44"/>
+        <source>Outreach teams&apos; app for voluntary social insurance and household health insurance.</source>
+        <translation>Ứng dụng của tổ tuyên truyền lưu động về bảo hiểm xã hội tự nguyện và bảo hiểm y tế hộ gia đình.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="48"/>
+        <source>not enrolled</source>
+        <translation>chưa đăng ký với máy chủ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="51"/>
+        <source>Version:</source>
+        <translation>Phiên bản:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="52"/>
+        <source>Data schema:</source>
+        <translation>Lược đồ dữ liệu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="53"/>
+        <source>Data folder:</source>
+        <translation>Thư mục dữ liệu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="54"/>
+        <source>Province:</source>
+        <translation>Tỉnh:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="55"/>
+        <source>Team:</source>
+        <translation>Tổ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="56"/>
+        <source>Fonts:</source>
+        <translation>Phông chữ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="67"/>
+        <source>On the server:</source>
+        <translation>Trên máy chủ:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="70"/>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+</context>
+<context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="171"/>
+        <location filename="../../ui/controllers/app_controller.py" line="176"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="264"/>
+        <location filename="../../ui/controllers/app_controller.py" line="269"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="265"/>
+        <location filename="../../ui/controllers/app_controller.py" line="270"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="267"/>
+        <location filename="../../ui/controllers/app_controller.py" line="272"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="269"/>
+        <location filename="../../ui/controllers/app_controller.py" line="274"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="291"/>
+        <location filename="../../ui/controllers/app_controller.py" line="296"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="335"/>
+        <location filename="../../ui/controllers/app_controller.py" line="340"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -830,68 +888,68 @@
         <translation>Đang mở dữ liệu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="59"/>
-        <location filename="../../ui/views/lock.py" line="122"/>
+        <location filename="../../ui/views/lock.py" line="60"/>
+        <location filename="../../ui/views/lock.py" line="123"/>
         <source>Sign in</source>
         <translation>Đăng nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="61"/>
+        <location filename="../../ui/views/lock.py" line="62"/>
         <source>Who are you?</source>
         <translation>Bạn là ai?</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="70"/>
+        <location filename="../../ui/views/lock.py" line="71"/>
         <source>4 to 8 digits</source>
         <translation>4 đến 8 chữ số</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="71"/>
+        <location filename="../../ui/views/lock.py" line="72"/>
         <source>&amp;PIN:</source>
         <translation>Mã &amp;PIN:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="73"/>
+        <location filename="../../ui/views/lock.py" line="74"/>
         <source>&amp;Sign in</source>
         <translation>Đăng &amp;nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="88"/>
+        <location filename="../../ui/views/lock.py" line="89"/>
         <source>Data passphrase</source>
         <translation>Mật khẩu dữ liệu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="96"/>
+        <location filename="../../ui/views/lock.py" line="97"/>
         <source>Pass&amp;phrase:</source>
         <translation>&amp;Mật khẩu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="99"/>
+        <location filename="../../ui/views/lock.py" line="100"/>
         <source>&amp;Again:</source>
         <translation>Nhập &amp;lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="103"/>
+        <location filename="../../ui/views/lock.py" line="104"/>
         <source>&amp;Open</source>
         <translation>&amp;Mở</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="144"/>
+        <location filename="../../ui/views/lock.py" line="145"/>
         <source>This laptop has no system keyring. Set the passphrase that protects the team&apos;s data (at least 8 characters). Keep it safe: without it the data cannot be opened.</source>
         <translation>Máy này không có kho khoá của hệ điều hành. Hãy đặt mật khẩu bảo vệ dữ liệu của tổ (ít nhất 8 ký tự). Giữ kỹ mật khẩu: không có nó thì không mở được dữ liệu.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="148"/>
+        <location filename="../../ui/views/lock.py" line="149"/>
         <source>Type the passphrase that protects this laptop&apos;s data.</source>
         <translation>Nhập mật khẩu bảo vệ dữ liệu của máy này.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="163"/>
+        <location filename="../../ui/views/lock.py" line="164"/>
         <source>Choose your name in the list.</source>
         <translation>Hãy chọn tên của bạn trong danh sách.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="170"/>
+        <location filename="../../ui/views/lock.py" line="171"/>
         <source>The two passphrases differ.</source>
         <translation>Hai mật khẩu không khớp nhau.</translation>
     </message>
@@ -939,24 +997,24 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88"/>
+        <location filename="../../ui/main_window.py" line="90"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Khoá (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Locked</source>
         <translation>Đã khoá</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>Online</source>
         <translation>Có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
@@ -1464,192 +1522,192 @@
 <context>
     <name>ReceiptsController</name>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="68"/>
+        <location filename="../../ui/controllers/receipts.py" line="69"/>
         <source>GENUINE</source>
         <translation>THẬT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="69"/>
+        <location filename="../../ui/controllers/receipts.py" line="70"/>
         <source>FORGED</source>
         <translation>GIẢ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="70"/>
+        <location filename="../../ui/controllers/receipts.py" line="71"/>
         <source>DAMAGED</source>
         <translation>HỎNG</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="71"/>
+        <location filename="../../ui/controllers/receipts.py" line="72"/>
         <source>NOT A RECEIPT</source>
         <translation>KHÔNG PHẢI BIÊN LAI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="72"/>
+        <location filename="../../ui/controllers/receipts.py" line="73"/>
         <source>UNKNOWN DEVICE</source>
         <translation>MÁY LẠ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="73"/>
+        <location filename="../../ui/controllers/receipts.py" line="74"/>
         <source>REVOKED DEVICE</source>
         <translation>MÁY ĐÃ BỊ THU HỒI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="74"/>
+        <location filename="../../ui/controllers/receipts.py" line="75"/>
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="80"/>
+        <location filename="../../ui/controllers/receipts.py" line="81"/>
         <source>Household health insurance</source>
         <translation>BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="81"/>
+        <location filename="../../ui/controllers/receipts.py" line="82"/>
         <source>Voluntary social insurance</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="93"/>
+        <location filename="../../ui/controllers/receipts.py" line="94"/>
         <source>%1 to %2</source>
         <translation>%1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="98"/>
+        <location filename="../../ui/controllers/receipts.py" line="99"/>
         <source>Number:</source>
         <translation>Số:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="99"/>
+        <location filename="../../ui/controllers/receipts.py" line="100"/>
         <source>Date:</source>
         <translation>Ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="100"/>
+        <location filename="../../ui/controllers/receipts.py" line="101"/>
         <source>Amount:</source>
         <translation>Số tiền:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="101"/>
+        <location filename="../../ui/controllers/receipts.py" line="102"/>
         <source>Paid for:</source>
         <translation>Nộp cho:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="102"/>
+        <location filename="../../ui/controllers/receipts.py" line="103"/>
         <source>Months:</source>
         <translation>Số tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="103"/>
+        <location filename="../../ui/controllers/receipts.py" line="104"/>
         <source>Period:</source>
         <translation>Thời hạn:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="104"/>
+        <location filename="../../ui/controllers/receipts.py" line="105"/>
         <source>Insured persons:</source>
         <translation>Số người tham gia:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="105"/>
+        <location filename="../../ui/controllers/receipts.py" line="106"/>
         <source>Payer&apos;s ID (masked):</source>
         <translation>Mã người nộp (che bớt):</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="106"/>
+        <location filename="../../ui/controllers/receipts.py" line="107"/>
         <source>Confirmation code:</source>
         <translation>Mã xác nhận:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="108"/>
+        <location filename="../../ui/controllers/receipts.py" line="109"/>
         <source>Issued by device:</source>
         <translation>Máy lập:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="109"/>
+        <location filename="../../ui/controllers/receipts.py" line="110"/>
         <source>(not known on this laptop)</source>
         <translation>(máy này chưa biết)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="114"/>
+        <location filename="../../ui/controllers/receipts.py" line="115"/>
         <source>Void because:</source>
         <translation>Lý do huỷ:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="117"/>
+        <location filename="../../ui/controllers/receipts.py" line="118"/>
         <source>The receipt</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="119"/>
+        <location filename="../../ui/controllers/receipts.py" line="120"/>
         <source>What the QR code claims (do not trust it)</source>
         <translation>Nội dung mã QR ghi (không đáng tin)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="251"/>
+        <location filename="../../ui/controllers/receipts.py" line="255"/>
         <source>No thermal printer is chosen yet: choose it in Settings, Receipt printing.</source>
         <translation>Chưa chọn máy in nhiệt: hãy chọn trong Cài đặt, mục In biên lai.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="265"/>
+        <location filename="../../ui/controllers/receipts.py" line="270"/>
         <source>(default)</source>
         <translation>mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="302"/>
+        <location filename="../../ui/controllers/receipts.py" line="307"/>
         <source>Print the receipt</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="327"/>
+        <location filename="../../ui/controllers/receipts.py" line="332"/>
         <source>Printing: %1 of %2 pages sent…</source>
         <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="365"/>
+        <location filename="../../ui/controllers/receipts.py" line="370"/>
         <source>it does not answer</source>
         <translation>máy in không trả lời</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="366"/>
+        <location filename="../../ui/controllers/receipts.py" line="371"/>
         <source>it stopped in the middle of the job</source>
         <translation>máy in dừng giữa chừng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="367"/>
+        <location filename="../../ui/controllers/receipts.py" line="372"/>
         <source>it refused the job</source>
         <translation>máy in từ chối lệnh in</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="378"/>
+        <location filename="../../ui/controllers/receipts.py" line="383"/>
         <source>Printed a copy (BẢN SAO) of %1.</source>
         <translation>Đã in bản sao (BẢN SAO) biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="380"/>
+        <location filename="../../ui/controllers/receipts.py" line="385"/>
         <source>Printed the original of %1.</source>
         <translation>Đã in bản gốc biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="384"/>
+        <location filename="../../ui/controllers/receipts.py" line="389"/>
         <source>Printed %1 receipts in one job (%2 of them copies).</source>
         <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="126"/>
+        <location filename="../../ui/controllers/receipts.py" line="127"/>
         <source>Could not write %1 (%2). The receipt is saved; choose another folder, then save again.</source>
         <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="418"/>
+        <location filename="../../ui/controllers/receipts.py" line="423"/>
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="420"/>
+        <location filename="../../ui/controllers/receipts.py" line="425"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="513"/>
+        <location filename="../../ui/controllers/receipts.py" line="518"/>
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>
@@ -1804,179 +1862,198 @@
     </message>
 </context>
 <context>
+    <name>ReleaseController</name>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="95"/>
+        <source>New version %1</source>
+        <translation>Có phiên bản mới %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="96"/>
+        <source>Sync screen: download it for IT to install</source>
+        <translation>Màn hình Đồng bộ: tải về để bộ phận CNTT cài đặt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="108"/>
+        <source>Saved to %1 (SHA-256 checked). Give it to IT to install; it was not run.</source>
+        <translation>Đã lưu vào %1 (đã kiểm tra SHA-256). Hãy đưa cho bộ phận CNTT cài đặt; tệp chưa được chạy.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../ui/views/settings.py" line="44"/>
+        <location filename="../../ui/views/settings.py" line="45"/>
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="46"/>
+        <location filename="../../ui/views/settings.py" line="47"/>
         <source>Display</source>
         <translation>Hiển thị</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="51"/>
+        <location filename="../../ui/views/settings.py" line="52"/>
         <source>&amp;Language:</source>
         <translation>&amp;Ngôn ngữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="53"/>
+        <location filename="../../ui/views/settings.py" line="54"/>
         <source>Normal</source>
         <translation>Bình thường</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="54"/>
+        <location filename="../../ui/views/settings.py" line="55"/>
         <source>High contrast (outdoors)</source>
         <translation>Tương phản cao (ngoài trời)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="55"/>
+        <location filename="../../ui/views/settings.py" line="56"/>
         <source>&amp;Theme:</source>
         <translation>&amp;Giao diện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="59"/>
+        <location filename="../../ui/views/settings.py" line="60"/>
         <source>&amp;Font size:</source>
         <translation>&amp;Cỡ chữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="62"/>
+        <location filename="../../ui/views/settings.py" line="63"/>
+        <location filename="../../ui/views/settings.py" line="71"/>
         <source> min</source>
         <translation> phút</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="63"/>
+        <location filename="../../ui/views/settings.py" line="64"/>
         <source>&amp;Lock when idle after:</source>
         <translation>Tự &amp;khoá khi không dùng sau:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="66"/>
+        <location filename="../../ui/views/settings.py" line="76"/>
         <source>Receipt printing</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="69"/>
+        <location filename="../../ui/views/settings.py" line="79"/>
         <source>A5 sheet</source>
         <translation>Tờ A5</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="70"/>
+        <location filename="../../ui/views/settings.py" line="80"/>
         <source>A4 sheet, two copies (payer and agent)</source>
         <translation>Tờ A4, hai liên (người nộp và đại lý)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="71"/>
+        <location filename="../../ui/views/settings.py" line="81"/>
         <source>80 mm thermal roll</source>
         <translation>Giấy in nhiệt khổ 80 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="72"/>
+        <location filename="../../ui/views/settings.py" line="82"/>
         <source>58 mm thermal roll</source>
         <translation>Giấy in nhiệt khổ 58 mm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="73"/>
+        <location filename="../../ui/views/settings.py" line="83"/>
         <source>Receipt &amp;paper:</source>
         <translation>Khổ giấy &amp;biên lai:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="75"/>
+        <location filename="../../ui/views/settings.py" line="85"/>
         <source>The default printer</source>
         <translation>Máy in mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="76"/>
+        <location filename="../../ui/views/settings.py" line="86"/>
         <source>Ask every time (print dialog)</source>
         <translation>Hỏi mỗi lần in (hộp thoại in)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="77"/>
+        <location filename="../../ui/views/settings.py" line="87"/>
         <source>Save as PDF into a folder</source>
         <translation>Lưu thành PDF vào một thư mục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="78"/>
+        <location filename="../../ui/views/settings.py" line="88"/>
         <source>A thermal printer (ESC/POS, no driver needed)</source>
         <translation>Máy in nhiệt (ESC/POS, không cần trình điều khiển)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="79"/>
+        <location filename="../../ui/views/settings.py" line="89"/>
         <source>Print rece&amp;ipts to:</source>
         <translation>&amp;In biên lai ra:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="87"/>
+        <location filename="../../ui/views/settings.py" line="97"/>
         <source>PDF fol&amp;der:</source>
         <translation>&amp;Thư mục PDF:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="96"/>
+        <location filename="../../ui/views/settings.py" line="106"/>
         <source>Thermal printer (&amp;ESC/POS):</source>
         <translation>Máy in nhiệt (&amp;ESC/POS):</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="83"/>
+        <location filename="../../ui/views/settings.py" line="93"/>
         <source>Documents/fieldapp</source>
         <translation>Tài liệu/fieldapp</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="84"/>
+        <location filename="../../ui/views/settings.py" line="94"/>
         <source>C&amp;hoose…</source>
         <translation>C&amp;họn…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="94"/>
+        <location filename="../../ui/views/settings.py" line="104"/>
         <source>e.g. serial:/dev/rfcomm0, file:/dev/usb/lp0, usb:0416:5011</source>
         <translation>ví dụ serial:/dev/rfcomm0, file:/dev/usb/lp0, usb:0416:5011</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="99"/>
+        <location filename="../../ui/views/settings.py" line="109"/>
         <source>Data on this laptop</source>
         <translation>Dữ liệu trên máy này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="103"/>
+        <location filename="../../ui/views/settings.py" line="113"/>
         <source>Data folder:</source>
         <translation>Thư mục dữ liệu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="106"/>
+        <location filename="../../ui/views/settings.py" line="116"/>
         <source>Protection:</source>
         <translation>Bảo vệ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="108"/>
+        <location filename="../../ui/views/settings.py" line="118"/>
         <source>&amp;Back up now…</source>
         <translation>&amp;Sao lưu ngay…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="109"/>
+        <location filename="../../ui/views/settings.py" line="119"/>
         <source>Set the recovery &amp;passphrase…</source>
         <translation>Đặt &amp;mật khẩu khôi phục…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="182"/>
+        <location filename="../../ui/views/settings.py" line="196"/>
         <source>Folder for receipt PDFs</source>
         <translation>Thư mục lưu biên lai PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="189"/>
+        <location filename="../../ui/views/settings.py" line="203"/>
         <source>Back up to</source>
         <translation>Sao lưu vào</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="189"/>
+        <location filename="../../ui/views/settings.py" line="203"/>
         <source>fieldapp backup (*.db)</source>
         <translation>Bản sao lưu fieldapp (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="197"/>
+        <location filename="../../ui/views/settings.py" line="211"/>
         <source>Recovery passphrase</source>
         <translation>Mật khẩu khôi phục</translation>
     </message>
     <message>
-        <location filename="../../ui/views/settings.py" line="198"/>
+        <location filename="../../ui/views/settings.py" line="212"/>
         <source>New passphrase (at least 8 characters):</source>
         <translation>Mật khẩu mới (ít nhất 8 ký tự):</translation>
     </message>
@@ -1999,128 +2076,128 @@
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="60"/>
+        <location filename="../../ui/controllers/sync.py" line="59"/>
         <source>Full name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="61"/>
+        <location filename="../../ui/controllers/sync.py" line="60"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="62"/>
+        <location filename="../../ui/controllers/sync.py" line="61"/>
         <source>Year of birth</source>
         <translation>Năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="63"/>
+        <location filename="../../ui/controllers/sync.py" line="62"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="64"/>
+        <location filename="../../ui/controllers/sync.py" line="63"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="65"/>
+        <location filename="../../ui/controllers/sync.py" line="64"/>
         <source>Social insurance number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="66"/>
+        <location filename="../../ui/controllers/sync.py" line="65"/>
         <source>Health insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="67"/>
+        <location filename="../../ui/controllers/sync.py" line="66"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="68"/>
+        <location filename="../../ui/controllers/sync.py" line="67"/>
         <source>Address</source>
         <translation>Địa chỉ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="69"/>
+        <location filename="../../ui/controllers/sync.py" line="68"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="70"/>
+        <location filename="../../ui/controllers/sync.py" line="69"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="71"/>
-        <location filename="../../ui/controllers/sync.py" line="81"/>
+        <location filename="../../ui/controllers/sync.py" line="70"/>
+        <location filename="../../ui/controllers/sync.py" line="80"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="72"/>
+        <location filename="../../ui/controllers/sync.py" line="71"/>
         <source>Occupation</source>
         <translation>Nghề nghiệp</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="73"/>
+        <location filename="../../ui/controllers/sync.py" line="72"/>
         <source>Notes</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="80"/>
+        <location filename="../../ui/controllers/sync.py" line="79"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="234"/>
+        <location filename="../../ui/controllers/sync.py" line="252"/>
         <source>never</source>
         <translation>chưa bao giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="248"/>
+        <location filename="../../ui/controllers/sync.py" line="266"/>
         <source>%1 fields differ</source>
         <translation>%1 trường khác nhau</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="255"/>
+        <location filename="../../ui/controllers/sync.py" line="273"/>
         <source>same citizen ID</source>
         <translation>trùng số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="256"/>
+        <location filename="../../ui/controllers/sync.py" line="274"/>
         <source>same name, birth and commune</source>
         <translation>trùng họ tên, ngày sinh và xã</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="267"/>
+        <location filename="../../ui/controllers/sync.py" line="285"/>
         <source>not this team&apos;s data</source>
         <translation>không phải dữ liệu của tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="268"/>
+        <location filename="../../ui/controllers/sync.py" line="286"/>
         <source>the same change id with other content</source>
         <translation>trùng mã thay đổi nhưng nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="269"/>
+        <location filename="../../ui/controllers/sync.py" line="287"/>
         <source>the record already exists with other content</source>
         <translation>bản ghi đã có với nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="270"/>
+        <location filename="../../ui/controllers/sync.py" line="288"/>
         <source>the record is not on the server</source>
         <translation>máy chủ không có bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="271"/>
+        <location filename="../../ui/controllers/sync.py" line="289"/>
         <source>this kind of record cannot be changed</source>
         <translation>loại bản ghi này không được sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="272"/>
+        <location filename="../../ui/controllers/sync.py" line="290"/>
         <source>the record is not valid</source>
         <translation>bản ghi không hợp lệ</translation>
     </message>
@@ -2130,67 +2207,67 @@
         <translation>Ngày này của người thu đã được chốt sổ trên máy khác trước: giữ lần chốt đó</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="273"/>
+        <location filename="../../ui/controllers/sync.py" line="294"/>
         <source>the server does not know this kind of record</source>
         <translation>máy chủ không biết loại bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="277"/>
+        <location filename="../../ui/controllers/sync.py" line="301"/>
         <source>refused</source>
         <translation>bị từ chối</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="288"/>
+        <location filename="../../ui/controllers/sync.py" line="312"/>
         <source>Sync off: this laptop was revoked</source>
         <translation>Đã tắt đồng bộ: máy này đã bị thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="290"/>
+        <location filename="../../ui/controllers/sync.py" line="314"/>
         <source>Sync off: enrol again</source>
         <translation>Đã tắt đồng bộ: cần đăng ký lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="292"/>
+        <location filename="../../ui/controllers/sync.py" line="316"/>
         <source>Not enrolled with a server</source>
         <translation>Chưa đăng ký với máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="294"/>
+        <location filename="../../ui/controllers/sync.py" line="318"/>
         <source>Last sync: %1</source>
         <translation>Đồng bộ lần cuối: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="297"/>
+        <location filename="../../ui/controllers/sync.py" line="321"/>
         <source>Never synced</source>
         <translation>Chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="307"/>
+        <location filename="../../ui/controllers/sync.py" line="331"/>
         <source>Type the server&apos;s address and the one-time code.</source>
         <translation>Hãy nhập địa chỉ máy chủ và mã đăng ký một lần.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="353"/>
+        <location filename="../../ui/controllers/sync.py" line="413"/>
         <source>Stopping after this batch…</source>
         <translation>Đang dừng sau đợt này…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="414"/>
+        <location filename="../../ui/controllers/sync.py" line="474"/>
         <source>%1 “%2” was changed on this laptop and on another one.</source>
         <translation>%1 “%2” đã được sửa trên máy này và trên một máy khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="416"/>
+        <location filename="../../ui/controllers/sync.py" line="476"/>
         <source>Pick the version to keep for each field; nothing changes until you press “Keep my choice”.</source>
         <translation>Hãy chọn bản giữ lại cho từng trường; không có gì thay đổi cho đến khi bạn bấm “Giữ lựa chọn của tôi”.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="429"/>
+        <location filename="../../ui/controllers/sync.py" line="489"/>
         <source>Kept. The choice is sent at the next sync.</source>
         <translation>Đã giữ. Lựa chọn sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="472"/>
+        <location filename="../../ui/controllers/sync.py" line="532"/>
         <source>Keep both as two different people and take them off the list?</source>
         <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
     </message>
@@ -2213,52 +2290,52 @@
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../ui/views/sync.py" line="88"/>
+        <location filename="../../ui/views/sync.py" line="90"/>
         <source>Server:</source>
         <translation>Máy chủ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="89"/>
+        <location filename="../../ui/views/sync.py" line="91"/>
         <source>Team:</source>
         <translation>Tổ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="90"/>
+        <location filename="../../ui/views/sync.py" line="92"/>
         <source>Last good sync:</source>
         <translation>Lần đồng bộ thành công gần nhất:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="91"/>
+        <location filename="../../ui/views/sync.py" line="93"/>
         <source>Changes waiting to be sent:</source>
         <translation>Thay đổi chờ gửi:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="92"/>
+        <location filename="../../ui/views/sync.py" line="94"/>
         <source>Conflicts to settle:</source>
         <translation>Xung đột cần xử lý:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="93"/>
+        <location filename="../../ui/views/sync.py" line="95"/>
         <source>Refused operations:</source>
         <translation>Thao tác bị từ chối:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="94"/>
+        <location filename="../../ui/views/sync.py" line="96"/>
         <source>Possible duplicate people:</source>
         <translation>Người có thể bị trùng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="95"/>
+        <location filename="../../ui/views/sync.py" line="97"/>
         <source>This laptop&apos;s id:</source>
         <translation>Mã của máy này:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="98"/>
+        <location filename="../../ui/views/sync.py" line="100"/>
         <source>Sync now (F9)</source>
         <translation>Đồng bộ ngay (F9)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/sync.py" line="99"/>
+        <location filename="../../ui/views/sync.py" line="101"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -2276,7 +2353,7 @@
 <context>
     <name>SyncView</name>
     <message>
-        <location filename="../../ui/views/sync.py" line="124"/>
+        <location filename="../../ui/views/sync.py" line="135"/>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
@@ -2299,12 +2376,12 @@
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="219"/>
+        <location filename="../../ui/controllers/tallies.py" line="221"/>
         <source>%1 targets saved.</source>
         <translation>Đã lưu %1 chỉ tiêu.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="287"/>
+        <location filename="../../ui/controllers/tallies.py" line="305"/>
         <source>Hand-over slip</source>
         <translation>Giấy nộp tiền</translation>
     </message>
@@ -2585,6 +2662,24 @@
     </message>
 </context>
 <context>
+    <name>UpdateNotice</name>
+    <message>
+        <location filename="../../ui/views/about.py" line="90"/>
+        <source>Download for IT</source>
+        <translation>Tải về cho CNTT</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="109"/>
+        <source>New version %1 on the server: download it for IT to install.</source>
+        <translation>Có phiên bản mới %1 trên máy chủ: tải về để bộ phận CNTT cài đặt.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="116"/>
+        <source>Downloading…</source>
+        <translation>Đang tải về…</translation>
+    </message>
+</context>
+<context>
     <name>VerifyDialog</name>
     <message>
         <location filename="../../ui/views/receipt_dialogs.py" line="107"/>
@@ -2643,100 +2738,6 @@
         <location filename="../../ui/views/receipt_dialogs.py" line="69"/>
         <source>Cancel</source>
         <translation>Thôi</translation>
-    </message>
-</context>
-<context>
-    <name>AboutDialog</name>
-    <message>
-        <location filename="../../ui/views/about.py" line="39"/>
-        <source>About fieldapp</source>
-        <translation>Giới thiệu fieldapp</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="44"/>
-        <source>Outreach teams&apos; app for voluntary social insurance and household health insurance.</source>
-        <translation>Ứng dụng của tổ tuyên truyền lưu động về bảo hiểm xã hội tự nguyện và bảo hiểm y tế hộ gia đình.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="48"/>
-        <source>not enrolled</source>
-        <translation>chưa đăng ký với máy chủ</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="51"/>
-        <source>Version:</source>
-        <translation>Phiên bản:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="52"/>
-        <source>Data schema:</source>
-        <translation>Lược đồ dữ liệu:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="53"/>
-        <source>Data folder:</source>
-        <translation>Thư mục dữ liệu:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="54"/>
-        <source>Province:</source>
-        <translation>Tỉnh:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="55"/>
-        <source>Team:</source>
-        <translation>Tổ:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="56"/>
-        <source>Fonts:</source>
-        <translation>Phông chữ:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="67"/>
-        <source>On the server:</source>
-        <translation>Trên máy chủ:</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="70"/>
-        <source>Close</source>
-        <translation>Đóng</translation>
-    </message>
-</context>
-<context>
-    <name>ReleaseController</name>
-    <message>
-        <location filename="../../ui/controllers/release.py" line="95"/>
-        <source>New version %1</source>
-        <translation>Có phiên bản mới %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/controllers/release.py" line="96"/>
-        <source>Sync screen: download it for IT to install</source>
-        <translation>Màn hình Đồng bộ: tải về để bộ phận CNTT cài đặt</translation>
-    </message>
-    <message>
-        <location filename="../../ui/controllers/release.py" line="108"/>
-        <source>Saved to %1 (SHA-256 checked). Give it to IT to install; it was not run.</source>
-        <translation>Đã lưu vào %1 (đã kiểm tra SHA-256). Hãy đưa cho bộ phận CNTT cài đặt; tệp chưa được chạy.</translation>
-    </message>
-</context>
-<context>
-    <name>UpdateNotice</name>
-    <message>
-        <location filename="../../ui/views/about.py" line="90"/>
-        <source>Download for IT</source>
-        <translation>Tải về cho CNTT</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="109"/>
-        <source>New version %1 on the server: download it for IT to install.</source>
-        <translation>Có phiên bản mới %1 trên máy chủ: tải về để bộ phận CNTT cài đặt.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/about.py" line="115"/>
-        <source>Downloading…</source>
-        <translation>Đang tải về…</translation>
     </message>
 </context>
 </TS>

@@ -56,6 +56,7 @@ Pulled records kept aside (a UNIQUE other than the id taken here: two receipts w
 
     clashes(store) -> list[Clash]   # (entity, entity_id, local_id, columns, record); never dropped
     clash_lines(store, lang=None) -> list[str]   # one message each (sync.receipt_clash, sync.unique_clash)
+    clash_line(clash, lang=None) -> str          # the message of one (the Sync screen's refused list)
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ __all__ = [
     "SyncError",
     "SyncResult",
     "SyncStatus",
+    "clash_line",
     "clash_lines",
     "clashes",
     "conflicts",
@@ -107,14 +109,15 @@ __all__ = [
 
 def clash_lines(store: Store, lang: str | None = None) -> list[str]:
     """The pulled records kept aside by a UNIQUE clash, one message each, for the team leader."""
-    out = []
-    for clash in clashes(store):
-        rec = clash.record
-        if clash.entity == "receipts" and isinstance(rec.get("number"), int):
-            out.append(t("sync.receipt_clash", lang, label=f"{rec.get('series')}/{rec['number']:07d}"))
-        else:
-            out.append(t("sync.unique_clash", lang, entity=clash.entity, local=clash.local_id))
-    return out
+    return [clash_line(clash, lang) for clash in clashes(store)]
+
+
+def clash_line(clash: Clash, lang: str | None = None) -> str:
+    """One kept-aside record's message (the Sync screen lists them with the refused operations)."""
+    rec = clash.record
+    if clash.entity == "receipts" and isinstance(rec.get("number"), int):
+        return t("sync.receipt_clash", lang, label=f"{rec.get('series')}/{rec['number']:07d}")
+    return t("sync.unique_clash", lang, entity=clash.entity, local=clash.local_id)
 
 
 def sync(store: Store, *, progress=None, cancel=None, transport=None) -> SyncResult:

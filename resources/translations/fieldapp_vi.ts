@@ -2076,213 +2076,218 @@
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="59"/>
+        <location filename="../../ui/controllers/sync.py" line="61"/>
         <source>Full name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="60"/>
+        <location filename="../../ui/controllers/sync.py" line="62"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="61"/>
+        <location filename="../../ui/controllers/sync.py" line="63"/>
         <source>Year of birth</source>
         <translation>Năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="62"/>
+        <location filename="../../ui/controllers/sync.py" line="64"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="63"/>
+        <location filename="../../ui/controllers/sync.py" line="65"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="64"/>
+        <location filename="../../ui/controllers/sync.py" line="66"/>
         <source>Social insurance number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="65"/>
+        <location filename="../../ui/controllers/sync.py" line="67"/>
         <source>Health insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="66"/>
+        <location filename="../../ui/controllers/sync.py" line="68"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="67"/>
+        <location filename="../../ui/controllers/sync.py" line="69"/>
         <source>Address</source>
         <translation>Địa chỉ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="68"/>
+        <location filename="../../ui/controllers/sync.py" line="70"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="69"/>
+        <location filename="../../ui/controllers/sync.py" line="71"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="70"/>
-        <location filename="../../ui/controllers/sync.py" line="80"/>
+        <location filename="../../ui/controllers/sync.py" line="72"/>
+        <location filename="../../ui/controllers/sync.py" line="82"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="71"/>
+        <location filename="../../ui/controllers/sync.py" line="73"/>
         <source>Occupation</source>
         <translation>Nghề nghiệp</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="72"/>
+        <location filename="../../ui/controllers/sync.py" line="74"/>
         <source>Notes</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="79"/>
+        <location filename="../../ui/controllers/sync.py" line="81"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="252"/>
+        <location filename="../../ui/controllers/sync.py" line="256"/>
         <source>never</source>
         <translation>chưa bao giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="266"/>
+        <location filename="../../ui/controllers/sync.py" line="270"/>
         <source>%1 fields differ</source>
         <translation>%1 trường khác nhau</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="273"/>
+        <location filename="../../ui/controllers/sync.py" line="277"/>
         <source>same citizen ID</source>
         <translation>trùng số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="274"/>
+        <location filename="../../ui/controllers/sync.py" line="278"/>
         <source>same name, birth and commune</source>
         <translation>trùng họ tên, ngày sinh và xã</translation>
     </message>
     <message>
         <location filename="../../ui/controllers/sync.py" line="285"/>
+        <source>pulled</source>
+        <translation>nhận về</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="291"/>
         <source>not this team&apos;s data</source>
         <translation>không phải dữ liệu của tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="286"/>
+        <location filename="../../ui/controllers/sync.py" line="292"/>
         <source>the same change id with other content</source>
         <translation>trùng mã thay đổi nhưng nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="287"/>
+        <location filename="../../ui/controllers/sync.py" line="293"/>
         <source>the record already exists with other content</source>
         <translation>bản ghi đã có với nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="288"/>
+        <location filename="../../ui/controllers/sync.py" line="294"/>
         <source>the record is not on the server</source>
         <translation>máy chủ không có bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="289"/>
+        <location filename="../../ui/controllers/sync.py" line="295"/>
         <source>this kind of record cannot be changed</source>
         <translation>loại bản ghi này không được sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="290"/>
+        <location filename="../../ui/controllers/sync.py" line="296"/>
         <source>the record is not valid</source>
         <translation>bản ghi không hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="291"/>
+        <location filename="../../ui/controllers/sync.py" line="297"/>
         <source>this collector&apos;s day was closed on another laptop first: that closing is kept</source>
         <translation>Ngày này của người thu đã được chốt sổ trên máy khác trước: giữ lần chốt đó</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="294"/>
+        <location filename="../../ui/controllers/sync.py" line="300"/>
         <source>the server does not know this kind of record</source>
         <translation>máy chủ không biết loại bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="301"/>
+        <location filename="../../ui/controllers/sync.py" line="307"/>
         <source>refused</source>
         <translation>bị từ chối</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="312"/>
+        <location filename="../../ui/controllers/sync.py" line="318"/>
         <source>Sync off: this laptop was revoked</source>
         <translation>Đã tắt đồng bộ: máy này đã bị thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="314"/>
+        <location filename="../../ui/controllers/sync.py" line="320"/>
         <source>Sync off: enrol again</source>
         <translation>Đã tắt đồng bộ: cần đăng ký lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="316"/>
+        <location filename="../../ui/controllers/sync.py" line="322"/>
         <source>Not enrolled with a server</source>
         <translation>Chưa đăng ký với máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="318"/>
+        <location filename="../../ui/controllers/sync.py" line="324"/>
         <source>Last sync: %1</source>
         <translation>Đồng bộ lần cuối: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="321"/>
+        <location filename="../../ui/controllers/sync.py" line="327"/>
         <source>Never synced</source>
         <translation>Chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="331"/>
+        <location filename="../../ui/controllers/sync.py" line="337"/>
         <source>Type the server&apos;s address and the one-time code.</source>
         <translation>Hãy nhập địa chỉ máy chủ và mã đăng ký một lần.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="413"/>
+        <location filename="../../ui/controllers/sync.py" line="419"/>
         <source>Stopping after this batch…</source>
         <translation>Đang dừng sau đợt này…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="474"/>
+        <location filename="../../ui/controllers/sync.py" line="480"/>
         <source>%1 “%2” was changed on this laptop and on another one.</source>
         <translation>%1 “%2” đã được sửa trên máy này và trên một máy khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="476"/>
+        <location filename="../../ui/controllers/sync.py" line="482"/>
         <source>Pick the version to keep for each field; nothing changes until you press “Keep my choice”.</source>
         <translation>Hãy chọn bản giữ lại cho từng trường; không có gì thay đổi cho đến khi bạn bấm “Giữ lựa chọn của tôi”.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="489"/>
+        <location filename="../../ui/controllers/sync.py" line="495"/>
         <source>Kept. The choice is sent at the next sync.</source>
         <translation>Đã giữ. Lựa chọn sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="532"/>
+        <location filename="../../ui/controllers/sync.py" line="538"/>
         <source>Keep both as two different people and take them off the list?</source>
         <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="297"/>
+        <location filename="../../ui/controllers/sync.py" line="303"/>
         <source>made before enrolment for another team or province: kept on this laptop, not sent</source>
         <translation>lập trước khi đăng ký, cho tổ hoặc tỉnh khác: vẫn giữ trên máy này, không gửi đi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="365"/>
+        <location filename="../../ui/controllers/sync.py" line="371"/>
         <source>Enrol anyway</source>
         <translation>Vẫn đăng ký</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="366"/>
+        <location filename="../../ui/controllers/sync.py" line="372"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>

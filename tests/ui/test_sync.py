@@ -290,3 +290,36 @@ def test_background_sync_runs_only_signed_in_backs_off_offline_and_asks_to_enrol
     assert sc.stopped == "sync.enrol_again" and not sc.timer.isActive()
     qtbot.waitUntil(lambda: view.pages.currentWidget() is view.enrol_form, timeout=WAIT)
     assert view.enrol_form.message.text() == t("sync.enrol_again", gui.session.lang)
+
+
+def test_a_pulled_receipt_kept_aside_by_a_numbering_clash_is_listed_for_the_leader(qtbot, gui, server, laptops):  # noqa: F811
+    """Two laptops that numbered one collector's receipts alike (the series form before device numbers):
+    the pulled one is kept aside, not dropped, and the Sync screen lists it with the refused operations."""
+    from tests.reports.helpers import team_and_people
+    from tests.sync.test_receipt_series import _forget_device_numbers, _issue
+
+    enrol_from_screen(qtbot, gui, server.url, server.enrol_code("Tổ 1"))
+    wait_synced(qtbot, gui)
+    gui.sync.timer.stop()
+    b = laptops("b")
+    b.enrol(server, "Tổ 1")
+    add_demo(b, persons=30, days=1, seed=2)
+    b.sync()
+    sync_now(qtbot, gui)
+    _team, _leader, collector = team_and_people(b.store)
+    here = type("Laptop", (), {"store": gui.session.store})()
+    _forget_device_numbers(here, b)
+    (mine,) = _issue(here, collector.id, 2)
+    (theirs,) = _issue(b, collector.id, 2)
+    assert (mine.series, mine.number) == (theirs.series, theirs.number)
+    b.sync()
+    sync_now(qtbot, gui)
+    gui.sync.refresh()
+    table = gui.window.views["sync"].conflicts.rejected_table
+    label = f"{theirs.series}/{theirs.number:07d}"
+    qtbot.waitUntil(
+        lambda: any(label in (table.item(r, 3).text() if table.item(r, 3) else "") for r in range(table.rowCount())),
+        timeout=WAIT,
+    )
+    assert gui.session.store.query_one("SELECT count(*) FROM receipts WHERE id = ?", (mine.id,))[0] == 1
+    shot(gui.window, "sync-kept-aside")

@@ -32,6 +32,8 @@ from fieldapp.sync import (
     SyncEngine,
     SyncResult,
     SyncStatus,
+    clash_line,
+    clashes,
     conflicts,
     merge_candidates,
     rejected_ops,
@@ -102,6 +104,7 @@ class Loaded:
     conflicts: list[Conflict]
     candidates: list[tuple[int, str, str, str, str, str]]  # id, person_id, other_id, their names, reason
     rejected: list
+    clashes: list[tuple[str, str]]  # pulled records kept aside by a UNIQUE clash: (what, message)
 
 
 class SyncController(QObject):
@@ -224,7 +227,8 @@ class SyncController(QObject):
                 a, b = people.get(store, c.person_id), people.get(store, c.other_id)
                 names = (a.full_name if a else "?", b.full_name if b else "?")
                 cands.append((c.id, c.person_id, c.other_id, *names, c.reason))
-            return Loaded(st, team.name if team else "", conflicts(store), cands, rejected_ops(store))
+            kept = [(f"{entity_label(c.entity)} {c.entity_id[:8]}", clash_line(c, self.lang)) for c in clashes(store)]
+            return Loaded(st, team.name if team else "", conflicts(store), cands, rejected_ops(store), kept)
 
         def shown(d: Loaded) -> None:
             self._show(d)
@@ -261,7 +265,7 @@ class SyncController(QObject):
         if self.stopped:
             p.cancel_button.setEnabled(False)
         cv = view.conflicts
-        cv.set_counts(len(d.conflicts), len(d.candidates), len(d.rejected))
+        cv.set_counts(len(d.conflicts), len(d.candidates), len(d.rejected) + len(d.clashes))
         self._conflicts = {c.id: c for c in d.conflicts}
         differ = QCoreApplication.translate("SyncController", "%1 fields differ")
         lines = [
@@ -278,6 +282,8 @@ class SyncController(QObject):
         cv.show_rejected(
             [(f"{entity_label(r.entity)} {r.entity_id[:8]}", r.op, r.created_at[:16].replace("T", " "),
               self._rejected_reason(r)) for r in d.rejected]
+            + [(what, QCoreApplication.translate("SyncController", "pulled"), "", message)
+               for what, message in d.clashes]
         )  # fmt: skip
 
     def _rejected_reason(self, r) -> str:

@@ -308,6 +308,18 @@ _POSTINST = (
 )
 
 
+def _preinst(version: str) -> str:
+    """Never over a newer fieldapp: this older app would refuse the data the newer one wrote (issue 8)."""
+    return (
+        "#!/bin/sh\nset -e\n"
+        'if { [ "$1" = "upgrade" ] || [ "$1" = "install" ]; } && [ -n "${2:-}" ] && '
+        f'dpkg --compare-versions "$2" gt "{version}"; then\n'
+        f'    echo "fieldapp $2 đã được cài, mới hơn bản này ({version}): không cài đè, dữ liệu giữ nguyên." >&2\n'
+        f'    echo "fieldapp $2 is installed, newer than this one ({version}): not installed over it." >&2\n'
+        "    exit 1\nfi\nexit 0\n"
+    )
+
+
 def make_deb(profile: Profile, bundle: Path, out: Path, work: Path) -> None:
     bundle_name = bundle.name
     root = work / "deb"
@@ -340,7 +352,8 @@ def make_deb(profile: Profile, bundle: Path, out: Path, work: Path) -> None:
         " VSI and household HI enrolment, receipts, tallies and sync with the province's server.\n",
         encoding="utf-8",
     )
-    for name, text in (("postinst", _POSTINST), ("prerm", _PRERM), ("postrm", _POSTRM)):
+    scripts = (("preinst", _preinst(__version__)), ("postinst", _POSTINST), ("prerm", _PRERM), ("postrm", _POSTRM))
+    for name, text in scripts:
         (debian / name).write_text(text, encoding="utf-8")
         (debian / name).chmod(0o755)
     # gzip: xz saves a fifth of the size but takes 110 s of the build's 2 cores instead of 10

@@ -181,6 +181,12 @@ def test_the_deb_installs_the_bundle_a_command_a_menu_entry_and_an_icon(built: d
         assert "rm " not in text  # removes nothing of the users'
         assert "data" in text
         assert os.access(control / script, os.X_OK)
+    preinst = control / "preinst"  # never installed over a newer version (dpkg runs it with these arguments)
+    tries = ((("upgrade", "99.0.0"), 1), (("upgrade", "0.0.1"), 0), (("install",), 0), (("upgrade", "0.1.0"), 0))
+    for args, code in tries:
+        done = subprocess.run(["sh", str(preinst), *args], capture_output=True, text=True, check=False)
+        assert done.returncode == code, (args, done.stderr)
+        assert ("mới hơn bản này" in done.stderr) == (code == 1)
 
     root = tmp_path / "root"
     subprocess.run(["dpkg", "-x", deb, str(root)], check=True)

@@ -259,6 +259,15 @@ def laptops(tmp_path):
         laptop.close()
 
 
+def two_of_one_team(server, laptops, team: str = "Tổ 1") -> tuple[Laptop, Laptop]:
+    """Laptops "a" and "b", both enrolled in a new team `team` of `server`."""
+    server.add_team(team)
+    a, b = laptops("a"), laptops("b")
+    a.enrol(server, team)
+    b.enrol(server, team)
+    return a, b
+
+
 def add_demo(laptop: Laptop, *, persons: int = 120, days: int = 2, seed: int = 1) -> None:
     from fieldapp.services.demo import DemoOptions, load_demo
     from tests.conftest import DEMO_END

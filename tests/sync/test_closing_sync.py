@@ -16,17 +16,14 @@ from fieldapp.storage import team as team_store
 from fieldapp.storage.writer import Actor
 from tests.conftest import DEMO_END
 from tests.reports.helpers import at, enrol_hi, team_and_people
-from tests.sync.conftest import add_demo
+from tests.sync.conftest import add_demo, two_of_one_team
 
 DAY = DEMO_END + timedelta(days=2)  # after the demo's work: only what the test makes
 
 
 @pytest.fixture
 def team_of_two(server, laptops):
-    server.add_team("Tổ 1")
-    a, b = laptops("a"), laptops("b")
-    a.enrol(server, "Tổ 1")
-    b.enrol(server, "Tổ 1")
+    a, b = two_of_one_team(server, laptops)
     add_demo(a, seed=1)
     add_demo(b, seed=2)
     return server, a, b

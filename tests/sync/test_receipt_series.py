@@ -28,17 +28,14 @@ from fieldapp.storage import team as team_store
 from fieldapp.storage.receipts import LABEL
 from tests.conftest import DEMO_END, cli_env
 from tests.reports.helpers import at, enrol_hi, team_and_people
-from tests.sync.conftest import add_demo, fieldapp
+from tests.sync.conftest import add_demo, fieldapp, two_of_one_team
 
 DAY = DEMO_END + timedelta(days=2)
 
 
 @pytest.fixture
 def team_of_two(server, laptops):
-    server.add_team("Tổ 1")
-    a, b = laptops("a"), laptops("b")
-    a.enrol(server, "Tổ 1")
-    b.enrol(server, "Tổ 1")
+    a, b = two_of_one_team(server, laptops)
     add_demo(a, persons=40, days=1, seed=1)
     add_demo(b, persons=40, days=1, seed=2)
     for laptop in (a, b, a):

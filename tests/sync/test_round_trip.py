@@ -11,7 +11,7 @@ from fieldapp.domain.models import Person
 from fieldapp.storage.records import spec_for
 from fieldapp.storage.writer import writing
 from fieldapp.sync import SyncError, conflicts, resolve_conflict, status
-from tests.sync.conftest import add_demo, same_everywhere
+from tests.sync.conftest import add_demo, same_everywhere, two_of_one_team
 
 PERSON = spec_for(Person)
 
@@ -27,10 +27,7 @@ def some_person_id(laptop) -> str:
 
 @pytest.fixture
 def team_of_two(server, laptops):
-    server.add_team("Tổ 1")
-    a, b = laptops("a"), laptops("b")
-    a.enrol(server, "Tổ 1")
-    b.enrol(server, "Tổ 1")
+    a, b = two_of_one_team(server, laptops)
     return server, a, b
 
 

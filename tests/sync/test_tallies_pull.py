@@ -11,7 +11,7 @@ from fieldapp.storage import sync as sync_store
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.records import BY_TABLE, spec_for
 from fieldapp.storage.writer import writing
-from tests.sync.conftest import add_demo
+from tests.sync.conftest import add_demo, two_of_one_team
 
 PERSON = spec_for(Person)
 
@@ -54,10 +54,7 @@ def test_work_pulled_before_its_people_is_tallied_under_their_communes(demo_stor
 
 
 def test_a_commune_corrected_elsewhere_moves_the_tallies_after_the_pull(server, laptops):
-    server.add_team("Tổ 1")
-    a, b = laptops("a"), laptops("b")
-    a.enrol(server, "Tổ 1")
-    b.enrol(server, "Tổ 1")
+    a, b = two_of_one_team(server, laptops)
     add_demo(a, seed=1)
     a.sync()
     b.sync()

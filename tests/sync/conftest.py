@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -31,7 +30,9 @@ from fieldapp.storage.store import OpenOptions, Store
 from fieldapp.sync import SyncEngine, enrol
 from fieldapp.sync.transport import RetryPolicy
 from tests.conftest import PASSPHRASE, cli_env
-from tests.server.conftest import start_cluster
+
+# one PostgreSQL cluster for the session; each test gets a database of its own
+from tests.server.conftest import pg_cluster  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -176,17 +177,6 @@ class Server:
         if not _SERVER_CLI:
             return self._in_process("stats")
         return json.loads(self.admin("stats", "--json").stdout)["counts"]
-
-
-@pytest.fixture(scope="session")
-def pg_cluster():
-    """One PostgreSQL cluster for the session's sync tests; each test gets a database of its own."""
-    cluster = start_cluster()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-        shutil.rmtree(cluster.root, ignore_errors=True)
 
 
 def new_server(request, root: Path, backend: str, **kw) -> Server:

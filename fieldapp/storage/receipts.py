@@ -51,12 +51,6 @@ def raise_counters(conn: Connection, receipt_ids: list[str]) -> None:
         )
 
 
-def number_taken(conn: Connection, series: str, number: int) -> bool:
-    return (
-        conn.execute("SELECT 1 FROM receipts WHERE series = ? AND number = ?", (series, number)).fetchone() is not None
-    )
-
-
 def store_folder(conn: Connection) -> Path | None:
     """The data folder holding this store's file (its settings.json beside it), None for a store in memory."""
     for _seq, name, file in conn.execute("PRAGMA database_list").fetchall():

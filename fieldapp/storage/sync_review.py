@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.errors import InputRefused
+from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import BY_TABLE, encode_datetime, to_json
 from fieldapp.storage.store import Store
-from fieldapp.storage.sync import _Change, _row
+from fieldapp.storage.sync import _Change, _local_record, _row
 from fieldapp.storage.writer import Actor, writing
 
 
@@ -68,12 +69,22 @@ class Conflict:
         return tuple(f for f in names if f not in IGNORED_FIELDS and ours.get(f) != theirs.get(f))
 
 
-def _conflict(row: Sequence[Any]) -> Conflict:
+def _conflict(conn: Connection, row: Sequence[Any]) -> Conflict:
+    """An open conflict's `ours` is the laptop's record as it is now, not as it was when the server said
+    conflict: an edit made since (before the next push folds it in) is shown, and settled, with it."""
     ours, theirs = json.loads(row[3]), json.loads(row[4])
-    return Conflict(
+    c = Conflict(
         row[0], row[1], row[2], ours, theirs, row[5], row[6], row[7], row[8], row[9],
         Conflict.differing(ours, theirs, row[1]),
     )  # fmt: skip
+    spec = BY_TABLE.get(c.entity)
+    if c.resolved_at is not None or spec is None:
+        return c
+    local = _local_record(conn, spec, c.entity_id)
+    now = None if local is None else json.loads(to_json(local))  # as it was stored: JSON types
+    if now is None or now == ours:
+        return c
+    return replace(c, ours=now, fields=Conflict.differing(now, theirs, c.entity))
 
 
 _CONFLICT_SQL = (
@@ -84,12 +95,14 @@ _CONFLICT_SQL = (
 
 def conflicts(store: Store, *, include_resolved: bool = False) -> list[Conflict]:
     where = "" if include_resolved else " WHERE resolved_at IS NULL"
-    return [_conflict(r) for r in store.query(_CONFLICT_SQL + where + " ORDER BY id")]
+    with store.reading() as conn:
+        return [_conflict(conn, r) for r in conn.execute(_CONFLICT_SQL + where + " ORDER BY id").fetchall()]
 
 
 def conflict(store: Store, conflict_id: int) -> Conflict | None:
-    row = store.query_one(_CONFLICT_SQL + " WHERE id = ?", (conflict_id,))
-    return _conflict(row) if row else None
+    with store.reading() as conn:
+        row = conn.execute(_CONFLICT_SQL + " WHERE id = ?", (conflict_id,)).fetchone()
+        return _conflict(conn, row) if row else None
 
 
 def resolve(store: Store, actor: Actor, conflict_id: int, choices: Mapping[str, str]) -> str | None:
@@ -104,7 +117,7 @@ def resolve(store: Store, actor: Actor, conflict_id: int, choices: Mapping[str, 
         row = conn.execute(_CONFLICT_SQL + " WHERE id = ?", (conflict_id,)).fetchone()
         if row is None:
             raise InputRefused("sync.conflict_unknown")
-        c = _conflict(row)
+        c = _conflict(conn, row)
         if c.resolved_at is not None:
             raise InputRefused("sync.conflict_resolved")
         bad = [f for f, pick in choices.items() if pick not in ("ours", "theirs") or f not in c.fields]
@@ -138,6 +151,13 @@ def resolve(store: Store, actor: Actor, conflict_id: int, choices: Mapping[str, 
         conn.execute(
             "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
             (encode_datetime(w.clock()), op_id, conflict_id),
+        )
+        # edits made since the conflict (not folded in by a push yet) were part of `ours`: settled by the
+        # choice just made, they must not go out after it and undo it
+        conn.execute(
+            "UPDATE outbox SET state = 'conflict' WHERE entity = ? AND entity_id = ? AND state = 'pending' "
+            "AND op_id != ?",
+            (c.entity, c.entity_id, op_id),
         )
         conn.execute("DELETE FROM sync_held WHERE entity = ? AND entity_id = ?", (c.entity, c.entity_id))
         w.audit(AuditAction.UPDATE, c.entity, c.entity_id, conflict=conflict_id, fields=sorted(choices))

@@ -88,6 +88,33 @@ def test_the_same_person_edited_on_both_is_a_conflict_nothing_overwritten(team_o
     same_everywhere(a, b)
 
 
+def test_an_edit_made_while_a_conflict_is_open_is_shown_in_it_and_settled_by_it(team_of_two):
+    """Found by the model test: laptop B edits a person whose conflict is open, before any push folds the
+    edit in. The conflict shows B's record as it is now, and the member's choice settles that edit too."""
+    _server, a, b = team_of_two
+    add_demo(a, persons=20, days=1, seed=5)
+    a.sync()
+    b.sync()
+    pid = some_person_id(a)
+    with writing(a.store, a.actor()) as w:
+        w.update(replace(person(a, pid), phone="0912000111"), ["phone"])
+    with writing(b.store, b.actor()) as w:
+        w.update(replace(person(b, pid), si_number="3312345678"), ["si_number"])
+    a.sync()
+    assert b.sync().new_conflicts == 1
+    with writing(b.store, b.actor()) as w:  # no sync in between: the conflict still holds the older copy
+        w.update(replace(person(b, pid), phone="0977000333"), ["phone"])
+    (c,) = conflicts(b.store)
+    assert c.ours["phone"] == "0977000333" and "phone" in c.fields
+    resolve_conflict(b.store, b.actor(), c.id, dict.fromkeys(c.fields, "theirs"))
+    b.sync()
+    a.sync()
+    for laptop in (a, b):  # the later edit does not go out after the choice and undo it
+        got = person(laptop, pid)
+        assert (got.phone, got.si_number) == ("0912000111", None)
+    same_everywhere(a, b)
+
+
 def test_a_revoked_laptop_gets_the_revoked_error_and_keeps_its_data(team_of_two):
     server, a, _b = team_of_two
     add_demo(a, persons=30, days=1, seed=4)

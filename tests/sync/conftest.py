@@ -87,7 +87,9 @@ class Server:
     root: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
-    in_process_admin: bool = False  # the same admin code without a process per call (the model test)
+    # Teams and codes made by the admin code in this process rather than a `fieldapp server` process per
+    # call (a second each): the commands themselves are tested in tests/server/test_cli.py.
+    in_process_admin: bool = True
     postgresql_url: str | None = None  # a database of the session's cluster; None: an SQLite file
     workers: int = 1
 

@@ -38,7 +38,6 @@ class PullRecorder(httpx.BaseTransport):
 
 def test_laptops_pushing_at_once_each_pull_every_record_exactly_once(request, tmp_path):
     server = new_server(request, tmp_path / "server", "postgresql", workers=2)
-    server.in_process_admin = True
     server.start()
     laptops = [Laptop(tmp_path / f"l{i}") for i in range(LAPTOPS)]
     try:

@@ -31,7 +31,6 @@ CONFLICTS: list[int] = []  # settled per run: the model must actually make concu
 @pytest.mark.slow
 def test_laptops_editing_offline_converge_and_lose_nothing_silently(server, tmp_path):
     runs = itertools.count()
-    server.in_process_admin = True  # a team and three codes per run: `fieldapp server ...` is tested elsewhere
 
     class Team(RuleBasedStateMachine):
         @initialize()

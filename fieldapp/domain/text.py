@@ -1,9 +1,11 @@
-"""Vietnamese text: NFC for storage, a folded key for diacritic- and case-insensitive search."""
+"""Vietnamese text: NFC for storage, a folded key for diacritic- and case-insensitive search, and a sort key
+for lists in Vietnamese alphabetical order."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -42,3 +44,39 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFD", folded)
         folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_FOLD)
     return " ".join(folded.split())
+
+
+# --- Vietnamese alphabetical order -------------------------------------------------------------
+# Lists of people read as Vietnamese lists do: by given name (the last word), then family and middle
+# names; letters in the Vietnamese alphabet's order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x
+# y, with f j w z of other names in their Latin places), tones only breaking ties (ngang, huyền, hỏi, ngã,
+# sắc, nặng). Case does not count. Folding alone would put Đặng among the Dương and Ă among the A.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {letter: chr(0x41 + i) for i, letter in enumerate(_ALPHABET)}
+_TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+_LETTER_MARKS = frozenset("\u0306\u0302\u031b")  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+
+
+@lru_cache(maxsize=65536)
+def _word_key(word: str) -> tuple[str, str]:
+    letters: list[str] = []
+    tones: list[str] = []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _TONES:
+            if tones:
+                tones[-1] = _TONES[ch]
+        elif ch in _LETTER_MARKS and letters:
+            letters[-1] = unicodedata.normalize("NFC", letters[-1] + ch)
+        elif not unicodedata.combining(ch):
+            letters.append(ch)
+            tones.append("0")
+    return "".join(_RANK.get(c, c if c < "A" else chr(0x100 + ord(c))) for c in letters), "".join(tones)
+
+
+def sort_key(full_name: str) -> str:
+    """'Nguyễn Văn An' sorts as 'An Nguyễn Văn' in the Vietnamese alphabet; "" for an empty name."""
+    words = clean_name(full_name).split(" ")
+    if words == [""]:
+        return ""
+    keys = [_word_key(w) for w in (words[-1], *words[:-1])]
+    return " ".join(k[0] for k in keys) + "\x1f" + "".join(k[1] for k in keys)

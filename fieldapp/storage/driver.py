@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlcipher3 import dbapi2 as sqlite
 
+from fieldapp.domain.text import sort_key
 from fieldapp.errors import FieldappError, StoreUnavailable
 
 Connection = sqlite.Connection
@@ -22,7 +23,10 @@ _silencer.close()
 
 
 def connect(path: str, *, timeout: float = 5.0) -> Connection:
-    return sqlite.connect(path, isolation_level=None, check_same_thread=False, timeout=timeout)
+    conn = sqlite.connect(path, isolation_level=None, check_same_thread=False, timeout=timeout)
+    # for migrations that fill a derived column (db/0006): the same function the writer uses
+    conn.create_function("vi_sort_key", 1, sort_key, deterministic=True)
+    return conn
 
 
 def error_name(exc: BaseException) -> str:

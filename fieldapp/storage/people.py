@@ -66,7 +66,7 @@ SEARCH_LIMIT = 500  # the People screen shows the best 500 matches of a search; 
 
 
 def list_pks(store: Store, text: str = "") -> array:
-    """Row numbers of the people to list: everybody in name order, or the best matches of a search.
+    """Row numbers of the people to list: everybody in Vietnamese name order, or the best matches of a search.
 
     Only the integers are loaded (an index-only scan), so 500,000 people cost a few MB; the rows come
     page by page through `rows()` as the table scrolls.
@@ -80,7 +80,7 @@ def list_pks(store: Store, text: str = "") -> array:
         (
             r[0]
             for r in store.query(
-                "SELECT pk FROM persons WHERE erased_at IS NULL AND merged_into IS NULL ORDER BY name_key"
+                "SELECT pk FROM persons WHERE erased_at IS NULL AND merged_into IS NULL ORDER BY sort_key"
             )
         ),
     )

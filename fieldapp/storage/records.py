@@ -19,7 +19,7 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from fieldapp.domain import models as m
-from fieldapp.domain.text import fold
+from fieldapp.domain.text import fold, sort_key
 
 Encoder = Callable[[Any], Any]
 Decoder = Callable[[Any], Any]
@@ -171,6 +171,10 @@ def _name_key(record: Any) -> str:
     return fold(record.name)
 
 
+def _sort_key(person: Any) -> str:
+    return sort_key(person.full_name or "")
+
+
 SPECS: dict[type, TableSpec] = {
     spec.cls: spec
     for spec in (
@@ -183,7 +187,7 @@ SPECS: dict[type, TableSpec] = {
         TableSpec(m.Target, "targets", True),
         TableSpec(m.Site, "sites", True),
         TableSpec(m.Household, "households", True),
-        TableSpec(m.Person, "persons", True, {"name_key": lambda p: fold(p.full_name)}),
+        TableSpec(m.Person, "persons", True, {"name_key": lambda p: fold(p.full_name), "sort_key": _sort_key}),
         TableSpec(m.OutreachEvent, "events", False),
         TableSpec(m.Consultation, "consultations", False),
         TableSpec(m.FollowUp, "follow_ups", True),

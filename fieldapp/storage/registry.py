@@ -61,9 +61,9 @@ def next_household_order(conn: Connection, household_id: str) -> int:
 def erase_person_row(conn: Connection, person_id: str, at: datetime) -> None:
     """Empty a person's record in place; its id stays for the facts that refer to it."""
     conn.execute(
-        "UPDATE persons SET full_name = '', name_key = '', birth_date = NULL, birth_year = NULL, sex = NULL, "
-        "citizen_id = NULL, si_number = NULL, phone = NULL, hamlet_id = NULL, consent_at = NULL, erased_at = ?1, "
-        "updated_at = ?1 WHERE id = ?2",
+        "UPDATE persons SET full_name = '', name_key = '', sort_key = '', birth_date = NULL, birth_year = NULL, "
+        "sex = NULL, citizen_id = NULL, si_number = NULL, phone = NULL, hamlet_id = NULL, consent_at = NULL, "
+        "erased_at = ?1, updated_at = ?1 WHERE id = ?2",
         (encode_datetime(at), person_id),
     )
 

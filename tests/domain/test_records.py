@@ -18,7 +18,7 @@ from fieldapp.domain import models as m
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import Sex, TargetGroup, VsiStatus
 from fieldapp.domain.ids import new_id
-from fieldapp.domain.text import fold
+from fieldapp.domain.text import fold, sort_key
 from fieldapp.storage.records import BY_TABLE, SPECS, TableSpec, decode_datetime, encode_datetime, spec_for
 
 _counter = itertools.count(1)
@@ -123,7 +123,9 @@ def test_sql_names_the_columns(spec: TableSpec) -> None:
 def test_derived_name_keys() -> None:
     person = dataclasses.replace(_build(m.Person, fill_optional=True), full_name="Đặng Thị Hoà")
     spec = SPECS[m.Person]
-    assert spec.row(person)[-1] == "dang thi hoa" == fold(person.full_name)
+    row = dict(zip(spec.columns, spec.row(person), strict=True))
+    assert row["name_key"] == "dang thi hoa" == fold(person.full_name)
+    assert row["sort_key"] == sort_key("Đặng Thị Hoà")
     hamlet = dataclasses.replace(_build(m.Hamlet, fill_optional=True), name="Thôn Đông")
     assert SPECS[m.Hamlet].row(hamlet)[-1] == "thon dong"
 
@@ -193,5 +195,5 @@ def test_person_round_trip(person: m.Person) -> None:
     spec = SPECS[m.Person]
     row = spec.row(person)
     assert _round_trip(spec, person) == person
-    assert row[-1] == fold(person.full_name)
+    assert row[-2:] == (fold(person.full_name), sort_key(person.full_name))
     assert all(v is None or type(v) in (str, int) for v in row)

@@ -20,7 +20,7 @@ from fieldapp.domain.formats import (
     parse_birth,
     parse_date,
 )
-from fieldapp.domain.text import clean_name, fold, nfc
+from fieldapp.domain.text import clean_name, fold, nfc, sort_key
 
 VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 
@@ -297,3 +297,30 @@ def test_what_is_not_a_year_is_refused(text):
 
 def test_nothing_known_shows_nothing():
     assert parse_birth("  ") == (None, None) and format_birth(None, None) == ""
+
+
+# --- Vietnamese alphabetical order -------------------------------------------------------------
+
+
+def test_people_sort_by_given_name_in_the_vietnamese_alphabet():
+    names = ["Vũ Văn Bạ", "Đặng Văn Bình", "Hồ Ăn", "Lê Thị Anh", "Nguyễn Văn An", "Dương Văn Bình", "Trần Ánh",
+             "Phạm Thị Ân", "Vũ Văn Ba", "Lê Anh", "Nguyễn Đức", "Nguyễn Dũng", "Vũ Văn Bà", "Ngô Ư",
+             "Ngô U"]  # fmt: skip
+    assert sorted(names, key=sort_key) == [
+        "Nguyễn Văn An",  # An before Anh: a shorter given name first
+        "Lê Anh", "Lê Thị Anh", "Trần Ánh",  # one given name: then the family name; the tone only breaks ties
+        "Hồ Ăn", "Phạm Thị Ân",  # ă and â are letters after a
+        "Vũ Văn Ba", "Vũ Văn Bà", "Vũ Văn Bạ",  # tones in their order: ngang, huyền, ..., nặng
+        "Dương Văn Bình", "Đặng Văn Bình",  # đ after d, not among them
+        "Nguyễn Dũng", "Nguyễn Đức",
+        "Ngô U", "Ngô Ư",
+    ]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper() + " -'0", max_size=40))
+def test_the_sort_key_ignores_case_spacing_and_the_unicode_form(name):
+    key = sort_key(name)
+    assert key == sort_key(name.upper()) == sort_key(unicodedata.normalize("NFD", name))
+    assert key == sort_key(f"  {name}  ".replace(" ", "   "))
+    assert (key == "") == (clean_name(name) == "")

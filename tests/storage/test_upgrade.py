@@ -104,3 +104,20 @@ def test_birth_years_are_filled_from_the_dates_already_known(fixture, tmp_path, 
     rows = store.query("SELECT birth_date, birth_year FROM persons")
     assert rows and any(d for d, _y in rows)
     assert all((y == int(d[:4])) if d else y is None for d, y in rows)
+
+
+@pytest.mark.parametrize("fixture", [f for f in FIXTURES if int(f.name.split("-")[1]) < 6], ids=lambda p: p.name)
+def test_people_already_there_are_listed_in_vietnamese_order_after_0006(fixture, tmp_path, open_store):
+    """0006 adds the Vietnamese sort key: everybody already stored gets it, and the People list uses it."""
+    from fieldapp.domain.text import sort_key
+    from fieldapp.storage import people
+
+    _manifest, _dd, store = upgraded(fixture, tmp_path, open_store)
+    rows = store.query("SELECT pk, full_name, sort_key FROM persons WHERE erased_at IS NULL AND merged_into IS NULL")
+    assert rows and all(key == sort_key(name) for _pk, name, key in rows)
+    by_pk = {pk: name for pk, name, _key in rows}
+    listed = [by_pk[pk] for pk in people.list_pks(store)]
+    assert listed == sorted(by_pk.values(), key=sort_key)
+    sql = "SELECT pk FROM persons WHERE erased_at IS NULL AND merged_into IS NULL ORDER BY sort_key"
+    plan = " ".join(r[-1] for r in store.query("EXPLAIN QUERY PLAN " + sql))
+    assert "persons_in_list_order" in plan and "TEMP B-TREE" not in plan

@@ -155,3 +155,29 @@ def test_a_year_alone_in_the_form_and_on_the_panel(qtbot, gui):
     gui.people.forms.edit(view.panel.current.person, view.panel.current.hamlet or "")
     assert dialog_of(gui).birth_date.text() == "1965"  # edited as it was typed
     dialog_of(gui).reject()
+
+
+def test_everybody_is_listed_in_vietnamese_order(qtbot, gui, tmp_path):
+    """By given name in the Vietnamese alphabet: the Đ names after every D name, Ă and Â after A."""
+    from fieldapp.domain.text import sort_key
+
+    view = gui.window.views["people"]
+    model = view.model
+    qtbot.waitUntil(lambda: model.rowCount() > 100 and model.row_at(99) is not None, timeout=WAIT)
+    names = [model.row_at(r).full_name for r in range(100)]
+    assert names == sorted(names, key=sort_key)
+    given = [name.split()[-1] for name in names]
+    letters = [sort_key(g).split("\x1f")[0] for g in given]  # tones break ties only after the family name
+    assert given[0][0] == "A" and letters == sorted(letters)
+    # where the D names end: the first given name in Đ comes after the last in D
+    from fieldapp.storage import people
+
+    store = gui.session.store
+    pks = list(people.list_pks(store))
+    rows = people.rows(store, pks)
+    first_dd = next(i for i, pk in enumerate(pks) if rows[pk].full_name.split()[-1].startswith("Đ"))
+    assert rows[pks[first_dd - 1]].full_name.split()[-1][0] == "D"
+    assert all(not rows[pk].full_name.split()[-1].startswith("D") for pk in pks[first_dd:])
+    view.table.scrollTo(model.index(first_dd + 8, 0))
+    qtbot.waitUntil(lambda: model.row_at(first_dd) is not None, timeout=WAIT)
+    view.grab().save(str(tmp_path / "people-order.png"))

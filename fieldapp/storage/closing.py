@@ -169,7 +169,7 @@ def collectors(store: Store, team_id: str, day: date) -> list[tuple[str, str, st
         "SELECT m.id, m.full_name, m.code, "
         "(SELECT count(*) FROM receipts r WHERE r.member_id = m.id AND r.day = ?1), "
         "EXISTS (SELECT 1 FROM day_closings c WHERE c.collector_id = m.id AND c.day = ?1) "
-        "FROM members m WHERE m.team_id = ?2 AND m.active = 1 ORDER BY 4 DESC, m.full_name",
+        "FROM members m WHERE m.team_id = ?2 AND m.active = 1 ORDER BY 4 DESC, vi_sort_key(m.full_name)",
         (day.isoformat(), team_id),
     )
     return [(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]

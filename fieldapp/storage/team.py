@@ -30,7 +30,7 @@ def set_current_team(conn: Connection, team_id: str) -> None:
 
 def members(store: Store, team_id: str, *, active_only: bool = True) -> list[Member]:
     sql = f"{_MEMBER.select_sql} WHERE team_id = ?" + (" AND active = 1" if active_only else "")
-    rows = store.query(sql + " ORDER BY role = 'member', full_name", (team_id,))
+    rows = store.query(sql + " ORDER BY role = 'member', vi_sort_key(full_name)", (team_id,))
     return [_MEMBER.decode(r) for r in rows]
 
 

@@ -147,7 +147,7 @@ def members_day(store: Store, team_id: str, day: date) -> list[MemberDay]:
         "(SELECT count(*) FROM consultations c WHERE c.day = ?1 AND c.member_id = m.id), "
         "(SELECT count(*) FROM receipts r WHERE r.day = ?1 AND r.member_id = m.id), "
         "(SELECT coalesce(sum(amount), 0) FROM receipts r WHERE r.day = ?1 AND r.member_id = m.id) "
-        "FROM members m WHERE m.team_id = ?2 AND m.active = 1 ORDER BY m.role = 'member', m.full_name",
+        "FROM members m WHERE m.team_id = ?2 AND m.active = 1 ORDER BY m.role = 'member', vi_sort_key(m.full_name)",
         (d, team_id),
     )
     return [MemberDay(*r) for r in rows]

@@ -383,6 +383,11 @@ class DayClosing:
     voids: tuple[str, ...]
     corrections: tuple[str, ...]
 
+    @property
+    def note_counts(self) -> dict[int, int]:
+        """The notes counted: denomination (VND) -> number of notes."""
+        return {int(k): int(v) for k, v in self.notes.items()}
+
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:

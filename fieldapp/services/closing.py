@@ -14,10 +14,10 @@ from pathlib import Path
 
 from fieldapp.domain.enums import AuditAction, EnrolmentKind, PaymentMethod, Role
 from fieldapp.domain.formats import local_day
-from fieldapp.domain.models import Member
+from fieldapp.domain.models import DayClosing, Member
 from fieldapp.errors import InputRefused
 from fieldapp.storage import closing as closing_store
-from fieldapp.storage.closing import Closing, DayReceipt
+from fieldapp.storage.closing import DayReceipt
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, writing
 
@@ -43,7 +43,7 @@ class DayCash:
     collector_id: str
     receipts: list[DayReceipt]  # every receipt of the day, voided ones too
     corrections: list[DayReceipt]  # earlier closed days' receipts voided since
-    closed: Closing | None
+    closed: DayClosing | None
 
     @property
     def valid(self) -> list[DayReceipt]:
@@ -110,7 +110,7 @@ def close_day(
     team_id: str,
     notes: Mapping[int, int],
     explanation: str = "",
-) -> Closing:
+) -> DayClosing:
     """Close `collector_id`'s `day` with the cash counted (`notes`: denomination -> number of notes)."""
     if leader.role not in (Role.TEAM_LEADER, Role.ADMIN):
         raise InputRefused("closing.needs_leader")
@@ -138,7 +138,7 @@ def close_day(
         difference = total - cash.cash_expected
         if difference and not explanation:
             raise InputRefused("closing.explain_difference", difference=difference)
-        closed = Closing(
+        closed = DayClosing(
             w.ids(),
             day,
             collector_id,
@@ -152,11 +152,11 @@ def close_day(
             cash.transfers_amount,
             difference,
             explanation,
-            {int(d): int(n) for d, n in notes.items() if int(n)},
+            {str(int(d)): int(n) for d, n in notes.items() if int(n)},
             tuple(r.void_id for r in cash.voided if r.void_id),
             tuple(r.void_id for r in cash.corrections if r.void_id),
         )
-        w.add(closing_store.as_record(closed), audit=False)  # the row and its outbox op: sync carries it
+        w.add(closed, audit=False)  # the row and its outbox op: sync carries it
         w.audit(
             AuditAction.CREATE,
             "day_closings",
@@ -203,7 +203,7 @@ def save_slip(
         receiver=leader.full_name,
     )
     if cash.closed is not None:
-        notes, explanation = cash.closed.notes, cash.closed.explanation
+        notes, explanation = cash.closed.note_counts, cash.closed.explanation
     buffer = io.BytesIO()
     cash_slip_pdf(cash, parties, buffer, dict(notes or {}), explanation or "")
     write_atomically(Path(path), buffer.getvalue())

@@ -35,26 +35,6 @@ class DayReceipt:
         return f"{self.series}/{self.number:07d}"
 
 
-@dataclass(frozen=True)
-class Closing:
-    id: str
-    day: date
-    collector_id: str
-    team_id: str
-    closed_by: str
-    closed_at: datetime
-    receipts: int
-    receipts_amount: int
-    cash_expected: int
-    cash_counted: int
-    transfers: int
-    difference: int
-    explanation: str
-    notes: dict[int, int]
-    voids: tuple[str, ...]
-    corrections: tuple[str, ...]
-
-
 _RECEIPT_SQL = (
     "SELECT r.id, r.series, r.number, r.amount, e.kind, p.method, p.reference, r.payer_name, r.day, "
     "v.id, v.reason, v.at FROM receipts r JOIN payments p ON p.id = r.payment_id "
@@ -117,8 +97,8 @@ _CLOSING_COLUMNS = (
 )
 
 
-def _closing(row) -> Closing:
-    return Closing(
+def _closing(row) -> m.DayClosing:
+    return m.DayClosing(
         row[0],
         date.fromisoformat(row[1]),
         row[2],
@@ -126,35 +106,13 @@ def _closing(row) -> Closing:
         row[4],
         decode_datetime(row[5]),
         *row[6:13],
-        {int(k): int(v) for k, v in json.loads(row[13]).items()},
+        {str(k): int(v) for k, v in json.loads(row[13]).items()},
         tuple(json.loads(row[14])),
         tuple(json.loads(row[15])),
     )
 
 
-def as_record(c: Closing) -> m.DayClosing:
-    """The closing as the record a `Writer` adds (row, outbox op) and sync carries."""
-    return m.DayClosing(
-        c.id,
-        c.day,
-        c.collector_id,
-        c.team_id,
-        c.closed_by,
-        c.closed_at,
-        c.receipts,
-        c.receipts_amount,
-        c.cash_expected,
-        c.cash_counted,
-        c.transfers,
-        c.difference,
-        c.explanation,
-        {str(k): int(v) for k, v in c.notes.items()},
-        tuple(c.voids),
-        tuple(c.corrections),
-    )
-
-
-def closing(store: Store, day: date, collector_id: str) -> Closing | None:
+def closing(store: Store, day: date, collector_id: str) -> m.DayClosing | None:
     row = store.query_one(
         f"SELECT {_CLOSING_COLUMNS} FROM day_closings WHERE day = ? AND collector_id = ?",
         (day.isoformat(), collector_id),
@@ -182,7 +140,7 @@ def receipts_voided_by(store: Store, void_ids: list[str]) -> list[DayReceipt]:
     return [_receipt(r) for r in rows]
 
 
-def closings_between(store: Store, first: date, last: date) -> list[tuple[Closing, str, str]]:
+def closings_between(store: Store, first: date, last: date) -> list[tuple[m.DayClosing, str, str]]:
     """Every closing of first..last, with its team's and collector's names, by day, team and collector."""
     cols = ", ".join(f"c.{c.strip()}" for c in _CLOSING_COLUMNS.split(","))
     rows = store.query(

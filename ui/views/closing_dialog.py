@@ -114,7 +114,7 @@ class ClosingDialog(QDialog):
         if cash.closed is not None:
             lines.append("<b>" + self.tr("This day is closed.") + "</b>")
             for d, spin in self.counts.items():
-                spin.setValue(cash.closed.notes.get(d, 0))
+                spin.setValue(cash.closed.note_counts.get(d, 0))
             self.explanation.setText(cash.closed.explanation)
         self.summary.setText("<br>".join(lines))
         closed = cash.closed is not None

@@ -7,15 +7,25 @@ from datetime import date, timedelta
 
 from fieldapp.storage.store import Store
 
-_ALIVE = "erased_at IS NULL AND merged_into IS NULL"
+_ALIVE = "p.erased_at IS NULL AND p.merged_into IS NULL"
+# A round goes commune by commune (in their official code order), hamlet by hamlet by name, household by
+# household; the hamlet's id only keeps two hamlets of one name apart. Such a list holds up to a third of
+# the registry: reading the table in order and sorting once (0.6 s for 500,000 people) beats walking any
+# index (the People list's partial index, which SQLite would pick, takes 3.8 s).
+_BY_HAMLET = (
+    f"SELECT p.pk FROM persons p NOT INDEXED LEFT JOIN hamlets h ON h.id = p.hamlet_id WHERE {_ALIVE} "
+    "AND {where} ORDER BY p.commune_code, h.name_key, p.hamlet_id, {then}"
+)
 
 
 def not_insured(store: Store, today: date, hamlet_id: str | None = None) -> array:
     """People with no valid HI card and no VSI, by hamlet and household: the door-to-door round."""
-    where, params = ("AND hamlet_id = ?", [hamlet_id]) if hamlet_id else ("", [])
+    where, params = (" AND p.hamlet_id = ?", [hamlet_id]) if hamlet_id else ("", [])
     rows = store.query(
-        f"SELECT pk FROM persons WHERE {_ALIVE} AND (hi_valid_to IS NULL OR hi_valid_to < ?) "
-        f"AND vsi_status <> 'active' {where} ORDER BY hamlet_id, household_id, household_order, name_key",
+        _BY_HAMLET.format(
+            where=f"(p.hi_valid_to IS NULL OR p.hi_valid_to < ?) AND p.vsi_status <> 'active'{where}",
+            then="p.household_id, p.household_order, p.sort_key",
+        ),
         (today.isoformat(), *params),
     )
     return array("q", (r[0] for r in rows))
@@ -24,8 +34,9 @@ def not_insured(store: Store, today: date, hamlet_id: str | None = None) -> arra
 def hi_ending(store: Store, today: date, within_days: int) -> array:
     """Household HI cards that end within `within_days` (or ended less than 3 months ago): renewals."""
     rows = store.query(
-        f"SELECT pk FROM persons WHERE {_ALIVE} AND hi_valid_to BETWEEN ? AND ? "
-        "ORDER BY hamlet_id, hi_valid_to, household_id, household_order",
+        _BY_HAMLET.format(
+            where="p.hi_valid_to BETWEEN ? AND ?", then="p.hi_valid_to, p.household_id, p.household_order"
+        ),
         ((today - timedelta(days=90)).isoformat(), (today + timedelta(days=within_days)).isoformat()),
     )
     return array("q", (r[0] for r in rows))
@@ -34,8 +45,9 @@ def hi_ending(store: Store, today: date, within_days: int) -> array:
 def vsi_due(store: Store, today: date, within_days: int) -> array:
     """VSI participants whose paid period ends within `within_days`, or has ended: dues to collect."""
     rows = store.query(
-        f"SELECT pk FROM persons WHERE {_ALIVE} AND vsi_status IN ('active', 'paused') AND vsi_paid_to <= ? "
-        "ORDER BY hamlet_id, vsi_paid_to, household_id",
+        _BY_HAMLET.format(
+            where="p.vsi_status IN ('active', 'paused') AND p.vsi_paid_to <= ?", then="p.vsi_paid_to, p.household_id"
+        ),
         ((today + timedelta(days=within_days)).isoformat(),),
     )
     return array("q", (r[0] for r in rows))
@@ -44,7 +56,7 @@ def vsi_due(store: Store, today: date, within_days: int) -> array:
 def follow_ups(store: Store, today: date) -> array:
     rows = store.query(
         f"SELECT DISTINCT p.pk FROM follow_ups f JOIN persons p ON p.id = f.person_id WHERE f.done_at IS NULL "
-        f"AND f.due_on <= ? AND p.{_ALIVE.replace(' AND ', ' AND p.')} ORDER BY f.due_on",
+        f"AND f.due_on <= ? AND {_ALIVE} ORDER BY f.due_on",
         (today.isoformat(),),
     )
     return array("q", (r[0] for r in rows))

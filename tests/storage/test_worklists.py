@@ -42,3 +42,22 @@ def test_printed_list_reads_back_with_its_diacritics(tmp_path):
     text = "\n".join(page.extract_text() for page in reader.pages)
     for word in ("Danh sách chưa có bảo hiểm", "Nguyễn Thị Hoà", "Đặng Văn Đông", "Xóm Chùa", "15/07/2026"):
         assert word in text
+
+
+def test_the_round_goes_commune_by_commune_and_hamlet_by_hamlet_in_name_order(demo_store):
+    """Not in the order of the hamlets' random ids: each hamlet once, by name within its commune, and
+    each household's members together."""
+    pks = list(worklists.not_insured(demo_store, DEMO_END))
+    assert len(pks) > 100
+    place = {
+        pk: (commune, name_key, hamlet, household)
+        for pk, commune, name_key, hamlet, household in demo_store.query(
+            "SELECT p.pk, p.commune_code, h.name_key, p.hamlet_id, p.household_id FROM persons p "
+            "LEFT JOIN hamlets h ON h.id = p.hamlet_id"
+        )
+    }
+    walk = [place[pk] for pk in pks]
+    assert [w[:2] for w in walk] == sorted(w[:2] for w in walk)
+    for i in (2, 3):  # a hamlet, a household: met once, not again after the round has left it
+        runs = [w[i] for n, w in enumerate(walk) if n == 0 or walk[n - 1][i] != w[i]]
+        assert len(runs) == len(set(runs))

@@ -70,13 +70,22 @@ def _word_key(word: str) -> tuple[str, str]:
         elif not unicodedata.combining(ch):
             letters.append(ch)
             tones.append("0")
-    return "".join(_RANK.get(c, c if c < "A" else chr(0x100 + ord(c))) for c in letters), "".join(tones)
+    # digits and signs before the letters; any other character after them all, in code point order
+    return "".join(_RANK.get(c) or (c if c < "A" else "\x7f" + c) for c in letters), "".join(tones)
 
 
-def sort_key(full_name: str) -> str:
-    """'Nguyễn Văn An' sorts as 'An Nguyễn Văn' in the Vietnamese alphabet; "" for an empty name."""
-    words = clean_name(full_name).split(" ")
-    if words == [""]:
-        return ""
-    keys = [_word_key(w) for w in (words[-1], *words[:-1])]
+def _key(words: list[str]) -> str:
+    keys = [_word_key(w) for w in words]
     return " ".join(k[0] for k in keys) + "\x1f" + "".join(k[1] for k in keys)
+
+
+def sort_key(full_name: str | None) -> str:
+    """'Nguyễn Văn An' sorts as 'An Nguyễn Văn' in the Vietnamese alphabet; "" for an empty name."""
+    words = clean_name(full_name or "").split(" ")
+    return "" if words == [""] else _key([words[-1], *words[:-1]])
+
+
+def text_sort_key(text: str | None) -> str:
+    """A place's name ('Thôn Đông', 'Xóm Chùa') in the Vietnamese alphabet, its words in their order."""
+    words = clean_name(text or "").split(" ")
+    return "" if words == [""] else _key(words)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlcipher3 import dbapi2 as sqlite
 
-from fieldapp.domain.text import sort_key
+from fieldapp.domain.text import sort_key, text_sort_key
 from fieldapp.errors import FieldappError, StoreUnavailable
 
 Connection = sqlite.Connection
@@ -24,8 +24,10 @@ _silencer.close()
 
 def connect(path: str, *, timeout: float = 5.0) -> Connection:
     conn = sqlite.connect(path, isolation_level=None, check_same_thread=False, timeout=timeout)
-    # for migrations that fill a derived column (db/0006): the same function the writer uses
+    # Vietnamese alphabetical order in SQL: people (by given name) and places (words in order). The
+    # migration filling persons.sort_key (db/0006) and short lists (members, hamlets) sort with them.
     conn.create_function("vi_sort_key", 1, sort_key, deterministic=True)
+    conn.create_function("vi_text_sort_key", 1, text_sort_key, deterministic=True)
     return conn
 
 

@@ -105,7 +105,7 @@ def get(store: Store, person_id: str) -> Person | None:
 
 def household_members(store: Store, household_id: str) -> list[Person]:
     rows_ = store.query(
-        f"{_PERSON.select_sql} WHERE household_id = ? ORDER BY household_order, full_name", (household_id,)
+        f"{_PERSON.select_sql} WHERE household_id = ? ORDER BY household_order, sort_key", (household_id,)
     )
     return [_PERSON.decode(r) for r in rows_]
 
@@ -133,7 +133,7 @@ def household_view(store: Store, person_id: str) -> HouseholdView | None:
             r[0]
             for r in store.query(
                 "SELECT pk FROM persons WHERE household_id = ? AND erased_at IS NULL AND merged_into IS NULL "
-                "ORDER BY household_order, name_key",
+                "ORDER BY household_order, sort_key",
                 (person.household_id,),
             )
         ]

@@ -21,7 +21,7 @@ def find_hamlet(conn: Connection, commune_code: str, name: str) -> Hamlet | None
 
 
 def hamlets_of(conn: Connection, commune_code: str) -> list[Hamlet]:
-    rows = conn.execute(f"{_HAMLET.select_sql} WHERE commune_code = ? ORDER BY name_key", (commune_code,))
+    rows = conn.execute(f"{_HAMLET.select_sql} WHERE commune_code = ? ORDER BY vi_text_sort_key(name)", (commune_code,))
     return [_HAMLET.decode(r) for r in rows]
 
 

@@ -213,7 +213,7 @@ def follow_ups_due(store: Store, day: date, limit: int = 200) -> list[FollowUpRo
     rows = store.query(
         "SELECT f.id, f.due_on, p.full_name, p.phone, h.name, f.note FROM follow_ups f "
         "JOIN persons p ON p.id = f.person_id LEFT JOIN hamlets h ON h.id = p.hamlet_id "
-        "WHERE f.done_at IS NULL AND f.due_on <= ? ORDER BY f.due_on, p.name_key LIMIT ?",
+        "WHERE f.done_at IS NULL AND f.due_on <= ? ORDER BY f.due_on, p.sort_key LIMIT ?",
         (day.isoformat(), limit),
     )
     return [FollowUpRow(r[0], date.fromisoformat(r[1]), r[2], r[3], r[4], r[5]) for r in rows]

@@ -20,7 +20,7 @@ from fieldapp.domain.formats import (
     parse_birth,
     parse_date,
 )
-from fieldapp.domain.text import clean_name, fold, nfc, sort_key
+from fieldapp.domain.text import clean_name, fold, nfc, sort_key, text_sort_key
 
 VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 
@@ -324,3 +324,19 @@ def test_the_sort_key_ignores_case_spacing_and_the_unicode_form(name):
     assert key == sort_key(name.upper()) == sort_key(unicodedata.normalize("NFD", name))
     assert key == sort_key(f"  {name}  ".replace(" ", "   "))
     assert (key == "") == (clean_name(name) == "")
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_any_text_has_a_sort_key_sqlite_can_store_and_compare(text):
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    for key in (sort_key(text), text_sort_key(text)):
+        assert conn.execute("SELECT ?", (key,)).fetchone()[0] == key
+    assert sort_key(None) == text_sort_key(None) == ""
+
+
+def test_places_keep_their_word_order():
+    places = ["Xóm Chùa", "Thôn Đông", "Thôn Dọc", "Bản Ăng", "Bản An"]
+    assert sorted(places, key=text_sort_key) == ["Bản An", "Bản Ăng", "Thôn Dọc", "Thôn Đông", "Xóm Chùa"]

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from pypdf import PdfReader
 
+from fieldapp.domain.text import text_sort_key
 from fieldapp.printing.lists import list_pdf
 from fieldapp.storage import people, worklists
 from tests.conftest import DEMO_END
@@ -50,9 +51,9 @@ def test_the_round_goes_commune_by_commune_and_hamlet_by_hamlet_in_name_order(de
     pks = list(worklists.not_insured(demo_store, DEMO_END))
     assert len(pks) > 100
     place = {
-        pk: (commune, name_key, hamlet, household)
-        for pk, commune, name_key, hamlet, household in demo_store.query(
-            "SELECT p.pk, p.commune_code, h.name_key, p.hamlet_id, p.household_id FROM persons p "
+        pk: (commune, text_sort_key(name), hamlet, household)
+        for pk, commune, name, hamlet, household in demo_store.query(
+            "SELECT p.pk, p.commune_code, h.name, p.hamlet_id, p.household_id FROM persons p "
             "LEFT JOIN hamlets h ON h.id = p.hamlet_id"
         )
     }
@@ -61,3 +62,12 @@ def test_the_round_goes_commune_by_commune_and_hamlet_by_hamlet_in_name_order(de
     for i in (2, 3):  # a hamlet, a household: met once, not again after the round has left it
         runs = [w[i] for n, w in enumerate(walk) if n == 0 or walk[n - 1][i] != w[i]]
         assert len(runs) == len(set(runs))
+
+
+def test_one_hamlets_round_is_that_hamlet_alone_in_household_order(demo_store):
+    hamlet_id = demo_store.query_one("SELECT hamlet_id FROM persons WHERE hamlet_id IS NOT NULL LIMIT 1")[0]
+    pks = list(worklists.not_insured(demo_store, DEMO_END, hamlet_id))
+    everybody = list(worklists.not_insured(demo_store, DEMO_END))
+    assert pks and pks == [pk for pk in everybody if pk in set(pks)]
+    hamlets = {r[0] for r in demo_store.query(f"SELECT hamlet_id FROM persons WHERE pk IN ({','.join(map(str, pks))})")}
+    assert hamlets == {hamlet_id}

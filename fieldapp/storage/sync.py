@@ -221,9 +221,8 @@ def next_batch(store: Store, limit: int = 500, *, exclude: Sequence[OutOp] = ())
                     break
         if folded:
             with store.transaction() as conn:
-                for op_id, entity, entity_id in folded:
-                    conn.execute("UPDATE outbox SET state = 'conflict' WHERE op_id = ? AND state = 'pending'", (op_id,))
-                    _refresh_ours(conn, entity, entity_id)
+                for entity, entity_id in dict.fromkeys((e, i) for _op, e, i in folded):
+                    fold_later_edits(conn, entity, entity_id)
         if out or not folded:
             return out
 
@@ -337,7 +336,15 @@ def _open_conflict_keys(conn: Connection, entity_ids: Iterable[str]) -> set[tupl
     return {(r[0], r[1]) for r in rows}
 
 
-def _refresh_ours(conn: Connection, entity: str, entity_id: str) -> None:
+def fold_later_edits(conn: Connection, entity: str, entity_id: str, *, keep: str | None = None) -> None:
+    """The record's edits still pending (but `keep`) wait with its conflict: they are part of `ours`, settled
+    by the member's choice, never sent on their own. The open conflict's stored `ours` becomes the record
+    as it is now (what its list shows: `sync_review`)."""
+    conn.execute(
+        "UPDATE outbox SET state = 'conflict' WHERE entity = ? AND entity_id = ? AND state = 'pending' "
+        "AND op_id IS NOT ?",
+        (entity, entity_id, keep),
+    )
     spec = BY_TABLE.get(entity)
     ours = _local_record(conn, spec, entity_id) if spec else None
     if ours is not None:
@@ -361,11 +368,7 @@ def _record_conflict(conn: Connection, op: OutOp, res: Mapping[str, Any], now: s
         "op_id = excluded.op_id, at = excluded.at",
         (op.entity, op.entity_id, to_json(ours), to_json(theirs), op.base_version, int(their_version), op.op_id, now),
     )
-    # later edits of the record wait with it: they are part of `ours`, settled by the member's choice
-    conn.execute(
-        "UPDATE outbox SET state = 'conflict' WHERE entity = ? AND entity_id = ? AND state = 'pending'",
-        (op.entity, op.entity_id),
-    )
+    fold_later_edits(conn, op.entity, op.entity_id)
     conn.execute("DELETE FROM sync_held WHERE entity = ? AND entity_id = ?", (op.entity, op.entity_id))
 
 

@@ -14,7 +14,7 @@ from fieldapp.errors import InputRefused
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import BY_TABLE, encode_datetime, to_json
 from fieldapp.storage.store import Store
-from fieldapp.storage.sync import _Change, _local_record, _row
+from fieldapp.storage.sync import _Change, _local_record, _row, fold_later_edits
 from fieldapp.storage.writer import Actor, writing
 
 
@@ -149,16 +149,12 @@ def resolve(store: Store, actor: Actor, conflict_id: int, choices: Mapping[str, 
                 (op_id, c.entity, c.entity_id, c.their_version, to_json(payload), encode_datetime(w.clock())),
             )
         conn.execute(
-            "UPDATE sync_conflicts SET resolved_at = ?, resolution = ? WHERE id = ?",
-            (encode_datetime(w.clock()), op_id, conflict_id),
+            "UPDATE sync_conflicts SET resolved_at = ?, resolution = ?, ours = ? WHERE id = ?",  # ours as shown
+            (encode_datetime(w.clock()), op_id, to_json(c.ours), conflict_id),
         )
         # edits made since the conflict (not folded in by a push yet) were part of `ours`: settled by the
         # choice just made, they must not go out after it and undo it
-        conn.execute(
-            "UPDATE outbox SET state = 'conflict' WHERE entity = ? AND entity_id = ? AND state = 'pending' "
-            "AND op_id != ?",
-            (c.entity, c.entity_id, op_id),
-        )
+        fold_later_edits(conn, c.entity, c.entity_id, keep=op_id or None)
         conn.execute("DELETE FROM sync_held WHERE entity = ? AND entity_id = ?", (c.entity, c.entity_id))
         w.audit(AuditAction.UPDATE, c.entity, c.entity_id, conflict=conflict_id, fields=sorted(choices))
     return op_id or None

@@ -337,21 +337,14 @@ def _open_conflict_keys(conn: Connection, entity_ids: Iterable[str]) -> set[tupl
 
 
 def fold_later_edits(conn: Connection, entity: str, entity_id: str, *, keep: str | None = None) -> None:
-    """The record's edits still pending (but `keep`) wait with its conflict: they are part of `ours`, settled
-    by the member's choice, never sent on their own. The open conflict's stored `ours` becomes the record
-    as it is now (what its list shows: `sync_review`)."""
+    """The record's edits still pending (but `keep`) wait with its conflict: they are part of `ours` (an
+    open conflict shows the record as it is now: `sync_review`), settled by the member's choice, never sent
+    on their own."""
     conn.execute(
         "UPDATE outbox SET state = 'conflict' WHERE entity = ? AND entity_id = ? AND state = 'pending' "
         "AND op_id IS NOT ?",
         (entity, entity_id, keep),
     )
-    spec = BY_TABLE.get(entity)
-    ours = _local_record(conn, spec, entity_id) if spec else None
-    if ours is not None:
-        conn.execute(
-            "UPDATE sync_conflicts SET ours = ? WHERE entity = ? AND entity_id = ? AND resolved_at IS NULL",
-            (to_json(ours), entity, entity_id),
-        )
 
 
 def _record_conflict(conn: Connection, op: OutOp, res: Mapping[str, Any], now: str) -> None:

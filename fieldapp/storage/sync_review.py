@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from fieldapp.domain.clock import utcnow
@@ -71,20 +71,18 @@ class Conflict:
 
 def _conflict(conn: Connection, row: Sequence[Any]) -> Conflict:
     """An open conflict's `ours` is the laptop's record as it is now, not as it was when the server said
-    conflict: an edit made since (before the next push folds it in) is shown, and settled, with it."""
+    conflict: an edit made since (before the next push folds it in) is shown, and settled, with it. A
+    settled one keeps the `ours` its member was shown."""
+    entity, entity_id, resolved_at = row[1], row[2], row[9]
     ours, theirs = json.loads(row[3]), json.loads(row[4])
-    c = Conflict(
-        row[0], row[1], row[2], ours, theirs, row[5], row[6], row[7], row[8], row[9],
-        Conflict.differing(ours, theirs, row[1]),
+    spec = BY_TABLE.get(entity)
+    local = _local_record(conn, spec, entity_id) if resolved_at is None and spec is not None else None
+    if local is not None:
+        ours = json.loads(to_json(local))  # as it is stored: JSON's types
+    return Conflict(
+        row[0], entity, entity_id, ours, theirs, row[5], row[6], row[7], row[8], resolved_at,
+        Conflict.differing(ours, theirs, entity),
     )  # fmt: skip
-    spec = BY_TABLE.get(c.entity)
-    if c.resolved_at is not None or spec is None:
-        return c
-    local = _local_record(conn, spec, c.entity_id)
-    now = None if local is None else json.loads(to_json(local))  # as it was stored: JSON types
-    if now is None or now == ours:
-        return c
-    return replace(c, ours=now, fields=Conflict.differing(now, theirs, c.entity))
 
 
 _CONFLICT_SQL = (

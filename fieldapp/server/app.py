@@ -85,6 +85,7 @@ class Op(BaseModel):
         description="the outbox payload; an array only for the links of a prospect list (docs/sync-api.md)"
     )
     created_at: Annotated[str, StringConstraints(max_length=40)] | None = None
+    actor: Id | None = Field(None, description="the member who made the change (a team leader for leader-only ops)")
 
 
 class PushRequest(BaseModel):
@@ -99,6 +100,7 @@ class OpResult(BaseModel):
     http: int | None
     current: dict[str, Any] | None
     duplicate: bool = False
+    detail: str | None = Field(None, description="what is wrong with a rejected op: the field and the problem")
 
 
 class PushResponse(BaseModel):
@@ -329,7 +331,10 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     def push(body: PushRequest, caller: Caller) -> JSONResponse:
         if len(body.ops) > settings.max_ops:
             raise ApiError(413, "too_many_ops", limit=settings.max_ops)
-        ops = [OpIn(o.op_id, o.entity, o.entity_id, o.op, o.base_version, o.payload, o.created_at) for o in body.ops]
+        ops = [
+            OpIn(o.op_id, o.entity, o.entity_id, o.op, o.base_version, o.payload, o.created_at, o.actor)
+            for o in body.ops
+        ]
         answers = store.push(caller, ops) if ops else []
         return JSONResponse({"results": [a.wire() for a in answers], "server_time": utcnow()})
 

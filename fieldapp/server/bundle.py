@@ -123,7 +123,7 @@ def _ops(raw: Any) -> list[tuple[dict[str, Any], OpIn | None]]:
         except ValidationError:
             out.append((item, None))
             continue
-        out.append((item, OpIn(o.op_id, o.entity, o.entity_id, o.op, o.base_version, o.payload, o.created_at)))
+        out.append((item, OpIn(o.op_id, o.entity, o.entity_id, o.op, o.base_version, o.payload, o.created_at, o.actor)))
     return out
 
 

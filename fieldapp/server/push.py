@@ -28,7 +28,9 @@ from functools import lru_cache
 from typing import Any
 
 from fieldapp.domain.admin_units import communes
-from fieldapp.server.codec import ERASED_FIELDS, REGISTRY, Invalid, _datetime, codec
+from fieldapp.protocol.entities import REGISTRY
+from fieldapp.protocol.records import ERASED_FIELDS, Definition, Invalid, check_time, definition, references
+from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
 
 FORBIDDEN, REUSED = 403, 409
 
@@ -53,6 +55,7 @@ class OpIn:
     base_version: int | None
     payload: Any
     created_at: str | None = None
+    actor: str | None = None  # the member who made the change on the laptop (signed in there with a PIN)
 
     @property
     def is_links(self) -> bool:
@@ -79,11 +82,12 @@ class Answer:
     http: int | None = None
     current: dict[str, Any] | None = None
     duplicate: bool = False
+    detail: str | None = None  # what is wrong with a refused op: "field: problem" (never a value)
 
     def stored(self) -> str:
         """The answer as kept in `ops.result` (the op id is the row's key)."""
         if self.current is None:
-            return _plain_answer(self.status, self.version, self.reason, self.http)
+            return _plain_answer(self.status, self.version, self.reason, self.http, self.detail)
         body = {"status": self.status, "version": self.version, "reason": self.reason, "http": self.http}
         body["current"] = self.current
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
@@ -99,6 +103,7 @@ class Answer:
             body.get("http"),
             body.get("current"),
             duplicate,
+            body.get("detail"),
         )
 
     def wire(self) -> dict[str, Any]:
@@ -110,12 +115,15 @@ class Answer:
             "http": self.http,
             "current": self.current,
             "duplicate": self.duplicate,
+            "detail": self.detail,
         }
 
 
 @lru_cache(maxsize=256)  # most answers are one of a few: accepted at version 1, accepted fact, forbidden...
-def _plain_answer(status: str, version: int | None, reason: str | None, http: int | None) -> str:
-    body = {"status": status, "version": version, "reason": reason, "http": http}
+def _plain_answer(status: str, version: int | None, reason: str | None, http: int | None, detail: str | None) -> str:
+    body: dict[str, Any] = {"status": status, "version": version, "reason": reason, "http": http}
+    if detail is not None:
+        body["detail"] = detail
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -146,10 +154,11 @@ class PriorOp:
 
 
 class _Refused(Exception):
-    def __init__(self, reason: str, http: int | None = None) -> None:
+    def __init__(self, reason: str, http: int | None = None, detail: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.http = http
+        self.detail = detail
 
 
 def visible(device: Device, scope_team: str, scope_province: str) -> bool:
@@ -167,6 +176,15 @@ def record_keys(op: OpIn) -> list[tuple[str, str]]:
     if op.is_links:
         return [("prospects", link[0]) for link in op.payload if isinstance(link, list) and link and _is_id(link[0])]
     return [(op.entity, op.entity_id)]
+
+
+def _raw_record(op: OpIn) -> Any:
+    """The record an op carries, as sent (a create's payload, an update's `record`), or None."""
+    if op.op == "create":
+        return op.payload
+    if op.op == "update" and isinstance(op.payload, dict):
+        return op.payload.get("record")
+    return None
 
 
 def _is_id(v: Any) -> bool:
@@ -191,13 +209,55 @@ class Planner:
         records: dict[tuple[str, str], Rec],
         team_province: Callable[[str], str | None],
         notes_about: Callable[[str], list[Rec]] = lambda _person_id: [],
+        has_leader: Callable[[str], bool] = lambda _team_id: False,
     ) -> None:
-        """`notes_about(person_id)`: the consultations and follow-ups in the database about that person."""
+        """`notes_about(person_id)`: the consultations and follow-ups in the database about that person;
+        `has_leader(team_id)`: whether the database holds an active team leader of that team."""
         self.device = device
         self.prior_ops = prior_ops
         self.records = records
         self.team_province = team_province
         self.notes_about = notes_about
+        self.has_leader = has_leader
+        self._checked: dict[int, tuple[OpIn, dict[str, Any] | Invalid]] = {}
+
+    def wanted(self, ops: list[OpIn] | tuple[OpIn, ...]) -> set[tuple[str, str]]:
+        """Every record the ops may change or name (their references and their actor): the store reads them
+        all at once before deciding, so that deciding asks the database nothing op by op."""
+        keys: set[tuple[str, str]] = set()
+        for op in ops:
+            keys.update(record_keys(op))
+            if _is_id(op.actor):
+                keys.add(("members", op.actor))
+            if op.is_links:
+                keys.add(("prospect_lists", op.entity_id))
+                keys.update(
+                    ("persons", link[1]) for link in op.payload if isinstance(link, list) and len(link) == 3
+                    and _is_id(link[1])
+                )  # fmt: skip
+                continue
+            d = definition(op.entity)
+            if d is None or not isinstance(_raw_record(op), dict):
+                continue
+            try:
+                record = self._op_record(op, d)
+            except _Refused:
+                continue
+            keys.update((entity, rid) for _field, entity, rid in references(op.entity, record))
+        return keys
+
+    def _op_record(self, op: OpIn, d: Definition) -> dict[str, Any]:
+        """The op's record checked by its definition (once per op: `wanted` checked it first); a copy."""
+        hit = self._checked.get(id(op))
+        if hit is None or hit[0] is not op:
+            try:
+                result: dict[str, Any] | Invalid = d.check(_raw_record(op))
+            except Invalid as exc:
+                result = exc
+            hit = self._checked[id(op)] = (op, result)  # the op is kept: its id stays its own
+        if isinstance(hit[1], Invalid):
+            raise _Refused("invalid", detail=str(hit[1]))
+        return dict(hit[1])
 
     def decide(self, op: OpIn) -> tuple[Answer, bool, Rec | None]:
         """(answer, whether to keep it under the op id, the record as it now is if the op changed it).
@@ -220,7 +280,8 @@ class Planner:
         try:
             answer, recs = self._apply(op)
         except _Refused as refused:
-            answer, recs = Answer(op.op_id, "rejected", reason=refused.reason, http=refused.http), []
+            answer = Answer(op.op_id, "rejected", reason=refused.reason, http=refused.http, detail=refused.detail)
+            recs = []
         for rec in recs:
             self.records[rec.key] = rec
         self.prior_ops[op.op_id] = PriorOp(self.device.id, sha, answer.stored())
@@ -239,7 +300,7 @@ class Planner:
     # --- the rules -------------------------------------------------------------------------------
 
     def _apply(self, op: OpIn) -> tuple[Answer, list[Rec]]:
-        c = codec(op.entity)
+        c = definition(op.entity)
         if c is None:
             raise _Refused("unknown_entity")
         if op.entity == "devices":
@@ -258,18 +319,22 @@ class Planner:
             raise _Refused("invalid")
         return answer, [] if rec is None else [rec]
 
-    def _links(self, op: OpIn, c) -> tuple[Answer, list[Rec]]:
-        """A prospect list's links as the creates of its `prospects` records: all of them, or none."""
-        made: dict[str, Rec] = {}
+    def _links(self, op: OpIn, c: Definition) -> tuple[Answer, list[Rec]]:
+        """A prospect list's links as the creates of its `prospects` records: all of them, or none. Each
+        link's shape first (invalid), then what it names (the list, the person) and what is there."""
+        records: dict[str, dict[str, Any]] = {}
         for link in op.payload:
             if not isinstance(link, list) or len(link) != 3:
-                raise _Refused("invalid")
+                raise _Refused("invalid", detail="payload: a link is not [id, person id, row number]")
             prospect_id, person_id, row_number = link
-            if not _is_id(prospect_id) or prospect_id in made:
-                raise _Refused("invalid")
+            if not _is_id(prospect_id) or prospect_id in records:
+                raise _Refused("invalid", detail="payload: a link's id is missing or twice")
             raw = {"id": prospect_id, "list_id": op.entity_id, "person_id": person_id, "row_number": row_number}
-            record = self._normalise(c, raw)
+            records[prospect_id] = self._normalise(c, raw)
+        made: list[Rec] = []
+        for prospect_id, record in records.items():
             scope = self._scope("prospects", record)
+            self._check_references("prospects", record)
             existing = self.records.get(("prospects", prospect_id))
             if existing is not None:
                 if not visible(self.device, existing.scope_team, existing.scope_province):
@@ -277,8 +342,8 @@ class Planner:
                 if existing.data != record:
                     raise _Refused("exists")
                 continue  # the same link sent before (under another op id): nothing to write
-            made[prospect_id] = Rec("prospects", prospect_id, *scope, None, record, None, self.device.id, 0)
-        return Answer(op.op_id, "accepted"), list(made.values())
+            made.append(Rec("prospects", prospect_id, *scope, None, record, None, self.device.id, 0))
+        return Answer(op.op_id, "accepted"), made
 
     def _blank_notes(self, person_id: str) -> list[Rec]:
         """The person's consultations and follow-ups with their notes blanked, wherever they are filed:
@@ -302,8 +367,8 @@ class Planner:
             blanked.append(dataclasses.replace(rec, version=version, data=data, last_device=None, chain_base=None))
         return blanked
 
-    def _create(self, op: OpIn, c) -> tuple[Answer, Rec | None]:
-        record = self._normalise(c, op.payload)
+    def _create(self, op: OpIn, c: Definition) -> tuple[Answer, Rec | None]:
+        record = self._op_record(op, c)
         if record["id"] != op.entity_id:
             raise _Refused("invalid")
         scope = self._scope(op.entity, record)
@@ -318,6 +383,8 @@ class Planner:
             raise _Refused("exists")
         if op.entity == "teams":  # teams are made on the server (`fieldapp server team add`)
             raise _Refused("forbidden", FORBIDDEN)
+        self._check_references(op.entity, record)
+        self._check_role(op, record)
         version = None
         if c.mutable:
             version = 1
@@ -325,7 +392,7 @@ class Planner:
         rec = Rec(op.entity, op.entity_id, *scope, version, record, None, self.device.id, 0)
         return Answer(op.op_id, "accepted", version=version), rec
 
-    def _edit(self, op: OpIn, c) -> tuple[Answer, Rec | None]:
+    def _edit(self, op: OpIn, c: Definition) -> tuple[Answer, Rec | None]:
         if not c.mutable:
             raise _Refused("immutable")
         existing = self.records.get((op.entity, op.entity_id))
@@ -333,6 +400,7 @@ class Planner:
             raise _Refused("unknown_record")
         if not visible(self.device, existing.scope_team, existing.scope_province):
             raise _Refused("forbidden", FORBIDDEN)
+        self._check_role(op, existing.data)  # before the version: a refused edit learns nothing more
         base = op.base_version
         if not isinstance(base, int) or isinstance(base, bool):
             raise _Refused("invalid")
@@ -344,20 +412,23 @@ class Planner:
         if op.op == "update":
             if not isinstance(payload, dict) or not isinstance(payload.get("changed"), list):
                 raise _Refused("invalid")
-            incoming = self._normalise(c, payload.get("record"))
+            incoming = self._op_record(op, c)
             if incoming["id"] != op.entity_id:
-                raise _Refused("invalid")
-            for name in payload["changed"]:
+                raise _Refused("invalid", detail="id: not the op's entity_id")
+            changed = payload["changed"]
+            for name in changed:
                 if not isinstance(name, str) or not c.has(name) or name in ("id", "version"):
-                    raise _Refused("invalid")
+                    raise _Refused("invalid", detail="changed: not a field that can change")
                 data[name] = incoming[name]
+            data = self._normalise(c, data)  # the rules between fields hold for the record as it now is
+            self._check_references(op.entity, data, changed)
         else:
             if not c.has("erased_at") or not isinstance(payload, dict):
-                raise _Refused("invalid")
+                raise _Refused("invalid", detail="op: only a person is erased")
             try:
-                erased_at = _datetime(payload.get("erased_at"))
+                erased_at = check_time(payload.get("erased_at"))
             except (TypeError, ValueError):
-                raise _Refused("invalid") from None
+                raise _Refused("invalid", detail="erased_at: not a time") from None
             for name in ERASED_FIELDS:
                 data[name] = "" if name == "full_name" else None
             data["erased_at"] = data["updated_at"] = erased_at
@@ -384,11 +455,61 @@ class Planner:
         return Answer(op.op_id, "conflict", version=existing.version, current=existing.data)
 
     @staticmethod
-    def _normalise(c, raw: Any) -> dict[str, Any]:
+    def _normalise(c: Definition, raw: Any) -> dict[str, Any]:
         try:
-            return c.normalise(raw)
-        except Invalid:
-            raise _Refused("invalid") from None
+            return c.check(raw)
+        except Invalid as exc:
+            raise _Refused("invalid", detail=str(exc)) from None
+
+    # --- references and roles ----------------------------------------------------------------------
+
+    def _check_references(self, entity: str, record: dict[str, Any], fields: list[str] | None = None) -> None:
+        """Every record this one names (of `fields` only, for an edit) is on the server and in the device's
+        scope; a member it names is of the record's team. Refused alike whether missing or another team's:
+        the answer never tells which ids exist elsewhere."""
+        team = record.get("team_id")
+        for name, target, rid in references(entity, record):
+            if fields is not None and name not in fields:
+                continue
+            rec = self.records.get((target, rid))
+            if (
+                rec is None
+                or not visible(self.device, rec.scope_team, rec.scope_province)
+                or (target == "members" and team is not None and rec.data.get("team_id") != team)
+                or (target == "teams" and self.device.role == "team" and rid != self.device.team_id)
+            ):
+                raise _Refused("unknown_reference", detail=f"{name}: not on the server for this device")
+
+    def _check_role(self, op: OpIn, record: dict[str, Any]) -> None:
+        """Leader-only records from a team leader of the device's team (docs/sync-api.md, "Roles"). The laptop
+        checked the member's PIN; the server checks that the member it names may do this. A province device
+        (IT's) may do all of it."""
+        if self.device.role == "province":
+            return
+        team = self.device.team_id or ""
+        if op.entity in LEADER_FIELD:
+            field = LEADER_FIELD[op.entity]
+            if not self._is_leader(record.get(field), team):
+                raise _Refused("role", FORBIDDEN, detail=f"{field}: not a leader of this team")
+            return
+        if op.entity == "members" and (self._own_pin(op) or (op.op == "create" and not self._team_has_leader(team))):
+            return  # a member's own PIN; the team's first leader, before the team has one
+        if needs_leader_actor(op.entity, op.op) and not self._is_leader(op.actor, team):
+            raise _Refused("role", FORBIDDEN, detail="actor: not a leader of this team")
+
+    def _is_leader(self, member_id: Any, team: str) -> bool:
+        rec = self.records.get(("members", member_id)) if _is_id(member_id) else None
+        return rec is not None and rec.scope_team == team and leads(rec.data, team)
+
+    def _team_has_leader(self, team: str) -> bool:
+        if any(key[0] == "members" and leads(rec.data, team) for key, rec in self.records.items()):
+            return True
+        return self.has_leader(team)
+
+    @staticmethod
+    def _own_pin(op: OpIn) -> bool:
+        changed = op.payload.get("changed") if isinstance(op.payload, dict) else None
+        return op.op == "update" and op.actor == op.entity_id and changed == ["pin_hash"]
 
     def _scope(self, entity: str, record: dict[str, Any]) -> tuple[str, str]:
         """(scope_team, scope_province) the record is filed under, or _Refused when outside the device's."""
@@ -415,3 +536,8 @@ class Planner:
                 raise _Refused("forbidden", FORBIDDEN)
             return ("", device.province_code)
         return (team_id or device.team_id or "", device.province_code)
+
+
+def leads(member: dict[str, Any], team: str) -> bool:
+    """An active team leader (or admin) of the team."""
+    return member.get("team_id") == team and member.get("role") in LEADER_ROLES and member.get("active") == 1

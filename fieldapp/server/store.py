@@ -39,7 +39,7 @@ from sqlalchemy import event
 
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.server import schema as s
-from fieldapp.server.push import NOTES, Answer, Device, OpIn, Planner, PriorOp, Rec, record_keys, visible
+from fieldapp.server.push import NOTES, Answer, Device, OpIn, Planner, PriorOp, Rec, leads, visible
 from fieldapp.storage.records import to_json
 
 log = logging.getLogger(__name__)
@@ -422,7 +422,18 @@ class ServerStore:
             log.info("push of %d ops by %s goes op by op: %s", len(ops), device.id, type(exc).__name__)
         return self._push_one_by_one(device, ops)
 
-    def _load(self, conn: sa.Connection, ops: Sequence[OpIn]) -> tuple[dict[str, PriorOp], dict[tuple[str, str], Rec]]:
+    def _planner(self, conn: sa.Connection, device: Device, ops: Sequence[OpIn]) -> Planner:
+        """A planner for these ops, with what the database holds of their op ids and of every record they
+        change or name (`Planner.wanted`), read in one query per entity."""
+        planner = Planner(device, {}, {}, self._team_province(conn), self._notes_about(conn), self._has_leader(conn))
+        prior, records = self._load(conn, ops, planner.wanted(ops))
+        planner.prior_ops.update(prior)
+        planner.records.update(records)
+        return planner
+
+    def _load(
+        self, conn: sa.Connection, ops: Sequence[OpIn], keys: set[tuple[str, str]]
+    ) -> tuple[dict[str, PriorOp], dict[tuple[str, str], Rec]]:
         o = s.ops.c
         prior: dict[str, PriorOp] = {}
         op_ids = list({op.op_id for op in ops})
@@ -433,9 +444,8 @@ class ServerStore:
                 prior[op_id] = PriorOp(device_id, sha, result)
         records: dict[tuple[str, str], Rec] = {}
         by_entity: dict[str, set[str]] = {}
-        for op in ops:
-            for entity, rid in record_keys(op):
-                by_entity.setdefault(entity, set()).add(rid)
+        for entity, rid in keys:
+            by_entity.setdefault(entity, set()).add(rid)
         r = s.records.c
         for kind, ids in by_entity.items():  # entity = x AND id IN (...): the primary key's own order
             for chunk in _chunks(sorted(ids), 500):
@@ -466,6 +476,18 @@ class ServerStore:
 
         return lookup
 
+    @staticmethod
+    def _has_leader(conn: sa.Connection):
+        """`Planner`'s look-up of whether a team has an active leader: its members' records, parsed (a team has
+        a few, and only a members op asks)."""
+
+        def lookup(team_id: str) -> bool:
+            r = s.records.c
+            rows = conn.execute(sa.select(r.data).where(r.entity == "members", r.scope_team == team_id))
+            return any(leads(json.loads(data), team_id) for (data,) in rows)
+
+        return lookup
+
     def _team_province(self, conn: sa.Connection):
         cache: dict[str, str | None] = {}
 
@@ -480,8 +502,7 @@ class ServerStore:
     def _push_batch(self, device: Device, ops: Sequence[OpIn]) -> list[Answer]:
         now = utcnow()
         with self._write() as conn:
-            prior, records = self._load(conn, ops)
-            planner = Planner(device, prior, records, self._team_province(conn), self._notes_about(conn))
+            planner = self._planner(conn, device, ops)
             answers: list[Answer] = []
             kept: list[dict[str, Any]] = []
             changed: dict[tuple[str, str], Rec] = {}
@@ -568,8 +589,7 @@ class ServerStore:
         now = utcnow()
         with self._write() as conn:
             pos = self._take_positions(conn, 0)  # the lock first: nobody else writes records until we commit
-            prior, records = self._load(conn, ops)
-            planner = Planner(device, prior, records, self._team_province(conn), self._notes_about(conn))
+            planner = self._planner(conn, device, ops)
             answers = []
             for op in ops:
                 before = dict(planner.records)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import operator
-import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from enum import Enum
 from functools import cache, cached_property, lru_cache
 from typing import Any
 
-from fieldapp.domain import models as m
 from fieldapp.domain.text import fold, sort_key
+from fieldapp.protocol.entities import ENTITIES, strip_optional
 
 Encoder = Callable[[Any], Any]
 Decoder = Callable[[Any], Any]
@@ -77,15 +76,6 @@ def _codec(tp: Any) -> tuple[Encoder, Decoder]:
 
 def _identity(value: Any) -> Any:
     return value
-
-
-def strip_optional(tp: Any) -> tuple[Any, bool]:
-    """`X | None` → (X, True); any other annotation → (it, False)."""
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) == 1:
-            return args[0], True
-    return tp, False
 
 
 @dataclass(frozen=True)
@@ -175,33 +165,14 @@ def _sort_key(person: Any) -> str:
     return sort_key(person.full_name or "")
 
 
-SPECS: dict[type, TableSpec] = {
-    spec.cls: spec
-    for spec in (
-        TableSpec(m.Hamlet, "hamlets", True, {"name_key": _name_key}),
-        TableSpec(m.Team, "teams", True),
-        TableSpec(m.Member, "members", True),
-        TableSpec(m.Device, "devices", False),
-        TableSpec(m.Campaign, "campaigns", True),
-        TableSpec(m.CampaignPeriod, "campaign_periods", True),
-        TableSpec(m.Target, "targets", True),
-        TableSpec(m.Site, "sites", True),
-        TableSpec(m.Household, "households", True),
-        TableSpec(m.Person, "persons", True, {"name_key": lambda p: fold(p.full_name), "sort_key": _sort_key}),
-        TableSpec(m.OutreachEvent, "events", False),
-        TableSpec(m.Consultation, "consultations", False),
-        TableSpec(m.FollowUp, "follow_ups", True),
-        TableSpec(m.Enrolment, "enrolments", False),
-        TableSpec(m.Payment, "payments", False),
-        TableSpec(m.Receipt, "receipts", False),
-        TableSpec(m.ReceiptVoid, "receipt_voids", False),
-        TableSpec(m.OutreachResult, "outreach_results", False),
-        TableSpec(m.PersonMerge, "person_merges", False),
-        TableSpec(m.ProspectList, "prospect_lists", False),
-        TableSpec(m.Prospect, "prospects", False),
-        TableSpec(m.DayClosing, "day_closings", False),
-    )
+# The columns a table has beyond the record's fields, computed from the record as it is written.
+_DERIVED: dict[str, dict[str, Callable[[Any], Any]]] = {
+    "hamlets": {"name_key": _name_key},
+    "persons": {"name_key": lambda p: fold(p.full_name), "sort_key": _sort_key},
 }
+SPECS: dict[type, TableSpec] = {
+    e.cls: TableSpec(e.cls, e.name, e.mutable, _DERIVED.get(e.name, {})) for e in ENTITIES
+}  # the synced entities (fieldapp.protocol.entities), in their order: parents first
 BY_TABLE: dict[str, TableSpec] = {s.table: s for s in SPECS.values()}
 
 

@@ -10,7 +10,7 @@ import httpx
 
 from fieldapp.domain.admin_units import communes_of
 from fieldapp.domain.ids import new_id
-from tests.server.conftest import consultation, create, encoded, person, update
+from tests.server.conftest import LEADERS, consultation, create, encoded, member, person, update
 
 
 def _head_revision() -> str:
@@ -187,7 +187,9 @@ def test_a_province_device_sees_every_team_of_its_province(world):
     assert province.team is None
     talk = consultation(t1["id"])
     a.results([create(talk)])
-    assert province.results([create(consultation(t2["id"]))])[0]["status"] == "accepted"
+    leader = member(t2["id"])  # t2 has no laptop yet: the province's device makes its leader
+    assert province.results([create(leader)])[0]["status"] == "accepted"
+    assert province.results([create(consultation(t2["id"], member_id=leader.id))])[0]["status"] == "accepted"
     assert talk.id in {c["id"] for c in province.pull_all()[0]}
 
 
@@ -337,6 +339,7 @@ def test_an_erasure_empties_the_person_everywhere(world):
         "op": "erase",
         "base_version": 1,
         "payload": {"erased_at": at},
+        "actor": LEADERS[team["id"]],  # an erasure is the team leader's (docs/sync-api.md, "Roles")
     }
     assert a.results([erase])[0]["version"] == 2
     (rec,) = [c["record"] for c in b.pull_all()[0] if c["id"] == p.id]
@@ -345,7 +348,14 @@ def test_an_erasure_empties_the_person_everywhere(world):
 
 def test_unicode_and_odd_bytes_go_through_unchanged(world):
     laptop = world.laptop()
-    p = person(laptop.province, "Nguyễn Thị Ánh Tuyết \u0000 ☃ 🙂")
+    with_nul = person(laptop.province, "Nguyễn Thị Ánh \u0000 Tuyết")  # PostgreSQL text cannot hold it
+    refused = laptop.results([create(with_nul)])[0]
+    assert (refused["status"], refused["reason"], refused["detail"]) == (
+        "rejected",
+        "invalid",
+        "full_name: a control character",
+    )
+    p = person(laptop.province, "Nguyễn Thị Ánh Tuyết ☃ 🙂")
     assert laptop.results([create(p)])[0]["status"] == "accepted"
     (rec,) = [c["record"] for c in laptop.pull_all()[0] if c["id"] == p.id]
     assert rec["full_name"] == p.full_name

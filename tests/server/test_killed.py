@@ -75,7 +75,7 @@ def test_killed_mid_push_many_times(backend, request, tmp_path):
         with engine.connect() as conn:
             n_ops = conn.execute(sa.text("SELECT count(*) FROM ops")).scalar()
         engine.dispose()
-        assert n_ops == sum(len(b) for b in all_batches)
+        assert n_ops == 1 + sum(len(b) for b in all_batches)  # and the team leader the laptop made first
     finally:
         world.close()
         server.kill()

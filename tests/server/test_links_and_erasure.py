@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from fieldapp.domain import models as m
 from fieldapp.domain.ids import new_id
-from tests.server.conftest import consultation, create, now, person
+from tests.server.conftest import LEADERS, consultation, create, now, person
 
 
 def prospect_list(n: int) -> m.ProspectList:
@@ -31,7 +31,8 @@ def links_op(list_id: str, links: list, op_id: str | None = None) -> dict:
     }
 
 
-def erase_op(person_id: str, base_version: int) -> dict:
+def erase_op(person_id: str, base_version: int, actor: str) -> dict:
+    """An erasure, which the team leader `actor` made (docs/sync-api.md, "Roles")."""
     return {
         "op_id": new_id(),
         "entity": "persons",
@@ -40,11 +41,12 @@ def erase_op(person_id: str, base_version: int) -> dict:
         "base_version": base_version,
         "payload": {"erased_at": now().isoformat(timespec="milliseconds")},
         "created_at": now().isoformat(),
+        "actor": actor,
     }
 
 
-def follow_up(person_id: str, note: str) -> m.FollowUp:
-    return m.FollowUp(new_id(), person_id, None, new_id(), date(2026, 12, 24), note, None, now())
+def follow_up(person_id: str, note: str, member_id: str) -> m.FollowUp:
+    return m.FollowUp(new_id(), person_id, None, member_id, date(2026, 12, 24), note, None, now())
 
 
 def latest(changes: list[dict]) -> dict[tuple[str, str], dict]:
@@ -94,8 +96,8 @@ def test_an_empty_list_has_no_links_and_another_team_does_not_see_them(world):
     other_team = world.laptop(world.team(province=a.province))
     plist = prospect_list(0)
     assert [r["status"] for r in a.results([create(plist), links_op(plist.id, [])])] == ["accepted"] * 2
-    p = person(a.province)
-    (r,) = a.results([links_op(new_id(), [[new_id(), p.id, 1]])])
+    p, other_list = person(a.province), prospect_list(1)
+    *_made, r = a.results([create(p), create(other_list), links_op(other_list.id, [[new_id(), p.id, 1]])])
     assert r["status"] == "accepted"
     assert [c for c in other_team.pull_all()[0] if c["entity"] in ("prospects", "prospect_lists")] == []
 
@@ -155,7 +157,7 @@ def test_an_erasure_blanks_the_notes_about_the_person_everywhere(world):
     mine = consultation(a.team["id"], p.id, note="nợ 3 tháng, chồng say rượu", refusal_reason="không có tiền")
     theirs = consultation(b.team["id"], p.id, note="gặp ở chợ")
     untouched = consultation(a.team["id"], bystander.id, note="ghi chú khác")
-    fu = follow_up(p.id, "gọi lại sau Tết")
+    fu = follow_up(p.id, "gọi lại sau Tết", LEADERS[a.team["id"]])
     assert {x["status"] for x in a.results([create(p), create(bystander), create(mine), create(untouched)])} == {
         "accepted"
     }
@@ -164,7 +166,7 @@ def test_an_erasure_blanks_the_notes_about_the_person_everywhere(world):
     _before, cursor = province.pull_all()
     # in the same batch as the erasure: a consultation made just before it is blanked too
     late = consultation(a.team["id"], p.id, note="ghi chú cuối")
-    results = a.results([create(late), erase_op(p.id, 1)])
+    results = a.results([create(late), erase_op(p.id, 1, LEADERS[a.team["id"]])])
     assert [(x["status"], x["version"]) for x in results] == [("accepted", None), ("accepted", 2)]
     changes, cursor2 = province.pull_all(cursor)
     got = latest(changes)
@@ -219,14 +221,14 @@ def test_an_erasure_sent_twice_changes_nothing_the_second_time(world):
     p = person(a.province)
     c = consultation(a.team["id"], p.id, note="riêng tư")
     a.results([create(p), create(c)])
-    op = erase_op(p.id, 1)
+    op = erase_op(p.id, 1, LEADERS[a.team["id"]])
     (first,) = a.results([op])
     _changes, cursor = a.pull_all()
     (second,) = a.results([op])
     assert second == {**first, "duplicate": True}
     assert a.pull_all(cursor)[0] == []
     # an erasure of a record that is not there: unknown_record, as before
-    (unknown,) = a.results([erase_op(new_id(), 1)])
+    (unknown,) = a.results([erase_op(new_id(), 1, LEADERS[a.team["id"]])])
     assert (unknown["status"], unknown["reason"]) == ("rejected", "unknown_record")
     record = json.loads(json.dumps(_changes[-1]["record"]))
     assert record

@@ -41,7 +41,7 @@ from sync_server_pg import cluster, free_port, new_database
 
 from fieldapp.domain import models as m
 from fieldapp.domain.admin_units import communes_of
-from fieldapp.domain.enums import Outcome, TargetGroup, Topic, VsiStatus
+from fieldapp.domain.enums import Outcome, Role, TargetGroup, Topic, VsiStatus
 from fieldapp.domain.ids import new_id
 from fieldapp.storage.records import spec_for
 
@@ -127,8 +127,10 @@ def baseline_server(url: str, tmp: Path) -> Proc:
     return Proc(argv, env, "/health", tmp / "baseline.log", cwd=ROOT / "bench")
 
 
-def laptops(url: str, n_teams: int, per_team: int, base: str) -> list[tuple[str, str]]:
-    """(team id, token) of enrolled laptops, teams made through the same code as `server team add`."""
+def laptops(url: str, n_teams: int, per_team: int, base: str) -> list[tuple[str, str, str]]:
+    """(team id, token, the team leader's member id) of enrolled laptops, teams made through the same code
+    as `server team add`; each team's first laptop pushes its leader, whom the records then name (the
+    server refuses a member it does not have: docs/sync-api.md, "Valid records")."""
     from fieldapp.server import admin
 
     store = admin.open_store(url)
@@ -136,14 +138,18 @@ def laptops(url: str, n_teams: int, per_team: int, base: str) -> list[tuple[str,
     try:
         for t in range(n_teams):
             team = admin.add_team(store, f"Tổ đo {t} {new_id()[-6:]}", PROVINCE)
-            for _ in range(per_team):
+            leader = m.Member(new_id(), team["id"], "Trần Văn Bình", Role.TEAM_LEADER, "3301", None, None, True, _now())
+            for k in range(per_team):
                 code = admin.enrol_code(store, team=team["id"], province=None)[0]
                 r = httpx.post(
                     f"{base}/v1/enrol",
                     json={"code": code, "device_id": new_id(), "name": "bench", "public_key": os.urandom(32).hex()},
                 )
                 r.raise_for_status()
-                out.append((team["id"], r.json()["token"]))
+                token = r.json()["token"]
+                if k == 0:
+                    push_all(base, token, [json.dumps({"ops": [_op(leader)]}).encode()])
+                out.append((team["id"], token, leader.id))
     finally:
         store.close()
     return out
@@ -182,7 +188,7 @@ def _person(i: int) -> m.Person:
     )
 
 
-def _consultation(team_id: str, person_id: str) -> m.Consultation:
+def _consultation(team_id: str, person_id: str, member_id: str) -> m.Consultation:
     t = _now()
     return m.Consultation(
         new_id(),
@@ -190,7 +196,7 @@ def _consultation(team_id: str, person_id: str) -> m.Consultation:
         None,
         None,
         team_id,
-        new_id(),
+        member_id,
         t,
         t.date(),
         TargetGroup.FARMER,
@@ -222,14 +228,14 @@ def _op(record, kind: str = "create", base: int | None = None, changed: list[str
     }
 
 
-def batches(team_id: str, n_ops: int, size: int = BATCH) -> list[bytes]:
+def batches(team_id: str, member_id: str, n_ops: int, size: int = BATCH) -> list[bytes]:
     """n_ops as bodies of `size` ops: 60% new people, 30% consultations, 10% edits of earlier people."""
     bodies, previous, i = [], [], 0
     while len(bodies) * size < n_ops:
         people = [_person(i + k) for k in range(size * 6 // 10)]
         i += len(people)
         ops = [_op(p) for p in people]
-        ops += [_op(_consultation(team_id, p.id)) for p in people[: size * 3 // 10]]
+        ops += [_op(_consultation(team_id, p.id, member_id)) for p in people[: size * 3 // 10]]
         edits = previous[: size // 10] or people[: size // 10]
         ops += [_op(replace(p, phone="0988000000"), "update", 0, ["phone"]) for p in edits]
         previous = people
@@ -244,11 +250,18 @@ def push_all(base: str, token: str | None, bodies: list[bytes], path: str = "/v1
     with httpx.Client(base_url=base, headers=headers, timeout=120) as c:
         c.get("/v1/health" if token else "/health")  # the connection is open before the clock starts
         start = time.perf_counter()
+        answers = []
         for body in bodies:
             r = c.post(path, content=body)
             if r.status_code != 200:
                 raise RuntimeError(f"push answered {r.status_code}: {r.text[:300]}")
-        return time.perf_counter() - start
+            answers.append(r.content)
+        elapsed = time.perf_counter() - start
+    if token:  # after the clock: every op was taken, so what was timed is the work of taking them
+        refused = [a for body in answers for a in json.loads(body)["results"] if a["status"] != "accepted"]
+        if refused:
+            raise RuntimeError(f"{len(refused)} ops not accepted, e.g. {refused[0]}")
+    return elapsed
 
 
 def pull_all(base: str, token: str | None, path: str) -> tuple[float, int]:
@@ -295,11 +308,11 @@ def _push_row(backend: str, admin_url: str, n_ops: int, samples: int, tmp: Path)
     ours, bare = fieldapp_server(ours_url, tmp / f"push-{backend}"), None
     try:
         bare = baseline_server(base_url, tmp)
-        ((team_id, token),) = laptops(ours_url, 1, 1, ours.base)
+        ((team_id, token, leader),) = laptops(ours_url, 1, 1, ours.base)
         for i in range(samples + 1):  # the first of each is a warm-up
-            bodies = batches(team_id, n_ops)
+            bodies = batches(team_id, leader, n_ops)
             t_ours = push_all(ours.base, token, bodies)
-            t_bare = push_all(bare.base, None, batches(team_id, n_ops), "/push")
+            t_bare = push_all(bare.base, None, batches(team_id, leader, n_ops), "/push")
             if i:
                 row.samples.append(t_ours)
                 row.baseline.append(t_bare)
@@ -324,7 +337,7 @@ def _pull_row(n_records: int, samples: int, tmp: Path) -> Row:
     bare = None
     try:
         bare = baseline_server(base_url, tmp)
-        ((_team_id, token),) = laptops(url, 1, 1, ours.base)
+        ((_team_id, token, _leader),) = laptops(url, 1, 1, ours.base)
         progress(f"sync: loading {n_records:,} records for the pull")
         bodies = []
         while len(bodies) * BATCH < n_records:
@@ -363,7 +376,7 @@ def _load_rows(admin_url: str, seconds: float, tmp: Path, offered: float | None 
     try:
         devices = laptops(url, 10, 5, ours.base)
         progress(f"sync: load: preparing bodies for {len(devices)} laptops")
-        prepared = {token: batches(team_id, LOAD_BATCH * 40, LOAD_BATCH) for team_id, token in devices}
+        prepared = {token: batches(team_id, leader, LOAD_BATCH * 40, LOAD_BATCH) for team_id, token, leader in devices}
         stop_at = [0.0]
         start_gate = threading.Barrier(len(devices) + 1)
         period = len(devices) * LOAD_BATCH / offered if offered else 0.0  # one laptop's time between pushes
@@ -395,8 +408,8 @@ def _load_rows(admin_url: str, seconds: float, tmp: Path, offered: float | None 
                         latencies.extend((t1 - t0, t2 - t1))
                         kinds["push"].append(t1 - t0)
                         kinds["pull"].append(t2 - t1)
-                        if ok:
-                            pushed[0] += LOAD_BATCH
+                        if ok:  # the ops the server took: a refused op is no work done
+                            pushed[0] += r.content.count(b'"status":"accepted"')
                         else:
                             errors.append(f"push {r.status_code}")
                         if p.status_code != 200:
@@ -405,7 +418,7 @@ def _load_rows(admin_url: str, seconds: float, tmp: Path, offered: float | None 
                         tail = p.content[-80:].decode()
                         since = int(tail.rsplit('"next":', 1)[1].split(",", 1)[0])
 
-        threads = [threading.Thread(target=laptop, args=(tok, i)) for i, (_team, tok) in enumerate(devices)]
+        threads = [threading.Thread(target=laptop, args=(tok, i)) for i, (_team, tok, _leader) in enumerate(devices)]
         for t in threads:
             t.start()
         stop_at[0] = time.perf_counter() + 3600  # set for real once every laptop is at the gate

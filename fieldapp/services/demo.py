@@ -232,7 +232,9 @@ class DemoBuilder:
                 chosen = [admin_units.communes()[c] for c in existing.commune_codes] or chosen
             self.members = team_store.members(self.store, self.team.id)
             if not self.members:
-                self.members = [self._member(w, i) for i in range(MEMBERS)]
+                self.members = self._roster(w, str(self.options.seed) if existing is None else self.team.id)
+            leader = next((m for m in self.members if m.role == Role.TEAM_LEADER), self.members[0])
+            w.actor = self._writer_actor(leader)  # places and the campaign's targets are the leader's to make
             for commune in chosen:
                 names = rng.sample(self.vocab["hamlets_rural"], rng.randint(5, 9))
                 hamlets = [Hamlet(self.ids(), commune.code, n, self.now) for n in sorted(names)]
@@ -273,15 +275,38 @@ class DemoBuilder:
         self.result.team_id = self.team.id
         self.result.leader_id = self.members[0].id
 
-    def _member(self, w: Writer, index: int) -> Member:
+    def _roster(self, w: Writer, tag: str) -> list[Member]:
+        """The team's members, its leader first, who then makes the others (docs/sync-api.md, "Roles").
+
+        The demo of a team made here comes from the seed (`tag`); an enrolled team's (`tag` = its id) is the
+        team's own: the same ids, names, codes and PINs on every laptop of the team that loads demo data, so
+        two laptops that both do before they sync make the same members, which the server takes once, rather
+        than a second roster with a second leader that the server would refuse."""
+        if tag == str(self.options.seed):
+            leader = self._member(w, 0, tag)
+            w.actor = self._writer_actor(leader)
+            return [leader, *(self._member(w, i, tag) for i in range(1, MEMBERS))]
+        saved = self.rng, self.ids, self.now
+        seed = int.from_bytes(hashlib.sha256(tag.encode()).digest()[:8], "big")
+        self.rng, self.now = random.Random(seed), self.team.created_at
+        self.ids = IdFactory(clock_ms=lambda: int(self.now.timestamp() * 1000), rng=random.Random(seed))
+        try:
+            leader = self._member(w, 0, tag)
+            w.actor = self._writer_actor(leader)
+            return [leader, *(self._member(w, i, tag) for i in range(1, MEMBERS))]
+        finally:
+            self.rng, self.ids, self.now = saved
+
+    def _member(self, w: Writer, index: int, tag: str) -> Member:
         sex = Sex.FEMALE if index % 2 == 0 else Sex.MALE
         role = Role.TEAM_LEADER if index == 0 else Role.MEMBER
-        salt = hashlib.sha256(f"demo-pin-{self.options.seed}-{index}".encode()).digest()[:16]
+        salt = hashlib.sha256(f"demo-pin-{tag}-{index}".encode()).digest()[:16]
+        number = int(hashlib.sha256(tag.encode()).hexdigest(), 16) if tag != str(self.options.seed) else int(tag)
         member = new_member(
             self.team.id,
             self._name(sex),
             role,
-            f"{self.team.province_code}{index + 1:02d}{self.options.seed % 100:02d}",
+            f"{self.team.province_code}{index + 1:02d}{number % 100:02d}",
             DEMO_PIN,
             phone=self._phone(),
             ids=self.ids,

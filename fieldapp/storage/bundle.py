@@ -62,16 +62,16 @@ def pending_ops(store: Store, op_ids: Iterable[str]) -> dict[str, OutOp]:
     out: dict[str, OutOp] = {}
     with store.reading() as conn:
         rows = conn.execute(
-            "SELECT seq, op_id, entity, entity_id, op, base_version, payload, created_at FROM outbox "
+            "SELECT seq, op_id, entity, entity_id, op, base_version, payload, created_at, actor FROM outbox "
             "WHERE state = 'pending' AND op_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
             (to_json(list(op_ids)),),
         ).fetchall()
-        for seq, op_id, entity, entity_id, op, stored_base, payload, created_at in rows:
+        for seq, op_id, entity, entity_id, op, stored_base, payload, created_at, actor in rows:
             base = stored_base
             spec = BY_TABLE.get(entity)
             if op != "create" and spec is not None and spec.mutable:
                 local = conn.execute(f"SELECT version FROM {spec.table} WHERE id = ?", (entity_id,)).fetchone()
                 if local is not None and local[0] is not None:
                     base = int(local[0])
-            out[op_id] = OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at)
+            out[op_id] = OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at, actor)
     return out

@@ -21,9 +21,9 @@ from typing import Any
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.models import Person
 from fieldapp.domain.text import fold
-from fieldapp.storage import migrations
+from fieldapp.storage import migrations, refused
 from fieldapp.storage import registry as store_registry
-from fieldapp.storage.clashes import kept_aside, split_clashes
+from fieldapp.storage.clashes import split_clashes
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.receipts import raise_counters, set_device_number
 from fieldapp.storage.records import BY_TABLE, TableSpec, decode_datetime, encode_datetime, to_json
@@ -112,10 +112,11 @@ def set_own_device(conn: Connection, device_id: str, team_id: str | None, name: 
     )
 
 
-def unsent_ops(conn: Connection) -> list[tuple[str, str, str, str, str]]:
-    """(op_id, entity, entity_id, op, payload) of the ops no server has answered yet, oldest first."""
+def unsent_ops(conn: Connection) -> list[tuple[str, str, str, str, str, str | None]]:
+    """(op_id, entity, entity_id, op, payload, actor) of the ops no server has answered yet, oldest first."""
     return conn.execute(
-        "SELECT op_id, entity, entity_id, op, payload FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq"
+        "SELECT op_id, entity, entity_id, op, payload, actor FROM outbox WHERE state IN ('pending', 'sent') "
+        "ORDER BY seq"
     ).fetchall()
 
 
@@ -166,6 +167,7 @@ class OutOp:
     base_version: int | None
     payload: Any
     created_at: str
+    actor: str | None = None  # the member who made the change here (docs/sync-api.md, "Roles")
 
     def wire(self) -> dict[str, Any]:
         return {
@@ -176,6 +178,7 @@ class OutOp:
             "base_version": self.base_version,
             "payload": self.payload,
             "created_at": self.created_at,
+            "actor": self.actor,
         }
 
 
@@ -192,7 +195,7 @@ def next_batch(store: Store, limit: int = 500, *, exclude: Sequence[OutOp] = ())
     while True:
         with store.reading() as conn:
             rows = conn.execute(
-                "SELECT seq, op_id, entity, entity_id, op, base_version, payload, created_at FROM outbox "
+                "SELECT seq, op_id, entity, entity_id, op, base_version, payload, created_at, actor FROM outbox "
                 "WHERE state = 'pending' ORDER BY seq LIMIT ?",
                 (limit + len(exclude),),
             ).fetchall()
@@ -202,7 +205,7 @@ def next_batch(store: Store, limit: int = 500, *, exclude: Sequence[OutOp] = ())
             out: list[OutOp] = []
             seen: set[tuple[str, str]] = set()
             folded: list[tuple[str, str, str]] = []
-            for seq, op_id, entity, entity_id, op, stored_base, payload, created_at in rows:
+            for seq, op_id, entity, entity_id, op, stored_base, payload, created_at, actor in rows:
                 base = stored_base
                 key = (entity, entity_id)
                 if key in open_conflicts:
@@ -216,7 +219,7 @@ def next_batch(store: Store, limit: int = 500, *, exclude: Sequence[OutOp] = ())
                     local = conn.execute(f"SELECT version FROM {spec.table} WHERE id = ?", (entity_id,)).fetchone()
                     if local is not None and local[0] is not None:
                         base = int(local[0])
-                out.append(OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at))
+                out.append(OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at, actor))
                 if len(out) == limit:
                     break
         if folded:
@@ -255,6 +258,8 @@ def settle(store: Store, ops: Sequence[OutOp], results: Sequence[Mapping[str, An
                 raise ValueError(f"answer for {res.get('op_id')} where {op.op_id} was sent")
             status = res.get("status")
             kept = {k: res.get(k) for k in ("status", "version", "reason", "http")}
+            if isinstance(res.get("detail"), str):  # what the server found wrong: "field: problem"
+                kept["detail"] = res["detail"][:200]
             if res.get("duplicate"):
                 kept["duplicate"] = True
                 tally.duplicates += 1
@@ -398,62 +403,90 @@ class PageTally:
     ignored: int = 0
     candidates: int = 0
     clashes: int = 0  # records kept aside (parked) because another record here has their UNIQUE values
+    refused: int = 0  # records kept aside because this laptop refuses them (storage.refused)
 
 
 def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int, *, own_device: str) -> PageTally:
-    """Apply one pulled page and store the new cursor, in one transaction (no outbox rows)."""
+    """Apply one pulled page and store the new cursor, in one transaction (no outbox rows).
+
+    A record this laptop refuses (`storage.refused`: invalid by the protocol's definition, or refused by the
+    store) is kept aside and the page goes on without it."""
     tally = PageTally()
     latest: dict[tuple[str, str], _Change] = {}
     for ch in changes:
         entity = ch.get("entity")
-        if entity not in BY_TABLE or not ch.get("id"):
+        if entity not in BY_TABLE or not isinstance(ch.get("id"), str) or not ch.get("id"):
             tally.ignored += 1
             continue
-        record = dict(ch.get("record") or {})
+        pos = ch.get("pos")
+        raw = ch.get("record")
+        record = dict(raw) if isinstance(raw, dict) else {"": raw}  # not an object: refused below
         record.setdefault("id", ch["id"])
-        change = _Change(entity, ch["id"], ch.get("version"), record, int(ch.get("pos") or 0))
+        version = ch.get("version")
+        change = _Change(entity, ch["id"], version if type(version) is int else None, record,
+                         pos if type(pos) is int else 0)  # fmt: skip
         key = (entity, change.id)
         if key not in latest or latest[key].pos <= change.pos:
             latest[key] = change
+    valid, invalid = refused.split_valid(latest.values())
     with store.transaction() as conn:
-        devices = [c for c in latest.values() if c.entity == "devices"]
-        if devices:
-            _merge_devices(conn, [c.record for c in devices], own_device, replace=False)
-        incoming = [c for c in latest.values() if c.entity != "devices"]
-        incoming = _keep_local_changes(conn, incoming, tally)
-        fresh = {(c.entity, c.id) for c in incoming}
-        parked = _parked(conn)
-        parked_keys = {(c.entity, c.id) for c in parked}
-        waiting = [c for c in parked if (c.entity, c.id) not in fresh]
-        candidates, clashing = split_clashes(conn, [*incoming, *waiting])
-        ready, blocked = _with_parents(conn, candidates)
-        blocked += clashing  # kept with the parked records, never dropped; listed by clashes.unique_clashes
-        tally.clashes = len(clashing)
-        by_entity: dict[str, list[_Change]] = {}
-        for c in ready:
-            by_entity.setdefault(c.entity, []).append(c)
-        new_persons = _new_ids(conn, "persons", by_entity.get("persons", ()))
-        for entity in _parents_first(by_entity):
-            _upsert(conn, BY_TABLE[entity], by_entity[entity])
-        if "receipts" in by_entity:
-            raise_counters(conn, [c.id for c in by_entity["receipts"]])
-        if "persons" in by_entity:
-            tally.candidates = _after_persons(conn, by_entity["persons"], new_persons, str(store.path))
-        if parked_keys:
-            gone = [(c.entity, c.id) for c in ready if (c.entity, c.id) in parked_keys]
-            conn.executemany("DELETE FROM sync_parked WHERE entity = ? AND entity_id = ?", gone)
-            tally.unparked = sum(1 for key in gone if key not in fresh)
-        parked_now = [c for c in blocked if (c.entity, c.id) in fresh]
-        conn.executemany(
-            "INSERT INTO sync_parked (entity, entity_id, version, record, pos) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (entity, entity_id) DO UPDATE SET version = excluded.version, record = excluded.record, "
-            "pos = excluded.pos",
-            [(c.entity, c.id, c.version, to_json(c.record), c.pos) for c in parked_now],
-        )
-        tally.parked = len(parked_now)
-        tally.applied = len(ready) - tally.unparked
+        refused.keep(conn, invalid)
+        refused.forget(conn, valid)
+        while True:
+            conn.execute("SAVEPOINT pulled_page")
+            attempt = PageTally(ignored=tally.ignored, refused=len(invalid))
+            try:
+                _apply(conn, valid, attempt, own_device, str(store.path))
+            except refused.StoreRefused as exc:  # kept aside too, and the page is applied again without it
+                conn.execute("ROLLBACK TO pulled_page")
+                conn.execute("RELEASE pulled_page")
+                valid = [c for c in valid if (c.entity, c.id) != (exc.change.entity, exc.change.id)]
+                refused.keep(conn, [(exc.change, exc.problem)])
+                invalid.append((exc.change, exc.problem))
+                continue
+            conn.execute("RELEASE pulled_page")
+            break
         put_meta(conn, META_CURSOR, str(int(next_pos)))
-    return tally
+    return attempt
+
+
+def _apply(conn: Connection, valid: list[_Change], tally: PageTally, own_device: str, store_key: str) -> None:
+    devices = [c for c in valid if c.entity == "devices"]
+    if devices:
+        _merge_devices(conn, [c.record for c in devices], own_device, replace=False)
+    incoming = [c for c in valid if c.entity != "devices"]
+    incoming = _keep_local_changes(conn, incoming, tally)
+    fresh = {(c.entity, c.id) for c in incoming}
+    parked = _parked(conn)
+    parked_keys = {(c.entity, c.id) for c in parked}
+    waiting = [c for c in parked if (c.entity, c.id) not in fresh]
+    candidates, clashing = split_clashes(conn, [*incoming, *waiting])
+    ready, blocked = _with_parents(conn, candidates)
+    blocked += clashing  # kept with the parked records, never dropped; listed by clashes.unique_clashes
+    tally.clashes = len(clashing)
+    by_entity: dict[str, list[_Change]] = {}
+    for c in ready:
+        by_entity.setdefault(c.entity, []).append(c)
+    new_persons = _new_ids(conn, "persons", by_entity.get("persons", ()))
+    for entity in _parents_first(by_entity):
+        _upsert(conn, BY_TABLE[entity], by_entity[entity])
+    if "receipts" in by_entity:
+        raise_counters(conn, [c.id for c in by_entity["receipts"]])
+    if "persons" in by_entity:
+        tally.candidates = _after_persons(conn, by_entity["persons"], new_persons, store_key)
+    if parked_keys:
+        gone = [(c.entity, c.id) for c in ready if (c.entity, c.id) in parked_keys]
+        conn.executemany("DELETE FROM sync_parked WHERE entity = ? AND entity_id = ?", gone)
+        tally.unparked = sum(1 for key in gone if key not in fresh)
+    parked_now = [c for c in blocked if (c.entity, c.id) in fresh]
+    conn.executemany(
+        "INSERT INTO sync_parked (entity, entity_id, version, record, pos) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (entity, entity_id) DO UPDATE SET version = excluded.version, record = excluded.record, "
+        "pos = excluded.pos",
+        [(c.entity, c.id, c.version, to_json(c.record), c.pos) for c in parked_now],
+    )
+    tally.parked = len(parked_now)
+    tally.applied = len(ready) - tally.unparked
 
 
 def _keep_local_changes(conn: Connection, incoming: list[_Change], tally: PageTally) -> list[_Change]:
@@ -594,6 +627,11 @@ def _row(spec: TableSpec, change: _Change) -> tuple[Any, ...]:
 
 
 def _upsert(conn: Connection, spec: TableSpec, changes: Sequence[_Change]) -> None:
+    """Write the records; one the store refuses raises refused.StoreRefused."""
+    refused.write_or_find(conn, changes, lambda batch: _upsert_rows(conn, spec, batch))
+
+
+def _upsert_rows(conn: Connection, spec: TableSpec, changes: Sequence[_Change]) -> None:
     rows = [_row(spec, c) for c in changes]
     sql = _upsert_sql(spec.table)
     bulk = BULK_INDEXES.get(spec.table)
@@ -741,44 +779,3 @@ def _merge_devices(conn: Connection, devices: Sequence[Mapping[str, Any]], own: 
         rows,
     )
     return len(rows)
-
-
-# --- counts and status -------------------------------------------------------------------------
-
-
-def local_counts(store: Store, entities: Iterable[str]) -> dict[str, int]:
-    """Records per entity as the server should count them: without creates it never took."""
-    out = {}
-    with store.reading() as conn:
-        for entity in entities:
-            if entity not in BY_TABLE or entity == "devices":
-                continue
-            (total,) = conn.execute(f"SELECT count(*) FROM {entity}").fetchone()
-            (unsent,) = conn.execute(
-                "SELECT count(DISTINCT entity_id) FROM outbox WHERE entity = ? AND op = 'create' AND "
-                "(state = 'pending' OR (state = 'rejected' AND coalesce(result ->> '$.reason', '') <> 'exists'))",
-                # day_closed: the server has the day's first closing instead, here kept aside (clashes.py)
-                (entity,),
-            ).fetchone()
-            out[entity] = total - unsent + kept_aside(conn, entity)
-    return out
-
-
-@dataclass(frozen=True)
-class Waiting:
-    pending: int
-    conflicts: int
-    rejected: int
-    parked: int
-    candidates: int
-
-
-def waiting(store: Store) -> Waiting:
-    row = store.query_one(
-        "SELECT (SELECT count(*) FROM outbox WHERE state = 'pending'), "
-        "(SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL), "
-        "(SELECT count(*) FROM outbox WHERE state = 'rejected'), "
-        "(SELECT count(*) FROM sync_parked), "
-        "(SELECT count(*) FROM merge_candidates WHERE settled_at IS NULL)"
-    )
-    return Waiting(*row)

@@ -27,6 +27,7 @@ class RejectedOp:
     created_at: str
     reason: str | None
     http: int | None
+    detail: str | None = None  # the server's "field: problem" for an invalid op
 
 
 def rejected_ops(store: Store, limit: int = 1000) -> list[RejectedOp]:
@@ -38,7 +39,8 @@ def rejected_ops(store: Store, limit: int = 1000) -> list[RejectedOp]:
     out = []
     for op_id, entity, entity_id, op, created_at, result in rows:
         res = json.loads(result) if result else {}
-        out.append(RejectedOp(op_id, entity, entity_id, op, created_at, res.get("reason"), res.get("http")))
+        detail = res.get("detail") if isinstance(res.get("detail"), str) else None
+        out.append(RejectedOp(op_id, entity, entity_id, op, created_at, res.get("reason"), res.get("http"), detail))
     return out
 
 
@@ -142,9 +144,17 @@ def resolve(store: Store, actor: Actor, conflict_id: int, choices: Mapping[str, 
             op_id = w.ids()
             payload = {"record": merged, "changed": changed}
             conn.execute(
-                "INSERT INTO outbox (op_id, entity, entity_id, op, base_version, payload, created_at) "
-                "VALUES (?, ?, ?, 'update', ?, ?, ?)",
-                (op_id, c.entity, c.entity_id, c.their_version, to_json(payload), encode_datetime(w.clock())),
+                "INSERT INTO outbox (op_id, entity, entity_id, op, base_version, payload, created_at, actor) "
+                "VALUES (?, ?, ?, 'update', ?, ?, ?, ?)",
+                (
+                    op_id,
+                    c.entity,
+                    c.entity_id,
+                    c.their_version,
+                    to_json(payload),
+                    encode_datetime(w.clock()),
+                    w.actor.member_id,
+                ),
             )
         conn.execute(
             "UPDATE sync_conflicts SET resolved_at = ?, resolution = ?, ours = ? WHERE id = ?",  # ours as shown

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.ids import new_id
+from fieldapp.errors import InputRefused
+from fieldapp.protocol.records import Invalid, check
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import encode_datetime, spec_for, to_json
 from fieldapp.storage.store import delete_meta, put_meta
@@ -27,7 +29,8 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 _OUTBOX_SQL = (
-    "INSERT INTO outbox (op_id, entity, entity_id, op, base_version, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO outbox (op_id, entity, entity_id, op, base_version, payload, created_at, actor) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _AUDIT_SQL = (
     "INSERT INTO audit_log (id, at, member_id, device_id, action, entity, entity_id, detail) "
@@ -49,15 +52,24 @@ def _create_payload(fields: Sequence[str], values: Sequence[Any]) -> str:
 
 @cache
 def _bulk_outbox_sql(table: str, fields: tuple[str, ...]) -> str:
-    """The create ops of a batch: [[op id, record id], ...] in ?1, the time in ?2; each payload is the row
-    as stored with its empty fields left out, exactly what `_create_payload` makes of it (merge-patching
-    `{}` with an object drops its nulls and keeps the field order)."""
+    """The create ops of a batch: [[op id, record id], ...] in ?1, the time in ?2, the actor in ?3; each
+    payload is the row as stored with its empty fields left out, exactly what `_create_payload` makes of it
+    (merge-patching `{}` with an object drops its nulls and keeps the field order)."""
     pairs = ", ".join(f"'{f}', t.{f}" for f in fields)
     return (
-        "INSERT INTO outbox (op_id, entity, entity_id, op, base_version, payload, created_at) "
-        f"SELECT op.value ->> 0, '{table}', t.id, 'create', NULL, json_patch('{{}}', json_object({pairs})), ?2 "
+        "INSERT INTO outbox (op_id, entity, entity_id, op, base_version, payload, created_at, actor) "
+        f"SELECT op.value ->> 0, '{table}', t.id, 'create', NULL, json_patch('{{}}', json_object({pairs})), ?2, ?3 "
         f"FROM json_each(?1) AS op JOIN {table} AS t ON t.id = op.value ->> 1 ORDER BY op.key"
     )
+
+
+def _check(entity: str, encoded: dict[str, Any]) -> None:
+    """A record this laptop writes is one the server takes (fieldapp.protocol.records): a service that let
+    a bad value through is refused here, with the field named, and nothing is written."""
+    try:
+        check(entity, encoded)
+    except Invalid as exc:
+        raise InputRefused("record.invalid", entity=entity, field=exc.field, problem=exc.problem) from None
 
 
 @dataclass(frozen=True)
@@ -85,11 +97,22 @@ class Writer:
     def add(self, record: R, *, audit: bool = True) -> R:
         spec = spec_for(record)
         values = spec.values(record)
+        _check(spec.entity, dict(zip(spec.fields, values, strict=True)))
         self.conn.execute(spec.insert_sql, (*values, *(fn(record) for fn in spec.derived.values())))
         now = encode_datetime(self.clock())
         record_id = values[spec.fields.index("id")]
         self.conn.execute(
-            _OUTBOX_SQL, (self.ids(), spec.entity, record_id, "create", None, _create_payload(spec.fields, values), now)
+            _OUTBOX_SQL,
+            (
+                self.ids(),
+                spec.entity,
+                record_id,
+                "create",
+                None,
+                _create_payload(spec.fields, values),
+                now,
+                self.actor.member_id,
+            ),
         )
         if audit:
             self.audit(AuditAction.CREATE, spec.entity, record_id)
@@ -110,6 +133,7 @@ class Writer:
         rows, ops = [], []
         for record in records:
             values = spec.values(record)
+            _check(spec.entity, dict(zip(spec.fields, values, strict=True)))
             rows.append((*values, *(fn(record) for fn in derived)))
             ops.append((ids(), values[id_at]))
         bulk = BULK_INDEXES.get(spec.table)
@@ -122,7 +146,7 @@ class Writer:
             delete_meta(self.conn, flag)
         else:
             self.conn.executemany(spec.insert_sql, rows)
-        self.conn.execute(_bulk_outbox_sql(spec.table, spec.fields), (to_json(ops), now))
+        self.conn.execute(_bulk_outbox_sql(spec.table, spec.fields), (to_json(ops), now, self.actor.member_id))
         self.audit(action, spec.entity, None, count=len(records), **detail)
         return len(records)
 
@@ -132,6 +156,7 @@ class Writer:
         if not spec.mutable:
             raise TypeError(f"{spec.table} records are facts and cannot be edited")
         encoded = spec.encode(record)
+        _check(spec.entity, encoded)
         columns = [c for c in spec.columns if c not in ("id", "version", "created_at")]
         values = dict(zip(spec.columns, spec.row(record), strict=True))
         cursor = self.conn.execute(
@@ -151,6 +176,7 @@ class Writer:
                 encoded["version"],
                 to_json(payload),
                 encode_datetime(self.clock()),
+                self.actor.member_id,
             ),
         )
         self.audit(AuditAction.UPDATE, spec.entity, encoded["id"], fields=list(changed))
@@ -159,7 +185,17 @@ class Writer:
     def outbox(self, entity: str, entity_id: str, op: str, base_version: int | None, payload: str) -> None:
         """An op that is not a plain create or update of a record (an erasure), for sync to carry."""
         self.conn.execute(
-            _OUTBOX_SQL, (self.ids(), entity, entity_id, op, base_version, payload, encode_datetime(self.clock()))
+            _OUTBOX_SQL,
+            (
+                self.ids(),
+                entity,
+                entity_id,
+                op,
+                base_version,
+                payload,
+                encode_datetime(self.clock()),
+                self.actor.member_id,
+            ),
         )
 
     def audit(self, action: AuditAction, entity: str, entity_id: str | None = None, **detail: Any) -> None:

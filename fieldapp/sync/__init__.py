@@ -57,6 +57,8 @@ Pulled records kept aside (a UNIQUE other than the id taken here: two receipts w
     clashes(store) -> list[Clash]   # (entity, entity_id, local_id, columns, record); never dropped
     clash_lines(store, lang=None) -> list[str]   # one message each (sync.receipt_clash, sync.unique_clash)
     clash_line(clash, lang=None) -> str          # the message of one (the Sync screen's refused list)
+    refused_pulls(store) -> list[RefusedPull]   # (entity, entity_id, problem, at): pulled, invalid here, kept
+    refused_line(r, lang=None) -> str          # the message of one
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ from datetime import datetime
 from fieldapp.i18n import t
 from fieldapp.storage.clashes import Clash
 from fieldapp.storage.clashes import unique_clashes as clashes
+from fieldapp.storage.refused import RefusedPull, refused_pulls
 from fieldapp.storage.store import Store
 from fieldapp.storage.sync_review import (
     Conflict,
@@ -99,6 +102,8 @@ __all__ = [
     "conflicts",
     "enrol",
     "merge_candidates",
+    "refused_line",
+    "refused_pulls",
     "rejected_ops",
     "resolve_conflict",
     "settle_candidate",
@@ -108,8 +113,14 @@ __all__ = [
 
 
 def clash_lines(store: Store, lang: str | None = None) -> list[str]:
-    """The pulled records kept aside by a UNIQUE clash, one message each, for the team leader."""
-    return [clash_line(clash, lang) for clash in clashes(store)]
+    """The pulled records kept aside, one message each, for the team leader: those with a UNIQUE clash,
+    then those this laptop refuses."""
+    return [clash_line(clash, lang) for clash in clashes(store)] + [refused_line(r, lang) for r in refused_pulls(store)]
+
+
+def refused_line(r: RefusedPull, lang: str | None = None) -> str:
+    """One refused pulled record's message (the Sync screen lists them with the refused operations)."""
+    return t("sync.refused_pull", lang, entity=r.entity, id=r.entity_id[:8], problem=r.problem)
 
 
 def clash_line(clash: Clash, lang: str | None = None) -> str:
@@ -141,9 +152,10 @@ class SyncStatus:
 
 def status(store: Store) -> SyncStatus:
     from fieldapp.storage import sync as storage
+    from fieldapp.storage import sync_counts
 
     s = storage.settings(store)
-    w = storage.waiting(store)
+    w = sync_counts.waiting(store)
     return SyncStatus(
         s.enrolled, s.server_url, s.team_id, s.province_code, s.last_ok, w.pending, w.conflicts, w.rejected,
         w.parked, w.candidates,

@@ -28,6 +28,7 @@ from fieldapp.domain.ids import new_id
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
+from fieldapp.storage import sync_counts
 from fieldapp.storage.records import encode_datetime
 from fieldapp.storage.store import Store
 from fieldapp.sync.bundle_file import (
@@ -242,7 +243,7 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
 
 
 def _totals(store: Store, taken: Taken) -> None:
-    w = storage.waiting(store)
+    w = sync_counts.waiting(store)
     taken.pending, taken.open_conflicts, taken.rejected_total, taken.parked = (
         w.pending,
         w.conflicts,

@@ -24,6 +24,7 @@ import httpx
 
 from fieldapp.domain.clock import utcnow
 from fieldapp.storage import sync as storage
+from fieldapp.storage import sync_counts
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
 from fieldapp.sync import updates
@@ -62,6 +63,7 @@ class SyncResult:
     pending: int = 0  # ops still waiting to be pushed
     held: int = 0  # pulled records not applied because the laptop changed them (kept as "theirs")
     parked: int = 0  # pulled records waiting for a parent the server has not sent yet
+    refused_pulled: int = 0  # pulled records this laptop refuses, kept aside (storage.refused), in all
     candidates: int = 0  # new merge candidates
     devices: int = 0
     resync: bool = False  # the counts disagreed and the scope was pulled again from 0
@@ -82,6 +84,7 @@ class SyncResult:
             "new_rejected": self.new_rejected,
             "held": self.held,
             "parked": self.parked,
+            "refused_pulled": self.refused_pulled,
             "merge_candidates": self.candidates,
             "devices": self.devices,
             "resync": self.resync,
@@ -167,12 +170,13 @@ class SyncEngine:
                 log.warning("the server refused a request: %s", exc)
                 raise SyncError("sync.refused", code=f"{exc.status} {exc.code}".strip()) from exc
             result.retries = http.retries
-            w = storage.waiting(self.store)
-            result.conflicts, result.rejected, result.pending, result.parked = (
+            w = sync_counts.waiting(self.store)
+            result.conflicts, result.rejected, result.pending, result.parked, result.refused_pulled = (
                 w.conflicts,
                 w.rejected,
                 w.pending,
                 w.parked,
+                w.refused,
             )
         finally:
             http.close()
@@ -187,7 +191,7 @@ class SyncEngine:
         at the server, and sent as soon as that one's answer is in, before that answer is settled here: the
         server's order is kept and the laptop's own work overlaps the server's."""
         rounds = 0
-        limit = storage.waiting(self.store).pending + 10_000  # ops made while syncing go too, within reason
+        limit = sync_counts.waiting(self.store).pending + 10_000  # ops made while syncing go too, within reason
         batch = storage.next_batch(self.store, self.push_batch)
         if not batch:
             return
@@ -296,7 +300,7 @@ class SyncEngine:
 
     def _mismatch(self, http: Transport) -> dict[str, tuple[int, int]]:
         theirs = {k: int(v) for k, v in http.get("/v1/counts").get("counts", {}).items()}
-        ours = storage.local_counts(self.store, theirs)
+        ours = sync_counts.local_counts(self.store, theirs)
         return {k: (ours[k], theirs[k]) for k in ours if ours[k] != theirs[k]}
 
     def _compare_counts(

@@ -29,6 +29,7 @@ import httpx
 from fieldapp.domain.admin_units import communes
 from fieldapp.domain.clock import utcnow
 from fieldapp.errors import InputRefused
+from fieldapp.protocol.roles import needs_leader_actor
 from fieldapp.services.receipts import device_key
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
@@ -119,9 +120,11 @@ def outside_work(conn: Connection, team_id: str | None, province: str | None) ->
     other_provinces: set[str] = set()
     fks: dict[str, tuple[tuple[str, str], ...]] = {}
 
-    def outside(entity: str, entity_id: str, op: str, rec: dict[str, Any] | None) -> bool:
+    def outside(entity: str, entity_id: str, op: str, rec: dict[str, Any] | None, actor: str | None) -> bool:
         if (entity, entity_id) in out_keys:
             return True
+        if needs_leader_actor(entity, op) and ("members", actor) in out_keys:
+            return True  # a leader's work, by another team's leader (docs/sync-api.md, "Roles")
         if entity == "devices" or not isinstance(rec, dict):
             return False
         tid = _text(rec.get("team_id"))
@@ -145,13 +148,13 @@ def outside_work(conn: Connection, team_id: str | None, province: str | None) ->
             fks[entity] = storage.foreign_keys(conn, entity) if entity in storage.BY_TABLE else ()
         return any((parent, _text(rec.get(col))) in out_keys for col, parent in fks[entity])
 
-    for op_id, entity, entity_id, op, payload in storage.unsent_ops(conn):
+    for op_id, entity, entity_id, op, payload, actor in storage.unsent_ops(conn):
         try:
             body = json.loads(payload)
         except ValueError:
             continue  # the server will say what it is (invalid); not a matter of scope
         rec = body if op == "create" else body.get("record") if isinstance(body, dict) else None
-        if outside(entity, entity_id, op, rec):
+        if outside(entity, entity_id, op, rec, actor):
             out_keys.add((entity, entity_id))
             out_ops.append(op_id)
     by_entity: dict[str, int] = {}

@@ -36,6 +36,8 @@ from fieldapp.sync import (
     clashes,
     conflicts,
     merge_candidates,
+    refused_line,
+    refused_pulls,
     rejected_ops,
     resolve_conflict,
     settle_candidate,
@@ -228,6 +230,8 @@ class SyncController(QObject):
                 names = (a.full_name if a else "?", b.full_name if b else "?")
                 cands.append((c.id, c.person_id, c.other_id, *names, c.reason))
             kept = [(f"{entity_label(c.entity)} {c.entity_id[:8]}", clash_line(c, self.lang)) for c in clashes(store)]
+            kept += [(f"{entity_label(r.entity)} {r.entity_id[:8]}", refused_line(r, self.lang))
+                     for r in refused_pulls(store)]  # fmt: skip
             return Loaded(st, team.name if team else "", conflicts(store), cands, rejected_ops(store), kept)
 
         def shown(d: Loaded) -> None:
@@ -294,6 +298,10 @@ class SyncController(QObject):
             "unknown_record": QCoreApplication.translate("SyncController", "the record is not on the server"),
             "immutable": QCoreApplication.translate("SyncController", "this kind of record cannot be changed"),
             "invalid": QCoreApplication.translate("SyncController", "the record is not valid"),
+            "unknown_reference": QCoreApplication.translate(
+                "SyncController", "it names a record the server does not have for this team"
+            ),
+            "role": QCoreApplication.translate("SyncController", "only a team leader may do this"),
             "day_closed": QCoreApplication.translate(
                 "SyncController", "this collector's day was closed on another laptop first: that closing is kept"
             ),
@@ -305,6 +313,8 @@ class SyncController(QObject):
             ),
         }
         text = reasons.get(r.reason or "", r.reason or QCoreApplication.translate("SyncController", "refused"))
+        if r.detail:
+            text = f"{text}: {r.detail}"
         return f"{text} (HTTP {r.http})" if r.http else text
 
     def status_text(self) -> str:

@@ -266,7 +266,7 @@ def answer_bundle(store: ServerStore, device_id: str) -> tuple[bytes, Answered]:
         "results": json.loads(results),
         "changes": changes,
         "next": since,
-        "devices": store.public_devices(),
+        "devices": store.public_devices(sender.device.province_code),
         "server_time": now,
     }
     keys = server_keys(store)

@@ -37,6 +37,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from fieldapp.domain import enrol_proof, receipt_code
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.server import schema as s
 from fieldapp.server.push import NOTES, Answer, Device, OpIn, Planner, PriorOp, Rec, record_keys, visible
@@ -296,11 +297,19 @@ class ServerStore:
         with self._write() as conn:
             conn.execute(sa.update(s.devices).where(s.devices.c.id == device_id).values(last_seen=now))
 
-    def enrol(self, code: str, device_id: str, name: str, public_key: str | None, key_id: str | None) -> dict:
-        """Use a one-time code; returns the enrolment answer or raises EnrolRefused(code, status)."""
+    def enrol(
+        self, code: str, device_id: str, name: str, public_key: str | None, *, proof: Proof | None = None
+    ) -> dict:
+        """Use a one-time code; returns the enrolment answer or raises EnrolRefused(code, status).
+
+        A code enrols one new device, once. A device id the server knows belongs to its key: enrolling it
+        again (its first answer lost, or moved to another team with a new code) needs a proof signed by
+        the key it registered (docs/sync-api.md, "Authentication"); without one it is `device_taken` and
+        nothing changes, its token included. A public key is one device's (`key_taken`)."""
         now = utcnow()
         token = secrets.token_urlsafe(32)
-        e = s.enrol_codes.c
+        key_id = _key_id(public_key)
+        e, d = s.enrol_codes.c, s.devices.c
         with self._write() as conn:
             row = conn.execute(
                 sa.select(e.team_id, e.province_code, e.expires_at, e.used_at, e.used_by).where(
@@ -310,15 +319,24 @@ class ServerStore:
             if row is None:
                 raise EnrolRefused("code_unknown", 401)
             team_id, province, expires_at, used_at, used_by = row
-            # The same laptop sending the same code again lost the first answer: a new token, not code_used.
+            # The same laptop sending the same code again lost the first answer: a new token, not code_used
+            # (it proves below that it is that laptop).
             retry = used_at is not None and used_by == device_id
             if used_at is not None and not retry:
                 raise EnrolRefused("code_used", 409)
             if expires_at <= now:
                 raise EnrolRefused("code_expired", 410)
-            old = conn.execute(sa.select(s.devices.c.revoked_at).where(s.devices.c.id == device_id)).first()
+            old = conn.execute(sa.select(d.revoked_at, d.public_key).where(d.id == device_id)).first()
             if old is not None and old.revoked_at is not None:
                 raise EnrolRefused("device_revoked", 403)
+            if old is not None:
+                if old.public_key is None or public_key != old.public_key or proof is None or not proof.by(public_key):
+                    raise EnrolRefused("device_taken", 409)
+            else:
+                if proof is not None and not proof.by(public_key):
+                    raise EnrolRefused("proof_invalid", 401)
+                if public_key is not None and conn.execute(sa.select(d.id).where(d.public_key == public_key)).first():
+                    raise EnrolRefused("key_taken", 409)
             if not retry:
                 used = conn.execute(
                     sa.update(s.enrol_codes)
@@ -403,15 +421,21 @@ class ServerStore:
         rec = Rec(entity, rid, scope_team, province, version, data, old.pos if old else None, None, None)
         self._put_record(conn, rec, pos, now)
 
-    def public_devices(self) -> list[dict]:
+    def public_devices(self, province: str) -> list[dict]:
+        """Every device's key, number and revocation, nationwide: what verifying any receipt offline needs.
+        The devices of `province` (the caller's) also have their team, name and enrolment time."""
         d = s.devices.c
+        cols = (d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at, d.number)
         with self._read() as conn:
-            rows = conn.execute(
-                sa.select(
-                    d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at, d.number
-                ).order_by(d.id)
-            ).all()
-        return [dict(r._mapping) for r in rows]
+            rows = conn.execute(sa.select(*cols, d.province_code).order_by(d.id)).all()
+        out = []
+        for r in rows:
+            row = dict(r._mapping)
+            if row.pop("province_code") != province:
+                for private in ("team_id", "name", "enrolled_at"):
+                    del row[private]
+            out.append(row)
+        return out
 
     # --- push ------------------------------------------------------------------------------------
 
@@ -738,6 +762,27 @@ class ServerStore:
                 record = {**json.loads(data), "revoked_at": now}
                 self._server_record(conn, "devices", device_id, "", row.province_code, None, record, now)
         return True
+
+
+@dataclass(frozen=True)
+class Proof:
+    """An enrolment's signature over `signed` (fieldapp.domain.enrol_proof.message), its challenge found
+    fresh by the app (fieldapp.server.challenges)."""
+
+    signed: bytes
+    signature: str
+
+    def by(self, public_key: str | None) -> bool:
+        return public_key is not None and enrol_proof.verifies(public_key, self.signature, self.signed)
+
+
+def _key_id(public_key: str | None) -> str | None:
+    """The key id laptops look a receipt's key up by, computed here: a key id sent with another device's key
+    id would make every laptop check that device's receipts against the wrong key."""
+    try:
+        return receipt_code.key_id(bytes.fromhex(public_key)).hex() if public_key else None
+    except ValueError:
+        return None
 
 
 class EnrolRefused(Exception):

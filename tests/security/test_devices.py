@@ -21,7 +21,7 @@ from fieldapp.server import admin
 from fieldapp.server.settings import ENV_DATABASE_URL
 from fieldapp.storage import sync as sync_store
 from tests.conftest import cli_env
-from tests.security.conftest import Rogue
+from tests.security.rogue import Rogue
 from tests.server.conftest import ROOT, child_env, create, free_port, person
 from tests.sync.conftest import Laptop, fieldapp
 

@@ -28,7 +28,7 @@ from fieldapp.services.enrolment import receipt_series
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage.records import spec_for
 from tests.reports.helpers import enrol_hi, team_and_people
-from tests.security.conftest import Rogue, public_hex
+from tests.security.rogue import Rogue, public_hex
 from tests.server.conftest import create
 
 

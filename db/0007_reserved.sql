@@ -1,0 +1,4 @@
+-- Reserved: schema 7 is another engineer's change, made on its own branch at the same time as 0008. This
+-- placeholder changes nothing; it only keeps the versions 1..N without a gap on this branch. When the two
+-- branches meet, the other branch's 0007 replaces this file (and its tests/fixtures/schema-7 the one made
+-- here), and tests/fixtures/schema-8 is made again on top of it.

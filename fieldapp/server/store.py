@@ -41,6 +41,7 @@ from fieldapp.domain import enrol_proof, receipt_code
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.server import schema as s
 from fieldapp.server.push import NOTES, Answer, Device, OpIn, Planner, PriorOp, Rec, record_keys, visible
+from fieldapp.server.receipts_check import void_notice
 from fieldapp.storage.records import to_json
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,8 @@ _DEVICE_COLS = (
     s.devices.c.name,
     s.devices.c.revoked_at,
     s.devices.c.last_seen,
+    s.devices.c.public_key,
+    s.devices.c.number,
 )
 _REC_COLS = (
     s.records.c.entity,
@@ -167,6 +170,7 @@ class _WriteFailed(Exception):
 
 
 CLEAR_EVERY = 32
+VOID_NOTICES = "void_notices"  # made by the server for every receipt void, filed for the province
 _CLAIM = sa.text(
     "WITH c AS (UPDATE feed_counter SET value = value + :n WHERE id = 1 RETURNING value) "
     "INSERT INTO feed_claims (xid, first, last) SELECT :xid, value - :n + 1, value FROM c RETURNING last"
@@ -511,6 +515,7 @@ class ServerStore:
             changed: dict[tuple[str, str], Rec] = {}
             for op in ops:
                 answer, keep, recs = planner.decide_all(op)
+                recs += self._void_notices(conn, device, planner, recs)
                 answers.append(answer)
                 if keep:
                     prior_op = planner.prior_ops[op.op_id]
@@ -598,6 +603,7 @@ class ServerStore:
             for op in ops:
                 before = dict(planner.records)
                 answer, keep, recs = planner.decide_all(op)
+                recs += self._void_notices(conn, device, planner, recs)
                 try:
                     with conn.begin_nested():
                         for i, rec in enumerate(recs, pos + 1):
@@ -619,6 +625,30 @@ class ServerStore:
             self._set_counter(conn, pos)
             self._seen(conn, device, now)
         return answers
+
+    @staticmethod
+    def _void_notices(conn: sa.Connection, device: Device, planner: Planner, recs: list[Rec]) -> list[Rec]:
+        """A `void_notices` record for each receipt void these records make, filed for the whole province
+        (docs/sync-api.md, "Voids"): a laptop of another team of the province never holds the receipt, yet
+        must answer `void` for its QR. Only a void of a receipt the pushing device can see is published:
+        another team's laptop cannot void my receipt for the province."""
+        out = []
+        r = s.records.c
+        for rec in recs:
+            if rec.entity != "receipt_voids" or rec.db_pos is not None:
+                continue
+            receipt_id = rec.data.get("receipt_id")
+            receipt = planner.records.get(("receipts", receipt_id))
+            if receipt is None:
+                row = conn.execute(sa.select(*_REC_COLS).where(r.entity == "receipts", r.id == receipt_id)).first()
+                if row is not None:
+                    entity, rid, team, province, version, data, pos, last_device, chain_base = row
+                    receipt = Rec(entity, rid, team, province, version, json.loads(data), pos, last_device, chain_base)
+            if receipt is None or not visible(device, receipt.scope_team, receipt.scope_province):
+                continue
+            notice = void_notice(rec.data, receipt.data)
+            out.append(Rec(VOID_NOTICES, rec.id, "", receipt.scope_province, None, notice, None, None, None))
+        return out
 
     @staticmethod
     def _keep(conn, device: Device, op: OpIn, planner: Planner, answer: Answer, now: str) -> None:

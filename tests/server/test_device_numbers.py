@@ -36,6 +36,15 @@ def _migrate_to(engine: sa.Engine, destination: str) -> None:
         conn.commit()
 
 
+def _head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_devices_of_before_are_numbered_and_new_ones_take_the_next(backend, request, tmp_path):
     url = database_for(backend, request, tmp_path)
@@ -52,7 +61,7 @@ def test_devices_of_before_are_numbered_and_new_ones_take_the_next(backend, requ
                     ),
                     {"id": device_id, "name": f"L{i}", "token": f"t{i}", "at": enrolled_at},
                 )
-        assert migrate(engine) == "0006"
+        assert migrate(engine) == _head()
         with engine.connect() as conn:
             numbers = dict(conn.execute(sa.select(s.devices.c.id, s.devices.c.number)).all())
     finally:

@@ -267,7 +267,9 @@ def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
         outside = outside_work(conn, offer.team_id, offer.province_code)
         storage.save_enrolment(conn, server_url=offer.server_url, token=offer.token,
                                province_code=offer.province_code, team=team)  # fmt: skip
-        storage.set_own_device(conn, store.device_id, offer.team_id, offer.name, encode_datetime(utcnow()))
+        storage.set_own_device(
+            conn, store.device_id, offer.team_id, offer.name, encode_datetime(utcnow()), offer.device_number
+        )
         if offer.device_number is not None:
             receipt_store.set_device_number(conn, offer.device_number)
         storage.park_unsent(conn, outside.op_ids, OTHER_SCOPE)

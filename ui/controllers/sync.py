@@ -294,6 +294,9 @@ class SyncController(QObject):
             "unknown_record": QCoreApplication.translate("SyncController", "the record is not on the server"),
             "immutable": QCoreApplication.translate("SyncController", "this kind of record cannot be changed"),
             "invalid": QCoreApplication.translate("SyncController", "the record is not valid"),
+            "forged": QCoreApplication.translate(
+                "SyncController", "a receipt not signed by this laptop's key, or in another laptop's series"
+            ),
             "day_closed": QCoreApplication.translate(
                 "SyncController", "this collector's day was closed on another laptop first: that closing is kept"
             ),

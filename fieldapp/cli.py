@@ -23,7 +23,7 @@ from typing import Any
 from fieldapp import __version__, profile
 from fieldapp.errors import FieldappError, InputRefused, NeedPassphrase, UsageError
 from fieldapp.i18n import normalise_language, t
-from fieldapp.logs import log_path, setup_logging
+from fieldapp.logs import log_path, loggable, setup_logging
 from fieldapp.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -743,18 +743,6 @@ def _utf8_streams() -> None:
             stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
 
 
-def _loggable(argv: Sequence[str]) -> list[str]:
-    """The command line as the log keeps it: an enrolment code is a secret, in any spelling argparse takes
-    (`--code C`, `--code=C`, `--cod C`)."""
-    out, secret = [], False
-    for arg in argv:
-        name = arg.partition("=")[0]
-        is_code = len(name) >= 4 and "--code".startswith(name)
-        out.append("***" if secret else f"{name}=***" if is_code and "=" in arg else arg)
-        secret = is_code and "=" not in arg
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _utf8_streams()
@@ -790,7 +778,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     setup_logging(ctx.data_dir.logs)
     profile.start(ctx.data_dir)  # a province's build seeds a fresh data dir from its profile
-    log.info("command: %s", " ".join(_loggable(argv)))
+    log.info("command: %s", " ".join(loggable(argv)))
     try:
         return func(ctx)
     except FieldappError as exc:

@@ -26,10 +26,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fieldapp import __version__
 from fieldapp.domain import enrol_proof
 from fieldapp.domain.admin_units import communes
-from fieldapp.server import challenges
+from fieldapp.server import enrolment
+from fieldapp.server.enrolment import Proof
 from fieldapp.server.push import Device, OpIn
 from fieldapp.server.settings import ENV_DATABASE_URL, Settings
-from fieldapp.server.store import EnrolRefused, Proof, ServerStore, migrate, schema_revision, utcnow
+from fieldapp.server.store import EnrolRefused, ServerStore, migrate, schema_revision, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -319,16 +320,16 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     def health() -> JSONResponse:
         return JSONResponse({"ok": True, "version": __version__, "schema": revision})
 
-    challenge_key: list[bytes] = []  # derived from the server's secret on first use (challenges.key_for)
+    challenge_key: list[bytes] = []  # derived from the server's secret on first use (enrolment.key_for)
 
     def _challenge_key() -> bytes:
         if not challenge_key:
-            challenge_key.append(challenges.key_for(store))
+            challenge_key.append(enrolment.key_for(store))
         return challenge_key[0]
 
     @app.get("/v1/enrol/challenge", response_model=Challenge, tags=["devices"])
     def enrol_challenge() -> JSONResponse:
-        text, expires = challenges.make(_challenge_key())
+        text, expires = enrolment.make(_challenge_key())
         expires_at = datetime.fromtimestamp(expires, UTC).isoformat(timespec="milliseconds")
         return JSONResponse({"challenge": text, "expires_at": expires_at})
 
@@ -347,7 +348,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     def enrol(body: EnrolRequest) -> JSONResponse:
         proof = None
         if body.proof is not None:
-            if not challenges.fresh(_challenge_key(), body.proof.challenge):
+            if not enrolment.fresh(_challenge_key(), body.proof.challenge):
                 raise ApiError(401, "challenge_expired")
             signed = enrol_proof.message(body.proof.challenge, body.device_id, body.code, body.public_key)
             proof = Proof(signed, body.proof.signature)

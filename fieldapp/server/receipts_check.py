@@ -8,11 +8,16 @@ laptop was enrolled) names no device; its QR must still be the pushing device's.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fieldapp.domain import receipt_code
 
+if TYPE_CHECKING:
+    from fieldapp.server.push import Device, Rec
+
 FORGED = "forged"
+VOID_NOTICES = "void_notices"  # made by the server for every receipt void, filed for the province
 
 
 class Signer(Protocol):
@@ -57,3 +62,22 @@ def void_notice(void: dict[str, Any], receipt: dict[str, Any]) -> dict[str, Any]
         "confirmation": confirmation,
         "at": void["at"],
     }
+
+
+def void_notices(device: Device, recs: list[Rec], receipt: Callable[[str], Rec | None]) -> list[Rec]:
+    """A `void_notices` record for each receipt void these records make (`receipt(id)`: the receipt as the
+    push sees it), filed for the whole province: a laptop of another team never holds the receipt, yet must
+    answer `void` for its QR. Only the void of a receipt the pushing device can see is published: another
+    team's laptop cannot void my receipt for the province."""
+    from fieldapp.server.push import Rec, visible
+
+    out = []
+    for rec in recs:
+        if rec.entity != "receipt_voids" or rec.db_pos is not None:
+            continue
+        voided = receipt(rec.data.get("receipt_id"))
+        if voided is None or not visible(device, voided.scope_team, voided.scope_province):
+            continue
+        notice = void_notice(rec.data, voided.data)
+        out.append(Rec(VOID_NOTICES, rec.id, "", voided.scope_province, None, notice, None, None, None))
+    return out

@@ -37,11 +37,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from fieldapp.domain import enrol_proof, receipt_code
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.server import schema as s
+from fieldapp.server.enrolment import Proof, key_id_of, new_code, normalise_code
 from fieldapp.server.push import NOTES, Answer, Device, OpIn, Planner, PriorOp, Rec, record_keys, visible
-from fieldapp.server.receipts_check import void_notice
+from fieldapp.server.receipts_check import void_notices
 from fieldapp.storage.records import to_json
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,6 @@ class _WriteFailed(Exception):
 
 
 CLEAR_EVERY = 32
-VOID_NOTICES = "void_notices"  # made by the server for every receipt void, filed for the province
 _CLAIM = sa.text(
     "WITH c AS (UPDATE feed_counter SET value = value + :n WHERE id = 1 RETURNING value) "
     "INSERT INTO feed_claims (xid, first, last) SELECT :xid, value - :n + 1, value FROM c RETURNING last"
@@ -304,15 +303,12 @@ class ServerStore:
     def enrol(
         self, code: str, device_id: str, name: str, public_key: str | None, *, proof: Proof | None = None
     ) -> dict:
-        """Use a one-time code; returns the enrolment answer or raises EnrolRefused(code, status).
-
-        A code enrols one new device, once. A device id the server knows belongs to its key: enrolling it
-        again (its first answer lost, or moved to another team with a new code) needs a proof signed by
-        the key it registered (docs/sync-api.md, "Authentication"); without one it is `device_taken` and
-        nothing changes, its token included. A public key is one device's (`key_taken`)."""
+        """Use a one-time code; returns the enrolment answer or raises EnrolRefused(code, status). A code
+        enrols one new device, once; a device id the server knows enrols again only with a `proof` signed by
+        its registered key, else `device_taken`, nothing changed (docs/sync-api.md, "Authentication")."""
         now = utcnow()
         token = secrets.token_urlsafe(32)
-        key_id = _key_id(public_key)
+        key_id = key_id_of(public_key)
         e, d = s.enrol_codes.c, s.devices.c
         with self._write() as conn:
             row = conn.execute(
@@ -323,8 +319,7 @@ class ServerStore:
             if row is None:
                 raise EnrolRefused("code_unknown", 401)
             team_id, province, expires_at, used_at, used_by = row
-            # The same laptop sending the same code again lost the first answer: a new token, not code_used
-            # (it proves below that it is that laptop).
+            # The same laptop sending the same code again lost the first answer (it proves below it is that one)
             retry = used_at is not None and used_by == device_id
             if used_at is not None and not retry:
                 raise EnrolRefused("code_used", 409)
@@ -333,14 +328,14 @@ class ServerStore:
             old = conn.execute(sa.select(d.revoked_at, d.public_key).where(d.id == device_id)).first()
             if old is not None and old.revoked_at is not None:
                 raise EnrolRefused("device_revoked", 403)
-            if old is not None:
-                if old.public_key is None or public_key != old.public_key or proof is None or not proof.by(public_key):
-                    raise EnrolRefused("device_taken", 409)
-            else:
-                if proof is not None and not proof.by(public_key):
-                    raise EnrolRefused("proof_invalid", 401)
-                if public_key is not None and conn.execute(sa.select(d.id).where(d.public_key == public_key)).first():
-                    raise EnrolRefused("key_taken", 409)
+            if old is not None and not (
+                old.public_key and public_key == old.public_key and proof and proof.by(public_key)
+            ):
+                raise EnrolRefused("device_taken", 409)
+            if old is None and proof is not None and not proof.by(public_key):
+                raise EnrolRefused("proof_invalid", 401)
+            if old is None and public_key and conn.execute(sa.select(d.id).where(d.public_key == public_key)).first():
+                raise EnrolRefused("key_taken", 409)
             if not retry:
                 used = conn.execute(
                     sa.update(s.enrol_codes)
@@ -431,15 +426,9 @@ class ServerStore:
         d = s.devices.c
         cols = (d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at, d.number)
         with self._read() as conn:
-            rows = conn.execute(sa.select(*cols, d.province_code).order_by(d.id)).all()
-        out = []
-        for r in rows:
-            row = dict(r._mapping)
-            if row.pop("province_code") != province:
-                for private in ("team_id", "name", "enrolled_at"):
-                    del row[private]
-            out.append(row)
-        return out
+            rows = [r._mapping for r in conn.execute(sa.select(*cols, d.province_code.label("p")).order_by(d.id))]
+        hidden = ("team_id", "name", "enrolled_at")  # of another province's device: not what verifying needs
+        return [{k: v for k, v in r.items() if k != "p" and (r["p"] == province or k not in hidden)} for r in rows]
 
     # --- push ------------------------------------------------------------------------------------
 
@@ -515,7 +504,7 @@ class ServerStore:
             changed: dict[tuple[str, str], Rec] = {}
             for op in ops:
                 answer, keep, recs = planner.decide_all(op)
-                recs += self._void_notices(conn, device, planner, recs)
+                recs += void_notices(device, recs, self._receipts(conn, planner))
                 answers.append(answer)
                 if keep:
                     prior_op = planner.prior_ops[op.op_id]
@@ -603,7 +592,7 @@ class ServerStore:
             for op in ops:
                 before = dict(planner.records)
                 answer, keep, recs = planner.decide_all(op)
-                recs += self._void_notices(conn, device, planner, recs)
+                recs += void_notices(device, recs, self._receipts(conn, planner))
                 try:
                     with conn.begin_nested():
                         for i, rec in enumerate(recs, pos + 1):
@@ -627,28 +616,17 @@ class ServerStore:
         return answers
 
     @staticmethod
-    def _void_notices(conn: sa.Connection, device: Device, planner: Planner, recs: list[Rec]) -> list[Rec]:
-        """A `void_notices` record for each receipt void these records make, filed for the whole province
-        (docs/sync-api.md, "Voids"): a laptop of another team of the province never holds the receipt, yet
-        must answer `void` for its QR. Only a void of a receipt the pushing device can see is published:
-        another team's laptop cannot void my receipt for the province."""
-        out = []
-        r = s.records.c
-        for rec in recs:
-            if rec.entity != "receipt_voids" or rec.db_pos is not None:
-                continue
-            receipt_id = rec.data.get("receipt_id")
-            receipt = planner.records.get(("receipts", receipt_id))
-            if receipt is None:
-                row = conn.execute(sa.select(*_REC_COLS).where(r.entity == "receipts", r.id == receipt_id)).first()
-                if row is not None:
-                    entity, rid, team, province, version, data, pos, last_device, chain_base = row
-                    receipt = Rec(entity, rid, team, province, version, json.loads(data), pos, last_device, chain_base)
-            if receipt is None or not visible(device, receipt.scope_team, receipt.scope_province):
-                continue
-            notice = void_notice(rec.data, receipt.data)
-            out.append(Rec(VOID_NOTICES, rec.id, "", receipt.scope_province, None, notice, None, None, None))
-        return out
+    def _receipts(conn: sa.Connection, planner: Planner):
+        """A receipt as this push sees it: made earlier in the batch, or in the database (void notices)."""
+
+        def lookup(receipt_id: str) -> Rec | None:
+            if found := planner.records.get(("receipts", receipt_id)):
+                return found
+            r = s.records.c
+            row = conn.execute(sa.select(*_REC_COLS).where(r.entity == "receipts", r.id == receipt_id)).first()
+            return Rec(*row[:5], json.loads(row[5]), *row[6:]) if row else None
+
+        return lookup
 
     @staticmethod
     def _keep(conn, device: Device, op: OpIn, planner: Planner, answer: Answer, now: str) -> None:
@@ -749,7 +727,7 @@ class ServerStore:
         return tuple(row) if row else None
 
     def new_code(self, team_id: str | None, province: str, expires_at: str) -> str:
-        code = _enrol_code()
+        code = new_code()
         with self._write() as conn:
             conn.execute(
                 sa.insert(s.enrol_codes).values(
@@ -794,36 +772,11 @@ class ServerStore:
         return True
 
 
-@dataclass(frozen=True)
-class Proof:
-    """An enrolment's signature over `signed` (fieldapp.domain.enrol_proof.message), its challenge found
-    fresh by the app (fieldapp.server.challenges)."""
-
-    signed: bytes
-    signature: str
-
-    def by(self, public_key: str | None) -> bool:
-        return public_key is not None and enrol_proof.verifies(public_key, self.signature, self.signed)
-
-
-def _key_id(public_key: str | None) -> str | None:
-    """The key id laptops look a receipt's key up by, computed here: a key id sent with another device's key
-    id would make every laptop check that device's receipts against the wrong key."""
-    try:
-        return receipt_code.key_id(bytes.fromhex(public_key)).hex() if public_key else None
-    except ValueError:
-        return None
-
-
 class EnrolRefused(Exception):
     def __init__(self, code: str, status: int) -> None:
         super().__init__(code)
         self.code = code
         self.status = status
-
-
-# Codes are typed from a screen or scanned: no 0/O, 1/I/L; 16 of these carry 80 bits.
-_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def _closing_key(rec: Rec) -> dict[str, Any]:
@@ -835,17 +788,6 @@ def _refused_by_database(op: OpIn) -> str:
     """The reason given for an op whose write the database refused: a closing of a collector's day that is
     already closed (the `day_closings` key), or a value it could not take."""
     return "day_closed" if op.entity == "day_closings" else "invalid"
-
-
-def _enrol_code() -> str:
-    chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
-    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
-
-
-def normalise_code(code: str) -> str:
-    """What a person typed: any case, spaces or no dashes."""
-    plain = "".join(ch for ch in code.upper() if ch.isalnum())
-    return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
@@ -130,6 +132,24 @@ _HELD_SQL = (
 def held(store: Store, series: str, number: int) -> Held | None:
     row = store.query_one(_HELD_SQL, (series, number))
     return None if row is None else Held(_ref(row[2:]), row[0], bool(row[1]))
+
+
+def put_void_notices(conn: Connection, notices: Sequence[Mapping[str, Any]]) -> int:
+    """The province's receipt voids, by series and number (`void_notices`, made by the server): what lets
+    verify answer `void` for a receipt this laptop does not hold. Facts: a notice seen again changes nothing."""
+    rows = []
+    for n in notices:
+        number = n.get("number")
+        if not (isinstance(n.get("series"), str) and isinstance(number, int) and isinstance(n.get("at"), str)):
+            continue  # not a notice this version can read: nothing to verify against
+        confirmation = n.get("confirmation") if isinstance(n.get("confirmation"), str) else None
+        rows.append((n["id"], n["series"], number, confirmation, n["at"]))
+    conn.executemany(
+        "INSERT INTO void_notices (id, series, number, confirmation, at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO NOTHING",
+        rows,
+    )
+    return len(rows)
 
 
 def void_noticed(store: Store, series: str, number: int, confirmation: str) -> bool:

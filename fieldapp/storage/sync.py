@@ -25,7 +25,7 @@ from fieldapp.storage import migrations
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage.clashes import kept_aside, split_clashes
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.receipts import raise_counters, set_device_number
+from fieldapp.storage.receipts import put_void_notices, raise_counters, set_device_number
 from fieldapp.storage.records import BY_TABLE, TableSpec, decode_datetime, encode_datetime, to_json
 from fieldapp.storage.store import Store, delete_meta, put_meta
 from fieldapp.storage.writer import BULK_INDEXES
@@ -752,24 +752,6 @@ def _merge_devices(conn: Connection, devices: Sequence[Mapping[str, Any]], own: 
         "name = excluded.name, key_id = excluded.key_id, public_key = excluded.public_key, "
         "enrolled_at = excluded.enrolled_at, revoked_at = excluded.revoked_at, "
         "number = coalesce(excluded.number, devices.number)",
-        rows,
-    )
-    return len(rows)
-
-
-def put_void_notices(conn: Connection, notices: Sequence[Mapping[str, Any]]) -> int:
-    """The province's receipt voids, by series and number (`void_notices`, made by the server): what lets
-    verify answer `void` for a receipt this laptop does not hold. Facts: a notice seen again changes nothing."""
-    rows = []
-    for n in notices:
-        number = n.get("number")
-        if not (isinstance(n.get("series"), str) and isinstance(number, int) and isinstance(n.get("at"), str)):
-            continue  # not a notice this version can read: nothing to verify against
-        confirmation = n.get("confirmation") if isinstance(n.get("confirmation"), str) else None
-        rows.append((n["id"], n["series"], number, confirmation, n["at"]))
-    conn.executemany(
-        "INSERT INTO void_notices (id, series, number, confirmation, at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (id) DO NOTHING",
         rows,
     )
     return len(rows)

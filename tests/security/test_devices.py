@@ -199,3 +199,39 @@ def test_uvicorns_access_log_carries_no_code_or_token(world, tmp_path):
     text = out.read_text(errors="replace")
     assert "POST /v1/enrol" in text and "GET /v1/pull" in text  # the access log was on
     assert not any(form in text for form in _forms(code)) and token not in text
+
+
+def test_a_challenge_is_good_for_ten_minutes_of_the_servers_clock_and_only_as_made():
+    from fieldapp.server import enrolment
+
+    key = os.urandom(32)
+    text, expires = enrolment.make(key, now=1_000_000)
+    assert expires == 1_000_000 + enrolment.LIFETIME
+    assert enrolment.fresh(key, text, now=1_000_000 + enrolment.LIFETIME)
+    assert not enrolment.fresh(key, text, now=1_000_000 + enrolment.LIFETIME + 1)
+    assert not enrolment.fresh(key, text, now=1_000_000 - enrolment.AHEAD - 1)  # made "in the future"
+    assert not enrolment.fresh(os.urandom(32), text, now=1_000_000)  # another server's secret
+    version, issued, nonce, mac = text.split(".")
+    assert not enrolment.fresh(key, f"{version}.{int(issued) + 600}.{nonce}.{mac}", now=1_000_000)  # moved on
+    assert not enrolment.fresh(key, "v1.1000000.00.00", now=1_000_000)
+
+
+def test_the_laptop_enrols_again_with_its_key_and_is_refused_with_another(world, laptops):
+    from fieldapp.errors import InputRefused
+    from fieldapp.storage import receipts as receipt_store
+    from fieldapp.sync import enrol
+    from tests.sync.conftest import FAST_RETRY
+
+    first = world.team()
+    laptop = laptops(world, "moved", first)
+    other = world.team(province=first["province_code"])
+    done = enrol(laptop.store, world.server.base, world.code(other), retry=FAST_RETRY)  # fieldapp enrol, again
+    assert done.team_id == other["id"]
+    assert laptop.sync().rejected == 0
+    with laptop.store.transaction() as conn:  # a store whose key is not the one the server has for its id
+        conn.execute("DELETE FROM meta WHERE key = 'device_signing_key'")
+        conn.execute("UPDATE devices SET key_id = NULL, public_key = NULL WHERE id = ?", (laptop.device_id,))
+        assert receipt_store.signing_key_hex(conn) is None
+    with pytest.raises(InputRefused) as refused:
+        enrol(laptop.store, world.server.base, world.code(other), retry=FAST_RETRY)
+    assert refused.value.code == "sync.device_taken"

@@ -12,7 +12,8 @@ from fieldapp.domain import enrol_proof
 from fieldapp.domain.ids import new_id
 from fieldapp.server import admin
 from fieldapp.server import schema as s
-from fieldapp.server.store import MIGRATIONS, Proof, migrate
+from fieldapp.server.enrolment import Proof
+from fieldapp.server.store import MIGRATIONS, migrate
 from tests.server.conftest import BACKENDS, database_for
 
 

@@ -76,14 +76,18 @@ def test_a_series_naming_a_device_this_laptop_does_not_know_is_not_genuine(world
     assert _verdict(third, qr) is Verdict.UNKNOWN_DEVICE
 
 
-def test_an_old_form_series_is_genuine_only_where_the_receipt_came_through_the_server(world, laptops):
+def test_an_old_form_series_is_unconfirmed_where_the_laptop_does_not_hold_the_receipt(world, laptops):
     """A series without a device part (receipts numbered before enrolment) names no signer: a QR in one
-    is genuine where the laptop holds that receipt, and `unconfirmed` elsewhere."""
+    is genuine where the laptop holds that receipt (tests/sync/test_receipt_series.py), `unconfirmed`
+    elsewhere. The server takes such a receipt from the device whose key signed its QR only."""
     team = world.team()
-    a = Rogue.enrolled(world, team)
+    a, b = Rogue.enrolled(world, team), Rogue.enrolled(world, team)
+    record, qr = a.receipt("BI-DV01-2026", 1)
+    (result,) = b.results([create(record)])  # B pushing A's receipt
+    assert (result["status"], result["reason"]) == ("rejected", "forged")
+    assert a.results([create(record)])[0]["status"] == "accepted"
     third = laptops(world, "c", world.team(province=a.province))
     _clean(third.sync())
-    _record, qr = a.receipt("BI-DV01-2026", 1)
     assert _verdict(third, qr) is Verdict.UNCONFIRMED
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from fieldapp import __version__, profile
 from fieldapp.errors import FieldappError, InputRefused, NeedPassphrase, UsageError
 from fieldapp.i18n import normalise_language, t
-from fieldapp.logs import log_path, setup_logging
+from fieldapp.logs import log_path, loggable, setup_logging
 from fieldapp.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -778,7 +778,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     setup_logging(ctx.data_dir.logs)
     profile.start(ctx.data_dir)  # a province's build seeds a fresh data dir from its profile
-    log.info("command: %s", " ".join(a for a in argv if not a.startswith("--code")))
+    log.info("command: %s", " ".join(loggable(argv)))
     try:
         return func(ctx)
     except FieldappError as exc:

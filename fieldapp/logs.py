@@ -9,6 +9,7 @@ import logging
 import logging.handlers
 import platform
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from fieldapp import __version__
@@ -58,3 +59,15 @@ def setup_logging(logs_dir: Path, level: int = logging.INFO) -> Path:
 
 def log_path() -> Path | None:
     return _path
+
+
+def loggable(argv: Sequence[str]) -> list[str]:
+    """The command line as the log keeps it: an enrolment code is a secret, in any spelling argparse takes
+    (`--code C`, `--code=C`, `--cod C`)."""
+    out, secret = [], False
+    for arg in argv:
+        name = arg.partition("=")[0]
+        is_code = len(name) >= 4 and "--code".startswith(name)
+        out.append("***" if secret else f"{name}=***" if is_code and "=" in arg else arg)
+        secret = is_code and "=" not in arg
+    return out

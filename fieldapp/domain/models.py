@@ -96,6 +96,7 @@ class Device:
     public_key: str | None  # Ed25519, hex
     enrolled_at: datetime | None
     revoked_at: datetime | None = None
+    number: int | None = None  # given by the server: the device part of its receipt series (only it signs there)
 
 
 @dataclass(frozen=True, slots=True)

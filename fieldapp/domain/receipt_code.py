@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -32,8 +33,14 @@ class Verdict(StrEnum):
     FORGED = "forged"  # a well-formed payload whose signature does not match its content
     DAMAGED = "damaged"  # our prefix, but the rest does not decode (a character changed, truncated)
     NOT_RECEIPT = "not_receipt"  # another app's QR, or plain text
-    UNKNOWN_DEVICE = "unknown_device"
-    REVOKED = "revoked"
+    UNKNOWN_DEVICE = "unknown_device"  # the key, or the device its series names, is not known here
+    REVOKED = "revoked"  # signed by a revoked device and dated after its revocation
+    # signed by a revoked device, dated before the revocation, but this laptop does not hold it as having
+    # reached the server before: a thief can back-date (check with the office)
+    REVOKED_UNCONFIRMED = "revoked_unconfirmed"
+    # a series without a device number (numbered before enrolment) names no signer: genuine only where the
+    # laptop holds that receipt; anywhere else, check with the office
+    UNCONFIRMED = "unconfirmed"
     VOID = "void"
 
 
@@ -65,6 +72,17 @@ class Signed:
     claim: ReceiptClaim
     message: bytes  # the exact bytes that were signed
     signature: bytes
+
+
+# `[prefix-]product-agent[.device]-year` (services.enrolment.receipt_series): the device part, read from the right
+_SERIES_DEVICE = re.compile(r"\.(\d{1,9})-\d{4}$")
+
+
+def series_device(series: str) -> int | None:
+    """The device number a receipt series names (`BI-DV01.3-2026` → 3), None for the old form without one.
+    Only the device with that number may sign receipts of the series (docs/sync-api.md, "device_number")."""
+    found = _SERIES_DEVICE.search(series)
+    return int(found.group(1)) if found else None
 
 
 def key_id(public_key: bytes) -> bytes:

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -24,7 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fieldapp import __version__
+from fieldapp.domain import enrol_proof
 from fieldapp.domain.admin_units import communes
+from fieldapp.server import enrolment
+from fieldapp.server.enrolment import Proof
 from fieldapp.server.push import Device, OpIn
 from fieldapp.server.settings import ENV_DATABASE_URL, Settings
 from fieldapp.server.store import EnrolRefused, ServerStore, migrate, schema_revision, utcnow
@@ -50,12 +53,29 @@ class ErrorResponse(BaseModel):
     detail: ErrorDetail
 
 
+class EnrolProof(BaseModel):
+    challenge: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[0-9A-Za-z.]+$")] = Field(
+        description="a challenge from GET /v1/enrol/challenge, less than ten minutes old"
+    )
+    signature: Annotated[str, StringConstraints(min_length=128, max_length=128, pattern=r"^[0-9a-fA-F]+$")] = Field(
+        description="hex Ed25519 signature of fieldapp.domain.enrol_proof.message by the device's key"
+    )
+
+
 class EnrolRequest(BaseModel):
     code: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]*$")]
     device_id: Id
     name: Short
     public_key: Hex | None = None
-    key_id: Hex | None = None
+    key_id: Hex | None = Field(default=None, description="ignored: the server computes it from public_key")
+    proof: EnrolProof | None = Field(
+        default=None, description="needed to enrol a device id the server knows (its first answer lost, a new team)"
+    )
+
+
+class Challenge(BaseModel):
+    challenge: str
+    expires_at: str
 
 
 class BundleKeys(BaseModel):
@@ -127,14 +147,17 @@ class CountsResponse(BaseModel):
 
 
 class DeviceKey(BaseModel):
+    """What verifying a receipt offline needs; a device of the caller's province also has its team, name and
+    enrolment time."""
+
     id: str
-    team_id: str | None
-    name: str
     key_id: str | None
     public_key: str | None
-    enrolled_at: str
     revoked_at: str | None
     number: int | None = None
+    team_id: str | None = None
+    name: str | None = None
+    enrolled_at: str | None = None
 
 
 class DevicesResponse(BaseModel):
@@ -299,22 +322,43 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     def health() -> JSONResponse:
         return JSONResponse({"ok": True, "version": __version__, "schema": revision})
 
+    challenge_key: list[bytes] = []  # derived from the server's secret on first use (enrolment.key_for)
+
+    def _challenge_key() -> bytes:
+        if not challenge_key:
+            challenge_key.append(enrolment.key_for(store))
+        return challenge_key[0]
+
+    @app.get("/v1/enrol/challenge", response_model=Challenge, tags=["devices"])
+    def enrol_challenge() -> JSONResponse:
+        text, expires = enrolment.make(_challenge_key())
+        expires_at = datetime.fromtimestamp(expires, UTC).isoformat(timespec="milliseconds")
+        return JSONResponse({"challenge": text, "expires_at": expires_at})
+
     @app.post(
         "/v1/enrol",
         status_code=201,
         response_model=EnrolResponse,
         tags=["devices"],
         responses={
-            401: {"model": ErrorResponse, "description": "code_unknown"},
+            401: {"model": ErrorResponse, "description": "code_unknown, challenge_expired or proof_invalid"},
             403: {"model": ErrorResponse, "description": "device_revoked"},
-            409: {"model": ErrorResponse, "description": "code_used"},
+            409: {"model": ErrorResponse, "description": "code_used, device_taken or key_taken"},
             410: {"model": ErrorResponse, "description": "code_expired"},
         },
     )
     def enrol(body: EnrolRequest) -> JSONResponse:
+        proof = None
+        if body.proof is not None:
+            if not enrolment.fresh(_challenge_key(), body.proof.challenge):
+                raise ApiError(401, "challenge_expired")
+            signed = enrol_proof.message(body.proof.challenge, body.device_id, body.code, body.public_key)
+            proof = Proof(signed, body.proof.signature)
         try:
-            answer = store.enrol(body.code, body.device_id, body.name, body.public_key, body.key_id)
+            answer = store.enrol(body.code, body.device_id, body.name, body.public_key, proof=proof)
         except EnrolRefused as refused:
+            # the device id and the reason only: a code or a token never goes into a log
+            log.warning("enrolment of device %s refused: %s", body.device_id, refused.code)
             raise ApiError(refused.status, refused.code) from None
         from fieldapp.server.bundle import public_keys  # sync by USB stick: docs/sync-api.md, "Bundles"
 
@@ -360,7 +404,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
 
     @app.get("/v1/devices", response_model=DevicesResponse, tags=["devices"], responses=errors)
     def devices(caller: Caller) -> JSONResponse:
-        return JSONResponse({"devices": store.public_devices()})
+        return JSONResponse({"devices": store.public_devices(caller.province_code)})
 
     @app.get("/v1/bundle-keys", response_model=BundleKeys, tags=["devices"], responses=errors)
     def bundle_keys(caller: Caller) -> JSONResponse:

@@ -59,10 +59,10 @@ class _Sender:
 
 def _device(store: ServerStore, device_id: str) -> _Sender | None:
     d = s.devices.c
-    cols = (d.id, d.team_id, d.province_code, d.role, d.name, d.revoked_at, d.last_seen, d.public_key)
+    cols = (d.id, d.team_id, d.province_code, d.role, d.name, d.revoked_at, d.last_seen, d.public_key, d.number)
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(*cols).where(d.id == device_id)).first()
-    return None if row is None else _Sender(Device(*row[:7]), row[7])
+    return None if row is None else _Sender(Device(*row), row[7])
 
 
 def _sender(store: ServerStore, device_id: str) -> _Sender:
@@ -266,7 +266,7 @@ def answer_bundle(store: ServerStore, device_id: str) -> tuple[bytes, Answered]:
         "results": json.loads(results),
         "changes": changes,
         "next": since,
-        "devices": store.public_devices(),
+        "devices": store.public_devices(sender.device.province_code),
         "server_time": now,
     }
     keys = server_keys(store)

@@ -31,6 +31,7 @@ from fieldapp.domain.admin_units import communes
 from fieldapp.protocol.entities import REGISTRY
 from fieldapp.protocol.records import ERASED_FIELDS, Definition, Invalid, check_time, definition, references
 from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
+from fieldapp.server.receipts_check import refusal as receipt_refusal
 
 FORBIDDEN, REUSED = 403, 409
 
@@ -44,6 +45,8 @@ class Device:
     name: str = ""
     revoked_at: str | None = None
     last_seen: str | None = None
+    public_key: str | None = None  # what signs its receipts (receipts_check)
+    number: int | None = None  # the device part of its receipt series
 
 
 @dataclass(frozen=True)
@@ -372,6 +375,8 @@ class Planner:
         if record["id"] != op.entity_id:
             raise _Refused("invalid")
         scope = self._scope(op.entity, record)
+        if op.entity == "receipts" and (refused := receipt_refusal(self.device, record)):
+            raise _Refused(refused)  # only the series' device, signing with its own key (issue 13)
         existing = self.records.get((op.entity, op.entity_id))
         if existing is not None:
             if not visible(self.device, existing.scope_team, existing.scope_province):

@@ -39,7 +39,9 @@ from sqlalchemy import event
 
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.server import schema as s
+from fieldapp.server.enrolment import Proof, key_id_of, new_code, normalise_code
 from fieldapp.server.push import NOTES, Answer, Device, OpIn, Planner, PriorOp, Rec, leads, visible
+from fieldapp.server.receipts_check import void_notices
 from fieldapp.storage.records import to_json
 
 log = logging.getLogger(__name__)
@@ -147,6 +149,8 @@ _DEVICE_COLS = (
     s.devices.c.name,
     s.devices.c.revoked_at,
     s.devices.c.last_seen,
+    s.devices.c.public_key,
+    s.devices.c.number,
 )
 _REC_COLS = (
     s.records.c.entity,
@@ -296,11 +300,16 @@ class ServerStore:
         with self._write() as conn:
             conn.execute(sa.update(s.devices).where(s.devices.c.id == device_id).values(last_seen=now))
 
-    def enrol(self, code: str, device_id: str, name: str, public_key: str | None, key_id: str | None) -> dict:
-        """Use a one-time code; returns the enrolment answer or raises EnrolRefused(code, status)."""
+    def enrol(
+        self, code: str, device_id: str, name: str, public_key: str | None, *, proof: Proof | None = None
+    ) -> dict:
+        """Use a one-time code; returns the enrolment answer or raises EnrolRefused(code, status). A code
+        enrols one new device, once; a device id the server knows enrols again only with a `proof` signed by
+        its registered key, else `device_taken`, nothing changed (docs/sync-api.md, "Authentication")."""
         now = utcnow()
         token = secrets.token_urlsafe(32)
-        e = s.enrol_codes.c
+        key_id = key_id_of(public_key)
+        e, d = s.enrol_codes.c, s.devices.c
         with self._write() as conn:
             row = conn.execute(
                 sa.select(e.team_id, e.province_code, e.expires_at, e.used_at, e.used_by).where(
@@ -310,15 +319,23 @@ class ServerStore:
             if row is None:
                 raise EnrolRefused("code_unknown", 401)
             team_id, province, expires_at, used_at, used_by = row
-            # The same laptop sending the same code again lost the first answer: a new token, not code_used.
+            # The same laptop sending the same code again lost the first answer (it proves below it is that one)
             retry = used_at is not None and used_by == device_id
             if used_at is not None and not retry:
                 raise EnrolRefused("code_used", 409)
             if expires_at <= now:
                 raise EnrolRefused("code_expired", 410)
-            old = conn.execute(sa.select(s.devices.c.revoked_at).where(s.devices.c.id == device_id)).first()
+            old = conn.execute(sa.select(d.revoked_at, d.public_key).where(d.id == device_id)).first()
             if old is not None and old.revoked_at is not None:
                 raise EnrolRefused("device_revoked", 403)
+            if old is not None and not (
+                old.public_key and public_key == old.public_key and proof and proof.by(public_key)
+            ):
+                raise EnrolRefused("device_taken", 409)
+            if old is None and proof is not None and not proof.by(public_key):
+                raise EnrolRefused("proof_invalid", 401)
+            if old is None and public_key and conn.execute(sa.select(d.id).where(d.public_key == public_key)).first():
+                raise EnrolRefused("key_taken", 409)
             if not retry:
                 used = conn.execute(
                     sa.update(s.enrol_codes)
@@ -403,15 +420,15 @@ class ServerStore:
         rec = Rec(entity, rid, scope_team, province, version, data, old.pos if old else None, None, None)
         self._put_record(conn, rec, pos, now)
 
-    def public_devices(self) -> list[dict]:
+    def public_devices(self, province: str) -> list[dict]:
+        """Every device's key, number and revocation, nationwide: what verifying any receipt offline needs.
+        The devices of `province` (the caller's) also have their team, name and enrolment time."""
         d = s.devices.c
+        cols = (d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at, d.number)
         with self._read() as conn:
-            rows = conn.execute(
-                sa.select(
-                    d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at, d.number
-                ).order_by(d.id)
-            ).all()
-        return [dict(r._mapping) for r in rows]
+            rows = [r._mapping for r in conn.execute(sa.select(*cols, d.province_code.label("p")).order_by(d.id))]
+        hidden = ("team_id", "name", "enrolled_at")  # of another province's device: not what verifying needs
+        return [{k: v for k, v in r.items() if k != "p" and (r["p"] == province or k not in hidden)} for r in rows]
 
     # --- push ------------------------------------------------------------------------------------
 
@@ -508,6 +525,7 @@ class ServerStore:
             changed: dict[tuple[str, str], Rec] = {}
             for op in ops:
                 answer, keep, recs = planner.decide_all(op)
+                recs += void_notices(device, recs, self._receipts(conn, planner))
                 answers.append(answer)
                 if keep:
                     prior_op = planner.prior_ops[op.op_id]
@@ -594,6 +612,7 @@ class ServerStore:
             for op in ops:
                 before = dict(planner.records)
                 answer, keep, recs = planner.decide_all(op)
+                recs += void_notices(device, recs, self._receipts(conn, planner))
                 try:
                     with conn.begin_nested():
                         for i, rec in enumerate(recs, pos + 1):
@@ -615,6 +634,19 @@ class ServerStore:
             self._set_counter(conn, pos)
             self._seen(conn, device, now)
         return answers
+
+    @staticmethod
+    def _receipts(conn: sa.Connection, planner: Planner):
+        """A receipt as this push sees it: made earlier in the batch, or in the database (void notices)."""
+
+        def lookup(receipt_id: str) -> Rec | None:
+            if found := planner.records.get(("receipts", receipt_id)):
+                return found
+            r = s.records.c
+            row = conn.execute(sa.select(*_REC_COLS).where(r.entity == "receipts", r.id == receipt_id)).first()
+            return Rec(*row[:5], json.loads(row[5]), *row[6:]) if row else None
+
+        return lookup
 
     @staticmethod
     def _keep(conn, device: Device, op: OpIn, planner: Planner, answer: Answer, now: str) -> None:
@@ -715,7 +747,7 @@ class ServerStore:
         return tuple(row) if row else None
 
     def new_code(self, team_id: str | None, province: str, expires_at: str) -> str:
-        code = _enrol_code()
+        code = new_code()
         with self._write() as conn:
             conn.execute(
                 sa.insert(s.enrol_codes).values(
@@ -767,10 +799,6 @@ class EnrolRefused(Exception):
         self.status = status
 
 
-# Codes are typed from a screen or scanned: no 0/O, 1/I/L; 16 of these carry 80 bits.
-_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
 def _closing_key(rec: Rec) -> dict[str, Any]:
     data = rec.data
     return {"collector_id": data["collector_id"], "day": data["day"], "id": rec.id, "team_id": data["team_id"]}
@@ -780,17 +808,6 @@ def _refused_by_database(op: OpIn) -> str:
     """The reason given for an op whose write the database refused: a closing of a collector's day that is
     already closed (the `day_closings` key), or a value it could not take."""
     return "day_closed" if op.entity == "day_closings" else "invalid"
-
-
-def _enrol_code() -> str:
-    chars = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
-    return "-".join(chars[i : i + 4] for i in range(0, 16, 4))
-
-
-def normalise_code(code: str) -> str:
-    """What a person typed: any case, spaces or no dashes."""
-    plain = "".join(ch for ch in code.upper() if ch.isalnum())
-    return "-".join(plain[i : i + 4] for i in range(0, len(plain), 4))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fieldapp.domain import receipt_code
 from fieldapp.domain.enums import AuditAction, Role
+from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Device, Enrolment, Member, Person, ReceiptVoid
 from fieldapp.domain.receipt_code import PayloadError, ReceiptClaim, Verdict
 from fieldapp.errors import InputRefused
@@ -114,8 +115,21 @@ class Verification:
 
 
 def verify(store: Store, text: str) -> Verification:
-    """What a scanned or pasted receipt QR is: genuine, forged, damaged, not ours, unknown or revoked device,
-    or void. Works offline against the keys this laptop knows."""
+    """What a scanned or pasted receipt QR is, offline, against the keys and voids this laptop knows
+    (README "Verifying a receipt", docs/sync-api.md "Receipts"). In this order:
+
+    - `not_receipt` / `damaged`: it does not decode;
+    - `unknown_device`: the signing key, or the device the series names, is not known here (sync first);
+    - `forged`: the signature is not the key's; the key is not that of the device whose number is in the
+      series (`BI-DV01.3-2026`: device 3); or this laptop holds that receipt with another amount;
+    - `revoked`: the signing device is revoked and the receipt is dated after the day of its revocation;
+    - `void`: voided here, or the server told of its void (a void anywhere in the province);
+    - `revoked_unconfirmed`: the signing device is revoked, the receipt is dated before, and this laptop does
+      not hold it as having reached the server (then the server had it before the revocation: a revoked
+      device can push nothing, and the server takes a receipt only from its signer). A thief can back-date;
+    - `unconfirmed`: the series has no device number (numbered before enrolment), so it names no signer,
+      and this laptop does not hold that very receipt;
+    - `genuine`."""
     try:
         signed = receipt_code.decode(text)
     except PayloadError as exc:
@@ -123,20 +137,50 @@ def verify(store: Store, text: str) -> Verification:
         return Verification(exc.verdict)
     claim = signed.claim
     confirmation = receipt_code.confirmation_code(signed.signature)
+
+    def answer(verdict: Verdict, receipt: ReceiptRef | None = None) -> Verification:
+        return Verification(verdict, claim, (key.name or None) if key else None, receipt, confirmation)
+
     key = receipt_store.known_key(store, claim.key_id.hex())
     if key is None:
-        return Verification(Verdict.UNKNOWN_DEVICE, claim, confirmation=confirmation)
+        return answer(Verdict.UNKNOWN_DEVICE)
     if not receipt_code.signature_matches(signed, key.public_key):
-        return Verification(Verdict.FORGED, claim, key.name, confirmation=confirmation)
-    if key.revoked_at is not None:
-        return Verification(Verdict.REVOKED, claim, key.name, confirmation=confirmation)
-    here = receipt_store.find(store, claim.series, claim.number)
+        return answer(Verdict.FORGED)
+    named = receipt_code.series_device(claim.series)
+    if named is not None:
+        owner = key if key.number == named else receipt_store.device_by_number(store, named)
+        if owner is None:
+            return answer(Verdict.UNKNOWN_DEVICE)
+        if owner.public_key != key.public_key:  # signed by an enrolled laptop, in another's series
+            return answer(Verdict.FORGED)
+    held = receipt_store.held(store, claim.series, claim.number)
+    here = held.ref if held is not None else None
     if here is not None and here.amount != claim.amount:
         # a genuine signature over other facts than ours: the series was reused by a copied key
-        return Verification(Verdict.FORGED, claim, key.name, here, confirmation)
-    if here is not None and here.voided:
-        return Verification(Verdict.VOID, claim, key.name, here, confirmation)
-    return Verification(Verdict.GENUINE, claim, key.name, here, confirmation)
+        return answer(Verdict.FORGED, here)
+    if key.revoked_at is not None and claim.day > local_day(key.revoked_at):
+        return answer(Verdict.REVOKED, here)
+    if (here is not None and here.voided) or receipt_store.void_noticed(
+        store, claim.series, claim.number, confirmation
+    ):
+        return answer(Verdict.VOID, here)
+    this_one = held is not None and _same_signed(held.qr_payload, signed)
+    if key.revoked_at is not None and not (this_one and held.reached_server):
+        return answer(Verdict.REVOKED_UNCONFIRMED, here)
+    if named is None and not this_one:
+        return answer(Verdict.UNCONFIRMED, here)
+    return answer(Verdict.GENUINE, here)
+
+
+def _same_signed(stored: str | None, signed: receipt_code.Signed) -> bool:
+    """Whether the QR stored with a receipt here is the scanned one (the same signed bytes)."""
+    if not stored:
+        return False
+    try:
+        mine = receipt_code.decode(stored)
+    except PayloadError:
+        return False
+    return (mine.message, mine.signature) == (signed.message, signed.signature)
 
 
 # --- voiding and printing -------------------------------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
@@ -85,17 +87,80 @@ class KnownKey:
     name: str
     public_key: bytes
     revoked_at: datetime | None
+    number: int | None = None  # the device part of the series it signs in
+
+
+_KEY_SQL = "SELECT id, name, public_key, revoked_at, number FROM devices WHERE public_key IS NOT NULL AND "
+
+
+def _known(row) -> KnownKey | None:
+    if row is None:
+        return None
+    try:
+        public = bytes.fromhex(row[2])
+    except ValueError:
+        return None
+    return KnownKey(row[0], row[1], public, decode_datetime(row[3]) if row[3] else None, row[4])
 
 
 def known_key(store: Store, key_id_hex: str) -> KnownKey | None:
     """A device key this laptop knows (its own, and those the server publishes), by its key id."""
-    row = store.query_one(
-        "SELECT id, name, public_key, revoked_at FROM devices WHERE key_id = ? AND public_key IS NOT NULL",
-        (key_id_hex,),
+    return _known(store.query_one(_KEY_SQL + "key_id = ? ORDER BY revoked_at IS NULL DESC, id", (key_id_hex,)))
+
+
+def device_by_number(store: Store, number: int) -> KnownKey | None:
+    """The device a receipt series names (`BI-DV01.3-2026`: number 3), with its key, as the server lists it."""
+    return _known(store.query_one(_KEY_SQL + "number = ? ORDER BY id LIMIT 1", (number,)))
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A receipt of a series and number as this laptop holds it, for verifying a scanned QR against."""
+
+    ref: ReceiptRef
+    qr_payload: str | None
+    reached_server: bool  # pulled, or pushed and accepted: the server had it (from its signer) by then
+
+
+_HELD_SQL = (
+    "SELECT r.qr_payload, NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity_id = r.id AND o.entity = 'receipts' "
+    "AND o.op = 'create' AND o.state <> 'accepted'), r.id, r.series, r.number, r.amount, r.day, v.reason, v.id "
+    "FROM receipts r LEFT JOIN receipt_voids v ON v.receipt_id = r.id WHERE r.series = ? AND r.number = ?"
+)
+
+
+def held(store: Store, series: str, number: int) -> Held | None:
+    row = store.query_one(_HELD_SQL, (series, number))
+    return None if row is None else Held(_ref(row[2:]), row[0], bool(row[1]))
+
+
+def put_void_notices(conn: Connection, notices: Sequence[Mapping[str, Any]]) -> int:
+    """The province's receipt voids, by series and number (`void_notices`, made by the server): what lets
+    verify answer `void` for a receipt this laptop does not hold. Facts: a notice seen again changes nothing."""
+    rows = []
+    for n in notices:
+        number = n.get("number")
+        if not (isinstance(n.get("series"), str) and type(number) is int and 0 < number <= 10**9
+                and isinstance(n.get("at"), str) and isinstance(n.get("id"), str)):  # fmt: skip
+            continue  # not a notice this version can read: nothing to verify against
+        confirmation = n.get("confirmation") if isinstance(n.get("confirmation"), str) else None
+        rows.append((n["id"], n["series"], number, confirmation, n["at"]))
+    conn.executemany(
+        "INSERT INTO void_notices (id, series, number, confirmation, at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO NOTHING",
+        rows,
     )
-    if row is None:
-        return None
-    return KnownKey(row[0], row[1], bytes.fromhex(row[2]), decode_datetime(row[3]) if row[3] else None)
+    return len(rows)
+
+
+def void_noticed(store: Store, series: str, number: int, confirmation: str) -> bool:
+    """Whether the server told of a void of this receipt (void_notices: voids of the whole province). A
+    notice with another confirmation code is of another receipt numbered alike (old-form series)."""
+    row = store.query_one(
+        "SELECT 1 FROM void_notices WHERE series = ? AND number = ? AND coalesce(confirmation, ?) = ? LIMIT 1",
+        (series, number, confirmation, confirmation),
+    )
+    return row is not None
 
 
 def team_id(conn: Connection) -> str | None:

@@ -25,7 +25,7 @@ from fieldapp.storage import migrations, refused
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage.clashes import split_clashes
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.receipts import raise_counters, set_device_number
+from fieldapp.storage.receipts import put_void_notices, raise_counters, set_device_number
 from fieldapp.storage.records import BY_TABLE, TableSpec, decode_datetime, encode_datetime, to_json
 from fieldapp.storage.store import Store, delete_meta, put_meta
 from fieldapp.storage.writer import BULK_INDEXES
@@ -39,6 +39,8 @@ META_ENROLLED_AT = "sync_enrolled_at"
 META_RESYNC = "sync_resync"  # set when counts disagreed: the next pull starts from 0 (guarded, reported)
 
 SYNCED = tuple(BY_TABLE)  # every table a TableSpec describes is a sync entity (docs/sync-api.md)
+# made by the server, never by a laptop: a receipt of the province voided (docs/sync-api.md, "Voids")
+VOID_NOTICES = "void_notices"
 
 
 # --- settings --------------------------------------------------------------------------------------
@@ -105,10 +107,13 @@ def own_device_key(conn: Connection, device_id: str) -> tuple[str | None, str | 
     return (row[0], row[1]) if row else (None, None)
 
 
-def set_own_device(conn: Connection, device_id: str, team_id: str | None, name: str, enrolled_at: str) -> None:
+def set_own_device(
+    conn: Connection, device_id: str, team_id: str | None, name: str, enrolled_at: str, number: int | None = None
+) -> None:
     conn.execute(
-        "UPDATE devices SET team_id = (SELECT id FROM teams WHERE id = ?), name = ?, enrolled_at = ? WHERE id = ?",
-        (team_id, name, enrolled_at, device_id),
+        "UPDATE devices SET team_id = (SELECT id FROM teams WHERE id = ?), name = ?, enrolled_at = ?, "
+        "number = coalesce(?, number) WHERE id = ?",
+        (team_id, name, enrolled_at, number, device_id),
     )
 
 
@@ -415,7 +420,7 @@ def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int
     latest: dict[tuple[str, str], _Change] = {}
     for ch in changes:
         entity = ch.get("entity")
-        if entity not in BY_TABLE or not isinstance(ch.get("id"), str) or not ch.get("id"):
+        if (entity not in BY_TABLE and entity != VOID_NOTICES) or not isinstance(ch.get("id"), str) or not ch.get("id"):
             tally.ignored += 1
             continue
         pos = ch.get("pos")
@@ -428,8 +433,11 @@ def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int
         key = (entity, change.id)
         if key not in latest or latest[key].pos <= change.pos:
             latest[key] = change
-    valid, invalid = refused.split_valid(latest.values())
+    notices = [c.record for c in latest.values() if c.entity == VOID_NOTICES]  # the server's, read apart
+    valid, invalid = refused.split_valid(c for c in latest.values() if c.entity != VOID_NOTICES)
     with store.transaction() as conn:
+        if notices:
+            put_void_notices(conn, notices)
         refused.keep(conn, invalid)
         refused.forget(conn, valid)
         while True:
@@ -770,12 +778,18 @@ def _merge_devices(conn: Connection, devices: Sequence[Mapping[str, Any]], own: 
         if d.get("id") == own and isinstance(number, int) and not isinstance(number, bool) and number > 0:
             set_device_number(conn, number)  # a laptop enrolled before devices had numbers learns its own
         team = d.get("team_id") if d.get("team_id") in teams else None  # other teams' rows are not here
-        rows.append((d["id"], team, d.get("name") or "", key_id, public_key, d.get("enrolled_at"), d.get("revoked_at")))
+        if not (isinstance(number, int) and not isinstance(number, bool) and number > 0):
+            number = None
+        rows.append(
+            (d["id"], team, d.get("name") or "", key_id, public_key, d.get("enrolled_at"), d.get("revoked_at"), number)
+        )
+    # other provinces' devices come without name and enrolment time (only what verifying needs)
     conn.executemany(
-        "INSERT INTO devices (id, team_id, name, key_id, public_key, enrolled_at, revoked_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET team_id = excluded.team_id, "
+        "INSERT INTO devices (id, team_id, name, key_id, public_key, enrolled_at, revoked_at, number) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET team_id = excluded.team_id, "
         "name = excluded.name, key_id = excluded.key_id, public_key = excluded.public_key, "
-        "enrolled_at = excluded.enrolled_at, revoked_at = excluded.revoked_at",
+        "enrolled_at = excluded.enrolled_at, revoked_at = excluded.revoked_at, "
+        "number = coalesce(excluded.number, devices.number)",
         rows,
     )
     return len(rows)

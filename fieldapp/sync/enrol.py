@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from fieldapp.domain import enrol_proof
 from fieldapp.domain.admin_units import communes
 from fieldapp.domain.clock import utcnow
 from fieldapp.errors import InputRefused
@@ -44,7 +45,13 @@ from fieldapp.sync.transport import RetryPolicy, Transport
 log = logging.getLogger(__name__)
 
 OTHER_SCOPE = "other_scope"  # the reason of an op parked at enrolment
-_CODE_ERRORS = {"code_unknown": "sync.code_unknown", "code_used": "sync.code_used", "code_expired": "sync.code_expired"}
+_CODE_ERRORS = {
+    "code_unknown": "sync.code_unknown",
+    "code_used": "sync.code_used",
+    "code_expired": "sync.code_expired",
+    "device_taken": "sync.device_taken",
+    "key_taken": "sync.device_taken",
+}
 
 
 @dataclass(frozen=True)
@@ -201,11 +208,14 @@ def request_enrolment(
     with writing(store, Actor(None, store.device_id)) as w:
         # the device row is the server's to publish: made here without an op, then given its key
         storage.ensure_own_device(w.conn, store.device_id, name)
-        device_key(w)
+        key = device_key(w)
         key_id, public_key = storage.own_device_key(w.conn, store.device_id)
     body = {"code": code, "device_id": store.device_id, "name": name, "public_key": public_key, "key_id": key_id}
     with Transport(url, transport=transport, retry=retry) as http:
         try:
+            proof = _proof(http, key, code, store.device_id, public_key)
+            if proof is not None:
+                body["proof"] = proof
             answer = http.post("/v1/enrol", body, auth=False)
         except HttpRefused as exc:
             raise SyncError(_CODE_ERRORS.get(exc.code, "sync.refused"), code=exc.code or str(exc.status)) from exc
@@ -235,6 +245,22 @@ def request_enrolment(
     return Offer(url, token, name, team, province, skew, outside, answer.get("bundle_keys"), number)
 
 
+def _proof(http: Transport, key, code: str, device_id: str, public_key: str | None) -> dict[str, str] | None:
+    """This laptop's proof that it holds its device's key, over a challenge the server gives now (docs/sync-api.md,
+    "Authentication"): what lets it enrol its device id again (an answer lost, a new team). An older server
+    without challenges answers 404: it is sent nothing to check."""
+    try:
+        challenge = http.get("/v1/enrol/challenge").get("challenge")
+    except HttpRefused as exc:
+        if exc.status in (404, 405):
+            return None
+        raise
+    if not isinstance(challenge, str) or not challenge:
+        raise SyncError("sync.bad_answer", what="enrol")
+    signature = key.sign(enrol_proof.message(challenge, device_id, code, public_key))
+    return {"challenge": challenge, "signature": signature.hex()}
+
+
 def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
     """Keep the server's answer; the unsent work outside the new scope (looked over again now, the laptop
     may have been used meanwhile) is parked as refused with the reason `other_scope`, in the same
@@ -244,7 +270,9 @@ def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
         outside = outside_work(conn, offer.team_id, offer.province_code)
         storage.save_enrolment(conn, server_url=offer.server_url, token=offer.token,
                                province_code=offer.province_code, team=team)  # fmt: skip
-        storage.set_own_device(conn, store.device_id, offer.team_id, offer.name, encode_datetime(utcnow()))
+        storage.set_own_device(
+            conn, store.device_id, offer.team_id, offer.name, encode_datetime(utcnow()), offer.device_number
+        )
         if offer.device_number is not None:
             receipt_store.set_device_number(conn, offer.device_number)
         storage.park_unsent(conn, outside.op_ids, OTHER_SCOPE)

@@ -1557,6 +1557,11 @@
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
+        <location filename="../../ui/controllers/receipts.py" line="78"/>
+        <source>NOT CONFIRMED</source>
+        <translation>CHƯA XÁC NHẬN</translation>
+    </message>
+    <message>
         <location filename="../../ui/controllers/receipts.py" line="81"/>
         <source>Household health insurance</source>
         <translation>BHYT hộ gia đình</translation>
@@ -2205,6 +2210,11 @@
         <location filename="../../ui/controllers/sync.py" line="296"/>
         <source>the record is not valid</source>
         <translation>bản ghi không hợp lệ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="298"/>
+        <source>a receipt not signed by this laptop&apos;s key, or in another laptop&apos;s series</source>
+        <translation>biên lai không do khóa của máy này ký, hoặc thuộc ký hiệu của máy khác</translation>
     </message>
     <message>
         <location filename="../../ui/controllers/sync.py" line="297"/>

@@ -1,9 +1,11 @@
-"""A province under attack: a real server process, two honest laptops of two teams of the province with
-their demo work synced, and a rogue client enrolled in the first team speaking the documented wire API
-(docs/sync-api.md) with its own token, as an ordinary laptop's stolen token would.
+"""Hostile clients (issue 13, "Trust nothing a laptop sends"): an attacker holding an ordinary enrolled
+laptop's token, speaking the documented wire API with httpx to a real server process (`fieldapp server run`
+on a free port, on SQLite and on PostgreSQL), and real laptops that verify what the attacker made.
 
-One province per module and backend (SQLite file, and a database of the session's PostgreSQL cluster,
-`tests.server.conftest.pg_cluster`, skipped with its reason where there are no PostgreSQL binaries).
+- `server`, `world`, `laptops`: a session's server per backend (tests/server/conftest.py), and real laptops
+  made on it (tests/security/rogue.py);
+- `province`: a province under attack, one per module and backend: two honest laptops of two teams of the
+  province with their demo work synced, and a rogue client enrolled in the first team.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ import pytest
 from fieldapp.domain.ids import new_id
 from fieldapp.storage import team as team_store
 from fieldapp.storage.records import BY_TABLE
-from tests.server.conftest import pg_cluster  # noqa: F401 (a fixture)
-from tests.sync.conftest import Laptop, Server, add_demo, pytest_configure, pytest_generate_tests  # noqa: F401 (`server` on both backends)
+from tests.security.rogue import real_laptop
+from tests.server.conftest import pg_cluster, server, world  # noqa: F401 (fixtures)
+from tests.sync.conftest import Laptop, Server, add_demo
 
 
 @dataclass
@@ -58,12 +61,26 @@ class Province:
         return rows[0]
 
 
-def enrol_rogue(server: Server, team: str) -> Rogue:
+@pytest.fixture
+def laptops(tmp_path):
+    made: list[Laptop] = []
+
+    def make(on, name: str, team: dict | None = None, province: str | None = None) -> Laptop:
+        laptop = real_laptop(on, tmp_path / name, team, province)
+        made.append(laptop)
+        return laptop
+
+    yield make
+    for laptop in made:
+        laptop.close()
+
+
+def enrol_rogue(srv: Server, team: str) -> Rogue:
     device_id = new_id()
     r = httpx.post(
-        f"{server.url}/v1/enrol",
+        f"{srv.url}/v1/enrol",
         json={
-            "code": server.enrol_code(team),
+            "code": srv.enrol_code(team),
             "device_id": device_id,
             "name": "rogue",
             "public_key": os.urandom(32).hex(),
@@ -73,7 +90,7 @@ def enrol_rogue(server: Server, team: str) -> Rogue:
     )
     assert r.status_code == 201, r.text
     token = r.json()["token"]
-    return Rogue(device_id, httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60))
+    return Rogue(device_id, httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {token}"}, timeout=60))
 
 
 def _members(laptop: Laptop):
@@ -85,32 +102,32 @@ def _members(laptop: Laptop):
 def province(request, tmp_path_factory) -> Iterator[Province]:
     root = tmp_path_factory.mktemp(f"province-{request.param}")
     url = request.getfixturevalue("pg_cluster").new_database() if request.param == "postgresql" else None
-    server = Server(root / "server", postgresql_url=url)
-    server.start()
+    srv = Server(root / "server", postgresql_url=url)
+    srv.start()
     a, b = Laptop(root / "a"), Laptop(root / "b")
     rogue = None
     try:
-        server.add_team("Tổ 1", "33")
-        server.add_team("Tổ 2", "33")
-        a.enrol(server, "Tổ 1")
-        b.enrol(server, "Tổ 2")
+        srv.add_team("Tổ 1", "33")
+        srv.add_team("Tổ 2", "33")
+        a.enrol(srv, "Tổ 1")
+        b.enrol(srv, "Tổ 2")
         add_demo(a, persons=40, days=1, seed=3)
         add_demo(b, persons=20, days=1, seed=4)
         for laptop in (a, b, a):
             result = laptop.sync()
             assert result.rejected == 0 and result.pending == 0, result.as_json()
-        rogue = enrol_rogue(server, "Tổ 1")
+        rogue = enrol_rogue(srv, "Tổ 1")
         members_a = _members(a)
         leader_a = next(m.id for m in members_a if m.role == "team_leader")
         member_a = next(m.id for m in members_a if m.role == "member")
         leader_b = next(m.id for m in _members(b) if m.role == "team_leader")
-        yield Province(server, a, b, rogue, leader_a, member_a, leader_b)
+        yield Province(srv, a, b, rogue, leader_a, member_a, leader_b)
     finally:
         if rogue is not None:
             rogue.http.close()
         a.close()
         b.close()
-        server.stop()
+        srv.stop()
 
 
 def op(entity: str, record: dict, *, actor: str | None = None, op_id: str | None = None) -> dict:

@@ -16,9 +16,33 @@ from fieldapp.storage import driver
 from fieldapp.storage.refused import StoreRefused, write_or_find
 from fieldapp.sync import clash_lines, refused_pulls
 from tests.conftest import cli_env
-from tests.sync.conftest import Laptop, add_demo, fieldapp, laptops, server  # noqa: F401 (fixtures)
+from tests.sync.conftest import Laptop, add_demo, fieldapp, new_server
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def lone_server(request, tmp_path):
+    """A server of its own (the records planted in its database are this test's), on either backend."""
+    srv = new_server(request, tmp_path / "server", request.param)
+    srv.start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def lone_laptops(tmp_path):
+    made: list[Laptop] = []
+
+    def make(name: str) -> Laptop:
+        made.append(Laptop(tmp_path / name))
+        return made[-1]
+
+    yield make
+    for laptop in made:
+        laptop.close()
 
 
 def _plant(srv, entity: str, record: dict, version: int | None = 1) -> None:
@@ -48,9 +72,10 @@ def _person(laptop: Laptop) -> dict:
     return dict(zip(spec.fields, laptop.store.query(spec.select_sql + " LIMIT 1")[0], strict=True))
 
 
-def test_a_record_the_laptop_refuses_is_kept_aside_and_the_pull_goes_on(server, laptops, tmp_path):
+def test_a_record_the_laptop_refuses_is_kept_aside_and_the_pull_goes_on(lone_server, lone_laptops, tmp_path):
+    server = lone_server
     server.add_team("Tổ 1")
-    a = laptops("a")
+    a = lone_laptops("a")
     a.enrol(server, "Tổ 1")
     add_demo(a, persons=30, days=1)
     a.sync()
@@ -85,12 +110,9 @@ def test_a_record_the_laptop_refuses_is_kept_aside_and_the_pull_goes_on(server, 
     assert a.store.query("SELECT household_order FROM persons WHERE id = ?", (bad_id,)) == [(None,)]
 
 
-@pytest.mark.sqlite_only
-def test_a_page_that_is_not_records_at_all_is_kept_aside_not_a_crash(server, laptops):
+def test_a_page_that_is_not_records_at_all_is_kept_aside_not_a_crash(lone_laptops):
     """Records that are not even objects, a version that is text, fields of another app."""
-    server.add_team("Tổ 1")
-    a = laptops("a")
-    a.enrol(server, "Tổ 1")
+    a = lone_laptops("a")
     from fieldapp.storage import sync as storage
 
     changes = [

@@ -159,7 +159,8 @@ def test_leader_only_records_need_a_leader_of_the_team(province: Province):
     # an erasure of a person, too
     person = p.one(p.a, "persons")
     erase = {"op_id": new_id(), "entity": "persons", "entity_id": person["id"], "op": "erase",
-             "base_version": person["version"], "payload": {"erased_at": person["created_at"]}, "actor": p.member_a}  # fmt: skip
+             "base_version": person["version"], "payload": {"erased_at": person["created_at"]},
+             "actor": p.member_a}  # fmt: skip
     (result,) = p.rogue.push([erase])
     assert (result["status"], result["reason"]) == ("rejected", "role")
     honest_laptops_still_sync(p)

@@ -48,10 +48,12 @@ def test_an_enrolment_code_works_once(world):
 
 
 def test_an_enrolment_retried_by_the_same_laptop_gets_a_new_token(world):
-    code, device_id = world.code(world.team()), new_id()
-    c = world.client()
-    first = c.post("/v1/enrol", json={"code": code, "device_id": device_id, "name": "L"})
-    retry = c.post("/v1/enrol", json={"code": code, "device_id": device_id, "name": "L"})
+    """Its first answer lost, the laptop sends the code again, with a proof its key signed (tests/security)."""
+    from tests.security.rogue import Rogue
+
+    code = world.code(world.team())
+    laptop = Rogue(world)
+    first, retry = laptop.enrol(code), laptop.enrol(code)
     assert first.status_code == retry.status_code == 201
     old, new = first.json()["token"], retry.json()["token"]
     assert old != new
@@ -317,10 +319,12 @@ def test_counts_match_what_a_pull_gives(world):
 
 def test_the_devices_list_gives_every_public_key(world):
     a = world.laptop()
-    b = world.laptop()  # another team, another province
+    b = world.laptop()  # another team, another province: only what verifying its receipts needs
+    c = world.laptop(world.team(province=a.province))
     devices = {d["id"]: d for d in a.http.get("/v1/devices").json()["devices"]}
-    assert {a.device_id, b.device_id} <= set(devices)
-    assert set(devices[b.device_id]) == {
+    assert {a.device_id, b.device_id, c.device_id} <= set(devices)
+    assert set(devices[b.device_id]) == {"id", "key_id", "public_key", "revoked_at", "number"}
+    assert set(devices[c.device_id]) == {
             "id", "team_id", "name", "key_id", "public_key", "enrolled_at", "revoked_at", "number"
         }  # fmt: skip
     assert len(devices[b.device_id]["public_key"]) == 64

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from fieldapp.domain import enrol_proof
 from fieldapp.domain.ids import new_id
 from fieldapp.server import admin
 from fieldapp.server import schema as s
+from fieldapp.server.enrolment import Proof
 from fieldapp.server.store import MIGRATIONS, migrate
 from tests.server.conftest import BACKENDS, database_for
 
@@ -33,6 +37,15 @@ def _migrate_to(engine: sa.Engine, destination: str) -> None:
         conn.commit()
 
 
+def _head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_devices_of_before_are_numbered_and_new_ones_take_the_next(backend, request, tmp_path):
     url = database_for(backend, request, tmp_path)
@@ -49,7 +62,7 @@ def test_devices_of_before_are_numbered_and_new_ones_take_the_next(backend, requ
                     ),
                     {"id": device_id, "name": f"L{i}", "token": f"t{i}", "at": enrolled_at},
                 )
-        assert migrate(engine) == "0006"
+        assert migrate(engine) == _head()
         with engine.connect() as conn:
             numbers = dict(conn.execute(sa.select(s.devices.c.id, s.devices.c.number)).all())
     finally:
@@ -60,12 +73,14 @@ def test_devices_of_before_are_numbered_and_new_ones_take_the_next(backend, requ
     store = admin.open_store(url)
     try:
         code, *_rest = admin.enrol_code(store, team=None, province="33")
-        fresh = new_id()
-        answer = store.enrol(code, fresh, "L-mới", None, None)
+        fresh, key = new_id(), Ed25519PrivateKey.generate()
+        public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+        answer = store.enrol(code, fresh, "L-mới", public)
         assert answer["device_number"] == 4
-        again = store.enrol(code, fresh, "L-mới", None, None)  # the same laptop, its answer lost
-        assert again["device_number"] == 4
-        listed = {d["id"]: d["number"] for d in store.public_devices()}
+        signed = enrol_proof.message("a challenge the app found fresh", fresh, code, public)
+        again = store.enrol(code, fresh, "L-mới", public, proof=Proof(signed, key.sign(signed).hex()))
+        assert again["device_number"] == 4  # the same laptop, its answer lost, signing with its key
+        listed = {d["id"]: d["number"] for d in store.public_devices("33")}
         assert listed[fresh] == 4 and listed[by_date[0]] == 1
         with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:  # never two alike
             conn.execute(sa.update(s.devices).where(s.devices.c.id == fresh).values(number=1))

@@ -87,6 +87,13 @@ def test_unknown_and_revoked_device(demo_store):
     assert service.verify(demo_store, stranger).verdict is Verdict.UNKNOWN_DEVICE
     with demo_store.transaction() as conn:
         receipt_store.revoke_device(conn, demo_store.device_id, "2026-07-16T00:00:00Z")
+    # dated before the revocation but never sent: nothing tells it from a receipt a thief back-dated
+    assert service.verify(demo_store, record.qr_payload).verdict is Verdict.REVOKED_UNCONFIRMED
+    with demo_store.transaction() as conn:  # the server took it (before the revocation: it refuses after)
+        conn.execute("UPDATE outbox SET state = 'accepted' WHERE entity = 'receipts' AND entity_id = ?", (record.id,))
+    assert service.verify(demo_store, record.qr_payload).verdict is Verdict.GENUINE
+    with demo_store.transaction() as conn:  # revoked before the receipt's day
+        conn.execute("UPDATE devices SET revoked_at = '2026-01-01T00:00:00Z' WHERE id = ?", (demo_store.device_id,))
     assert service.verify(demo_store, record.qr_payload).verdict is Verdict.REVOKED
 
 

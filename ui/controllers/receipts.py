@@ -61,6 +61,8 @@ COLOURS = {
     Verdict.DAMAGED: AMBER,
     Verdict.UNKNOWN_DEVICE: AMBER,
     Verdict.NOT_RECEIPT: AMBER,
+    Verdict.REVOKED_UNCONFIRMED: AMBER,  # check with the office
+    Verdict.UNCONFIRMED: AMBER,
 }
 
 
@@ -73,6 +75,8 @@ def headline(verdict: Verdict) -> str:
         Verdict.UNKNOWN_DEVICE: QCoreApplication.translate("ReceiptsController", "UNKNOWN DEVICE"),
         Verdict.REVOKED: QCoreApplication.translate("ReceiptsController", "REVOKED DEVICE"),
         Verdict.VOID: QCoreApplication.translate("ReceiptsController", "VOID"),
+        Verdict.REVOKED_UNCONFIRMED: QCoreApplication.translate("ReceiptsController", "NOT CONFIRMED"),
+        Verdict.UNCONFIRMED: QCoreApplication.translate("ReceiptsController", "NOT CONFIRMED"),
     }[verdict]
 
 

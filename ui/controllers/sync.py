@@ -302,6 +302,9 @@ class SyncController(QObject):
                 "SyncController", "it names a record the server does not have for this team"
             ),
             "role": QCoreApplication.translate("SyncController", "only a team leader may do this"),
+            "forged": QCoreApplication.translate(
+                "SyncController", "a receipt not signed by this laptop's key, or in another laptop's series"
+            ),
             "day_closed": QCoreApplication.translate(
                 "SyncController", "this collector's day was closed on another laptop first: that closing is kept"
             ),

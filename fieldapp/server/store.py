@@ -686,6 +686,28 @@ class ServerStore:
             self._server_record(conn, "teams", team_id, "", province, 1, record, now)
         return record
 
+    def team_ids(self, province: str) -> list[str]:
+        """The teams of a province (a province device verifies the PINs of all of them)."""
+        t = s.teams.c
+        with self._read() as conn:
+            return [row[0] for row in conn.execute(sa.select(t.id).where(t.province_code == province))]
+
+    def rewrite_records(self, entity: str, change) -> int:
+        """Server upkeep (pins.seal_stored): each record of `entity` that `change(data, id)` gives a new body
+        gets it with version + 1 at a new feed position, in one transaction. Returns how many."""
+        r, done = s.records.c, 0
+        with self._write() as conn:
+            rows = conn.execute(sa.select(*_REC_COLS).where(r.entity == entity)).all()
+            for kind, rid, team, province, version, data, pos, _last, _chain in rows:
+                new = change(json.loads(data), rid)
+                if new is None:
+                    continue
+                new["version"] = bumped = (version or 0) + 1
+                rec = Rec(kind, rid, team, province, bumped, new, pos, None, None)
+                self._put_record(conn, rec, self._take_positions(conn, 1), utcnow())
+                done += 1
+        return done
+
     def find_team(self, name_or_id: str) -> tuple[str, str, str] | None:
         t = s.teams.c
         with self._read() as conn:

@@ -41,7 +41,7 @@ from fieldapp.domain.enums import Outcome, Role, TargetGroup, Topic, VsiStatus
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.models import Consultation, Household, Person
 from fieldapp.paths import DataDir
-from fieldapp.services.team import new_member
+from fieldapp.services.team import new_member, team_key
 from fieldapp.storage import team as team_store
 from fieldapp.storage.records import BY_TABLE, spec_for
 from fieldapp.storage.store import OpenOptions, Store, put_meta
@@ -129,8 +129,9 @@ def laptop(server: Server, path: Path, code: str) -> Store:
 
 def with_member(store: Store) -> Actor:
     team = team_store.current_team(store)
-    leader = new_member(team.id, "Trần Thị Hoa", Role.TEAM_LEADER, "330101", "1234", salt=b"0123456789abcdef")
     with writing(store, Actor(None, store.device_id)) as w:
+        leader = new_member(team.id, "Trần Thị Hoa", Role.TEAM_LEADER, "330101", "1234",
+                            pin_key=team_key(w.conn, team.id), salt=b"0123456789abcdef")  # fmt: skip
         w.add(leader)
     return Actor(leader.id, store.device_id)
 

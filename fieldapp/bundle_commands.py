@@ -105,6 +105,16 @@ def default_answer_path(bundle: Path) -> Path:
     return bundle.with_name(f"{stem}.answer.fab")
 
 
+def _pin_secret(ctx) -> bytes:
+    """The server's PIN secret (fieldapp/server/pins.py), as `server run` reads it: the answer carries the
+    team's PIN key to a laptop that only ever syncs by USB stick."""
+    import os
+
+    from fieldapp.server import pins
+
+    return pins.load_secret(os.environ.get(pins.ENV_SECRET_FILE) or pins.secret_path(ctx.args.data_dir))
+
+
 def cmd_server_import(ctx) -> int:
     from fieldapp.cli import emit_json
     from fieldapp.server.commands import on_server_store
@@ -118,10 +128,11 @@ def cmd_server_import(ctx) -> int:
     def work(store):
         from fieldapp.server.bundle import answer_bundle, import_bundle
 
+        store.pin_secret = _pin_secret(ctx)  # the bundle's member PINs are checked as a push's are
         imported = import_bundle(store, data)
         answer = None
         if target is not None:
-            sealed, answer = answer_bundle(store, imported.device_id)
+            sealed, answer = answer_bundle(store, imported.device_id, store.pin_secret)
             write_file(target, sealed)
         return imported, answer
 
@@ -162,7 +173,7 @@ def cmd_server_export(ctx) -> int:
     def work(store):
         from fieldapp.server.bundle import answer_bundle
 
-        sealed, answer = answer_bundle(store, a.device)
+        sealed, answer = answer_bundle(store, a.device, _pin_secret(ctx))
         write_file(target, sealed)
         return answer
 

@@ -341,29 +341,6 @@ def cmd_receipt_verify(ctx: Context) -> int:
     return EXIT_OK if result.valid else EXIT_REFUSED
 
 
-def cmd_receipt_void(ctx: Context) -> int:
-    from fieldapp.services.receipts import void
-    from fieldapp.services.team import SignIn, sign_in
-    from fieldapp.storage.team import member as find_member
-    from fieldapp.storage.writer import Actor
-
-    a = ctx.args
-    store = ctx.store()
-    ref = _receipt(ctx, a.number)
-    leader = find_member(store, a.leader) if a.leader else None
-    if leader is None:
-        raise InputRefused("pin.unknown_member")
-    pin = os.environ.get("FIELDAPP_PIN") or (getpass.getpass("PIN: ") if sys.stdin.isatty() else "")
-    result = sign_in(store, leader.id, pin)
-    if result.outcome is SignIn.WRONG:
-        raise InputRefused("pin.wrong", remaining=result.remaining)
-    if result.outcome is not SignIn.OK:
-        raise InputRefused("receipt.void_needs_leader")
-    void(store, Actor(leader.id, store.device_id), ref.id, a.reason, leader)
-    ctx.say("receipt.voided", number=ref.label)
-    return EXIT_OK
-
-
 def cmd_receipt_labels(ctx: Context) -> int:
     from fieldapp.services.receipts import hand_over_file
     from fieldapp.storage.team import current_team
@@ -559,6 +536,7 @@ def self_test(lang: str) -> int:
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
+    from fieldapp import leader_commands  # receipt void, people erase: a team leader's PIN
     from fieldapp.reports import commands as report_commands  # export tallies / declaration, server report
 
     def h(key: str) -> str:
@@ -606,6 +584,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p = with_json(command("search", cmd_people_search, "people_search", ppl))
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--limit", type=int, default=50, metavar="N")
+    leader_commands.add_people_erase(ppl, common, h)  # a leader, with the PIN (issue 13)
 
     quote = command("quote", None, "quote").add_subparsers(dest="product", metavar="PRODUCT", parser_class=_Parser)
     quote.required = True
@@ -636,10 +615,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("number", metavar="NUMBER")
     p = with_json(command("verify", cmd_receipt_verify, "receipt_verify", rec))
     p.add_argument("payload", metavar="PAYLOAD", help=h("payload"))
-    p = command("void", cmd_receipt_void, "receipt_void", rec)
+    p = command("void", leader_commands.cmd_receipt_void, "receipt_void", rec)
     p.add_argument("number", metavar="NUMBER")
     p.add_argument("--reason", required=True, metavar="TEXT")
-    p.add_argument("--leader", required=True, metavar="MEMBER_ID", help=h("leader"))
+    p.add_argument("--leader", required=True, metavar="CODE", help=h("leader"))  # or the member id
     for name in ("labels", "handover"):
         p = command(name, cmd_receipt_labels, f"receipt_{name}", rec)
         p.add_argument("number", metavar="NUMBER", nargs="*", help=h("receipt_numbers"))

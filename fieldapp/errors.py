@@ -30,6 +30,10 @@ class InputRefused(FieldappError):
     exit_code = 1
 
 
+class Forbidden(InputRefused):
+    """The acting member's role does not allow this (fieldapp.domain.permissions); nothing was changed (exit 1)."""
+
+
 class UsageError(FieldappError):
     """The command was called wrongly, or is not available in this version (exit 2)."""
 

@@ -1,5 +1,6 @@
 """Shared fixtures. Qt runs offscreen; the OS keyring is off unless a test installs an in-memory one;
-Argon2 is made cheap for in-process stores (the real parameters are used by CLI subprocess tests)."""
+Argon2 is made cheap for in-process stores and PINs (the real parameters are used by CLI subprocess tests
+and bench/pin_guess.py)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,16 @@ PASSPHRASE = "test passphrase"
 DEMO_END = date(2026, 7, 15)
 
 
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
 @pytest.fixture(autouse=True)
 def _cheap_kdf(monkeypatch):
+    from fieldapp.domain import pins
     from fieldapp.storage import keystore
 
-    monkeypatch.setattr(keystore, "ARGON2", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+    monkeypatch.setattr(keystore, "ARGON2", CHEAP_ARGON2)
+    monkeypatch.setattr(pins, "ARGON2", CHEAP_ARGON2)
 
 
 @pytest.fixture
@@ -63,19 +69,20 @@ def store(open_store):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """A small demo data dir made once; tests copy it (see `demo_dir`)."""
+    from fieldapp.domain import pins
     from fieldapp.paths import DataDir
     from fieldapp.services.demo import DemoOptions, load_demo
     from fieldapp.storage import keystore
     from fieldapp.storage.store import OpenOptions, Store
 
-    saved = keystore.ARGON2
-    keystore.ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    saved = keystore.ARGON2, pins.ARGON2
+    keystore.ARGON2 = pins.ARGON2 = CHEAP_ARGON2
     try:
         dd = DataDir(tmp_path_factory.mktemp("demo") / "data")
         with Store.open(dd, OpenOptions(passphrase=PASSPHRASE)) as s:
             load_demo(s, DemoOptions(persons=600, days=4, seed=11, end_date=DEMO_END))
     finally:
-        keystore.ARGON2 = saved
+        keystore.ARGON2, pins.ARGON2 = saved
     return dd.root
 
 

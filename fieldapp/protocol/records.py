@@ -106,7 +106,7 @@ FIELDS: dict[str, dict[str, Bound]] = {
         "phone": Text(10, pattern=r"0[0-9]{9}"),
         "pin_hash": Text(400, pattern=r"[\x21-\x7e]*"),
     },
-    "devices": {"team_id": Ref("teams"), "key_id": HEX, "public_key": HEX},
+    "devices": {"team_id": Ref("teams"), "key_id": HEX, "public_key": HEX, "number": Int(1, 10**9)},
     "campaigns": {"province_code": PROVINCE, "name": Text(300, 1)},
     "campaign_periods": {"campaign_id": Ref("campaigns"), "name": Text(100, 1)},
     "targets": {
@@ -220,9 +220,7 @@ FIELDS: dict[str, dict[str, Bound]] = {
     },
 }
 # Fields the wire carries beyond the record's own (the server writes them; the laptop reads them apart).
-WIRE_ONLY: dict[str, dict[str, tuple[Any, Bound]]] = {
-    "devices": {"number": (int | None, Int(1, 10**9))},  # the device part of its receipt series
-}
+WIRE_ONLY: dict[str, dict[str, tuple[Any, Bound]]] = {}
 # The elements of tuple fields that hold records of their own.
 NESTED: dict[type, dict[str, Bound]] = {
     m.EnrolmentLine: {"person_id": Ref("persons"), "order": Int(1, 99), "monthly": MONEY, "amount": MONEY},

@@ -26,7 +26,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fieldapp import __version__
 from fieldapp.domain import enrol_proof
 from fieldapp.domain.admin_units import communes
-from fieldapp.server import enrolment
+from fieldapp.server import (
+    enrolment,
+    pins,  # members' PIN verifiers travel sealed under their team's key
+)
 from fieldapp.server.enrolment import Proof
 from fieldapp.server.push import Device, OpIn
 from fieldapp.server.settings import ENV_DATABASE_URL, Settings
@@ -85,6 +88,16 @@ class BundleKeys(BaseModel):
     sign_key_id: str
 
 
+class PinKey(BaseModel):
+    team_id: str
+    key: str = Field(description="hex, 32 bytes: the team's PIN key, that seals its members' PIN verifiers")
+    key_id: str
+
+
+class PinKeys(BaseModel):
+    keys: list[PinKey]
+
+
 class EnrolResponse(BaseModel):
     device_id: str
     token: str
@@ -93,6 +106,7 @@ class EnrolResponse(BaseModel):
     server_time: str
     bundle_keys: BundleKeys | None = None
     device_number: int | None = None  # the device part of its receipt series, unique on this server
+    pin_keys: list[PinKey] | None = None  # the keys of the device's team (a province device: its teams)
 
 
 class Op(BaseModel):
@@ -254,6 +268,13 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     store = ServerStore(database_url)
     communes()  # the reference list every registry op is checked against: read now, not by the first push
     revision = migrate(store.engine) if settings.migrate else schema_revision(store.engine)
+    pin_secret = settings.pin_secret or pins.load_secret()
+    store.pin_secret = pin_secret
+    if settings.migrate:
+        pins.seal_stored(store, pin_secret)
+
+    def pin_keys(team_id: str | None, province: str) -> list[dict[str, str]]:
+        return pins.keys_for(pin_secret, [team_id] if team_id else store.team_ids(province))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -363,6 +384,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
         from fieldapp.server.bundle import public_keys  # sync by USB stick: docs/sync-api.md, "Bundles"
 
         answer["bundle_keys"] = public_keys(store)
+        answer["pin_keys"] = pin_keys((answer["team"] or {}).get("id"), answer["province_code"])
         log.info(
             "device %s enrolled (team %s, province %s)",
             body.device_id,
@@ -411,6 +433,12 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
         from fieldapp.server.bundle import public_keys
 
         return JSONResponse(public_keys(store))
+
+    @app.get("/v1/pin-keys", response_model=PinKeys, tags=["devices"], responses=errors)
+    def pin_keys_of(caller: Caller) -> JSONResponse:
+        """The PIN keys of the caller's team (a province device: of its province's teams), asked at every
+        sync, so laptops enrolled before PINs were sealed get them too."""
+        return JSONResponse({"keys": pin_keys(caller.team_id, caller.province_code)})
 
     from fieldapp.server import installers  # the newest installer for IT to run (docs/sync-api.md)
 

@@ -230,9 +230,10 @@ class Answered:
         }
 
 
-def answer_bundle(store: ServerStore, device_id: str) -> tuple[bytes, Answered]:
+def answer_bundle(store: ServerStore, device_id: str, pin_secret: bytes | None = None) -> tuple[bytes, Answered]:
     """The answer to the device's latest imported bundle: its ops' answers, the change feed since its
-    cursor, and the devices list; a new number each time (a laptop refuses an older one)."""
+    cursor, and the devices list (and, with the server's PIN secret, its team's PIN keys, as GET
+    /v1/pin-keys gives them); a new number each time (a laptop refuses an older one)."""
     sender = _sender(store, device_id)
     b, o = s.bundles_in.c, s.bundles_out.c
     with store.engine.connect() as conn:
@@ -269,6 +270,11 @@ def answer_bundle(store: ServerStore, device_id: str) -> tuple[bytes, Answered]:
         "devices": store.public_devices(sender.device.province_code),
         "server_time": now,
     }
+    if pin_secret is not None:
+        from fieldapp.server import pins
+
+        team = sender.device.team_id
+        body["pin_keys"] = pins.keys_for(pin_secret, [team] if team else store.team_ids(sender.device.province_code))
     keys = server_keys(store)
     data = seal(
         body,

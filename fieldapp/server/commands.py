@@ -126,13 +126,18 @@ def cmd_run(ctx) -> int:
             raise InputRefused("server.tls_unreadable", path=path)
     _check_port(a.host, a.port)
     url = database_url(ctx)
-    open_server_store(ctx).close()  # migrate once, before any worker starts
+    from fieldapp.server import pins
+
+    secret_file = os.environ.get(pins.ENV_SECRET_FILE) or str(pins.secret_path(a.data_dir))
+    secret = pins.load_secret(secret_file)  # made now if new, once, before any worker starts
+    on_server_store(ctx, lambda store: pins.seal_stored(store, secret))  # migrate once, seal what is bare
     import uvicorn
 
     from fieldapp.server.app import create_app
     from fieldapp.server.settings import ENV_DATABASE_URL, Settings
 
     os.environ[ENV_DATABASE_URL] = url
+    os.environ[pins.ENV_SECRET_FILE] = secret_file  # the workers read the same file
     scheme = "https" if a.certfile else "http"
     options: dict[str, Any] = {
         "host": a.host,
@@ -147,7 +152,7 @@ def cmd_run(ctx) -> int:
     if a.workers > 1:
         uvicorn.run("fieldapp.server.app:app_from_env", factory=True, workers=a.workers, **options)
     else:
-        uvicorn.run(create_app(url, Settings(migrate=False)), **options)
+        uvicorn.run(create_app(url, Settings(migrate=False, pin_secret=secret)), **options)
     return EXIT_OK
 
 

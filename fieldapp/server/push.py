@@ -31,6 +31,7 @@ from fieldapp.domain.admin_units import communes
 from fieldapp.protocol.entities import REGISTRY
 from fieldapp.protocol.records import ERASED_FIELDS, Definition, Invalid, check_time, definition, references
 from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
+from fieldapp.server.pins import member_refusal
 from fieldapp.server.receipts_check import refusal as receipt_refusal
 
 FORBIDDEN, REUSED = 403, 409
@@ -213,6 +214,7 @@ class Planner:
         team_province: Callable[[str], str | None],
         notes_about: Callable[[str], list[Rec]] = lambda _person_id: [],
         has_leader: Callable[[str], bool] = lambda _team_id: False,
+        pin_secret: bytes | None = None,
     ) -> None:
         """`notes_about(person_id)`: the consultations and follow-ups in the database about that person;
         `has_leader(team_id)`: whether the database holds an active team leader of that team."""
@@ -222,6 +224,7 @@ class Planner:
         self.team_province = team_province
         self.notes_about = notes_about
         self.has_leader = has_leader
+        self.pin_secret = pin_secret  # members' PINs are sealed under their team's key (server/pins.py)
         self._checked: dict[int, tuple[OpIn, dict[str, Any] | Invalid]] = {}
 
     def wanted(self, ops: list[OpIn] | tuple[OpIn, ...]) -> set[tuple[str, str]]:
@@ -390,6 +393,7 @@ class Planner:
             raise _Refused("forbidden", FORBIDDEN)
         self._check_references(op.entity, record)
         self._check_role(op, record)
+        self._check_pin(op.entity, record, op.entity_id)
         version = None
         if c.mutable:
             version = 1
@@ -427,6 +431,8 @@ class Planner:
                 data[name] = incoming[name]
             data = self._normalise(c, data)  # the rules between fields hold for the record as it now is
             self._check_references(op.entity, data, changed)
+            if "pin_hash" in changed:
+                self._check_pin(op.entity, data, op.entity_id)
         else:
             if not c.has("erased_at") or not isinstance(payload, dict):
                 raise _Refused("invalid", detail="op: only a person is erased")
@@ -501,6 +507,12 @@ class Planner:
             return  # a member's own PIN; the team's first leader, before the team has one
         if needs_leader_actor(op.entity, op.op) and not self._is_leader(op.actor, team):
             raise _Refused("role", FORBIDDEN, detail="actor: not a leader of this team")
+
+    def _check_pin(self, entity: str, record: dict[str, Any], record_id: str) -> None:
+        """A member's PIN verifier only sealed, under the team's key, for that member (docs/sync-api.md,
+        "Member PINs")."""
+        if entity == "members" and (refused := member_refusal(record, record_id, self.pin_secret)):
+            raise _Refused(refused, 422, detail="pin_hash: not sealed for this member and team")
 
     def _is_leader(self, member_id: Any, team: str) -> bool:
         rec = self.records.get(("members", member_id)) if _is_id(member_id) else None

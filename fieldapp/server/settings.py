@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +28,8 @@ class Settings:
     code_valid: timedelta = CODE_VALID
     last_seen_every: timedelta = LAST_SEEN_EVERY
     migrate: bool = True  # bring the schema up to date when the app starts
+    # The secret the teams' PIN keys derive from (fieldapp/server/pins.py); None: read (or made) at start.
+    pin_secret: bytes | None = field(default=None, repr=False)
 
 
 def server_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:

@@ -39,8 +39,9 @@ from sqlalchemy import event
 
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.server import schema as s
+from fieldapp.server import store_push as reads
 from fieldapp.server.enrolment import Proof, key_id_of, new_code, normalise_code
-from fieldapp.server.push import NOTES, Answer, Device, OpIn, Planner, PriorOp, Rec, leads, visible
+from fieldapp.server.push import Answer, Device, OpIn, Planner, PriorOp, Rec, visible
 from fieldapp.server.receipts_check import void_notices
 from fieldapp.storage.records import to_json
 
@@ -152,17 +153,6 @@ _DEVICE_COLS = (
     s.devices.c.public_key,
     s.devices.c.number,
 )
-_REC_COLS = (
-    s.records.c.entity,
-    s.records.c.id,
-    s.records.c.scope_team,
-    s.records.c.scope_province,
-    s.records.c.version,
-    s.records.c.data,
-    s.records.c.pos,
-    s.records.c.last_device,
-    s.records.c.chain_base,
-)
 
 
 class _WriteFailed(Exception):
@@ -181,8 +171,9 @@ _CLEAR_CLAIMS = sa.text(
 
 
 class ServerStore:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pin_secret: bytes | None = None) -> None:
         self.url = url
+        self.pin_secret = pin_secret  # with it, a pushed member's PIN must open under its team's key
         self.engine = make_engine(url)
         self.dialect = self.engine.dialect.name
         self._claims: sa.Engine | None = None
@@ -268,19 +259,9 @@ class ServerStore:
             r = s.records.c
             conn.execute(sa.update(s.records).where(r.entity == rec.entity, r.id == rec.id).values(**values))
 
-    def _among(self, column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
-        """column IN values. On PostgreSQL the values go as one JSON text parameter: psycopg parses the text of
-        every statement it has not seen and adapts lists element by element, 100 ms for a push's 1,000 ids."""
-        if self.dialect == "postgresql":
-            elements = sa.func.json_array_elements_text(
-                sa.cast(sa.bindparam(None, json.dumps(values), sa.Text), sa.JSON)
-            )
-            return column.in_(sa.select(elements))
-        return column.in_(values)
-
     def _insert_many(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """executemany on SQLite; on PostgreSQL one INSERT ... SELECT from json_populate_recordset of one
-        JSON parameter (same reason as `_among`)."""
+        JSON parameter (same reason as `store_push.among`)."""
         if self.dialect != "postgresql" or len(rows) < 2:
             conn.execute(sa.insert(table), rows)
             return
@@ -441,80 +422,15 @@ class ServerStore:
 
     def _planner(self, conn: sa.Connection, device: Device, ops: Sequence[OpIn]) -> Planner:
         """A planner for these ops, with what the database holds of their op ids and of every record they
-        change or name (`Planner.wanted`), read in one query per entity."""
-        planner = Planner(device, {}, {}, self._team_province(conn), self._notes_about(conn), self._has_leader(conn))
-        prior, records = self._load(conn, ops, planner.wanted(ops))
+        change or name (`Planner.wanted`), read in one query per entity (store_push.py)."""
+        planner = Planner(
+            device, {}, {}, reads.team_province(conn), reads.notes_about(conn), reads.has_leader(conn),
+            self.pin_secret,
+        )  # fmt: skip
+        prior, records = reads.load(conn, self.dialect, ops, planner.wanted(ops))
         planner.prior_ops.update(prior)
         planner.records.update(records)
         return planner
-
-    def _load(
-        self, conn: sa.Connection, ops: Sequence[OpIn], keys: set[tuple[str, str]]
-    ) -> tuple[dict[str, PriorOp], dict[tuple[str, str], Rec]]:
-        o = s.ops.c
-        prior: dict[str, PriorOp] = {}
-        op_ids = list({op.op_id for op in ops})
-        for chunk in _chunks(op_ids, 500):
-            for op_id, device_id, sha, result in conn.execute(
-                sa.select(o.op_id, o.device_id, o.content_sha256, o.result).where(self._among(o.op_id, chunk))
-            ):
-                prior[op_id] = PriorOp(device_id, sha, result)
-        records: dict[tuple[str, str], Rec] = {}
-        by_entity: dict[str, set[str]] = {}
-        for entity, rid in keys:
-            by_entity.setdefault(entity, set()).add(rid)
-        r = s.records.c
-        for kind, ids in by_entity.items():  # entity = x AND id IN (...): the primary key's own order
-            for chunk in _chunks(sorted(ids), 500):
-                rows = conn.execute(sa.select(*_REC_COLS).where(r.entity == kind, self._among(r.id, chunk)))
-                for row in rows:
-                    entity, rid, team, province, version, data, pos, last_device, chain_base = row
-                    records[(entity, rid)] = Rec(
-                        entity, rid, team, province, version, json.loads(data), pos, last_device, chain_base
-                    )
-        return prior, records
-
-    @staticmethod
-    def _notes_about(conn: sa.Connection):
-        """`Planner`'s look-up of the consultations and follow-ups about a person. The record's JSON is
-        searched (an erasure is rare; no index on person_id), each hit checked once parsed."""
-
-        def lookup(person_id: str) -> list[Rec]:
-            r = s.records.c
-            escaped = person_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            needle = f'%"person_id":"{escaped}"%'  # ids are plain text (app.Id): JSON writes them as they are
-            found = []
-            stmt = sa.select(*_REC_COLS).where(r.entity.in_(sorted(NOTES)), r.data.like(needle, escape="\\"))
-            for entity, rid, team, province, version, data, pos, last_device, chain_base in conn.execute(stmt):
-                record = json.loads(data)
-                if record.get("person_id") == person_id:
-                    found.append(Rec(entity, rid, team, province, version, record, pos, last_device, chain_base))
-            return found
-
-        return lookup
-
-    @staticmethod
-    def _has_leader(conn: sa.Connection):
-        """`Planner`'s look-up of whether a team has an active leader: its members' records, parsed (a team has
-        a few, and only a members op asks)."""
-
-        def lookup(team_id: str) -> bool:
-            r = s.records.c
-            rows = conn.execute(sa.select(r.data).where(r.entity == "members", r.scope_team == team_id))
-            return any(leads(json.loads(data), team_id) for (data,) in rows)
-
-        return lookup
-
-    def _team_province(self, conn: sa.Connection):
-        cache: dict[str, str | None] = {}
-
-        def lookup(team_id: str) -> str | None:
-            if team_id not in cache:
-                t = s.teams.c
-                cache[team_id] = conn.execute(sa.select(t.province_code).where(t.id == team_id)).scalar()
-            return cache[team_id]
-
-        return lookup
 
     def _push_batch(self, device: Device, ops: Sequence[OpIn]) -> list[Answer]:
         now = utcnow()
@@ -525,7 +441,7 @@ class ServerStore:
             changed: dict[tuple[str, str], Rec] = {}
             for op in ops:
                 answer, keep, recs = planner.decide_all(op)
-                recs += void_notices(device, recs, self._receipts(conn, planner))
+                recs += void_notices(device, recs, reads.receipts(conn, planner))
                 answers.append(answer)
                 if keep:
                     prior_op = planner.prior_ops[op.op_id]
@@ -612,7 +528,7 @@ class ServerStore:
             for op in ops:
                 before = dict(planner.records)
                 answer, keep, recs = planner.decide_all(op)
-                recs += void_notices(device, recs, self._receipts(conn, planner))
+                recs += void_notices(device, recs, reads.receipts(conn, planner))
                 try:
                     with conn.begin_nested():
                         for i, rec in enumerate(recs, pos + 1):
@@ -634,19 +550,6 @@ class ServerStore:
             self._set_counter(conn, pos)
             self._seen(conn, device, now)
         return answers
-
-    @staticmethod
-    def _receipts(conn: sa.Connection, planner: Planner):
-        """A receipt as this push sees it: made earlier in the batch, or in the database (void notices)."""
-
-        def lookup(receipt_id: str) -> Rec | None:
-            if found := planner.records.get(("receipts", receipt_id)):
-                return found
-            r = s.records.c
-            row = conn.execute(sa.select(*_REC_COLS).where(r.entity == "receipts", r.id == receipt_id)).first()
-            return Rec(*row[:5], json.loads(row[5]), *row[6:]) if row else None
-
-        return lookup
 
     @staticmethod
     def _keep(conn, device: Device, op: OpIn, planner: Planner, answer: Answer, now: str) -> None:
@@ -738,6 +641,28 @@ class ServerStore:
             self._server_record(conn, "teams", team_id, "", province, 1, record, now)
         return record
 
+    def team_ids(self, province: str) -> list[str]:
+        """The teams of a province (a province device verifies the PINs of all of them)."""
+        t = s.teams.c
+        with self._read() as conn:
+            return [row[0] for row in conn.execute(sa.select(t.id).where(t.province_code == province))]
+
+    def rewrite_records(self, entity: str, change) -> int:
+        """Server upkeep (pins.seal_stored): each record of `entity` that `change(data, id)` gives a new body
+        gets it with version + 1 at a new feed position, in one transaction. Returns how many."""
+        r, done = s.records.c, 0
+        with self._write() as conn:
+            rows = conn.execute(sa.select(*reads.REC_COLS).where(r.entity == entity)).all()
+            for kind, rid, team, province, version, data, pos, _last, _chain in rows:
+                new = change(json.loads(data), rid)
+                if new is None:
+                    continue
+                new["version"] = bumped = (version or 0) + 1
+                rec = Rec(kind, rid, team, province, bumped, new, pos, None, None)
+                self._put_record(conn, rec, self._take_positions(conn, 1), utcnow())
+                done += 1
+        return done
+
     def find_team(self, name_or_id: str) -> tuple[str, str, str] | None:
         t = s.teams.c
         with self._read() as conn:
@@ -808,8 +733,3 @@ def _refused_by_database(op: OpIn) -> str:
     """The reason given for an op whose write the database refused: a closing of a collector's day that is
     already closed (the `day_closings` key), or a value it could not take."""
     return "day_closed" if op.entity == "day_closings" else "invalid"
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]

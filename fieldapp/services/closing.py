@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from fieldapp.domain.enums import AuditAction, EnrolmentKind, PaymentMethod, Role
+from fieldapp.domain.enums import AuditAction, EnrolmentKind, PaymentMethod
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import DayClosing, Member
+from fieldapp.domain.permissions import Action, require
 from fieldapp.errors import InputRefused
 from fieldapp.storage import closing as closing_store
+from fieldapp.storage import team as team_store
 from fieldapp.storage.closing import DayReceipt
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, writing
@@ -111,9 +113,10 @@ def close_day(
     notes: Mapping[int, int],
     explanation: str = "",
 ) -> DayClosing:
-    """Close `collector_id`'s `day` with the cash counted (`notes`: denomination -> number of notes)."""
-    if leader.role not in (Role.TEAM_LEADER, Role.ADMIN):
-        raise InputRefused("closing.needs_leader")
+    """Close `collector_id`'s `day` with the cash counted (`notes`: denomination -> number of notes).
+
+    The leader closes: the actor, as the store holds them, must lead (or administer) `team_id` and be the
+    `leader` named on the closing, and the collector must be a member of that team."""
     for denomination, n in notes.items():
         if int(denomination) not in DENOMINATIONS:
             raise InputRefused("closing.bad_denomination", value=denomination)
@@ -123,6 +126,13 @@ def close_day(
     if len(explanation) > MAX_EXPLANATION:
         raise InputRefused("closing.explanation_long", maximum=MAX_EXPLANATION)
     with writing(store, actor) as w:
+        acting = team_store.member_in(w.conn, actor.member_id)
+        require(acting, Action.CLOSE_DAY, team_id)
+        if acting is None or acting.id != leader.id:
+            raise InputRefused("closing.needs_leader")
+        collector = team_store.member_in(w.conn, collector_id)
+        if collector is None or collector.team_id != team_id:
+            raise InputRefused("closing.not_in_team")
         if local_day(w.clock()) < day:
             raise InputRefused("closing.future_day")
         if closing_store.is_closed(w.conn, day, collector_id):

@@ -56,7 +56,7 @@ from fieldapp.domain.premiums import RuleBook, default_rules
 from fieldapp.errors import InputRefused
 from fieldapp.paths import resource_path
 from fieldapp.services import enrolment, fieldwork
-from fieldapp.services.team import new_member
+from fieldapp.services.team import new_member, team_key
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import Store, put_meta
 from fieldapp.storage.work import open_follow_ups
@@ -308,6 +308,7 @@ class DemoBuilder:
             role,
             f"{self.team.province_code}{index + 1:02d}{number % 100:02d}",
             DEMO_PIN,
+            pin_key=team_key(w.conn, self.team.id),  # the server's once enrolled, else this laptop's own
             phone=self._phone(),
             ids=self.ids,
             now=self.now,

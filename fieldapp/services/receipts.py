@@ -13,13 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from fieldapp.domain import receipt_code
-from fieldapp.domain.enums import AuditAction, Role
+from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Device, Enrolment, Member, Person, ReceiptVoid
+from fieldapp.domain.permissions import Action, require
 from fieldapp.domain.receipt_code import PayloadError, ReceiptClaim, Verdict
 from fieldapp.errors import InputRefused
 from fieldapp.paths import write_atomically
 from fieldapp.storage import receipts as receipt_store
+from fieldapp.storage import team as team_store
 from fieldapp.storage.receipts import ReceiptRef
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, Writer, writing
@@ -187,19 +189,20 @@ def _same_signed(stored: str | None, signed: receipt_code.Signed) -> bool:
 
 
 def void(store: Store, actor: Actor, receipt_id: str, reason: str, leader: Member) -> ReceiptVoid:
-    """Void a receipt. The caller has checked the team leader's PIN (services.team.sign_in); the void is a
-    new fact, audited and synced, and the receipt prints and verifies as void from then on."""
+    """Void a receipt. The caller has checked the team leader's PIN (services.team.sign_in); here the
+    leader, as the store holds them, must lead (or administer) the team the receipt was issued for. The
+    void is a new fact, audited and synced, and the receipt prints and verifies as void from then on."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise InputRefused("receipt.void_reason_needed")
     if len(reason) > MAX_VOID_REASON:
         raise InputRefused("receipt.void_reason_long", maximum=MAX_VOID_REASON)
-    if leader.role not in (Role.TEAM_LEADER, Role.ADMIN):
-        raise InputRefused("receipt.void_needs_leader")
     with writing(store, actor) as w:
         state = receipt_store.void_state(w.conn, receipt_id)
         if state is None:
             raise InputRefused("receipt.unknown")
+        stored = team_store.member_in(w.conn, leader.id)  # the role and team as they are, not as passed
+        require(stored, Action.VOID_RECEIPT, team_store.receipt_team_id(w.conn, receipt_id))
         if state:
             raise InputRefused("receipt.already_void")
         voided = ReceiptVoid(w.ids(), receipt_id, reason, leader.id, w.clock())

@@ -16,6 +16,7 @@ from typing import Any
 from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
 from fieldapp.domain.formats import parse_birth
 from fieldapp.domain.models import Hamlet, Household, Person, PersonMerge
+from fieldapp.domain.permissions import Action, require
 from fieldapp.domain.validators import (
     Checked,
     check_birth_date,
@@ -27,6 +28,7 @@ from fieldapp.domain.validators import (
 )
 from fieldapp.errors import InputRefused
 from fieldapp.storage import registry as store_registry
+from fieldapp.storage import team as team_store
 from fieldapp.storage.records import encode_datetime, to_json
 from fieldapp.storage.writer import Writer
 
@@ -347,8 +349,11 @@ def erase(w: Writer, person: Person) -> Person:
     """Erase one person's data on request: the record stays (receipts and tallies refer to it), emptied.
 
     The notes written about them are blanked too; the erasure goes to the server as its own op and is
-    written in the audit log. Receipts keep the payer's name, as accounting law requires.
+    written in the audit log. Receipts keep the payer's name, as accounting law requires. Only a leader
+    (or admin) of the team this laptop works for erases (the writer's actor, as the store holds them).
     """
+    acting = team_store.member_in(w.conn, w.actor.member_id)
+    require(acting, Action.ERASE_PERSON, team_store.current_team_id(w.conn))
     if person.erased_at is not None:
         raise InputRefused("erase.already")
     now = w.clock()

@@ -8,6 +8,9 @@ thành viên or province, commune, team, member), Đơn vị / Unit (a code or a
 metric (its label in Vietnamese or English, or its code). Import is all or nothing: any problem (a
 missing or unknown column, text in a number cell, a negative number, a unit not known, the same period
 and unit twice) is answered per row and nothing is saved.
+
+Targets and periods are set by a leader (or admin) of the team this laptop works for
+(fieldapp.domain.permissions): every function that writes one asks, with the writer's actor.
 """
 
 from __future__ import annotations
@@ -22,15 +25,21 @@ from pathlib import Path
 from fieldapp.domain.enums import AuditAction, Metric, PeriodKind, ScopeKind
 from fieldapp.domain.formats import parse_date
 from fieldapp.domain.models import Campaign, CampaignPeriod, Target
+from fieldapp.domain.permissions import Action, require
 from fieldapp.domain.text import fold
 from fieldapp.errors import InputRefused
 from fieldapp.i18n import catalog
 from fieldapp.services.table_files import data_rows, read_table, split_header
 from fieldapp.storage import targets as target_store
+from fieldapp.storage import team as team_store
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, Writer, writing
 
 MAX_TARGET = 10_000_000
+
+
+def _may_set(w: Writer) -> None:
+    require(team_store.member_in(w.conn, w.actor.member_id), Action.TARGETS, team_store.current_team_id(w.conn))
 
 
 def set_targets(
@@ -43,6 +52,7 @@ def set_targets(
 ) -> int:
     """Set (or change) the targets of one unit for one period; None leaves a metric as it is. Returns how
     many targets were written."""
+    _may_set(w)
     known = target_store.existing(w.conn, campaign_id)
     written = 0
     for metric, value in values.items():
@@ -64,6 +74,7 @@ def set_targets(
 def new_period(
     w: Writer, campaign: Campaign, kind: PeriodKind, starts: date, ends: date, name: str = ""
 ) -> CampaignPeriod:
+    _may_set(w)
     if ends < starts:
         raise InputRefused("targets.period_backwards")
     period = CampaignPeriod(w.ids(), campaign.id, name or _period_name(starts, ends), kind, starts, ends, w.clock())
@@ -94,6 +105,7 @@ def add_period(w: Writer, campaign: Campaign, kind: PeriodKind, day: date, name:
     """A new period of the campaign (from the Targets dialog). Refused: a kind that is not a period of its
     own, a period with no day inside the campaign, one the campaign already has (same kind and dates), a
     name longer than MAX_PERIOD_NAME."""
+    _may_set(w)
     kind = PeriodKind(kind)
     if kind not in ADDABLE:
         raise InputRefused("targets.period_kind", kind=kind.value)
@@ -193,6 +205,8 @@ class _Line:
 
 
 def import_targets(store: Store, actor: Actor, path: Path, campaign: Campaign, province: str) -> ImportResult:
+    with store.reading() as conn:  # asked first (and again when writing): a member's file is not even read
+        require(team_store.member_in(conn, actor.member_id), Action.TARGETS, team_store.current_team_id(conn))
     table = read_table(Path(path))
     metrics = _metric_names()
     header, start = split_header(table.rows, lambda row: sum(1 for c in row if _column(c, metrics) is not None))

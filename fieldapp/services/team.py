@@ -1,40 +1,41 @@
-"""Teams and members: creating them, and signing in with a PIN (argon2, lock after failures)."""
+"""Teams and members: creating and managing them, signing in with a PIN (Argon2id, sealed, lock after
+failures), and the teams' PIN keys.
+
+Member management (add a member, change a role, set someone else's PIN, deactivate) is for a leader or
+an admin of that team (fieldapp.domain.permissions); a member sets their own PIN. PIN verifiers are sealed
+under the team's PIN key before they are written (fieldapp.domain.pins): the key the server gave at
+enrolment or sync, or, on a laptop not enrolled (demo data), a local one made here. A verifier written
+by an older version (bare Argon2) still signs in, and is sealed at the next sync (`seal_members`, run by
+fieldapp.sync when the keys arrive, and before every push) or when the PIN is set again.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
+from fieldapp.domain import pins
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction, Role
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.models import Member, Team
+from fieldapp.domain.permissions import LEADERS, Action, require
+from fieldapp.domain.pins import PIN_MAX, PIN_MIN, check_pin, hash_pin
 from fieldapp.domain.validators import check_name
 from fieldapp.errors import InputRefused
 from fieldapp.storage import team as team_store
+from fieldapp.storage.driver import Connection
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, Writer, writing
 
 log = logging.getLogger(__name__)
 
-PIN_MIN, PIN_MAX = 4, 8
-# PINs are short, so the hash's strength is the store's encryption and the lock-out; keep it quick.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-
-
-def check_pin(pin: str) -> None:
-    if not (pin.isascii() and pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX):
-        raise InputRefused("pin.format", minimum=PIN_MIN, maximum=PIN_MAX)
-
-
-def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
-    check_pin(pin)
-    return _hasher.hash(pin, salt=salt) if salt else _hasher.hash(pin)
+__all__ = ["PIN_MAX", "PIN_MIN", "check_pin", "hash_pin"]  # where callers have always found them
 
 
 def new_team(
@@ -56,19 +57,100 @@ def new_member(
     code: str,
     pin: str,
     *,
+    pin_key: bytes,
     phone: str | None = None,
     ids=new_id,
     now: datetime | None = None,
     salt: bytes | None = None,
 ) -> Member:
+    """A member record whose PIN verifier is sealed under `pin_key` (`team_key(conn, team_id)`)."""
     name = check_name(full_name)
     if not name.ok:
         raise InputRefused(name.reason.value, **name.params)
-    return Member(ids(), team_id, name.value, role, code, phone, hash_pin(pin, salt=salt), True, now or utcnow())
+    member_id = ids()
+    sealed = pins.seal(hash_pin(pin, salt=salt), pin_key, member_id)
+    return Member(member_id, team_id, name.value, role, code, phone, sealed, True, now or utcnow())
+
+
+# --- the acting member, and managing members ------------------------------------------------------------
+
+
+def acting_member(w: Writer) -> Member | None:
+    """The member the writer acts for, as the store holds them now (role and team not taken on trust)."""
+    return team_store.member_in(w.conn, w.actor.member_id)
+
+
+def _has_leader(conn: Connection, team_id: str) -> bool:
+    return any(m.active and m.role in LEADERS for m in team_store.members_in(conn, team_id))
 
 
 def add_member(w: Writer, member: Member) -> Member:
+    """Add a member (made by `new_member`) to their team: by a leader or admin of that team. A team with
+    no leader on this laptop yet takes its first members from the system (no signed-in member)."""
+    acting = acting_member(w)
+    if acting is not None or _has_leader(w.conn, member.team_id):
+        require(acting, Action.MANAGE_MEMBERS, member.team_id)
+    if member.pin_hash is not None and not pins.is_sealed(member.pin_hash):
+        raise InputRefused("pin.not_sealed")
     return w.add(member)
+
+
+def _managed(w: Writer, member_id: str) -> Member:
+    member = team_store.member_in(w.conn, member_id)
+    if member is None:
+        raise InputRefused("pin.unknown_member")
+    require(acting_member(w), Action.MANAGE_MEMBERS, member.team_id)
+    return member
+
+
+def _keep_a_leader(w: Writer, member: Member, role: Role, active: bool) -> None:
+    """A team's last active leader is not demoted nor deactivated: nobody could manage the team after."""
+    if member.role in LEADERS and member.active and (role not in LEADERS or not active):
+        others = [
+            m
+            for m in team_store.members_in(w.conn, member.team_id)
+            if m.id != member.id and m.active and m.role in LEADERS
+        ]
+        if not others:
+            raise InputRefused("members.last_leader")
+
+
+def change_role(store: Store, actor: Actor, member_id: str, role: Role) -> Member:
+    role = Role(role)
+    with writing(store, actor) as w:
+        member = _managed(w, member_id)
+        if member.role is role:
+            return member
+        _keep_a_leader(w, member, role, member.active)
+        return w.update(replace(member, role=role), ["role"])
+
+
+def set_active(store: Store, actor: Actor, member_id: str, active: bool) -> Member:
+    """Deactivate a member (they no longer sign in; their work stays theirs), or take them back."""
+    with writing(store, actor) as w:
+        member = _managed(w, member_id)
+        if member.active is active:
+            return member
+        _keep_a_leader(w, member, member.role, active)
+        return w.update(replace(member, active=active), ["active"])
+
+
+def set_pin(store: Store, actor: Actor, member: Member, pin: str) -> Member:
+    """Set a member's PIN: their own, or anyone's of the team by a leader or admin of it."""
+    check_pin(pin)
+    with writing(store, actor) as w:
+        current = team_store.member_in(w.conn, member.id)
+        if current is None:
+            raise InputRefused("pin.unknown_member")
+        acting = acting_member(w)
+        if acting is None or acting.id != current.id or not acting.active:
+            require(acting, Action.MANAGE_MEMBERS, current.team_id)
+        updated = replace(current, pin_hash=pins.seal(hash_pin(pin), team_key(w.conn, current.team_id), current.id))
+        w.update(updated, ["pin_hash"])
+    return updated
+
+
+# --- signing in -----------------------------------------------------------------------------------------
 
 
 class SignIn(StrEnum):
@@ -76,6 +158,7 @@ class SignIn(StrEnum):
     WRONG = "wrong"
     LOCKED = "locked"
     NO_PIN = "no_pin"
+    NO_KEY = "no_key"  # the verifier is sealed under a key this laptop does not have (sync first)
 
 
 @dataclass(frozen=True)
@@ -107,11 +190,14 @@ def sign_in(
             return SignInResult(SignIn.LOCKED, member, 0, locked_until)
         if not member.pin_hash:
             return SignInResult(SignIn.NO_PIN, member)
-        try:
-            ok = _hasher.verify(member.pin_hash, pin)
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if ok:
+        verifier = member.pin_hash
+        if not pins.is_verifier(verifier):  # sealed (or damaged): open it with the team's keys
+            try:
+                verifier = pins.unseal(verifier, team_keys(w.conn, member.team_id), member.id)
+            except pins.SealError as exc:
+                log.warning("member %s: PIN verifier does not open here (%s)", member_id, exc.reason)
+                return SignInResult(SignIn.NO_KEY, member)
+        if pins.verify_pin(verifier, pin):
             team_store.set_lock_state(w.conn, member_id, 0, None)
             w.audit(AuditAction.SIGN_IN, "members", member_id)
             return SignInResult(SignIn.OK, member)
@@ -126,10 +212,86 @@ def sign_in(
         return SignInResult(SignIn.WRONG, member, max_failures - failures)
 
 
-def set_pin(store: Store, actor: Actor, member: Member, pin: str) -> Member:
-    from dataclasses import replace
+# --- the teams' PIN keys --------------------------------------------------------------------------------
 
-    updated = replace(member, pin_hash=hash_pin(pin))
-    with writing(store, actor) as w:
-        w.update(updated, ["pin_hash"])
-    return updated
+
+def team_key(conn: Connection, team_id: str) -> bytes:
+    """The key new verifiers of `team_id` are sealed under: the server's, or a local one made now (a laptop
+    not enrolled in that team: demo data). The server's replaces a local one when it arrives."""
+    keys = team_store.pin_keys(conn)
+    entry = keys.get(team_id)
+    if entry and entry.get("key"):
+        return bytes.fromhex(entry["key"])
+    key = secrets.token_bytes(pins.KEY_BYTES)
+    keys[team_id] = {"key": key.hex(), "server": False, "old": []}
+    team_store.save_pin_keys(conn, keys)
+    log.info("made a local PIN key %s for team %s", pins.key_id(key), team_id)
+    return key
+
+
+def team_keys(conn: Connection, team_id: str) -> dict[str, bytes]:
+    """Every key a verifier of `team_id` may be sealed under here (current and earlier), by key id."""
+    entry = team_store.pin_keys(conn).get(team_id) or {}
+    return pins.keyring(*(bytes.fromhex(k) for k in [entry.get("key"), *entry.get("old", ())] if k))
+
+
+def remember_server_keys(store: Store, answer: Any) -> int:
+    """Keep the PIN keys the server gave (the enrolment answer's `pin_keys`, or GET /v1/pin-keys) and seal
+    the members' verifiers under them; returns how many verifiers were sealed again. An answer without
+    keys (an older server) changes nothing."""
+    entries = answer.get("keys") if isinstance(answer, Mapping) else answer
+    given: dict[str, bytes] = {}
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("team_id"), str):
+            continue
+        try:
+            key = bytes.fromhex(str(entry.get("key")))
+        except ValueError:
+            continue
+        if len(key) == pins.KEY_BYTES:
+            given[entry["team_id"]] = key
+    with store.transaction() as conn:
+        keys = team_store.pin_keys(conn)
+        changed = False
+        for team_id, key in given.items():
+            entry = keys.get(team_id) or {"key": None, "server": False, "old": []}
+            if entry.get("key") == key.hex() and entry.get("server"):
+                continue
+            old = [k for k in [entry.get("key"), *entry.get("old", ())] if k and k != key.hex()]
+            keys[team_id] = {"key": key.hex(), "server": True, "old": old}
+            changed = True
+        if changed:
+            team_store.save_pin_keys(conn, keys)
+        return seal_members(conn, given)
+
+
+def seal_members(conn: Connection, team_ids: Iterable[str] | None = None) -> int:
+    """Seal under the current key every verifier of these teams' members (all teams: None) that is bare
+    (written by an older version, or pulled from one) or sealed under an earlier key of the team; the ops
+    still waiting to carry those rows get the new seal too. A verifier sealed under a key this laptop does
+    not have is left as it is. Returns how many were sealed again."""
+    keys = team_store.pin_keys(conn)
+    teams = set(keys) if team_ids is None else {t for t in team_ids if t in keys}
+    done = 0
+    for team_id in sorted(teams):
+        current = bytes.fromhex(keys[team_id]["key"])
+        known = team_keys(conn, team_id)
+        kid = pins.key_id(current)
+        for member in team_store.members_in(conn, team_id):
+            value = member.pin_hash
+            if not value or pins.sealed_key_id(value) == kid:
+                continue
+            if pins.is_verifier(value):
+                verifier = value
+            else:
+                try:
+                    verifier = pins.unseal(value, known, member.id)
+                except pins.SealError:
+                    continue
+            sealed = pins.seal(verifier, current, member.id)
+            team_store.put_pin_hash(conn, member.id, sealed)
+            team_store.reseal_pending_ops(conn, member.id, sealed)
+            done += 1
+    if done:
+        log.info("sealed %d member PIN verifiers under their team's PIN key", done)
+    return done

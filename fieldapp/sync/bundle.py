@@ -25,6 +25,7 @@ from typing import Any
 
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.ids import new_id
+from fieldapp.services import team as team_service
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
@@ -142,6 +143,8 @@ def export_bundle(store: Store, path: str | Path) -> Exported:
     target = Path(path)
     if not target.parent.is_dir():
         raise BundleRefused("bundle.no_folder", path=str(target.parent))
+    with store.transaction() as conn:  # member PINs go sealed under the team's key, where it is known here
+        team_service.seal_members(conn)
     ops = storage.next_batch(store, 1_000_000_000)  # one op per record, as each push batch holds
     cursor = storage.settings(store).cursor
     seq = bundle_store.next_out_seq(store)
@@ -236,6 +239,7 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
         storage.apply_page(store, [], nxt, own_device=store.device_id)
     if devices is not None:
         taken.devices = storage.replace_devices(store, devices, store.device_id)
+    team_service.remember_server_keys(store, body.get("pin_keys"))  # a laptop that only syncs by USB stick
     bundle_store.mark_in(store, header.bundle_id, header.seq)
     _totals(store, taken)
     log.info("answer bundle %s (no. %d) taken in: %s", header.bundle_id, header.seq, taken.as_json())

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from fieldapp.domain.clock import utcnow
+from fieldapp.services import team as team_service
 from fieldapp.storage import sync as storage
 from fieldapp.storage import sync_counts
 from fieldapp.storage import tallies as tally_store
@@ -151,8 +152,13 @@ class SyncEngine:
         http = Transport(settings.server_url or "", settings.token, cancelled=cancelled, **kwargs)
         try:
             try:
+                # the team's PIN key first: the members' verifiers go out sealed under it (issue 13)
+                with contextlib.suppress(HttpRefused):  # an older server has none
+                    team_service.remember_server_keys(self.store, http.get("/v1/pin-keys"))
                 yield from self._push(http, result, cancelled)
                 yield from self._pull(http, result, cancelled)
+                with self.store.transaction() as conn:  # rows an older laptop pushed bare are kept sealed
+                    team_service.seal_members(conn)
                 yield Progress("devices", result.pushed, result.pulled)
                 result.devices = storage.replace_devices(
                     self.store, http.get("/v1/devices").get("devices", []), self.store.device_id

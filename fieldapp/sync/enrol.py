@@ -32,6 +32,7 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.errors import InputRefused
 from fieldapp.protocol.roles import needs_leader_actor
 from fieldapp.services.receipts import device_key
+from fieldapp.services.team import remember_server_keys as remember_pin_keys
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
 from fieldapp.storage.driver import Connection
@@ -100,6 +101,7 @@ class Offer:
     outside: Outside
     bundle_keys: Any = None  # the server's keys for sync by USB stick (fieldapp.sync.bundle)
     device_number: int | None = None  # the device part of this laptop's receipt series
+    pin_keys: Any = field(default=None, repr=False)  # the team's PIN key (fieldapp.services.team)
 
     @property
     def team_id(self) -> str | None:
@@ -242,7 +244,8 @@ def request_enrolment(
         log.warning("enrolment offered: %d ops of other teams or provinces (%s)", outside.ops, outside.by_entity)
     number = answer.get("device_number")
     number = number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
-    return Offer(url, token, name, team, province, skew, outside, answer.get("bundle_keys"), number)
+    return Offer(url, token, name, team, province, skew, outside, answer.get("bundle_keys"), number,
+                 answer.get("pin_keys"))  # fmt: skip
 
 
 def _proof(http: Transport, key, code: str, device_id: str, public_key: str | None) -> dict[str, str] | None:
@@ -277,6 +280,7 @@ def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
             receipt_store.set_device_number(conn, offer.device_number)
         storage.park_unsent(conn, outside.op_ids, OTHER_SCOPE)
     remember_server_keys(store, offer.bundle_keys)
+    remember_pin_keys(store, offer.pin_keys)  # and the team's verifiers sealed under it
     log.info("enrolled at %s: team %s, province %s; %d ops parked as of another scope", offer.server_url,
              offer.team_id, offer.province_code, outside.ops)  # fmt: skip
     return Enrolled(store.device_id, offer.server_url, offer.team_id, offer.team_name, offer.province_code,

@@ -1509,12 +1509,12 @@
         <translation>Xuất bản sao</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="91"/>
+        <location filename="../../ui/controllers/personal_data.py" line="92"/>
         <source>Erase on request</source>
         <translation>Xoá theo yêu cầu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="92"/>
+        <location filename="../../ui/controllers/personal_data.py" line="93"/>
         <source>This erases the person&apos;s name, identifiers, phone and the notes about them, here and, at the next sync, on the server. Receipts keep the payer&apos;s name. Type the full name to confirm:</source>
         <translation>Thao tác này xoá họ tên, các số giấy tờ, số điện thoại và ghi chú về người này, trên máy và (khi đồng bộ) trên máy chủ. Biên lai vẫn giữ tên người nộp tiền. Gõ lại họ tên đầy đủ để xác nhận:</translation>
     </message>
@@ -1522,197 +1522,198 @@
 <context>
     <name>ReceiptsController</name>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="69"/>
+        <location filename="../../ui/controllers/receipts.py" line="70"/>
         <source>GENUINE</source>
         <translation>THẬT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="70"/>
+        <location filename="../../ui/controllers/receipts.py" line="71"/>
         <source>FORGED</source>
         <translation>GIẢ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="71"/>
+        <location filename="../../ui/controllers/receipts.py" line="72"/>
         <source>DAMAGED</source>
         <translation>HỎNG</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="72"/>
+        <location filename="../../ui/controllers/receipts.py" line="73"/>
         <source>NOT A RECEIPT</source>
         <translation>KHÔNG PHẢI BIÊN LAI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="73"/>
+        <location filename="../../ui/controllers/receipts.py" line="74"/>
         <source>UNKNOWN DEVICE</source>
         <translation>MÁY LẠ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="74"/>
+        <location filename="../../ui/controllers/receipts.py" line="75"/>
         <source>REVOKED DEVICE</source>
         <translation>MÁY ĐÃ BỊ THU HỒI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="75"/>
+        <location filename="../../ui/controllers/receipts.py" line="76"/>
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
+        <location filename="../../ui/controllers/receipts.py" line="77"/>
         <location filename="../../ui/controllers/receipts.py" line="78"/>
         <source>NOT CONFIRMED</source>
         <translation>CHƯA XÁC NHẬN</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="81"/>
+        <location filename="../../ui/controllers/receipts.py" line="84"/>
         <source>Household health insurance</source>
         <translation>BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="82"/>
+        <location filename="../../ui/controllers/receipts.py" line="85"/>
         <source>Voluntary social insurance</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="94"/>
+        <location filename="../../ui/controllers/receipts.py" line="97"/>
         <source>%1 to %2</source>
         <translation>%1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="99"/>
+        <location filename="../../ui/controllers/receipts.py" line="102"/>
         <source>Number:</source>
         <translation>Số:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="100"/>
+        <location filename="../../ui/controllers/receipts.py" line="103"/>
         <source>Date:</source>
         <translation>Ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="101"/>
+        <location filename="../../ui/controllers/receipts.py" line="104"/>
         <source>Amount:</source>
         <translation>Số tiền:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="102"/>
+        <location filename="../../ui/controllers/receipts.py" line="105"/>
         <source>Paid for:</source>
         <translation>Nộp cho:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="103"/>
+        <location filename="../../ui/controllers/receipts.py" line="106"/>
         <source>Months:</source>
         <translation>Số tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="104"/>
+        <location filename="../../ui/controllers/receipts.py" line="107"/>
         <source>Period:</source>
         <translation>Thời hạn:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="105"/>
+        <location filename="../../ui/controllers/receipts.py" line="108"/>
         <source>Insured persons:</source>
         <translation>Số người tham gia:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="106"/>
+        <location filename="../../ui/controllers/receipts.py" line="109"/>
         <source>Payer&apos;s ID (masked):</source>
         <translation>Mã người nộp (che bớt):</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="107"/>
+        <location filename="../../ui/controllers/receipts.py" line="110"/>
         <source>Confirmation code:</source>
         <translation>Mã xác nhận:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="109"/>
+        <location filename="../../ui/controllers/receipts.py" line="112"/>
         <source>Issued by device:</source>
         <translation>Máy lập:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="110"/>
+        <location filename="../../ui/controllers/receipts.py" line="113"/>
         <source>(not known on this laptop)</source>
         <translation>(máy này chưa biết)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="115"/>
+        <location filename="../../ui/controllers/receipts.py" line="118"/>
         <source>Void because:</source>
         <translation>Lý do huỷ:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="118"/>
+        <location filename="../../ui/controllers/receipts.py" line="121"/>
         <source>The receipt</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="120"/>
+        <location filename="../../ui/controllers/receipts.py" line="123"/>
         <source>What the QR code claims (do not trust it)</source>
         <translation>Nội dung mã QR ghi (không đáng tin)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="255"/>
+        <location filename="../../ui/controllers/receipts.py" line="258"/>
         <source>No thermal printer is chosen yet: choose it in Settings, Receipt printing.</source>
         <translation>Chưa chọn máy in nhiệt: hãy chọn trong Cài đặt, mục In biên lai.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="270"/>
+        <location filename="../../ui/controllers/receipts.py" line="273"/>
         <source>(default)</source>
         <translation>mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="307"/>
+        <location filename="../../ui/controllers/receipts.py" line="310"/>
         <source>Print the receipt</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="332"/>
+        <location filename="../../ui/controllers/receipts.py" line="335"/>
         <source>Printing: %1 of %2 pages sent…</source>
         <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="370"/>
+        <location filename="../../ui/controllers/receipts.py" line="373"/>
         <source>it does not answer</source>
         <translation>máy in không trả lời</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="371"/>
+        <location filename="../../ui/controllers/receipts.py" line="374"/>
         <source>it stopped in the middle of the job</source>
         <translation>máy in dừng giữa chừng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="372"/>
+        <location filename="../../ui/controllers/receipts.py" line="375"/>
         <source>it refused the job</source>
         <translation>máy in từ chối lệnh in</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="383"/>
+        <location filename="../../ui/controllers/receipts.py" line="386"/>
         <source>Printed a copy (BẢN SAO) of %1.</source>
         <translation>Đã in bản sao (BẢN SAO) biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="385"/>
+        <location filename="../../ui/controllers/receipts.py" line="388"/>
         <source>Printed the original of %1.</source>
         <translation>Đã in bản gốc biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="389"/>
+        <location filename="../../ui/controllers/receipts.py" line="392"/>
         <source>Printed %1 receipts in one job (%2 of them copies).</source>
         <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="127"/>
+        <location filename="../../ui/controllers/receipts.py" line="130"/>
         <source>Could not write %1 (%2). The receipt is saved; choose another folder, then save again.</source>
         <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="423"/>
+        <location filename="../../ui/controllers/receipts.py" line="426"/>
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="425"/>
+        <location filename="../../ui/controllers/receipts.py" line="428"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="518"/>
+        <location filename="../../ui/controllers/receipts.py" line="520"/>
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>
@@ -2081,223 +2082,233 @@
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="61"/>
+        <location filename="../../ui/controllers/sync.py" line="63"/>
         <source>Full name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="62"/>
+        <location filename="../../ui/controllers/sync.py" line="64"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="63"/>
+        <location filename="../../ui/controllers/sync.py" line="65"/>
         <source>Year of birth</source>
         <translation>Năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="64"/>
+        <location filename="../../ui/controllers/sync.py" line="66"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="65"/>
+        <location filename="../../ui/controllers/sync.py" line="67"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="66"/>
+        <location filename="../../ui/controllers/sync.py" line="68"/>
         <source>Social insurance number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="67"/>
+        <location filename="../../ui/controllers/sync.py" line="69"/>
         <source>Health insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="68"/>
+        <location filename="../../ui/controllers/sync.py" line="70"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="69"/>
+        <location filename="../../ui/controllers/sync.py" line="71"/>
         <source>Address</source>
         <translation>Địa chỉ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="70"/>
+        <location filename="../../ui/controllers/sync.py" line="72"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="71"/>
+        <location filename="../../ui/controllers/sync.py" line="73"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="72"/>
-        <location filename="../../ui/controllers/sync.py" line="82"/>
+        <location filename="../../ui/controllers/sync.py" line="74"/>
+        <location filename="../../ui/controllers/sync.py" line="84"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="73"/>
+        <location filename="../../ui/controllers/sync.py" line="75"/>
         <source>Occupation</source>
         <translation>Nghề nghiệp</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="74"/>
+        <location filename="../../ui/controllers/sync.py" line="76"/>
         <source>Notes</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="81"/>
+        <location filename="../../ui/controllers/sync.py" line="83"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="256"/>
+        <location filename="../../ui/controllers/sync.py" line="260"/>
         <source>never</source>
         <translation>chưa bao giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="270"/>
+        <location filename="../../ui/controllers/sync.py" line="274"/>
         <source>%1 fields differ</source>
         <translation>%1 trường khác nhau</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="277"/>
+        <location filename="../../ui/controllers/sync.py" line="281"/>
         <source>same citizen ID</source>
         <translation>trùng số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="278"/>
+        <location filename="../../ui/controllers/sync.py" line="282"/>
         <source>same name, birth and commune</source>
         <translation>trùng họ tên, ngày sinh và xã</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="285"/>
+        <location filename="../../ui/controllers/sync.py" line="289"/>
         <source>pulled</source>
         <translation>nhận về</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="291"/>
+        <location filename="../../ui/controllers/sync.py" line="295"/>
         <source>not this team&apos;s data</source>
         <translation>không phải dữ liệu của tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="292"/>
+        <location filename="../../ui/controllers/sync.py" line="296"/>
         <source>the same change id with other content</source>
         <translation>trùng mã thay đổi nhưng nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="293"/>
+        <location filename="../../ui/controllers/sync.py" line="297"/>
         <source>the record already exists with other content</source>
         <translation>bản ghi đã có với nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="294"/>
+        <location filename="../../ui/controllers/sync.py" line="298"/>
         <source>the record is not on the server</source>
         <translation>máy chủ không có bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="295"/>
+        <location filename="../../ui/controllers/sync.py" line="299"/>
         <source>this kind of record cannot be changed</source>
         <translation>loại bản ghi này không được sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="296"/>
+        <location filename="../../ui/controllers/sync.py" line="300"/>
         <source>the record is not valid</source>
         <translation>bản ghi không hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="298"/>
+        <location filename="../../ui/controllers/sync.py" line="301"/>
+        <source>it names a record the server does not have for this team</source>
+        <translation>bản ghi này nhắc tới một bản ghi mà máy chủ không có cho tổ này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="304"/>
+        <source>only a team leader may do this</source>
+        <translation>chỉ tổ trưởng được làm việc này</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="305"/>
         <source>a receipt not signed by this laptop&apos;s key, or in another laptop&apos;s series</source>
         <translation>biên lai không do khóa của máy này ký, hoặc thuộc ký hiệu của máy khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="297"/>
+        <location filename="../../ui/controllers/sync.py" line="308"/>
         <source>this collector&apos;s day was closed on another laptop first: that closing is kept</source>
         <translation>Ngày này của người thu đã được chốt sổ trên máy khác trước: giữ lần chốt đó</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="300"/>
+        <location filename="../../ui/controllers/sync.py" line="311"/>
         <source>the server does not know this kind of record</source>
         <translation>máy chủ không biết loại bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="307"/>
+        <location filename="../../ui/controllers/sync.py" line="318"/>
         <source>refused</source>
         <translation>bị từ chối</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="318"/>
+        <location filename="../../ui/controllers/sync.py" line="331"/>
         <source>Sync off: this laptop was revoked</source>
         <translation>Đã tắt đồng bộ: máy này đã bị thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="320"/>
+        <location filename="../../ui/controllers/sync.py" line="333"/>
         <source>Sync off: enrol again</source>
         <translation>Đã tắt đồng bộ: cần đăng ký lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="322"/>
+        <location filename="../../ui/controllers/sync.py" line="335"/>
         <source>Not enrolled with a server</source>
         <translation>Chưa đăng ký với máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="324"/>
+        <location filename="../../ui/controllers/sync.py" line="337"/>
         <source>Last sync: %1</source>
         <translation>Đồng bộ lần cuối: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="327"/>
+        <location filename="../../ui/controllers/sync.py" line="340"/>
         <source>Never synced</source>
         <translation>Chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="337"/>
+        <location filename="../../ui/controllers/sync.py" line="350"/>
         <source>Type the server&apos;s address and the one-time code.</source>
         <translation>Hãy nhập địa chỉ máy chủ và mã đăng ký một lần.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="419"/>
+        <location filename="../../ui/controllers/sync.py" line="432"/>
         <source>Stopping after this batch…</source>
         <translation>Đang dừng sau đợt này…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="480"/>
+        <location filename="../../ui/controllers/sync.py" line="493"/>
         <source>%1 “%2” was changed on this laptop and on another one.</source>
         <translation>%1 “%2” đã được sửa trên máy này và trên một máy khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="482"/>
+        <location filename="../../ui/controllers/sync.py" line="495"/>
         <source>Pick the version to keep for each field; nothing changes until you press “Keep my choice”.</source>
         <translation>Hãy chọn bản giữ lại cho từng trường; không có gì thay đổi cho đến khi bạn bấm “Giữ lựa chọn của tôi”.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="495"/>
+        <location filename="../../ui/controllers/sync.py" line="508"/>
         <source>Kept. The choice is sent at the next sync.</source>
         <translation>Đã giữ. Lựa chọn sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="538"/>
+        <location filename="../../ui/controllers/sync.py" line="551"/>
         <source>Keep both as two different people and take them off the list?</source>
         <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="303"/>
+        <location filename="../../ui/controllers/sync.py" line="314"/>
         <source>made before enrolment for another team or province: kept on this laptop, not sent</source>
         <translation>lập trước khi đăng ký, cho tổ hoặc tỉnh khác: vẫn giữ trên máy này, không gửi đi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="371"/>
+        <location filename="../../ui/controllers/sync.py" line="384"/>
         <source>Enrol anyway</source>
         <translation>Vẫn đăng ký</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="372"/>
+        <location filename="../../ui/controllers/sync.py" line="385"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -2376,27 +2387,27 @@
 <context>
     <name>TalliesController</name>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="86"/>
+        <location filename="../../ui/controllers/tallies.py" line="87"/>
         <source>Export tallies</source>
         <translation>Xuất báo cáo kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="105"/>
+        <location filename="../../ui/controllers/tallies.py" line="109"/>
         <source>Import targets</source>
         <translation>Nhập chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="145"/>
+        <location filename="../../ui/controllers/tallies.py" line="149"/>
         <source>Declaration list</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="221"/>
+        <location filename="../../ui/controllers/tallies.py" line="225"/>
         <source>%1 targets saved.</source>
         <translation>Đã lưu %1 chỉ tiêu.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="305"/>
+        <location filename="../../ui/controllers/tallies.py" line="310"/>
         <source>Hand-over slip</source>
         <translation>Giấy nộp tiền</translation>
     </message>

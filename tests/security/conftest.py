@@ -33,6 +33,7 @@ class Rogue:
 
     device_id: str
     http: httpx.Client
+    number: int | None = None  # its device number: the device part of the receipt series it may use
 
     def push(self, ops: list[dict]) -> list[dict]:
         body = json.dumps({"ops": ops})  # ASCII escapes: a lone surrogate travels as JSON allows it
@@ -89,8 +90,9 @@ def enrol_rogue(srv: Server, team: str) -> Rogue:
         timeout=30,
     )
     assert r.status_code == 201, r.text
-    token = r.json()["token"]
-    return Rogue(device_id, httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {token}"}, timeout=60))
+    token, number = r.json()["token"], r.json().get("device_number")
+    client = httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+    return Rogue(device_id, client, number)
 
 
 def _members(laptop: Laptop):

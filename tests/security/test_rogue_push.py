@@ -43,7 +43,9 @@ def valid_ops(p: Province, entity: str) -> list[dict]:
                "version": 0}  # fmt: skip
     elif entity == "receipts":
         payment = _fresh(p, "payments")
-        rec = _fresh(p, "receipts", payment_id=payment["id"], number=RNG.randint(9_000_000, 9_999_999), qr_payload=None)
+        series = f"BI-3301.{p.rogue.number}-2026"  # the rogue's own series (only its device may use it)
+        rec = _fresh(p, "receipts", payment_id=payment["id"], series=series, number=RNG.randint(1, 9_999_999),
+                     qr_payload=None)  # fmt: skip
         return [op("payments", payment, actor=leader), op("receipts", rec, actor=leader)]
     elif entity == "receipt_voids":
         *chain, receipt_op = valid_ops(p, "receipts")

@@ -64,14 +64,15 @@ def add_consultation(store, **overrides) -> str:
 def add_team(store):
     """A team of one leader in Hưng Yên, on a bare store; returns (team, leader)."""
     from fieldapp.domain.enums import Role
-    from fieldapp.services.team import new_member, new_team
+    from fieldapp.services.team import add_member, new_member, new_team, team_key
     from fieldapp.storage import team as team_store
     from fieldapp.storage.writer import Actor, writing
 
     team = new_team("Tổ thử", "33", "Bưu điện tỉnh Hưng Yên", (COMMUNE,))
-    leader = new_member(team.id, "Trần Thị Hoa", Role.TEAM_LEADER, "330101", "1234")
     with writing(store, Actor(None, store.device_id)) as w:
         w.add(team)
-        w.add(leader)
+        key = team_key(w.conn, team.id)
+        leader = new_member(team.id, "Trần Thị Hoa", Role.TEAM_LEADER, "330101", "1234", pin_key=key)
+        add_member(w, leader)  # the team's first leader: made by the system
         team_store.set_current_team(w.conn, team.id)
     return team, leader

@@ -51,9 +51,11 @@ def test_same_seed_same_data(tmp_path, open_store):
         store = open_store(DataDir(tmp_path / name))
         load_demo(store, DemoOptions(persons=300, days=3, seed=5, end_date=DEMO_END))
         d = dump(store)
-        # The laptop's own device id and receipt signing key differ (so do the signatures made with it);
+        # The laptop's own device id and receipt signing key differ (so do the signatures made with it), and
+        # so do the members' PIN verifiers, sealed under this laptop's own team PIN key with a random nonce;
         # everything else must not. The signed claims themselves must be the same.
         own = [store.device_id, *(v for r in store.query("SELECT key_id, public_key FROM devices") for v in r)]
+        own += [r[0] for r in store.query("SELECT pin_hash FROM members")]
         payloads = [r[0] for r in store.query("SELECT qr_payload FROM receipts ORDER BY series, number")]
         claims = [decode(p).claim for p in payloads]
         assert claims and all(c.key_id == claims[0].key_id for c in claims)

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldapp.domain.enums import Sex, TargetGroup, VsiStatus
+from fieldapp.domain.enums import Role, Sex, TargetGroup, VsiStatus
 from fieldapp.errors import InputRefused
 from fieldapp.services import registry
 from fieldapp.services.registry import FormRefused, PersonForm, PossibleDuplicates, SamePerson
 from fieldapp.storage import people
+from fieldapp.storage import team as team_store
 from fieldapp.storage.search import search
 from fieldapp.storage.writer import Actor, writing
 from tests.services.helpers import COMMUNE, add_consultation, add_team
@@ -218,7 +219,10 @@ def test_copy_and_erase_on_request(demo_store):
     assert copy["person"][0]["full_name"] and copy["consultations"]
     json.dumps(copy, ensure_ascii=False)  # a file the person can take
     person = people.get(demo_store, person_id)
-    with writing(demo_store, actor(demo_store)) as w:
+    team = team_store.current_team(demo_store)  # erasure is a team leader's (issue 13)
+    leader = next(m for m in team_store.members(demo_store, team.id) if m.role is Role.TEAM_LEADER)
+    by_leader = Actor(leader.id, demo_store.device_id)
+    with writing(demo_store, by_leader) as w:
         registry.erase(w, person)
     erased = people.get(demo_store, person_id)
     assert erased.erased_at and erased.full_name == "" and erased.citizen_id is None and erased.phone is None
@@ -233,8 +237,9 @@ def test_copy_and_erase_on_request(demo_store):
         == 2
     )
     assert person_id not in {p.id for p in search(demo_store, person.full_name)}
-    with pytest.raises(InputRefused), writing(demo_store, actor(demo_store)) as w:
+    with pytest.raises(InputRefused) as err, writing(demo_store, by_leader) as w:
         registry.erase(w, erased)
+    assert err.value.code == "erase.already"
 
 
 def test_facts_other_than_their_notes_stay_unchangeable(demo_store):

@@ -20,11 +20,17 @@ def leader(store):
     return team_store.members(store, team.id)[0]
 
 
-def test_pin_is_stored_hashed(demo_store):
+def test_pin_is_stored_hashed_and_sealed(demo_store):
+    from fieldapp.domain import pins
+    from fieldapp.services.team import team_keys
+
     member = leader(demo_store)
     assert member.role is Role.TEAM_LEADER
-    assert member.pin_hash.startswith("$argon2id$")
-    assert DEMO_PIN not in member.pin_hash
+    assert member.pin_hash.startswith("fapin1$")  # sealed under the team's PIN key (issue 13)
+    with demo_store.reading() as conn:
+        verifier = pins.unseal(member.pin_hash, team_keys(conn, member.team_id), member.id)
+    assert verifier.startswith("$argon2id$")
+    assert DEMO_PIN not in member.pin_hash and DEMO_PIN not in verifier
 
 
 def test_right_pin_signs_in_and_is_audited(demo_store):
@@ -84,6 +90,6 @@ def test_set_pin(demo_store):
 
 def test_member_names_are_validated():
     with pytest.raises(InputRefused) as err:
-        new_member("t", "Nguyen 123", Role.MEMBER, "X1", "1234")
+        new_member("t", "Nguyen 123", Role.MEMBER, "X1", "1234", pin_key=bytes(32))
     assert err.value.code == "reason.name.digits"
     assert hash_pin("1234") != hash_pin("1234")  # salted

@@ -38,4 +38,6 @@ def sign_in_refusal(result: SignInResult, lang: str) -> str | None:
         return t("pin.wrong", lang, remaining=result.remaining)
     if result.outcome is SignIn.LOCKED:
         return t("pin.locked", lang, until=format_datetime(result.locked_until))
+    if result.outcome is SignIn.NO_KEY:
+        return t("pin.no_key", lang)
     return t("pin.no_pin", lang)

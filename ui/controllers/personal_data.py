@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from fieldapp.domain.enums import Role
 from fieldapp.domain.models import Person
+from fieldapp.domain.permissions import Action, allowed
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
 from fieldapp.services import registry
@@ -79,10 +79,11 @@ class PersonalDataController(QObject):
         self.tasks.run(work)
 
     def erase(self, person: Person, typed: str | None = None) -> None:
-        """Only a team leader erases, after typing the person's name: it cannot be undone."""
-        member = self.session.member
+        """Only a leader (or admin) of the laptop's team erases, after typing the person's name: it cannot be
+        undone. The service decides (fieldapp.domain.permissions); asking first only spares the typing."""
+        member, team = self.session.member, self.session.team
         lang = self.session.lang
-        if member is None or member.role not in (Role.TEAM_LEADER, Role.ADMIN):
+        if not allowed(member, Action.ERASE_PERSON, team.id if team else None):
             QMessageBox.warning(self.parent_widget, "fieldapp", t("erase.leader_only", lang))
             return
         if typed is None:

@@ -21,8 +21,8 @@ from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from fieldapp.domain.enums import Role
 from fieldapp.domain.formats import format_date, format_vnd
+from fieldapp.domain.permissions import Action, allowed
 from fieldapp.domain.receipt_code import Verdict
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import t
@@ -51,7 +51,6 @@ from ui.views.receipts import ReceiptsView
 
 log = logging.getLogger(__name__)
 PAGES_AT_ONCE = 8
-LEADERS = (Role.TEAM_LEADER, Role.ADMIN)
 GREEN, RED, AMBER = "#2e7d32", "#c62828", "#b26a00"
 COLOURS = {
     Verdict.GENUINE: GREEN,
@@ -485,7 +484,8 @@ class ReceiptsController(QObject):
         if row is None or row.void:
             return
         lang = self.session.lang
-        leaders = [m for m in self.session.members if m.role in LEADERS and m.active]
+        team_id = self.session.team.id if self.session.team else None
+        leaders = [m for m in self.session.members if allowed(m, Action.VOID_RECEIPT, team_id)]  # who to offer
         title = f"{row.label}\n{row.payer} — {format_vnd(row.amount, lang)}"
         dialog = VoidDialog(title, leaders, self.parent_widget)
         self.void_dialog = dialog
@@ -506,9 +506,7 @@ class ReceiptsController(QObject):
 
         def work_():
             result = sign_in(store, leader_id, pin, max_failures=max_failures, lock_minutes=lock_minutes)
-            if result.outcome is SignIn.OK:
-                if result.member.role not in LEADERS:
-                    raise InputRefused("receipt.void_needs_leader")
+            if result.outcome is SignIn.OK:  # the service decides whether this member may void it
                 receipt_service.void(store, actor, receipt_id, reason, result.member)
             return result
 

@@ -10,7 +10,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from fieldapp.domain.admin_units import province_title, provinces
-from fieldapp.domain.enums import Role, ScopeKind
+from fieldapp.domain.enums import ScopeKind
+from fieldapp.domain.permissions import Action, allowed
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
 from fieldapp.reports import declarations, export
@@ -100,6 +101,9 @@ class TalliesController(QObject):
         s = self.session
         store, team, member = s.store, s.team, s.member
         if store is None or member is None or team is None:
+            return
+        if not allowed(member, Action.TARGETS, team.id):  # the service refuses too; spare the file dialog
+            QMessageBox.warning(self.window, "fieldapp", t("targets.leader_only", s.lang))
             return
         path, _ = QFileDialog.getOpenFileName(
             self.window, QCoreApplication.translate("TalliesController", "Import targets"), "", "*.xlsx *.csv"
@@ -264,7 +268,8 @@ class TalliesController(QObject):
         dialog.close_requested.connect(self._close)
         dialog.slip_requested.connect(self._slip)
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
-        leader = self.session.member.role in (Role.TEAM_LEADER, Role.ADMIN)
+        team = self.session.team
+        leader = allowed(self.session.member, Action.CLOSE_DAY, team.id if team else None)
         dialog.close_button.setToolTip("" if leader else t("closing.needs_leader", self.session.lang))
         if collectors:
             self._load_cash(dialog.collector_id())

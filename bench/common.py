@@ -88,7 +88,8 @@ def p95(samples: Sequence[float]) -> float:
 
 @dataclass(frozen=True)
 class Target:
-    """`stat` <= `limit`, where stat is "median", "p95" (of our samples) or "ratio" (ours / baseline)."""
+    """`stat` <= `limit`, where stat is "median", "p95" (of our samples) or "ratio" (ours / baseline); or
+    "min_ratio": ours / baseline >= limit (a rate, where higher is better)."""
 
     stat: str
     limit: float
@@ -96,6 +97,8 @@ class Target:
     def describe(self, unit: str) -> str:
         if self.stat == "ratio":
             return f"ratio ≤ {self.limit:g}"
+        if self.stat == "min_ratio":
+            return f"ratio ≥ {self.limit:g}"
         return f"{self.stat} ≤ {self.limit:g} {unit}"
 
 
@@ -120,7 +123,9 @@ class Row:
             return None
         value = {"median": median, "p95": p95}.get(self.target.stat)
         measured = value(self.samples) if value else self.ratio
-        return None if measured is None else measured <= self.target.limit
+        if measured is None:
+            return None
+        return measured >= self.target.limit if self.target.stat == "min_ratio" else measured <= self.target.limit
 
 
 def fmt(value: float, unit: str) -> str:

@@ -91,7 +91,8 @@ class Proc:
                 self.proc.wait(timeout=10)
 
 
-def fieldapp_server(url: str, tmp: Path, workers: int = 1) -> Proc:
+def fieldapp_server(url: str, tmp: Path, workers: int = 1, tree: Path = ROOT) -> Proc:
+    """`fieldapp server run` from the source tree `tree` (this one, or another commit's checkout)."""
     argv = [
         PYTHON,
         "-m",
@@ -107,7 +108,8 @@ def fieldapp_server(url: str, tmp: Path, workers: int = 1) -> Proc:
         "--workers",
         str(workers),
     ]
-    return Proc(argv, child_env(), "/v1/health", tmp / "server.log")
+    env = child_env() if tree == ROOT else child_env(PYTHONPATH=str(tree))
+    return Proc(argv, env, "/v1/health", tmp / "server.log", cwd=tree)
 
 
 def baseline_server(url: str, tmp: Path) -> Proc:
@@ -363,11 +365,12 @@ def _pull_row(n_records: int, samples: int, tmp: Path) -> Row:
     return row
 
 
-def _load_rows(admin_url: str, seconds: float, tmp: Path, offered: float | None = None) -> list[Row]:
-    """The 50-laptop run; `offered`: ops/s the laptops send on a schedule (None: as fast as answered)."""
-    name = "load" if offered is None else "load_paced"
+def _load_rows(admin_url: str, seconds: float, tmp: Path, offered: float | None = None, tree: Path = ROOT) -> list[Row]:
+    """The 50-laptop run; `offered`: ops/s the laptops send on a schedule (None: as fast as answered);
+    `tree`: the source tree whose server is run."""
+    name = ("load" if offered is None else "load_paced") + ("" if tree == ROOT else f"_{tree.name}")
     url = new_database(admin_url, name)
-    ours = fieldapp_server(url, tmp / name, workers=2)
+    ours = fieldapp_server(url, tmp / name, workers=2, tree=tree)
     latencies: list[float] = []
     kinds: dict[str, list[float]] = {"push": [], "pull": []}
     pushed = [0]

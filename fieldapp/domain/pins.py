@@ -108,8 +108,11 @@ def sealed_key_id(value: object) -> str | None:
     return match.group(1) if match else None
 
 
-def seal(verifier: str, key: bytes, member_id: str) -> str:
-    """The verifier sealed for `member_id` under the team's PIN key (a fresh random nonce each time)."""
+def seal(verifier: str, key: bytes, member_id: str, *, nonce: bytes | None = None) -> str:
+    """The verifier sealed for `member_id` under the team's PIN key (a fresh random nonce each time).
+
+    `nonce`: only for a verifier made from a fixed salt (demo data), whose seal must come out the same on
+    every laptop; one nonce with one key is safe for one plaintext only, and such a verifier is one."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     if len(key) != KEY_BYTES:
@@ -117,7 +120,7 @@ def seal(verifier: str, key: bytes, member_id: str) -> str:
     if not is_verifier(verifier):
         raise ValueError("only an Argon2id verifier is sealed")
     kid = key_id(key)
-    nonce = os.urandom(NONCE_BYTES)
+    nonce = nonce if nonce is not None and len(nonce) == NONCE_BYTES else os.urandom(NONCE_BYTES)
     body = AESGCM(key).encrypt(nonce, verifier.encode("ascii"), _aad(kid, member_id))
     return f"{SEALED_PREFIX}{kid}${_b64(nonce + body)}"
 

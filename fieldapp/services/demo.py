@@ -313,6 +313,7 @@ class DemoBuilder:
             ids=self.ids,
             now=self.now,
             salt=salt,
+            nonce=hashlib.sha256(f"demo-pin-seal-{tag}-{index}".encode()).digest()[:12],
         )
         return w.add(member)
 

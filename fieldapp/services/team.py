@@ -62,13 +62,15 @@ def new_member(
     ids=new_id,
     now: datetime | None = None,
     salt: bytes | None = None,
+    nonce: bytes | None = None,
 ) -> Member:
-    """A member record whose PIN verifier is sealed under `pin_key` (`team_key(conn, team_id)`)."""
+    """A member record whose PIN verifier is sealed under `pin_key` (`team_key(conn, team_id)`); `salt`
+    and `nonce` fixed only for demo data, which comes out the same wherever it is made."""
     name = check_name(full_name)
     if not name.ok:
         raise InputRefused(name.reason.value, **name.params)
     member_id = ids()
-    sealed = pins.seal(hash_pin(pin, salt=salt), pin_key, member_id)
+    sealed = pins.seal(hash_pin(pin, salt=salt), pin_key, member_id, nonce=nonce if salt else None)
     return Member(member_id, team_id, name.value, role, code, phone, sealed, True, now or utcnow())
 
 

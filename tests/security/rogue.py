@@ -5,7 +5,7 @@ the enrolment proof and the receipt QR are made here the way the documents descr
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -14,8 +14,10 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from fieldapp.domain import models as m
 from fieldapp.domain import receipt_code
+from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
 from fieldapp.domain.ids import new_id
 from fieldapp.sync import enrol
+from tests.server.conftest import LEADERS, create, member, person
 from tests.sync.conftest import FAST_RETRY, Laptop
 
 
@@ -41,12 +43,20 @@ class Rogue:
         self.team: dict | None = None
         self.province: str | None = None
         self.http: httpx.Client | None = None
+        self.leader: str | None = None  # the team's leader on the server, whom its receipts name
+        self._parents: list[dict] = []  # the records its receipts name, sent before them (`results`)
 
     @classmethod
     def enrolled(cls, on, team: dict | None = None, province: str | None = None) -> Rogue:
         rogue = cls(on)
         r = rogue.enrol(on.code(team, province))
         assert r.status_code == 201, r.text
+        if team is not None:  # the team's leader, made by its first laptop (docs/sync-api.md, "Roles")
+            if team["id"] not in LEADERS:
+                leader = member(team["id"])
+                assert rogue.results([create(leader)])[0]["status"] == "accepted"
+                LEADERS[team["id"]] = leader.id
+            rogue.leader = LEADERS[team["id"]]
         return rogue
 
     @property
@@ -105,14 +115,35 @@ class Rogue:
         )  # fmt: skip
         qr = receipt_code.encode(claim, signer.sign)
         at = datetime(day.year, day.month, day.day, 3, tzinfo=UTC)
-        record = m.Receipt(new_id(), new_id(), series, number, amount, "Nguyễn Văn A", at, day, new_id(), qr)
+        payment_id = self._paid(amount, day, at)
+        member_id = self.leader or new_id()
+        record = m.Receipt(new_id(), payment_id, series, number, amount, "Nguyễn Văn A", at, day, member_id, qr)
         return record, qr
 
+    def _paid(self, amount: int, day: date, at: datetime) -> str:
+        """A person, an enrolment and its payment of `amount` for a receipt to name (a record naming nothing
+        the server holds is refused before what it says is looked at): sent with the next `results`."""
+        if self.team is None or self.leader is None:
+            return new_id()
+        payer = person(self.province or self.team["province_code"])
+        line = m.EnrolmentLine(payer.id, 1, amount // 12, amount)
+        enrolment = m.Enrolment(
+            new_id(), EnrolmentKind.HOUSEHOLD_HI, payer.id, None, self.team["id"], self.leader, None, day, 12, None,
+            day, day + timedelta(days=364), amount, 0, 0, None, (), (line,), at,
+        )  # fmt: skip
+        payment = m.Payment(new_id(), enrolment.id, PaymentMethod.CASH, amount, None, at, self.leader)
+        self._parents += [create(payer), create(enrolment), create(payment)]
+        return payment.id
+
     def results(self, ops: list[dict]) -> list[dict]:
+        """Push `ops` (after the parents its receipts name, sent once) and give their answers."""
         assert self.http is not None
-        r = self.http.post("/v1/push", json={"ops": ops})
+        parents, self._parents = self._parents, []
+        r = self.http.post("/v1/push", json={"ops": [*parents, *ops]})
         assert r.status_code == 200, r.text
-        return r.json()["results"]
+        results = r.json()["results"]
+        assert all(x["status"] == "accepted" for x in results[: len(parents)]), results[: len(parents)]
+        return results[len(parents) :]
 
 
 def real_laptop(on, root: Path, team: dict | None = None, province: str | None = None) -> Laptop:

@@ -190,7 +190,8 @@ def test_old_bare_verifiers_are_sealed_at_the_next_sync(server, laptops):
     add_demo(a, persons=30, days=1)
     team = team_store.current_team(a.store)
     old = Member(new_id(), team.id, "Đỗ Thị Cũ", Role.MEMBER, "330177", None, hash_pin("4321"), True, utcnow())
-    with writing(a.store, Actor(None, a.device_id)) as w:  # as the version before wrote it, not sent yet
+    leader = next(m for m in team_store.members(a.store, team.id) if m.role is Role.TEAM_LEADER)
+    with writing(a.store, Actor(leader.id, a.device_id)) as w:  # as the version before wrote it, not sent yet
         w.add(old)
     assert a.sync().rejected == 0
     assert pins.is_sealed(team_store.member(a.store, old.id).pin_hash)

@@ -179,7 +179,7 @@ def test_another_team_cannot_void_my_receipt(world, laptops):
     third = laptops(world, "c", world.team(province=a.province))
     _clean(third.sync())
     assert _verdict(third, qr) is Verdict.GENUINE
-    mine = m.ReceiptVoid(new_id(), record.id, "ghi sai", new_id(), datetime.now(UTC))
+    mine = m.ReceiptVoid(new_id(), record.id, "ghi sai", a.leader, datetime.now(UTC))  # by the team's leader
     assert a.results([create(mine)])[0]["status"] == "accepted"
     _clean(third.sync())
     assert _verdict(third, qr) is Verdict.VOID

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -86,20 +86,58 @@ def p95(samples: Sequence[float]) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[94]
 
 
+# What a target is judged on: a statistic of our samples, or our median against the baseline's.
+_STATS: dict[str, Callable[[Sequence[float]], float]] = {
+    "median": statistics.median,
+    "p95": p95,
+    "max": max,  # every sample: "in each run"
+    "min": min,
+}
+_AT_LEAST = {"min", "min_ratio", "min_median"}
+
+
 @dataclass(frozen=True)
 class Target:
-    """`stat` <= `limit`, where stat is "median", "p95" (of our samples) or "ratio" (ours / baseline); or
-    "min_ratio": ours / baseline >= limit (a rate, where higher is better)."""
+    """One target of a row, as the issue writes it.
+
+    `stat` <= `limit` for "median", "p95", "max" (every sample) and "ratio" (our median / the baseline's);
+    `stat` >= `limit` for "min" (every sample), "min_median" and "min_ratio" (rates, where higher is better).
+    """
 
     stat: str
     limit: float
 
+    def __post_init__(self) -> None:
+        if self.stat not in (*_STATS, "ratio", "min_ratio", "min_median"):
+            raise ValueError(f"unknown target statistic {self.stat!r}")
+
+    @property
+    def at_least(self) -> bool:
+        return self.stat in _AT_LEAST
+
+    def measure(self, row: Row) -> float | None:
+        """The figure this target judges, or None when the row cannot give it (no samples, no baseline)."""
+        if not row.samples:
+            return None
+        if self.stat in ("ratio", "min_ratio"):
+            return row.ratio
+        if self.stat == "min_median":
+            return median(row.samples)
+        return _STATS[self.stat](row.samples)
+
+    def holds(self, row: Row) -> bool | None:
+        value = self.measure(row)
+        if value is None:
+            return None
+        return value >= self.limit if self.at_least else value <= self.limit
+
     def describe(self, unit: str) -> str:
-        if self.stat == "ratio":
-            return f"ratio ≤ {self.limit:g}"
-        if self.stat == "min_ratio":
-            return f"ratio ≥ {self.limit:g}"
-        return f"{self.stat} ≤ {self.limit:g} {unit}"
+        sign = "≥" if self.at_least else "≤"
+        if self.stat in ("ratio", "min_ratio"):
+            return f"ratio {sign} {self.limit:g}"
+        amount = f"{self.limit:,g} {unit}"
+        name = {"max": "each", "min": "each", "min_median": "median"}.get(self.stat, self.stat)
+        return f"{name} {sign} {amount}"
 
 
 @dataclass
@@ -108,7 +146,7 @@ class Row:
     unit: str  # "s", "ms", "MB" or "/s"; samples are already in this unit
     samples: list[float] = field(default_factory=list)
     baseline: list[float] = field(default_factory=list)
-    target: Target | None = None
+    targets: list[Target] = field(default_factory=list)  # every one must hold for `met`
     note: str = ""
     error: str = ""
 
@@ -119,13 +157,17 @@ class Row:
         return median(self.samples) / median(self.baseline)
 
     def met(self) -> bool | None:
-        if self.error or self.target is None or not self.samples:
+        """False when the figure is over any of its targets; True only when every target holds; None when
+        there is nothing to judge (no target, no samples, an error) or a target cannot be judged."""
+        if self.error or not self.targets or not self.samples:
             return None
-        value = {"median": median, "p95": p95}.get(self.target.stat)
-        measured = value(self.samples) if value else self.ratio
-        if measured is None:
-            return None
-        return measured >= self.target.limit if self.target.stat == "min_ratio" else measured <= self.target.limit
+        verdicts = [t.holds(self) for t in self.targets]
+        if False in verdicts:
+            return False
+        return None if None in verdicts else True
+
+    def describe_targets(self) -> str:
+        return " and ".join(t.describe(self.unit) for t in self.targets) if self.targets else "—"
 
 
 def fmt(value: float, unit: str) -> str:
@@ -152,7 +194,7 @@ def table_cells(row: Row) -> tuple[str, ...]:
             "",
             "",
             "",
-            row.target.describe(row.unit) if row.target else "—",
+            row.describe_targets(),
             "ERROR",
         )
     ratio = row.ratio
@@ -164,7 +206,7 @@ def table_cells(row: Row) -> tuple[str, ...]:
         fmt(p95(row.samples), row.unit),
         fmt(median(row.baseline), row.unit) if row.baseline else "—",
         f"{ratio:.2f}" if ratio is not None else "—",
-        row.target.describe(row.unit) if row.target else "—",
+        row.describe_targets(),
         "—" if met is None else ("yes" if met else "NO"),
     )
 
@@ -185,6 +227,66 @@ def render(rows: Sequence[Row]) -> str:
     if notes:
         out += ["", *notes]
     return "\n".join(out)
+
+
+class LoadWatch:
+    """The machine's load average (1 minute) before the run and every few seconds during it, for the
+    table's header: the benchmarks share the CPUs with whatever else runs, and their own servers and clients
+    add to it."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        self.every = every
+        self.before = os.getloadavg()[0]
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.every):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> LoadWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.every + 1)
+
+    def describe(self) -> str:
+        during = self.samples or [os.getloadavg()[0]]
+        return (
+            f"load average {self.before:.2f} before the run; during it {min(during):.2f}–{max(during):.2f}, "
+            f"mean {statistics.fmean(during):.2f} (the benchmarks' own processes included)"
+        )
+
+
+# --- the OS page cache ------------------------------------------------------------------------------
+
+
+def evict(paths: Iterable[Path]) -> int:
+    """Drop the files' pages from the OS page cache: fdatasync (DONTNEED drops clean pages only), then
+    `posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)`. Pages another running process has mapped stay (the C
+    library every process uses, say). Returns how many files were evicted; missing files are skipped."""
+    done = 0
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            with contextlib.suppress(OSError):
+                os.fdatasync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            done += 1
+        finally:
+            os.close(fd)
+    return done
+
+
+def store_files(db: Path) -> list[Path]:
+    """A store's database and the files SQLite keeps beside it (WAL, shared memory)."""
+    return [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
 
 
 # --- the run's temp dir ------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def run_form(demo: DemoStore, *, saves: int, tmp: Path) -> list[Row]:
         controller.enter(controller.session.members[0])
         controller.fieldwork.consult(None)
         dialog = controller.fieldwork.dialog
-        row = Row("consultation_form_next", "ms", target=Target("p95", TARGET_MS))
+        row = Row("consultation_form_next", "ms", targets=[Target("p95", TARGET_MS)])
         for i in range(saves):
             dialog.topics[Topic.HI].setChecked(True)
             dialog.outcomes[Outcome.REFUSED if i % 2 else Outcome.ALREADY_INSURED].setChecked(True)

@@ -3,8 +3,9 @@
 Ours: `run_import` (read and decode the file, find the header, check every row like the person form,
 look each up for duplicates, write persons, hamlets and the list's links with their outbox rows, in one
 transaction) into a fresh encrypted store holding a demo team and no people. Baseline, in the same run:
-`executemany` of exactly the domain rows that import wrote, into another fresh store of the same schema.
-Targets: ≤ 10 s, and ≤ 3 × the baseline.
+`executemany` of exactly the domain rows that import wrote, into another fresh store of the same schema, in
+one transaction, the persons' search index filled by the bulk path the app uses (stores.executemany_baseline).
+Targets, both judged: ≤ 10 s, and ≤ 3 × the baseline.
 """
 
 from __future__ import annotations
@@ -83,11 +84,14 @@ def run_import_bench(*, rows: int, tmp: Path) -> list[Row]:
         baseline, copied = executemany_baseline(store, DataDir(folder / "baseline"))
     finally:
         store.close()
-    row = Row(f"import_{rows // 1000}k", "s", [ours], [baseline], Target("ratio", RATIO_TARGET))
+    targets = [Target("median", SECONDS_TARGET), Target("ratio", RATIO_TARGET)]
+    row = Row(f"import_{rows // 1000}k" if rows >= 1000 else f"import_{rows}", "s", [ours], [baseline], targets=targets)
     row.note = (
         f"run_import of a {rows:,}-row CSV (title line, Vietnamese headers, lost zeros) into a store with a team "
         f"and no people: {result.imported:,} imported, {result.duplicates:,} duplicates, {result.rejected:,} "
-        f"rejected; baseline: executemany of the {sum(copied.values()):,} domain rows it wrote; "
-        f"also ≤ {SECONDS_TARGET:g} s: {'yes' if ours <= SECONDS_TARGET else 'NO'}"
+        f"rejected; baseline: executemany of the {sum(copied.values()):,} domain rows it wrote into a fresh store, "
+        "one transaction, the search index filled in one statement as the app does"
     )
+    if rows != 100_000:
+        row.note += "; the 10 s target is set for 100,000 rows"
     return [row]

@@ -32,9 +32,11 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 from common import PASSPHRASE, PYTHON, ROOT, Row, Target, child_env, progress
+from stores import open_existing
 
 from fieldapp.domain import admin_units
 from fieldapp.domain.enums import Outcome, Role, TargetGroup, Topic, VsiStatus
@@ -234,8 +236,9 @@ def pull_baseline(server: Server, token: str, dest: Path, page: int = 2000) -> t
                     spec, _sql = inserts[ch["entity"]]
                     rec = ch["record"]
                     values = [rec.get(f) for f in spec.fields]
-                    if spec.derived:
-                        values.append(_fold(rec))
+                    if spec.derived:  # every derived column (persons: name_key and sort_key since db/0006)
+                        view = SimpleNamespace(**rec)
+                        values += [fn(view) for fn in spec.derived.values()]
                     rows.setdefault(ch["entity"], []).append(values)
                 with store.transaction() as conn:
                     conn.execute("PRAGMA defer_foreign_keys = ON")
@@ -255,12 +258,6 @@ def pull_baseline(server: Server, token: str, dest: Path, page: int = 2000) -> t
     finally:
         store.close()
         shutil.rmtree(dest, ignore_errors=True)
-
-
-def _fold(rec: dict) -> str:
-    from fieldapp.domain.text import fold
-
-    return fold(rec.get("full_name") or rec.get("name") or "")
 
 
 def time_push(store: Store) -> float:
@@ -324,7 +321,7 @@ def run_sync_client(*, pull_records: int, push_ops: int, pull_samples: int, push
         for i in range(pull_samples):
             copy = folder / f"b-{i}"
             shutil.copytree(folder / "b-enrolled", copy)
-            store = open_store(copy)
+            store = open_existing(DataDir(copy))
             try:
                 start = time.perf_counter()
                 result = SyncEngine(store).sync()
@@ -338,7 +335,7 @@ def run_sync_client(*, pull_records: int, push_ops: int, pull_samples: int, push
             seconds, _n = pull_baseline(server, b_token, folder / f"baseline-{i}")
             base.append(seconds)
             progress(f"sync_pull: {pull[-1]:.2f} s (baseline {base[-1]:.2f} s), {pulled:,} records")
-        pull_row = Row(f"sync_pull_{pull_records // 1000}k", "s", pull, base, Target("median", PULL_TARGET))
+        pull_row = Row(f"sync_pull_{pull_records // 1000}k", "s", pull, base, targets=[Target("median", PULL_TARGET)])
         pull_row.note = (
             f"a laptop offline since its enrolment catches up: {pulled:,} records (households, people, "
             "consultations) in pages of 2,000 into its encrypted store, devices and counts included; baseline: "
@@ -367,7 +364,7 @@ def run_sync_client(*, pull_records: int, push_ops: int, pull_samples: int, push
                 progress(f"sync_push: {push[-1]:.3f} s (baseline {push_base[-1]:.3f} s)")
         finally:
             c.close()
-        push_row = Row(f"sync_push_{push_ops // 1000}k", "s", push, push_base, Target("median", PUSH_TARGET))
+        push_row = Row(f"sync_push_{push_ops // 1000}k", "s", push, push_base, targets=[Target("median", PUSH_TARGET)])
         push_row.note = (
             f"{push_ops:,} new ops (households and people) in batches of 500 to an SQLite server, every answer "
             "settled in the outbox; baseline: as many equivalent ops posted by a bare httpx client"

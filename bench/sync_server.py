@@ -11,15 +11,7 @@ pulls pages of that table.
   edits of records pushed before), one after another, fresh records each sample.
 - server_pull_100k: every page (limit 2000) from cursor 0 until `more` is false, for a laptop whose scope
   holds 100,000 records, as raw HTTP (the body is read, not parsed; the laptop adds its own parsing).
-- server_load_50_ops / server_load_50_p95: 50 laptops of 10 teams, each pushing 500-op batches and pulling
-  its team's feed in turns, for a fixed time against PostgreSQL with `--workers 2`: ops/s sustained and
-  the p95 of every request; any non-200 answer is an error. The laptops never pause: this is the most
-  the server takes, and its latency is what a queue of 50 waiting clients gives (Little's law: 50 clients
-  / requests per second), not what a laptop sees when the server keeps up.
-- server_load_50_paced_ops / _p95: the same 50 laptops, each sending its next push on a schedule that
-  offers LOAD_OFFERED ops/s in all (a laptop late on its schedule sends at once, so a server that cannot
-  keep up shows as fewer ops/s): the target's "≥ 5,000 ops/s sustained with p95 ≤ 500 ms" as a
-  load the server is given, rather than as much as it can be made to queue.
+- server_load_50_*: the 50-laptop load runs (bench/load.py).
 """
 
 from __future__ import annotations
@@ -29,15 +21,15 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
-from common import PYTHON, ROOT, Row, Target, child_env, p95, progress
-from sync_server_pg import cluster, free_port, new_database
+from common import PYTHON, ROOT, Row, Target, child_env, progress
+from sync_server_pg import free_port, new_database
 
 from fieldapp.domain import models as m
 from fieldapp.domain.admin_units import communes_of
@@ -45,10 +37,12 @@ from fieldapp.domain.enums import Outcome, Role, TargetGroup, Topic, VsiStatus
 from fieldapp.domain.ids import new_id
 from fieldapp.storage.records import spec_for
 
+if TYPE_CHECKING:
+    from load import LoadPlan
+
 PROVINCE = "33"
 BATCH = 500
 LOAD_BATCH = 500  # a laptop's push in the load run, the batch size the client sends
-LOAD_OFFERED = 6_000.0  # ops/s the 50 paced laptops offer together (target: ≥ 5,000 sustained)
 
 
 # --- processes -----------------------------------------------------------------------------------
@@ -284,16 +278,15 @@ def pull_all(base: str, token: str | None, path: str) -> tuple[float, int]:
 # --- the rows ------------------------------------------------------------------------------------
 
 
-def run_sync(*, push_ops: int, pull_records: int, samples: int, load_seconds: float, tmp: Path) -> list[Row]:
+def run_sync(admin_url: str, *, push_ops: int, pull_records: int, samples: int, load: LoadPlan, tmp: Path) -> list[Row]:
+    """`admin_url`: the run's PostgreSQL cluster (sync_server_pg.cluster)."""
+    from load import load_rows
+
     rows: list[Row] = []
-    with cluster() as admin_url:
-        for backend in ("sqlite", "postgresql"):
-            rows.append(_push_row(backend, admin_url, push_ops, samples, tmp))
-        rows.append(_pull_row(pull_records, samples, tmp))
-        if load_seconds > 0:
-            rows += _load_rows(admin_url, load_seconds, tmp)
-            rows += _load_rows(admin_url, load_seconds, tmp, offered=LOAD_OFFERED)
-    return rows
+    for backend in ("sqlite", "postgresql"):
+        rows.append(_push_row(backend, admin_url, push_ops, samples, tmp))
+    rows.append(_pull_row(pull_records, samples, tmp))
+    return rows + load_rows(admin_url, load, tmp)
 
 
 def _database(backend: str, admin_url: str, name: str, tmp: Path) -> str:
@@ -304,7 +297,7 @@ def _database(backend: str, admin_url: str, name: str, tmp: Path) -> str:
 
 def _push_row(backend: str, admin_url: str, n_ops: int, samples: int, tmp: Path) -> Row:
     target = 1.0 if backend == "sqlite" else 1.5
-    row = Row(f"server_push_{n_ops // 1000}k_{backend}", "s", target=Target("median", target))
+    row = Row(f"server_push_{n_ops // 1000}k_{backend}", "s", targets=[Target("median", target)])
     ours_url = _database(backend, admin_url, f"push_{backend}", tmp)
     base_url = _database(backend, admin_url, f"push_{backend}_baseline", tmp)
     ours, bare = fieldapp_server(ours_url, tmp / f"push-{backend}"), None
@@ -332,7 +325,7 @@ def _push_row(backend: str, admin_url: str, n_ops: int, samples: int, tmp: Path)
 
 
 def _pull_row(n_records: int, samples: int, tmp: Path) -> Row:
-    row = Row(f"server_pull_{n_records // 1000}k", "s", target=Target("median", 10.0))
+    row = Row(f"server_pull_{n_records // 1000}k", "s", targets=[Target("median", 10.0)])
     url = f"sqlite:///{tmp / 'pull.db'}"
     base_url = f"sqlite:///{tmp / 'pull_baseline.db'}"
     ours = fieldapp_server(url, tmp / "pull")
@@ -363,91 +356,3 @@ def _pull_row(n_records: int, samples: int, tmp: Path) -> Row:
         "HTTP bodies; baseline: the bare app's pages of its one table (parsed and encoded again by it)"
     )
     return row
-
-
-def _load_rows(admin_url: str, seconds: float, tmp: Path, offered: float | None = None, tree: Path = ROOT) -> list[Row]:
-    """The 50-laptop run; `offered`: ops/s the laptops send on a schedule (None: as fast as answered);
-    `tree`: the source tree whose server is run."""
-    name = ("load" if offered is None else "load_paced") + ("" if tree == ROOT else f"_{tree.name}")
-    url = new_database(admin_url, name)
-    ours = fieldapp_server(url, tmp / name, workers=2, tree=tree)
-    latencies: list[float] = []
-    kinds: dict[str, list[float]] = {"push": [], "pull": []}
-    pushed = [0]
-    errors: list[str] = []
-    lock = threading.Lock()
-    try:
-        devices = laptops(url, 10, 5, ours.base)
-        progress(f"sync: load: preparing bodies for {len(devices)} laptops")
-        prepared = {token: batches(team_id, leader, LOAD_BATCH * 40, LOAD_BATCH) for team_id, token, leader in devices}
-        stop_at = [0.0]
-        start_gate = threading.Barrier(len(devices) + 1)
-        period = len(devices) * LOAD_BATCH / offered if offered else 0.0  # one laptop's time between pushes
-
-        def laptop(token: str, slot: int) -> None:
-            bodies = prepared[token]
-            with httpx.Client(
-                base_url=ours.base,
-                headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
-                timeout=60,
-            ) as c:
-                c.get("/v1/health")
-                start_gate.wait()
-                since, k = 0, 0
-                first = time.perf_counter() + period * slot / len(devices)  # the laptops spread over a period
-                while time.perf_counter() < stop_at[0] and k < len(bodies):
-                    if period:
-                        time.sleep(max(0.0, first + k * period - time.perf_counter()))
-                        if time.perf_counter() >= stop_at[0]:
-                            break
-                    t0 = time.perf_counter()
-                    r = c.post("/v1/push", content=bodies[k])
-                    t1 = time.perf_counter()
-                    k += 1
-                    ok = r.status_code == 200
-                    p = c.get("/v1/pull", params={"since": since, "limit": 2000})
-                    t2 = time.perf_counter()
-                    with lock:
-                        latencies.extend((t1 - t0, t2 - t1))
-                        kinds["push"].append(t1 - t0)
-                        kinds["pull"].append(t2 - t1)
-                        if ok:  # the ops the server took: a refused op is no work done
-                            pushed[0] += r.content.count(b'"status":"accepted"')
-                        else:
-                            errors.append(f"push {r.status_code}")
-                        if p.status_code != 200:
-                            errors.append(f"pull {p.status_code}")
-                    if p.status_code == 200:
-                        tail = p.content[-80:].decode()
-                        since = int(tail.rsplit('"next":', 1)[1].split(",", 1)[0])
-
-        threads = [threading.Thread(target=laptop, args=(tok, i)) for i, (_team, tok, _leader) in enumerate(devices)]
-        for t in threads:
-            t.start()
-        stop_at[0] = time.perf_counter() + 3600  # set for real once every laptop is at the gate
-        start_gate.wait()
-        began = time.perf_counter()
-        stop_at[0] = began + seconds
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - began
-    finally:
-        ours.stop()
-    suffix = "" if offered is None else "_paced"
-    how = "as fast as answered" if offered is None else f"on a schedule offering {offered:,.0f} ops/s together"
-    rate = Row(f"server_load_50{suffix}_ops", "/s", [pushed[0] / elapsed])
-    rate.note = (
-        f"{len(devices)} laptops (10 teams) pushing {LOAD_BATCH}-op batches and pulling their feed in turns, {how}, "
-        f"for {elapsed:.1f} s against PostgreSQL, `--workers 2`: {pushed[0]:,} ops; target ≥ 5,000 /s (higher is "
-        f"better, so `met` is not judged by the table); errors: {len(errors)}"
-    )
-    if errors:
-        rate.error = f"{len(errors)} requests failed: {sorted(set(errors))}"
-    lat = Row(f"server_load_50{suffix}_p95", "ms", [x * 1000 for x in latencies], target=Target("p95", 500.0))
-    clients = "50 clients that never pause" if offered is None else "50 clients on their schedule"
-    lat.note = (
-        f"{len(latencies):,} requests of that run: push p95 {p95(kinds['push']) * 1000:,.0f} ms, pull p95 "
-        f"{p95(kinds['pull']) * 1000:,.0f} ms (each pull brings up to 2,000 of the province's new people); "
-        f"{clients}, on the same 2 CPUs as both workers and PostgreSQL"
-    )
-    return [rate, lat]

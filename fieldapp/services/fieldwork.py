@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from fieldapp.domain.enums import EventKind, Outcome, OutreachKind, SiteKind, TargetGroup, Topic
 from fieldapp.domain.formats import local_day
-from fieldapp.domain.models import Consultation, FollowUp, OutreachEvent, OutreachResult, Site
+from fieldapp.domain.models import Consultation, FollowUp, OutreachEvent, OutreachResult, Person, Site
 from fieldapp.errors import InputRefused
+from fieldapp.services.registry import record_consent
 from fieldapp.storage.writer import Writer
 
 NOTE_MAX = 2000
@@ -68,6 +69,46 @@ def record_consultation(
     w.add(consultation)
     if follow_up_on is not None and person_id is not None:
         w.add(FollowUp(w.ids(), person_id, consultation.id, member_id, follow_up_on, "", None, at))
+    return consultation
+
+
+def save_consultation(
+    w: Writer,
+    *,
+    team_id: str,
+    person: Person | None,
+    walk_in: bool,
+    target_group: TargetGroup,
+    topics: Sequence[Topic],
+    outcome: Outcome,
+    site_id: str | None = None,
+    follow_up_on: date | None = None,
+    refusal_reason: str | None = None,
+    note: str = "",
+    consent: bool = False,
+    results: Sequence[OutreachKind] = (),
+) -> Consultation:
+    """What the consultation form saves, in the caller's one transaction: the consultation (and its
+    follow-up), the other results ticked with it (VssID installed, non-cash pension), and the person's
+    consent when the member changed it on the form."""
+    person_id = None if (person is None or walk_in) else person.id
+    consultation = record_consultation(
+        w,
+        team_id=team_id,
+        person_id=person_id,
+        target_group=target_group,
+        topics=topics,
+        outcome=outcome,
+        site_id=site_id,
+        follow_up_on=follow_up_on,
+        refusal_reason=refusal_reason,
+        note=note,
+        consent=consent,
+    )
+    for kind in results:
+        record_outreach_result(w, team_id=team_id, kind=kind, person_id=person_id, at=consultation.at)
+    if person is not None and person_id and consent != (person.consent_at is not None):
+        record_consent(w, person, consent)
     return consultation
 
 

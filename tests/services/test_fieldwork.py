@@ -144,3 +144,29 @@ def test_member_twice_and_bad_period_save_nothing(ctx):
         )
     assert err.value.code == "payment.reference_needed"
     assert counts(store) == before
+
+
+def test_the_form_saves_the_consultation_its_results_and_a_changed_consent_in_one_transaction(ctx):
+    from fieldapp.domain.enums import OutreachKind
+    from fieldapp.services.fieldwork import save_consultation
+
+    store, team, member, person = ctx
+    assert person.consent_at is None
+    before = store.query_one("SELECT count(*) FROM outbox")[0]
+    with writing(store, Actor(member.id, store.device_id)) as w:
+        c = save_consultation(
+            w, team_id=team.id, person=person, walk_in=False, target_group=TargetGroup.FARMER, topics=[Topic.HI],
+            outcome=Outcome.REFUSED, consent=True, results=[OutreachKind.VSSID_INSTALL],
+        )  # fmt: skip
+    assert c.person_id == person.id and c.consent
+    assert people.get(store, person.id).consent_at is not None
+    ops = store.query("SELECT entity, op FROM outbox ORDER BY seq")[before:]
+    assert ops == [("consultations", "create"), ("outreach_results", "create"), ("persons", "update")]
+    # the same consent again writes nothing more about the person; a walk-in names nobody
+    with writing(store, Actor(member.id, store.device_id)) as w:
+        again = save_consultation(
+            w, team_id=team.id, person=people.get(store, person.id), walk_in=True, target_group=TargetGroup.FARMER,
+            topics=[Topic.HI], outcome=Outcome.REFUSED, consent=True,
+        )  # fmt: skip
+    assert again.person_id is None
+    assert store.query("SELECT entity FROM outbox ORDER BY seq")[before + 3 :] == [("consultations",)]

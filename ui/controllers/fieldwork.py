@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 from fieldapp.domain.enums import EventKind, Outcome, TargetGroup
 from fieldapp.domain.models import Person
 from fieldapp.i18n import t
-from fieldapp.services import fieldwork, registry
+from fieldapp.services import fieldwork
 from fieldapp.storage import people, work
 from fieldapp.storage.writer import writing
 from ui.controllers.common import show_refusal
@@ -92,10 +92,11 @@ class FieldworkController(QObject):
 
         def work_() -> Outcome:
             with writing(store, actor) as w:
-                c = fieldwork.record_consultation(
+                c = fieldwork.save_consultation(
                     w,
                     team_id=team.id,
-                    person_id=person_id,
+                    person=person,
+                    walk_in=v["walk_in"],
                     target_group=v["target_group"],
                     topics=v["topics"],
                     outcome=v["outcome"],
@@ -104,11 +105,8 @@ class FieldworkController(QObject):
                     refusal_reason=v["refusal_reason"],
                     note=v["note"],
                     consent=v["consent"],
+                    results=v["results"],
                 )
-                for kind in v["results"]:
-                    fieldwork.record_outreach_result(w, team_id=team.id, kind=kind, person_id=person_id, at=c.at)
-                if person is not None and person_id and v["consent"] != (person.consent_at is not None):
-                    registry.record_consent(w, person, v["consent"])
             return c.outcome
 
         def done(outcome: Outcome) -> None:

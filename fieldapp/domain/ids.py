@@ -47,12 +47,18 @@ class IdFactory:
         self._last_ms = -1
         self._counter = 0
         self._lock = threading.Lock()
+        self._random = b""  # the OS source read ahead (a bulk load makes hundreds of thousands of ids)
+        self._at = 0
 
     def _bits(self) -> int:
-        """73 random bits: 11 to start this millisecond's counter, 62 for rand_b (one read of the OS source)."""
+        """73 random bits: 11 to start this millisecond's counter, 62 for rand_b."""
         if self._rng is not None:
             return self._rng.getrandbits(73)
-        return int.from_bytes(os.urandom(10), "big") >> 7
+        if self._at >= len(self._random):
+            self._random, self._at = os.urandom(10 * 256), 0
+        at = self._at
+        self._at = at + 10
+        return int.from_bytes(self._random[at : at + 10], "big") >> 7
 
     def __call__(self) -> str:
         with self._lock:

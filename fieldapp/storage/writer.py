@@ -45,6 +45,12 @@ BULK_INDEXES = {
 }
 
 
+@cache
+def _updatable(table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns an edit may write: all but the id, the version (the server's) and the creation time."""
+    return tuple(c for c in columns if c not in ("id", "version", "created_at"))
+
+
 def _create_payload(fields: Sequence[str], values: Sequence[Any]) -> str:
     """A new record as sync sends it: fields left empty are left out (a third of a registry row)."""
     return to_json({k: v for k, v in zip(fields, values, strict=True) if v is not None})
@@ -157,14 +163,23 @@ class Writer:
             raise TypeError(f"{spec.table} records are facts and cannot be edited")
         encoded = spec.encode(record)
         _check(spec.entity, encoded)
-        columns = [c for c in spec.columns if c not in ("id", "version", "created_at")]
+        columns = _updatable(spec.table, spec.columns)
         values = dict(zip(spec.columns, spec.row(record), strict=True))
-        cursor = self.conn.execute(
-            f"UPDATE {spec.table} SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
-            (*(values[c] for c in columns), encoded["id"]),
-        )
-        if cursor.rowcount != 1:
+        stored = self.conn.execute(
+            f"SELECT {', '.join(columns)} FROM {spec.table} WHERE id = ?", (encoded["id"],)
+        ).fetchone()
+        if stored is None:
             raise LookupError(f"{spec.table} {encoded['id']} not found")
+        # Only the columns whose value changes are written: a consent or a phone number then touches its
+        # own index alone, not every index of the table and the search index (the row is the same after).
+        differ = [
+            c for c, old in zip(columns, stored, strict=True) if values[c] != old or type(values[c]) is not type(old)
+        ]
+        if differ:
+            self.conn.execute(
+                f"UPDATE {spec.table} SET {', '.join(f'{c} = ?' for c in differ)} WHERE id = ?",
+                (*(values[c] for c in differ), encoded["id"]),
+            )
         payload = {"record": encoded, "changed": list(changed)}
         self.conn.execute(
             _OUTBOX_SQL,

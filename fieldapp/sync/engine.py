@@ -18,9 +18,7 @@ from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from fieldapp.domain.clock import utcnow
 from fieldapp.services import team as team_service
@@ -29,9 +27,11 @@ from fieldapp.storage import sync_counts
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
 from fieldapp.sync import updates
-from fieldapp.sync.bundle import remember_server_keys
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,8 @@ class SyncEngine:
                     self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
                 )
                 with contextlib.suppress(HttpRefused):  # the keys of sync by USB stick; older servers have none
+                    from fieldapp.sync.bundle import remember_server_keys  # its cryptography, when needed
+
                     remember_server_keys(self.store, http.get("/v1/bundle-keys"))
                 yield from self._compare_counts(http, result, cancelled)
                 result.finished_at = self._clock()

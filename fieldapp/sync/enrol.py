@@ -22,9 +22,7 @@ import platform
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from fieldapp.domain import enrol_proof
 from fieldapp.domain.admin_units import communes
@@ -39,9 +37,11 @@ from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import encode_datetime
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, writing
-from fieldapp.sync.bundle import remember_server_keys
 from fieldapp.sync.errors import HttpRefused, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -279,6 +279,8 @@ def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
         if offer.device_number is not None:
             receipt_store.set_device_number(conn, offer.device_number)
         storage.park_unsent(conn, outside.op_ids, OTHER_SCOPE)
+    from fieldapp.sync.bundle import remember_server_keys  # the bundle's cryptography, when it is needed
+
     remember_server_keys(store, offer.bundle_keys)
     remember_pin_keys(store, offer.pin_keys)  # and the team's verifiers sealed under it
     log.info("enrolled at %s: team %s, province %s; %d ops parked as of another scope", offer.server_url,

@@ -16,16 +16,26 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from fieldapp import __version__
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 
+if TYPE_CHECKING:
+    import httpx
+
 log = logging.getLogger(__name__)
 
-TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# httpx is imported when a sync or an update check first talks to the server, not when the app starts: with
+# what it brings (ssl, email, the console libraries of its command line) it is a fifth of the start's files.
+
+
+def default_timeout() -> httpx.Timeout:
+    import httpx
+
+    return httpx.Timeout(60.0, connect=10.0)
+
+
 ENV_ATTEMPTS = "FIELDAPP_SYNC_ATTEMPTS"  # a 500-op push on a slow mobile link takes seconds
 
 
@@ -52,7 +62,7 @@ class Transport:
         token: str | None = None,
         *,
         transport: httpx.BaseTransport | None = None,
-        timeout: httpx.Timeout = TIMEOUT,
+        timeout: httpx.Timeout | None = None,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         cancelled: Callable[[], bool] | None = None,
@@ -65,10 +75,13 @@ class Transport:
         self._cancelled = cancelled or (lambda: False)
         self._rng = rng or random.Random()
         self.retries = 0  # how many requests were sent again, for the report
+        import httpx
+
+        self._transport_error = httpx.TransportError
         self._client = httpx.Client(
             base_url=self.base_url,
             transport=transport,
-            timeout=timeout,
+            timeout=timeout or default_timeout(),
             headers={"User-Agent": f"fieldapp/{__version__}"},
             follow_redirects=False,
         )
@@ -107,7 +120,7 @@ class Transport:
                 raise SyncCancelled()
             try:
                 response = self._client.request(method, path, content=content, params=params, headers=headers)
-            except httpx.TransportError as exc:  # connect, timeout, cut mid-answer, protocol
+            except self._transport_error as exc:  # connect, timeout, cut mid-answer, protocol
                 last = f"{type(exc).__name__}: {exc}"
                 continue
             status = response.status_code

@@ -19,16 +19,17 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from fieldapp import __version__
 from fieldapp.errors import InputRefused
 from fieldapp.storage import sync as sync_storage
 from fieldapp.storage.store import Store, delete_meta, put_meta, version_key
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
-from fieldapp.sync.transport import TIMEOUT, RetryPolicy, Transport
+from fieldapp.sync.transport import RetryPolicy, Transport, default_timeout
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,10 @@ def download(
     headers = {"Authorization": f"Bearer {settings.token}", "User-Agent": f"fieldapp/{__version__}"}
     digest = hashlib.sha256()
     got = 0
+    import httpx
+
     try:
-        with httpx.Client(base_url=settings.server_url or "", transport=transport, timeout=TIMEOUT) as client:
+        with httpx.Client(base_url=settings.server_url or "", transport=transport, timeout=default_timeout()) as client:
             try:
                 with client.stream("GET", found.url, headers=headers) as response:
                     if response.status_code != 200:

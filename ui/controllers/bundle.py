@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -14,10 +15,12 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from fieldapp.domain.formats import format_number
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
-from fieldapp.sync.bundle import Exported, Taken, export_bundle, import_bundle
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.sync import SyncPanel
+
+if TYPE_CHECKING:
+    from fieldapp.sync.bundle import Exported, Taken
 
 
 class BundleController(QObject):
@@ -56,6 +59,8 @@ class BundleController(QObject):
         self.folder = Path(path).parent
         self._busy(True)
         self.panel.message.setText("")
+        from fieldapp.sync.bundle import export_bundle  # and its cryptography, when a bundle is made
+
         self.tasks.run(lambda: export_bundle(store, path), self._exported, self._failed)
 
     def _exported(self, done: Exported) -> None:
@@ -80,6 +85,8 @@ class BundleController(QObject):
         self.folder = Path(path).parent
         self._busy(True)
         self.panel.message.setText("")
+        from fieldapp.sync.bundle import import_bundle
+
         self.tasks.run(lambda: import_bundle(store, path), self._imported, self._failed)
 
     def _imported(self, taken: Taken) -> None:

@@ -57,10 +57,28 @@ class StoreRefused(Exception):
         self.problem = problem
 
 
-def write_or_find(conn: Connection, changes: Sequence[C], write: Callable[[Sequence[C]], None]) -> None:
+class WriteCarefully(Exception):
+    """The store refused a record written without a savepoint (`write_or_find(careful=False)`): the caller
+    rolls its transaction back and writes again with savepoints, to find the record."""
+
+
+def write_or_find(
+    conn: Connection, changes: Sequence[C], write: Callable[[Sequence[C]], None], *, careful: bool = True
+) -> None:
     """`write(changes)`; when the store refuses it, find the record it refuses (each alone, undone at once)
     and raise StoreRefused for it. Other failures (a full disk, a lock) are not the record's: they stop the
-    pull, which resumes from its cursor."""
+    pull, which resumes from its cursor.
+
+    A savepoint makes SQLite copy every page a write touches first (and SQLCipher encrypt the copy): five
+    times the cost of inserting people, whose rows touch a page of each of their indexes. So a page is first
+    written without one (`careful=False`): a refusal then raises WriteCarefully, the page's transaction is
+    rolled back and the page written again carefully, which finds the record it refuses."""
+    if not careful:
+        try:
+            write(changes)
+        except (IntegrityError, OverflowError) as exc:
+            raise WriteCarefully() from exc
+        return
     conn.execute("SAVEPOINT pulled_rows")
     try:
         write(changes)

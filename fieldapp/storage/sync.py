@@ -25,9 +25,11 @@ from fieldapp.storage import migrations, refused
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage.clashes import split_clashes
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.receipts import put_void_notices, raise_counters, set_device_number
+from fieldapp.storage.receipts import put_void_notices, raise_counters
 from fieldapp.storage.records import BY_TABLE, TableSpec, decode_datetime, encode_datetime, to_json
 from fieldapp.storage.store import Store, delete_meta, put_meta
+from fieldapp.storage.sync_devices import merge_devices as _merge_devices
+from fieldapp.storage.sync_devices import replace_devices  # noqa: F401  (the engine and bundles use it from here)
 from fieldapp.storage.writer import BULK_INDEXES
 
 META_SERVER = "sync_server_url"
@@ -435,30 +437,39 @@ def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int
             latest[key] = change
     notices = [c.record for c in latest.values() if c.entity == VOID_NOTICES]  # the server's, read apart
     valid, invalid = refused.split_valid(c for c in latest.values() if c.entity != VOID_NOTICES)
-    with store.transaction() as conn:
-        if notices:
-            put_void_notices(conn, notices)
-        refused.keep(conn, invalid)
-        refused.forget(conn, valid)
-        while True:
-            conn.execute("SAVEPOINT pulled_page")
-            attempt = PageTally(ignored=tally.ignored, refused=len(invalid))
-            try:
-                _apply(conn, valid, attempt, own_device, str(store.path))
-            except refused.StoreRefused as exc:  # kept aside too, and the page is applied again without it
-                conn.execute("ROLLBACK TO pulled_page")
-                conn.execute("RELEASE pulled_page")
-                valid = [c for c in valid if (c.entity, c.id) != (exc.change.entity, exc.change.id)]
-                refused.keep(conn, [(exc.change, exc.problem)])
-                invalid.append((exc.change, exc.problem))
-                continue
-            conn.execute("RELEASE pulled_page")
-            break
-        put_meta(conn, META_CURSOR, str(int(next_pos)))
-    return attempt
+    for careful in (False, True):  # at once first, as nearly every page goes (see refused.write_or_find)
+        try:
+            with store.transaction() as conn:
+                if notices:
+                    put_void_notices(conn, notices)
+                refused.keep(conn, invalid)
+                refused.forget(conn, valid)
+                while True:
+                    if careful:
+                        conn.execute("SAVEPOINT pulled_page")
+                    attempt = PageTally(ignored=tally.ignored, refused=len(invalid))
+                    try:
+                        _apply(conn, valid, attempt, own_device, str(store.path), careful)
+                    except refused.StoreRefused as exc:  # kept aside too, and the page applied again without it
+                        conn.execute("ROLLBACK TO pulled_page")
+                        conn.execute("RELEASE pulled_page")
+                        valid = [c for c in valid if (c.entity, c.id) != (exc.change.entity, exc.change.id)]
+                        refused.keep(conn, [(exc.change, exc.problem)])
+                        invalid.append((exc.change, exc.problem))
+                        continue
+                    if careful:
+                        conn.execute("RELEASE pulled_page")
+                    break
+                put_meta(conn, META_CURSOR, str(int(next_pos)))
+            return attempt
+        except refused.WriteCarefully:
+            continue  # the store refused a record: the page's transaction was rolled back; again, carefully
+    raise AssertionError("unreachable: a careful write raises StoreRefused, never WriteCarefully")
 
 
-def _apply(conn: Connection, valid: list[_Change], tally: PageTally, own_device: str, store_key: str) -> None:
+def _apply(
+    conn: Connection, valid: list[_Change], tally: PageTally, own_device: str, store_key: str, careful: bool = True
+) -> None:
     devices = [c for c in valid if c.entity == "devices"]
     if devices:
         _merge_devices(conn, [c.record for c in devices], own_device, replace=False)
@@ -477,7 +488,7 @@ def _apply(conn: Connection, valid: list[_Change], tally: PageTally, own_device:
         by_entity.setdefault(c.entity, []).append(c)
     new_persons = _new_ids(conn, "persons", by_entity.get("persons", ()))
     for entity in _parents_first(by_entity):
-        _upsert(conn, BY_TABLE[entity], by_entity[entity])
+        _upsert(conn, BY_TABLE[entity], by_entity[entity], careful=careful)
     if "receipts" in by_entity:
         raise_counters(conn, [c.id for c in by_entity["receipts"]])
     if "persons" in by_entity:
@@ -634,9 +645,10 @@ def _row(spec: TableSpec, change: _Change) -> tuple[Any, ...]:
     return tuple(values)
 
 
-def _upsert(conn: Connection, spec: TableSpec, changes: Sequence[_Change]) -> None:
-    """Write the records; one the store refuses raises refused.StoreRefused."""
-    refused.write_or_find(conn, changes, lambda batch: _upsert_rows(conn, spec, batch))
+def _upsert(conn: Connection, spec: TableSpec, changes: Sequence[_Change], *, careful: bool = True) -> None:
+    """Write the records; one the store refuses raises refused.StoreRefused (refused.WriteCarefully when
+    not `careful`)."""
+    refused.write_or_find(conn, changes, lambda batch: _upsert_rows(conn, spec, batch), careful=careful)
 
 
 def _upsert_rows(conn: Connection, spec: TableSpec, changes: Sequence[_Change]) -> None:
@@ -753,43 +765,3 @@ def _after_persons(conn: Connection, persons: Sequence[_Change], new: set[str], 
                 (a, b, reason, now),
             ).rowcount
     return added
-
-
-# --- devices -----------------------------------------------------------------------------------
-
-
-def replace_devices(store: Store, devices: Sequence[Mapping[str, Any]], own_device: str) -> int:
-    """The server's devices list replaces the local one (the laptop's own key is kept)."""
-    with store.transaction() as conn:
-        return _merge_devices(conn, devices, own_device, replace=True)
-
-
-def _merge_devices(conn: Connection, devices: Sequence[Mapping[str, Any]], own: str, *, replace: bool) -> int:
-    teams = {r[0] for r in conn.execute("SELECT id FROM teams").fetchall()}
-    mine = conn.execute("SELECT key_id, public_key FROM devices WHERE id = ?", (own,)).fetchone()
-    if replace:
-        conn.execute("DELETE FROM devices WHERE id <> ?", (own,))
-    rows = []
-    for d in devices:
-        key_id, public_key = d.get("key_id"), d.get("public_key")
-        if d.get("id") == own and mine is not None and mine[1]:
-            key_id, public_key = mine  # the laptop's own key is the one it signs with
-        number = d.get("number")
-        if d.get("id") == own and isinstance(number, int) and not isinstance(number, bool) and number > 0:
-            set_device_number(conn, number)  # a laptop enrolled before devices had numbers learns its own
-        team = d.get("team_id") if d.get("team_id") in teams else None  # other teams' rows are not here
-        if not (isinstance(number, int) and not isinstance(number, bool) and number > 0):
-            number = None
-        rows.append(
-            (d["id"], team, d.get("name") or "", key_id, public_key, d.get("enrolled_at"), d.get("revoked_at"), number)
-        )
-    # other provinces' devices come without name and enrolment time (only what verifying needs)
-    conn.executemany(
-        "INSERT INTO devices (id, team_id, name, key_id, public_key, enrolled_at, revoked_at, number) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET team_id = excluded.team_id, "
-        "name = excluded.name, key_id = excluded.key_id, public_key = excluded.public_key, "
-        "enrolled_at = excluded.enrolled_at, revoked_at = excluded.revoked_at, "
-        "number = coalesce(excluded.number, devices.number)",
-        rows,
-    )
-    return len(rows)

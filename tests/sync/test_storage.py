@@ -213,3 +213,42 @@ def test_a_refused_edit_lets_the_servers_copy_kept_aside_take_its_place(team_sto
     local = row(store, "persons", p.id)
     assert (local["full_name"], local["phone"], local["version"]) == ("Lý Thị Bé Hai", None, 2)
     assert store.query_one("SELECT count(*) FROM sync_held")[0] == 0
+
+
+def test_a_page_the_store_refuses_a_record_of_is_written_again_carefully_and_only_that_record_kept_aside(
+    team_store, monkeypatch
+):
+    """A page is written without savepoints first (they cost five times the inserts); when the store refuses
+    one of its records, nothing of that attempt stays and the page is written again with them, which finds
+    the record: the rest lands, the cursor moves, the record waits in sync_refused."""
+    from fieldapp.storage import refused
+    from fieldapp.storage.driver import IntegrityError
+
+    store, _actor = team_store
+    people = [person(f"Lê Văn Số {i}") for i in range(80)]
+    bad = people[33].id
+    real = storage._upsert_rows
+    careful_calls = []
+
+    def upsert_rows(conn, spec, changes):
+        if any(c.id == bad for c in changes):
+            raise IntegrityError("CHECK constraint failed")  # as the store would refuse it
+        return real(conn, spec, changes)
+
+    real_write = refused.write_or_find
+
+    def write_or_find(conn, changes, write, *, careful=True):
+        careful_calls.append(careful)
+        return real_write(conn, changes, write, careful=careful)
+
+    monkeypatch.setattr(storage, "_upsert_rows", upsert_rows)
+    monkeypatch.setattr(refused, "write_or_find", write_or_find)
+    tally = storage.apply_page(store, [change(p, i + 1) for i, p in enumerate(people)], 80, own_device="me")
+    assert careful_calls[0] is False and True in careful_calls
+    assert (tally.applied, tally.refused) == (79, 1)
+    assert store.query_one("SELECT count(*) FROM persons")[0] == 79
+    assert row(store, "persons", bad) is None
+    assert [r.entity_id for r in refused.refused_pulls(store)] == [bad]
+    assert storage.settings(store).cursor == 80
+    assert len(store.query("SELECT rowid FROM person_names WHERE person_names MATCH 'so'")) == 79
+    assert store.check() == []

@@ -42,6 +42,7 @@ from sync_server_pg import new_database
 
 from fieldapp.domain import admin_units
 from fieldapp.domain.enums import Sex, TargetGroup, VsiStatus
+from fieldapp.domain.ids import IdFactory
 from fieldapp.domain.models import Hamlet, Household, Person
 from fieldapp.paths import DataDir
 from fieldapp.services.demo import _vocabulary
@@ -56,7 +57,7 @@ SEARCH_P95_MS = 20.0
 PUSH_P95_MS = 500.0
 PUSHERS = 20
 PUSH_OFFERED = 2_400.0  # ops/s: the load run's pace per laptop (6,000 / 50) for PUSHERS laptops
-FORMAT = 1
+FORMAT = 2  # of the cached registry; bump to build it again
 _PERSON, _HOUSEHOLD, _HAMLET = spec_for(Person), spec_for(Household), spec_for(Hamlet)
 _AT = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
 
@@ -89,6 +90,7 @@ def _generate(path: Path, persons: int) -> None:
     from fieldapp.server import schema as s
 
     rng = random.Random(15)
+    _id = _Ids(random.Random(16))
     vocab = _vocabulary()
     family = [n for n, _w in vocab["family_names"]]
     family_w = [w for _n, w in vocab["family_names"]]
@@ -117,7 +119,7 @@ def _generate(path: Path, persons: int) -> None:
             hamlets: dict[str, list[str]] = {}
             for code in communes:
                 for n in range(1, rng.randint(6, 12)):
-                    hamlet = Hamlet(_id(rng), code, f"Thôn {n}", _AT)
+                    hamlet = Hamlet(_id(), code, f"Thôn {n}", _AT)
                     hamlets.setdefault(code, []).append(hamlet.id)
                     put("hamlets", _HAMLET, hamlet)
             made, serial = 0, 0
@@ -125,7 +127,7 @@ def _generate(path: Path, persons: int) -> None:
             while made < persons:
                 code = rng.choice(communes)
                 hamlet_id = rng.choice(hamlets[code])
-                home = Household(_id(rng), code, hamlet_id, "", _AT, _AT)
+                home = Household(_id(), code, hamlet_id, "", _AT, _AT)
                 put("households", _HOUSEHOLD, home)
                 surname = rng.choices(family, family_w)[0]
                 for order in range(1, min(rng.choice((1, 2, 3, 3, 4, 4, 5, 6, 7)), persons - made) + 1):
@@ -136,7 +138,7 @@ def _generate(path: Path, persons: int) -> None:
                     head = f"0{PROVINCE}{(born.year - 1900) // 100 * 2 + (sex is Sex.FEMALE)}{born.year % 100:02d}"
                     issued[head] = issued.get(head, 0) + 1
                     person = Person(
-                        _id(rng), name, born, sex,
+                        _id(), name, born, sex,
                         f"{head}{issued[head]:06d}" if rng.random() < 0.9 else None,
                         f"{PROVINCE}{serial:08d}" if rng.random() < 0.75 else None,
                         f"09{serial % 10**8:08d}" if rng.random() < 0.8 else None,
@@ -157,8 +159,16 @@ def _generate(path: Path, persons: int) -> None:
         server.close()
 
 
-def _id(rng: random.Random) -> str:
-    return f"{rng.getrandbits(128):032x}"
+class _Ids:
+    """UUIDv7 ids as laptops make them, seeded: a registry pushed over the years, in the order it was made."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.ms = int(datetime(2024, 1, 1, tzinfo=UTC).timestamp() * 1000)
+        self.factory = IdFactory(clock_ms=lambda: self.ms, rng=rng)
+
+    def __call__(self) -> str:
+        self.ms += 37  # about 1.5 million records over two years
+        return self.factory()
 
 
 def _copy_to_postgresql(source: Path, url: str) -> int:

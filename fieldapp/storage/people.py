@@ -42,22 +42,26 @@ _ROW_SQL = (
 )
 
 
+# The enums by value, looked up directly: a page of the People table decodes 200 rows at a time.
+_SEX, _GROUP, _VSI = Sex._value2member_map_, TargetGroup._value2member_map_, VsiStatus._value2member_map_
+
+
 def _row(r: tuple) -> PersonRow:
     return PersonRow(
         pk=r[0],
         id=r[1],
         full_name=r[2],
         birth_date=date.fromisoformat(r[3]) if r[3] else None,
-        sex=Sex(r[4]) if r[4] else None,
+        sex=(_SEX.get(r[4]) or Sex(r[4])) if r[4] else None,
         citizen_id=r[5],
         si_number=r[6],
         phone=r[7],
         commune=r[8],
         hamlet=r[9],
         household_id=r[10],
-        target_group=TargetGroup(r[11]),
+        target_group=_GROUP.get(r[11]) or TargetGroup(r[11]),
         hi_valid_to=date.fromisoformat(r[12]) if r[12] else None,
-        vsi_status=VsiStatus(r[13]),
+        vsi_status=_VSI.get(r[13]) or VsiStatus(r[13]),
         birth_year=r[14],
     )
 

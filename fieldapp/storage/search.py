@@ -113,12 +113,16 @@ def search_pks(store: Store, text: str, limit: int = 50) -> list[int]:
 def _names(store: Store, tokens: tuple[str, ...], limit: int) -> list[int]:
     """Tiers 2-4: candidates from the name index and the full-text index, ranked together."""
     scored: dict[int, tuple[float, str]] = {}
+    scores: dict[str, float] = {}  # a registry repeats its names: each is scored once per search
     whole = " ".join(tokens)
     for pk, name_key in store.query(
         "SELECT pk, name_key FROM persons WHERE name_key >= ? AND name_key < ? ORDER BY name_key LIMIT ?",
         (whole, _next_prefix(whole), limit),
     ):
-        scored[pk] = (score(name_key, tokens) + FROM_THE_START, name_key)
+        points = scores.get(name_key)
+        if points is None:
+            points = scores[name_key] = score(name_key, tokens)
+        scored[pk] = (points + FROM_THE_START, name_key)
     for prefix_last, prefix_all in ((False, False), (True, False), (True, True)):
         if prefix_last and len(scored) >= limit:
             break
@@ -132,7 +136,10 @@ def _names(store: Store, tokens: tuple[str, ...], limit: int) -> list[int]:
             (expr, CANDIDATES),
         ):
             if pk not in scored:
-                scored[pk] = (score(name_key, tokens), name_key)
+                points = scores.get(name_key)
+                if points is None:
+                    points = scores[name_key] = score(name_key, tokens)
+                scored[pk] = (points, name_key)
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))
     return [pk for pk, _ in ranked[:limit]]
 

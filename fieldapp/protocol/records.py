@@ -546,6 +546,12 @@ class Definition:
     def _compiled(self) -> Callable[[Any], dict[str, Any]]:
         return _compile(self)
 
+    @cached_property
+    def check_values(self) -> Callable[[tuple[Any, ...]], None]:
+        """`check` of a record given as its values in field order, every field there (a batch being written):
+        the same checks and refusals, without a dict for each record."""
+        return _compile(self, values=True)
+
     def check_slowly(self, raw: Any) -> dict[str, Any]:
         """`check` as a loop over the fields: what `_compile` writes out (the tests compare the two)."""
         if not isinstance(raw, dict):
@@ -594,7 +600,7 @@ def _accepts(inline: _Inline, var: str, env: dict[str, Any], i: int) -> str:
     return "(" + " and ".join(parts) + ")"
 
 
-def _compile(d: Definition) -> Callable[[Any], dict[str, Any]]:
+def _compile(d: Definition, *, values: bool = False) -> Callable[[Any], Any]:
     """One function for the definition, written out as code (as `storage.records._value_encoder` does): the
     common cases of each field (text within its bounds, an integer in range, one of an enum's values, an
     absent optional) are tested in line, and anything else goes to the field's check, which takes it or says
@@ -612,12 +618,15 @@ def _compile(d: Definition) -> Callable[[Any], dict[str, Any]]:
         "        raise unknown(raw, FIELDS)",
         "    get = raw.get",
     ]
+    if values:  # every field is there, in order: as a dict of them would be
+        lines = ["def check(raw):", f"    {', '.join(f'v{i}' for i in range(len(d.fields)))}, = raw"]
     for i, (name, check, default) in enumerate(zip(d.fields, d.checks, d.defaults, strict=True)):
         var = f"v{i}"
         env[f"check_{i}"] = check
         env[f"default_{i}"] = default
-        lines.append(f"    {var} = get({name!r}, default_{i})")
-        if default is _MISSING:
+        if not values:
+            lines.append(f"    {var} = get({name!r}, default_{i})")
+        if default is _MISSING and not values:
             lines += [f"    if {var} is MISSING:", f"        raise Invalid({name!r}, 'missing')"]
         inner = getattr(check, "inner", check)
         optional = inner is not check
@@ -636,14 +645,17 @@ def _compile(d: Definition) -> Callable[[Any], dict[str, Any]]:
             f"            raise refused({name!r}, exc) from None",
         ]
     items = ", ".join(f"{name!r}: v{i}" for i, name in enumerate(d.fields))
-    lines += [
-        f"    out = {{{items}}}",
-        "    for rule in CROSS:",
-        "        broken = rule(out)",
-        "        if broken is not None:",
-        "            raise Invalid(*broken)",
-        "    return out",
-    ]
+    if values and not d.cross:
+        lines.append("    return None")
+    else:
+        lines += [
+            f"    out = {{{items}}}",
+            "    for rule in CROSS:",
+            "        broken = rule(out)",
+            "        if broken is not None:",
+            "            raise Invalid(*broken)",
+            "    return None" if values else "    return out",
+        ]
     exec("\n".join(lines) + "\n", env)  # the code is made here from the definition's own field names
     return env["check"]
 

@@ -215,8 +215,8 @@ FIELDS: dict[str, dict[str, Bound]] = {
         "difference": Int(-(10**13), 10**13),
         "explanation": NOTE,
         "notes": Counts(r"[1-9][0-9]{0,8}", Int(0, 10**6), 30),
-        "voids": Items(10**5, Ref("receipt_voids")),
-        "corrections": Items(10**5, Ref("receipt_voids")),
+        "voids": Items(10_000, Ref("receipt_voids")),
+        "corrections": Items(10_000, Ref("receipt_voids")),
     },
 }
 # Fields the wire carries beyond the record's own (the server writes them; the laptop reads them apart).

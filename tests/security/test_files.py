@@ -5,7 +5,6 @@ place inside the data folder; the data folder and what it holds are its owner's 
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
 import subprocess
@@ -18,19 +17,22 @@ from hypothesis import strategies as st
 
 from fieldapp.errors import InputRefused
 from tests.conftest import cli_env
+from tests.security.helpers import opened, small_demo
 from tests.test_cli import run
 
 
 @pytest.fixture(scope="module")
 def cli_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("sec-files") / "data"
-    done = run("demo-data", "--persons", "40", "--days", "2", "--seed", "5", "--end-date", "2026-07-15", data_dir=root)
-    assert done.returncode == 0, done.stderr
+    small_demo(root, persons=40, days=2, seed=5)
     return root
 
 
 def a_receipt(cli_dir) -> str:
-    return json.loads(run("receipt", "list", "--json", data_dir=cli_dir).stdout)["receipts"][0]["number"]
+    from fieldapp.storage.work import receipts
+
+    with opened(cli_dir) as store:
+        return receipts(store, day=None, limit=1)[0].label
 
 
 def mode(path: Path) -> int:
@@ -172,7 +174,6 @@ def test_receipt_pdf_over_the_keystore_is_refused(cli_dir):
         assert done.returncode == 1, done.stdout
         assert str(keystore) in done.stderr
     assert keystore.read_bytes() == before
-    assert run("stats", "--json", data_dir=cli_dir).returncode == 0
 
 
 def test_export_over_the_database_is_refused(cli_dir):
@@ -195,23 +196,35 @@ def test_an_existing_file_is_replaced_only_with_force(cli_dir, tmp_path):
     done = run(*args, "--force", data_dir=cli_dir)
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8-sig") != "do not lose me" and mode(target) == 0o600
+
+
+def test_a_backup_replaces_an_older_one_only_with_force(cli_dir, tmp_path):
     backup = tmp_path / "b.fab"
-    assert run("backup", "-o", str(backup), data_dir=cli_dir).returncode == 0
-    assert run("backup", "-o", str(backup), data_dir=cli_dir).returncode == 1
+    backup.write_bytes(b"last week's backup")
+    done = run("backup", "-o", str(backup), data_dir=cli_dir)
+    assert done.returncode == 1 and "--force" in done.stderr
+    assert backup.read_bytes() == b"last week's backup"
     assert run("backup", "-o", str(backup), "--force", data_dir=cli_dir).returncode == 0
+    assert backup.stat().st_size > 10_000 and mode(backup) == 0o600
 
 
-def test_a_fifo_a_symlink_and_a_device_are_refused_by_the_commands(cli_dir, tmp_path):
+def test_a_fifo_and_a_symlink_are_refused_by_the_commands(cli_dir, tmp_path):
     number = a_receipt(cli_dir)
-    os.mkfifo(tmp_path / "fifo.pdf")
+    os.mkfifo(tmp_path / "fifo.pdf")  # opening it to write would hang until someone reads
     victim = tmp_path / "victim.txt"
     victim.write_text("mine", encoding="utf-8")
     (tmp_path / "link.pdf").symlink_to(victim)
-    for target in (tmp_path / "fifo.pdf", tmp_path / "link.pdf", Path("/dev/null")):
+    for target in (tmp_path / "fifo.pdf", tmp_path / "link.pdf"):
         done = run("receipt", "pdf", number, "-o", str(target), "--force", data_dir=cli_dir)
         assert done.returncode == 1, (target, done.stderr)
         assert str(target) in done.stderr
     assert victim.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_device_is_refused_by_the_commands(cli_dir):
+    args = ("export", "tallies", "--day", "2026-07-15", "--format", "csv", "-o", "/dev/null", "--force")
+    done = run(*args, data_dir=cli_dir)
+    assert done.returncode == 1 and "/dev/null" in done.stderr
 
 
 def test_no_temporary_file_is_left_next_to_an_output(cli_dir, tmp_path):
@@ -244,7 +257,10 @@ def test_a_new_data_dir_is_its_owners_only(tmp_path):
 
 def test_an_existing_install_is_tightened_when_opened(tmp_path):
     data = tmp_path / "old"
-    assert run("stats", data_dir=data).returncode == 0
+    with opened(data):  # as an older version left it
+        pass
+    (data / "logs").mkdir()
+    (data / "logs" / "fieldapp.log").write_text("", encoding="utf-8")
     for path in (data, data / "logs"):
         path.chmod(0o755)
     for path in (data / "fieldapp.db", data / "keystore.json", data / "logs" / "fieldapp.log"):
@@ -273,14 +289,12 @@ def test_tightening_never_loosens(tmp_path):
 
 def test_the_servers_data_is_its_owners_only(tmp_path):
     data = tmp_path / "srv"
-    done = run("server", "team", "add", "Tổ 1", "--province", "33", data_dir=data)
-    assert done.returncode == 0, done.stderr
-    assert mode(data / "server") == 0o700
-    assert mode(data / "server" / "server.db") == 0o600
     installer = tmp_path / "fieldapp-33_0.2.0_amd64.deb"
     installer.write_bytes(b"not really a deb" * 100)
     done = run("server", "installer", "add", str(installer), "--version", "0.2.0", "--platform", "linux", data_dir=data)
     assert done.returncode == 0, done.stderr
+    assert mode(data / "server") == 0o700
+    assert mode(data / "server" / "server.db") == 0o600
     folder = data / "server" / "installers"
     assert mode(folder) == 0o700
     assert all(mode(p) == 0o600 for p in folder.iterdir())

@@ -199,7 +199,7 @@ def test_an_existing_file_is_replaced_only_with_force(cli_dir, tmp_path):
 
 
 def test_a_backup_replaces_an_older_one_only_with_force(cli_dir, tmp_path):
-    backup = tmp_path / "b.fab"
+    backup = tmp_path / "b.db"
     backup.write_bytes(b"last week's backup")
     done = run("backup", "-o", str(backup), data_dir=cli_dir)
     assert done.returncode == 1 and "--force" in done.stderr

@@ -28,8 +28,8 @@ def old_laptop(tmp_path_factory):
     base = tmp_path_factory.mktemp("sec-restore")
     small_demo(base / "old", persons=40, days=2, seed=8)
     with opened(base / "old") as store:
-        store.backup(base / "fieldapp-2026-07-15.fab")
-    return base / "old", base / "fieldapp-2026-07-15.fab", contents(base / "old")
+        store.backup(base / "fieldapp-2026-07-15.db")
+    return base / "old", base / "fieldapp-2026-07-15.db", contents(base / "old")
 
 
 def files(folder: Path) -> dict[str, bytes]:

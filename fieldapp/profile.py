@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fieldapp.outputs import private_writing
 from fieldapp.paths import install_root, resource_path
 
 ENV_PROFILE = "FIELDAPP_PROFILE"
@@ -490,9 +491,9 @@ def seed_settings(settings_path: Path) -> bool:
         (s.PROFILE_PROVINCE, profile.province),
     ]
     if profile.logo is not None:
-        settings_path.parent.mkdir(parents=True, exist_ok=True)
         copy = settings_path.parent / f"logo{profile.logo.suffix.lower()}"
-        shutil.copyfile(profile.logo, copy)
+        with private_writing(copy) as tmp:  # fieldapp.outputs: atomic, 0600, in a 0700 folder
+            shutil.copyfile(profile.logo, tmp)
         values.append((s.ORGANISATION_LOGO, copy.name))
     store.update(values)
     return True

@@ -71,6 +71,12 @@ def _pct(value: Any) -> Decimal:
     return Decimal(str(value)) / 100
 
 
+# The rules' member shares stop at the fifth member (every further one pays the last share) and set no upper
+# limit; a household registered at one address is rarely over 20 people. Beyond this a count is a typing
+# slip, and a quote line per member must not grow without bound.
+MAX_HOUSEHOLD_MEMBERS = 50
+
+
 class RuleBook:
     """All dated rule lists, loaded once; `in_force(name, on)` picks the entry for a day."""
 
@@ -206,8 +212,8 @@ class RuleBook:
         return tuple(self.in_force("hi.periods", on)["months"])
 
     def quote_hi(self, *, members: int, months: int, on: date) -> HiQuote:
-        if members < 1:
-            raise InputRefused("premium.hi_members", members=members)
+        if not 1 <= members <= MAX_HOUSEHOLD_MEMBERS:
+            raise InputRefused("premium.hi_members", members=members, maximum=MAX_HOUSEHOLD_MEMBERS)
         base = self.in_force("base_salary", on)
         rule = self.in_force("hi.household", on)
         periods = self.in_force("hi.periods", on)

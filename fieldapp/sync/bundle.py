@@ -25,6 +25,7 @@ from typing import Any
 
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.ids import new_id
+from fieldapp.outputs import OutputLike, as_output, check
 from fieldapp.services import team as team_service
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import receipts as receipt_store
@@ -134,15 +135,16 @@ def _server_keys(store: Store) -> dict[str, str]:
     return keys
 
 
-def export_bundle(store: Store, path: str | Path) -> Exported:
+def export_bundle(store: Store, path: OutputLike) -> Exported:
+    """The pending ops as a sealed bundle file (fieldapp.outputs: atomic, 0600, never into the data folder,
+    an existing file replaced only when the Output says so)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     _enrolled(store)
     keys = _server_keys(store)
     seed = _signing_seed(store)
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise BundleRefused("bundle.no_folder", path=str(target.parent))
+    target = as_output(path, data_dir=store.data_dir.root)
+    check(target)
     with store.transaction() as conn:  # member PINs go sealed under the team's key, where it is known here
         team_service.seal_members(conn)
     ops = storage.next_batch(store, 1_000_000_000)  # one op per record, as each push batch holds

@@ -107,7 +107,7 @@ def test_hi_months_not_allowed(rules: RuleBook, months: int) -> None:
 def test_hi_needs_a_member(rules: RuleBook) -> None:
     with pytest.raises(InputRefused) as exc:
         rules.quote_hi(members=0, months=12, on=RAISE)
-    assert _refused(exc) == ("premium.hi_members", {"members": 0})
+    assert _refused(exc) == ("premium.hi_members", {"members": 0, "maximum": 50})
 
 
 def test_hi_before_the_first_rule(rules: RuleBook) -> None:

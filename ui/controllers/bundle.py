@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from fieldapp.domain.formats import format_number
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
+from fieldapp.outputs import Output
 from fieldapp.sync.bundle import Exported, Taken, export_bundle, import_bundle
 from ui.session import Session
 from ui.tasks import Tasks
@@ -56,7 +57,8 @@ class BundleController(QObject):
         self.folder = Path(path).parent
         self._busy(True)
         self.panel.message.setText("")
-        self.tasks.run(lambda: export_bundle(store, path), self._exported, self._failed)
+        out = Output(Path(path), force=True)  # the save dialog asked before replacing a file
+        self.tasks.run(lambda: export_bundle(store, out), self._exported, self._failed)
 
     def _exported(self, done: Exported) -> None:
         self._busy(False)

@@ -374,5 +374,19 @@ def activate(server_files: Iterable[RuleFile]) -> RuleBook:
     return book
 
 
+RULES_MARK = "rules@"  # the last item of an enrolment's `rules`: the rules version that priced it (issue 14)
+
+
+def rule_ids(quote: VsiQuote | HiQuote) -> tuple[str, ...]:
+    """What an enrolment keeps of the rules that priced it: each entry's id, then the rules version (the
+    receipt's footer prints it; docs/sync-api.md, "Rules")."""
+    return (*(r.id for r in quote.rules), f"{RULES_MARK}{quote.rules_version}")
+
+
+def rules_version(ids: Iterable[Any]) -> str | None:
+    """The rules version an enrolment's `rules` names (None: made before rules 2027.1)."""
+    return next((i[len(RULES_MARK) :] for i in ids if isinstance(i, str) and i.startswith(RULES_MARK)), None)
+
+
 def quote_json_rules(rules: Iterable[RuleRef]) -> list[dict[str, Any]]:
     return [r.as_json() for r in rules]

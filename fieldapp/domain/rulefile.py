@@ -38,6 +38,7 @@ from functools import cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from fieldapp.domain.enums import HiStatePath
 from fieldapp.tomltext import Lines, Problem, parse
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ LOCAL = "vsi.local_support"
 SUPPORT_GROUPS = ("poor", "near_poor", "ethnic_minority", "other")
 # The groups whose HI card the state pays or supports (rules.md), and where their card comes from.
 HI_STATE_GROUPS = ("poor", "near_poor", "student", "ethnic_minority")
-HI_PATHS = ("state_pays", "state_supports", "school")
+HI_PATHS = tuple(p.value for p in HiStatePath)
 ENTRY_KEYS = ("id", "from", "basis", "note", "unconfirmed")
 HEADER_KEYS = ("format", "kind", "version", "issued", "province")
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]{2,79}")
@@ -277,9 +278,10 @@ def read(
     base: RuleBook | None = None,
     today: date | None = None,
     province: str | None = None,
+    held: RuleBook | None = None,
 ) -> RuleFile:
     """The rule file, checked; RulesRefused with every problem otherwise."""
-    found, problems = check(raw, source=source, base=base, today=today, province=province)
+    found, problems = check(raw, source=source, base=base, today=today, province=province, held=held)
     if found is None:
         raise RulesRefused(problems)
     return found
@@ -292,10 +294,12 @@ def check(
     base: RuleBook | None = None,
     today: date | None = None,
     province: str | None = None,
+    held: RuleBook | None = None,
 ) -> tuple[RuleFile | None, list[Problem]]:
     """The file and [] when it is good, else None and every problem (by line). `base`: the rules held now
     (the server checks against them; a laptop only checks the file itself). `today` bounds `issued`.
-    `province`: the one province whose files are wanted (a laptop's)."""
+    `province`: the one province whose files are wanted (a laptop's). `held`: the state's rules a province
+    file's entries are checked against (default: `base`, else the shipped file)."""
     if len(raw) > MAX_BYTES:
         return None, [Problem(0, "rules.too_big", {"size": len(raw), "limit": MAX_BYTES})]
     try:
@@ -312,7 +316,7 @@ def check(
         return None, problems
     origin = Origin(source, header["kind"], header["version"], header["issued"], header.get("province"))
     tree = {k: v for k, v in data.items() if k != "file"}
-    problems = list(check_tree(tree, lines, (), origin=origin, base=base))
+    problems = list(check_tree(tree, lines, (), origin=origin, base=held or base))
     if base is not None and not problems:
         problems += _check_against(base, RuleFile(origin, tree, raw, header["format"]), lines)
     problems.sort(key=lambda p: p.line)
@@ -589,6 +593,15 @@ def _shipped_book() -> RuleBook:
 def profile_file(rules: Mapping[str, Any], province: str | None = None) -> RuleFile:
     """A province profile's `[rules]` as a province file (checked by fieldapp.profile.validate)."""
     return RuleFile(Origin(PROFILE, PROVINCE, "profile", None, province), rules)
+
+
+SIGN_CONTEXT = b"fieldapp rule file v1\n"
+
+
+def signed_message(raw: bytes) -> bytes:
+    """What the server signs and a laptop checks: the file's bytes, behind a context no other signature of
+    the same key (an answer bundle, a receipt) starts with."""
+    return SIGN_CONTEXT + raw
 
 
 def problems_text(problems: Sequence[Problem], lang: str) -> str:

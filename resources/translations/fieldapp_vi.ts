@@ -435,67 +435,67 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="130"/>
-        <source>Contribution a month (22 %)</source>
-        <translation>Mức đóng mỗi tháng (22 %)</translation>
+        <location filename="../../ui/controllers/enrol.py" line="134"/>
+        <source>Contribution a month (%1 %)</source>
+        <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="134"/>
+        <location filename="../../ui/controllers/enrol.py" line="140"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="138"/>
+        <location filename="../../ui/controllers/enrol.py" line="144"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="141"/>
+        <location filename="../../ui/controllers/enrol.py" line="147"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="142"/>
+        <location filename="../../ui/controllers/enrol.py" line="148"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="147"/>
+        <location filename="../../ui/controllers/enrol.py" line="153"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="158"/>
+        <location filename="../../ui/controllers/enrol.py" line="169"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="170"/>
+        <location filename="../../ui/controllers/enrol.py" line="181"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="176"/>
+        <location filename="../../ui/controllers/enrol.py" line="187"/>
         <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
         <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="184"/>
+        <location filename="../../ui/controllers/enrol.py" line="195"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="186"/>
+        <location filename="../../ui/controllers/enrol.py" line="197"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="191"/>
+        <location filename="../../ui/controllers/enrol.py" line="202"/>
         <source>Priced on %1 by the premium rules %2:</source>
         <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="272"/>
+        <location filename="../../ui/controllers/enrol.py" line="283"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -548,52 +548,52 @@
         <translation>không tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="118"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="123"/>
         <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
         <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="122"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="127"/>
         <source>Pay for (months):</source>
         <translation>Số tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="137"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="142"/>
         <source>Donated &amp;by:</source>
         <translation>Đơn vị, người &amp;tặng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="140"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="146"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="151"/>
         <source>transfer reference</source>
         <translation>mã giao dịch chuyển khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="147"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="152"/>
         <source>Paid &amp;in:</source>
         <translation>&amp;Hình thức:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="148"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="153"/>
         <source>&amp;Reference:</source>
         <translation>Mã &amp;giao dịch:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="154"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="159"/>
         <source>Premium</source>
         <translation>Số tiền phải đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="166"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="172"/>
         <source>Money received: save and make the receipt (Ctrl+Enter)</source>
         <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="168"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="174"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>

@@ -95,7 +95,7 @@ def test_the_quote_names_the_rules_and_marks_unconfirmed_ones_only_beside_their_
     dialog.income.setValue(2_200_000)
     dialog.vsi_months.setCurrentIndex(dialog.vsi_months.findData(60))
     text = dialog.quote.text()
-    assert "484.000" in text and "quy định mức đóng 2027.1" in text
+    assert "484.000" in text and "quy định mức đóng 2027.1" in text and "Mức đóng mỗi tháng (22 %)" in text
     priced, basis = text.split("<ul>")
     assert "chưa đối chiếu" not in priced  # the figures the person reads
     assert "Lãi suất bình quân tháng của quỹ BHXH năm 2026 (do BHXH Việt Nam công bố) (chưa đối chiếu" in basis
@@ -145,4 +145,15 @@ def test_the_person_the_state_covers_is_offered_voluntary_si_with_the_states_sup
     assert dialog.support_group.currentData() == "near_poor"
     dialog.kinds[EnrolmentKind.HOUSEHOLD_HI].click()
     assert view.panel.person_id not in dialog.member_ids() and not dialog.confirm.isEnabled()
+    dialog.reject()
+
+
+def test_a_pupil_is_told_the_card_comes_through_the_school(qtbot, gui):
+    view = gui.window.views["people"]
+    qtbot.waitUntil(lambda: view.panel.person_id is not None, timeout=WAIT)
+    with gui.session.store.transaction() as conn:
+        conn.execute("UPDATE persons SET target_group = 'student' WHERE id = ?", (view.panel.person_id,))
+    dialog = open_enrol(qtbot, gui)
+    assert dialog.kind() is EnrolmentKind.HOUSEHOLD_HI and not dialog.confirm.isEnabled()
+    assert "tham gia BHYT tại trường" in dialog.message.text()
     dialog.reject()

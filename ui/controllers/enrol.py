@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldapp.domain.coverage import hi_card_start, period_end, vsi_start
-from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup, TargetGroup
+from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, SupportGroup, TargetGroup
 from fieldapp.domain.formats import format_date, format_vnd
 from fieldapp.domain.models import Person
 from fieldapp.domain.premiums import RuleRef, default_rules
@@ -55,6 +55,7 @@ class EnrolController(QObject):
         self.dialog: EnrolDialog | None = None
         self._household: dict[str, Person] = {}
         self._checked: date | None = None  # when this laptop's rules were last known current
+        self._state: dict[str, HiStatePath] = {}  # household members whose HI card the state pays or supports
 
     def enrol(self, person_id: str) -> None:
         store = self.session.store
@@ -75,8 +76,8 @@ class EnrolController(QObject):
         on = self.today()
         self._household = {p.id: p for p in loaded.household}
         self._checked = loaded.rules_checked
-        state = {p.id: path for p in loaded.household if (path := enrolment.state_hi_group(rules, p, on))}
-        notes = {i: f"{label(self._household[i].target_group, lang)}: {label(path, lang)}" for i, path in state.items()}
+        self._state = state = {p.id: path for p in loaded.household if (path := enrolment.state_hi_group(rules, p, on))}
+        notes = {i: (label(self._household[i].target_group, lang), label(path, lang)) for i, path in state.items()}
         dialog = EnrolDialog(loaded.person, loaded.household, lang, self.parent_widget, state_hi=notes)
         self.dialog = dialog
         dialog.changed.connect(self.requote)
@@ -89,8 +90,11 @@ class EnrolController(QObject):
             vsi_months,
             hi_months,
             GROUPS.get(loaded.person.target_group, SupportGroup.OTHER),
-            # a person whose HI card the state pays or supports: their own path is VSI, with the state's support
-            EnrolmentKind.VSI if loaded.person.id in state else EnrolmentKind.HOUSEHOLD_HI,
+            # a poor or near-poor person's own path is VSI, with the state's support for their group (their HI
+            # card comes through the commune); a pupil's card comes through the school, as the HI box says
+            EnrolmentKind.VSI
+            if state.get(loaded.person.id) in (HiStatePath.STATE_PAYS, HiStatePath.STATE_SUPPORTS)
+            else EnrolmentKind.HOUSEHOLD_HI,
         )
         self.requote()
         dialog.open()
@@ -127,7 +131,9 @@ class EnrolController(QObject):
             start = vsi_start(on, dialog.person.vsi_paid_to)
             lines += [
                 (
-                    QCoreApplication.translate("EnrolController", "Contribution a month (22 %)"),
+                    QCoreApplication.translate("EnrolController", "Contribution a month (%1 %)").replace(
+                        "%1", f"{rules.in_force('vsi.contribution', on)['rate_pct']:g}"
+                    ),
                     format_vnd(q.monthly_contribution, lang),
                 ),
                 (
@@ -152,6 +158,11 @@ class EnrolController(QObject):
             cover = (start, period_end(start, q.months))
         else:
             members = [self._household[i] for i in dialog.member_ids()]
+            if not members and dialog.person.id in self._state:  # say where this person's card comes from
+                p = dialog.person
+                raise InputRefused(
+                    "enrolment.hi_state_group", name=p.full_name, group=p.target_group, path=self._state[p.id]
+                )
             if not members:
                 raise InputRefused("enrolment.no_member")
             q = rules.quote_hi(members=len(members), months=dialog.hi_months.currentData() or 0, on=on)

@@ -63,12 +63,12 @@ class AboutDialog(QDialog):
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = shown
             form.addRow(label, shown)
-        if info.rules_stale:
-            shown = QLabel(info.rules_stale)
-            shown.setWordWrap(True)
-            shown.setStyleSheet("color: #ef6c00;")
-            self.fields["rules_stale"] = shown
-            form.addRow("", shown)
+            if key == "rules" and info.rules_stale:  # right under the rules it is about
+                stale = QLabel(info.rules_stale)
+                stale.setWordWrap(True)
+                stale.setStyleSheet("color: #ef6c00;")
+                self.fields["rules_stale"] = stale
+                form.addRow("", stale)
         if info.update:
             shown = QLabel(info.update)
             shown.setObjectName("warning")

@@ -47,7 +47,7 @@ class EnrolDialog(QDialog):
         lang: str,
         parent: QWidget | None = None,
         *,
-        state_hi: dict[str, str] | None = None,  # person id -> their group and where their HI card comes from
+        state_hi: dict[str, tuple[str, str]] | None = None,  # person id -> (their group, where their card comes from)
     ) -> None:
         super().__init__(parent)
         state_hi = state_hi or {}
@@ -107,14 +107,19 @@ class EnrolDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Checked if p.id == person.id else Qt.CheckState.Unchecked)
             self.members.addItem(item)
         hi.addWidget(self.members)
-        names = {p.id: p.full_name for p in household}
+        by_group: dict[tuple[str, str], list[str]] = {}  # one line per group: a household of pupils stays short
+        for p in household:
+            if p.id in state_hi:
+                by_group.setdefault(state_hi[p.id], []).append(p.full_name)
         self.state_note = QLabel(
-            "<br>".join(f"<b>{html.escape(names[i])}</b> ({html.escape(n)})" for i, n in state_hi.items())
+            "<br>".join(
+                f"<b>{html.escape(group)}</b> ({html.escape(', '.join(names))}): {html.escape(path)}"
+                for (group, path), names in by_group.items()
+            )
         )
-        self.state_note.setObjectName("warning")
+        self.state_note.setStyleSheet("color: #ef6c00;")
         self.state_note.setWordWrap(True)
         self.state_note.setVisible(bool(state_hi))
-        hi.addWidget(self.state_note)
         hint = QLabel(self.tr("Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most)."))
         hint.setWordWrap(True)
         hi.addWidget(hint)
@@ -158,6 +163,7 @@ class EnrolDialog(QDialog):
         self.quote.setWordWrap(True)
         self.quote.setAlignment(Qt.AlignmentFlag.AlignTop)
         right.addWidget(self.quote, 1)
+        right.addWidget(self.state_note)  # who of the household the state covers, and how (household HI only)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         right.addWidget(self.message)
@@ -200,6 +206,7 @@ class EnrolDialog(QDialog):
         kind = self.kind()
         self.vsi_box.setVisible(kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI))
         self.hi_box.setVisible(kind in (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI))
+        self.state_note.setVisible(kind is EnrolmentKind.HOUSEHOLD_HI and bool(self.state_note.text()))
         self.sponsor_box.setVisible(kind in (EnrolmentKind.DONATED_HI, EnrolmentKind.DONATED_VSI))
         self.changed.emit()
 

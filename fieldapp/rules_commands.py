@@ -18,14 +18,9 @@ from fieldapp.i18n import t
 EXIT_OK = 0
 
 
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-
-
 def add_laptop_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
+    from fieldapp.cli_args import iso_date  # the dates every command takes, refused in the user's language
+
     def h(key: str) -> str:
         return t(f"rules.help.{key}", lang)
 
@@ -34,7 +29,7 @@ def add_laptop_commands(sub: Any, common: argparse.ArgumentParser, lang: str, pa
     what.required = True
     p = what.add_parser("list", help=h("list"), description=h("list"), parents=[common])
     p.set_defaults(func=cmd_list)
-    p.add_argument("--date", type=_iso_date, metavar="D", help=h("date"))
+    p.add_argument("--date", type=iso_date(lang), metavar="D", help=h("date"))
     p.add_argument("--json", action="store_true", help=t("help.json", lang))
 
 

@@ -197,8 +197,10 @@ class RuleBook:
         """(list name, entry) of every rule in force on `on`; local support: each province's and group's."""
         out: list[tuple[str, dict[str, Any]]] = []
         for name, entries in sorted(self._lists.items()):
-            if name == LOCAL:
-                out += [(name, e) for e in entries if self._local_applies(e, e["province"], None, on)]
+            if name == LOCAL:  # the one in force for each province and group (a passed `to` gives none)
+                current = {(e["province"], g) for e in entries for g in e["groups"]}
+                found = {id(c): c for p, g in sorted(current) if (c := self._local_current(p, g, on)) is not None}
+                out += [(name, e) for e in found.values()]
                 continue
             current = [e for e in entries if e["from"] <= on]
             if current:
@@ -220,20 +222,12 @@ class RuleBook:
         """What the state's support rates apply to: the contribution rate times the rural poverty line."""
         return _pct(self.in_force("vsi.contribution", on)["rate_pct"]) * self.in_force("vsi.poverty_line", on)["amount"]
 
-    @staticmethod
-    def _local_applies(entry: Mapping[str, Any], province: str, group: str | None, on: date) -> bool:
-        return (
-            entry["from"] <= on
-            and entry.get("province") == province
-            and (group is None or group in entry.get("groups", ()))
-        )
-
     def _local_current(self, province: str, group: str, on: date) -> dict[str, Any] | None:
         """The province's latest local support entry for the group on the day; one whose `to` has passed
         gives none (until a later one)."""
         current = None
         for entry in self._lists.get(LOCAL, []):
-            if self._local_applies(entry, province, group, on):
+            if entry["from"] <= on and entry.get("province") == province and group in entry.get("groups", ()):
                 current = entry
         if current is None or ("to" in current and current["to"] < on):
             return None

@@ -325,6 +325,29 @@ def check(
     return RuleFile(origin, tree, raw, header["format"]), []
 
 
+def check_files(
+    bodies: Sequence[bytes],
+    *,
+    source: str,
+    province: str | None = None,
+    held: Sequence[RuleFile] = (),
+) -> list[tuple[RuleFile | None, list[Problem]]]:
+    """Several files, each checked on its own, national ones first: a province file may replace the
+    unconfirmed entries of the shipped file, of `held` national files and of the national files among
+    `bodies` (a server sends a national update and a province's file for it together)."""
+    from fieldapp.domain.premiums import RuleBook
+
+    first = [check(body, source=source, province=province) for body in bodies]
+    national = [f for f, _problems in first if f is not None and f.kind == NATIONAL]
+    state = RuleBook.from_files([shipped(), *held, *national])
+    return [
+        (found, problems)
+        if found is not None and found.kind == NATIONAL
+        else check(body, source=source, province=province, held=state)
+        for body, (found, problems) in zip(bodies, first, strict=True)
+    ]
+
+
 def _check_header(header: Any, lines: Lines, today: date | None, province: str | None) -> Iterator[Problem]:
     at = ("file",)
     if not isinstance(header, dict):

@@ -49,8 +49,8 @@ class RulesResponse(BaseModel):
 def _parsed(rows: list[dict[str, Any]]) -> list[rulefile.RuleFile]:
     """The stored files as rule files (they were checked when added; one a newer app refuses is skipped)."""
     out = []
-    for row in rows:
-        found, problems = rulefile.check(row["body"].encode(), source=rulefile.SERVER)
+    checked = rulefile.check_files([row["body"].encode() for row in rows], source=rulefile.SERVER)
+    for row, (found, problems) in zip(rows, checked, strict=True):
         if found is None:
             log.warning("stored rule file %s is not taken: %s", row["sha256"], problems[0].message("en"))
             continue

@@ -90,18 +90,20 @@ def take(store: Store, files: Any, *, via: str, now: datetime | None = None) -> 
     keys = bundle_store.server_keys(store)
     province = sync_store.settings(store).province_code
     have = rule_store.known(store)
-    state = RuleBook.from_files([rulefile.shipped(), *_national(store, province)])
-    good: list[tuple[rulefile.RuleFile, str, str]] = []
+    signed: list[tuple[Any, bytes]] = []
     for item in files[:100]:
         body = _verified(item, keys)
         if isinstance(body, Problem):
             taken.refused.append(_refusal(item, body))
-            continue
-        found, problems = rulefile.check(body, source=rulefile.SERVER, province=province, held=state)
+        else:
+            signed.append((item, body))
+    held = [f for f in rule_store.parse([h.body for h in rule_store.held(store)], province) if f.kind == "national"]
+    checked = rulefile.check_files([b for _i, b in signed], source=rulefile.SERVER, province=province, held=held)
+    good: list[tuple[rulefile.RuleFile, str, str]] = []
+    for (item, _body), (found, problems) in zip(signed, checked, strict=True):
         if found is None:
             taken.refused.append(_refusal(item, problems[0]))
-            continue
-        if found.sha256 not in have:
+        elif found.sha256 not in have:
             good.append((found, item["signature"], item["key_id"]))
             have.add(found.sha256)
     at = encode_datetime(now or utcnow())
@@ -116,10 +118,6 @@ def take(store: Store, files: Any, *, via: str, now: datetime | None = None) -> 
         book = rule_store.activate(store)
         log.info("%d rule file(s) taken in by %s: rules %s", len(good), via, book.version)
     return taken
-
-
-def _national(store: Store, province: str | None) -> list[rulefile.RuleFile]:
-    return [f for f in rule_store.parse([h.body for h in rule_store.held(store)], province) if f.kind == "national"]
 
 
 # --- what a member is told -------------------------------------------------------------------------

@@ -67,17 +67,10 @@ def refused(store: Store) -> list[dict[str, Any]]:
 
 
 def parse(bodies: Sequence[bytes], province: str | None) -> list[rulefile.RuleFile]:
-    """The files this laptop takes, checked again (a newer app may refuse what an older one took: left out
-    and logged, never a crash). The national ones first: a province's file may replace only entries they
-    and the shipped file leave unconfirmed."""
-    first = [rulefile.check(body, source=rulefile.SERVER, province=province)[0] for body in bodies]
-    national = [f for f in first if f is not None and f.kind == rulefile.NATIONAL]
-    state = RuleBook.from_files([rulefile.shipped(), *national])
-    taken = list(national)
-    for body, seen in zip(bodies, first, strict=True):
-        if seen is not None and seen.kind == rulefile.NATIONAL:
-            continue
-        found, problems = rulefile.check(body, source=rulefile.SERVER, province=province, held=state)
+    """The stored files this laptop takes, checked again: one a newer app refuses is left out and logged,
+    never a crash."""
+    taken = []
+    for found, problems in rulefile.check_files(bodies, source=rulefile.SERVER, province=province):
         if found is None:
             log.warning("a stored rule file is not taken: %s", problems[0].message("en"))
             continue

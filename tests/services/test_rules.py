@@ -149,20 +149,22 @@ def test_an_old_laptop_prices_2027_from_a_file(laptop, key, monkeypatch) -> None
     cut = old.index('[[vsi.poverty_line]]\nid = "vsi.poverty_line.2027-01"')
     old = old[:cut] + old[old.index("# The income ceiling") :]
     old_file = rulefile.read(old.encode(), source=rulefile.SHIPPED)
-    monkeypatch.setattr(premiums, "shipped", lambda: old_file)
-    monkeypatch.setattr(rulefile, "shipped", lambda: old_file)
     premiums._base_rules.cache_clear()
     try:
-        assert premiums.activate([]).vsi_income_bounds(date(2027, 1, 1))[0] == 1_500_000  # what it would quote
-        new = SHIPPED.replace('version = "2027.1"', 'version = "2027.1-vn"')
-        taken = rule_service.take(laptop, [signed(new, key)], via="sync")
-        assert (taken.added, taken.refused) == (1, [])
-        book = default_rules()
-        assert book.vsi_income_bounds(date(2027, 1, 1)) == (2_200_000, 50_600_000)
-        assert book.quote_vsi(income=2_200_000, months=1, on=date(2027, 1, 1)).state_support_monthly == 96_800
-        assert book.version == "2027.1-vn"
+        with monkeypatch.context() as patch:
+            patch.setattr(premiums, "shipped", lambda: old_file)
+            patch.setattr(rulefile, "shipped", lambda: old_file)
+            assert premiums.activate([]).vsi_income_bounds(date(2027, 1, 1))[0] == 1_500_000  # what it would quote
+            new = SHIPPED.replace('version = "2027.1"', 'version = "2027.1-vn"')
+            taken = rule_service.take(laptop, [signed(new, key)], via="sync")
+            assert (taken.added, taken.refused) == (1, [])
+            book = default_rules()
+            assert book.vsi_income_bounds(date(2027, 1, 1)) == (2_200_000, 50_600_000)
+            assert book.quote_vsi(income=2_200_000, months=1, on=date(2027, 1, 1)).state_support_monthly == 96_800
+            assert book.version == "2027.1-vn"
     finally:
-        premiums._base_rules.cache_clear()
+        premiums._base_rules.cache_clear()  # the shipped rules again, once the old file is gone
+        premiums.activate([])
 
 
 def test_stale_rules_are_said_only_after_30_days_and_past_the_last_change() -> None:
@@ -183,3 +185,28 @@ def test_rules_list_says_the_source_and_whether_confirmed(laptop, key) -> None:
     assert listed["vsi.return_rate.2027"]["confirmed"] is False
     local = listed["hung_yen.vsi_local.2027-01"]
     assert (local["source"], local["file_version"], local["values"]["monthly"]) == ("server", "33:2027.1", 50_000)
+
+
+def test_a_province_file_may_replace_what_a_national_file_of_the_same_sync_leaves_unconfirmed(laptop, key) -> None:
+    national = NATIONAL.replace(
+        'basis = "Nghị định 999/2027/NĐ-CP (ví dụ)"', 'basis = "Nghị định 999/2027/NĐ-CP (ví dụ)"\nunconfirmed = true'
+    )
+    local = PROVINCE + (
+        '\n[[base_salary]]\nid = "base_salary.2027-07"\nfrom = 2027-07-01\namount = 2_750_000\n'
+        'basis = "Quyết định của UBND tỉnh (ví dụ)"\n'
+    )
+    taken = rule_service.take(laptop, [signed(local, key), signed(national, key)], via="sync")
+    assert (taken.added, taken.refused) == (2, [])
+    assert default_rules().in_force("base_salary", date(2027, 7, 1))["amount"] == 2_750_000
+
+
+def test_local_support_with_an_end_stops_on_its_day(laptop, key) -> None:
+    ended = PROVINCE.replace("from = 2027-01-01", "from = 2027-01-01\nto = 2027-03-31")
+    assert rule_service.take(laptop, [signed(ended, key)], via="sync").added == 1
+    book = default_rules()
+    poor = {"income": 2_200_000, "months": 1, "group": SupportGroup.POOR, "province": "33"}
+    assert book.quote_vsi(on=date(2027, 3, 31), **poor).local_support_monthly == 50_000
+    assert book.quote_vsi(on=date(2027, 4, 1), **poor).local_support_monthly == 0
+    listed = {r["id"] for r in rule_service.in_force_json(book, date(2027, 4, 1))}
+    assert "hung_yen.vsi_local.2027-01" not in listed
+    assert "hung_yen.vsi_local.2027-01" in {r["id"] for r in rule_service.in_force_json(book, date(2027, 2, 1))}

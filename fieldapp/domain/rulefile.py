@@ -77,39 +77,23 @@ def _is_number(v: Any) -> bool:
     return _is_int(v) or isinstance(v, float)
 
 
-@dataclass(frozen=True)
-class Money:
-    lo: int
-    hi: int
-    optional: bool = False
-
-    def problem(self, key: str, v: Any) -> tuple[str, dict[str, Any]] | None:
-        if not _is_int(v) or not self.lo <= v <= self.hi:
-            return "rules.money", {"key": key, "low": self.lo, "high": self.hi}
-        return None
+MONEY, PCT, COUNT = "rules.money", "rules.pct", "rules.count"  # what a Number is, and its message
 
 
 @dataclass(frozen=True)
-class Pct:
+class Number:
+    """A number within bounds: whole đồng (MONEY), a whole count (COUNT), or a percentage (PCT, decimals
+    allowed). Never a bool, a string or a NaN."""
+
     lo: float
     hi: float
+    code: str = MONEY
     optional: bool = False
 
     def problem(self, key: str, v: Any) -> tuple[str, dict[str, Any]] | None:
-        if not _is_number(v) or not self.lo <= v <= self.hi:
-            return "rules.pct", {"key": key, "low": self.lo, "high": self.hi}
-        return None
-
-
-@dataclass(frozen=True)
-class Count:
-    lo: int
-    hi: int
-    optional: bool = False
-
-    def problem(self, key: str, v: Any) -> tuple[str, dict[str, Any]] | None:
-        if not _is_int(v) or not self.lo <= v <= self.hi:
-            return "rules.count", {"key": key, "low": self.lo, "high": self.hi}
+        kind_ok = _is_number(v) if self.code == PCT else _is_int(v)
+        if not kind_ok or not self.lo <= v <= self.hi:
+            return self.code, {"key": key, "low": self.lo, "high": self.hi}
         return None
 
 
@@ -178,24 +162,27 @@ class Province:
         return None if ok else ("rules.province_code", {"key": key, "code": v})
 
 
-Spec = Money | Pct | Count | Months | Shares | Choice | Groups | Day | Province
+Spec = Number | Months | Shares | Choice | Groups | Day | Province
 
 # Every rule list this app prices with, and the fields of its entries besides ENTRY_KEYS.
 LISTS: dict[str, dict[str, Spec]] = {
-    "base_salary": {"amount": Money(1_000_000, 50_000_000)},
-    "vsi.contribution": {"rate_pct": Pct(1, 50)},
-    "vsi.poverty_line": {"amount": Money(500_000, 20_000_000)},
-    "vsi.ceiling": {"multiple": Count(1, 100), "reference": Money(1_000_000, 50_000_000)},
-    "vsi.support": {**{g: Pct(0, 100) for g in SUPPORT_GROUPS}, "max_months": Count(1, 1200, optional=True)},
+    "base_salary": {"amount": Number(1_000_000, 50_000_000)},
+    "vsi.contribution": {"rate_pct": Number(1, 50, PCT)},
+    "vsi.poverty_line": {"amount": Number(500_000, 20_000_000)},
+    "vsi.ceiling": {"multiple": Number(1, 100, COUNT), "reference": Number(1_000_000, 50_000_000)},
+    "vsi.support": {
+        **{g: Number(0, 100, PCT) for g in SUPPORT_GROUPS},
+        "max_months": Number(1, 1200, COUNT, optional=True),
+    },
     "vsi.methods": {"periodic_months": Months(), "ahead_months": Months(may_be_empty=True)},
-    "vsi.return_rate": {"monthly_pct": Pct(0, 5)},
-    "hi.household": {"rate_pct": Pct(0.1, 20), "member_pct": Shares()},
+    "vsi.return_rate": {"monthly_pct": Number(0, 5, PCT)},
+    "hi.household": {"rate_pct": Number(0.1, 20, PCT), "member_pct": Shares()},
     "hi.periods": {"months": Months()},
     "hi.state_groups": {g: Choice(HI_PATHS, optional=True) for g in HI_STATE_GROUPS},
     LOCAL: {
         "province": Province(),
         "groups": Groups(),
-        "monthly": Money(0, 10_000_000),
+        "monthly": Number(0, 10_000_000),
         "to": Day(optional=True),
     },
 }

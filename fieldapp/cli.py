@@ -168,11 +168,12 @@ def cmd_check(ctx: Context) -> int:
 def cmd_quote(ctx: Context) -> int:
     from fieldapp.domain.admin_units import normalise_province_code
     from fieldapp.domain.enums import SupportGroup
-    from fieldapp.domain.premiums import default_rules, quote_json_rules
+    from fieldapp.domain.premiums import quote_json_rules
+    from fieldapp.rules_commands import laptop_rules, rules_facts
 
     a = ctx.args
     on = a.date or date.today()
-    rules = default_rules()
+    rules, store = laptop_rules(ctx)  # with the server's rule files this laptop holds (issue 14)
     province = None
     if a.province:
         province = normalise_province_code(a.province)
@@ -201,13 +202,14 @@ def cmd_quote(ctx: Context) -> int:
             "date": on.isoformat(),
             "rules": quote_json_rules(h.rules),
         }
+    out |= rules_facts(rules, store, paid_on=on, today=date.today())
     if a.json:
         emit_json(out)
     else:
         from fieldapp.domain.formats import format_vnd
 
         for key, value in out.items():
-            if key in ("rules", "members", "warnings"):
+            if key in ("rules", "members", "warnings", "rules_checked_on", "rules_stale"):
                 continue
             print(f"{key}: {format_vnd(value, ctx.lang) if isinstance(value, int) and key != 'months' else value}")
         for rule in out["rules"]:
@@ -651,6 +653,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     from fieldapp import update_commands  # update check/download, server installer add/list (issue 8)
 
     update_commands.add_laptop_commands(sub, common, lang, _Parser)
+    from fieldapp import rules_commands  # rules list, server rules add/list (issue 14)
+
+    rules_commands.add_laptop_commands(sub, common, lang, _Parser)
 
     srv = command("server", None, "server")
     srv.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
@@ -667,6 +672,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
     add_output(p, lang)
     update_commands.add_server_commands(srv_sub, common, lang, _Parser)
+    rules_commands.add_server_commands(srv_sub, common, lang, _Parser)
     return parser
 
 

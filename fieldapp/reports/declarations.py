@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -16,7 +17,6 @@ from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.receipts import ReceiptRecord, records
 from fieldapp.storage.store import Store
 
-VSI_RATE = 0.22  # the VSI contribution rate of the chosen income (rules.md)
 LISTS = {
     "d05": (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI),
     "d03": (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI),
@@ -78,9 +78,27 @@ class Declaration:
         return "DANH SÁCH NGƯỜI CHỈ THAM GIA BHYT"
 
 
-def _rate(support: int, r: ReceiptRecord) -> float | None:
-    base = (r.income or 0) * VSI_RATE * r.months
-    return round(100 * support / base, 1) if base and support else None
+def _rate(support: int, base: Decimal | int, r: ReceiptRecord) -> float | None:
+    """A support as a percentage of what it is a share of, per month."""
+    return round(float(100 * Decimal(support) / (base * r.months)), 1) if base and support and r.months else None
+
+
+def _rates(r: ReceiptRecord, other: int) -> tuple[float | None, float | None, float | None]:
+    """The state's rate of the rules in force on the receipt's day (a share of the contribution rate times
+    the rural poverty line: 20, 30, 40 or 50 %, whatever income was chosen); the province's and a sponsor's
+    as shares of the contribution on the income chosen."""
+    from fieldapp.domain.premiums import default_rules
+    from fieldapp.errors import InputRefused
+
+    rules = default_rules()
+    try:
+        state_base = rules.vsi_support_base(r.day)
+        contribution = (
+            Decimal(r.income or 0) * Decimal(str(rules.in_force("vsi.contribution", r.day)["rate_pct"])) / 100
+        )
+    except InputRefused:  # a day before the rules: no rate to give
+        return None, None, None
+    return _rate(r.state_support, state_base, r), _rate(r.local_support, contribution, r), _rate(other, contribution, r)
 
 
 def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Declaration:
@@ -91,6 +109,7 @@ def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Decl
         if kind == "d05":
             other = r.amount if r.sponsor else 0
             own = 0 if r.sponsor else r.amount
+            rates = _rates(r, other)
             rows.append(
                 [
                     len(rows) + 1,
@@ -105,11 +124,11 @@ def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Decl
                     r.start_on.strftime("%m/%Y"),
                     r.amount + r.state_support + r.local_support,
                     own,
-                    _rate(r.state_support, r),
+                    rates[0],
                     r.state_support,
-                    _rate(r.local_support, r),
+                    rates[1],
                     r.local_support,
-                    _rate(other, r),
+                    rates[2],
                     other,
                     r.collector_code,
                     r.sponsor or "",

@@ -183,6 +183,9 @@ class Store:
             raise
         store = cls(conn, data_dir, key, keystore)
         log.info("store open: %s, schema %s", data_dir.root, migrations.user_version(conn))
+        from fieldapp.storage import rules  # price with the server's rule files this store holds (issue 14)
+
+        rules.activate(store)
         return store
 
     @staticmethod

@@ -26,6 +26,7 @@ from typing import Any
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.ids import new_id
 from fieldapp.outputs import OutputLike, as_output, check
+from fieldapp.services import rules as rule_service
 from fieldapp.services import team as team_service
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import receipts as receipt_store
@@ -87,6 +88,8 @@ class Taken:
     parked: int = 0
     candidates: int = 0
     devices: int = 0
+    rules_added: int = 0  # rule files the server signed, taken in
+    rules_refused: list[dict[str, Any]] = field(default_factory=list)
     pending: int = 0  # ops still waiting to go out after this import
     open_conflicts: int = 0
     rejected_total: int = 0
@@ -109,6 +112,8 @@ class Taken:
             "parked": self.parked,
             "merge_candidates": self.candidates,
             "devices": self.devices,
+            "rules_added": self.rules_added,
+            "rules_refused": len(self.rules_refused),
             "pending": self.pending,
             "open_conflicts": self.open_conflicts,
             "rejected_total": self.rejected_total,
@@ -242,6 +247,8 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
     if devices is not None:
         taken.devices = storage.replace_devices(store, devices, store.device_id)
     team_service.remember_server_keys(store, body.get("pin_keys"))  # a laptop that only syncs by USB stick
+    rules = rule_service.take(store, body.get("rules"), via="bundle")  # signed rule files (issue 14)
+    taken.rules_added, taken.rules_refused = rules.added, rules.refused
     bundle_store.mark_in(store, header.bundle_id, header.seq)
     _totals(store, taken)
     log.info("answer bundle %s (no. %d) taken in: %s", header.bundle_id, header.seq, taken.as_json())

@@ -108,6 +108,8 @@ def create(
 def show_on_screen(window) -> None:
     """Show the window whole on its screen: its usual size where that fits, maximised on a smaller screen
     (a 1366×768 laptop, where 1280×800 put the status bar below the screen's edge)."""
+    from PySide6.QtGui import QGuiApplication
+
     screen = window.screen() or QGuiApplication.primaryScreen()
     free = screen.availableGeometry() if screen is not None else None
     if free is not None and (free.width() < SCREENSHOT_SIZE[0] + 40 or free.height() < SCREENSHOT_SIZE[1] + 60):

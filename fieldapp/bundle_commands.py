@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from fieldapp.cli_args import add_output, output_of
 from fieldapp.i18n import t
 
 EXIT_OK = 0
@@ -26,7 +27,7 @@ def add_laptop_commands(sub: Any, common: argparse.ArgumentParser, lang: str, pa
     what.required = True
     p = what.add_parser("export", help=h("export"), description=h("export"), parents=[common])
     p.set_defaults(func=cmd_export)
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    add_output(p, lang, help_text=h("output"))
     p.add_argument("--json", action="store_true", help=t("help.json", lang))
     p = what.add_parser("import", help=h("import"), description=h("import"), parents=[common])
     p.set_defaults(func=cmd_import)
@@ -52,11 +53,11 @@ def add_server_commands(sub: Any, common: argparse.ArgumentParser, lang: str, pa
     what.required = True
     p = command(what, "import", cmd_server_import, "server_import")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", metavar="FILE", help=h("answer_output"))
+    add_output(p, lang, required=False, help_text=h("answer_output"))
     p.add_argument("--no-answer", action="store_true", help=h("no_answer"))
     p = command(what, "export", cmd_server_export, "server_export")
     p.add_argument("--device", required=True, metavar="ID", help=h("device"))
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    add_output(p, lang, help_text=h("output"))
 
 
 # --- laptop ------------------------------------------------------------------------------------------
@@ -66,7 +67,7 @@ def cmd_export(ctx) -> int:
     from fieldapp.cli import emit_json
     from fieldapp.sync.bundle import export_bundle
 
-    done = export_bundle(ctx.store(), ctx.args.output)
+    done = export_bundle(ctx.store(), output_of(ctx))
     if ctx.args.json:
         emit_json(done.as_json())
     else:
@@ -117,13 +118,17 @@ def _pin_secret(ctx) -> bytes:
 
 def cmd_server_import(ctx) -> int:
     from fieldapp.cli import emit_json
+    from fieldapp.outputs import Output, check
     from fieldapp.server.commands import on_server_store
     from fieldapp.sync.bundle_file import read_file, write_file
 
     a = ctx.args
     source = Path(a.file)
     data = read_file(source)
-    target = None if a.no_answer else Path(a.output) if a.output else default_answer_path(source)
+    target = None
+    if not a.no_answer:
+        target = output_of(ctx) if a.output else Output(default_answer_path(source), a.force, ctx.data_dir.root)
+        check(target)  # before the import: a place the answer cannot go is said first
 
     def work(store):
         from fieldapp.server.bundle import answer_bundle, import_bundle
@@ -139,7 +144,7 @@ def cmd_server_import(ctx) -> int:
     imported, answer = on_server_store(ctx, work)
     if a.json:
         out: dict[str, Any] = imported.as_json()
-        out["answer"] = None if answer is None else {**answer.as_json(), "file": str(target)}
+        out["answer"] = None if answer is None else {**answer.as_json(), "file": str(target.path)}
         emit_json(out)
         return EXIT_OK
     if imported.already_imported:
@@ -156,19 +161,19 @@ def cmd_server_import(ctx) -> int:
             rejected=imported.rejected,
         )
     if answer is not None:
-        ctx.say("bundle.answer_written", path=str(target), pulled=answer.changes, results=answer.results)
+        ctx.say("bundle.answer_written", path=str(target.path), pulled=answer.changes, results=answer.results)
     return EXIT_OK
 
 
 def cmd_server_export(ctx) -> int:
     from fieldapp.cli import emit_json
+    from fieldapp.outputs import check
     from fieldapp.server.commands import on_server_store
-    from fieldapp.sync.bundle_file import BundleRefused, write_file
+    from fieldapp.sync.bundle_file import write_file
 
     a = ctx.args
-    target = Path(a.output)
-    if not target.parent.is_dir():
-        raise BundleRefused("bundle.no_folder", path=str(target.parent))
+    target = output_of(ctx)
+    check(target)
 
     def work(store):
         from fieldapp.server.bundle import answer_bundle
@@ -179,7 +184,7 @@ def cmd_server_export(ctx) -> int:
 
     answer = on_server_store(ctx, work)
     if a.json:
-        emit_json({**answer.as_json(), "file": str(target)})
+        emit_json({**answer.as_json(), "file": str(target.path)})
     else:
-        ctx.say("bundle.answer_written", path=str(target), pulled=answer.changes, results=answer.results)
+        ctx.say("bundle.answer_written", path=str(target.path), pulled=answer.changes, results=answer.results)
     return EXIT_OK

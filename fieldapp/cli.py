@@ -21,14 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp import __version__, profile
+from fieldapp.cli_args import add_output, bounded_int, command_line_for_log, iso_date, output_of, undecodable
 from fieldapp.errors import FieldappError, InputRefused, NeedPassphrase, UsageError
 from fieldapp.i18n import normalise_language, t
-from fieldapp.logs import log_path, loggable, setup_logging
+from fieldapp.logs import log_path, setup_logging
+from fieldapp.outputs import check as check_output
 from fieldapp.paths import DataDir
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_UNEXPECTED = 0, 1, 2, 3, 4
+MAX_SEARCH_LIMIT = 10_000  # the People screen shows the first results of a search too
 
 # Commands of the contract that later issues build, and the issue that brings each.
 LATER: dict[str, int] = {}
@@ -85,13 +88,6 @@ def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-
-
 # --- commands ------------------------------------------------------------------------------------
 
 
@@ -112,12 +108,15 @@ def cmd_demo_data(ctx: Context) -> int:
     store = ctx.store()
     options = DemoOptions(persons=a.persons, days=a.days, seed=a.seed, province=a.province, end_date=a.end_date)
     show_progress = sys.stderr.isatty()
-    for step in DemoBuilder(store, options).run():
+    builder = DemoBuilder(store, options)
+    for step in builder.run():
         if show_progress:
             sys.stderr.write("\r" + t("demo.progress", ctx.lang, phase=step.phase, done=step.done, total=step.total))
             sys.stderr.flush()
     if show_progress:
         sys.stderr.write("\n")
+    if builder.result.restarted_from:
+        print(t("demo.restarted", ctx.lang, safety=builder.result.restarted_from), file=sys.stderr)
     c = counts(store)
     if a.json:
         emit_json({"counts": c, "pin": DEMO_PIN})
@@ -166,26 +165,15 @@ def cmd_check(ctx: Context) -> int:
     return EXIT_OK if not problems else EXIT_STORE
 
 
-def cmd_backup(ctx: Context) -> int:
-    dest = ctx.store().backup(Path(ctx.args.output))
-    ctx.say("backup.done", path=str(dest))
-    return EXIT_OK
-
-
-def cmd_restore(ctx: Context) -> int:
-    safety = ctx.store().restore(Path(ctx.args.file))
-    ctx.say("restore.done", path=ctx.args.file, safety=str(safety))
-    return EXIT_OK
-
-
 def cmd_quote(ctx: Context) -> int:
     from fieldapp.domain.admin_units import normalise_province_code
     from fieldapp.domain.enums import SupportGroup
-    from fieldapp.domain.premiums import default_rules, quote_json_rules
+    from fieldapp.domain.premiums import quote_json_rules
+    from fieldapp.rules_commands import laptop_rules, rules_facts
 
     a = ctx.args
     on = a.date or date.today()
-    rules = default_rules()
+    rules, store = laptop_rules(ctx)  # with the server's rule files this laptop holds (issue 14)
     province = None
     if a.province:
         province = normalise_province_code(a.province)
@@ -214,13 +202,14 @@ def cmd_quote(ctx: Context) -> int:
             "date": on.isoformat(),
             "rules": quote_json_rules(h.rules),
         }
+    out |= rules_facts(rules, store, paid_on=on, today=date.today())
     if a.json:
         emit_json(out)
     else:
         from fieldapp.domain.formats import format_vnd
 
         for key, value in out.items():
-            if key in ("rules", "members", "warnings"):
+            if key in ("rules", "members", "warnings", "rules_checked_on", "rules_stale"):
                 continue
             print(f"{key}: {format_vnd(value, ctx.lang) if isinstance(value, int) and key != 'months' else value}")
         for rule in out["rules"]:
@@ -272,7 +261,8 @@ def cmd_receipt_pdf(ctx: Context) -> int:
     from fieldapp.services.receipts import save_pdf
 
     a = ctx.args
-    out = Path(a.output)
+    out = output_of(ctx)
+    check_output(out)
     if a.number:
         ids = [_receipt(ctx, n).id for n in a.number]
     else:
@@ -281,10 +271,8 @@ def cmd_receipt_pdf(ctx: Context) -> int:
         ids = [r.id for r in refs(ctx.store(), day=a.day or date.today())]
         if not ids:
             raise InputRefused("receipt.none_today")
-    if not out.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(out.parent))
     save_pdf(ctx.store(), _cli_actor(ctx), ids, out, a.format)
-    ctx.say("receipt.written", path=str(out))
+    ctx.say("receipt.written", path=str(out.path))
     return EXIT_OK
 
 
@@ -347,10 +335,9 @@ def cmd_receipt_labels(ctx: Context) -> int:
 
     a = ctx.args
     store = ctx.store()
+    out = output_of(ctx)
+    check_output(out)
     ids = [_receipt(ctx, n).id for n in a.number] if a.number else None
-    out = Path(a.output)
-    if not out.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(out.parent))
     team = current_team(store)
     hand_over_file(
         store,
@@ -361,7 +348,7 @@ def cmd_receipt_labels(ctx: Context) -> int:
         layout=getattr(a, "format", "sheet"),
         team=team.name if team else "",
     )
-    ctx.say("receipt.file_written", path=str(out))
+    ctx.say("receipt.file_written", path=str(out.path))
     return EXIT_OK
 
 
@@ -370,8 +357,8 @@ def cmd_people_search(ctx: Context) -> int:
     from fieldapp.storage.search import search
 
     limit = ctx.args.limit
-    if limit < 1:
-        raise InputRefused("search.limit", minimum=1)
+    if not 1 <= limit <= MAX_SEARCH_LIMIT:
+        raise InputRefused("search.limit", minimum=1, maximum=MAX_SEARCH_LIMIT)
     found = search(ctx.store(), ctx.args.text, limit)
     results = [
         {
@@ -542,6 +529,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     def h(key: str) -> str:
         return t(f"help.{key}", lang)
 
+    dates = iso_date(lang)
     common = _Parser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=h("data_dir"))
     common.add_argument("--lang", choices=("vi", "en"), default=argparse.SUPPRESS, help=h("lang"))
@@ -568,9 +556,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p = with_json(command("demo-data", cmd_demo_data, "demo_data"))
     p.add_argument("--persons", type=int, default=20_000, metavar="N", help=h("persons"))
     p.add_argument("--days", type=int, default=30, metavar="D", help=h("days"))
-    p.add_argument("--seed", type=int, default=1, metavar="S", help=h("seed"))
+    p.add_argument("--seed", type=bounded_int(lang, 0, 2**63 - 1), default=1, metavar="S", help=h("seed"))
     p.add_argument("--province", metavar="CODE", help=h("province"))
-    p.add_argument("--end-date", type=_iso_date, metavar="D", help=h("end_date"))
+    p.add_argument("--end-date", type=dates, metavar="D", help=h("end_date"))
 
     imp = command("import", None, "import").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     imp.required = True
@@ -594,23 +582,23 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument(
         "--group", choices=("poor", "near_poor", "ethnic_minority", "other"), default="other", help=h("group")
     )
-    p.add_argument("--date", type=_iso_date, metavar="D", help=h("date"))
+    p.add_argument("--date", type=dates, metavar="D", help=h("date"))
     p.add_argument("--province", metavar="CODE", help=h("province"))
     p = with_json(command("hi", cmd_quote, "quote_hi", quote))
     p.add_argument("--members", type=int, required=True, metavar="N", help=h("members"))
     p.add_argument("--months", type=int, required=True, metavar="N", help=h("months"))
-    p.add_argument("--date", type=_iso_date, metavar="D", help=h("date"))
+    p.add_argument("--date", type=dates, metavar="D", help=h("date"))
     p.add_argument("--province", metavar="CODE", help=h("province"))
 
     rec = command("receipt", None, "receipt").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     rec.required = True
     p = with_json(command("list", cmd_receipt_list, "receipt_list", rec))
-    p.add_argument("--day", type=_iso_date, metavar="D", help=h("day"))
+    p.add_argument("--day", type=dates, metavar="D", help=h("day"))
     p = command("pdf", cmd_receipt_pdf, "receipt_pdf", rec)
     p.add_argument("number", metavar="NUMBER", nargs="*", help=h("receipt_numbers"))
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    add_output(p, lang)
     p.add_argument("--format", choices=("a5", "a4", "80mm", "58mm"), default="a5")
-    p.add_argument("--day", type=_iso_date, metavar="D", help=h("receipt_day"))
+    p.add_argument("--day", type=dates, metavar="D", help=h("receipt_day"))
     p = command("qr", cmd_receipt_qr, "receipt_qr", rec)
     p.add_argument("number", metavar="NUMBER")
     p = with_json(command("verify", cmd_receipt_verify, "receipt_verify", rec))
@@ -622,27 +610,27 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     for name in ("labels", "handover"):
         p = command(name, cmd_receipt_labels, f"receipt_{name}", rec)
         p.add_argument("number", metavar="NUMBER", nargs="*", help=h("receipt_numbers"))
-        p.add_argument("--day", type=_iso_date, metavar="D", help=h("receipt_day"))
-        p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+        p.add_argument("--day", type=dates, metavar="D", help=h("receipt_day"))
+        add_output(p, lang)
         if name == "labels":
             p.add_argument("--format", choices=("sheet", "80mm", "58mm"), default="sheet")
 
     exp = command("export", None, "export").add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     exp.required = True
     p = command("tallies", report_commands.export_tallies, "export_tallies", exp)
-    p.add_argument("--day", type=_iso_date, required=True, metavar="D", help=h("day"))
-    p.add_argument("--to", type=_iso_date, metavar="D2")
+    p.add_argument("--day", type=dates, required=True, metavar="D", help=h("day"))
+    p.add_argument("--to", type=dates, metavar="D2")
     p.add_argument("--team", metavar="T")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    add_output(p, lang)
 
     p = command("declaration", report_commands.export_declaration, "export_declaration", exp)
     p.add_argument("--list", choices=("d05", "d03"), required=True)
-    p.add_argument("--day", type=_iso_date, required=True, metavar="D", help=h("day"))
-    p.add_argument("--to", type=_iso_date, metavar="D2")
+    p.add_argument("--day", type=dates, required=True, metavar="D", help=h("day"))
+    p.add_argument("--to", type=dates, metavar="D2")
     p.add_argument("--team", metavar="T")
     p.add_argument("--format", choices=("xlsx", "xml"), required=True)
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    add_output(p, lang)
 
     p = with_json(command("enrol", cmd_enrol, "enrol"))
     p.add_argument("--server", metavar="URL")  # default: the province profile's server
@@ -654,8 +642,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
     add_laptop_commands(sub, common, lang, _Parser)
 
+    from fieldapp.backup_commands import cmd_backup, cmd_restore  # backup and restore, also onto a new laptop
+
     p = command("backup", cmd_backup, "backup")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help=h("output"))
+    add_output(p, lang)
     p = command("restore", cmd_restore, "restore")
     p.add_argument("file", metavar="FILE")
     with_json(command("stats", cmd_stats, "stats"))
@@ -663,6 +653,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     from fieldapp import update_commands  # update check/download, server installer add/list (issue 8)
 
     update_commands.add_laptop_commands(sub, common, lang, _Parser)
+    from fieldapp import rules_commands  # rules list, server rules add/list (issue 14)
+
+    rules_commands.add_laptop_commands(sub, common, lang, _Parser)
 
     srv = command("server", None, "server")
     srv.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
@@ -674,11 +667,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     add_server_commands(srv_sub, common, lang, _Parser)
     p = command("report", report_commands.server_report, "server_report", srv_sub)
     p.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
-    p.add_argument("--day", type=_iso_date, required=True, metavar="D")
-    p.add_argument("--to", type=_iso_date, metavar="D2")
+    p.add_argument("--day", type=dates, required=True, metavar="D")
+    p.add_argument("--to", type=dates, metavar="D2")
     p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
-    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    add_output(p, lang)
     update_commands.add_server_commands(srv_sub, common, lang, _Parser)
+    rules_commands.add_server_commands(srv_sub, common, lang, _Parser)
     return parser
 
 
@@ -726,6 +720,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _utf8_streams()
     lang = _early_lang(argv)
+    bad = undecodable(argv)
+    if bad is not None:  # never printed, logged or searched for: it is not text
+        print(t("cli.undecodable", lang, position=str(bad + 1)), file=sys.stderr)
+        return EXIT_USAGE
     _speak_argparse(lang)
     parser = build_parser(lang)
     try:
@@ -757,11 +755,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     setup_logging(ctx.data_dir.logs)
     profile.start(ctx.data_dir)  # a province's build seeds a fresh data dir from its profile
-    log.info("command: %s", " ".join(loggable(argv)))
+    log.info("command: %s", command_line_for_log(parser, argv))  # names, never the values typed
     try:
         return func(ctx)
-    except FieldappError as exc:
-        log.warning("refused: %s", exc, exc_info=log.isEnabledFor(logging.DEBUG))
+    except FieldappError as exc:  # its parameters may be what was typed: a name, a phone number
+        log.warning("refused: %s (%s)", exc.code, ", ".join(sorted(exc.params)) or "-")
         print(t(exc.code, ctx.lang, **exc.params), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -7,16 +7,36 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import platform
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 from fieldapp import __version__
+from fieldapp.outputs import FILE_MODE, private_folder, tighten
 
 _FORMAT = "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"
 _handler: logging.Handler | None = None
 _path: Path | None = None
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """The log and its rotated copies readable by their owner only (0600, whatever the umask)."""
+
+    def _open(self):  # type: ignore[override]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        tighten(Path(self.baseFilename))
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+
+def _fallback_dir() -> Path:
+    """The temp folder's log folder, one per user (a shared name could be another account's)."""
+    suffix = f"-{os.getuid()}" if hasattr(os, "getuid") else ""
+    return Path(tempfile.gettempdir()) / f"fieldapp-logs{suffix}"
+
+
+def _own(folder: Path) -> bool:
+    return not hasattr(os, "getuid") or folder.stat().st_uid == os.getuid()
 
 
 def setup_logging(logs_dir: Path, level: int = logging.INFO) -> Path:
@@ -26,11 +46,17 @@ def setup_logging(logs_dir: Path, level: int = logging.INFO) -> Path:
     when the log cannot be created there it goes to the system's temp folder instead.
     """
     global _handler, _path  # noqa: PLW0603 - one log per process
-    for candidate in (logs_dir, Path(tempfile.gettempdir()) / "fieldapp-logs"):
+    for candidate in (logs_dir, _fallback_dir()):
         try:
-            candidate.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(
-                candidate / "fieldapp.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+            private_folder(candidate)
+            if not _own(candidate):
+                continue
+            handler = _PrivateRotatingFileHandler(
+                candidate / "fieldapp.log",
+                maxBytes=1_000_000,
+                backupCount=5,
+                encoding="utf-8",
+                errors="backslashreplace",  # a path that is not text must not stop the log
             )
             break
         except OSError:
@@ -59,15 +85,3 @@ def setup_logging(logs_dir: Path, level: int = logging.INFO) -> Path:
 
 def log_path() -> Path | None:
     return _path
-
-
-def loggable(argv: Sequence[str]) -> list[str]:
-    """The command line as the log keeps it: an enrolment code is a secret, in any spelling argparse takes
-    (`--code C`, `--code=C`, `--cod C`)."""
-    out, secret = [], False
-    for arg in argv:
-        name = arg.partition("=")[0]
-        is_code = len(name) >= 4 and "--code".startswith(name)
-        out.append("***" if secret else f"{name}=***" if is_code and "=" in arg else arg)
-        secret = is_code and "=" not in arg
-    return out

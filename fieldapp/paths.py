@@ -62,17 +62,3 @@ class DataDir:
 
     def __repr__(self) -> str:
         return f"DataDir({str(self.root)!r})"
-
-
-def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write a file so that a crash or a full disk leaves the old file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

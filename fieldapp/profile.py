@@ -21,15 +21,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fieldapp.paths import install_root, resource_path
+from fieldapp.domain import rulefile
+from fieldapp.outputs import private_writing
+from fieldapp.paths import install_root
+from fieldapp.tomltext import Lines, Problem, parse
 
 ENV_PROFILE = "FIELDAPP_PROFILE"
 BUNDLED = ("profile", "profile.toml")  # under install_root()
@@ -37,7 +38,6 @@ PRINT_FORMATS = ("a5", "a4", "80mm", "58mm")
 LANGUAGES = ("vi", "en")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 PREFIX = re.compile(r"[A-Z0-9]{1,8}")
-SUPPORT_GROUPS = ("poor", "near_poor", "ethnic_minority", "other")
 
 # key -> required?; a nested dict is a table. `rules` is checked by _check_rules.
 SCHEMA: dict[str, Any] = {
@@ -49,22 +49,6 @@ SCHEMA: dict[str, Any] = {
     "printer": {"format": True, "name": False},
     "rules": False,
 }
-ENTRY_KEYS = {"id", "from", "basis", "note", "unconfirmed"}
-LOCAL_SUPPORT_KEYS = {"id", "from", "basis", "note", "province", "groups", "monthly"}
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    line: int  # 1-based; 0 when the whole file is at fault
-    code: str  # message code in resources/messages (profile.*)
-    params: Mapping[str, Any] = field(default_factory=dict)
-    warning: bool = False  # the build goes on (unless --strict)
-
-    def message(self, lang: str | None = None) -> str:
-        from fieldapp.i18n import t
-
-        text = t(self.code, lang, **self.params)
-        return t("profile.at_line", lang, line=self.line, text=text) if self.line else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,56 +71,7 @@ class ProfileInvalid(Exception):
         self.problems = problems
 
 
-# --- where each key is written ---------------------------------------------------------------------
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\".]+?)\s*=")
-
-
-class _Lines:
-    """Line numbers of tables and keys, found by reading the text (tomllib gives none)."""
-
-    def __init__(self, text: str) -> None:
-        self.keys: dict[tuple[Any, ...], int] = {}
-        self.tables: dict[tuple[Any, ...], int] = {}
-        counts: dict[tuple[str, ...], int] = {}
-        table: tuple[Any, ...] = ()
-        for number, line in enumerate(text.splitlines(), 1):
-            header = _HEADER.match(line)
-            if header:
-                name = tuple(part.strip().strip('"') for part in header.group(2).split("."))
-                if header.group(1) == "[[":
-                    index = counts.get(name, 0)
-                    counts[name] = index + 1
-                    table = (*name, index)
-                else:
-                    table = name
-                self.tables.setdefault(table, number)
-                continue
-            key = _KEY.match(line)
-            if key:
-                parts = tuple(part.strip('"') for part in key.group(1).split("."))
-                self.keys.setdefault((*table, *parts), number)
-
-    def of(self, path: tuple[Any, ...]) -> int:
-        """The line of a key, else of its table, else of the nearest enclosing one that is written."""
-        for end in range(len(path), 0, -1):
-            part = path[:end]
-            if part in self.keys:
-                return self.keys[part]
-            if part in self.tables:
-                return self.tables[part]
-            if (*part, 0) in self.tables:  # an array of tables: its first [[header]]
-                return self.tables[(*part, 0)]
-        return 0
-
-
 # --- validation ---------------------------------------------------------------------------------------
-
-
-def _decode_error_line(exc: tomllib.TOMLDecodeError) -> int:
-    found = re.search(r"line (\d+)", str(exc))
-    return int(found.group(1)) if found else 0
 
 
 def _is_image(path: Path) -> str | None:
@@ -176,91 +111,24 @@ def _check_url(url: Any) -> str | None:
     return None
 
 
-def _official_rules() -> dict[str, dict[str, Any]]:
-    """The shipped rule lists by name and their entries by id."""
-    with resource_path("rules", "vietnam.toml").open("rb") as f:
-        data = tomllib.load(f)
-    lists: dict[str, dict[str, Any]] = {}
+def _check_rules(rules: Any, province: Any, lines: Lines) -> Iterator[Problem]:
+    """The profile's `[rules]`: a province file's entries (fieldapp.domain.rulefile), at ("rules",), and
+    the merged rules must still price a quote on each entry's first day."""
+    from fieldapp.domain.premiums import RuleBook
 
-    def walk(tree: Mapping[str, Any], prefix: str) -> None:
-        for key, value in tree.items():
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                lists[prefix + key] = {e["id"]: e for e in value}
-            elif isinstance(value, dict):
-                walk(value, prefix + key + ".")
-
-    walk(data, "")
-    return lists
-
-
-def _check_rules(rules: Any, province: Any, lines: _Lines) -> Iterator[Problem]:
-    if not isinstance(rules, dict):
-        yield Problem(lines.of(("rules",)), "profile.not_table", {"key": "rules"})
+    code = province if isinstance(province, str) else None
+    origin = rulefile.Origin(rulefile.PROFILE, rulefile.PROVINCE, "profile", None, code)
+    problems = list(rulefile.check_tree(rules, lines, ("rules",), origin=origin))
+    yield from problems
+    if problems:
         return
-    official = _official_rules()
-
-    def walk(tree: Mapping[str, Any], path: tuple[str, ...]) -> Iterator[Problem]:
-        for key, value in tree.items():
-            here = (*path, key)
-            name = ".".join(here[1:])
-            if isinstance(value, dict):
-                yield from walk(value, here)
-            elif isinstance(value, list) and all(isinstance(e, dict) for e in value) and value:
-                yield from entries(name, value, here)
-            else:
-                yield Problem(lines.of(here), "profile.rule_list", {"key": ".".join(here)})
-
-    def entries(name: str, value: list[dict[str, Any]], path: tuple[str, ...]) -> Iterator[Problem]:
-        local = name == "vsi.local_support"
-        if not local and name not in official:
-            yield Problem(lines.of(path), "profile.rule_unknown_list", {"key": name})
-            return
-        shipped = official.get(name, {})
-        sample = next(iter(shipped.values()), {})
-        allowed = LOCAL_SUPPORT_KEYS if local else ENTRY_KEYS | set(sample)
-        for index, entry in enumerate(value):
-            at = (*path, index)
-            for key in entry:
-                if key not in allowed:
-                    yield Problem(lines.of((*at, key)), "profile.unknown_key", {"key": f"{name}.{key}"})
-            entry_id = entry.get("id")
-            if not isinstance(entry_id, str) or not entry_id.strip():
-                yield Problem(lines.of((*at, "id")), "profile.rule_field", {"key": f"{name}.id"})
-            elif entry_id in shipped and not shipped[entry_id].get("unconfirmed"):
-                yield Problem(lines.of((*at, "id")), "profile.rule_confirmed", {"id": entry_id})
-            if not isinstance(entry.get("from"), date):
-                yield Problem(lines.of((*at, "from")), "profile.rule_date", {"key": f"{name}.from"})
-            if not isinstance(entry.get("basis"), str) or not entry["basis"].strip():
-                yield Problem(lines.of((*at, "basis")), "profile.rule_field", {"key": f"{name}.basis"})
-            if local:
-                yield from local_support(entry, at)
-            else:
-                for key in set(sample) - ENTRY_KEYS:
-                    if key not in entry:
-                        yield Problem(lines.of(at), "profile.missing_key", {"key": f"{name}.{key}"})
-                    elif type(entry[key]) is not type(sample[key]):
-                        yield Problem(lines.of((*at, key)), "profile.rule_field", {"key": f"{name}.{key}"})
-
-    def local_support(entry: Mapping[str, Any], at: tuple[Any, ...]) -> Iterator[Problem]:
-        if entry.get("province") != province:
-            yield Problem(
-                lines.of((*at, "province")), "profile.rule_province", {"found": entry.get("province"), "code": province}
-            )
-        groups = entry.get("groups")
-        if (
-            not isinstance(groups, list)
-            or not groups
-            or not all(isinstance(g, str) and g in SUPPORT_GROUPS for g in groups)
-        ):
-            yield Problem(lines.of((*at, "groups")), "profile.rule_groups", {"allowed": ", ".join(SUPPORT_GROUPS)})
-        monthly = entry.get("monthly")
-        if not isinstance(monthly, int) or isinstance(monthly, bool) or not 0 <= monthly <= 10_000_000:
-            yield Problem(lines.of((*at, "monthly")), "profile.rule_money", {"key": "vsi.local_support.monthly"})
-
-    yield from walk(rules, ("rules",))
+    found = rulefile.profile_file(rules, code)
+    book = RuleBook.from_files([rulefile.shipped(), found])
+    for entry_id, why in rulefile.prices(book, found):
+        yield Problem(lines.of(("rules",)), "rules.quote", {"id": entry_id, "reason": why})
 
 
-def _check_tree(data: Mapping[str, Any], schema: Mapping[str, Any], path: tuple[str, ...], lines: _Lines):
+def _check_tree(data: Mapping[str, Any], schema: Mapping[str, Any], path: tuple[str, ...], lines: Lines):
     for key in data:
         if key not in schema:
             yield Problem(lines.of((*path, key)), "profile.unknown_key", {"key": ".".join((*path, key))})
@@ -296,11 +164,10 @@ def validate(path: Path, *, check_server: bool = False, timeout: float = 5.0) ->
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None, [Problem(0, "profile.not_utf8", {"path": str(path)})]
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return None, [Problem(_decode_error_line(exc), "profile.syntax", {"reason": str(exc).split(" (at ")[0]})]
-    lines = _Lines(text)
+    parsed = parse(text, "profile.syntax")
+    if isinstance(parsed, Problem):
+        return None, [parsed]
+    data, lines = parsed
     problems = list(_check_tree(data, SCHEMA, (), lines))
 
     from fieldapp.domain.admin_units import provinces
@@ -365,8 +232,6 @@ def validate(path: Path, *, check_server: bool = False, timeout: float = 5.0) ->
         problems.append(Problem(lines.of(("printer", "name")), "profile.not_text", {"key": "printer.name"}))
     if "rules" in data:
         problems.extend(_check_rules(data["rules"], province, lines))
-        if not any(not p.warning for p in problems):
-            problems.extend(_check_rule_book(data["rules"], lines))
     problems.sort(key=lambda p: (p.warning, p.line))
     if any(not p.warning for p in problems):
         return None, problems
@@ -385,32 +250,6 @@ def validate(path: Path, *, check_server: bool = False, timeout: float = 5.0) ->
         ),
         problems,
     )
-
-
-def _check_rule_book(rules: Mapping[str, Any], lines: _Lines) -> Iterator[Problem]:
-    """The merged rules must still price a quote on each local entry's first day."""
-    from fieldapp.domain.enums import SupportGroup
-    from fieldapp.domain.premiums import RuleBook
-    from fieldapp.errors import InputRefused
-
-    book = RuleBook.load(overrides=rules)
-    for index, entry in enumerate(_text(rules, "vsi", "local_support") or []):
-        for group in entry["groups"]:
-            try:
-                floor, _ = book.vsi_income_bounds(entry["from"])
-                book.quote_vsi(
-                    income=floor,
-                    months=1,
-                    on=entry["from"],
-                    group=SupportGroup(group),
-                    province=entry["province"],
-                )
-            except (InputRefused, KeyError, TypeError, ValueError) as exc:
-                yield Problem(
-                    lines.of(("rules", "vsi", "local_support", index)),
-                    "profile.rule_quote",
-                    {"id": entry["id"], "reason": str(exc)},
-                )
 
 
 def load(path: Path) -> Profile:
@@ -457,6 +296,14 @@ def installed_profile() -> Profile | None:
     return None if path is None else load(path)
 
 
+def installed_rule_file() -> rulefile.RuleFile | None:
+    """The profile's rule entries as a province rule file, merged into the premium rules (None: none)."""
+    rules = installed_rules()
+    if not rules:
+        return None
+    return rulefile.profile_file(rules, installed_profile().province)  # type: ignore[union-attr]
+
+
 def installed_rules() -> Mapping[str, Any]:
     """The profile's rule entries to merge into the shipped premium rules ({} without a profile)."""
     try:
@@ -490,9 +337,9 @@ def seed_settings(settings_path: Path) -> bool:
         (s.PROFILE_PROVINCE, profile.province),
     ]
     if profile.logo is not None:
-        settings_path.parent.mkdir(parents=True, exist_ok=True)
         copy = settings_path.parent / f"logo{profile.logo.suffix.lower()}"
-        shutil.copyfile(profile.logo, copy)
+        with private_writing(copy) as tmp:  # fieldapp.outputs: atomic, 0600, in a 0700 folder
+            shutil.copyfile(profile.logo, tmp)
         values.append((s.ORGANISATION_LOGO, copy.name))
     store.update(values)
     return True

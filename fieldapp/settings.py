@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from fieldapp.paths import write_atomically
+from fieldapp.outputs import write_private
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -116,6 +116,5 @@ class Settings:
             self._values[setting.key] = value
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self._values, ensure_ascii=False, indent=2)
-        write_atomically(self.path, text.encode("utf-8"), 0o644)
+        write_private(self.path, text.encode("utf-8"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp import __version__
+from fieldapp.cli_args import add_output, output_of
 from fieldapp.i18n import t
 
 EXIT_OK = 0
@@ -31,7 +32,7 @@ def add_laptop_commands(sub: Any, common: argparse.ArgumentParser, lang: str, pa
     p.add_argument("--json", action="store_true", help=t("help.json", lang))
     p = what.add_parser("download", help=h("download"), description=h("download"), parents=[common])
     p.set_defaults(func=cmd_download)
-    p.add_argument("-o", "--output", metavar="FILE", help=h("output"))
+    add_output(p, lang, required=False, help_text=h("output"))
     p.add_argument("--json", action="store_true", help=t("help.json", lang))
 
 
@@ -96,7 +97,7 @@ def cmd_download(ctx) -> int:
             sys.stderr.write(f"\r{got * 100 // max(size, 1)} %")
             sys.stderr.flush()
 
-    path = updates.download(store, Path(ctx.args.output) if ctx.args.output else None, progress=progress)
+    path = updates.download(store, output_of(ctx) if ctx.args.output else None, progress=progress)
     if show:
         sys.stderr.write("\n")
     if ctx.args.json:

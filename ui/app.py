@@ -105,6 +105,19 @@ def create(
     return controller
 
 
+def show_on_screen(window) -> None:
+    """Show the window whole on its screen: its usual size where that fits, maximised on a smaller screen
+    (a 1366×768 laptop, where 1280×800 put the status bar below the screen's edge)."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    free = screen.availableGeometry() if screen is not None else None
+    if free is not None and (free.width() < SCREENSHOT_SIZE[0] + 40 or free.height() < SCREENSHOT_SIZE[1] + 60):
+        window.showMaximized()
+        return
+    window.show()
+
+
 def main(args: argparse.Namespace, data_dir: DataDir) -> int:
     screenshots = getattr(args, "screenshots", None)
     if _needs_offscreen(bool(screenshots)):
@@ -125,9 +138,9 @@ def main(args: argparse.Namespace, data_dir: DataDir) -> int:
     _install_excepthook(controller)
     if screenshots:
         window.resize(*SCREENSHOT_SIZE)
-    window.show()
-    if screenshots:
+        window.show()
         return take_screenshots(app, controller, Path(screenshots))
+    show_on_screen(window)
     if os.environ.get("FIELDAPP_STARTUP_PROBE"):
         _probe_when_ready(app, controller)
     code = app.exec()

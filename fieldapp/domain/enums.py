@@ -81,6 +81,15 @@ class EnrolmentKind(StrEnum):
     DONATED_VSI = "donated_vsi"
 
 
+class HiStatePath(StrEnum):
+    """Where the HI card of a person whose card the state pays or supports comes from (rules.md: they are
+    enrolled in their own group, outside household HI). The rule list `hi.state_groups` says who."""
+
+    STATE_PAYS = "state_pays"  # the state budget pays the card: the commune lists them
+    STATE_SUPPORTS = "state_supports"  # the state pays part: through the commune's list, their share only
+    SCHOOL = "school"  # pupils and students: through their school
+
+
 class PaymentMethod(StrEnum):
     CASH = "cash"
     TRANSFER = "transfer"

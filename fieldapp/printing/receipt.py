@@ -304,7 +304,8 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
         c.setFont(fonts.REGULAR, 8)
         c.drawCentredString(x, block_top - qr_size - 2, name[:40])
     c.setFont(fonts.REGULAR, 6)
-    c.drawString(left + margin, bottom + 6 * mm, footer.footer_text(f"Lập lúc {format_datetime(r.issued_at)}"))
+    issued = f"Lập lúc {format_datetime(r.issued_at)}"
+    c.drawString(left + margin, bottom + 6 * mm, footer.footer_text(issued, _rules(r)))
     if r.void_reason is not None:
         _stamp(c, VOID_MARK, left + width / 2, bottom + height / 2, 54, angle=28)
         c.setFont(fonts.BOLD, 8)
@@ -346,7 +347,13 @@ def _thermal_lines(col: Column, p: Printing) -> None:
     col.pair("Người thu", f"{r.collector_name} ({r.collector_code})")
     col.space(col.size * 3)
     col.text("Người nộp tiền ký: ..................", size=small)
-    col.text(footer.version_mark(), size=small - 1.5, align="center")
+    col.text(footer.footer_text(_rules(r)), size=small - 1.5, align="center")
+
+
+def _rules(r: ReceiptRecord) -> str:
+    """The premium rules that priced it, as members and the office name them ("Quy định mức đóng 2027.1");
+    never whether a rule is confirmed: that is for members, not for the participant's paper."""
+    return f"Quy định mức đóng {r.rules_version}" if r.rules_version else ""
 
 
 def _thermal_page(c, p: Printing, roll_mm: float, measure_only: bool = False) -> float:

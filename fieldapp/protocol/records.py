@@ -29,6 +29,9 @@ from fieldapp.domain import models as m
 from fieldapp.domain.enums import EnrolmentKind, ScopeKind
 from fieldapp.protocol.entities import BY_NAME, strip_optional
 
+if typing.TYPE_CHECKING:
+    from fieldapp.domain.premiums import RuleBook
+
 # --- the kinds of bounds ---------------------------------------------------------------------------
 
 # What no text may hold: C0 and C1 control characters (a line break and a tab only in notes), lone
@@ -215,8 +218,8 @@ FIELDS: dict[str, dict[str, Bound]] = {
         "difference": Int(-(10**13), 10**13),
         "explanation": NOTE,
         "notes": Counts(r"[1-9][0-9]{0,8}", Int(0, 10**6), 30),
-        "voids": Items(10**5, Ref("receipt_voids")),
-        "corrections": Items(10**5, Ref("receipt_voids")),
+        "voids": Items(10_000, Ref("receipt_voids")),
+        "corrections": Items(10_000, Ref("receipt_voids")),
     },
 }
 # Fields the wire carries beyond the record's own (the server writes them; the laptop reads them apart).
@@ -240,13 +243,11 @@ class Invalid(ValueError):
 # --- the rules between fields of one record ---------------------------------------------------------
 
 
-def _months_allowed() -> dict[str, frozenset[int]]:
-    """Months an enrolment may cover, by kind: any payment period of any premium rule this version knows."""
-    from fieldapp.domain.premiums import default_rules
-
-    rules = default_rules()
-    vsi = {n for r in rules.entries("vsi.methods") for n in (*r["periodic_months"], *r["ahead_months"])}
-    hi = {n for r in rules.entries("hi.periods") for n in r["months"]}
+def _months_allowed(rules: RuleBook) -> dict[str, frozenset[int]]:
+    """Months an enrolment may cover, by kind: any payment period of any premium rule this process knows (the
+    shipped rules, the profile's and the server's rule files: the same book the laptop prices with)."""
+    vsi = rules.months_ever("vsi.methods", "periodic_months", "ahead_months")
+    hi = rules.months_ever("hi.periods", "months")
     return {
         EnrolmentKind.VSI: frozenset(vsi),
         EnrolmentKind.DONATED_VSI: frozenset(vsi),
@@ -281,9 +282,17 @@ def _enrolment(r: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-@cache
+_months_of: list[tuple[RuleBook, dict[str, frozenset[int]]]] = []  # [(the book, its months)]
+
+
 def _cached_months() -> dict[str, frozenset[int]]:
-    return _months_allowed()
+    """Worked out once per rule book: a new book comes when rule files arrive (premiums.activate)."""
+    from fieldapp.domain.premiums import default_rules
+
+    rules = default_rules()
+    if not _months_of or _months_of[0][0] is not rules:
+        _months_of[:] = [(rules, _months_allowed(rules))]
+    return _months_of[0][1]
 
 
 _SCOPE_REF = {

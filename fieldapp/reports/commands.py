@@ -3,9 +3,9 @@ Each takes the CLI's Context and returns the exit code; refusals are raised as I
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from fieldapp.cli_args import output_of
 from fieldapp.errors import InputRefused
+from fieldapp.outputs import check
 
 
 def export_tallies(ctx) -> int:
@@ -27,14 +27,13 @@ def export_tallies(ctx) -> int:
         if found is None:
             raise InputRefused("tallies.unknown_team", team=a.team)
         team_ids = [found[0]]
-    out = Path(a.output)
-    if not out.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    out = output_of(ctx)
+    check(out)  # before the work: a refused place is said at once
     report = build(store, a.day, a.to or a.day, team_ids, ctx.lang)
     write(report, out, a.format)
     with writing(store, Actor(None, store.device_id)) as w:
         w.audit("export", "tallies", None, format=a.format, first=a.day.isoformat(), last=report.last.isoformat())
-    ctx.say("tallies.exported", path=str(out))
+    ctx.say("tallies.exported", path=str(out.path))
     return 0
 
 
@@ -54,15 +53,14 @@ def export_declaration(ctx) -> int:
         team_ids = [found[0]]
     if a.format == "xml" and a.list != "d05":
         raise InputRefused("declaration.no_xml", form=a.list.upper())
-    out = Path(a.output)
-    if not out.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    out = output_of(ctx)
+    check(out)  # before the work: a refused place is said at once
     decl = declarations.build(store, a.list, a.day, a.to or a.day, team_ids)
     if a.format == "xml":
         declarations.write_xml(decl, out)
     else:
         declarations.write_xlsx(decl, out, team.organisation if team else "")
-    ctx.say("tallies.exported", path=str(out))
+    ctx.say("tallies.exported", path=str(out.path))
     return 0
 
 
@@ -72,14 +70,13 @@ def server_report(ctx) -> int:
     from fieldapp.server.commands import open_server_store
 
     a = ctx.args
-    out = Path(a.output)
-    if not out.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(out.parent))
+    out = output_of(ctx)
+    check(out)  # before the work: a refused place is said at once
     server = open_server_store(ctx)
     try:
         report = server_report(server, a.day, a.to or a.day, ctx.lang)
     finally:
         server.close()
     write(report, out, a.format)
-    ctx.say("tallies.exported", path=str(out))
+    ctx.say("tallies.exported", path=str(out.path))
     return 0

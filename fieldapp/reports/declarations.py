@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from fieldapp.domain.enums import EnrolmentKind
+from fieldapp.outputs import OutputLike, safe_row, write_with
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.receipts import ReceiptRecord, records
 from fieldapp.storage.store import Store
 
-VSI_RATE = 0.22  # the VSI contribution rate of the chosen income (rules.md)
 LISTS = {
     "d05": (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI),
     "d03": (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI),
@@ -77,9 +78,27 @@ class Declaration:
         return "DANH SÁCH NGƯỜI CHỈ THAM GIA BHYT"
 
 
-def _rate(support: int, r: ReceiptRecord) -> float | None:
-    base = (r.income or 0) * VSI_RATE * r.months
-    return round(100 * support / base, 1) if base and support else None
+def _rate(support: int, base: Decimal | int, r: ReceiptRecord) -> float | None:
+    """A support as a percentage of what it is a share of, per month."""
+    return round(float(100 * Decimal(support) / (base * r.months)), 1) if base and support and r.months else None
+
+
+def _rates(r: ReceiptRecord, other: int) -> tuple[float | None, float | None, float | None]:
+    """The state's rate of the rules in force on the receipt's day (a share of the contribution rate times
+    the rural poverty line: 20, 30, 40 or 50 %, whatever income was chosen); the province's and a sponsor's
+    as shares of the contribution on the income chosen."""
+    from fieldapp.domain.premiums import default_rules
+    from fieldapp.errors import InputRefused
+
+    rules = default_rules()
+    try:
+        state_base = rules.vsi_support_base(r.day)
+        contribution = (
+            Decimal(r.income or 0) * Decimal(str(rules.in_force("vsi.contribution", r.day)["rate_pct"])) / 100
+        )
+    except InputRefused:  # a day before the rules: no rate to give
+        return None, None, None
+    return _rate(r.state_support, state_base, r), _rate(r.local_support, contribution, r), _rate(other, contribution, r)
 
 
 def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Declaration:
@@ -90,6 +109,7 @@ def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Decl
         if kind == "d05":
             other = r.amount if r.sponsor else 0
             own = 0 if r.sponsor else r.amount
+            rates = _rates(r, other)
             rows.append(
                 [
                     len(rows) + 1,
@@ -104,11 +124,11 @@ def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Decl
                     r.start_on.strftime("%m/%Y"),
                     r.amount + r.state_support + r.local_support,
                     own,
-                    _rate(r.state_support, r),
+                    rates[0],
                     r.state_support,
-                    _rate(r.local_support, r),
+                    rates[1],
                     r.local_support,
-                    _rate(other, r),
+                    rates[2],
                     other,
                     r.collector_code,
                     r.sponsor or "",
@@ -136,7 +156,12 @@ def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Decl
     return Declaration(kind, first, last, rows)
 
 
-def write_xlsx(decl: Declaration, path: Path, unit: str) -> Path:
+def write_xlsx(decl: Declaration, path: OutputLike, unit: str) -> Path:
+    """The list in the printed layout (fieldapp.outputs: atomic, 0600; every text cell safe_cell'd)."""
+    return write_with(path, lambda tmp: _xlsx(decl, tmp, unit))
+
+
+def _xlsx(decl: Declaration, path: Path, unit: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -144,28 +169,29 @@ def write_xlsx(decl: Declaration, path: Path, unit: str) -> Path:
     ws = wb.active
     ws.title = "D05-TS" if decl.kind == "d05" else "D03-TS"
     n = len(decl.columns)
-    ws.append([f"Tên đơn vị: {unit}"] + [""] * (n - 2) + ["Mẫu D05-TS" if decl.kind == "d05" else "Mẫu D03-TS"])
-    ws.append([decl.title])
+    form = "Mẫu D05-TS" if decl.kind == "d05" else "Mẫu D03-TS"
+    ws.append(safe_row([f"Tên đơn vị: {unit}", *[""] * (n - 2), form]))
+    ws.append(safe_row([decl.title]))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
     ws["A2"].font = Font(bold=True, size=13)
     ws["A2"].alignment = Alignment(horizontal="center")
     period = decl.first.strftime("%d/%m/%Y") + ("" if decl.first == decl.last else f" - {decl.last:%d/%m/%Y}")
-    ws.append([f"Kỳ: {period}"])
+    ws.append(safe_row([f"Kỳ: {period}"]))
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=n)
     ws["A3"].alignment = Alignment(horizontal="center")
-    ws.append(list(decl.columns))
+    ws.append(safe_row(decl.columns))
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for cell in ws[4]:
         cell.font, cell.border = Font(bold=True), box
         cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    ws.append(["I", "Tăng"])
-    ws.append(["I.1", "Người tham gia"])
+    ws.append(safe_row(["I", "Tăng"]))
+    ws.append(safe_row(["I.1", "Người tham gia"]))
     for r in (5, 6):
         for cell in ws[r]:
             cell.font = Font(bold=True)
     for row in decl.rows:
-        ws.append(row)
+        ws.append(safe_row(row))
         for cell in ws[ws.max_row]:
             cell.border = box
             if isinstance(cell.value, int) and cell.column > 1:
@@ -174,7 +200,7 @@ def write_xlsx(decl: Declaration, path: Path, unit: str) -> Path:
     total = ["", "Cộng"] + [""] * (n - 2)
     for i in total_at:
         total[i] = sum(int(r[i] or 0) for r in decl.rows)
-    ws.append(total)
+    ws.append(safe_row(total))
     for cell in ws[ws.max_row]:
         cell.font, cell.border = Font(bold=True), box
         if isinstance(cell.value, int):
@@ -182,14 +208,17 @@ def write_xlsx(decl: Declaration, path: Path, unit: str) -> Path:
     for i, width in enumerate([6, 26, 13, 14, 40] + [14] * (n - 5), start=1):
         ws.column_dimensions[ws.cell(4, i).column_letter].width = width
     ws.append([])
-    ws.append(["", "NGƯỜI LẬP BIỂU", "", "", "", "", "", "", "THỦ TRƯỞNG ĐƠN VỊ"])
+    ws.append(safe_row(["", "NGƯỜI LẬP BIỂU", "", "", "", "", "", "", "THỦ TRƯỞNG ĐƠN VỊ"]))
     wb.save(path)
-    return path
 
 
-def write_xml(decl: Declaration, path: Path) -> Path:
+def write_xml(decl: Declaration, path: OutputLike) -> Path:
     if decl.kind != "d05":
         raise ValueError("only D05-TS has known XML columns")
+    return write_with(path, lambda tmp: _xml(decl, tmp))
+
+
+def _xml(decl: Declaration, path: Path) -> None:
     root = ET.Element("D05-TS")
     c = {name: i for i, name in enumerate(D05_COLUMNS)}
     for row in decl.rows:
@@ -219,4 +248,3 @@ def write_xml(decl: Declaration, path: Path) -> Path:
             ET.SubElement(item, key).text = str(value)
     ET.indent(root)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-    return path

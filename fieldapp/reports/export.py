@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import csv
-import os
 from datetime import date
 from pathlib import Path
 
 from fieldapp.domain.formats import format_number, format_vnd
 from fieldapp.i18n import t
+from fieldapp.outputs import OutputLike, safe_row, write_with
 from fieldapp.reports.tallies import Column, Report, Table
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -28,27 +28,16 @@ def cell_text(value: object, column: Column, lang: str) -> str:
     return str(value)
 
 
-def _atomic(path: Path, write) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def write(report: Report, path: Path, fmt: str, printed_on: date | None = None) -> Path:
+def write(report: Report, path: OutputLike, fmt: str, printed_on: date | None = None) -> Path:
+    """The report as a file (fieldapp.outputs: atomic, 0600, an existing file replaced only when allowed)."""
     if fmt == "xlsx":
-        return _atomic(path, lambda p: write_xlsx(report, p))
+        return write_with(path, lambda p: write_xlsx(report, p))
     if fmt == "csv":
-        return _atomic(path, lambda p: write_csv(report, p))
+        return write_with(path, lambda p: write_csv(report, p))
     if fmt == "pdf":
         from fieldapp.printing.report_pdf import report_pdf
 
-        return _atomic(path, lambda p: report_pdf(report, p, printed_on or date.today()))
+        return write_with(path, lambda p: report_pdf(report, p, printed_on or date.today()))
     raise ValueError(fmt)
 
 
@@ -79,17 +68,17 @@ def write_xlsx(report: Report, path: Path) -> None:
     for table in report.tables:
         ws = wb.create_sheet(table.title[:31])
         for line in _heading(report):
-            ws.append([line])
+            ws.append(safe_row([line]))
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append([table.title])
+        ws.append(safe_row([table.title]))
         ws.cell(ws.max_row, 1).font = bold
-        ws.append([c.header for c in table.columns])
+        ws.append(safe_row(c.header for c in table.columns))
         header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font, cell.fill, cell.border = bold, fill, box
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in [*table.rows, *([table.total] if table.total else [])]:
-            ws.append([_xlsx_value(v, c, report.lang) for v, c in zip(row, table.columns, strict=True)])
+            ws.append(safe_row(_xlsx_value(v, c, report.lang) for v, c in zip(row, table.columns, strict=True)))
             for cell, column in zip(ws[ws.max_row], table.columns, strict=True):
                 cell.border = box
                 if column.kind in formats and isinstance(cell.value, int | float):
@@ -113,13 +102,13 @@ def write_csv(report: Report, path: Path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
         for line in _heading(report):
-            out.writerow([line])
+            out.writerow(safe_row([line]))
         for table in report.tables:
             out.writerow([])
-            out.writerow([table.title])
-            out.writerow([c.header for c in table.columns])
+            out.writerow(safe_row([table.title]))
+            out.writerow(safe_row(c.header for c in table.columns))
             for row in [*table.rows, *([table.total] if table.total else [])]:
-                out.writerow([_csv_value(v, c, report.lang) for v, c in zip(row, table.columns, strict=True)])
+                out.writerow(safe_row(_csv_value(v, c, report.lang) for v, c in zip(row, table.columns, strict=True)))
 
 
 def _csv_value(value: object, column: Column, lang: str) -> object:

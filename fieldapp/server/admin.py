@@ -8,6 +8,7 @@ from pathlib import Path
 from fieldapp.domain.admin_units import normalise_province_code
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused
+from fieldapp.outputs import OutputLike, write_with
 from fieldapp.server.settings import CODE_VALID
 from fieldapp.server.store import ServerStore, migrate
 from fieldapp.storage.work import COUNTED_TABLES
@@ -53,18 +54,16 @@ def enrol_code(store: ServerStore, *, team: str | None, province: str | None) ->
     return store.new_code(team_id, code, expires), expires, team_name, code
 
 
-def write_qr(code: str, path: Path) -> None:
-    """The code as a QR PNG, for the laptop's camera or a printout."""
+def write_qr(code: str, path: OutputLike) -> Path:
+    """The code as a QR PNG, for the laptop's camera or a printout (fieldapp.outputs: atomic, 0600)."""
     import zxingcpp
-
-    if not path.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(path.parent))
     from PIL import Image
 
     symbol = zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     pixels = memoryview(symbol.to_image(scale=8, add_quiet_zones=True))
     rows, cols = pixels.shape
-    Image.frombytes("L", (cols, rows), pixels.tobytes()).save(path, format="PNG")
+    image = Image.frombytes("L", (cols, rows), pixels.tobytes())
+    return write_with(path, lambda tmp: image.save(tmp, format="PNG"))
 
 
 def device_list(store: ServerStore) -> list[dict]:

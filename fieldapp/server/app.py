@@ -268,6 +268,9 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     store = ServerStore(database_url)
     communes()  # the reference list every registry op is checked against: read now, not by the first push
     revision = migrate(store.engine) if settings.migrate else schema_revision(store.engine)
+    from fieldapp.server import rules as rule_files  # premium rule files for the laptops (issue 14)
+
+    rule_files.refresh(store)  # pushed enrolments are checked against the rules this server holds
     pin_secret = settings.pin_secret or pins.load_secret()
     store.pin_secret = pin_secret
     if settings.migrate:
@@ -401,6 +404,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
             OpIn(o.op_id, o.entity, o.entity_id, o.op, o.base_version, o.payload, o.created_at, o.actor)
             for o in body.ops
         ]
+        rule_files.refresh(store)  # a file another process added: seen within a minute
         answers = store.push(caller, ops) if ops else []
         return JSONResponse({"results": [a.wire() for a in answers], "server_time": utcnow()})
 
@@ -443,6 +447,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     from fieldapp.server import installers  # the newest installer for IT to run (docs/sync-api.md)
 
     installers.add_routes(app, store, Caller, errors)
+    rule_files.add_routes(app, store, Caller, errors)
 
     app.add_middleware(BodyLimit, limit=settings.max_body)
     return app

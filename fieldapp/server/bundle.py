@@ -152,6 +152,9 @@ def import_bundle(store: ServerStore, data: bytes) -> Imported:
         raise BundleRefused("bundle.damaged")
     ops = _ops(body.get("ops"))
     valid = [op for _raw, op in ops if op is not None]
+    from fieldapp.server import rules  # the months of its enrolments are checked against the server's rules
+
+    rules.refresh(store)
     answers: list[dict[str, Any]] = []
     for i in range(0, len(valid), MAX_OPS):  # the same batches an online push would make
         answers += [a.wire() for a in store.push(sender.device, valid[i : i + MAX_OPS])]
@@ -232,8 +235,10 @@ class Answered:
 
 def answer_bundle(store: ServerStore, device_id: str, pin_secret: bytes | None = None) -> tuple[bytes, Answered]:
     """The answer to the device's latest imported bundle: its ops' answers, the change feed since its
-    cursor, and the devices list (and, with the server's PIN secret, its team's PIN keys, as GET
-    /v1/pin-keys gives them); a new number each time (a laptop refuses an older one)."""
+    cursor, the devices list, the rule files of its province (and, with the server's PIN secret, its team's
+    PIN keys, as GET /v1/pin-keys gives them); a new number each time (a laptop refuses an older one)."""
+    from fieldapp.server import rules
+
     sender = _sender(store, device_id)
     b, o = s.bundles_in.c, s.bundles_out.c
     with store.engine.connect() as conn:
@@ -268,6 +273,7 @@ def answer_bundle(store: ServerStore, device_id: str, pin_secret: bytes | None =
         "changes": changes,
         "next": since,
         "devices": store.public_devices(sender.device.province_code),
+        "rules": rules.wire(store, sender.device.province_code),  # signed rule files, as GET /v1/rules
         "server_time": now,
     }
     if pin_secret is not None:

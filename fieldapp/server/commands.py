@@ -13,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from fieldapp.cli_args import bounded_int
 from fieldapp.errors import InputRefused, StoreUnavailable, UsageError
 from fieldapp.i18n import t
 
 EXIT_OK = 0
+MAX_WORKERS = 64  # uvicorn worker processes on one machine; more machines share one PostgreSQL
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
@@ -33,8 +35,8 @@ def add_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_cl
 
     p = command(sub, "run", cmd_run, "run")
     p.add_argument("--host", default="127.0.0.1", help=h("host"))
-    p.add_argument("--port", type=int, default=8765, help=h("port"))
-    p.add_argument("--workers", type=int, default=1, metavar="N", help=h("workers"))
+    p.add_argument("--port", type=bounded_int(lang, 1, 65535), default=8765, help=h("port"))
+    p.add_argument("--workers", type=bounded_int(lang, 1, MAX_WORKERS), default=1, metavar="N", help=h("workers"))
     p.add_argument("--certfile", metavar="FILE", help=h("certfile"))
     p.add_argument("--keyfile", metavar="FILE", help=h("keyfile"))
 
@@ -49,6 +51,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_cl
     who.add_argument("--team", metavar="NAME", help=h("enrol_team"))
     who.add_argument("--province", metavar="CODE", help=h("enrol_province"))
     p.add_argument("--qr", metavar="FILE.png", help=h("qr"))
+    p.add_argument("--force", action="store_true", help=t("help.force", lang))
 
     dev = command(sub, "device", None, "device").add_subparsers(dest="device_what", parser_class=parser_class)
     dev.required = True
@@ -77,6 +80,26 @@ def shown_url(url: str) -> str:
         return "?"
 
 
+def _private_sqlite(ctx, url: str) -> None:
+    """The server's SQLite file made 0600 before SQLite opens it (its -wal and -shm files follow it), and
+    the default server folder 0700; an existing one is tightened. A folder given in --database-url is the
+    administrator's: only the database's own files are changed there."""
+    from fieldapp.outputs import FILE_MODE, private_folder, tighten, tighten_tree
+    from fieldapp.server.store import engine_url
+
+    u = engine_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return
+    path = Path(u.database).expanduser()
+    if not getattr(ctx.args, "database_url", None):
+        private_folder(path.parent)
+        tighten_tree(path.parent)
+    if path.parent.is_dir():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+        for name in ("", "-wal", "-shm", "-journal"):
+            tighten(path.with_name(path.name + name))
+
+
 def open_server_store(ctx):
     """The server's store, migrated; exit 3 with a message when the database cannot be used."""
     url = database_url(ctx)
@@ -87,6 +110,7 @@ def open_server_store(ctx):
     except ImportError as exc:
         raise UsageError("server.extra_missing", detail=str(exc)) from exc
     try:
+        _private_sqlite(ctx, url)
         return admin.open_store(url)
     except StoreUnavailable:
         raise
@@ -182,12 +206,14 @@ def cmd_team_add(ctx) -> int:
 
 
 def cmd_enrol_code(ctx) -> int:
+    from fieldapp.cli_args import output_of
+    from fieldapp.outputs import check
     from fieldapp.server import admin
 
     a = ctx.args
-    qr = Path(a.qr) if a.qr else None
-    if qr is not None and not qr.parent.is_dir():
-        raise InputRefused("receipt.no_folder", path=str(qr.parent))
+    qr = output_of(ctx, "qr") if a.qr else None
+    if qr is not None:
+        check(qr)  # before a code is made for nothing
     code, expires, team, province = on_server_store(
         ctx, lambda store: admin.enrol_code(store, team=a.team, province=a.province)
     )
@@ -200,7 +226,7 @@ def cmd_enrol_code(ctx) -> int:
                 "expires_at": expires,
                 "team": team,
                 "province_code": province,
-                "qr": str(qr) if qr else None,
+                "qr": str(qr.path) if qr else None,
             }
         )
         return EXIT_OK
@@ -208,7 +234,7 @@ def cmd_enrol_code(ctx) -> int:
     ctx.say("server.code", who=who, value=code)
     ctx.say("server.code_note", expires=expires[:16].replace("T", " "))
     if qr is not None:
-        ctx.say("server.code_qr", path=str(qr))
+        ctx.say("server.code_qr", path=str(qr.path))
     return EXIT_OK
 
 

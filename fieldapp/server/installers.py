@@ -12,7 +12,6 @@ No `from __future__ import annotations`: FastAPI reads the routes' annotations a
 """
 
 import hashlib
-import os
 import re
 import shutil
 from pathlib import Path
@@ -23,6 +22,7 @@ import sqlalchemy as sa
 from fieldapp.domain.admin_units import normalise_province_code
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused
+from fieldapp.outputs import private_folder, private_writing
 from fieldapp.storage.store import version_key
 
 PLATFORMS = ("linux", "windows")
@@ -81,17 +81,13 @@ def add(store, source: Path, version: str, platform: str, province: str | None, 
         ).first()
     if taken:
         raise InputRefused("installer.exists", version=version, platform=platform)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)  # the server's data: its owner's only
     ident = new_id()
     name = _SAFE_NAME.sub("-", source.name)[:120] or "installer"
     dest = folder / f"{ident}-{name}"
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    try:
+    with private_writing(dest) as tmp:
         shutil.copyfile(source, tmp)
         digest = file_sha256(tmp)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
     row = {
         "id": ident,
         "version": version,

@@ -157,3 +157,23 @@ day_closings = sa.Table(
     sa.Column("id", sa.String(64), nullable=False, unique=True),
     sa.Column("team_id", sa.String(64), nullable=False),
 )
+
+# Rule files provincial IT added (fieldapp/server/rules.py; migration 0008): the file as it was given (`body`,
+# UTF-8 TOML), what its header says, and the server's Ed25519 signature over it, made with the key that signs
+# answer bundles. `province_code` is '' for a national file. A file is never changed or deleted: a newer one
+# supersedes it, entry by entry.
+rule_files = sa.Table(
+    "rule_files",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("province_code", sa.String(8), nullable=False),
+    sa.Column("version", sa.String(20), nullable=False),
+    sa.Column("issued", sa.String(10), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("signature", sa.String(128), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("entries", sa.Integer, nullable=False),
+    sa.Column("added_at", sa.String(40), nullable=False),
+    sa.Index("rule_files_by_province", "province_code", "issued"),
+)

@@ -10,7 +10,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from fieldapp.domain.enums import AuditAction, EnrolmentKind, PaymentMethod
 from fieldapp.domain.formats import local_day
@@ -196,7 +195,7 @@ def save_slip(
 ):
     """Write the day's GIẤY NỘP TIỀN MẶT as PDF: the counted notes of the closing (or those given)."""
     from fieldapp.domain.admin_units import province_title, provinces
-    from fieldapp.paths import write_atomically
+    from fieldapp.outputs import as_output, write_bytes
     from fieldapp.printing.cash_slip import SlipParties, cash_slip_pdf
     from fieldapp.storage import team as team_store
 
@@ -216,5 +215,4 @@ def save_slip(
         notes, explanation = cash.closed.note_counts, cash.closed.explanation
     buffer = io.BytesIO()
     cash_slip_pdf(cash, parties, buffer, dict(notes or {}), explanation or "")
-    write_atomically(Path(path), buffer.getvalue())
-    return Path(path)
+    return write_bytes(as_output(path, data_dir=store.data_dir.root), buffer.getvalue())

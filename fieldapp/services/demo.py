@@ -12,6 +12,7 @@ import bisect
 import csv
 import hashlib
 import itertools
+import json
 import logging
 import random
 import tomllib
@@ -19,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from fieldapp.domain import admin_units
@@ -58,7 +60,7 @@ from fieldapp.paths import resource_path
 from fieldapp.services import enrolment, fieldwork
 from fieldapp.services.team import new_member, team_key
 from fieldapp.storage import team as team_store
-from fieldapp.storage.store import Store, put_meta
+from fieldapp.storage.store import Store, delete_meta, put_meta
 from fieldapp.storage.work import open_follow_ups
 from fieldapp.storage.writer import Actor, Writer, writing
 
@@ -69,6 +71,12 @@ DEFAULT_PROVINCE = "33"  # Hưng Yên, the example of cli.md
 BATCH = 5_000
 TEAM_COMMUNES = 6
 MEMBERS = 8
+MAX_PERSONS = 2_000_000  # four times the largest store the benchmarks use
+MAX_DAYS = 366
+# While a run is under way: the copy of the store taken before it. A run killed half way leaves this
+# behind; the next run takes that copy back (what the killed run had written is kept in backups/) and
+# starts again, so the same seed gives the same data and nothing that was there before is lost.
+RUNNING = "demo_running"
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class DemoResult:
     team_id: str = ""
     leader_id: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    restarted_from: str | None = None  # a killed run's data, kept in backups/ when this run started again
 
 
 class _Weighted:
@@ -173,13 +182,19 @@ class DemoBuilder:
 
     def run(self) -> Iterator[DemoProgress]:
         opts = self.options
-        if opts.persons < 0 or opts.days < 1:
-            raise InputRefused("demo.bad_size")
+        if not (0 <= opts.persons <= MAX_PERSONS and 1 <= opts.days <= MAX_DAYS):
+            raise InputRefused("demo.bad_size", max_persons=MAX_PERSONS, max_days=MAX_DAYS)
+        self._restart_if_killed()
         marker = f"demo_seed_{opts.seed}"
         if self.store.meta(marker):
             raise InputRefused("demo.already_loaded", seed=opts.seed)
         yield DemoProgress("setup", 0, 1)
-        self._setup()
+        before = self.store.copy_to_backups("before-demo")
+        try:
+            self._setup(before)
+        except BaseException:
+            before.unlink(missing_ok=True)
+            raise
         yield DemoProgress("setup", 1, 1)
         with self.store.large_cache():
             yield from self._registry()
@@ -187,7 +202,22 @@ class DemoBuilder:
         with self._writing(self.members[0]) as w:
             w.audit(AuditAction.DEMO_DATA, "demo", None, seed=opts.seed, persons=opts.persons, days=opts.days)
             put_meta(w.conn, marker, self.end.isoformat())
+            delete_meta(w.conn, RUNNING)
+        before.unlink(missing_ok=True)  # only needed while the run could be killed half way
         yield DemoProgress("done", 1, 1)
+
+    def _restart_if_killed(self) -> None:
+        """A run killed half way: take back the copy made before it, so this run starts from there."""
+        running = self.store.meta(RUNNING)
+        if running is None:
+            return
+        copy = Path(json.loads(running)["copy"])
+        if not copy.is_file():
+            raise InputRefused("demo.interrupted_no_copy", path=str(copy))
+        safety = self.store.restore(copy)
+        copy.unlink(missing_ok=True)
+        self.result.restarted_from = str(safety)
+        log.warning("a demo-data run had been stopped half way; started again (its data kept in backups/)")
 
     def run_all(self) -> DemoResult:
         for _ in self.run():
@@ -207,7 +237,7 @@ class DemoBuilder:
             raise InputRefused("demo.unknown_province", code=self.options.province)
         return code
 
-    def _setup(self) -> None:
+    def _setup(self, before: Path) -> None:
         existing = team_store.current_team(self.store)
         province = self._province(existing)
         rng = self.rng
@@ -215,6 +245,7 @@ class DemoBuilder:
         chosen = sorted(rng.sample(communes, min(TEAM_COMMUNES, len(communes))), key=lambda c: c.code)
         province_name = admin_units.provinces()[province].name.removeprefix("Thành phố ")
         with self._writing(None) as w:
+            put_meta(w.conn, RUNNING, json.dumps({"copy": str(before), "seed": self.options.seed}))
             if existing is None:
                 team_no = rng.randint(1, 9)
                 self.team = Team(

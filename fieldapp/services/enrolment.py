@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from fieldapp.domain.coverage import hi_card_start, period_end, vsi_start
-from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup, VsiStatus
+from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, SupportGroup, VsiStatus
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Person, Receipt
-from fieldapp.domain.premiums import RuleBook
+from fieldapp.domain.premiums import RuleBook, rule_ids
 from fieldapp.errors import InputRefused
 from fieldapp.paths import DataDir
 from fieldapp.profile import PREFIX
@@ -59,6 +60,13 @@ def series_prefix(conn: Connection) -> str:
         return ""
     value = Settings(DataDir(folder).settings).get(RECEIPT_PREFIX)
     return value if PREFIX.fullmatch(value or "") else ""
+
+
+def state_hi_group(rules: RuleBook, person: Person, on: date) -> HiStatePath | None:
+    """Where the HI card of a person the state pays or supports comes from (rules.md: outside household
+    HI), or None for everyone else."""
+    found = rules.hi_state_group(person.target_group.value, on)
+    return HiStatePath(found[0]) if found else None
 
 
 def _pay_and_receipt(
@@ -122,6 +130,13 @@ def enrol_household_hi(
     if len(set(ids)) != len(ids):
         raise InputRefused("enrolment.member_twice")
     paid_on = local_day(w.clock())
+    if not donated_by:  # a sponsor may pay anyone's card; a household pays only for those the state does not
+        for person in members:
+            path = state_hi_group(rules, person, paid_on)
+            if path:
+                raise InputRefused(
+                    "enrolment.hi_state_group", name=person.full_name, group=person.target_group, path=path
+                )
     quote = rules.quote_hi(members=len(members), months=months, on=paid_on)
     start = hi_card_start(paid_on, members[0].hi_valid_to)
     end = period_end(start, months)
@@ -146,7 +161,7 @@ def enrol_household_hi(
         0,
         0,
         donated_by,
-        tuple(r.id for r in quote.rules),
+        rule_ids(quote),
         lines,
         w.clock(),
     )
@@ -195,7 +210,7 @@ def enrol_vsi(
         quote.state_support_monthly * months,
         quote.local_support_monthly * months,
         donated_by,
-        tuple(r.id for r in quote.rules),
+        rule_ids(quote),
         (line,),
         w.clock(),
     )

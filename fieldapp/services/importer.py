@@ -25,6 +25,7 @@ from fieldapp.domain.models import Person, Prospect, ProspectList
 from fieldapp.domain.text import fold
 from fieldapp.errors import InputRefused
 from fieldapp.i18n import t
+from fieldapp.outputs import private_writing, safe_row
 from fieldapp.services.registry import (
     CleanPerson,
     FormRefused,
@@ -360,27 +361,32 @@ def _new_person(w: Writer, clean: CleanPerson, hamlets: dict[tuple[str, str], st
 
 
 def write_errors(errors: list[RowError], plan: ImportPlan, folder: Path, lang: str) -> Path:
-    """A CSV the member opens in Excel (UTF-8 with BOM): row, column, reason, and the row as it was."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """A CSV the member opens in Excel (UTF-8 with BOM): row, column, reason, and the row as it was. It holds
+    personal data as the list did: written 0600 in the data folder's imports/ (0700), every cell safe from
+    formula injection (a cell of the list may be `=cmd|…`)."""
     path = folder / f"{plan.path.stem}-loi-{plan.sha256[:8]}.csv"
     rows = dict(plan.rows)
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
+    with private_writing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
         out = csv.writer(f)
         out.writerow(
-            [
-                t("import.errors.row", lang),
-                t("import.errors.column", lang),
-                t("import.errors.reason", lang),
-                *plan.header,
-            ]
+            safe_row(
+                [
+                    t("import.errors.row", lang),
+                    t("import.errors.column", lang),
+                    t("import.errors.reason", lang),
+                    *plan.header,
+                ]
+            )
         )
         for e in errors:
             out.writerow(
-                [
-                    e.row,
-                    t(f"import.column.{e.column}", lang) if e.column in COLUMNS else e.column,
-                    t(e.code, lang, **e.params),
-                    *rows.get(e.row, []),
-                ]
+                safe_row(
+                    [
+                        e.row,
+                        t(f"import.column.{e.column}", lang) if e.column in COLUMNS else e.column,
+                        t(e.code, lang, **e.params),
+                        *rows.get(e.row, []),
+                    ]
+                )
             )
     return path

@@ -19,7 +19,7 @@ from fieldapp.domain.models import Device, Enrolment, Member, Person, ReceiptVoi
 from fieldapp.domain.permissions import Action, require
 from fieldapp.domain.receipt_code import PayloadError, ReceiptClaim, Verdict
 from fieldapp.errors import InputRefused
-from fieldapp.paths import write_atomically
+from fieldapp.outputs import OutputLike, as_output, write_bytes, write_with
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import team as team_store
 from fieldapp.storage.receipts import ReceiptRef
@@ -135,7 +135,7 @@ def verify(store: Store, text: str) -> Verification:
     try:
         signed = receipt_code.decode(text)
     except PayloadError as exc:
-        log.info("receipt payload refused: %s (%s)", exc.verdict, exc)
+        log.info("receipt payload refused: %s", exc.verdict)  # the verdict only, never what was scanned
         return Verification(exc.verdict)
     claim = signed.claim
     confirmation = receipt_code.confirmation_code(signed.signature)
@@ -238,9 +238,10 @@ def printable(store: Store, receipt_ids: list[str], *, copy: bool | None = None)
     return [Printing(r, r.id in before if copy is None else copy) for r in found]
 
 
-def save_pdf(store: Store, actor: Actor, receipt_ids: list[str], path: Path, layout: str = "a5") -> Path:
-    """Write the receipts into one PDF file (atomically: a crash leaves the old file or none) and log the
-    print. Raises InputRefused for an unknown receipt or layout."""
+def save_pdf(store: Store, actor: Actor, receipt_ids: list[str], path: OutputLike, layout: str = "a5") -> Path:
+    """Write the receipts into one PDF file (fieldapp.outputs: atomically, never into the data folder, an
+    existing file only when the Output says so) and log the print. Raises InputRefused for an unknown
+    receipt or layout, or a place the file may not go."""
     from fieldapp.printing import receipt as receipt_pdf
 
     if layout not in receipt_pdf.LAYOUTS:
@@ -248,9 +249,10 @@ def save_pdf(store: Store, actor: Actor, receipt_ids: list[str], path: Path, lay
     items = printable(store, receipt_ids)
     if len(items) != len(set(receipt_ids)):
         raise InputRefused("receipt.unknown", number=", ".join(receipt_ids))
-    write_atomically(path, receipt_pdf.pdf_bytes(items, layout))
+    out = as_output(path, data_dir=store.data_dir.root)
+    write_bytes(out, receipt_pdf.pdf_bytes(items, layout))
     log_printed(store, actor, items, layout)
-    return path
+    return out.path
 
 
 def log_printed(store: Store, actor: Actor, items, layout: str) -> None:
@@ -263,7 +265,7 @@ def log_printed(store: Store, actor: Actor, items, layout: str) -> None:
 
 def hand_over_file(
     store: Store,
-    path: Path,
+    path: OutputLike,
     *,
     day,
     receipt_ids: list[str] | None = None,
@@ -280,12 +282,15 @@ def hand_over_file(
     from fieldapp.domain.formats import local_day
     from fieldapp.printing.labels import LABEL_LAYOUTS, hand_over_pdf, label_for, labels_pdf
 
+    out = as_output(path, data_dir=store.data_dir.root)
     items = [i for i in receipt_store.hand_overs(store, day, receipt_ids=receipt_ids) if not i.voided]
     if what == "list":
-        return hand_over_pdf(items, path, day=day, team=team, collector=collector, printed_on=local_day(utcnow()))
+        printed_on = local_day(utcnow())
+        return write_with(
+            out, lambda tmp: hand_over_pdf(items, tmp, day=day, team=team, collector=collector, printed_on=printed_on)
+        )
     if layout not in LABEL_LAYOUTS:
         raise InputRefused("receipt.format", value=layout)
     buffer = io.BytesIO()
     labels_pdf([lbl for i in items if (lbl := label_for(i, day))], buffer, layout)
-    write_atomically(path, buffer.getvalue())
-    return path
+    return write_bytes(out, buffer.getvalue())

@@ -22,7 +22,7 @@ from typing import Any
 
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused, NeedPassphrase, StoreUnavailable, WrongPassphrase
-from fieldapp.paths import write_atomically
+from fieldapp.outputs import write_private
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,9 @@ MIN_PASSPHRASE = 8
 KEYRING_SERVICE = "fieldapp"
 # Argon2id, RFC 9106's second recommended option scaled to a laptop: about 0.1 s here.
 ARGON2 = {"time_cost": 3, "memory_cost": 65536, "parallelism": 2}
+# What a keystore may ask for before anything is hashed: a file edited to ask for terabytes or a million
+# passes would otherwise hang or kill the laptop at start. 1 GiB and 10 passes are far above ARGON2.
+ARGON2_LIMITS = {"time_cost": (1, 10), "memory_cost": (8, 1024 * 1024), "parallelism": (1, 16)}
 _CHECK_LABEL = b"fieldapp key check v1"
 
 
@@ -80,12 +83,25 @@ def wrap_key(key: bytes, passphrase: str, store_id: str) -> dict[str, Any]:
     }
 
 
-def unwrap_key(slot: dict[str, Any], passphrase: str, store_id: str) -> bytes:
+def kdf_params(slot: dict[str, Any], path: str = "") -> dict[str, int]:
+    """The slot's Argon2 costs, once they are integers within ARGON2_LIMITS; StoreUnavailable (exit 3)."""
+    params: dict[str, int] = {}
+    for name, (low, high) in ARGON2_LIMITS.items():
+        value = slot.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise StoreUnavailable("keystore.kdf_absurd", path=path, detail=f"{name}={str(value)[:20]}")
+        params[name] = value
+    if params["memory_cost"] < 8 * params["parallelism"]:
+        raise StoreUnavailable("keystore.kdf_absurd", path=path, detail="memory_cost < 8 x parallelism")
+    return params
+
+
+def unwrap_key(slot: dict[str, Any], passphrase: str, store_id: str, path: str = "") -> bytes:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    params = kdf_params(slot, path)  # before any hashing
     try:
-        params = {k: int(slot[k]) for k in ARGON2}
         kek = _derive(passphrase, _unb64(slot["salt"]), params)
         return AESGCM(kek).decrypt(_unb64(slot["nonce"]), _unb64(slot["wrapped"]), _aad(store_id))
     except InvalidTag:
@@ -182,7 +198,7 @@ class KeyStore:
             "key_check": self.key_check,
             "slots": self.slots,
         }
-        write_atomically(self.path, json.dumps(data, indent=2).encode("utf-8"))
+        write_private(self.path, json.dumps(data, indent=2).encode("utf-8"))
 
     # --- making and opening ---------------------------------------------------------------------
 
@@ -220,7 +236,7 @@ class KeyStore:
             raise StoreUnavailable("keystore.keyring_lost")
         if passphrase is None:
             raise NeedPassphrase("keystore.need_passphrase")
-        key = unwrap_key(slots[0], passphrase, self.store_id)
+        key = unwrap_key(slots[0], passphrase, self.store_id, str(self.path))
         if key_check(key) != self.key_check:
             raise StoreUnavailable("keystore.damaged", path=str(self.path))
         return key

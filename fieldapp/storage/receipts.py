@@ -13,6 +13,7 @@ from typing import Any
 
 from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
+from fieldapp.domain.premiums import rules_version
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import decode_datetime
 from fieldapp.storage.store import Store, put_meta
@@ -293,6 +294,7 @@ class ReceiptRecord:
     participants: tuple[Participant, ...]
     void_reason: str | None
     voided_at: datetime | None
+    rules_version: str | None = None  # the premium rules that priced it (enrolments made since rules 2027.1)
 
 
 _RECORD_SQL = """
@@ -302,7 +304,7 @@ SELECT r.id, r.series, r.number, r.amount, r.day, r.issued_at, r.qr_payload,
        r.payer_name, payer.si_number, payer.citizen_id,
        coalesce(h.name, ''), c.name, pr.code, pr.name, pr.kind,
        coalesce(t.organisation, ''), m.full_name, m.code,
-       v.reason, v.at
+       v.reason, v.at, e.rules
 FROM receipts r
 JOIN payments p ON p.id = r.payment_id
 JOIN enrolments e ON e.id = p.enrolment_id
@@ -366,6 +368,7 @@ def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
                     participants=participants,
                     void_reason=row[29],
                     voided_at=decode_datetime(row[30]) if row[30] else None,
+                    rules_version=rules_version(json.loads(row[31] or "[]")),
                 )
             )
     return out

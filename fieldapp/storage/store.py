@@ -27,6 +27,17 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.text import fold
 from fieldapp.errors import FieldappError, InputRefused, StoreUnavailable
+from fieldapp.outputs import (
+    FILE_MODE,
+    OutputLike,
+    as_output,
+    check,
+    private_folder,
+    private_writing,
+    scratch_file,
+    tighten,
+    tighten_tree,
+)
 from fieldapp.paths import DataDir
 from fieldapp.storage import driver, migrations
 from fieldapp.storage.driver import SQLITE_HEADER, Connection
@@ -46,11 +57,27 @@ class OpenOptions:
     busy_timeout: float = 5.0  # seconds to wait for another process's write lock
 
 
+# What the data folder holds, made readable by its owner only when a store opens (also what an older version
+# left readable by others): only these, so a data folder set to a shared place changes nothing else there.
+PRIVATE_FILES = ("fieldapp.db", "fieldapp.db-wal", "fieldapp.db-shm", "fieldapp.db-journal", "keystore.json",
+                 "settings.json")  # fmt: skip
+PRIVATE_FOLDERS = ("logs", "backups", "imports", "downloads", "server")
+
+
+def secure_data_dir(data_dir: DataDir) -> None:
+    root = data_dir.root
+    tighten(root)
+    for name in PRIVATE_FILES:
+        tighten(root / name)
+    for name in PRIVATE_FOLDERS:
+        tighten_tree(root / name, depth=2)
+
+
 def check_data_dir(data_dir: DataDir) -> None:
-    """The data dir exists (made if needed) and takes files; otherwise a clear StoreUnavailable."""
+    """The data dir exists (made if needed, 0700) and takes files; otherwise a clear StoreUnavailable."""
     root = data_dir.root
     try:
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_folder(root)
     except OSError as exc:
         raise StoreUnavailable("store.data_dir_unusable", path=str(root), reason=exc.strerror or str(exc)) from exc
     if not root.is_dir():
@@ -61,6 +88,7 @@ def check_data_dir(data_dir: DataDir) -> None:
         probe.unlink()
     except OSError as exc:
         raise StoreUnavailable("store.read_only", path=str(root)) from exc
+    secure_data_dir(data_dir)
 
 
 def put_meta(conn: Connection, key: str, value: str) -> None:
@@ -144,10 +172,10 @@ class Store:
                 raise StoreUnavailable("store.plaintext_needs_flag", path=str(data_dir.db))
             if header and header != SQLITE_HEADER:
                 raise StoreUnavailable("store.unexpected_encrypted", path=str(data_dir.db))
-        new_file = not header
+        if not header:  # made 0600 before SQLite opens it: its -wal and -shm files take the same mode
+            os.close(os.open(data_dir.db, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+            tighten(data_dir.db)
         conn = cls._connect(data_dir.db, key, options.busy_timeout)
-        if new_file and os.name == "posix":
-            os.chmod(data_dir.db, 0o600)  # encrypted anyway; other accounts need not even read it
         try:
             cls._prepare(conn, data_dir, key)
         except BaseException:
@@ -155,6 +183,9 @@ class Store:
             raise
         store = cls(conn, data_dir, key, keystore)
         log.info("store open: %s, schema %s", data_dir.root, migrations.user_version(conn))
+        from fieldapp.storage import rules  # price with the server's rule files this store holds (issue 14)
+
+        rules.activate(store)
         return store
 
     @staticmethod
@@ -225,10 +256,10 @@ class Store:
 
     @staticmethod
     def _copy_before_migration(conn: Connection, data_dir: DataDir, version: int) -> Path:
-        data_dir.backups.mkdir(parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S")
         dest = data_dir.backups / f"before-migration-schema{version}-{stamp}.db"
-        conn.execute("VACUUM INTO ?", (str(dest),))
+        with private_writing(dest) as tmp:
+            conn.execute("VACUUM INTO ?", (str(tmp),))
         copies = sorted(data_dir.backups.glob("before-migration-*.db"))
         for old in copies[:-PRE_MIGRATION_COPIES_KEPT]:
             old.unlink(missing_ok=True)
@@ -364,38 +395,66 @@ class Store:
 
     # --- backup, restore, check ------------------------------------------------------------------
 
-    def backup(self, dest: Path) -> Path:
-        """A consistent copy of the live store, encrypted with the same key (VACUUM INTO)."""
-        dest = Path(dest)
-        if dest.exists():
-            raise InputRefused("backup.exists", path=str(dest))
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(dest.name + ".part")
-        tmp.unlink(missing_ok=True)
-        with self.lock:
-            try:
-                self._conn.execute("VACUUM INTO ?", (str(tmp),))
-            except driver.Error as exc:
-                tmp.unlink(missing_ok=True)
-                raise driver.translate(exc, str(dest)) or exc from exc
-        with tmp.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, dest)
-        log.info("backup written to %s", dest)
-        return dest
+    def backup(self, dest: OutputLike) -> Path:
+        """A consistent copy of the live store, encrypted with the same key (VACUUM INTO), with the
+        keystore's passphrase slot in front (storage/backup_file.py) so it restores on another laptop.
+        `dest` is a path (never replaced) or an Output (fieldapp.outputs; replaced with force)."""
+        from fieldapp.storage import backup_file
 
-    def restore(self, source: Path) -> Path:
-        """Replace the store's content with a backup made from this store (same key).
+        out = as_output(dest, data_dir=self.data_dir.root)
+        try:
+            check(out)
+        except InputRefused as exc:
+            if exc.code == "output.exists":
+                raise InputRefused("backup.exists", **exc.params) from None
+            raise
+        with scratch_file(self.data_dir.root, "backup.db") as scratch:
+            with self.lock:
+                try:
+                    self._conn.execute("VACUUM INTO ?", (str(scratch),))
+                except driver.Error as exc:
+                    raise driver.translate(exc, str(out.path)) or exc from exc
+            backup_file.write(out, backup_file.header_for(self.keystore), scratch)
+        log.info("backup written (%d passphrase slots)", len(backup_file.header_for(self.keystore)["slots"]))
+        return out.path
 
-        The backup is checked first (opens with this key, passes integrity_check, schema not newer);
-        the current content is copied to backups/ before it is replaced, and the backup is migrated
-        if it is older. Returns the path of that safety copy.
+    def restore(self, source: Path, key: bytes | None = None) -> Path:
+        """Replace the store's content with a backup: one made here (this store's key), or one of another
+        laptop whose key `key` is (unwrapped from the backup's slot with its passphrase).
+
+        The backup is checked first (opens with its key, passes integrity_check, schema not newer); the
+        current content is copied to backups/ before it is replaced, and the backup is migrated if it is
+        older. A backup of another laptop brings its data, not its identity: this laptop keeps its device
+        id, enrolment and receipt key (the lost laptop's are revoked on the server). Returns the path of
+        the safety copy.
         """
+        from fieldapp.storage import backup_file
+
         source = Path(source)
         if not source.is_file():
             raise InputRefused("restore.missing", path=str(source))
+        header = backup_file.read_header(source)
+        other_laptop = header is not None and header.store_id != self.keystore.store_id
+        if header is None or header.same_key(self.keystore):
+            source_key = self._key
+        elif header.encrypted != self.encrypted:
+            raise InputRefused("restore.unreadable", path=str(source))
+        elif header.encrypted and key is None:
+            raise InputRefused("restore.needs_passphrase", path=str(source))
+        else:
+            source_key = key
+        with scratch_file(self.data_dir.root, "restore.db") as scratch:
+            database = source
+            if header is not None:
+                backup_file.extract(source, header, scratch)
+                database = scratch
+            safety = self._restore_from(database, source, source_key, other_laptop)
+        log.info("restored from a backup%s; previous content kept in %s", " of another laptop" * other_laptop, safety)
+        return safety
+
+    def _restore_from(self, database: Path, source: Path, key: bytes | None, other_laptop: bool) -> Path:
         try:
-            other = self._connect(source, self._key)
+            other = self._connect(database, key)
         except StoreUnavailable as exc:
             raise InputRefused("restore.unreadable", path=str(source)) from exc
         try:
@@ -412,26 +471,35 @@ class Store:
             if problems:
                 raise InputRefused("restore.damaged", path=str(source), problem=problems[0])
             with self.lock:
+                identity = _identity(self._conn) if other_laptop else None
                 safety = self._safety_copy()
-                other.backup(self._conn)
+                other.backup(self._conn)  # SQLCipher re-encrypts each page under this store's key
         finally:
             other.close()
         with self.lock:
             try:
                 if migrations.user_version(self._conn) < migrations.latest_version():
                     migrations.apply_pending(self._conn)
+                if identity is not None:
+                    _keep_identity(self._conn, identity)
                 self._load_reference_data(self._conn)
             except driver.Error as exc:
                 raise driver.translate(exc, str(self.path)) or exc from exc
             self.device_id = self.meta("device_id") or self.device_id
             _note_app_version(self._conn)
-        log.info("restored from %s; previous content kept in %s", source, safety)
         return safety
 
     def _safety_copy(self) -> Path:
-        self.data_dir.backups.mkdir(parents=True, exist_ok=True)
-        dest = self.data_dir.backups / f"before-restore-{utcnow().strftime('%Y%m%dT%H%M%S%f')}.db"
-        self._conn.execute("VACUUM INTO ?", (str(dest),))
+        return self.copy_to_backups("before-restore")
+
+    def copy_to_backups(self, prefix: str) -> Path:
+        """A copy of the store as it is now in backups/ (same key; `restore` takes it back)."""
+        dest = self.data_dir.backups / f"{prefix}-{utcnow().strftime('%Y%m%dT%H%M%S%f')}.db"
+        with self.lock, private_writing(dest) as tmp:
+            try:
+                self._conn.execute("VACUUM INTO ?", (str(tmp),))
+            except driver.Error as exc:
+                raise driver.translate(exc, str(dest)) or exc from exc
         return dest
 
     def check(self) -> list[str]:
@@ -449,3 +517,65 @@ class Store:
 def _integrity(conn: Connection) -> list[str]:
     rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
     return [] if rows == ["ok"] else rows
+
+
+# A laptop's own identity, kept when another laptop's backup is restored onto it: its device id and receipt
+# key, its enrolment (token, server, scope) and its USB-bundle state. The sync cursor starts again from 0, so
+# the next sync pulls the team's data over what the backup holds.
+IDENTITY_META = (
+    "device_id",
+    "device_signing_key",
+    "receipt_device_number",
+    "sync_server_url",
+    "sync_token",
+    "sync_enrolled_at",
+    "sync_province",
+    "sync_last_ok",
+    "sync_resync",
+    "sync_cursor",
+    "bundle_server_keys",
+    "bundle_out_seq",
+    "bundle_in",
+)
+
+
+@dataclass(frozen=True)
+class _Identity:
+    meta: dict[str, str]
+    device: tuple[Any, ...] | None  # the laptop's own devices row: id, team_id, name, key_id, public_key, ...
+
+
+def _identity(conn: Connection) -> _Identity:
+    marks = ", ".join("?" * (len(IDENTITY_META) + 1))
+    meta = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", (*IDENTITY_META, "team_id")))
+    if "sync_token" not in meta:
+        meta.pop("team_id", None)  # not enrolled: the backup's team is the one to work in
+    meta.pop("sync_cursor", None)
+    device = conn.execute(
+        "SELECT id, team_id, name, key_id, public_key, enrolled_at, revoked_at FROM devices WHERE id = ?",
+        (meta.get("device_id"),),
+    ).fetchone()
+    return _Identity(meta, tuple(device) if device else None)
+
+
+def _keep_identity(conn: Connection, identity: _Identity) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        marks = ", ".join("?" * len(IDENTITY_META))
+        conn.execute(f"DELETE FROM meta WHERE key IN ({marks})", IDENTITY_META)
+        for key, value in identity.meta.items():
+            put_meta(conn, key, value)
+        if identity.device is not None:
+            device_id, team_id, *rest = identity.device
+            conn.execute(
+                "INSERT INTO devices (id, team_id, name, key_id, public_key, enrolled_at, revoked_at) "
+                "VALUES (?, (SELECT id FROM teams WHERE id = ?), ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "team_id = excluded.team_id, name = excluded.name, key_id = excluded.key_id, "
+                "public_key = excluded.public_key, enrolled_at = excluded.enrolled_at, revoked_at = NULL",
+                (device_id, team_id, *rest[:3], rest[3], None),
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -59,6 +59,11 @@ Pulled records kept aside (a UNIQUE other than the id taken here: two receipts w
     clash_line(clash, lang=None) -> str          # the message of one (the Sync screen's refused list)
     refused_pulls(store) -> list[RefusedPull]   # (entity, entity_id, problem, at): pulled, invalid here, kept
     refused_line(r, lang=None) -> str          # the message of one
+
+Rule files (premium rules the server signed, taken at every sync and from answer bundles; issue 14)::
+
+    refused_rule_files(store, lang=None) -> list[str]   # those the last sync or bundle brought and this
+                                                        # laptop refused (a bad signature, a bad file)
 """
 
 from __future__ import annotations
@@ -104,6 +109,7 @@ __all__ = [
     "merge_candidates",
     "refused_line",
     "refused_pulls",
+    "refused_rule_files",
     "rejected_ops",
     "resolve_conflict",
     "settle_candidate",
@@ -121,6 +127,14 @@ def clash_lines(store: Store, lang: str | None = None) -> list[str]:
 def refused_line(r: RefusedPull, lang: str | None = None) -> str:
     """One refused pulled record's message (the Sync screen lists them with the refused operations)."""
     return t("sync.refused_pull", lang, entity=r.entity, id=r.entity_id[:8], problem=r.problem)
+
+
+def refused_rule_files(store: Store, lang: str | None = None) -> list[str]:
+    """The rule files the last sync or answer bundle brought and this laptop refused, one message each."""
+    from fieldapp.services.rules import refusal_text
+    from fieldapp.storage.rules import refused
+
+    return [refusal_text(r, lang or "vi") for r in refused(store)]
 
 
 def clash_line(clash: Clash, lang: str | None = None) -> str:

@@ -25,6 +25,8 @@ from typing import Any
 
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.ids import new_id
+from fieldapp.outputs import OutputLike, as_output, check
+from fieldapp.services import rules as rule_service
 from fieldapp.services import team as team_service
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import receipts as receipt_store
@@ -86,6 +88,8 @@ class Taken:
     parked: int = 0
     candidates: int = 0
     devices: int = 0
+    rules_added: int = 0  # rule files the server signed, taken in
+    rules_refused: list[dict[str, Any]] = field(default_factory=list)
     pending: int = 0  # ops still waiting to go out after this import
     open_conflicts: int = 0
     rejected_total: int = 0
@@ -108,6 +112,8 @@ class Taken:
             "parked": self.parked,
             "merge_candidates": self.candidates,
             "devices": self.devices,
+            "rules_added": self.rules_added,
+            "rules_refused": len(self.rules_refused),
             "pending": self.pending,
             "open_conflicts": self.open_conflicts,
             "rejected_total": self.rejected_total,
@@ -134,15 +140,16 @@ def _server_keys(store: Store) -> dict[str, str]:
     return keys
 
 
-def export_bundle(store: Store, path: str | Path) -> Exported:
+def export_bundle(store: Store, path: OutputLike) -> Exported:
+    """The pending ops as a sealed bundle file (fieldapp.outputs: atomic, 0600, never into the data folder,
+    an existing file replaced only when the Output says so)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     _enrolled(store)
     keys = _server_keys(store)
     seed = _signing_seed(store)
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise BundleRefused("bundle.no_folder", path=str(target.parent))
+    target = as_output(path, data_dir=store.data_dir.root)
+    check(target)
     with store.transaction() as conn:  # member PINs go sealed under the team's key, where it is known here
         team_service.seal_members(conn)
     ops = storage.next_batch(store, 1_000_000_000)  # one op per record, as each push batch holds
@@ -240,6 +247,8 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
     if devices is not None:
         taken.devices = storage.replace_devices(store, devices, store.device_id)
     team_service.remember_server_keys(store, body.get("pin_keys"))  # a laptop that only syncs by USB stick
+    rules = rule_service.take(store, body.get("rules"), via="bundle")  # signed rule files (issue 14)
+    taken.rules_added, taken.rules_refused = rules.added, rules.refused
     bundle_store.mark_in(store, header.bundle_id, header.seq)
     _totals(store, taken)
     log.info("answer bundle %s (no. %d) taken in: %s", header.bundle_id, header.seq, taken.as_json())

@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from fieldapp.errors import InputRefused
+from fieldapp.outputs import OutputLike, write_bytes
 
 MAGIC = b"FIELDAPP-BUNDLE\n"
 VERSION = 1
@@ -236,23 +237,10 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         raise BundleRefused("bundle.unreadable", path=str(p)) from None
 
 
-def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Written next to its place and renamed over it once it is on the stick (fsync), so a stick pulled
-    out half way leaves no half bundle under the name."""
-    p = Path(path)
-    if not p.parent.is_dir():
-        raise BundleRefused("bundle.no_folder", path=str(p.parent))
-    tmp = p.with_name(p.name + ".part")
-    try:
-        with tmp.open("wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BundleRefused("bundle.unwritable", path=str(p), reason=exc.strerror or str(exc)) from None
-    return p
+def write_file(path: OutputLike, data: bytes) -> Path:
+    """Written next to its place and renamed over it once it is on the stick (fieldapp.outputs), so a stick
+    pulled out half way leaves no half bundle under the name."""
+    return write_bytes(path, data)
 
 
 def _text(v: Any) -> str:

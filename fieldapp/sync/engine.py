@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fieldapp.domain.clock import utcnow
+from fieldapp.services import rules as rule_service
 from fieldapp.services import team as team_service
 from fieldapp.storage import sync as storage
 from fieldapp.storage import sync_counts
@@ -73,6 +74,8 @@ class SyncResult:
     cancelled: bool = False
     finished_at: datetime | None = None
     update: Any = None  # updates.Available: a newer installer the server holds
+    rules_added: int = 0  # rule files the server signed, taken in (GET /v1/rules)
+    rules_refused: list[dict[str, Any]] = field(default_factory=list)  # and refused: a bad signature, a bad file
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +97,8 @@ class SyncResult:
             "cancelled": self.cancelled,
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "update": self.update.as_json() if self.update else None,
+            "rules_added": self.rules_added,
+            "rules_refused": len(self.rules_refused),
         }
 
 
@@ -167,6 +172,9 @@ class SyncEngine:
                     from fieldapp.sync.bundle import remember_server_keys  # its cryptography, when needed
 
                     remember_server_keys(self.store, http.get("/v1/bundle-keys"))
+                with contextlib.suppress(HttpRefused):  # premium rule files, signed (issue 14); older servers: 404
+                    rules = rule_service.take(self.store, http.get("/v1/rules").get("files"), via="sync")
+                    result.rules_added, result.rules_refused = rules.added, rules.refused
                 yield from self._compare_counts(http, result, cancelled)
                 result.finished_at = self._clock()
                 storage.set_last_ok(self.store, result.finished_at)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from fieldapp import __version__
 from fieldapp.errors import InputRefused
+from fieldapp.outputs import OutputLike, as_output, inside, private_folder, private_writing, writing
 from fieldapp.storage import sync as sync_storage
 from fieldapp.storage.store import Store, delete_meta, put_meta, version_key
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
@@ -133,34 +134,44 @@ def check(store: Store, *, transport: httpx.BaseTransport | None = None, retry: 
 
 def download(
     store: Store,
-    out: Path | None = None,
+    out: OutputLike | None = None,
     *,
     transport: httpx.BaseTransport | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Save the newer installer (to `out`, or downloads/ in the data dir) once its SHA-256 is the one the
-    server published; a file that does not match is deleted and refused. Returns the saved path."""
+    server published; a file that does not match is deleted and refused. Returns the saved path. `out`
+    goes through fieldapp.outputs: an existing file is replaced only when the Output says so, and a folder,
+    a device, a link or a place in the data folder is refused."""
     found = available(store)
     if found is None:
         raise InputRefused("update.none", version=__version__)
     settings = sync_storage.settings(store)
     if not settings.enrolled:
         raise SyncError("sync.not_enrolled")
-    dest = Path(out) if out is not None else downloads_dir(store) / found.filename
-    if dest.is_dir():
-        dest = dest / found.filename
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputRefused("receipt.no_folder", path=str(dest.parent)) from exc
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.part")
+    if out is None:
+        dest = downloads_dir(store) / found.filename
+        try:
+            private_folder(dest.parent)
+        except OSError as exc:
+            raise InputRefused("receipt.no_folder", path=str(dest.parent)) from exc
+        saving = private_writing(dest)
+    else:
+        target = as_output(out, data_dir=store.data_dir.root)
+        folder = target.path.parent
+        if not folder.exists() and not inside(folder, store.data_dir.root):  # IT names a new folder on a stick
+            try:
+                folder.mkdir(parents=True)
+            except OSError as exc:
+                raise InputRefused("receipt.no_folder", path=str(folder)) from exc
+        dest, saving = target.path, writing(target)
     headers = {"Authorization": f"Bearer {settings.token}", "User-Agent": f"fieldapp/{__version__}"}
     digest = hashlib.sha256()
     got = 0
     import httpx
 
-    try:
+    with saving as tmp:
         with httpx.Client(base_url=settings.server_url or "", transport=transport, timeout=default_timeout()) as client:
             try:
                 with client.stream("GET", found.url, headers=headers) as response:
@@ -186,10 +197,7 @@ def download(
         if actual != found.sha256 or published != found.sha256:
             log.error("installer %s: SHA-256 %s, published %s / %s", found.id, actual, found.sha256, published)
             raise InputRefused("update.hash_mismatch", version=found.version, expected=found.sha256, actual=actual)
-        os.chmod(tmp, 0o644)  # never executable from here: IT runs it
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+        # never made executable from here (0600, as every file written): IT runs it
     log.info("installer %s saved to %s (%d bytes, SHA-256 checked)", found.version, dest, got)
     return dest
 

@@ -4,57 +4,62 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/views/about.py" line="39"/>
+        <location filename="../../ui/views/about.py" line="41"/>
         <source>About fieldapp</source>
         <translation>Giới thiệu fieldapp</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="44"/>
+        <location filename="../../ui/views/about.py" line="46"/>
         <source>Outreach teams&apos; app for voluntary social insurance and household health insurance.</source>
         <translation>Ứng dụng của tổ tuyên truyền lưu động về bảo hiểm xã hội tự nguyện và bảo hiểm y tế hộ gia đình.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="48"/>
+        <location filename="../../ui/views/about.py" line="50"/>
         <source>not enrolled</source>
         <translation>chưa đăng ký với máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="51"/>
+        <location filename="../../ui/views/about.py" line="53"/>
         <source>Version:</source>
         <translation>Phiên bản:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="52"/>
+        <location filename="../../ui/views/about.py" line="54"/>
         <source>Data schema:</source>
         <translation>Lược đồ dữ liệu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="53"/>
+        <location filename="../../ui/views/about.py" line="55"/>
         <source>Data folder:</source>
         <translation>Thư mục dữ liệu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="54"/>
+        <location filename="../../ui/views/about.py" line="56"/>
         <source>Province:</source>
         <translation>Tỉnh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="55"/>
+        <location filename="../../ui/views/about.py" line="57"/>
         <source>Team:</source>
         <translation>Tổ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="56"/>
+        <location filename="../../ui/views/about.py" line="58"/>
+        <source>Premium rules:</source>
+        <translation>Quy định mức đóng:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/about.py" line="59"/>
         <source>Fonts:</source>
         <translation>Phông chữ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="67"/>
+        <location filename="../../ui/views/about.py" line="76"/>
         <source>On the server:</source>
         <translation>Trên máy chủ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="70"/>
+        <location filename="../../ui/views/about.py" line="79"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
@@ -430,62 +435,67 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="122"/>
-        <source>Contribution a month (22 %)</source>
-        <translation>Mức đóng mỗi tháng (22 %)</translation>
+        <location filename="../../ui/controllers/enrol.py" line="134"/>
+        <source>Contribution a month (%1 %)</source>
+        <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="126"/>
+        <location filename="../../ui/controllers/enrol.py" line="140"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="130"/>
+        <location filename="../../ui/controllers/enrol.py" line="144"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="133"/>
+        <location filename="../../ui/controllers/enrol.py" line="147"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="134"/>
+        <location filename="../../ui/controllers/enrol.py" line="148"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="139"/>
+        <location filename="../../ui/controllers/enrol.py" line="153"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="150"/>
+        <location filename="../../ui/controllers/enrol.py" line="169"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="162"/>
+        <location filename="../../ui/controllers/enrol.py" line="181"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="167"/>
+        <location filename="../../ui/controllers/enrol.py" line="187"/>
+        <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
+        <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="195"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="169"/>
+        <location filename="../../ui/controllers/enrol.py" line="197"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="174"/>
-        <source>Priced on %1 by:</source>
-        <translation>Tính theo quy định áp dụng ngày %1:</translation>
+        <location filename="../../ui/controllers/enrol.py" line="202"/>
+        <source>Priced on %1 by the premium rules %2:</source>
+        <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="253"/>
+        <location filename="../../ui/controllers/enrol.py" line="283"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -493,92 +503,97 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="45"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="56"/>
         <source>Enrol</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="54"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="65"/>
         <source>What</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="66"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="77"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="78"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="89"/>
         <source>Monthly &amp;income:</source>
         <translation>Mức thu &amp;nhập tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="79"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="90"/>
         <source>Pay for (&amp;months):</source>
         <translation>Số &amp;tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="80"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
         <source>Support &amp;group:</source>
         <translation>Nhóm &amp;hỗ trợ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="83"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="94"/>
         <source>Household HI: who, in this order</source>
         <translation>BHYT hộ gia đình: ai tham gia, theo thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="86"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="97"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="94"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="98"/>
+        <source>not in household HI</source>
+        <translation>không tham gia BHYT hộ gia đình</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="123"/>
         <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
         <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="98"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="127"/>
         <source>Pay for (months):</source>
         <translation>Số tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="113"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="142"/>
         <source>Donated &amp;by:</source>
         <translation>Đơn vị, người &amp;tặng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="116"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="122"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="151"/>
         <source>transfer reference</source>
         <translation>mã giao dịch chuyển khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="123"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="152"/>
         <source>Paid &amp;in:</source>
         <translation>&amp;Hình thức:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="124"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="153"/>
         <source>&amp;Reference:</source>
         <translation>Mã &amp;giao dịch:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="130"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="159"/>
         <source>Premium</source>
         <translation>Số tiền phải đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="142"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="172"/>
         <source>Money received: save and make the receipt (Ctrl+Enter)</source>
         <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="144"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="174"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -1870,17 +1885,37 @@
 <context>
     <name>ReleaseController</name>
     <message>
-        <location filename="../../ui/controllers/release.py" line="95"/>
+        <location filename="../../ui/controllers/release.py" line="44"/>
+        <source>national</source>
+        <translation>quốc gia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="45"/>
+        <source>province</source>
+        <translation>tỉnh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="54"/>
+        <source>checked %1</source>
+        <translation>kiểm tra ngày %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="59"/>
+        <source>These rules may be out of date: sync to get the newest before you take money.</source>
+        <translation>Quy định này có thể đã cũ: hãy đồng bộ để nhận quy định mới nhất trước khi thu tiền.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/release.py" line="128"/>
         <source>New version %1</source>
         <translation>Có phiên bản mới %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="96"/>
+        <location filename="../../ui/controllers/release.py" line="129"/>
         <source>Sync screen: download it for IT to install</source>
         <translation>Màn hình Đồng bộ: tải về để bộ phận CNTT cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="108"/>
+        <location filename="../../ui/controllers/release.py" line="141"/>
         <source>Saved to %1 (SHA-256 checked). Give it to IT to install; it was not run.</source>
         <translation>Đã lưu vào %1 (đã kiểm tra SHA-256). Hãy đưa cho bộ phận CNTT cài đặt; tệp chưa được chạy.</translation>
     </message>
@@ -2082,233 +2117,238 @@
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="63"/>
+        <location filename="../../ui/controllers/sync.py" line="64"/>
         <source>Full name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="64"/>
+        <location filename="../../ui/controllers/sync.py" line="65"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="65"/>
+        <location filename="../../ui/controllers/sync.py" line="66"/>
         <source>Year of birth</source>
         <translation>Năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="66"/>
+        <location filename="../../ui/controllers/sync.py" line="67"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="67"/>
+        <location filename="../../ui/controllers/sync.py" line="68"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="68"/>
+        <location filename="../../ui/controllers/sync.py" line="69"/>
         <source>Social insurance number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="69"/>
+        <location filename="../../ui/controllers/sync.py" line="70"/>
         <source>Health insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="70"/>
+        <location filename="../../ui/controllers/sync.py" line="71"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="71"/>
+        <location filename="../../ui/controllers/sync.py" line="72"/>
         <source>Address</source>
         <translation>Địa chỉ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="72"/>
+        <location filename="../../ui/controllers/sync.py" line="73"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="73"/>
+        <location filename="../../ui/controllers/sync.py" line="74"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="74"/>
-        <location filename="../../ui/controllers/sync.py" line="84"/>
+        <location filename="../../ui/controllers/sync.py" line="75"/>
+        <location filename="../../ui/controllers/sync.py" line="85"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="75"/>
+        <location filename="../../ui/controllers/sync.py" line="76"/>
         <source>Occupation</source>
         <translation>Nghề nghiệp</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="76"/>
+        <location filename="../../ui/controllers/sync.py" line="77"/>
         <source>Notes</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="83"/>
+        <location filename="../../ui/controllers/sync.py" line="84"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="260"/>
+        <location filename="../../ui/controllers/sync.py" line="236"/>
+        <source>Premium rule file</source>
+        <translation>Tệp quy định mức đóng</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/sync.py" line="263"/>
         <source>never</source>
         <translation>chưa bao giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="274"/>
+        <location filename="../../ui/controllers/sync.py" line="277"/>
         <source>%1 fields differ</source>
         <translation>%1 trường khác nhau</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="281"/>
+        <location filename="../../ui/controllers/sync.py" line="284"/>
         <source>same citizen ID</source>
         <translation>trùng số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="282"/>
+        <location filename="../../ui/controllers/sync.py" line="285"/>
         <source>same name, birth and commune</source>
         <translation>trùng họ tên, ngày sinh và xã</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="289"/>
+        <location filename="../../ui/controllers/sync.py" line="292"/>
         <source>pulled</source>
         <translation>nhận về</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="295"/>
+        <location filename="../../ui/controllers/sync.py" line="298"/>
         <source>not this team&apos;s data</source>
         <translation>không phải dữ liệu của tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="296"/>
+        <location filename="../../ui/controllers/sync.py" line="299"/>
         <source>the same change id with other content</source>
         <translation>trùng mã thay đổi nhưng nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="297"/>
+        <location filename="../../ui/controllers/sync.py" line="300"/>
         <source>the record already exists with other content</source>
         <translation>bản ghi đã có với nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="298"/>
+        <location filename="../../ui/controllers/sync.py" line="301"/>
         <source>the record is not on the server</source>
         <translation>máy chủ không có bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="299"/>
+        <location filename="../../ui/controllers/sync.py" line="302"/>
         <source>this kind of record cannot be changed</source>
         <translation>loại bản ghi này không được sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="300"/>
+        <location filename="../../ui/controllers/sync.py" line="303"/>
         <source>the record is not valid</source>
         <translation>bản ghi không hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="301"/>
+        <location filename="../../ui/controllers/sync.py" line="304"/>
         <source>it names a record the server does not have for this team</source>
         <translation>bản ghi này nhắc tới một bản ghi mà máy chủ không có cho tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="304"/>
+        <location filename="../../ui/controllers/sync.py" line="307"/>
         <source>only a team leader may do this</source>
         <translation>chỉ tổ trưởng được làm việc này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="305"/>
+        <location filename="../../ui/controllers/sync.py" line="308"/>
         <source>a receipt not signed by this laptop&apos;s key, or in another laptop&apos;s series</source>
         <translation>biên lai không do khóa của máy này ký, hoặc thuộc ký hiệu của máy khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="308"/>
+        <location filename="../../ui/controllers/sync.py" line="311"/>
         <source>this collector&apos;s day was closed on another laptop first: that closing is kept</source>
         <translation>Ngày này của người thu đã được chốt sổ trên máy khác trước: giữ lần chốt đó</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="311"/>
+        <location filename="../../ui/controllers/sync.py" line="314"/>
         <source>the server does not know this kind of record</source>
         <translation>máy chủ không biết loại bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="318"/>
+        <location filename="../../ui/controllers/sync.py" line="321"/>
         <source>refused</source>
         <translation>bị từ chối</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="331"/>
+        <location filename="../../ui/controllers/sync.py" line="334"/>
         <source>Sync off: this laptop was revoked</source>
         <translation>Đã tắt đồng bộ: máy này đã bị thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="333"/>
+        <location filename="../../ui/controllers/sync.py" line="336"/>
         <source>Sync off: enrol again</source>
         <translation>Đã tắt đồng bộ: cần đăng ký lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="335"/>
+        <location filename="../../ui/controllers/sync.py" line="338"/>
         <source>Not enrolled with a server</source>
         <translation>Chưa đăng ký với máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="337"/>
+        <location filename="../../ui/controllers/sync.py" line="340"/>
         <source>Last sync: %1</source>
         <translation>Đồng bộ lần cuối: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="340"/>
+        <location filename="../../ui/controllers/sync.py" line="343"/>
         <source>Never synced</source>
         <translation>Chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="350"/>
+        <location filename="../../ui/controllers/sync.py" line="353"/>
         <source>Type the server&apos;s address and the one-time code.</source>
         <translation>Hãy nhập địa chỉ máy chủ và mã đăng ký một lần.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="432"/>
+        <location filename="../../ui/controllers/sync.py" line="435"/>
         <source>Stopping after this batch…</source>
         <translation>Đang dừng sau đợt này…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="493"/>
+        <location filename="../../ui/controllers/sync.py" line="496"/>
         <source>%1 “%2” was changed on this laptop and on another one.</source>
         <translation>%1 “%2” đã được sửa trên máy này và trên một máy khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="495"/>
+        <location filename="../../ui/controllers/sync.py" line="498"/>
         <source>Pick the version to keep for each field; nothing changes until you press “Keep my choice”.</source>
         <translation>Hãy chọn bản giữ lại cho từng trường; không có gì thay đổi cho đến khi bạn bấm “Giữ lựa chọn của tôi”.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="508"/>
+        <location filename="../../ui/controllers/sync.py" line="511"/>
         <source>Kept. The choice is sent at the next sync.</source>
         <translation>Đã giữ. Lựa chọn sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="551"/>
+        <location filename="../../ui/controllers/sync.py" line="554"/>
         <source>Keep both as two different people and take them off the list?</source>
         <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="314"/>
+        <location filename="../../ui/controllers/sync.py" line="317"/>
         <source>made before enrolment for another team or province: kept on this laptop, not sent</source>
         <translation>lập trước khi đăng ký, cho tổ hoặc tỉnh khác: vẫn giữ trên máy này, không gửi đi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="384"/>
+        <location filename="../../ui/controllers/sync.py" line="387"/>
         <source>Enrol anyway</source>
         <translation>Vẫn đăng ký</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="385"/>
+        <location filename="../../ui/controllers/sync.py" line="388"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -2690,17 +2730,17 @@
 <context>
     <name>UpdateNotice</name>
     <message>
-        <location filename="../../ui/views/about.py" line="90"/>
+        <location filename="../../ui/views/about.py" line="99"/>
         <source>Download for IT</source>
         <translation>Tải về cho CNTT</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="109"/>
+        <location filename="../../ui/views/about.py" line="118"/>
         <source>New version %1 on the server: download it for IT to install.</source>
         <translation>Có phiên bản mới %1 trên máy chủ: tải về để bộ phận CNTT cài đặt.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/about.py" line="116"/>
+        <location filename="../../ui/views/about.py" line="125"/>
         <source>Downloading…</source>
         <translation>Đang tải về…</translation>
     </message>

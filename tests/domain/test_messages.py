@@ -115,12 +115,23 @@ def test_full_sentence() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("vi", "Mức thu nhập 50.600.001 đ nằm ngoài khoảng cho phép: từ 1.500.000 đ đến 50.600.000 đ."),
+        (
+            "vi",
+            "Mức thu nhập 50.600.001 đ nằm ngoài khoảng cho phép: từ 1.500.000 đ đến 50.600.000 đ "
+            "(Luật BHXH 41/2024/QH15).",
+        ),
         ("en", "1,500,000"),
     ],
 )
 def test_amounts_grouped_per_language(lang: str, expected: str) -> None:
-    text = t("premium.vsi_income", lang, income=50_600_001, floor=1_500_000, ceiling=50_600_000)
+    text = t(
+        "premium.vsi_income",
+        lang,
+        income=50_600_001,
+        floor=1_500_000,
+        ceiling=50_600_000,
+        basis="Luật BHXH 41/2024/QH15",
+    )
     assert expected in text
 
 

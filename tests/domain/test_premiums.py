@@ -107,7 +107,7 @@ def test_hi_months_not_allowed(rules: RuleBook, months: int) -> None:
 def test_hi_needs_a_member(rules: RuleBook) -> None:
     with pytest.raises(InputRefused) as exc:
         rules.quote_hi(members=0, months=12, on=RAISE)
-    assert _refused(exc) == ("premium.hi_members", {"members": 0})
+    assert _refused(exc) == ("premium.hi_members", {"members": 0, "maximum": 50})
 
 
 def test_hi_before_the_first_rule(rules: RuleBook) -> None:
@@ -185,7 +185,11 @@ def test_vsi_state_support_amounts(rules: RuleBook) -> None:
 def test_vsi_income_outside_the_bounds(rules: RuleBook, on: date, income: int, ceiling: int) -> None:
     with pytest.raises(InputRefused) as exc:
         rules.quote_vsi(income=income, months=12, on=on)
-    assert _refused(exc) == ("premium.vsi_income", {"income": income, "floor": POVERTY_LINE, "ceiling": ceiling})
+    basis = rules.in_force("vsi.poverty_line" if income < POVERTY_LINE else "vsi.ceiling", on)["basis"]
+    assert _refused(exc) == (
+        "premium.vsi_income",
+        {"income": income, "floor": POVERTY_LINE, "ceiling": ceiling, "basis": basis},
+    )
 
 
 def test_vsi_ceiling_changes_on_2026_07_01(rules: RuleBook) -> None:
@@ -241,7 +245,8 @@ def test_vsi_quote_lists_its_rules_with_basis(rules: RuleBook) -> None:
         "vsi.methods.2018-01",
     ]
     assert all(r.basis for r in quote.rules)
-    assert {r.id for r in quote.rules if r.unconfirmed} == {"vsi.poverty_line.2022-01"}
+    # the 2022-2025 poverty line is kept until 2026-12-31 by Decree 351/2025: confirmed since rules 2027.1
+    assert {r.id for r in quote.rules if r.unconfirmed} == set()
 
 
 def test_vsi_support_limit_warning(rules: RuleBook) -> None:
@@ -301,7 +306,26 @@ def test_local_support_is_capped_at_what_is_left() -> None:
 
 
 def test_a_profile_entry_replaces_the_one_with_its_id(rules: RuleBook) -> None:
-    """An unconfirmed entry (the poverty line) overridden by a province profile."""
+    """An unconfirmed entry (the fund's return of 2025) overridden by a province profile."""
+    override = {
+        "vsi": {
+            "return_rate": [
+                {"id": "vsi.return_rate.2026", "from": date(2026, 1, 1), "monthly_pct": 0.5, "basis": "hồ sơ tỉnh"}
+            ]
+        }
+    }
+    book = RuleBook.load(overrides=override)
+    quote = book.quote_vsi(income=2_000_000, months=24, on=RAISE, group=SupportGroup.POOR)
+    exact = sum(Fraction(quote.monthly_due) / (1 + Fraction(5, 1000)) ** i for i in range(24))
+    assert quote.total == _round(exact)
+    assert next(r for r in quote.rules if r.id == "vsi.return_rate.2026").unconfirmed is False
+    plain = rules.quote_vsi(income=2_000_000, months=24, on=RAISE, group=SupportGroup.POOR)
+    assert plain.total > quote.total  # the default book is untouched
+    assert default_rules().quote_vsi(income=2_000_000, months=24, on=RAISE, group=SupportGroup.POOR) == plain
+
+
+def test_a_profile_never_replaces_a_confirmed_entry(rules: RuleBook) -> None:
+    """The merge itself keeps a confirmed national rule, whatever a province's entries say."""
     override = {
         "vsi": {
             "poverty_line": [
@@ -309,13 +333,7 @@ def test_a_profile_entry_replaces_the_one_with_its_id(rules: RuleBook) -> None:
             ]
         }
     }
-    book = RuleBook.load(overrides=override)
-    assert book.vsi_income_bounds(RAISE) == (2_000_000, 50_600_000)
-    quote = book.quote_vsi(income=2_000_000, months=1, on=RAISE, group=SupportGroup.POOR)
-    assert quote.state_support_monthly == 220_000  # 50 % x 22 % x 2,000,000
-    assert next(r for r in quote.rules if r.id == "vsi.poverty_line.2022-01").unconfirmed is False
-    assert rules.vsi_income_bounds(RAISE) == (1_500_000, 50_600_000)  # the default book is untouched
-    assert default_rules().vsi_income_bounds(RAISE) == (1_500_000, 50_600_000)
+    assert RuleBook.load(overrides=override).vsi_income_bounds(RAISE) == (1_500_000, 50_600_000)
 
 
 # --- properties ----------------------------------------------------------------------------------

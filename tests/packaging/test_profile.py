@@ -76,22 +76,22 @@ def test_every_profile_message_is_in_both_languages() -> None:
             'url = "ftp://',
             "profile.url_scheme",
         ),
-        (lambda t: t.replace("monthly = 33_000", "monthly = -5"), "monthly = -5", "profile.rule_money"),
+        (lambda t: t.replace("monthly = 33_000", "monthly = -5"), "monthly = -5", "rules.money"),
         (
             lambda t: t.replace('groups = ["poor", "near_poor"]', 'groups = ["rich"]'),
             'groups = ["rich"]',
-            "profile.rule_groups",
+            "rules.groups",
         ),
         (
             lambda t: t.replace('province = "33"\ngroups', 'province = "01"\ngroups'),
             'province = "01"',
-            "profile.rule_province",
+            "rules.province",
         ),
-        (lambda t: t.replace("from = 2025-07-01", 'from = "July"'), 'from = "July"', "profile.rule_date"),
+        (lambda t: t.replace("from = 2025-07-01", 'from = "July"'), 'from = "July"', "rules.date"),
         (
             lambda t: t.replace("[[rules.vsi.local_support]]", "[[rules.vsi.local_suport]]"),
             "local_suport",
-            "profile.rule_unknown_list",
+            "rules.unknown_list",
         ),
     ],
 )
@@ -135,19 +135,19 @@ def test_a_confirmed_national_rule_cannot_be_overridden(tmp_path: Path) -> None:
     )
     profile, problems = prof.validate(_write(tmp_path, text))
     assert profile is None
-    assert _codes(problems) == ["profile.rule_confirmed"]
+    assert _codes(problems) == ["rules.confirmed"]
     assert problems[0].line == _line_of(text, 'id = "base_salary.2024-07"')
 
 
 def test_an_unconfirmed_rule_may_be_overridden(tmp_path: Path) -> None:
     text = GOOD + (
-        '\n[[rules.vsi.poverty_line]]\nid = "vsi.poverty_line.2022-01"\nfrom = 2022-01-01\namount = 2_000_000\n'
-        'basis = "Quyết định của UBND tỉnh (ví dụ)"\n'
+        '\n[[rules.vsi.return_rate]]\nid = "vsi.return_rate.2026"\nfrom = 2026-01-01\nmonthly_pct = 0.4\n'
+        'basis = "Công bố của BHXH Việt Nam (ví dụ)"\n'
     )
     profile, problems = prof.validate(_write(tmp_path, text))
     assert profile is not None, [p.message("en") for p in problems]
     book = RuleBook.load(overrides=profile.rules)
-    assert book.in_force("vsi.poverty_line", date(2026, 1, 1))["amount"] == 2_000_000
+    assert book.in_force("vsi.return_rate", date(2026, 1, 1))["monthly_pct"] == 0.4
 
 
 def test_toml_syntax_errors_name_the_line(tmp_path: Path) -> None:

@@ -1,6 +1,10 @@
-"""Enrolling from the household panel: the premium is shown before the money is taken."""
+"""Enrolling from the household panel: the premium is shown before the money is taken, priced on the day
+with the rules version named; members see which rules are unconfirmed, that the rules may be stale, and who
+of the household the state covers instead."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -9,12 +13,15 @@ from PySide6.QtWidgets import QMessageBox
 from fieldapp.domain.enums import EnrolmentKind
 from tests.ui.test_app import WAIT
 
+DAY = date(2026, 12, 7)  # the dialog prices on the controller's day: fixed, so the tests do not age
+
 
 @pytest.fixture
 def gui(signed_in, monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
     signed_in.shown = shown
+    signed_in.enrolling.today = lambda: DAY
     signed_in.window.show_screen("people")
     return signed_in
 
@@ -49,9 +56,10 @@ def test_vsi_income_below_the_floor_cannot_be_taken(qtbot, gui):
     dialog.income.setValue(1_000_000)
     assert not dialog.confirm.isEnabled()
     assert "1.500.000" in dialog.message.text()
-    dialog.income.setValue(2_000_000)
+    assert "Nghị định 07/2021/NĐ-CP" in dialog.message.text()  # the floor's legal basis
+    dialog.income.setValue(2_200_000)  # at or above the floor on either side of 2027-01-01, when it is saved
     assert dialog.confirm.isEnabled(), dialog.message.text()
-    assert "440.000" in dialog.quote.text()  # 22 % of 2,000,000
+    assert "484.000" in dialog.quote.text()  # 22 % of 2,200,000
     dialog.method.setCurrentIndex(1)  # transfer without its reference
     before = count(gui, "receipts")
     dialog.confirm_requested.emit()
@@ -73,3 +81,79 @@ def test_donated_card_needs_its_sponsor(qtbot, gui):
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
     sponsor = gui.session.store.query_one("SELECT sponsor FROM enrolments ORDER BY created_at DESC LIMIT 1")[0]
     assert sponsor == "Hội Chữ thập đỏ"
+
+
+# --- the rules of 2027 (issue 14) -------------------------------------------------------------------------
+
+
+def test_the_quote_names_the_rules_and_marks_unconfirmed_ones_only_beside_their_basis(qtbot, gui):
+    gui.enrolling.today = lambda: date(2027, 1, 5)
+    dialog = open_enrol(qtbot, gui)
+    dialog.kinds[EnrolmentKind.VSI].click()
+    dialog.income.setValue(1_500_000)
+    assert "2.200.000" in dialog.message.text() and "Nghị định 351/2025/NĐ-CP" in dialog.message.text()
+    dialog.income.setValue(2_200_000)
+    dialog.vsi_months.setCurrentIndex(dialog.vsi_months.findData(60))
+    text = dialog.quote.text()
+    assert "484.000" in text and "quy định mức đóng 2027.1" in text and "Mức đóng mỗi tháng (22 %)" in text
+    priced, basis = text.split("<ul>")
+    assert "chưa đối chiếu" not in priced  # the figures the person reads
+    assert "Lãi suất bình quân tháng của quỹ BHXH năm 2026 (do BHXH Việt Nam công bố) (chưa đối chiếu" in basis
+    assert "có thể đã cũ" not in text  # checked 29 days ago
+    dialog.reject()
+
+
+def test_rules_not_checked_for_30_days_are_said_to_be_maybe_stale(qtbot, gui):
+    gui.enrolling.today = lambda: date(2027, 2, 10)  # the demo laptop never synced: its rules are of 2026-12-07
+    dialog = open_enrol(qtbot, gui)
+    assert "có thể đã cũ" in dialog.quote.text() and "07/12/2026" in dialog.quote.text()
+    assert dialog.confirm.isEnabled()  # the quote still works
+    dialog.reject()
+
+
+def test_a_member_the_state_covers_is_not_priced_in_household_hi(qtbot, gui):
+    view = gui.window.views["people"]
+    qtbot.waitUntil(lambda: view.panel.person_id is not None, timeout=WAIT)
+    store = gui.session.store
+    person_id = view.panel.person_id
+    household = store.query_one("SELECT household_id FROM persons WHERE id = ?", (person_id,))[0]
+    other = store.query_one(
+        "SELECT id, full_name FROM persons WHERE household_id = ? AND id <> ? AND erased_at IS NULL LIMIT 1",
+        (household, person_id),
+    )
+    assert other is not None, "the demo's first person lives alone"
+    with store.transaction() as conn:
+        conn.execute("UPDATE persons SET target_group = 'poor' WHERE id = ?", (other[0],))
+    dialog = open_enrol(qtbot, gui)
+    assert dialog.kind() is EnrolmentKind.HOUSEHOLD_HI
+    assert other[0] not in dialog.member_ids()
+    rows = [dialog.members.item(i) for i in range(dialog.members.count())]
+    (row,) = [r for r in rows if r.data(Qt.ItemDataRole.UserRole) == other[0]]
+    assert not row.flags() & Qt.ItemFlag.ItemIsUserCheckable and "không tham gia BHYT hộ gia đình" in row.text()
+    assert dialog.state_note.isVisibleTo(dialog)
+    assert other[1] in dialog.state_note.text() and "ngân sách nhà nước đóng toàn bộ thẻ" in dialog.state_note.text()
+    dialog.reject()
+
+
+def test_the_person_the_state_covers_is_offered_voluntary_si_with_the_states_support(qtbot, gui):
+    view = gui.window.views["people"]
+    qtbot.waitUntil(lambda: view.panel.person_id is not None, timeout=WAIT)
+    with gui.session.store.transaction() as conn:
+        conn.execute("UPDATE persons SET target_group = 'near_poor' WHERE id = ?", (view.panel.person_id,))
+    dialog = open_enrol(qtbot, gui)
+    assert dialog.kind() is EnrolmentKind.VSI
+    assert dialog.support_group.currentData() == "near_poor"
+    dialog.kinds[EnrolmentKind.HOUSEHOLD_HI].click()
+    assert view.panel.person_id not in dialog.member_ids() and not dialog.confirm.isEnabled()
+    dialog.reject()
+
+
+def test_a_pupil_is_told_the_card_comes_through_the_school(qtbot, gui):
+    view = gui.window.views["people"]
+    qtbot.waitUntil(lambda: view.panel.person_id is not None, timeout=WAIT)
+    with gui.session.store.transaction() as conn:
+        conn.execute("UPDATE persons SET target_group = 'student' WHERE id = ?", (view.panel.person_id,))
+    dialog = open_enrol(qtbot, gui)
+    assert dialog.kind() is EnrolmentKind.HOUSEHOLD_HI and not dialog.confirm.isEnabled()
+    assert "tham gia BHYT tại trường" in dialog.message.text()
+    dialog.reject()

@@ -34,6 +34,7 @@ def test_the_about_box_says_version_schema_folder_team_and_fonts(qtbot, signed_i
     assert fields["team"] == signed_in.session.team.name
     assert "Hưng Yên" in fields["province"]
     assert "Open Font License" in fields["fonts"]
+    assert fields["rules"].startswith("2027.1 (quốc gia, 07/12/2026)")  # the premium rules version (issue 14)
     assert dialog.windowTitle() == "Giới thiệu fieldapp"
     shot(dialog, "about")
     dialog.reject()

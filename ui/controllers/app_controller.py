@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -14,6 +15,7 @@ from fieldapp.domain.formats import VIETNAM, format_number
 from fieldapp.errors import FieldappError, NeedPassphrase, WrongPassphrase
 from fieldapp.i18n import label, t
 from fieldapp.logs import log_path
+from fieldapp.outputs import Output
 from fieldapp.printing import escpos
 from fieldapp.services.team import sign_in
 from fieldapp.settings import ALL as ALL_SETTINGS
@@ -325,7 +327,7 @@ class AppController(QObject):
         store = self.session.store
         lang = self.session.lang
         self.tasks.run(
-            lambda: store.backup(path),
+            lambda: store.backup(Output(Path(path), force=True)),  # the save dialog asked
             lambda dest: QMessageBox.information(self.window, "fieldapp", t("backup.done", lang, path=str(dest))),
         )
 

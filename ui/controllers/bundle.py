@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from fieldapp.domain.formats import format_number
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
+from fieldapp.outputs import Output
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.sync import SyncPanel
@@ -61,7 +62,8 @@ class BundleController(QObject):
         self.panel.message.setText("")
         from fieldapp.sync.bundle import export_bundle  # and its cryptography, when a bundle is made
 
-        self.tasks.run(lambda: export_bundle(store, path), self._exported, self._failed)
+        out = Output(Path(path), force=True)  # the save dialog asked before replacing a file
+        self.tasks.run(lambda: export_bundle(store, out), self._exported, self._failed)
 
     def _exported(self, done: Exported) -> None:
         self._busy(False)

@@ -12,14 +12,15 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from fieldapp.domain.coverage import hi_card_start, period_end, vsi_start
-from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup, TargetGroup
+from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, SupportGroup, TargetGroup
 from fieldapp.domain.formats import format_date, format_vnd
 from fieldapp.domain.models import Person
 from fieldapp.domain.premiums import RuleRef, default_rules
 from fieldapp.domain.words import amount_in_words
 from fieldapp.errors import FieldappError, InputRefused
-from fieldapp.i18n import t
+from fieldapp.i18n import label, t
 from fieldapp.services import enrolment
+from fieldapp.services import rules as rule_service
 from fieldapp.storage import people
 from fieldapp.storage.writer import writing
 from ui.controllers.common import show_refusal
@@ -38,6 +39,7 @@ GROUPS = {
 class _Loaded:
     person: Person
     household: list[Person]
+    rules_checked: date | None  # the laptop's last sync (or its newest rule file's issue): stale rules
 
 
 class EnrolController(QObject):
@@ -52,6 +54,8 @@ class EnrolController(QObject):
         self.today = today
         self.dialog: EnrolDialog | None = None
         self._household: dict[str, Person] = {}
+        self._checked: date | None = None  # when this laptop's rules were last known current
+        self._state: dict[str, HiStatePath] = {}  # household members whose HI card the state pays or supports
 
     def enrol(self, person_id: str) -> None:
         store = self.session.store
@@ -61,7 +65,8 @@ class EnrolController(QObject):
         def load() -> _Loaded:
             person = people.get(store, person_id)
             household = people.household_members(store, person.household_id) if person.household_id else [person]
-            return _Loaded(person, [p for p in household if not p.erased_at and not p.merged_into] or [person])
+            living = [p for p in household if not p.erased_at and not p.merged_into] or [person]
+            return _Loaded(person, living, rule_service.checked_on(store, default_rules()))
 
         self.tasks.run(load, self._open)
 
@@ -70,7 +75,10 @@ class EnrolController(QObject):
         rules = default_rules()
         on = self.today()
         self._household = {p.id: p for p in loaded.household}
-        dialog = EnrolDialog(loaded.person, loaded.household, lang, self.parent_widget)
+        self._checked = loaded.rules_checked
+        self._state = state = {p.id: path for p in loaded.household if (path := enrolment.state_hi_group(rules, p, on))}
+        notes = {i: (label(self._household[i].target_group, lang), label(path, lang)) for i, path in state.items()}
+        dialog = EnrolDialog(loaded.person, loaded.household, lang, self.parent_widget, state_hi=notes)
         self.dialog = dialog
         dialog.changed.connect(self.requote)
         dialog.confirm_requested.connect(self.confirm)
@@ -82,7 +90,11 @@ class EnrolController(QObject):
             vsi_months,
             hi_months,
             GROUPS.get(loaded.person.target_group, SupportGroup.OTHER),
-            EnrolmentKind.HOUSEHOLD_HI,
+            # a poor or near-poor person's own path is VSI, with the state's support for their group (their HI
+            # card comes through the commune); a pupil's card comes through the school, as the HI box says
+            EnrolmentKind.VSI
+            if state.get(loaded.person.id) in (HiStatePath.STATE_PAYS, HiStatePath.STATE_SUPPORTS)
+            else EnrolmentKind.HOUSEHOLD_HI,
         )
         self.requote()
         dialog.open()
@@ -119,7 +131,9 @@ class EnrolController(QObject):
             start = vsi_start(on, dialog.person.vsi_paid_to)
             lines += [
                 (
-                    QCoreApplication.translate("EnrolController", "Contribution a month (22 %)"),
+                    QCoreApplication.translate("EnrolController", "Contribution a month (%1 %)").replace(
+                        "%1", f"{rules.in_force('vsi.contribution', on)['rate_pct']:g}"
+                    ),
                     format_vnd(q.monthly_contribution, lang),
                 ),
                 (
@@ -144,6 +158,11 @@ class EnrolController(QObject):
             cover = (start, period_end(start, q.months))
         else:
             members = [self._household[i] for i in dialog.member_ids()]
+            if not members and dialog.person.id in self._state:  # say where this person's card comes from
+                p = dialog.person
+                raise InputRefused(
+                    "enrolment.hi_state_group", name=p.full_name, group=p.target_group, path=self._state[p.id]
+                )
             if not members:
                 raise InputRefused("enrolment.no_member")
             q = rules.quote_hi(members=len(members), months=dialog.hi_months.currentData() or 0, on=on)
@@ -163,6 +182,15 @@ class EnrolController(QObject):
         basis = "".join(
             f"<li>{html.escape(r.basis)}{html.escape(unconfirmed) if r.unconfirmed else ''}</li>" for r in refs
         )
+        checked = self._checked
+        if rule_service.stale(rules, paid_on=on, today=on, checked=checked):
+            stale = QCoreApplication.translate(
+                "EnrolController",
+                "The premium rules may be out of date: this laptop last checked them on %1 and knows no change "
+                "after %2. Sync to get the newest; the quote uses the rules it has.",
+            )
+            when = format_date(checked) if checked else "—"
+            warnings.append(stale.replace("%1", when).replace("%2", format_date(rules.last_change)))
         warn = "".join(f"<p style='color:#ef6c00'>{html.escape(w)}</p>" for w in warnings)
         total_label = html.escape(QCoreApplication.translate("EnrolController", "Total"))
         covered = html.escape(
@@ -171,7 +199,9 @@ class EnrolController(QObject):
             .replace("%2", format_date(cover[1]))
         )
         priced = html.escape(
-            QCoreApplication.translate("EnrolController", "Priced on %1 by:").replace("%1", format_date(on))
+            QCoreApplication.translate("EnrolController", "Priced on %1 by the premium rules %2:")
+            .replace("%1", format_date(on))
+            .replace("%2", rules.version)
         )
         return (
             f"<table width='100%'>{rows}</table><hr>"

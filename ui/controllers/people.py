@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 from fieldapp.domain.formats import format_date
 from fieldapp.domain.scans import read_scan
 from fieldapp.i18n import t
+from fieldapp.outputs import Output, write_with
 from fieldapp.printing.lists import list_pdf
 from fieldapp.services.registry import PersonForm
 from fieldapp.storage import people, worklists
@@ -170,7 +171,8 @@ class PeopleController(QObject):
         def work() -> Path:
             found = people.rows(store, pks)
             rows = [[c[1](found[pk], lang) for c in COLUMNS[:9]] for pk in pks if pk in found]
-            return list_pdf(Path(path), title, team, headers, rows, today, footer=team)
+            out = Output(Path(path), force=True, data_dir=store.data_dir.root)  # the save dialog asked
+            return write_with(out, lambda tmp: list_pdf(tmp, title, team, headers, rows, today, footer=team))
 
         self.tasks.run(work, lambda out: QDesktopServices.openUrl(QUrl.fromLocalFile(str(out))))
 

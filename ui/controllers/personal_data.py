@@ -12,6 +12,7 @@ from fieldapp.domain.models import Person
 from fieldapp.domain.permissions import Action, allowed
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
+from fieldapp.outputs import Output, write_bytes
 from fieldapp.services import registry
 from fieldapp.storage.writer import writing
 from ui.session import Session
@@ -74,7 +75,8 @@ class PersonalDataController(QObject):
         def work() -> None:
             with writing(store, actor) as w:
                 copy = registry.person_copy(w, person.id)
-            Path(path).write_text(json.dumps(copy, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+            data = json.dumps(copy, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+            write_bytes(Output(Path(path), force=True, data_dir=store.data_dir.root), data)  # 0600: personal data
 
         self.tasks.run(work)
 

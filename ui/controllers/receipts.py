@@ -26,6 +26,7 @@ from fieldapp.domain.permissions import Action, allowed
 from fieldapp.domain.receipt_code import Verdict
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import t
+from fieldapp.outputs import Output
 from fieldapp.printing import escpos
 from fieldapp.printing.receipt import THERMAL, Printing, pdf_bytes
 from fieldapp.printing.receipt import label as receipt_label
@@ -280,7 +281,7 @@ class ReceiptsController(QObject):
 
         def work_() -> _Job:
             if printer is None and job.thermal is None:  # a PDF: written and logged in one go
-                target = path
+                target = Output(path, force=True) if path is not None else None  # the save dialog asked
                 if target is None:
                     job.path.mkdir(parents=True, exist_ok=True)
                     target = free_path(job.path, file_name(receipt_store.refs(store, ids=job.ids)))
@@ -405,7 +406,8 @@ class ReceiptsController(QObject):
         def handle(exc: BaseException) -> None:
             if job.paper is not None:
                 job.paper.abort()
-            if isinstance(exc, FieldappError) and job.thermal is not None:  # the printer, or its address
+            if isinstance(exc, FieldappError) and (job.thermal is not None or exc.code.startswith("output.")):
+                # the printer or its address; or the file's place (fieldapp.outputs): said, and Print again
                 self._failed(job, t(exc.code, self.session.lang, **exc.params))
                 return
             if isinstance(exc, OSError):
@@ -459,7 +461,14 @@ class ReceiptsController(QObject):
 
         def work() -> Path:
             return receipt_service.hand_over_file(
-                store, Path(path), day=day, receipt_ids=ids, what=what, layout=layout, team=team, collector=collector
+                store,
+                Output(Path(path), force=True),
+                day=day,
+                receipt_ids=ids,
+                what=what,
+                layout=layout,
+                team=team,
+                collector=collector,
             )
 
         def opened(out: Path) -> None:
@@ -472,6 +481,9 @@ class ReceiptsController(QObject):
         def handle(exc: BaseException) -> None:
             if isinstance(exc, OSError):
                 self.view.show_message(not_written(exc, exc.filename or path), error=True)
+                return
+            if isinstance(exc, FieldappError) and exc.code.startswith("output."):  # the file's place
+                self.view.show_message(t(exc.code, self.session.lang, **exc.params), error=True)
                 return
             self.tasks.report(exc)
 

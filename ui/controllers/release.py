@@ -5,12 +5,14 @@ SHA-256 checked, never run: fieldapp/sync/updates.py)."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QLabel
 
 from fieldapp import __version__
 from fieldapp.domain.admin_units import provinces
+from fieldapp.domain.formats import format_date
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
 from fieldapp.paths import resource_path
@@ -32,7 +34,35 @@ def fonts_line() -> str:
     return f"{lines[0].rstrip('.')}; SIL Open Font License 1.1 (resources/fonts/OFL.txt)"
 
 
-def about_info(session: Session) -> AboutInfo:
+def rules_line(store, today: date) -> tuple[str, str]:
+    """The About box's premium rules: the version and its files, and a warning when they may be stale."""
+    from fieldapp.domain.premiums import default_rules
+    from fieldapp.services import rules as rule_service
+
+    rules = default_rules()
+    kinds = {
+        "national": QCoreApplication.translate("ReleaseController", "national"),
+        "province": QCoreApplication.translate("ReleaseController", "province"),
+    }
+    parts = [
+        f"{o.label()} ({kinds.get(o.kind, o.kind)}, {format_date(o.issued)})" if o.issued else o.label()
+        for o in rules.files
+    ]
+    checked = rule_service.checked_on(store, rules)
+    text = " + ".join(parts)
+    if checked:
+        text += " — " + QCoreApplication.translate("ReleaseController", "checked %1").replace(
+            "%1", format_date(checked)
+        )
+    stale = ""
+    if rule_service.stale(rules, paid_on=today, today=today, checked=checked):
+        stale = QCoreApplication.translate(
+            "ReleaseController", "These rules may be out of date: sync to get the newest before you take money."
+        )
+    return text, stale
+
+
+def about_info(session: Session, today: date | None = None) -> AboutInfo:
     """What the About box says; reads the store (run it on the database thread)."""
     store = session.store
     schema, province, team, update = str(migrations.latest_version()), "", "", ""
@@ -45,7 +75,10 @@ def about_info(session: Session) -> AboutInfo:
         team = session.team.name if session.team else ""
         newer = updates.available(store)
         update = f"fieldapp {newer.version}" if newer else ""
-    return AboutInfo(__version__, schema, str(session.data_dir.root), province, team, fonts_line(), update)
+    rules, stale = rules_line(store, today or date.today())
+    return AboutInfo(
+        __version__, schema, str(session.data_dir.root), province, team, fonts_line(), update, rules, stale
+    )
 
 
 class ReleaseController(QObject):

@@ -38,6 +38,7 @@ from fieldapp.sync import (
     merge_candidates,
     refused_line,
     refused_pulls,
+    refused_rule_files,
     rejected_ops,
     resolve_conflict,
     settle_candidate,
@@ -232,6 +233,8 @@ class SyncController(QObject):
             kept = [(f"{entity_label(c.entity)} {c.entity_id[:8]}", clash_line(c, self.lang)) for c in clashes(store)]
             kept += [(f"{entity_label(r.entity)} {r.entity_id[:8]}", refused_line(r, self.lang))
                      for r in refused_pulls(store)]  # fmt: skip
+            rule_file = QCoreApplication.translate("SyncController", "Premium rule file")
+            kept += [(rule_file, line) for line in refused_rule_files(store, self.lang)]  # a bad signature, a bad file
             return Loaded(st, team.name if team else "", conflicts(store), cands, rejected_ops(store), kept)
 
         def shown(d: Loaded) -> None:

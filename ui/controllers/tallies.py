@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -14,6 +15,7 @@ from fieldapp.domain.enums import ScopeKind
 from fieldapp.domain.permissions import Action, allowed
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
+from fieldapp.outputs import Output
 from fieldapp.reports import declarations, export
 from fieldapp.reports.tallies import build
 from fieldapp.services import closing, targets
@@ -89,7 +91,7 @@ class TalliesController(QObject):
         if not path:
             return
         self.tasks.run(
-            lambda: export.write(report, path, fmt, self.today()),
+            lambda: export.write(report, Output(Path(path), force=True), fmt, self.today()),  # the dialog asked
             lambda out: QMessageBox.information(
                 self.window, "fieldapp", t("tallies.exported", report.lang, path=str(out))
             ),
@@ -155,9 +157,10 @@ class TalliesController(QObject):
 
         def work():
             decl = declarations.build(store, kind, first, last, [team.id] if team else [])
+            out = Output(Path(path), force=True, data_dir=store.data_dir.root)  # the save dialog asked
             if fmt == "xml":
-                return declarations.write_xml(decl, path)
-            return declarations.write_xlsx(decl, path, team.organisation if team else "")
+                return declarations.write_xml(decl, out)
+            return declarations.write_xlsx(decl, out, team.organisation if team else "")
 
         self.tasks.run(
             work,
@@ -315,7 +318,12 @@ class TalliesController(QObject):
             return
         self.tasks.run(
             lambda: closing.save_slip(
-                store, closing.day_cash(store, day, collector_id), leader, path, notes, explanation
+                store,
+                closing.day_cash(store, day, collector_id),
+                leader,
+                Output(Path(path), force=True),
+                notes,
+                explanation,
             ),
             lambda out: QMessageBox.information(self.window, "fieldapp", t("tallies.exported", s.lang, path=str(out))),
         )

@@ -30,6 +30,8 @@ class AboutInfo:
     team: str  # ""
     fonts: str  # the bundled fonts' licence line
     update: str = ""  # a newer release on the server, "" when none
+    rules: str = ""  # the premium rules version and where it comes from
+    rules_stale: str = ""  # said when the rules may be out of date
 
 
 class AboutDialog(QDialog):
@@ -53,6 +55,7 @@ class AboutDialog(QDialog):
             ("data_dir", self.tr("Data folder:"), info.data_dir),
             ("province", self.tr("Province:"), info.province or none),
             ("team", self.tr("Team:"), info.team or none),
+            ("rules", self.tr("Premium rules:"), info.rules),
             ("fonts", self.tr("Fonts:"), info.fonts),
         ):
             shown = QLabel(value)
@@ -60,6 +63,12 @@ class AboutDialog(QDialog):
             shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = shown
             form.addRow(label, shown)
+            if key == "rules" and info.rules_stale:  # right under the rules it is about
+                stale = QLabel(info.rules_stale)
+                stale.setWordWrap(True)
+                stale.setStyleSheet("color: #ef6c00;")
+                self.fields["rules_stale"] = stale
+                form.addRow("", stale)
         if info.update:
             shown = QLabel(info.update)
             shown.setObjectName("warning")

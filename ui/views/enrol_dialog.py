@@ -6,6 +6,8 @@ member checks the total and the cover dates with the person, takes the money and
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -38,8 +40,17 @@ class EnrolDialog(QDialog):
     changed = Signal()
     confirm_requested = Signal()
 
-    def __init__(self, person: Person, household: list[Person], lang: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        person: Person,
+        household: list[Person],
+        lang: str,
+        parent: QWidget | None = None,
+        *,
+        state_hi: dict[str, tuple[str, str]] | None = None,  # person id -> (their group, where their card comes from)
+    ) -> None:
         super().__init__(parent)
+        state_hi = state_hi or {}
         self.person = person
         self.lang = lang
         self.setWindowTitle(self.tr("Enrol"))
@@ -84,13 +95,31 @@ class EnrolDialog(QDialog):
         hi = QVBoxLayout(self.hi_box)
         self.members = QListWidget()
         until = self.tr("HI until")
+        outside = self.tr("not in household HI")
         for p in household:
             item = QListWidgetItem(p.full_name + (f" — {until} {format_date(p.hi_valid_to)}" if p.hi_valid_to else ""))
             item.setData(Qt.ItemDataRole.UserRole, p.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if p.id == person.id else Qt.CheckState.Unchecked)
+            if p.id in state_hi:  # the state pays or supports their card: never priced as a household member
+                item.setText(f"{p.full_name} — {outside}")
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable & ~Qt.ItemFlag.ItemIsEnabled)
+            else:
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if p.id == person.id else Qt.CheckState.Unchecked)
             self.members.addItem(item)
         hi.addWidget(self.members)
+        by_group: dict[tuple[str, str], list[str]] = {}  # one line per group: a household of pupils stays short
+        for p in household:
+            if p.id in state_hi:
+                by_group.setdefault(state_hi[p.id], []).append(p.full_name)
+        self.state_note = QLabel(
+            "<br>".join(
+                f"<b>{html.escape(group)}</b> ({html.escape(', '.join(names))}): {html.escape(path)}"
+                for (group, path), names in by_group.items()
+            )
+        )
+        self.state_note.setStyleSheet("color: #ef6c00;")
+        self.state_note.setWordWrap(True)
+        self.state_note.setVisible(bool(state_hi))
         hint = QLabel(self.tr("Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most)."))
         hint.setWordWrap(True)
         hi.addWidget(hint)
@@ -134,6 +163,7 @@ class EnrolDialog(QDialog):
         self.quote.setWordWrap(True)
         self.quote.setAlignment(Qt.AlignmentFlag.AlignTop)
         right.addWidget(self.quote, 1)
+        right.addWidget(self.state_note)  # who of the household the state covers, and how (household HI only)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         right.addWidget(self.message)
@@ -176,6 +206,7 @@ class EnrolDialog(QDialog):
         kind = self.kind()
         self.vsi_box.setVisible(kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI))
         self.hi_box.setVisible(kind in (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI))
+        self.state_note.setVisible(kind is EnrolmentKind.HOUSEHOLD_HI and bool(self.state_note.text()))
         self.sponsor_box.setVisible(kind in (EnrolmentKind.DONATED_HI, EnrolmentKind.DONATED_VSI))
         self.changed.emit()
 
@@ -200,7 +231,8 @@ class EnrolDialog(QDialog):
         return [
             self.members.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.members.count())
-            if self.members.item(i).checkState() == Qt.CheckState.Checked
+            if self.members.item(i).flags() & Qt.ItemFlag.ItemIsUserCheckable
+            and self.members.item(i).checkState() == Qt.CheckState.Checked
         ]
 
     def show_quote(self, html: str, ok: bool) -> None:

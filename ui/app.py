@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 from fieldapp.errors import UsageError
@@ -58,11 +59,13 @@ def create(
     lang: str | None = None,
     synchronous: bool = False,
     open_with: object = _NO_OPEN,
+    opening: Future | None = None,
 ):
     """The controller with its window, ready to show; `lang` overrides the saved language for this run.
 
     With `open_with` (a passphrase or None) the store starts opening on the database thread before the
-    window is built, so the key derivation and the window construction overlap.
+    window is built, so the key derivation and the window construction overlap. With `opening` (from
+    `open_early`) it is already opening: the controller takes what it gives.
     """
     from ui import theme
     from ui.controllers.app_controller import AppController
@@ -77,7 +80,9 @@ def create(
     theme.apply_font(app, settings.get(FONT_SCALE))
     session = Session(data_dir, settings, dev_plaintext=dev_plaintext)
     controller = AppController(app, session, synchronous=synchronous)
-    if open_with is not _NO_OPEN:
+    if opening is not None:
+        controller.open_store(early=opening)
+    elif open_with is not _NO_OPEN:
         controller.open_store(open_with)  # type: ignore[arg-type]
 
     def build_window() -> MainWindow:
@@ -118,10 +123,35 @@ def show_on_screen(window) -> None:
     window.show()
 
 
+def open_early(data_dir: DataDir, passphrase: str | None, dev_plaintext: bool) -> Future:
+    """Start opening the store (the key's Argon2id, SQLCipher, the team and its members) on a thread of its
+    own before Qt is imported, so that the two CPUs work on both at once: the sign-in screen needs both."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_() -> tuple:
+        from fieldapp.storage import team as team_store
+        from fieldapp.storage.store import OpenOptions, Store
+
+        store = Store.open(data_dir, OpenOptions(passphrase=passphrase, dev_plaintext=dev_plaintext))
+        try:
+            team = team_store.current_team(store)
+            return store, team, team_store.members(store, team.id) if team else []
+        except BaseException:
+            store.close()
+            raise
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open")
+    future = pool.submit(open_)
+    pool.shutdown(wait=False)  # the thread ends with the open
+    return future
+
+
 def main(args: argparse.Namespace, data_dir: DataDir) -> int:
     screenshots = getattr(args, "screenshots", None)
     if _needs_offscreen(bool(screenshots)):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    dev_plaintext = bool(getattr(args, "dev_plaintext", False))
+    opening = open_early(data_dir, os.environ.get("FIELDAPP_PASSPHRASE"), dev_plaintext)
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -130,9 +160,9 @@ def main(args: argparse.Namespace, data_dir: DataDir) -> int:
     controller = create(
         app,
         data_dir,
-        dev_plaintext=bool(getattr(args, "dev_plaintext", False)),
+        dev_plaintext=dev_plaintext,
         lang=args.lang if getattr(args, "lang_given", False) else None,
-        open_with=os.environ.get("FIELDAPP_PASSPHRASE"),
+        opening=opening,
     )
     window = controller.window
     _install_excepthook(controller)

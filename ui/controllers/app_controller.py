@@ -4,6 +4,7 @@ GUI thread, applies settings. Views only lay out widgets and emit signals; the d
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,7 +17,6 @@ from fieldapp.errors import FieldappError, NeedPassphrase, WrongPassphrase
 from fieldapp.i18n import label, t
 from fieldapp.logs import log_path
 from fieldapp.outputs import Output
-from fieldapp.printing import escpos
 from fieldapp.services.team import sign_in
 from fieldapp.settings import ALL as ALL_SETTINGS
 from fieldapp.settings import (
@@ -131,12 +131,16 @@ class AppController(QObject):
 
     # --- opening the store ------------------------------------------------------------------------
 
-    def open_store(self, passphrase: str | None = None) -> None:
+    def open_store(self, passphrase: str | None = None, *, early: Future | None = None) -> None:
+        """Open the store on the database thread; `early`: an open already under way (ui.app.open_early)
+        that gives (store, team, members) or raises as this would."""
         s = self.session
         if self.window:
             self.window.lock_view.show_opening()
 
         def work_() -> Opened:
+            if early is not None:
+                return Opened(*early.result())
             store = Store.open(s.data_dir, OpenOptions(passphrase=passphrase, dev_plaintext=s.dev_plaintext))
             team = team_store.current_team(store)
             members = team_store.members(store, team.id) if team else []
@@ -230,6 +234,8 @@ class AppController(QObject):
     # --- screens ----------------------------------------------------------------------------------------
 
     def load_screen(self, key: str) -> None:
+        from fieldapp.printing import escpos
+
         s = self.session
         store, team, member, lang = s.store, s.team, s.member, s.lang
         if store is None or member is None or self.window is None:

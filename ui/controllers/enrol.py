@@ -7,6 +7,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -19,14 +20,17 @@ from fieldapp.domain.premiums import RuleRef, default_rules
 from fieldapp.domain.words import amount_in_words
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import label, t
-from fieldapp.services import enrolment
-from fieldapp.services import rules as rule_service
 from fieldapp.storage import people
 from fieldapp.storage.writer import writing
 from ui.controllers.common import show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
-from ui.views.enrol_dialog import EnrolDialog
+
+if TYPE_CHECKING:
+    from ui.views.enrol_dialog import EnrolDialog
+
+# The enrolment services, the rules and the dialog are imported when a member first enrols, not when the
+# app starts (bench: cold_start).
 
 GROUPS = {
     TargetGroup.POOR: SupportGroup.POOR,
@@ -62,6 +66,8 @@ class EnrolController(QObject):
         if store is None:
             return
 
+        from fieldapp.services import rules as rule_service
+
         def load() -> _Loaded:
             person = people.get(store, person_id)
             household = people.household_members(store, person.household_id) if person.household_id else [person]
@@ -71,6 +77,9 @@ class EnrolController(QObject):
         self.tasks.run(load, self._open)
 
     def _open(self, loaded: _Loaded) -> None:
+        from fieldapp.services import enrolment
+        from ui.views.enrol_dialog import EnrolDialog
+
         lang = self.session.lang
         rules = default_rules()
         on = self.today()
@@ -114,6 +123,8 @@ class EnrolController(QObject):
             dialog.message.setText(t(exc.code, self.session.lang, **exc.params))
 
     def _quote_html(self) -> str:
+        from fieldapp.services import rules as rule_service
+
         dialog, lang = self.dialog, self.session.lang
         rules, on = default_rules(), self.today()
         kind = dialog.kind()
@@ -214,6 +225,8 @@ class EnrolController(QObject):
     # --- confirming ----------------------------------------------------------------------------------
 
     def confirm(self) -> None:
+        from fieldapp.services import enrolment
+
         dialog, lang, store, team, member = (
             self.dialog,
             self.session.lang,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -19,8 +20,10 @@ from fieldapp.storage.writer import writing
 from ui.controllers.common import show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
-from ui.views.consultation_dialog import ConsultationDialog
-from ui.views.event_dialog import EventDialog
+
+if TYPE_CHECKING:
+    from ui.views.consultation_dialog import ConsultationDialog
+    from ui.views.event_dialog import EventDialog
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class FieldworkController(QObject):
         self.tasks.run(lambda: self._load(person_id), self._open)
 
     def _open(self, ctx: _Context) -> None:
+        from ui.views.consultation_dialog import ConsultationDialog
+
         lang = self.session.lang
         dialog = ConsultationDialog(ctx.sites, lang, self.today(), self.parent_widget)
         self.dialog = dialog
@@ -131,6 +136,8 @@ class FieldworkController(QObject):
         self.tasks.run(lambda: self._load(None), self._open_event)
 
     def _open_event(self, ctx: _Context) -> None:
+        from ui.views.event_dialog import EventDialog
+
         dialog = EventDialog(ctx.sites, self.session.lang, self.today(), self.parent_widget)
         if self.site_id:
             dialog.site.setCurrentIndex(max(0, dialog.site.findData(self.site_id)))

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from fieldapp.i18n import t
-from fieldapp.services.importer import ImportResult, plan_import, run_import
 from ui.controllers.common import show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
-from ui.views.import_dialog import ImportDialog
+
+if TYPE_CHECKING:
+    from fieldapp.services.importer import ImportResult
+    from ui.views.import_dialog import ImportDialog
 
 
 class ImportController(QObject):
@@ -37,9 +40,13 @@ class ImportController(QObject):
             self.open(Path(path))
 
     def open(self, path: Path) -> None:
+        from fieldapp.services.importer import plan_import
+
         self.tasks.run(lambda: plan_import(path), self._planned)
 
     def _planned(self, plan) -> None:
+        from ui.views.import_dialog import ImportDialog
+
         dialog = ImportDialog(plan, self.session.lang, self.parent_widget)
         self.dialog = dialog
         dialog.try_requested.connect(lambda: self._run(dry_run=True))
@@ -47,6 +54,8 @@ class ImportController(QObject):
         dialog.open()
 
     def _run(self, *, dry_run: bool) -> None:
+        from fieldapp.services.importer import run_import
+
         dialog, lang, store = self.dialog, self.session.lang, self.session.store
         plan = replace(dialog.plan, mapping=dialog.mapping())
         province = self.session.team.province_code if self.session.team else "33"

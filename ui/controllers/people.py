@@ -15,7 +15,6 @@ from fieldapp.domain.formats import format_date
 from fieldapp.domain.scans import read_scan
 from fieldapp.i18n import t
 from fieldapp.outputs import Output, write_with
-from fieldapp.printing.lists import list_pdf
 from fieldapp.services.registry import PersonForm
 from fieldapp.storage import people, worklists
 from fieldapp.storage.search import search_pks
@@ -155,6 +154,8 @@ class PeopleController(QObject):
 
     def print_list(self) -> None:
         """The list on screen as a PDF to carry on the round (opened for printing)."""
+        from fieldapp.printing.lists import list_pdf
+
         store, lang = self.session.store, self.session.lang
         if store is None or not self.view.model.rowCount():
             return

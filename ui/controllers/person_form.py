@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -20,7 +21,9 @@ from fieldapp.storage import registry as store_registry
 from fieldapp.storage.writer import writing
 from ui.session import Session
 from ui.tasks import Tasks
-from ui.views.person_dialog import PersonDialog
+
+if TYPE_CHECKING:
+    from ui.views.person_dialog import PersonDialog
 
 
 def form_of(person: Person, hamlet: str) -> PersonForm:
@@ -80,6 +83,8 @@ class PersonFormController(QObject):
         return dialog
 
     def _dialog(self, title: str) -> PersonDialog:
+        from ui.views.person_dialog import PersonDialog
+
         dialog = PersonDialog(self._communes(), self.session.lang, self.parent_widget)
         dialog.setWindowTitle(title)
         dialog.scanned.connect(self._scanned)

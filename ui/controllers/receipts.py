@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage
@@ -27,9 +28,6 @@ from fieldapp.domain.receipt_code import Verdict
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import t
 from fieldapp.outputs import Output
-from fieldapp.printing import escpos
-from fieldapp.printing.receipt import THERMAL, Printing, pdf_bytes
-from fieldapp.printing.receipt import label as receipt_label
 from fieldapp.services import receipts as receipt_service
 from fieldapp.services.team import SignIn, sign_in
 from fieldapp.settings import (
@@ -49,6 +47,10 @@ from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.receipt_dialogs import Shown, VerifyDialog, VoidDialog
 from ui.views.receipts import ReceiptsView
+
+if TYPE_CHECKING:
+    from fieldapp.printing import escpos
+    from fieldapp.printing.receipt import Printing
 
 log = logging.getLogger(__name__)
 PAGES_AT_ONCE = 8
@@ -241,6 +243,8 @@ class ReceiptsController(QObject):
     def print_receipts(self, ids: list[str], path: Path | None = None) -> None:
         """Print (or, with `path`, save as PDF) these receipts in one job; a second request while one runs
         is ignored."""
+        from fieldapp.printing.receipt import THERMAL, pdf_bytes
+
         store = self.session.store
         if self.busy or not ids or store is None:
             return
@@ -349,6 +353,8 @@ class ReceiptsController(QObject):
     def _print_thermal(self, job: _Job) -> None:
         """Straight to the ESC/POS printer, on a thread of its own: a slow Bluetooth printer never holds up
         the store."""
+        from fieldapp.printing import escpos
+
         if self._printer_thread is None:
             self._printer_thread = Tasks(self.tasks.report, parent=self)
         pdf, address, roll = job.pdf, job.thermal, job.layout
@@ -377,6 +383,8 @@ class ReceiptsController(QObject):
         return t("receipt.printer_failed", self.session.lang, printer=exc.printer, problem=problem)
 
     def _done(self, job: _Job, note: str = "") -> None:
+        from fieldapp.printing.receipt import label as receipt_label
+
         self._set_busy(False)
         items = job.items or []
         copies = sum(1 for p in items if p.copy)
@@ -450,6 +458,8 @@ class ReceiptsController(QObject):
     def hand_over(self, ids: list[str], path: str, what: str) -> None:
         """QR labels for the cards and books of these receipts, or the list their recipients sign, as a PDF
         opened for printing. Labels go on the thermal roll where receipts do, else on an A4 label sheet."""
+        from fieldapp.printing.receipt import THERMAL
+
         store, session = self.session.store, self.session
         if store is None or not ids:
             return

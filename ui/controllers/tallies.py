@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -16,18 +17,17 @@ from fieldapp.domain.permissions import Action, allowed
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
 from fieldapp.outputs import Output
-from fieldapp.reports import declarations, export
-from fieldapp.reports.tallies import build
-from fieldapp.services import closing, targets
 from fieldapp.storage import closing as closing_store
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage import targets as target_store
 from fieldapp.storage import team as team_store
 from fieldapp.storage.writer import Actor, writing
 from ui.tasks import Tasks
-from ui.views.closing_dialog import ClosingDialog
 from ui.views.tallies import TalliesView
-from ui.views.targets_dialog import TargetsDialog
+
+if TYPE_CHECKING:
+    from ui.views.closing_dialog import ClosingDialog
+    from ui.views.targets_dialog import TargetsDialog
 
 
 def province_name(code: str) -> str:
@@ -66,6 +66,8 @@ class TalliesController(QObject):
         return day, day
 
     def refresh(self) -> None:
+        from fieldapp.reports.tallies import build
+
         s = self.session
         store, team, lang = s.store, s.team, s.lang
         if store is None or s.member is None:
@@ -81,6 +83,8 @@ class TalliesController(QObject):
     # --- exports -----------------------------------------------------------------------------------
 
     def export(self, fmt: str) -> None:
+        from fieldapp.reports import export
+
         report = self.view.report
         if report is None:
             return
@@ -100,6 +104,8 @@ class TalliesController(QObject):
     # --- targets ---------------------------------------------------------------------------------------
 
     def import_targets(self) -> None:
+        from fieldapp.services import targets
+
         s = self.session
         store, team, member = s.store, s.team, s.member
         if store is None or member is None or team is None:
@@ -139,6 +145,8 @@ class TalliesController(QObject):
         self.tasks.run(work, done)
 
     def export_declaration(self, kind: str, fmt: str) -> None:
+        from fieldapp.reports import declarations
+
         s = self.session
         store, team = s.store, s.team
         report = self.view.report
@@ -191,6 +199,9 @@ class TalliesController(QObject):
         self.tasks.run(load, self._show_targets)
 
     def _show_targets(self, loaded) -> None:
+        from fieldapp.services import targets
+        from ui.views.targets_dialog import TargetsDialog
+
         lang = self.session.lang
         if loaded is None:
             QMessageBox.warning(self.window, "fieldapp", t("targets.no_campaign", lang))
@@ -215,6 +226,8 @@ class TalliesController(QObject):
         self.tasks.run(lambda: target_store.targets(store, campaign.id, period_id), dialog.show_targets)
 
     def _save_targets(self, period_id, scope, ref: str, values: dict) -> None:
+        from fieldapp.services import targets
+
         s = self.session
         store, member, campaign, dialog = s.store, s.member, self.campaign, self.targets_dialog
 
@@ -238,6 +251,8 @@ class TalliesController(QObject):
         self.tasks.run(work, done, failed)
 
     def _add_period(self, kind, day, name: str) -> None:
+        from fieldapp.services import targets
+
         s = self.session
         store, member, campaign, dialog = s.store, s.member, self.campaign, self.targets_dialog
 
@@ -265,6 +280,8 @@ class TalliesController(QObject):
         self.tasks.run(lambda: closing_store.collectors(store, team.id, day), self._show_dialog)
 
     def _show_dialog(self, collectors) -> None:
+        from ui.views.closing_dialog import ClosingDialog
+
         dialog = ClosingDialog(self.window, collectors, self.session.lang)
         self.dialog = dialog
         dialog.collector_changed.connect(self._load_cash)
@@ -279,11 +296,15 @@ class TalliesController(QObject):
         dialog.open()
 
     def _load_cash(self, collector_id: str) -> None:
+        from fieldapp.services import closing
+
         store, day = self.session.store, self.day
         dialog = self.dialog
         self.tasks.run(lambda: closing.day_cash(store, day, collector_id), lambda c: dialog and dialog.show_cash(c))
 
     def _close(self, collector_id: str, notes: dict, explanation: str) -> None:
+        from fieldapp.services import closing
+
         s = self.session
         store, leader, team, day = s.store, s.member, s.team, self.day
 
@@ -306,6 +327,8 @@ class TalliesController(QObject):
         self.tasks.run(work, done)
 
     def _slip(self, collector_id: str, notes: dict, explanation: str) -> None:
+        from fieldapp.services import closing
+
         s = self.session
         store, leader, day = s.store, s.member, self.day
         path, _ = QFileDialog.getSaveFileName(

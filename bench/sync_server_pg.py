@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from common import CACHE
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -63,7 +65,11 @@ def cluster(max_connections: int = 300) -> Iterator[str]:
             capture_output=True,
             timeout=120,
         )
-        options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections={max_connections}"
+        # what a slow run leaves to read: lock waits past deadlock_timeout (1 s), statements over 2 s, checkpoints
+        options = (
+            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections={max_connections} "
+            "-c log_lock_waits=on -c log_min_duration_statement=2000 -c log_checkpoints=on"
+        )
         subprocess.run(
             [*run_as, str(bins / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o", options, "start"],
             check=True,
@@ -78,6 +84,8 @@ def cluster(max_connections: int = 300) -> Iterator[str]:
             timeout=60,
             check=False,
         )
+        with contextlib.suppress(OSError):  # the cluster's log outlives it: bench/.cache/last-postgresql.log
+            shutil.copyfile(root / "log", CACHE / "last-postgresql.log")
         shutil.rmtree(root, ignore_errors=True)
 
 

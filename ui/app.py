@@ -60,12 +60,14 @@ def create(
     synchronous: bool = False,
     open_with: object = _NO_OPEN,
     opening: Future | None = None,
+    defer_screens: bool = False,
 ):
     """The controller with its window, ready to show; `lang` overrides the saved language for this run.
 
     With `open_with` (a passphrase or None) the store starts opening on the database thread before the
     window is built, so the key derivation and the window construction overlap. With `opening` (from
-    `open_early`) it is already opening: the controller takes what it gives.
+    `open_early`) it is already opening: the controller takes what it gives. With `defer_screens` the window
+    starts with the sign-in screen alone and makes the eight work screens once the members are listed.
     """
     from ui import theme
     from ui.controllers.app_controller import AppController
@@ -85,8 +87,8 @@ def create(
     elif open_with is not _NO_OPEN:
         controller.open_store(open_with)  # type: ignore[arg-type]
 
-    def build_window() -> MainWindow:
-        window = MainWindow(settings, PeopleModel(controller.people_fetch, settings.get(LANGUAGE)))
+    def build_window(screens: bool = True) -> MainWindow:
+        window = MainWindow(settings, PeopleModel(controller.people_fetch, settings.get(LANGUAGE)), screens=screens)
         controller.attach(window)
         return window
 
@@ -105,7 +107,7 @@ def create(
             controller.show_lock_screen()
 
     controller.on_language_change = relanguage
-    build_window()
+    build_window(screens=not defer_screens)
     theme.apply(app, settings.get(THEME), settings.get(FONT_SCALE))
     return controller
 
@@ -163,6 +165,7 @@ def main(args: argparse.Namespace, data_dir: DataDir) -> int:
         dev_plaintext=dev_plaintext,
         lang=args.lang if getattr(args, "lang_given", False) else None,
         opening=opening,
+        defer_screens=not screenshots,
     )
     window = controller.window
     _install_excepthook(controller)

@@ -49,38 +49,16 @@ class MainWindow(QMainWindow):
     about_requested = Signal()  # Help → About (F1): the release, the data's schema and folder
     sync_requested = Signal()  # F9 on any screen, or the status bar's menu: sync now
 
-    def __init__(self, settings: Settings, people_model: PeopleModel) -> None:
+    def __init__(self, settings: Settings, people_model: PeopleModel, *, screens: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("fieldapp")
         self.resize(1280, 800)
         self.lock_view = LockView()
-        self.views: dict[str, QWidget] = {
-            "today": TodayView(),
-            "people": PeopleView(people_model),
-            "consultations": ConsultationsView(),
-            "enrolments": EnrolmentsView(),
-            "receipts": ReceiptsView(),
-            "tallies": TalliesView(),
-            "sync": SyncView(),
-            "settings": SettingsView(settings),
-        }
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setMaximumWidth(240)
-        self.stack = QStackedWidget()
-        for i, key in enumerate(SCREENS):
-            self.nav.addItem(screen_title(key))
-            self.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
-            self.stack.addWidget(self.views[key])
-        work = QWidget()
-        row = QHBoxLayout(work)
-        row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        self.views: dict[str, QWidget] = {}  # the eight work screens, once build_screens() made them
+        self._settings, self._people_model = settings, people_model
         self.top = QStackedWidget()
         self.top.addWidget(self.lock_view)
-        self.top.addWidget(work)
         self.setCentralWidget(self.top)
-        self.nav.currentRowChanged.connect(self._show_row)
 
         bar = self.statusBar()
         self.online = QLabel()
@@ -100,9 +78,6 @@ class MainWindow(QMainWindow):
         self.sync_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.sync_action.triggered.connect(self._sync)
         self.addAction(self.sync_action)
-        for shortcut in self.views["sync"].findChildren(QShortcut):  # the screen's own F9 would be ambiguous
-            if shortcut.key() == self.sync_action.shortcut():
-                shortcut.setEnabled(False)
         self.sync_state.setToolTip(self.tr("Sync now: F9 on any screen (right-click for the menu)"))
         self.sync_state.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.sync_state.addAction(self.sync_action)
@@ -117,15 +92,50 @@ class MainWindow(QMainWindow):
         self.about_action = help_menu.addAction(self.tr("&About fieldapp"))
         self.about_action.setShortcut(QKeySequence("F1"))
         self.about_action.triggered.connect(self.about_requested)
+        if screens:
+            self.build_screens()
         self.show_locked()
+
+    def build_screens(self) -> None:
+        """Make the eight work screens and the navigation. The app makes them right after the sign-in screen
+        lists the members (ui.app), so that list shows sooner; signing in makes them if they are not yet."""
+        if self.views:
+            return
+        self.views = {
+            "today": TodayView(),
+            "people": PeopleView(self._people_model),
+            "consultations": ConsultationsView(),
+            "enrolments": EnrolmentsView(),
+            "receipts": ReceiptsView(),
+            "tallies": TalliesView(),
+            "sync": SyncView(),
+            "settings": SettingsView(self._settings),
+        }
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setMaximumWidth(240)
+        self.stack = QStackedWidget()
+        for i, key in enumerate(SCREENS):
+            self.nav.addItem(screen_title(key))
+            self.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
+            self.stack.addWidget(self.views[key])
+        work = QWidget()
+        row = QHBoxLayout(work)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.top.addWidget(work)
+        self.nav.currentRowChanged.connect(self._show_row)
+        for shortcut in self.views["sync"].findChildren(QShortcut):  # the screen's own F9 would be ambiguous
+            if shortcut.key() == self.sync_action.shortcut():
+                shortcut.setEnabled(False)
 
     # --- navigation -------------------------------------------------------------------------------
 
     def current_screen(self) -> str:
-        return SCREENS[self.stack.currentIndex()]
+        return SCREENS[self.stack.currentIndex()] if self.views else SCREENS[0]
 
     def show_screen(self, key: str) -> None:
-        if self.top.currentIndex() != 1:
+        if self.top.currentIndex() != 1 or not self.views:
             return
         self.nav.setCurrentRow(SCREENS.index(key))
 
@@ -136,6 +146,8 @@ class MainWindow(QMainWindow):
         self.screen_shown.emit(SCREENS[row])
 
     def _focus_search(self) -> None:
+        if self.top.currentIndex() != 1:
+            return
         self.show_screen("people")
         people: PeopleView = self.views["people"]  # type: ignore[assignment]
         people.search.setFocus()

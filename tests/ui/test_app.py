@@ -216,3 +216,31 @@ def test_screenshots_command(tmp_path, demo_dir):
     assert names[0] == "00-sign-in.png" and len(names) == 1 + len(SCREENS)
     assert all((out / n).stat().st_size > 10_000 for n in names)
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize("wait_for_screens", [True, False])
+def test_the_sign_in_list_comes_first_and_the_work_screens_just_after(qtbot, demo_dir, wait_for_screens):
+    """The app (ui.app.main) shows the sign-in list before it makes the eight work screens (cold start); a
+    member who signs in before they are made gets them, wired, all the same."""
+    controller = create(QApplication.instance(), demo_dir, defer_screens=True)
+    window = controller.window
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.views == {}  # the sign-in screen alone
+        window.show_screen("people")  # Ctrl+2 on the sign-in screen does nothing
+        window._focus_search()  # nor does Ctrl+F
+        open_and_wait(qtbot, controller)
+        if wait_for_screens:
+            qtbot.waitUntil(lambda: len(window.views) == len(SCREENS), timeout=WAIT)
+            assert window.top.currentIndex() == 0  # still signing in
+        sign_in(qtbot, controller)
+        qtbot.waitUntil(lambda: window.top.currentIndex() == 1, timeout=WAIT)
+        assert set(window.views) == set(SCREENS)
+        today = window.views["today"]
+        qtbot.waitUntil(lambda: today.tiles["consultations"].value.text() != "–", timeout=WAIT)
+        window.show_screen("people")
+        qtbot.waitUntil(lambda: window.views["people"].model.rowCount() > 0, timeout=WAIT)
+        qtbot.waitUntil(lambda: "chờ đồng bộ" in window.pending.text(), timeout=WAIT)
+    finally:
+        controller.shutdown()

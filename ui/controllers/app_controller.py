@@ -46,6 +46,7 @@ from ui.views.today import TodayData
 
 log = logging.getLogger(__name__)
 STATUS_REFRESH_MS = 30_000
+SCREENS_AFTER_MS = 100  # after the sign-in list shows: long enough for it to be painted, far less than a PIN
 
 
 def today() -> date:
@@ -78,6 +79,16 @@ class AppController(QObject):
         lock.passphrase_entered.connect(self.open_store)
         window.lock_requested.connect(self.lock)
         window.screen_shown.connect(self.load_screen)
+        if window.views:
+            self.attach_screens()
+        self.refresh_status()
+        if self._early is not None:  # the store finished opening before there was a window
+            early, self._early = self._early, None
+            early()
+
+    def attach_screens(self) -> None:
+        """Wire the work screens' controllers to the window's screens (once it has made them)."""
+        window = self.window
         self.people = PeopleController(self.session, self.tasks, window.views["people"], today)
         self.fieldwork = FieldworkController(self.session, self.tasks, window, today)
         window.views["people"].panel.consult_requested.connect(self.fieldwork.consult)
@@ -108,10 +119,13 @@ class AppController(QObject):
         settings_view.changed.connect(self.change_setting)
         settings_view.backup_requested.connect(self.backup)
         settings_view.passphrase_requested.connect(self.set_passphrase)
-        self.refresh_status()
-        if self._early is not None:  # the store finished opening before there was a window
-            early, self._early = self._early, None
-            early()
+        self._show_sync_state()
+
+    def ensure_screens(self) -> None:
+        """The work screens, made now if the window has not made them yet (see MainWindow.build_screens)."""
+        if self.window is not None and not self.window.views:
+            self.window.build_screens()
+            self.attach_screens()
 
     def people_fetch(self, pks, callback) -> None:
         store = self.session.store
@@ -171,6 +185,8 @@ class AppController(QObject):
         self.show_lock_screen()
         self.refresh_status()
         self.status_timer.start()
+        if not self.window.views:  # the sign-in list is painted first; the work screens are made just after it
+            QTimer.singleShot(SCREENS_AFTER_MS, self.ensure_screens)
 
     def show_lock_screen(self) -> None:
         s = self.session
@@ -208,6 +224,7 @@ class AppController(QObject):
 
     def enter(self, member) -> None:
         """Open the work screens for a signed-in member."""
+        self.ensure_screens()
         self.session.sign_in(member)
         self.window.show_unlocked(f"{member.full_name} — {label(member.role, self.session.lang)}")
         self.restart_idle()
@@ -238,7 +255,7 @@ class AppController(QObject):
 
         s = self.session
         store, team, member, lang = s.store, s.team, s.member, s.lang
-        if store is None or member is None or self.window is None:
+        if store is None or member is None or self.window is None or not self.window.views:
             return
         views = self.window.views
         day = today()
@@ -298,8 +315,9 @@ class AppController(QObject):
         lang = self.session.lang
 
         def shown(n: int) -> None:
+            sync = getattr(self, "sync", None)  # none before the work screens are made
             self.window.show_status(
-                bool(self.sync.online),
+                bool(sync and sync.online),
                 n,
                 QCoreApplication.translate("AppController", "%1 changes waiting to sync").replace(
                     "%1", format_number(n, lang)
@@ -310,8 +328,9 @@ class AppController(QObject):
         self._show_sync_state()
 
     def _show_sync_state(self) -> None:
-        if self.window is not None:
-            self.window.show_sync(self.sync.status_text(), self.sync.online)
+        sync = getattr(self, "sync", None)
+        if self.window is not None and sync is not None:
+            self.window.show_sync(sync.status_text(), sync.online)
 
     # --- settings -----------------------------------------------------------------------------------------
 
@@ -354,7 +373,7 @@ class AppController(QObject):
     def shutdown(self) -> None:
         self.status_timer.stop()
         self.idle.stop()
-        if self.window is not None:
+        if self.window is not None and self.window.views:
             self.receipts.shutdown()
             self.sync.shutdown()
             self.release.shutdown()

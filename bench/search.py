@@ -2,20 +2,20 @@
 
 Every search is timed on the path the People screen takes (ui/controllers/people.py, ui/models/
 people_model.py): `people.list_pks(store, text)` (the best 500 matches) and then `people.rows` of the first
-page of 200 that the table shows, one after the other as the database thread runs them. What is typed is
+page (ui.models.people_model.PAGE, 100 rows) that the table shows, one after the other as the database thread runs them. What is typed is
 what members type, from the third letter and every other keystroke (the search box waits for a pause):
 a family name alone, the whole name, the given name first, word starts ("ng th ho"), now and then a hamlet.
 
 - search_typed: a session of such keystrokes on the 500,000-person store, from the moment the store is
   opened (its first searches included), the OS file cache warm. Baseline, query by query in the same loop:
-  a plain FTS5 prefix query ranked by bm25 with LIMIT 500, and the same page of 200 rows by plain SQL.
+  a plain FTS5 prefix query ranked by bm25 with LIMIT 500, and the same page of rows by plain SQL.
 - search_typed_cold: the first searches after a start with a cold cache: the database and its WAL are
   evicted from the OS page cache (`common.evict`: posix_fadvise DONTNEED), the store is opened again, and
   one name is typed; repeated for several names. Baseline: the same after the same eviction, on a plain
   SQLCipher connection opened with the store's key.
 - search_exact_id: a citizen ID, SI number or phone typed whole, the same path. Baseline: the bare index
   look-up and the row.
-- people_scroll_end: the People table jumps to its end: the row data of its last page (200 rows) from the
+- people_scroll_end: the People table jumps to its end: the row data of its last page (PAGE rows) from the
   ids the model holds. Baseline: the first page.
 - quote: a VSI or household HI quote from the dated rules. Baseline: the same sums with the rates written in.
 """
@@ -39,12 +39,12 @@ from fieldapp.paths import DataDir
 from fieldapp.storage import driver, people
 from fieldapp.storage.keystore import KeyStore
 from fieldapp.storage.store import DEFAULT_CACHE_KIB, Store
+from ui.models.people_model import PAGE  # the rows the People table asks for first
 
 SEARCH_P95_MS = 20.0
 EXACT_P95_MS = 1.0
 SCROLL_P95_MS = 100.0
 QUOTE_P95_MS = 1.0
-PAGE = 200  # ui.models.people_model.PAGE: the rows the table asks for first
 _PLAIN_ROWS = (
     "SELECT p.pk, p.id, p.full_name, p.birth_date, p.sex, p.citizen_id, p.si_number, p.phone, c.name, h.name, "
     "p.household_id, p.target_group, p.hi_valid_to, p.vsi_status, p.birth_year FROM persons p "
@@ -160,7 +160,7 @@ def run_typed(data_dir: DataDir, name: str, *, names: int, cold_names: int) -> l
     warm.note = (
         f"{persons:,} persons; {len(warm.samples)} keystrokes of {len(typed)} names typed (family, whole, given "
         "first, word starts, hamlets; from the 3rd letter, every other keystroke), each list_pks (best 500) + the "
-        "first page of 200 rows, from the store's opening on, OS cache warm; baseline: FTS5 prefix query ranked "
+        f"first page of {PAGE} rows, from the store's opening on, OS cache warm; baseline: FTS5 prefix query ranked "
         "by bm25 LIMIT 500 + the same page by plain SQL"
     )
     return [warm, cold]

@@ -2,9 +2,10 @@
 
 Every search is timed on the path the People screen takes (ui/controllers/people.py, ui/models/
 people_model.py): `people.list_pks(store, text)` (the best 500 matches) and then `people.rows` of the first
-page (ui.models.people_model.PAGE, 100 rows) that the table shows, one after the other as the database thread runs them. What is typed is
-what members type, from the third letter and every other keystroke (the search box waits for a pause):
-a family name alone, the whole name, the given name first, word starts ("ng th ho"), now and then a hamlet.
+page (ui.models.people_model.PAGE, 100 rows) that the table shows, one after the other as the database
+thread runs them. What is typed is what members type, from the third letter and every other keystroke (the
+search box waits for a pause): a family name alone, the whole name, the given name first, word starts
+("ng th ho"), now and then a hamlet.
 
 - search_typed: a session of such keystrokes on the 500,000-person store, from the moment the store is
   opened (its first searches included), the OS file cache warm. Baseline, query by query in the same loop:

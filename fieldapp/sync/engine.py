@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 PUSH_BATCH = 500  # the server takes 1-500 ops a request
 PULL_PAGE = 2000  # the server serves at most 2000 changes a page
+PULL_GROUP = 10  # pages fetched ahead and applied in one transaction when the server has more (a catch-up)
 # smaller pages for diagnosing a slow link, and for the tests that kill `fieldapp sync` mid-pull
 ENV_PULL_PAGE = "FIELDAPP_SYNC_PULL_PAGE"
 _RUNNING: dict[str, threading.Lock] = {}
@@ -276,26 +277,42 @@ class SyncEngine:
     # --- pull ------------------------------------------------------------------------------------
 
     def _pull(self, http: Transport, result: SyncResult, cancelled: Callable[[], bool]) -> Generator[Progress]:
-        """Pages until `more` is false; the next page is fetched while this one is applied (the server's and
-        the link's time overlap the store's), and only an applied page moves the stored cursor."""
+        """Pages until `more` is false; the next pages are fetched while these are applied (the server's and
+        the link's time overlap the store's), and only applied pages move the stored cursor.
+
+        A catch-up (a new laptop pulling its province: two million records) applies up to `PULL_GROUP`
+        pages in one transaction with a larger page cache: each transaction rewrites every index page its
+        rows touch (the registry's indexes on names and identifiers are written in random order), so ten
+        pages together write those pages once instead of ten times. A sync with little to pull still applies
+        its one page at once."""
         cursor = storage.settings(self.store).cursor
 
         def fetch(since: int) -> dict[str, Any]:
-            return http.get("/v1/pull", {"since": since, "limit": self.pull_page})
+            """Up to PULL_GROUP pages from `since`, as one page (the changes in feed order, the last `next`)."""
+            changes: list[Any] = []
+            for _ in range(PULL_GROUP):
+                page = http.get("/v1/pull", {"since": since, "limit": self.pull_page})
+                part, nxt, more = page.get("changes"), page.get("next"), page.get("more")
+                if not isinstance(part, list) or not isinstance(nxt, int) or nxt < since:
+                    raise SyncError("sync.bad_answer", what="pull")
+                if more and nxt == since and not part:
+                    raise SyncError("sync.bad_answer", what="pull")
+                changes += part
+                since = nxt
+                if not more or cancelled() or stop.is_set():
+                    break
+            return {"changes": changes, "next": since, "more": bool(more)}
 
+        stop = threading.Event()  # the pull ended (an error, a cancel): the pages ahead are not wanted
         edited: dict[str, set[str]] = {}  # persons and sites edited elsewhere: their facts' rollup moves
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool, self.store.large_cache():
             ahead = pool.submit(fetch, cursor)
             try:
                 while True:
                     if cancelled():
                         raise SyncCancelled()
                     page = ahead.result()
-                    changes, nxt, more = page.get("changes"), page.get("next"), page.get("more")
-                    if not isinstance(changes, list) or not isinstance(nxt, int) or nxt < cursor:
-                        raise SyncError("sync.bad_answer", what="pull")
-                    if more and nxt == cursor and not changes:
-                        raise SyncError("sync.bad_answer", what="pull")
+                    changes, nxt, more = page["changes"], page["next"], page["more"]
                     if more:
                         ahead = pool.submit(fetch, nxt)
                     tally = storage.apply_page(self.store, changes, nxt, own_device=self.store.device_id)
@@ -309,6 +326,7 @@ class SyncEngine:
                         return
                     cursor = nxt
             finally:
+                stop.set()
                 ahead.cancel()
                 tally_store.refresh_after_pull(self.store, edited)
 

@@ -110,6 +110,43 @@ def test_a_record_the_laptop_refuses_is_kept_aside_and_the_pull_goes_on(lone_ser
     assert a.store.query("SELECT household_order FROM persons WHERE id = ?", (bad_id,)) == [(None,)]
 
 
+def test_a_first_pull_applied_pages_together_leaves_the_search_index_whole_and_refused_records_aside(
+    lone_server, lone_laptops
+):
+    """A catch-up applies several pages in one transaction (engine.PULL_GROUP, issue 15: province scale): every
+    record in once, each person in the search index, the one the laptop refuses kept aside."""
+    from fieldapp.sync import SyncEngine
+    from fieldapp.sync.engine import PULL_GROUP
+    from tests.sync.conftest import FAST_RETRY
+
+    server = lone_server
+    server.add_team("Tổ 1")
+    a = lone_laptops("a")
+    a.enrol(server, "Tổ 1")
+    add_demo(a, persons=40, days=1, seed=7)
+    a.sync()
+    bad = {**_person(a), "id": new_id(), "household_order": 2**70, "full_name": "Người Xấu"}
+    _plant(server, "persons", bad)
+    add_demo(a, persons=40, days=1, seed=8)  # more records after the bad one in the feed
+    a.sync()
+    b = lone_laptops("b")
+    b.enrol(server, "Tổ 1")
+    steps = []
+    result = SyncEngine(b.store, retry=FAST_RETRY, pull_page=3).sync(
+        progress=lambda p: steps.append(p) if p.phase == "pull" else None
+    )
+    assert result.refused_pulled == 1 and result.mismatched == {} and not result.resync, result.as_json()
+    pages = -(-(result.pulled + 1) // 3)
+    assert len(steps) <= -(-pages // PULL_GROUP) + 1 < pages  # applied in groups of pages, not page by page
+    assert [r.entity_id for r in refused_pulls(b.store)] == [bad["id"]]
+    persons = b.store.query("SELECT pk, name_key FROM persons ORDER BY pk")
+    assert len(persons) == a.store.query_one("SELECT count(*) FROM persons")[0] > 40
+    assert b.store.query("SELECT rowid, name FROM person_names ORDER BY rowid") == persons
+    assert b.store.check() == []
+    same = "SELECT id, version FROM persons ORDER BY id"
+    assert b.store.query(same) == a.store.query(same)
+
+
 def test_a_page_that_is_not_records_at_all_is_kept_aside_not_a_crash(lone_laptops):
     """Records that are not even objects, a version that is text, fields of another app."""
     a = lone_laptops("a")

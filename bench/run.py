@@ -377,7 +377,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bench/run.py", description="fieldapp benchmarks: one table on stdout and in bench/last-run.md"
     )
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run (about three minutes)")
     parser.add_argument(
         "--only",
         action="append",

@@ -383,8 +383,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help="run only this benchmark (a row name, a prefix of one, or a group: demo, startup, save, search); "
-        "repeatable",
+        help="run only this benchmark (a row name, a prefix of one, or a group: --list shows them all); repeatable",
     )
     parser.add_argument(
         "--rebuild", action="store_true", help="rebuild (and time again) the cached demo stores this run uses"

@@ -26,8 +26,8 @@ from fieldapp.paths import DataDir
 from fieldapp.services.demo import DemoBuilder, DemoOptions
 from fieldapp.storage import migrations, work
 from fieldapp.storage.records import BY_TABLE
-from fieldapp.storage.store import OpenOptions, Store, delete_meta, put_meta
-from fieldapp.storage.writer import BULK_INDEXES
+from fieldapp.storage.store import OpenOptions, Store
+from fieldapp.storage.writer import indexed_in_bulk
 
 FORMAT = 2  # of bench.json and of what a cache entry holds; bump to invalidate every entry
 # Tables that are not domain rows: bookkeeping (outbox, audit), reference data and laptop-local state.
@@ -173,16 +173,8 @@ def executemany_baseline(source: Store, target_dir: DataDir) -> tuple[float, dic
             start = time.perf_counter()
             with target.transaction() as out:
                 for table, sql, rows in tables:
-                    bulk = BULK_INDEXES.get(table)
-                    if bulk is None:
+                    with indexed_in_bulk(out, table):  # the search index filled as the app's bulk writes fill it
                         out.executemany(sql, rows)
-                        continue
-                    flag, index_sql = bulk
-                    (before,) = out.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()
-                    put_meta(out, flag, "1")
-                    out.executemany(sql, rows)
-                    out.execute(index_sql, (before,))
-                    delete_meta(out, flag)
             elapsed = time.perf_counter() - start
     finally:
         target.close()

@@ -47,7 +47,7 @@ from fieldapp.services.team import new_member, team_key
 from fieldapp.storage import team as team_store
 from fieldapp.storage.records import BY_TABLE, spec_for
 from fieldapp.storage.store import OpenOptions, Store, put_meta
-from fieldapp.storage.writer import BULK_INDEXES, Actor, writing
+from fieldapp.storage.writer import Actor, indexed_in_bulk, writing
 from fieldapp.sync import SyncEngine, enrol
 
 PULL_TARGET = 10.0
@@ -243,14 +243,10 @@ def pull_baseline(server: Server, token: str, dest: Path, page: int = 2000) -> t
                 with store.transaction() as conn:
                     conn.execute("PRAGMA defer_foreign_keys = ON")
                     for table, values in rows.items():
-                        bulk = BULK_INDEXES.get(table)
-                        if bulk:  # the search index filled in one statement, as the client does
-                            (before,) = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()
-                            put_meta(conn, bulk[0], "1")
-                        conn.executemany(inserts[table][1], values)
-                        if bulk:
-                            conn.execute(bulk[1], (before,))
-                            conn.execute("DELETE FROM meta WHERE key = ?", (bulk[0],))
+                        with indexed_in_bulk(
+                            conn, table
+                        ):  # the search index filled in one statement, as the client does
+                            conn.executemany(inserts[table][1], values)
                     put_meta(conn, "sync_cursor", str(data["next"]))
                 total += len(data["changes"])
                 cursor, more = data["next"], data["more"]

@@ -30,7 +30,7 @@ from fieldapp.storage.records import BY_TABLE, TableSpec, decode_datetime, encod
 from fieldapp.storage.store import Store, delete_meta, put_meta
 from fieldapp.storage.sync_devices import merge_devices as _merge_devices
 from fieldapp.storage.sync_devices import replace_devices  # noqa: F401  (the engine and bundles use it from here)
-from fieldapp.storage.writer import BULK_INDEXES
+from fieldapp.storage.writer import indexed_in_bulk
 
 META_SERVER = "sync_server_url"
 META_TOKEN = "sync_token"
@@ -654,15 +654,7 @@ def _upsert(conn: Connection, spec: TableSpec, changes: Sequence[_Change], *, ca
 def _upsert_rows(conn: Connection, spec: TableSpec, changes: Sequence[_Change]) -> None:
     rows = [_row(spec, c) for c in changes]
     sql = _upsert_sql(spec.table)
-    bulk = BULK_INDEXES.get(spec.table)
-    if bulk and len(rows) > 50:
-        flag, index_sql = bulk
-        (before,) = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {spec.table}").fetchone()
-        put_meta(conn, flag, "1")
-        conn.executemany(sql, rows)
-        conn.execute(index_sql, (before,))
-        delete_meta(conn, flag)
-    else:
+    with indexed_in_bulk(conn, spec.table, bulk=len(rows) > 50):  # a few rows: the trigger is cheaper
         conn.executemany(sql, rows)
 
 

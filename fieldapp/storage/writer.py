@@ -48,6 +48,23 @@ BULK_INDEXES = {
 }
 
 
+@contextmanager
+def indexed_in_bulk(conn: Connection, table: str, *, bulk: bool = True) -> Iterator[None]:
+    """Rows inserted into `table` inside the block reach its search index in one statement at the end, the
+    per-row trigger paused meanwhile (BULK_INDEXES); a table without one, or `bulk=False`: the trigger does it.
+    On an error inside, the caller's transaction (or savepoint) rolls the pause back with the rows."""
+    found = BULK_INDEXES.get(table) if bulk else None
+    if found is None:
+        yield
+        return
+    flag, index_sql = found
+    (before,) = conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {table}").fetchone()
+    put_meta(conn, flag, "1")
+    yield
+    conn.execute(index_sql, (before,))
+    delete_meta(conn, flag)
+
+
 @cache
 def _updatable(table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
     """The columns an edit may write: all but the id, the version (the server's) and the creation time."""
@@ -187,18 +204,11 @@ class Writer:
                 ops.append((ids(), values[id_at]))
             return rows, ops
 
-        bulk = BULK_INDEXES.get(spec.table)
-        if bulk:
-            flag, index_sql = bulk
-            (before,) = self.conn.execute(f"SELECT coalesce(max(rowid), 0) FROM {spec.table}").fetchone()
-            put_meta(self.conn, flag, "1")
         ops: list[tuple[str, Any]] = []
-        for rows, part_ops in _prepared(records, prepare):
-            self.conn.executemany(spec.insert_sql, rows)
-            ops += part_ops
-        if bulk:
-            self.conn.execute(index_sql, (before,))
-            delete_meta(self.conn, flag)
+        with indexed_in_bulk(self.conn, spec.table):
+            for rows, part_ops in _prepared(records, prepare):
+                self.conn.executemany(spec.insert_sql, rows)
+                ops += part_ops
         self.conn.execute(_bulk_outbox_sql(spec.table, spec.fields), (to_json(ops), now, self.actor.member_id))
         self.audit(action, spec.entity, None, count=len(records), **detail)
         return len(records)

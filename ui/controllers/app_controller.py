@@ -62,6 +62,10 @@ class AppController(QObject):
         self.window: MainWindow | None = None
         self.on_language_change = None  # set by ui.app to rebuild the window
         self._early = None  # an open that finished before the window existed, shown at attach()
+        # the controllers of the work screens that outlive a window rebuilt for another language, or that the
+        # status bar asks: none until attach_screens() (the screens are made after the sign-in list shows)
+        self.sync: SyncController | None = None
+        self.release = None
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
@@ -105,14 +109,14 @@ class AppController(QObject):
         window.verify_requested.connect(self.receipts.verify)
         self.tallies = TalliesController(self.session, self.tasks, window.views["tallies"], window, today)
         self.tallies.closed.connect(self.work_saved)
-        if getattr(self, "sync", None) is not None:  # the window is rebuilt for another language
+        if self.sync is not None:  # the window is rebuilt for another language
             self.sync.shutdown()
         self.sync = SyncController(self.session, self.tasks, window.views["sync"], window)
         self.sync.synced.connect(lambda _r: self.work_saved())
         self.sync.state_changed.connect(self._show_sync_state)
         from ui.controllers.release import ReleaseController  # About, and a newer version on the server
 
-        if getattr(self, "release", None) is not None:
+        if self.release is not None:
             self.release.shutdown()
         self.release = ReleaseController(self.session, self.tasks, window, self.sync.synced)
         settings_view = window.views["settings"]
@@ -315,9 +319,8 @@ class AppController(QObject):
         lang = self.session.lang
 
         def shown(n: int) -> None:
-            sync = getattr(self, "sync", None)  # none before the work screens are made
             self.window.show_status(
-                bool(sync and sync.online),
+                bool(self.sync and self.sync.online),
                 n,
                 QCoreApplication.translate("AppController", "%1 changes waiting to sync").replace(
                     "%1", format_number(n, lang)
@@ -328,9 +331,8 @@ class AppController(QObject):
         self._show_sync_state()
 
     def _show_sync_state(self) -> None:
-        sync = getattr(self, "sync", None)
-        if self.window is not None and sync is not None:
-            self.window.show_sync(sync.status_text(), sync.online)
+        if self.window is not None and self.sync is not None:
+            self.window.show_sync(self.sync.status_text(), self.sync.online)
 
     # --- settings -----------------------------------------------------------------------------------------
 

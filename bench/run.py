@@ -260,6 +260,7 @@ def province_names(sizes: Sizes) -> tuple[str, ...]:
         f"province_pull_{n}",
         f"province_search_{n}",
         f"province_search_{n}_cold",
+        f"province_search_{n}_cold_at_once",
         f"province_pull_{n}_x{sizes.province_pullers}",
         "province_push_p95_during_pulls",
     )
@@ -289,7 +290,14 @@ def groups(sizes: Sizes) -> list[Group]:
         Group("save", ("save_consultation",), run_save_group),
         Group(
             "search",
-            ("search_typed", "search_typed_cold", "search_exact_id", "people_scroll_end", "quote"),
+            (
+                "search_typed",
+                "search_typed_cold",
+                "search_typed_cold_at_once",
+                "search_exact_id",
+                "people_scroll_end",
+                "quote",
+            ),
             run_search_group,
         ),
         Group("import", (import_name(sizes),), run_import_group),
@@ -330,6 +338,7 @@ ROW_ORDER = (
     "demo_data_rate",
     "search_typed",
     "search_typed_cold",
+    "search_typed_cold_at_once",
     "search_exact_id",
     "people_scroll_end",
     "quote",

@@ -8,6 +8,7 @@ is never used from two threads. Results come back to the GUI thread through a qu
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -61,3 +62,16 @@ class Tasks(QObject):
     def shutdown(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=False)
+
+
+def beside(work: Callable[[], Any], name: str) -> None:
+    """Run `work` on a thread of its own beside the database thread, for reads that use a connection of their
+    own (Store.side_reader) and whose result nobody waits for; a failure goes to the log only."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:
+            log.warning("background work %s failed", name, exc_info=True)
+
+    threading.Thread(target=run, name=name, daemon=True).start()

@@ -354,6 +354,17 @@ class Store:
             with self.lock:
                 self._conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE_KIB}")
 
+    @contextmanager
+    def side_reader(self) -> Iterator[Connection]:
+        """A connection of its own for reads off the database thread (WAL: it never blocks the writer and
+        never waits for it), read-only, closed on leaving."""
+        conn = self._connect(self.path, self._key)
+        try:
+            conn.execute("PRAGMA query_only = ON")
+            yield conn
+        finally:
+            conn.close()
+
     def query(self, sql: str, params: Any = ()) -> list[Any]:
         with self.lock:
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,8 @@ from hypothesis import strategies as st
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.models import Hamlet, Household
 from fieldapp.domain.text import fold
-from fieldapp.storage.search import score, search, search_pks
+from fieldapp.storage import driver
+from fieldapp.storage.search import score, search, search_pks, warm
 from fieldapp.storage.writer import Actor, writing
 from tests.services.helpers import COMMUNE, person
 
@@ -124,3 +126,17 @@ def test_score_prefers_whole_words_and_the_given_name():
 
 def test_search_limit_is_kept(registry):
     assert len(search_pks(registry, "n", limit=2)) == 2
+
+
+def test_warming_reads_on_its_own_connection_while_the_store_writes(registry):
+    """The warm-up after opening (search.warm, started by the app while the member signs in) runs on a
+    connection of its own: it neither waits for nor blocks a write on the store's connection, and can write
+    nothing itself."""
+    with registry.transaction() as conn:  # a write under way on the database thread's connection
+        conn.execute("UPDATE persons SET phone = NULL WHERE phone = '0912345678'")
+        done = threading.Event()
+        threading.Thread(target=lambda: (warm(registry), done.set()), daemon=True).start()
+        assert done.wait(10), "the warm-up waited for the writer"
+    with registry.side_reader() as side, pytest.raises(driver.Error, match="readonly"):
+        side.execute("DELETE FROM persons")
+    assert names(registry, "hoa")[:2] == ["Nguyễn Thị Hoa", "Nguyễn Thị Hoà"]

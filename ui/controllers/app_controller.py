@@ -28,7 +28,7 @@ from fieldapp.settings import (
     THEME,
     Setting,
 )
-from fieldapp.storage import people, work
+from fieldapp.storage import people, search, work
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import OpenOptions, Store
 from ui import theme
@@ -41,7 +41,7 @@ from ui.controllers.sync import SyncController
 from ui.controllers.tallies import TalliesController
 from ui.main_window import MainWindow
 from ui.session import Opened, Session
-from ui.tasks import Tasks
+from ui.tasks import Tasks, beside
 from ui.views.today import TodayData
 
 log = logging.getLogger(__name__)
@@ -191,6 +191,10 @@ class AppController(QObject):
         self.status_timer.start()
         if not self.window.views:  # the sign-in list is painted first; the work screens are made just after it
             QTimer.singleShot(SCREENS_AFTER_MS, self.ensure_screens)
+        # While the member signs in, the search's indexes are read into memory: after a cold start the first
+        # searches would otherwise wait on the disk (storage.search.warm; bench/search.py search_typed_cold).
+        store = opened.store
+        QTimer.singleShot(SCREENS_AFTER_MS, lambda: beside(lambda: search.warm(store), "warm-search"))
 
     def show_lock_screen(self) -> None:
         s = self.session

@@ -29,9 +29,11 @@ from fieldapp.storage.people import PersonRow
 from ui.models.status import hi_status
 
 Index = QModelIndex | QPersistentModelIndex
-# Rows fetched at a time: five screens of the table on a 1366×768 laptop (about 19 rows show). A search's first
-# page is part of its time (bench/search.py): 200 rows cost twice what the first screen needs.
-PAGE = 100
+# Rows fetched at a time: two and a half screens of the table on a 1366×768 laptop (about 19 rows show), so
+# that paging down asks for the next page before it is needed. A search's first page is part of its time
+# (bench/search.py): after a start with a cold OS cache each row is a read from the disk, and 100 rows
+# doubled the first search.
+PAGE = 50
 MAX_CACHED_PAGES = 400
 
 Fetch = Callable[[list[int], Callable[[dict[int, PersonRow]], None]], None]

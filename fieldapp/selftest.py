@@ -61,6 +61,43 @@ def _keyring() -> str:
     return f"OS keyring: {type(keyring.get_keyring()).__name__}"
 
 
+def _modules() -> str:
+    """Import every module the laptop's app and commands use (the server's excepted: its own extra), so that a
+    dependency missing from the laptop's install is named here and not at the first sync."""
+    import importlib
+    import pkgutil
+
+    import fieldapp
+    import ui
+
+    names = [
+        m.name
+        for package in (fieldapp, ui)
+        for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
+        if not _skipped(m.name)
+    ]
+    for name in names:
+        importlib.import_module(name)
+    return f"{len(names)} modules of fieldapp and its window import"
+
+
+def _skipped(name: str) -> bool:
+    """The server (its own install extra) and `python -m fieldapp` (importing it runs the command)."""
+    return name in ("fieldapp.server", "fieldapp.__main__") or name.startswith("fieldapp.server.")
+
+
+def _qt_libraries() -> str:
+    from fieldapp import qt_libraries
+
+    if not sys.platform.startswith("linux"):
+        return "not Linux: Qt carries its own"
+    missing = qt_libraries.missing_in_closure()
+    if missing:
+        raise RuntimeError(f"missing {', '.join(missing)}: sudo apt install {' '.join(qt_libraries.packages(missing))}")
+    plugin = qt_libraries.xcb_plugin()
+    return f"every library of {plugin.name} found" if plugin else "no xcb plugin in this install"
+
+
 def _qt() -> str:
     command = (
         [sys.executable, "--self-test-qt"]
@@ -183,6 +220,8 @@ CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("pdf", _pdf),
     ("printing", _printing),
     ("profile", _profile),
+    ("modules", _modules),
+    ("qt libraries", _qt_libraries),
     ("qt", _qt),
 )
 

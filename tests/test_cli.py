@@ -274,5 +274,5 @@ def test_unexpected_errors_go_to_the_log_not_the_terminal(tmp_path, monkeypatch,
 def test_self_test_passes():
     done = run("--self-test")
     assert done.returncode == 0, done.stdout + done.stderr
-    for part in ("resources", "sqlcipher", "key wrapping", "keyring", "qt"):
+    for part in ("resources", "sqlcipher", "key wrapping", "keyring", "modules", "qt libraries", "qt"):
         assert f"[OK] {part}" in done.stdout

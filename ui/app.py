@@ -10,6 +10,7 @@ import time
 from concurrent.futures import Future
 from pathlib import Path
 
+from fieldapp import qt_libraries
 from fieldapp.errors import UsageError
 from fieldapp.paths import DataDir, resource_path
 from fieldapp.settings import FONT_SCALE, LANGUAGE, THEME, Settings
@@ -152,6 +153,11 @@ def main(args: argparse.Namespace, data_dir: DataDir) -> int:
     screenshots = getattr(args, "screenshots", None)
     if _needs_offscreen(bool(screenshots)):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    missing = qt_libraries.missing_now()  # before Qt: a missing one aborts the process with Qt's own words
+    if missing:
+        raise UsageError(
+            "cli.qt_libraries", libraries=", ".join(missing), packages=" ".join(qt_libraries.packages(missing))
+        )
     dev_plaintext = bool(getattr(args, "dev_plaintext", False))
     opening = open_early(data_dir, os.environ.get("FIELDAPP_PASSPHRASE"), dev_plaintext)
     from PySide6.QtWidgets import QApplication

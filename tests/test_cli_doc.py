@@ -1,0 +1,31 @@
+"""docs/cli.md, the page users and provincial IT read, names every command the program has (issue 18: the
+contract lived only outside the project)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from fieldapp.cli import build_parser
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+
+
+def command_paths(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        return [path]
+    return [p for a in subs for name, sub in a.choices.items() for p in command_paths(sub, (*path, name))]
+
+
+def test_every_command_is_in_docs_cli_md():
+    text = DOC.read_text(encoding="utf-8")
+    paths = command_paths(build_parser("en"))
+    assert len(paths) > 30
+    missing = [" ".join(p) for p in paths if f"`fieldapp {' '.join(p)}" not in text]
+    assert not missing, f"docs/cli.md lacks: {missing}"
+
+
+def test_the_readme_points_to_the_projects_own_contract():
+    readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "docs/cli.md" in readme and "../shared" not in readme

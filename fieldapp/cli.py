@@ -16,12 +16,12 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from fieldapp import __version__, profile
 from fieldapp.cli_args import add_output, bounded_int, command_line_for_log, iso_date, output_of, undecodable
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.errors import FieldappError, InputRefused, NeedPassphrase, UsageError
 from fieldapp.i18n import normalise_language, t
 from fieldapp.logs import log_path, setup_logging
@@ -172,7 +172,7 @@ def cmd_quote(ctx: Context) -> int:
     from fieldapp.rules_commands import laptop_rules, rules_facts
 
     a = ctx.args
-    on = a.date or date.today()
+    on = a.date or vietnam_today()
     rules, store = laptop_rules(ctx)  # with the server's rule files this laptop holds (issue 14)
     province = None
     if a.province:
@@ -202,7 +202,7 @@ def cmd_quote(ctx: Context) -> int:
             "date": on.isoformat(),
             "rules": quote_json_rules(h.rules),
         }
-    out |= rules_facts(rules, store, paid_on=on, today=date.today())
+    out |= rules_facts(rules, store, paid_on=on, today=vietnam_today())
     if a.json:
         emit_json(out)
     else:
@@ -268,8 +268,10 @@ def cmd_receipt_pdf(ctx: Context) -> int:
     else:
         from fieldapp.storage.receipts import refs
 
-        ids = [r.id for r in refs(ctx.store(), day=a.day or date.today())]
+        ids = [r.id for r in refs(ctx.store(), day=a.day or vietnam_today())]
         if not ids:
+            if a.day:
+                raise InputRefused("receipt.none_on_day", day=a.day.strftime("%d/%m/%Y"))
             raise InputRefused("receipt.none_today")
     save_pdf(ctx.store(), _cli_actor(ctx), ids, out, a.format)
     ctx.say("receipt.written", path=str(out.path))
@@ -342,7 +344,7 @@ def cmd_receipt_labels(ctx: Context) -> int:
     hand_over_file(
         store,
         out,
-        day=a.day or date.today(),
+        day=a.day or vietnam_today(),
         receipt_ids=ids,
         what="list" if a.what == "handover" else "labels",
         layout=getattr(a, "format", "sheet"),

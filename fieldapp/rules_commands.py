@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.errors import InputRefused
 from fieldapp.i18n import t
 
@@ -85,9 +86,9 @@ def cmd_list(ctx) -> int:
     from fieldapp.services import rules as rule_service
     from fieldapp.storage import rules as rule_store
 
-    on = ctx.args.date or date.today()
+    on = ctx.args.date or vietnam_today()
     rules, store = laptop_rules(ctx)
-    facts = rules_facts(rules, store, paid_on=on, today=date.today())
+    facts = rules_facts(rules, store, paid_on=on, today=vietnam_today())
     entries = rule_service.in_force_json(rules, on)
     refused = rule_store.refused(store) if store is not None else []
     if ctx.args.json:
@@ -138,7 +139,7 @@ def cmd_server_add(ctx) -> int:
     path = Path(ctx.args.file)
     raw = _read_file(path)
     try:
-        row = on_server_store(ctx, lambda store: rules.add(store, raw, date.today()))
+        row = on_server_store(ctx, lambda store: rules.add(store, raw, vietnam_today()))
     except RulesRefused as refused:
         raise InputRefused(
             "rules.refused", path=str(path), problems=problems_text(refused.problems, ctx.lang)

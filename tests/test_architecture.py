@@ -72,3 +72,17 @@ def test_no_module_is_too_long_to_read_in_one_sitting():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800
     ]
     assert too_long == []
+
+
+def test_one_clock_for_the_day_in_vietnam():
+    """Every "today" is the day in Vietnam (fieldapp.domain.clock.today): `date.today()` and a second
+    definition of the time zone gave a quote dated the 7th beside receipts of the 8th (issue 18)."""
+    clock = ROOT / "fieldapp" / "domain" / "clock.py"
+    offenders = []
+    for path in list((ROOT / "fieldapp").rglob("*.py")) + list((ROOT / "ui").rglob("*.py")):
+        if path == clock:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"date\.today\(\)|datetime\.now\(VIETNAM\)|timezone\(timedelta\(hours=7\)", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert offenders == []

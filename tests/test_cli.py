@@ -276,3 +276,9 @@ def test_self_test_passes():
     assert done.returncode == 0, done.stdout + done.stderr
     for part in ("resources", "sqlcipher", "key wrapping", "keyring", "modules", "qt libraries", "qt"):
         assert f"[OK] {part}" in done.stdout
+
+
+def test_a_day_without_receipts_is_named_not_called_today(demo_cli_dir, tmp_path):
+    done = run("receipt", "pdf", "--day", "2001-02-03", "-o", str(tmp_path / "x.pdf"), data_dir=demo_cli_dir)
+    assert done.returncode == 1
+    assert "03/02/2001" in done.stderr and "Hôm nay" not in done.stderr

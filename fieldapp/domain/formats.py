@@ -7,11 +7,9 @@ on paper; tests check the grouping against Qt's QLocale("vi_VN").
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
-# Vietnam keeps UTC+7 all year (no daylight saving since 1975); a fixed offset needs no tz database,
-# which Windows lacks.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
+from fieldapp.domain.clock import VIETNAM
 
 
 def format_number(value: int, lang: str = "vi") -> str:

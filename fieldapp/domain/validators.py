@@ -15,6 +15,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, Generic, TypeVar
 
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.enums import Sex
 from fieldapp.domain.text import clean_name
 from fieldapp.paths import resource_path
@@ -122,7 +123,7 @@ def check_citizen_id(
         return _refuse(Reason.CITIZEN_ID_CENTURY_SEX, digit=marker)
     year = 1900 + 100 * (marker // 2) + int(number[4:6])
     id_sex = Sex.MALE if marker % 2 == 0 else Sex.FEMALE
-    today = today or date.today()
+    today = today or vietnam_today()
     if year > today.year:
         return _refuse(Reason.CITIZEN_ID_FUTURE, year=year)
     typed_year = birth_date.year if birth_date is not None else birth_year  # a year alone is checked too
@@ -250,7 +251,7 @@ def _count_letters(name: str) -> int | Checked[str]:
 
 
 def check_birth_date(value: date, *, today: date | None = None) -> Checked[date]:
-    today = today or date.today()
+    today = today or vietnam_today()
     if value > today:
         return _refuse(Reason.BIRTH_DATE_FUTURE)
     if today.year - value.year > MAX_AGE_YEARS:
@@ -260,7 +261,7 @@ def check_birth_date(value: date, *, today: date | None = None) -> Checked[date]
 
 def check_birth_year(year: int, *, today: date | None = None) -> Checked[int]:
     """A year of birth given alone: the same bounds as a whole date."""
-    today = today or date.today()
+    today = today or vietnam_today()
     if year > today.year:
         return _refuse(Reason.BIRTH_DATE_FUTURE)
     if today.year - year > MAX_AGE_YEARS:

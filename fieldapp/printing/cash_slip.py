@@ -4,9 +4,9 @@ words, the notes by denomination, what was paid by transfer shown apart, correct
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.formats import format_date, format_number
 from fieldapp.domain.words import amount_in_words
 from fieldapp.printing import fonts
@@ -130,7 +130,7 @@ def cash_slip_pdf(
 
     def page(canvas, doc) -> None:
         canvas.setFont(fonts.REGULAR, 7)
-        canvas.drawString(15 * mm, 8 * mm, footer_text(format_date(date.today())))
+        canvas.drawString(15 * mm, 8 * mm, footer_text(format_date(vietnam_today())))
 
     doc = SimpleDocTemplate(
         path if hasattr(path, "write") else str(path),

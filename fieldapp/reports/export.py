@@ -7,6 +7,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.formats import format_number, format_vnd
 from fieldapp.i18n import t
 from fieldapp.outputs import OutputLike, safe_row, write_with
@@ -37,7 +38,7 @@ def write(report: Report, path: OutputLike, fmt: str, printed_on: date | None = 
     if fmt == "pdf":
         from fieldapp.printing.report_pdf import report_pdf
 
-        return write_with(path, lambda p: report_pdf(report, p, printed_on or date.today()))
+        return write_with(path, lambda p: report_pdf(report, p, printed_on or vietnam_today()))
     raise ValueError(fmt)
 
 

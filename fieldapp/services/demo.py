@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.domain import admin_units
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.enums import (
     AuditAction,
     EventKind,
@@ -41,7 +42,7 @@ from fieldapp.domain.enums import (
     Topic,
     VsiStatus,
 )
-from fieldapp.domain.formats import VIETNAM, local_day
+from fieldapp.domain.formats import VIETNAM
 from fieldapp.domain.ids import IdFactory
 from fieldapp.domain.models import (
     Campaign,
@@ -155,7 +156,7 @@ class DemoBuilder:
         self.options = options
         self.rules = rules or default_rules()
         self.rng = random.Random(options.seed)
-        self.end = options.end_date or local_day(datetime.now(VIETNAM))
+        self.end = options.end_date or vietnam_today()
         self.start = self.end - timedelta(days=max(options.days, 1) - 1)
         self.now = datetime.combine(self.start - timedelta(days=2), time(8, 0), VIETNAM)
         self.ids = IdFactory(clock_ms=lambda: int(self.now.timestamp() * 1000), rng=random.Random(options.seed * 7919))

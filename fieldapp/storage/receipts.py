@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.domain.admin_units import province_title
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
 from fieldapp.domain.premiums import rules_version
 from fieldapp.storage.driver import Connection
@@ -248,7 +249,7 @@ def refs(store: Store, *, day: date | None = None, ids: list[str] | None = None)
         marks = ", ".join("?" * len(ids))
         rows = store.query(_REF_SQL + f"WHERE r.id IN ({marks}) ORDER BY r.series, r.number", ids)
     else:
-        rows = store.query(_REF_SQL + "WHERE r.day = ? ORDER BY r.issued_at", ((day or date.today()).isoformat(),))
+        rows = store.query(_REF_SQL + "WHERE r.day = ? ORDER BY r.issued_at", ((day or vietnam_today()).isoformat(),))
     return [_ref(r) for r in rows]
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future
-from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from fieldapp.domain.clock import today
 from fieldapp.domain.enums import Role
-from fieldapp.domain.formats import VIETNAM, format_number
+from fieldapp.domain.formats import format_number
 from fieldapp.errors import FieldappError, NeedPassphrase, WrongPassphrase
 from fieldapp.i18n import label, t
 from fieldapp.logs import log_path
@@ -49,8 +49,6 @@ STATUS_REFRESH_MS = 30_000
 SCREENS_AFTER_MS = 100  # after the sign-in list shows: long enough for it to be painted, far less than a PIN
 
 
-def today() -> date:
-    return datetime.now(VIETNAM).date()
 
 
 class AppController(QObject):

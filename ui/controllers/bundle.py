@@ -5,13 +5,13 @@ only thing here that waits for the person)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.formats import format_number
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
@@ -46,7 +46,7 @@ class BundleController(QObject):
         store = self.session.store
         if store is None or self.session.member is None:
             return
-        suggested = self.folder / f"fieldapp-{date.today().isoformat()}.fab"
+        suggested = self.folder / f"fieldapp-{vietnam_today().isoformat()}.fab"
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             QCoreApplication.translate("BundleController", "Export sync bundle to USB"),

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from fieldapp import __version__
 from fieldapp.domain.admin_units import provinces
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.formats import format_date
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
@@ -75,7 +76,7 @@ def about_info(session: Session, today: date | None = None) -> AboutInfo:
         team = session.team.name if session.team else ""
         newer = updates.available(store)
         update = f"fieldapp {newer.version}" if newer else ""
-    rules, stale = rules_line(store, today or date.today())
+    rules, stale = rules_line(store, today or vietnam_today())
     return AboutInfo(
         __version__, schema, str(session.data_dir.root), province, team, fonts_line(), update, rules, stale
     )

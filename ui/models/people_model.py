@@ -10,7 +10,6 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.formats import format_birth, format_date
 from fieldapp.i18n import label
 from fieldapp.storage.people import PersonRow
@@ -71,7 +71,7 @@ class PeopleModel(QAbstractTableModel):
         self._pages: OrderedDict[int, dict[int, PersonRow]] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
-        self.today = date.today()
+        self.today = vietnam_today()
 
     def set_pks(self, pks: array) -> None:
         self.beginResetModel()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.enums import VsiStatus
 from fieldapp.domain.formats import format_birth, format_date
 from fieldapp.i18n import label
@@ -28,7 +29,7 @@ class HouseholdPanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.lang = "vi"
-        self.today = date.today()
+        self.today = vietnam_today()
         self.person_id: str | None = None
         self.current: HouseholdView | None = None
         layout = QVBoxLayout(self)

@@ -140,9 +140,12 @@ def cmd_stats(ctx: Context) -> int:
     if ctx.args.json:
         emit_json({"counts": c})
     else:
-        width = max(map(len, c))
+        from fieldapp.domain.formats import format_number
+
+        labels = {key: t(f"count.{key}", ctx.lang) for key in c}
+        width = max(map(len, labels.values()))
         for key, value in c.items():
-            print(f"{key:<{width}}  {value}")
+            print(f"{labels[key]:<{width}}  {format_number(value, ctx.lang):>10}")
     return EXIT_OK
 
 
@@ -206,12 +209,24 @@ def cmd_quote(ctx: Context) -> int:
     if a.json:
         emit_json(out)
     else:
-        from fieldapp.domain.formats import format_vnd
+        from fieldapp.domain.formats import format_date, format_vnd
 
         for key, value in out.items():
             if key in ("rules", "members", "warnings", "rules_checked_on", "rules_stale"):
                 continue
-            print(f"{key}: {format_vnd(value, ctx.lang) if isinstance(value, int) and key != 'months' else value}")
+            shown = (
+                format_date(on)
+                if key == "date"
+                else format_vnd(value, ctx.lang)
+                if isinstance(value, int) and key != "months"
+                else value
+            )
+            print(f"{t(f'quote_field.{key}', ctx.lang)}: {shown}")
+        for member in out.get("members", []):
+            print(f"  {member['order']}. {format_vnd(member['amount'], ctx.lang)}")
+        for warning in out.get("warnings", []):
+            print(f"! {warning}")
+        print(f"{t('quote_field.basis', ctx.lang)}:")
         for rule in out["rules"]:
             print(f"  - {rule['id']}: {rule['basis']}")
     return EXIT_OK
@@ -235,9 +250,14 @@ def cmd_receipt_list(ctx: Context) -> int:
     if ctx.args.json:
         emit_json({"receipts": out})
     else:
-        for r in out:
+        from fieldapp.domain.formats import format_date
+
+        status = {"valid": t("receipt.status_valid", ctx.lang), "void": t("receipt.status_void", ctx.lang)}
+        width = max(map(len, status.values()))
+        for r, row in zip(out, rows, strict=True):
             print(
-                f"{r['number']}  {r['date']}  {format_vnd(r['amount'], ctx.lang):>14}  {r['status']:<5}  {r['payer']}"
+                f"{r['number']}  {format_date(row.day)}  {format_vnd(r['amount'], ctx.lang):>14}  "
+                f"{status[r['status']]:<{width}}  {r['payer']}"
             )
     return EXIT_OK
 
@@ -767,6 +787,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(t("error.interrupted", ctx.lang), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `fieldapp receipt list | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that exit's flush stays quiet
+        return EXIT_OK
     except Exception:
         log.exception("unexpected error in %s", args.command)
         print(t("error.unexpected", ctx.lang, log=str(log_path())), file=sys.stderr)

@@ -282,3 +282,29 @@ def test_a_day_without_receipts_is_named_not_called_today(demo_cli_dir, tmp_path
     done = run("receipt", "pdf", "--day", "2001-02-03", "-o", str(tmp_path / "x.pdf"), data_dir=demo_cli_dir)
     assert done.returncode == 1
     assert "03/02/2001" in done.stderr and "Hôm nay" not in done.stderr
+
+
+def test_text_output_speaks_the_members_language(demo_cli_dir):
+    """stats, receipt list and quote printed English keys in the Vietnamese CLI (issue 18, item 13)."""
+    stats = run("stats", data_dir=demo_cli_dir).stdout
+    assert "Người trong danh sách" in stats and "persons" not in stats
+    listed = run("receipt", "list", data_dir=demo_cli_dir).stdout
+    assert "còn hiệu lực" in listed and " valid " not in listed
+    quoted = run("quote", "hi", "--members", "2", "--months", "12", "--date", "2026-06-30").stdout
+    assert "Tổng phải đóng:" in quoted and "Ngày đóng: 30/06/2026" in quoted and "total" not in quoted
+    english = run("--lang", "en", "quote", "hi", "--members", "2", "--months", "12", "--date", "2026-06-30").stdout
+    assert "Total to pay:" in english
+
+
+def test_a_closed_pipe_is_not_an_error(demo_cli_dir):
+    done = subprocess.run(
+        f"{sys.executable} -m fieldapp receipt list | head -1",
+        shell=True,
+        env=cli_env(demo_cli_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.stdout.count("\n") == 1
+    assert "lỗi" not in done.stderr and "Traceback" not in done.stderr

@@ -537,7 +537,7 @@ def self_test(lang: str) -> int:
     ok = True
     for name, passed, detail in run_self_test():
         ok &= passed
-        print(f"[{'OK' if passed else 'FAIL'}] {name}: {detail}")
+        print(f"[{t('selftest.ok' if passed else 'selftest.fail', lang)}] {t(f'selftest.{name}', lang)}: {detail}")
     return EXIT_OK if ok else EXIT_STORE
 
 

@@ -209,11 +209,12 @@ def _profile() -> str:
     return f"province {profile.province}, {profile.organisation}, server {profile.server_url}"
 
 
+# Each check's name is also its message key (selftest.<name> in resources/messages): what a member reads.
 CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("resources", _resources),
     ("migrations", _migrations),
     ("sqlcipher", _sqlcipher),
-    ("key wrapping", _key_wrapping),
+    ("key_wrapping", _key_wrapping),
     ("keyring", _keyring),
     ("fonts", _fonts),
     ("qr", _qr),
@@ -221,7 +222,7 @@ CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("printing", _printing),
     ("profile", _profile),
     ("modules", _modules),
-    ("qt libraries", _qt_libraries),
+    ("qt_libraries", _qt_libraries),
     ("qt", _qt),
 )
 

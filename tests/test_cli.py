@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from fieldapp import __version__
+from fieldapp.i18n import t
 from tests.conftest import PASSPHRASE, cli_env
 
 
@@ -274,8 +275,8 @@ def test_unexpected_errors_go_to_the_log_not_the_terminal(tmp_path, monkeypatch,
 def test_self_test_passes():
     done = run("--self-test")
     assert done.returncode == 0, done.stdout + done.stderr
-    for part in ("resources", "sqlcipher", "key wrapping", "keyring", "modules", "qt libraries", "qt"):
-        assert f"[OK] {part}" in done.stdout
+    for part in ("resources", "sqlcipher", "key_wrapping", "keyring", "modules", "qt_libraries", "qt"):
+        assert f"[ĐẠT] {t(f'selftest.{part}', 'vi')}:" in done.stdout
 
 
 def test_a_day_without_receipts_is_named_not_called_today(demo_cli_dir, tmp_path):

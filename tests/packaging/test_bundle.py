@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from fieldapp.i18n import t
+
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE = ROOT / "packaging" / "profiles" / "33.toml"
 WORK = ROOT / "build" / "test-bundle"
@@ -106,10 +108,10 @@ def test_bundle_is_within_its_size_and_carries_the_profile(built: dict, unpacked
 def test_self_test_version_demo_data_stats_and_screenshots(unpacked: Path, tmp_path: Path) -> None:
     env = _env(tmp_path)
     (tmp_path / "home").mkdir()
-    selftest = _run(unpacked, "--self-test", env=env)
+    selftest = _run(unpacked, "--lang", "en", "--self-test", env=env)
     assert selftest.returncode == 0, selftest.stdout + selftest.stderr
-    for part in ("qt", "sqlcipher", "fonts", "qr", "pdf", "printing", "keyring", "profile"):
-        assert f"[OK] {part}:" in selftest.stdout, selftest.stdout
+    for part in ("qt", "sqlcipher", "fonts", "qr", "pdf", "printing", "keyring", "profile", "modules", "qt_libraries"):
+        assert said(part, True) in selftest.stdout, selftest.stdout
     assert "province 33, Bưu điện tỉnh Hưng Yên" in selftest.stdout
 
     version = _run(unpacked, "--version", env=env)
@@ -205,7 +207,12 @@ def test_the_self_test_names_the_part_that_fails(unpacked: Path, tmp_path: Path)
     shutil.rmtree(broken / "_internal" / "PySide6" / "Qt" / "plugins" / "platforms")
     env = _env(tmp_path)
     (tmp_path / "home").mkdir()
-    done = _run(broken / "fieldapp", "--self-test", env=env)
+    done = _run(broken / "fieldapp", "--lang", "en", "--self-test", env=env)
     assert done.returncode != 0
-    assert "[FAIL] qt:" in done.stdout
-    assert "[OK] sqlcipher:" in done.stdout
+    assert said("qt", False) in done.stdout
+    assert said("sqlcipher", True) in done.stdout
+
+
+def said(part: str, passed: bool) -> str:
+    """How the self-test's English output names a check and its outcome."""
+    return f"[{t('selftest.ok' if passed else 'selftest.fail', 'en')}] {t(f'selftest.{part}', 'en')}:"

@@ -67,37 +67,37 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="176"/>
+        <location filename="../../ui/controllers/app_controller.py" line="204"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="269"/>
+        <location filename="../../ui/controllers/app_controller.py" line="300"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="270"/>
+        <location filename="../../ui/controllers/app_controller.py" line="301"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="272"/>
+        <location filename="../../ui/controllers/app_controller.py" line="303"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="274"/>
+        <location filename="../../ui/controllers/app_controller.py" line="305"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="296"/>
+        <location filename="../../ui/controllers/app_controller.py" line="327"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="340"/>
+        <location filename="../../ui/controllers/app_controller.py" line="371"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -105,17 +105,17 @@
 <context>
     <name>BundleController</name>
     <message>
-        <location filename="../../ui/controllers/bundle.py" line="35"/>
+        <location filename="../../ui/controllers/bundle.py" line="39"/>
         <source>Sync bundles (*.fab);;All files (*)</source>
         <translation>Gói đồng bộ (*.fab);;Mọi tệp (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/bundle.py" line="48"/>
+        <location filename="../../ui/controllers/bundle.py" line="52"/>
         <source>Export sync bundle to USB</source>
         <translation>Xuất gói đồng bộ ra USB</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/bundle.py" line="74"/>
+        <location filename="../../ui/controllers/bundle.py" line="81"/>
         <source>Import answer bundle from USB</source>
         <translation>Nhập gói trả lời từ USB</translation>
     </message>
@@ -435,67 +435,67 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="134"/>
+        <location filename="../../ui/controllers/enrol.py" line="145"/>
         <source>Contribution a month (%1 %)</source>
         <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="140"/>
+        <location filename="../../ui/controllers/enrol.py" line="151"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="144"/>
+        <location filename="../../ui/controllers/enrol.py" line="155"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="147"/>
+        <location filename="../../ui/controllers/enrol.py" line="158"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="148"/>
+        <location filename="../../ui/controllers/enrol.py" line="159"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="153"/>
+        <location filename="../../ui/controllers/enrol.py" line="164"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="169"/>
+        <location filename="../../ui/controllers/enrol.py" line="180"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="181"/>
+        <location filename="../../ui/controllers/enrol.py" line="192"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="187"/>
+        <location filename="../../ui/controllers/enrol.py" line="198"/>
         <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
         <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="195"/>
+        <location filename="../../ui/controllers/enrol.py" line="206"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="197"/>
+        <location filename="../../ui/controllers/enrol.py" line="208"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="202"/>
+        <location filename="../../ui/controllers/enrol.py" line="213"/>
         <source>Priced on %1 by the premium rules %2:</source>
         <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="283"/>
+        <location filename="../../ui/controllers/enrol.py" line="296"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -730,12 +730,12 @@
 <context>
     <name>FieldworkController</name>
     <message>
-        <location filename="../../ui/controllers/fieldwork.py" line="69"/>
+        <location filename="../../ui/controllers/fieldwork.py" line="74"/>
         <source>Walk-in</source>
         <translation>Khách vãng lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/fieldwork.py" line="119"/>
+        <location filename="../../ui/controllers/fieldwork.py" line="122"/>
         <source>Saved. Next person.</source>
         <translation>Đã lưu. Mời người tiếp theo.</translation>
     </message>
@@ -743,108 +743,108 @@
 <context>
     <name>HouseholdPanel</name>
     <message>
-        <location filename="../../ui/views/household.py" line="36"/>
-        <location filename="../../ui/views/household.py" line="109"/>
+        <location filename="../../ui/views/household.py" line="37"/>
+        <location filename="../../ui/views/household.py" line="110"/>
         <source>Nobody chosen</source>
         <translation>Chưa chọn ai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="44"/>
+        <location filename="../../ui/views/household.py" line="45"/>
         <source>Born:</source>
         <translation>Ngày sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="45"/>
+        <location filename="../../ui/views/household.py" line="46"/>
         <source>Citizen ID:</source>
         <translation>Số CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="46"/>
+        <location filename="../../ui/views/household.py" line="47"/>
         <source>SI number:</source>
         <translation>Mã số BHXH:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="47"/>
+        <location filename="../../ui/views/household.py" line="48"/>
         <source>Phone:</source>
         <translation>Điện thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="48"/>
+        <location filename="../../ui/views/household.py" line="49"/>
         <source>Lives in:</source>
         <translation>Nơi ở:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="49"/>
+        <location filename="../../ui/views/household.py" line="50"/>
         <source>Group:</source>
         <translation>Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="50"/>
+        <location filename="../../ui/views/household.py" line="51"/>
         <source>HI card valid until:</source>
         <translation>Thẻ BHYT hạn đến:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="51"/>
+        <location filename="../../ui/views/household.py" line="52"/>
         <source>Voluntary SI:</source>
         <translation>BHXH tự nguyện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="57"/>
+        <location filename="../../ui/views/household.py" line="58"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="61"/>
+        <location filename="../../ui/views/household.py" line="62"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="62"/>
+        <location filename="../../ui/views/household.py" line="63"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="63"/>
+        <location filename="../../ui/views/household.py" line="64"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="64"/>
+        <location filename="../../ui/views/household.py" line="65"/>
         <source>VSI</source>
         <translation>BHXH TN</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="71"/>
+        <location filename="../../ui/views/household.py" line="72"/>
         <source>Record a &amp;consultation (F2)</source>
         <translation>Ghi &amp;tư vấn (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="72"/>
+        <location filename="../../ui/views/household.py" line="73"/>
         <source>&amp;Enrol (F3)</source>
         <translation>&amp;Tham gia (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="73"/>
+        <location filename="../../ui/views/household.py" line="74"/>
         <source>E&amp;dit (F4)</source>
         <translation>&amp;Sửa (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="74"/>
+        <location filename="../../ui/views/household.py" line="75"/>
         <source>Add to this &amp;household</source>
         <translation>Thêm người vào &amp;hộ này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="75"/>
+        <location filename="../../ui/views/household.py" line="76"/>
         <source>Personal &amp;data…</source>
         <translation>Dữ liệu &amp;cá nhân…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="76"/>
+        <location filename="../../ui/views/household.py" line="77"/>
         <source>&amp;Merge with… (Ctrl+M)</source>
         <translation>&amp;Gộp với… (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="122"/>
+        <location filename="../../ui/views/household.py" line="123"/>
         <source>paid until %1</source>
         <translation>đã đóng đến %1</translation>
     </message>
@@ -852,12 +852,12 @@
 <context>
     <name>ImportController</name>
     <message>
-        <location filename="../../ui/controllers/importing.py" line="32"/>
+        <location filename="../../ui/controllers/importing.py" line="35"/>
         <source>Choose a list</source>
         <translation>Chọn danh sách</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/importing.py" line="34"/>
+        <location filename="../../ui/controllers/importing.py" line="37"/>
         <source>Lists (*.csv *.xlsx *.txt);;All files (*)</source>
         <translation>Danh sách (*.csv *.xlsx *.txt);;Mọi tệp (*)</translation>
     </message>
@@ -1012,44 +1012,44 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Khoá (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="167"/>
         <source>Locked</source>
         <translation>Đã khoá</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="180"/>
+        <location filename="../../ui/main_window.py" line="186"/>
         <source>Online</source>
         <translation>Có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="180"/>
+        <location filename="../../ui/main_window.py" line="186"/>
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="91"/>
         <source>&amp;Help</source>
         <translation>&amp;Trợ giúp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>&amp;About fieldapp</source>
         <translation>&amp;Giới thiệu fieldapp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="81"/>
         <source>Sync now: F9 on any screen (right-click for the menu)</source>
         <translation>Đồng bộ ngay: phím F9 ở mọi màn hình (nhấp chuột phải để mở menu)</translation>
     </message>
@@ -1234,60 +1234,75 @@
 <context>
     <name>PeopleController</name>
     <message>
-        <location filename="../../ui/controllers/people.py" line="116"/>
+        <location filename="../../ui/controllers/people.py" line="123"/>
         <source>Not in the registry yet. Read from the card: check it with the person.</source>
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/people.py" line="180"/>
+        <source>Making the list of %1 people…</source>
+        <translation>Đang làm danh sách %1 người…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/people.py" line="183"/>
+        <source>Cancel</source>
+        <translation>Huỷ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/people.py" line="198"/>
+        <source>Page %1 of about %2 (%3 people)…</source>
+        <translation>Trang %1 trên khoảng %2 (%3 người)…</translation>
     </message>
 </context>
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../ui/models/people_model.py" line="40"/>
+        <location filename="../../ui/models/people_model.py" line="44"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="42"/>
+        <location filename="../../ui/models/people_model.py" line="46"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="45"/>
+        <location filename="../../ui/models/people_model.py" line="49"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="46"/>
+        <location filename="../../ui/models/people_model.py" line="50"/>
         <source>SI number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="47"/>
+        <location filename="../../ui/models/people_model.py" line="51"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="48"/>
+        <location filename="../../ui/models/people_model.py" line="52"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="49"/>
+        <location filename="../../ui/models/people_model.py" line="53"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="51"/>
+        <location filename="../../ui/models/people_model.py" line="55"/>
         <source>HI card valid until</source>
         <translation>Thẻ BHYT hạn đến</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="54"/>
+        <location filename="../../ui/models/people_model.py" line="58"/>
         <source>VSI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="55"/>
+        <location filename="../../ui/models/people_model.py" line="59"/>
         <source>Group</source>
         <translation>Nhóm đối tượng</translation>
     </message>
@@ -1441,37 +1456,37 @@
 <context>
     <name>PersonFormController</name>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="63"/>
+        <location filename="../../ui/controllers/person_form.py" line="66"/>
         <source>New person</source>
         <translation>Thêm người</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="65"/>
+        <location filename="../../ui/controllers/person_form.py" line="68"/>
         <source>New member of the household</source>
         <translation>Thêm thành viên hộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="75"/>
+        <location filename="../../ui/controllers/person_form.py" line="78"/>
         <source>Edit person</source>
         <translation>Sửa thông tin</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="147"/>
+        <location filename="../../ui/controllers/person_form.py" line="152"/>
         <source>Open that record now?</source>
         <translation>Mở hồ sơ đó ngay?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="161"/>
+        <location filename="../../ui/controllers/person_form.py" line="166"/>
         <source>Another person: create</source>
         <translation>Người khác: vẫn tạo mới</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="165"/>
+        <location filename="../../ui/controllers/person_form.py" line="170"/>
         <source>Same person: open it</source>
         <translation>Cùng một người: mở hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="169"/>
+        <location filename="../../ui/controllers/person_form.py" line="174"/>
         <source>Go back</source>
         <translation>Quay lại</translation>
     </message>
@@ -1479,57 +1494,57 @@
 <context>
     <name>PersonalDataController</name>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="32"/>
+        <location filename="../../ui/controllers/personal_data.py" line="33"/>
         <source>Personal data</source>
         <translation>Dữ liệu cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="34"/>
+        <location filename="../../ui/controllers/personal_data.py" line="35"/>
         <source>Agreed that the team keeps their data.</source>
         <translation>Đã đồng ý để tổ lưu thông tin cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="36"/>
+        <location filename="../../ui/controllers/personal_data.py" line="37"/>
         <source>Has not agreed that the team keeps their data.</source>
         <translation>Chưa đồng ý để tổ lưu thông tin cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="40"/>
+        <location filename="../../ui/controllers/personal_data.py" line="41"/>
         <source>Withdraw consent</source>
         <translation>Rút lại sự đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="42"/>
+        <location filename="../../ui/controllers/personal_data.py" line="43"/>
         <source>Record consent</source>
         <translation>Ghi nhận đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="46"/>
+        <location filename="../../ui/controllers/personal_data.py" line="47"/>
         <source>Export a copy…</source>
         <translation>Xuất bản sao…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="49"/>
+        <location filename="../../ui/controllers/personal_data.py" line="50"/>
         <source>Erase on request…</source>
         <translation>Xoá theo yêu cầu…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="52"/>
+        <location filename="../../ui/controllers/personal_data.py" line="53"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="66"/>
+        <location filename="../../ui/controllers/personal_data.py" line="67"/>
         <source>Export a copy</source>
         <translation>Xuất bản sao</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="92"/>
+        <location filename="../../ui/controllers/personal_data.py" line="94"/>
         <source>Erase on request</source>
         <translation>Xoá theo yêu cầu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="93"/>
+        <location filename="../../ui/controllers/personal_data.py" line="95"/>
         <source>This erases the person&apos;s name, identifiers, phone and the notes about them, here and, at the next sync, on the server. Receipts keep the payer&apos;s name. Type the full name to confirm:</source>
         <translation>Thao tác này xoá họ tên, các số giấy tờ, số điện thoại và ghi chú về người này, trên máy và (khi đồng bộ) trên máy chủ. Biên lai vẫn giữ tên người nộp tiền. Gõ lại họ tên đầy đủ để xác nhận:</translation>
     </message>
@@ -1537,198 +1552,198 @@
 <context>
     <name>ReceiptsController</name>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="70"/>
+        <location filename="../../ui/controllers/receipts.py" line="73"/>
         <source>GENUINE</source>
         <translation>THẬT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="71"/>
+        <location filename="../../ui/controllers/receipts.py" line="74"/>
         <source>FORGED</source>
         <translation>GIẢ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="72"/>
+        <location filename="../../ui/controllers/receipts.py" line="75"/>
         <source>DAMAGED</source>
         <translation>HỎNG</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="73"/>
+        <location filename="../../ui/controllers/receipts.py" line="76"/>
         <source>NOT A RECEIPT</source>
         <translation>KHÔNG PHẢI BIÊN LAI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="74"/>
+        <location filename="../../ui/controllers/receipts.py" line="77"/>
         <source>UNKNOWN DEVICE</source>
         <translation>MÁY LẠ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="75"/>
+        <location filename="../../ui/controllers/receipts.py" line="78"/>
         <source>REVOKED DEVICE</source>
         <translation>MÁY ĐÃ BỊ THU HỒI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="76"/>
+        <location filename="../../ui/controllers/receipts.py" line="79"/>
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="77"/>
-        <location filename="../../ui/controllers/receipts.py" line="78"/>
+        <location filename="../../ui/controllers/receipts.py" line="80"/>
+        <location filename="../../ui/controllers/receipts.py" line="81"/>
         <source>NOT CONFIRMED</source>
         <translation>CHƯA XÁC NHẬN</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="84"/>
+        <location filename="../../ui/controllers/receipts.py" line="87"/>
         <source>Household health insurance</source>
         <translation>BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="85"/>
+        <location filename="../../ui/controllers/receipts.py" line="88"/>
         <source>Voluntary social insurance</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="97"/>
+        <location filename="../../ui/controllers/receipts.py" line="100"/>
         <source>%1 to %2</source>
         <translation>%1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="102"/>
+        <location filename="../../ui/controllers/receipts.py" line="105"/>
         <source>Number:</source>
         <translation>Số:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="103"/>
+        <location filename="../../ui/controllers/receipts.py" line="106"/>
         <source>Date:</source>
         <translation>Ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="104"/>
+        <location filename="../../ui/controllers/receipts.py" line="107"/>
         <source>Amount:</source>
         <translation>Số tiền:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="105"/>
+        <location filename="../../ui/controllers/receipts.py" line="108"/>
         <source>Paid for:</source>
         <translation>Nộp cho:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="106"/>
+        <location filename="../../ui/controllers/receipts.py" line="109"/>
         <source>Months:</source>
         <translation>Số tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="107"/>
+        <location filename="../../ui/controllers/receipts.py" line="110"/>
         <source>Period:</source>
         <translation>Thời hạn:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="108"/>
+        <location filename="../../ui/controllers/receipts.py" line="111"/>
         <source>Insured persons:</source>
         <translation>Số người tham gia:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="109"/>
+        <location filename="../../ui/controllers/receipts.py" line="112"/>
         <source>Payer&apos;s ID (masked):</source>
         <translation>Mã người nộp (che bớt):</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="110"/>
+        <location filename="../../ui/controllers/receipts.py" line="113"/>
         <source>Confirmation code:</source>
         <translation>Mã xác nhận:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="112"/>
+        <location filename="../../ui/controllers/receipts.py" line="115"/>
         <source>Issued by device:</source>
         <translation>Máy lập:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="113"/>
+        <location filename="../../ui/controllers/receipts.py" line="116"/>
         <source>(not known on this laptop)</source>
         <translation>(máy này chưa biết)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="118"/>
+        <location filename="../../ui/controllers/receipts.py" line="121"/>
         <source>Void because:</source>
         <translation>Lý do huỷ:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="121"/>
+        <location filename="../../ui/controllers/receipts.py" line="124"/>
         <source>The receipt</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="123"/>
+        <location filename="../../ui/controllers/receipts.py" line="126"/>
         <source>What the QR code claims (do not trust it)</source>
         <translation>Nội dung mã QR ghi (không đáng tin)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="258"/>
+        <location filename="../../ui/controllers/receipts.py" line="263"/>
         <source>No thermal printer is chosen yet: choose it in Settings, Receipt printing.</source>
         <translation>Chưa chọn máy in nhiệt: hãy chọn trong Cài đặt, mục In biên lai.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="273"/>
+        <location filename="../../ui/controllers/receipts.py" line="278"/>
         <source>(default)</source>
         <translation>mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="310"/>
+        <location filename="../../ui/controllers/receipts.py" line="315"/>
         <source>Print the receipt</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="335"/>
+        <location filename="../../ui/controllers/receipts.py" line="340"/>
         <source>Printing: %1 of %2 pages sent…</source>
         <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="373"/>
+        <location filename="../../ui/controllers/receipts.py" line="380"/>
         <source>it does not answer</source>
         <translation>máy in không trả lời</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="374"/>
+        <location filename="../../ui/controllers/receipts.py" line="381"/>
         <source>it stopped in the middle of the job</source>
         <translation>máy in dừng giữa chừng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="375"/>
+        <location filename="../../ui/controllers/receipts.py" line="382"/>
         <source>it refused the job</source>
         <translation>máy in từ chối lệnh in</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="386"/>
+        <location filename="../../ui/controllers/receipts.py" line="395"/>
         <source>Printed a copy (BẢN SAO) of %1.</source>
         <translation>Đã in bản sao (BẢN SAO) biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="388"/>
+        <location filename="../../ui/controllers/receipts.py" line="397"/>
         <source>Printed the original of %1.</source>
         <translation>Đã in bản gốc biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="392"/>
+        <location filename="../../ui/controllers/receipts.py" line="401"/>
         <source>Printed %1 receipts in one job (%2 of them copies).</source>
         <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="130"/>
+        <location filename="../../ui/controllers/receipts.py" line="133"/>
         <source>Could not write %1 (%2). The receipt is saved; choose another folder, then save again.</source>
         <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="426"/>
+        <location filename="../../ui/controllers/receipts.py" line="436"/>
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="428"/>
+        <location filename="../../ui/controllers/receipts.py" line="438"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="520"/>
+        <location filename="../../ui/controllers/receipts.py" line="542"/>
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>
@@ -1885,37 +1900,37 @@
 <context>
     <name>ReleaseController</name>
     <message>
-        <location filename="../../ui/controllers/release.py" line="44"/>
+        <location filename="../../ui/controllers/release.py" line="45"/>
         <source>national</source>
         <translation>quốc gia</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="45"/>
+        <location filename="../../ui/controllers/release.py" line="46"/>
         <source>province</source>
         <translation>tỉnh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="54"/>
+        <location filename="../../ui/controllers/release.py" line="55"/>
         <source>checked %1</source>
         <translation>kiểm tra ngày %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="59"/>
+        <location filename="../../ui/controllers/release.py" line="60"/>
         <source>These rules may be out of date: sync to get the newest before you take money.</source>
         <translation>Quy định này có thể đã cũ: hãy đồng bộ để nhận quy định mới nhất trước khi thu tiền.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="128"/>
+        <location filename="../../ui/controllers/release.py" line="129"/>
         <source>New version %1</source>
         <translation>Có phiên bản mới %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="129"/>
+        <location filename="../../ui/controllers/release.py" line="130"/>
         <source>Sync screen: download it for IT to install</source>
         <translation>Màn hình Đồng bộ: tải về để bộ phận CNTT cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="141"/>
+        <location filename="../../ui/controllers/release.py" line="142"/>
         <source>Saved to %1 (SHA-256 checked). Give it to IT to install; it was not run.</source>
         <translation>Đã lưu vào %1 (đã kiểm tra SHA-256). Hãy đưa cho bộ phận CNTT cài đặt; tệp chưa được chạy.</translation>
     </message>
@@ -2427,27 +2442,27 @@
 <context>
     <name>TalliesController</name>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="87"/>
+        <location filename="../../ui/controllers/tallies.py" line="93"/>
         <source>Export tallies</source>
         <translation>Xuất báo cáo kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="109"/>
+        <location filename="../../ui/controllers/tallies.py" line="117"/>
         <source>Import targets</source>
         <translation>Nhập chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="149"/>
+        <location filename="../../ui/controllers/tallies.py" line="159"/>
         <source>Declaration list</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="225"/>
+        <location filename="../../ui/controllers/tallies.py" line="241"/>
         <source>%1 targets saved.</source>
         <translation>Đã lưu %1 chỉ tiêu.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="310"/>
+        <location filename="../../ui/controllers/tallies.py" line="336"/>
         <source>Hand-over slip</source>
         <translation>Giấy nộp tiền</translation>
     </message>

@@ -112,6 +112,16 @@ def test_a_work_list_printed(qtbot, gui, tmp_path, monkeypatch):
     view.print_requested.emit()
     qtbot.waitUntil(lambda: bool(opened), timeout=WAIT)
     assert (tmp_path / "l.pdf").stat().st_size > 5000
+    # every person of the list, the last one too (it stopped at 5,000 without a word)
+    from pypdf import PdfReader
+
+    from fieldapp.storage import people
+
+    pks = list(view.model.pks())
+    last = people.rows(gui.session.store, [pks[-1]])[pks[-1]].full_name
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "l.pdf").pages)
+    assert last in text
+    assert text.count("\n") >= len(pks)
 
 
 def test_a_persons_copy_and_erasure_on_request(qtbot, gui, tmp_path, monkeypatch):
@@ -181,3 +191,36 @@ def test_everybody_is_listed_in_vietnamese_order(qtbot, gui, tmp_path):
     view.table.scrollTo(model.index(first_dd + 8, 0))
     qtbot.waitUntil(lambda: model.row_at(first_dd) is not None, timeout=WAIT)
     view.grab().save(str(tmp_path / "people-order.png"))
+
+
+def test_a_long_list_shows_its_pages_and_cancel_stops_it_without_a_file(qtbot, gui, tmp_path, monkeypatch):
+    import time
+
+    from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog
+
+    from fieldapp.printing import lists
+
+    def slow(path, *args, progress, **kwargs):  # a list of hundreds of pages, page by page
+        path.write_bytes(b"%PDF- half made")
+        for page in range(1, 1000):
+            progress(page, 999)
+            time.sleep(0.01)
+
+    monkeypatch.setattr(lists, "list_pdf", slow)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "l.pdf"), ""))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    view = gui.window.views["people"]
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=WAIT)
+    view.print_requested.emit()
+
+    def progress_dialog():
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: progress_dialog() is not None and progress_dialog().value() > 2, timeout=WAIT)
+    assert "999" in progress_dialog().labelText()
+    qtbot.keyClick(progress_dialog(), Qt.Key.Key_Escape)  # as the Cancel button does
+    qtbot.waitUntil(lambda: gui.tasks.pending == 0, timeout=WAIT)
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []  # neither the list nor a half-made one
+    assert warnings == []

@@ -3,15 +3,16 @@ household at a glance, and adding or editing people."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QUrl
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
-from fieldapp.domain.formats import format_date
+from fieldapp.domain.formats import format_date, format_number
 from fieldapp.domain.scans import read_scan
 from fieldapp.i18n import t
 from fieldapp.outputs import Output, write_with
@@ -27,10 +28,16 @@ from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.people import PeopleView
 
-PRINT_LIMIT = 5_000
+ROWS_AT_A_TIME = 5_000  # rows read from the store per query while a printed list is made
+
+
+class _Cancelled(Exception):
+    """The member pressed Cancel while a list was being printed: no file, no message."""
 
 
 class PeopleController(QObject):
+    _print_progress = Signal(int, int)  # page laid out, pages expected: from the database thread
+
     def __init__(self, session: Session, tasks: Tasks, view: PeopleView, today: Callable[[], date]) -> None:
         super().__init__(view)
         self.session = session
@@ -165,17 +172,70 @@ class PeopleController(QObject):
         path, _f = QFileDialog.getSaveFileName(self.view, title, str(Path.home() / name), "PDF (*.pdf)")
         if not path:
             return
-        pks = list(self.view.model.pks()[:PRINT_LIMIT])
+        pks = list(self.view.model.pks())
         today = self.today()
         headers = [c[0]() for c in COLUMNS[:9]]
+        cancel = threading.Event()
+        dialog = QProgressDialog(
+            QCoreApplication.translate("PeopleController", "Making the list of %1 people…").replace(
+                "%1", format_number(len(pks), lang)
+            ),
+            QCoreApplication.translate("PeopleController", "Cancel"),
+            0,
+            0,
+            self.view.window(),
+        )
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(cancel.set)
+
+        def shown(page: int, pages: int) -> None:
+            if not dialog.wasCanceled():
+                dialog.setMaximum(pages)
+                dialog.setValue(page)
+                dialog.setLabelText(
+                    QCoreApplication.translate("PeopleController", "Page %1 of about %2 (%3 people)…")
+                    .replace("%1", str(page))
+                    .replace("%2", str(pages))
+                    .replace("%3", format_number(len(pks), lang))
+                )
+
+        self._print_progress.connect(shown)
+
+        def page_done(page: int, pages: int) -> None:
+            if cancel.is_set():
+                raise _Cancelled
+            self._print_progress.emit(page, pages)
 
         def work() -> Path:
-            found = people.rows(store, pks)
-            rows = [[c[1](found[pk], lang) for c in COLUMNS[:9]] for pk in pks if pk in found]
+            rows = []
+            for start in range(0, len(pks), ROWS_AT_A_TIME):
+                if cancel.is_set():
+                    raise _Cancelled
+                chunk = pks[start : start + ROWS_AT_A_TIME]
+                found = people.rows(store, chunk)
+                rows += [[c[1](found[pk], lang) for c in COLUMNS[:9]] for pk in chunk if pk in found]
             out = Output(Path(path), force=True, data_dir=store.data_dir.root)  # the save dialog asked
-            return write_with(out, lambda tmp: list_pdf(tmp, title, team, headers, rows, today, footer=team))
+            return write_with(
+                out, lambda tmp: list_pdf(tmp, title, team, headers, rows, today, footer=team, progress=page_done)
+            )
 
-        self.tasks.run(work, lambda out: QDesktopServices.openUrl(QUrl.fromLocalFile(str(out))))
+        def finished() -> None:
+            self._print_progress.disconnect(shown)
+            dialog.reset()
+            dialog.deleteLater()
+
+        def done(out: Path) -> None:
+            finished()
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
+
+        def failed(exc: BaseException) -> None:
+            finished()
+            if not isinstance(exc, _Cancelled):
+                self.tasks.report(exc)
+
+        self.tasks.run(work, done, failed)
 
     # --- the panel ------------------------------------------------------------------------------------
 

@@ -67,37 +67,37 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="204"/>
+        <location filename="../../ui/controllers/app_controller.py" line="202"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="300"/>
+        <location filename="../../ui/controllers/app_controller.py" line="298"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="301"/>
+        <location filename="../../ui/controllers/app_controller.py" line="299"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="303"/>
+        <location filename="../../ui/controllers/app_controller.py" line="301"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="305"/>
+        <location filename="../../ui/controllers/app_controller.py" line="303"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="327"/>
+        <location filename="../../ui/controllers/app_controller.py" line="325"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="371"/>
+        <location filename="../../ui/controllers/app_controller.py" line="369"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -1234,22 +1234,22 @@
 <context>
     <name>PeopleController</name>
     <message>
-        <location filename="../../ui/controllers/people.py" line="123"/>
+        <location filename="../../ui/controllers/people.py" line="124"/>
         <source>Not in the registry yet. Read from the card: check it with the person.</source>
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="180"/>
+        <location filename="../../ui/controllers/people.py" line="181"/>
         <source>Making the list of %1 people…</source>
         <translation>Đang làm danh sách %1 người…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="183"/>
+        <location filename="../../ui/controllers/people.py" line="184"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="198"/>
+        <location filename="../../ui/controllers/people.py" line="199"/>
         <source>Page %1 of about %2 (%3 people)…</source>
         <translation>Trang %1 trên khoảng %2 (%3 người)…</translation>
     </message>
@@ -1257,52 +1257,52 @@
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../ui/models/people_model.py" line="44"/>
+        <location filename="../../ui/models/people_model.py" line="47"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="46"/>
+        <location filename="../../ui/models/people_model.py" line="49"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="49"/>
+        <location filename="../../ui/models/people_model.py" line="55"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="50"/>
+        <location filename="../../ui/models/people_model.py" line="56"/>
         <source>SI number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="51"/>
+        <location filename="../../ui/models/people_model.py" line="57"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="52"/>
+        <location filename="../../ui/models/people_model.py" line="53"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="53"/>
+        <location filename="../../ui/models/people_model.py" line="54"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="55"/>
+        <location filename="../../ui/models/people_model.py" line="59"/>
         <source>HI card valid until</source>
         <translation>Thẻ BHYT hạn đến</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="58"/>
+        <location filename="../../ui/models/people_model.py" line="63"/>
         <source>VSI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="59"/>
+        <location filename="../../ui/models/people_model.py" line="64"/>
         <source>Group</source>
         <translation>Nhóm đối tượng</translation>
     </message>
@@ -1360,7 +1360,12 @@
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="108"/>
+        <location filename="../../ui/views/people.py" line="109"/>
+        <source>The best %1 matches: type more of the name to narrow them</source>
+        <translation>%1 người khớp nhất: gõ thêm tên để thu hẹp</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="111"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>

@@ -224,3 +224,18 @@ def test_a_long_list_shows_its_pages_and_cancel_stops_it_without_a_file(qtbot, g
     qtbot.waitUntil(lambda: gui.tasks.pending == 0, timeout=WAIT)
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []  # neither the list nor a half-made one
     assert warnings == []
+
+
+def test_a_search_with_more_matches_than_listed_says_so_and_places_come_first(qtbot, gui, monkeypatch):
+    """'500 người' read as a count though it was the cap; hamlet and commune were off a 1366 px screen."""
+    from fieldapp.storage import people
+
+    monkeypatch.setattr(people, "SEARCH_LIMIT", 3)
+    view = gui.window.views["people"]
+    view.search.setText("nguyen")
+    qtbot.waitUntil(lambda: "khớp nhất" in view.count.text(), timeout=WAIT)
+    assert view.model.rowCount() == 3 and view.count.text().startswith("3 ")
+    view.search.setText("")
+    qtbot.waitUntil(lambda: "khớp nhất" not in view.count.text() and view.model.rowCount() > 3, timeout=WAIT)
+    headings = [view.model.headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
+    assert headings[2:] == ["Thôn, xóm", "Xã, phường"]

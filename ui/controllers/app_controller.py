@@ -49,8 +49,6 @@ STATUS_REFRESH_MS = 30_000
 SCREENS_AFTER_MS = 100  # after the sign-in list shows: long enough for it to be painted, far less than a PIN
 
 
-
-
 class AppController(QObject):
     def __init__(self, app: QApplication, session: Session, *, synchronous: bool = False) -> None:
         super().__init__()

@@ -67,12 +67,13 @@ class PeopleController(QObject):
 
     # --- the list -------------------------------------------------------------------------------------
 
-    def _show_pks(self, pks, note: str = "") -> None:
+    def _show_pks(self, pks, note: str = "", *, capped: bool = False) -> None:
+        """`capped`: a search found more than it lists (the best SEARCH_LIMIT), and the count says so."""
         lang = self.session.lang
         self.view.model.lang = lang
         self.view.model.today = self.today()
         self.view.model.set_pks(pks)
-        self.view.show_count(len(pks), lang)
+        self.view.show_count(len(pks), lang, capped=capped)
         if note:
             self.view.count.setText(note)
         if len(pks):
@@ -90,7 +91,7 @@ class PeopleController(QObject):
 
         def shown(pks) -> None:
             if generation == self._generation:  # else a later keystroke's search is on its way
-                self._show_pks(pks)
+                self._show_pks(pks, capped=bool(text.strip()) and len(pks) >= people.SEARCH_LIMIT)
 
         self.tasks.run(lambda: people.list_pks(store, text), shown)
 

@@ -40,23 +40,28 @@ Fetch = Callable[[list[int], Callable[[dict[int, PersonRow]], None]], None]
 
 
 HI_COLUMN = 7
-COLUMNS: list[tuple[Callable[[], str], Callable[[PersonRow, str], str]]] = [
-    (lambda: QCoreApplication.translate("PeopleModel", "Name"), lambda r, lang: r.full_name),
+# Name, birth, hamlet and commune first: what tells 18 people called Nguyễn Thị An apart fits on a 1366 px
+# screen without scrolling sideways; the identifiers follow.
+# Each column: its heading, its text for a row, and its width in average characters (ui/views/people.py).
+COLUMNS: list[tuple[Callable[[], str], Callable[[PersonRow, str], str], int]] = [
+    (lambda: QCoreApplication.translate("PeopleModel", "Name"), lambda r, lang: r.full_name, 26),
     (
         lambda: QCoreApplication.translate("PeopleModel", "Born"),
         lambda r, lang: format_birth(r.birth_date, r.birth_year),
+        11,
     ),
-    (lambda: QCoreApplication.translate("PeopleModel", "Citizen ID"), lambda r, lang: r.citizen_id or ""),
-    (lambda: QCoreApplication.translate("PeopleModel", "SI number"), lambda r, lang: r.si_number or ""),
-    (lambda: QCoreApplication.translate("PeopleModel", "Phone"), lambda r, lang: r.phone or ""),
-    (lambda: QCoreApplication.translate("PeopleModel", "Hamlet"), lambda r, lang: r.hamlet or ""),
-    (lambda: QCoreApplication.translate("PeopleModel", "Commune"), lambda r, lang: r.commune),
+    (lambda: QCoreApplication.translate("PeopleModel", "Hamlet"), lambda r, lang: r.hamlet or "", 16),
+    (lambda: QCoreApplication.translate("PeopleModel", "Commune"), lambda r, lang: r.commune, 20),
+    (lambda: QCoreApplication.translate("PeopleModel", "Citizen ID"), lambda r, lang: r.citizen_id or "", 14),
+    (lambda: QCoreApplication.translate("PeopleModel", "SI number"), lambda r, lang: r.si_number or "", 12),
+    (lambda: QCoreApplication.translate("PeopleModel", "Phone"), lambda r, lang: r.phone or "", 12),
     (
         lambda: QCoreApplication.translate("PeopleModel", "HI card valid until"),
         lambda r, lang: format_date(r.hi_valid_to) if r.hi_valid_to else "",
+        12,
     ),
-    (lambda: QCoreApplication.translate("PeopleModel", "VSI"), lambda r, lang: label(r.vsi_status, lang)),
-    (lambda: QCoreApplication.translate("PeopleModel", "Group"), lambda r, lang: label(r.target_group, lang)),
+    (lambda: QCoreApplication.translate("PeopleModel", "VSI"), lambda r, lang: label(r.vsi_status, lang), 12),
+    (lambda: QCoreApplication.translate("PeopleModel", "Group"), lambda r, lang: label(r.target_group, lang), 16),
 ]
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.domain.formats import format_number
-from ui.models.people_model import PeopleModel
+from ui.models.people_model import COLUMNS, PeopleModel
 from ui.views.common import table, title
 from ui.views.household import HouseholdPanel
 
@@ -101,8 +101,12 @@ class PeopleView(QWidget):
 
     def _widths(self) -> None:
         char = self.table.fontMetrics().averageCharWidth()
-        for column, chars in enumerate((26, 11, 14, 12, 12, 16, 20, 12, 12, 16)):
+        for column, (_heading, _text, chars) in enumerate(COLUMNS):
             self.table.horizontalHeader().resizeSection(column, chars * char + 16)
 
-    def show_count(self, n: int, lang: str) -> None:
-        self.count.setText(self.tr("%1 people").replace("%1", format_number(n, lang)))
+    def show_count(self, n: int, lang: str, *, capped: bool = False) -> None:
+        if capped:  # the best matches of a search, not everybody it matched: the count must not pass for one
+            text = self.tr("The best %1 matches: type more of the name to narrow them")
+        else:
+            text = self.tr("%1 people")
+        self.count.setText(text.replace("%1", format_number(n, lang)))

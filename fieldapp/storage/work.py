@@ -164,12 +164,14 @@ class ConsultationRow:
     outcome: Outcome
     follow_up_on: date | None
     note: str
+    person_id: str | None = None  # None for a walk-in
 
 
 def recent_consultations(store: Store, limit: int = 500, day: date | None = None) -> list[ConsultationRow]:
     where, params = ("WHERE c.day = ?", [day.isoformat()]) if day else ("", [])
     rows = store.query(
-        "SELECT c.id, c.at, p.full_name, m.full_name, c.target_group, c.topics, c.outcome, c.follow_up_on, c.note "
+        "SELECT c.id, c.at, p.full_name, m.full_name, c.target_group, c.topics, c.outcome, c.follow_up_on, c.note, "
+        "c.person_id "
         "FROM consultations c LEFT JOIN persons p ON p.id = c.person_id JOIN members m ON m.id = c.member_id "
         f"{where} ORDER BY c.at DESC LIMIT ?",
         (*params, limit),
@@ -185,6 +187,7 @@ def recent_consultations(store: Store, limit: int = 500, day: date | None = None
             Outcome(r[6]),
             date.fromisoformat(r[7]) if r[7] else None,
             r[8],
+            r[9],
         )
         for r in rows
     ]
@@ -198,6 +201,7 @@ class FollowUpRow:
     phone: str | None
     hamlet: str | None
     note: str
+    person_id: str | None = None
 
 
 def open_follow_ups(store: Store, due_before: date) -> list[FollowUp]:
@@ -211,12 +215,12 @@ def open_follow_ups(store: Store, due_before: date) -> list[FollowUp]:
 
 def follow_ups_due(store: Store, day: date, limit: int = 200) -> list[FollowUpRow]:
     rows = store.query(
-        "SELECT f.id, f.due_on, p.full_name, p.phone, h.name, f.note FROM follow_ups f "
+        "SELECT f.id, f.due_on, p.full_name, p.phone, h.name, f.note, f.person_id FROM follow_ups f "
         "JOIN persons p ON p.id = f.person_id LEFT JOIN hamlets h ON h.id = p.hamlet_id "
         "WHERE f.done_at IS NULL AND f.due_on <= ? ORDER BY f.due_on, p.sort_key LIMIT ?",
         (day.isoformat(), limit),
     )
-    return [FollowUpRow(r[0], date.fromisoformat(r[1]), r[2], r[3], r[4], r[5]) for r in rows]
+    return [FollowUpRow(r[0], date.fromisoformat(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,17 +233,20 @@ class EnrolmentRow:
     months: int
     amount: int
     member: str
+    person_id: str | None = None  # the payer
 
 
 def recent_enrolments(store: Store, limit: int = 500) -> list[EnrolmentRow]:
     rows = store.query(
-        "SELECT e.id, e.enrolled_on, e.kind, p.full_name, json_array_length(e.lines), e.months, e.amount, m.full_name "
+        "SELECT e.id, e.enrolled_on, e.kind, p.full_name, json_array_length(e.lines), e.months, e.amount, m.full_name, "
+        "e.person_id "
         "FROM enrolments e JOIN persons p ON p.id = e.person_id JOIN members m ON m.id = e.member_id "
         "ORDER BY e.created_at DESC LIMIT ?",
         (limit,),
     )
     return [
-        EnrolmentRow(r[0], date.fromisoformat(r[1]), EnrolmentKind(r[2]), r[3], r[4], r[5], r[6], r[7]) for r in rows
+        EnrolmentRow(r[0], date.fromisoformat(r[1]), EnrolmentKind(r[2]), r[3], r[4], r[5], r[6], r[7], r[8])
+        for r in rows
     ]
 
 

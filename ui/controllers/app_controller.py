@@ -92,6 +92,9 @@ class AppController(QObject):
         self.people = PeopleController(self.session, self.tasks, window.views["people"], today)
         self.fieldwork = FieldworkController(self.session, self.tasks, window, today)
         window.views["people"].panel.consult_requested.connect(self.fieldwork.consult)
+        for screen in ("today", "consultations", "enrolments"):  # a row's person, opened on the People screen
+            window.views[screen].person_opened.connect(self.open_person)
+        window.views["people"].panel.person_opened.connect(self.open_person)
         window.views["consultations"].walk_in_requested.connect(lambda: self.fieldwork.consult(None))
         window.views["consultations"].event_requested.connect(self.fieldwork.new_event)
         self.fieldwork.saved.connect(lambda _what: self.work_saved())
@@ -120,6 +123,11 @@ class AppController(QObject):
         settings_view.backup_requested.connect(self.backup)
         settings_view.passphrase_requested.connect(self.set_passphrase)
         self._show_sync_state()
+
+    def open_person(self, person_id: str) -> None:
+        """The People screen with this person chosen and their household beside them."""
+        self.window.show_screen("people")
+        self.people.open_person(person_id)
 
     def ensure_screens(self) -> None:
         """The work screens, made now if the window has not made them yet (see MainWindow.build_screens)."""

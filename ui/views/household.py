@@ -16,6 +16,7 @@ from fieldapp.storage.people import HouseholdView, PersonRow
 from ui.models.list_model import Column, ListModel
 from ui.models.status import hi_status
 from ui.views.common import table, title
+from ui.views.lists import opens_person
 
 
 class HouseholdPanel(QWidget):
@@ -25,6 +26,7 @@ class HouseholdPanel(QWidget):
     add_member_requested = Signal(str)  # the household's person id
     personal_data_requested = Signal(str)
     merge_requested = Signal(str)
+    person_opened = Signal(str)  # a member of the household, chosen with Enter or a double-click
 
     def __init__(self) -> None:
         super().__init__()
@@ -67,6 +69,7 @@ class HouseholdPanel(QWidget):
         )
         self.members.colour = lambda r, col: hi_status(r.hi_valid_to, self.today)[1] if col == 2 else None
         self.members_table = table(self.members, stretch_column=0)
+        opens_person(self.members_table, self.members, self.person_opened, lambda row: row.id)
         layout.addWidget(self.members_table, 1)
         buttons = QHBoxLayout()
         self.consult_button = QPushButton(self.tr("Record a &consultation (F2)"))

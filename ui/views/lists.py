@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from fieldapp.domain.formats import format_date, format_datetime, format_number, format_vnd
 from fieldapp.i18n import label
@@ -13,7 +16,25 @@ from ui.models.list_model import Column, ListModel
 from ui.views.common import table, title
 
 
+def opens_person(
+    table_: QTableView, model: ListModel, signal: SignalInstance, person_of: Callable[[Any], str | None] | None = None
+) -> None:
+    """Enter or a double-click on a row opens its person (`signal.emit(person_id)`), where the row has one
+    (`person_of(row)`, by default its `person_id`): a list of people that does nothing when one is chosen is a
+    dead end."""
+    person_of = person_of or (lambda row: row.person_id)
+
+    def activated(index: QModelIndex) -> None:
+        person_id = person_of(model.rows[index.row()]) if index.isValid() else None
+        if person_id:
+            signal.emit(person_id)
+
+    table_.activated.connect(activated)
+
+
 class ListScreen(QWidget):
+    person_opened = Signal(str)  # a row's person, chosen with Enter or a double-click
+
     def __init__(self) -> None:
         super().__init__()
         self.lang = "vi"
@@ -26,6 +47,7 @@ class ListScreen(QWidget):
         self.summary.setWordWrap(True)
         self._layout.addWidget(self.summary)
         self.table = table(model, stretch_column=stretch)
+        opens_person(self.table, model, self.person_opened)
         self._layout.addWidget(self.table, 1)
 
 

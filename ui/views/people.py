@@ -105,8 +105,6 @@ class PeopleView(QWidget):
             self.table.horizontalHeader().resizeSection(column, chars * char + 16)
 
     def show_count(self, n: int, lang: str, *, capped: bool = False) -> None:
-        if capped:  # the best matches of a search, not everybody it matched: the count must not pass for one
-            text = self.tr("The best %1 matches: type more of the name to narrow them")
-        else:
-            text = self.tr("%1 people")
+        # capped: the best matches of a search, not everybody it matched; the count must not pass for one
+        text = self.tr("The best %1 matches: type more of the name to narrow them") if capped else self.tr("%1 people")
         self.count.setText(text.replace("%1", format_number(n, lang)))

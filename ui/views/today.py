@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from fieldapp.domain.enums import Metric
@@ -13,6 +13,7 @@ from fieldapp.i18n import label
 from fieldapp.storage.work import ConsultationRow, DaySummary, FollowUpRow, MemberDay
 from ui.models.list_model import Column, ListModel
 from ui.views.common import Tile, table, title
+from ui.views.lists import opens_person
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class TodayData:
 
 
 class TodayView(QWidget):
+    person_opened = Signal(str)  # a follow-up's or a consultation's person, chosen with Enter or a double-click
+
     def __init__(self) -> None:
         super().__init__()
         self.lang = "vi"
@@ -75,6 +78,8 @@ class TodayView(QWidget):
         self.follow_table = table(self.follow_model, stretch_column=1)
         self.member_table = table(self.member_model, stretch_column=0)
         self.recent_table = table(self.recent_model, stretch_column=3)
+        opens_person(self.follow_table, self.follow_model, self.person_opened)
+        opens_person(self.recent_table, self.recent_model, self.person_opened)
 
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self._boxed(self.tr("Follow-ups due"), self.follow_table))

@@ -67,37 +67,37 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="202"/>
+        <location filename="../../ui/controllers/app_controller.py" line="210"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="298"/>
+        <location filename="../../ui/controllers/app_controller.py" line="306"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="299"/>
+        <location filename="../../ui/controllers/app_controller.py" line="307"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="301"/>
+        <location filename="../../ui/controllers/app_controller.py" line="309"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="303"/>
+        <location filename="../../ui/controllers/app_controller.py" line="311"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="325"/>
+        <location filename="../../ui/controllers/app_controller.py" line="333"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="369"/>
+        <location filename="../../ui/controllers/app_controller.py" line="377"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -367,67 +367,67 @@
 <context>
     <name>ConsultationsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="39"/>
+        <location filename="../../ui/views/lists.py" line="61"/>
         <source>Consultation with a &amp;walk-in (Ctrl+T)</source>
         <translation>Tư vấn khách &amp;vãng lai (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="40"/>
+        <location filename="../../ui/views/lists.py" line="62"/>
         <source>Record an &amp;event (Ctrl+E)</source>
         <translation>Ghi buổi &amp;tuyên truyền (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="50"/>
+        <location filename="../../ui/views/lists.py" line="72"/>
         <source>When</source>
         <translation>Thời gian</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="51"/>
+        <location filename="../../ui/views/lists.py" line="73"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="51"/>
+        <location filename="../../ui/views/lists.py" line="73"/>
         <source>(walk-in)</source>
         <translation>(khách vãng lai)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="52"/>
+        <location filename="../../ui/views/lists.py" line="74"/>
         <source>Group</source>
         <translation>Nhóm đối tượng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="53"/>
+        <location filename="../../ui/views/lists.py" line="75"/>
         <source>Topics</source>
         <translation>Nội dung</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="54"/>
+        <location filename="../../ui/views/lists.py" line="76"/>
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="56"/>
+        <location filename="../../ui/views/lists.py" line="78"/>
         <source>Follow-up</source>
         <translation>Hẹn gặp lại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="59"/>
+        <location filename="../../ui/views/lists.py" line="81"/>
         <source>Member</source>
         <translation>Thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="60"/>
+        <location filename="../../ui/views/lists.py" line="82"/>
         <source>Note</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="63"/>
+        <location filename="../../ui/views/lists.py" line="85"/>
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="69"/>
+        <location filename="../../ui/views/lists.py" line="91"/>
         <source>The latest %1 consultations of the team.</source>
         <translation>%1 lượt tư vấn gần nhất của tổ.</translation>
     </message>
@@ -634,42 +634,42 @@
 <context>
     <name>EnrolmentsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="79"/>
+        <location filename="../../ui/views/lists.py" line="101"/>
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="80"/>
+        <location filename="../../ui/views/lists.py" line="102"/>
         <source>Kind</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="81"/>
+        <location filename="../../ui/views/lists.py" line="103"/>
         <source>Payer</source>
         <translation>Người nộp tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="82"/>
+        <location filename="../../ui/views/lists.py" line="104"/>
         <source>Insured</source>
         <translation>Số người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="83"/>
+        <location filename="../../ui/views/lists.py" line="105"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="84"/>
+        <location filename="../../ui/views/lists.py" line="106"/>
         <source>Amount</source>
         <translation>Số tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="85"/>
+        <location filename="../../ui/views/lists.py" line="107"/>
         <source>Collector</source>
         <translation>Người thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="88"/>
+        <location filename="../../ui/views/lists.py" line="110"/>
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>
@@ -743,108 +743,108 @@
 <context>
     <name>HouseholdPanel</name>
     <message>
-        <location filename="../../ui/views/household.py" line="37"/>
-        <location filename="../../ui/views/household.py" line="110"/>
+        <location filename="../../ui/views/household.py" line="39"/>
+        <location filename="../../ui/views/household.py" line="113"/>
         <source>Nobody chosen</source>
         <translation>Chưa chọn ai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="45"/>
+        <location filename="../../ui/views/household.py" line="47"/>
         <source>Born:</source>
         <translation>Ngày sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="46"/>
+        <location filename="../../ui/views/household.py" line="48"/>
         <source>Citizen ID:</source>
         <translation>Số CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="47"/>
+        <location filename="../../ui/views/household.py" line="49"/>
         <source>SI number:</source>
         <translation>Mã số BHXH:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="48"/>
+        <location filename="../../ui/views/household.py" line="50"/>
         <source>Phone:</source>
         <translation>Điện thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="49"/>
+        <location filename="../../ui/views/household.py" line="51"/>
         <source>Lives in:</source>
         <translation>Nơi ở:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="50"/>
+        <location filename="../../ui/views/household.py" line="52"/>
         <source>Group:</source>
         <translation>Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="51"/>
+        <location filename="../../ui/views/household.py" line="53"/>
         <source>HI card valid until:</source>
         <translation>Thẻ BHYT hạn đến:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="52"/>
+        <location filename="../../ui/views/household.py" line="54"/>
         <source>Voluntary SI:</source>
         <translation>BHXH tự nguyện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="58"/>
+        <location filename="../../ui/views/household.py" line="60"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="62"/>
+        <location filename="../../ui/views/household.py" line="64"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="63"/>
+        <location filename="../../ui/views/household.py" line="65"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="64"/>
+        <location filename="../../ui/views/household.py" line="66"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="65"/>
+        <location filename="../../ui/views/household.py" line="67"/>
         <source>VSI</source>
         <translation>BHXH TN</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="72"/>
+        <location filename="../../ui/views/household.py" line="75"/>
         <source>Record a &amp;consultation (F2)</source>
         <translation>Ghi &amp;tư vấn (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="73"/>
+        <location filename="../../ui/views/household.py" line="76"/>
         <source>&amp;Enrol (F3)</source>
         <translation>&amp;Tham gia (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="74"/>
+        <location filename="../../ui/views/household.py" line="77"/>
         <source>E&amp;dit (F4)</source>
         <translation>&amp;Sửa (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="75"/>
+        <location filename="../../ui/views/household.py" line="78"/>
         <source>Add to this &amp;household</source>
         <translation>Thêm người vào &amp;hộ này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="76"/>
+        <location filename="../../ui/views/household.py" line="79"/>
         <source>Personal &amp;data…</source>
         <translation>Dữ liệu &amp;cá nhân…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="77"/>
+        <location filename="../../ui/views/household.py" line="80"/>
         <source>&amp;Merge with… (Ctrl+M)</source>
         <translation>&amp;Gộp với… (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="123"/>
+        <location filename="../../ui/views/household.py" line="126"/>
         <source>paid until %1</source>
         <translation>đã đóng đến %1</translation>
     </message>
@@ -1365,7 +1365,7 @@
         <translation>%1 người khớp nhất: gõ thêm tên để thu hẹp</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="111"/>
+        <location filename="../../ui/views/people.py" line="109"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
@@ -1743,12 +1743,22 @@
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="438"/>
+        <location filename="../../ui/controllers/receipts.py" line="440"/>
+        <source>Save as &amp;PDF…</source>
+        <translation>Lưu thành &amp;PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="445"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="542"/>
+        <location filename="../../ui/controllers/receipts.py" line="467"/>
+        <source>Save the receipt as PDF</source>
+        <translation>Lưu biên lai thành PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/receipts.py" line="562"/>
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>
@@ -2632,117 +2642,117 @@
 <context>
     <name>TodayView</name>
     <message>
-        <location filename="../../ui/views/today.py" line="31"/>
-        <location filename="../../ui/views/today.py" line="108"/>
+        <location filename="../../ui/views/today.py" line="34"/>
+        <location filename="../../ui/views/today.py" line="113"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="35"/>
-        <location filename="../../ui/views/today.py" line="58"/>
+        <location filename="../../ui/views/today.py" line="38"/>
+        <location filename="../../ui/views/today.py" line="61"/>
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="36"/>
+        <location filename="../../ui/views/today.py" line="39"/>
         <source>New voluntary SI</source>
         <translation>BHXH tự nguyện mới</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="37"/>
+        <location filename="../../ui/views/today.py" line="40"/>
         <source>Household HI participants</source>
         <translation>Người tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="38"/>
-        <location filename="../../ui/views/today.py" line="62"/>
+        <location filename="../../ui/views/today.py" line="41"/>
+        <location filename="../../ui/views/today.py" line="65"/>
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="39"/>
+        <location filename="../../ui/views/today.py" line="42"/>
         <source>Outreach events</source>
         <translation>Buổi tuyên truyền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="40"/>
+        <location filename="../../ui/views/today.py" line="43"/>
         <source>VssID installs</source>
         <translation>Cài đặt VssID</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="48"/>
+        <location filename="../../ui/views/today.py" line="51"/>
         <source>Due</source>
         <translation>Ngày hẹn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="49"/>
-        <location filename="../../ui/views/today.py" line="69"/>
+        <location filename="../../ui/views/today.py" line="52"/>
+        <location filename="../../ui/views/today.py" line="72"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="50"/>
+        <location filename="../../ui/views/today.py" line="53"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="51"/>
+        <location filename="../../ui/views/today.py" line="54"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="56"/>
-        <location filename="../../ui/views/today.py" line="72"/>
+        <location filename="../../ui/views/today.py" line="59"/>
+        <location filename="../../ui/views/today.py" line="75"/>
         <source>Member</source>
         <translation>Thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="63"/>
+        <location filename="../../ui/views/today.py" line="66"/>
         <source>Collected</source>
         <translation>Đã thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="68"/>
+        <location filename="../../ui/views/today.py" line="71"/>
         <source>Time</source>
         <translation>Giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="69"/>
+        <location filename="../../ui/views/today.py" line="72"/>
         <source>(walk-in)</source>
         <translation>(khách vãng lai)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="70"/>
+        <location filename="../../ui/views/today.py" line="73"/>
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="71"/>
+        <location filename="../../ui/views/today.py" line="74"/>
         <source>Topics</source>
         <translation>Nội dung</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="80"/>
+        <location filename="../../ui/views/today.py" line="85"/>
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="81"/>
+        <location filename="../../ui/views/today.py" line="86"/>
         <source>The team today</source>
         <translation>Tổ hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="84"/>
+        <location filename="../../ui/views/today.py" line="89"/>
         <source>Latest consultations</source>
         <translation>Tư vấn gần nhất</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="99"/>
+        <location filename="../../ui/views/today.py" line="104"/>
         <source>no target</source>
         <translation>chưa giao chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/today.py" line="101"/>
+        <location filename="../../ui/views/today.py" line="106"/>
         <source>of %1 (%2 %)</source>
         <translation>trên %1 (%2 %)</translation>
     </message>

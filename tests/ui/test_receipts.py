@@ -435,3 +435,23 @@ def test_qr_labels_and_the_hand_over_list_from_the_screen(qtbot, gui, tmp_path, 
     codes = [t for png in pdftoppm(labels, dpi=200) for t in qr_texts(png)]
     assert codes and all(read_hi_card(c).ok or c.isdigit() for c in codes)
     shot(gui.window, "receipts-hand-over")
+
+
+def test_a_printer_failure_offers_save_as_pdf_and_enter_does_not_repeat_it(qtbot, gui, tmp_path, monkeypatch):
+    """After an enrolment without a printer, 'In lại' was the default: Enter repeated the failure. The box
+    offers the receipt as a PDF (to print elsewhere) and makes that the default."""
+    from PySide6.QtWidgets import QFileDialog
+
+    view = screen(qtbot, gui)
+    row = view.model.rows[0]
+    gui.receipts.make_printer = lambda: None
+    qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
+    box = gui.receipts.failure
+    assert box is not None
+    as_pdf = next(b for b in box.buttons() if b.text().replace("&", "") == "Lưu thành PDF…")
+    assert box.defaultButton() is as_pdf
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "bien-lai.pdf"), ""))
+    as_pdf.click()
+    wait_idle(qtbot, gui)
+    assert "BIÊN LAI" in PdfReader(str(tmp_path / "bien-lai.pdf")).pages[0].extract_text().upper()
+    assert audit(gui, row.id)[-1][0] in ("pdf", "print", "save_pdf")

@@ -435,19 +435,39 @@ class ReceiptsController(QObject):
         again = box.addButton(
             QCoreApplication.translate("ReceiptsController", "Print again"), QMessageBox.ButtonRole.AcceptRole
         )
+        as_pdf = (
+            box.addButton(
+                QCoreApplication.translate("ReceiptsController", "Save as &PDF…"), QMessageBox.ButtonRole.ActionRole
+            )
+            if job.asked is None  # a printer failed: the receipt can still go to a file, to print elsewhere
+            else None
+        )
         box.addButton(QCoreApplication.translate("ReceiptsController", "Close"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(again)
+        box.setDefaultButton(as_pdf or again)  # Enter does not repeat what just failed
         ids, path = job.ids, job.asked
 
         def clicked(button) -> None:
             self.failure = None
             if button is again:
                 self.print_receipts(ids, path)
+            elif as_pdf is not None and button is as_pdf:
+                self._save_as_pdf(ids)
 
         box.buttonClicked.connect(clicked)
         self.failure = box
         self.finished.emit(False)
         box.open()
+
+    def _save_as_pdf(self, ids: list[str]) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        refs = receipt_store.refs(self.session.store, ids=ids) if self.session.store is not None else []
+        name = file_name(refs) if refs else "bien-lai.pdf"
+        folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+        caption = QCoreApplication.translate("ReceiptsController", "Save the receipt as PDF")
+        chosen, _filter = QFileDialog.getSaveFileName(self.parent_widget, caption, str(folder / name), "PDF (*.pdf)")
+        if chosen:
+            self.print_receipts(ids, Path(chosen))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -29,15 +29,35 @@ def test_the_readme_examples_run_on_the_demo_data(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDAPP_")}
     env["FIELDAPP_PASSPHRASE"] = "fieldapp-demo"
     demo = subprocess.run(
-        [sys.executable, "-m", "fieldapp", "--data-dir", str(folder / "demo-data"), "demo-data", "--persons", "2000",
-         "--days", "3"],  # fmt: skip
-        env=env, capture_output=True, text=True, timeout=300, check=False,  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "fieldapp",
+            "--data-dir",
+            str(folder / "demo-data"),
+            "demo-data",
+            "--persons",
+            "2000",
+            "--days",
+            "3",
+        ],  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,  # fmt: skip
     )
     assert demo.returncode == 0, demo.stderr
     env.pop("FIELDAPP_PASSPHRASE")  # the block sets what it needs itself
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", "set -x\n" + runnable_block()],
-        cwd=folder, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600, check=False,  # fmt: skip
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,  # fmt: skip
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stdout + done.stderr

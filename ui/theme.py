@@ -50,6 +50,14 @@ QHeaderView::section { background: #222222; color: #ffff00; border: 1px solid #f
 QTableView::item:selected, QListWidget::item:selected { background: #ffff00; color: #000000; }
 *:focus { border: 3px solid #00ffff; }
 QStatusBar { background: #000000; color: #ffff00; border-top: 2px solid #ffffff; }
+QProgressBar { background: #333333; color: #ffffff; border: 2px solid #ffffff; text-align: center; }
+QProgressBar::chunk { background: #ffff00; }
+QComboBox { padding: 2px 6px; }
+QComboBox::drop-down { border-left: 2px solid #ffffff; width: 20px; }
+QComboBox::down-arrow { width: 0; height: 0; border-left: 6px solid #000000; border-right: 6px solid #000000;
+    border-top: 8px solid #ffffff; }
+QComboBox QAbstractItemView { background: #000000; color: #ffffff; border: 2px solid #ffffff;
+    selection-background-color: #ffff00; selection-color: #000000; }
 """
 )
 

@@ -90,6 +90,17 @@ class Report:
         return f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
 
 
+def expected_share(first: date, last: date, today: date) -> float:
+    """The share of a period's plan due by the end of `today`, the plan spread evenly over its days: 0 before
+    it starts, 1 once it has ended (20 days of a 50-day campaign: 0.4, so 94 % of the target reads as ahead,
+    not as nearly done)."""
+    if today < first:
+        return 0.0
+    if today >= last:
+        return 1.0
+    return ((today - first).days + 1) / ((last - first).days + 1)
+
+
 def build(
     store: Store,
     first: date,

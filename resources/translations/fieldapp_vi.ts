@@ -730,14 +730,19 @@
 <context>
     <name>FieldworkController</name>
     <message>
-        <location filename="../../ui/controllers/fieldwork.py" line="74"/>
+        <location filename="../../ui/controllers/fieldwork.py" line="75"/>
         <source>Walk-in</source>
         <translation>Khách vãng lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/fieldwork.py" line="122"/>
+        <location filename="../../ui/controllers/fieldwork.py" line="123"/>
         <source>Saved. Next person.</source>
         <translation>Đã lưu. Mời người tiếp theo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/fieldwork.py" line="127"/>
+        <source>Consultation with %1 saved.</source>
+        <translation>Đã lưu lượt tư vấn với %1.</translation>
     </message>
 </context>
 <context>
@@ -2457,27 +2462,27 @@
 <context>
     <name>TalliesController</name>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="93"/>
+        <location filename="../../ui/controllers/tallies.py" line="94"/>
         <source>Export tallies</source>
         <translation>Xuất báo cáo kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="117"/>
+        <location filename="../../ui/controllers/tallies.py" line="118"/>
         <source>Import targets</source>
         <translation>Nhập chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="159"/>
+        <location filename="../../ui/controllers/tallies.py" line="160"/>
         <source>Declaration list</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="241"/>
+        <location filename="../../ui/controllers/tallies.py" line="242"/>
         <source>%1 targets saved.</source>
         <translation>Đã lưu %1 chỉ tiêu.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="336"/>
+        <location filename="../../ui/controllers/tallies.py" line="337"/>
         <source>Hand-over slip</source>
         <translation>Giấy nộp tiền</translation>
     </message>

@@ -47,6 +47,9 @@ def test_a_consultation_in_a_few_keys(qtbot, gui):
         "SELECT topics FROM consultations WHERE person_id = ? ORDER BY at DESC LIMIT 1", (person_id,)
     )[0]
     assert topics == '["vsi","hi"]'
+    # the dialog closed on saving: the status bar says it was saved, with whom (issue 18, item 14)
+    assert gui.fieldwork.saved_message.startswith("Đã lưu lượt tư vấn")
+    assert window.statusBar().currentMessage() == gui.fieldwork.saved_message
 
 
 def test_walk_ins_one_after_another(qtbot, gui):

@@ -158,3 +158,32 @@ def test_a_new_period_added_in_the_targets_dialog(qtbot, signed_in):
     add(PeriodKind.PEAK_DAYS, DEMO_END - timedelta(days=6))
     assert "đã có kỳ này" in dialog.message.text() and dialog.period.count() == periods_before + 1
     dialog.reject()
+
+
+def test_a_running_campaign_shows_the_plan_due_by_today_and_no_line_through_days_to_come(qtbot, signed_in):
+    """94 % of a campaign's target after 20 of its 50 days read as nearly done; the actual line ran flat
+    through the days to come (issue 18, item 12)."""
+    from fieldapp.reports.tallies import expected_share
+
+    controller = signed_in
+    window = controller.window
+    controller.tallies.today = lambda: DEMO_END
+    window.show_screen("tallies")
+    view = window.views["tallies"]
+    qtbot.waitUntil(lambda: view.report is not None and controller.tasks.pending == 0, timeout=WAIT)
+    view.period.setCurrentIndex(view.period.findData("campaign"))
+    qtbot.waitUntil(lambda: view.report.first < DEMO_END and controller.tasks.pending == 0, timeout=WAIT)
+    first, last = view.report.first, view.report.last
+    middle = first + (last - first) // 2
+    controller.tallies.today = lambda: middle
+    controller.tallies.refresh()
+    qtbot.waitUntil(lambda: controller.tasks.pending == 0, timeout=WAIT)
+    assert view.bars.expected_pct == 100 * expected_share(first, last, middle)
+    assert 0 < view.bars.expected_pct < 100 and "kế hoạch đến hôm nay" in view.bars.expected_label
+    assert view.line.drawn() == (middle - first).days + 1 < len(view.line.values)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    view.grab().save(str(SHOTS / "tallies-campaign-midway.png"))
+    controller.tallies.today = lambda: last + timedelta(days=3)  # the campaign is over: the whole plan is due
+    controller.tallies.refresh()
+    qtbot.waitUntil(lambda: controller.tasks.pending == 0, timeout=WAIT)
+    assert view.bars.expected_pct is None and view.line.drawn() == len(view.line.values)

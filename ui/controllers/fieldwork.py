@@ -45,6 +45,7 @@ class FieldworkController(QObject):
         self.site_id: str | None = None  # where the member works today; the next form starts there
         self.dialog: ConsultationDialog | None = None
         self.event_dialog: EventDialog | None = None
+        self.saved_message = ""  # what the status bar said after the last save
 
     def _load(self, person_id: str | None) -> _Context:
         store, team = self.session.store, self.session.team
@@ -123,6 +124,11 @@ class FieldworkController(QObject):
                 dialog.message.setStyleSheet("color: #2e7d32;")
                 return
             dialog.accept()
+            said = QCoreApplication.translate("FieldworkController", "Consultation with %1 saved.")
+            self.saved_message = said.replace("%1", person.full_name if person else "")
+            status = getattr(self.parent_widget, "statusBar", None)
+            if status is not None:  # the dialog is gone: the status bar says it was saved
+                status().showMessage(self.saved_message, 8_000)
             if outcome is Outcome.ENROLLED:
                 self.enrol_requested.emit(person_id)
 

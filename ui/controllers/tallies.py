@@ -78,7 +78,8 @@ class TalliesController(QObject):
             first, last = self.span(store)
             return build(store, first, last, team_ids, lang)
 
-        self.tasks.run(load, self.view.show_report)
+        today = self.today()
+        self.tasks.run(load, lambda report: self.view.show_report(report, today))
 
     # --- exports -----------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.i18n import label, t
-from fieldapp.reports.tallies import BREAKDOWNS, Report
+from fieldapp.reports.tallies import BREAKDOWNS, Report, expected_share
 from ui.models.tally_model import TallyTableModel
 from ui.views.charts import CumulativeLine, PlanBars
 from ui.views.common import table, title
@@ -143,7 +143,7 @@ class TalliesView(QWidget):
 
     # --- the report --------------------------------------------------------------------------
 
-    def show_report(self, report: Report) -> None:
+    def show_report(self, report: Report, today: date) -> None:
         self.report = report
         self.lang = report.lang
         heading = self.tr("Tallies")
@@ -154,12 +154,20 @@ class TalliesView(QWidget):
         for i, tb in enumerate(report.tables):
             self.models[tb.key].set_table(tb, report.lang)
             self.tabs.setTabText(i, tb.title)
+        share = expected_share(report.first, report.last, today)
+        running = report.first <= today < report.last  # a period still under way: where the plan stands today
         self.bars.set_rows(
-            [(label(m, report.lang), d, tg) for m, d, tg in report.summary], t("tallies.no_target", report.lang)
+            [(label(m, report.lang), d, tg) for m, d, tg in report.summary],
+            t("tallies.no_target", report.lang),
+            100 * share if running else None,
+            t("tallies.expected_by_today", report.lang, percent=f"{100 * share:.0f}"),
         )
         metric, _done, target = report.summary[1]  # new VSI participants: the figure leaders are asked for first
         self.line.set_series(
             f"{t('tallies.cumulative_title', report.lang)}: {label(metric, report.lang)}",
             [p.done[metric] for p in report.days],
             target,
+            [p.day for p in report.days],
+            today,
+            t("tallies.today", report.lang),
         )

@@ -40,12 +40,12 @@ def test_the_readme_examples_run_on_the_demo_data(tmp_path):
             "2000",
             "--days",
             "3",
-        ],  # fmt: skip
+        ],
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
-        check=False,  # fmt: skip
+        check=False,
     )
     assert demo.returncode == 0, demo.stderr
     env.pop("FIELDAPP_PASSPHRASE")  # the block sets what it needs itself
@@ -57,7 +57,7 @@ def test_the_readme_examples_run_on_the_demo_data(tmp_path):
         text=True,
         encoding="utf-8",
         timeout=600,
-        check=False,  # fmt: skip
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stdout + done.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -32,6 +32,7 @@ from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup
 from fieldapp.domain.formats import format_date
 from fieldapp.domain.models import Person
 from fieldapp.i18n import label
+from ui.views.common import fit_to_screen
 
 SPONSORS = ("Liên đoàn Lao động tỉnh", "Hội Chữ thập đỏ", "Ủy ban Mặt trận Tổ quốc xã", "Nhà hảo tâm")
 
@@ -106,6 +107,7 @@ class EnrolDialog(QDialog):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if p.id == person.id else Qt.CheckState.Unchecked)
             self.members.addItem(item)
+        self.members.setMinimumHeight(4 * self.members.fontMetrics().lineSpacing() + 12)  # four members, any font size
         hi.addWidget(self.members)
         by_group: dict[tuple[str, str], list[str]] = {}  # one line per group: a household of pupils stays short
         for p in household:
@@ -189,6 +191,11 @@ class EnrolDialog(QDialog):
         ):
             signal.connect(lambda *_a: self.changed.emit())
         self.kind_group.buttonToggled.connect(lambda *_a: self._kind_changed())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous():
+            fit_to_screen(self)
+        super().showEvent(event)
 
     # --- state ----------------------------------------------------------------------------------------
 

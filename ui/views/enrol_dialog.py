@@ -107,6 +107,7 @@ class EnrolDialog(QDialog):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if p.id == person.id else Qt.CheckState.Unchecked)
             self.members.addItem(item)
+        self.members.setCurrentRow(next((i for i, p in enumerate(household) if p.id == person.id), 0))
         self.members.setMinimumHeight(4 * self.members.fontMetrics().lineSpacing() + 12)  # four members, any font size
         hi.addWidget(self.members)
         by_group: dict[tuple[str, str], list[str]] = {}  # one line per group: a household of pupils stays short
@@ -195,7 +196,18 @@ class EnrolDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         if not event.spontaneous():
             fit_to_screen(self)
+            self.first_field().setFocus()
         super().showEvent(event)
+
+    def first_field(self) -> QWidget:
+        """Where typing starts: the chosen kind's own first field, never the kinds' radio buttons (there
+        Down moves to the next kind and chooses it, so Down then Space changed the product)."""
+        kind = self.kind()
+        if kind in (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI):
+            return self.members
+        if kind is EnrolmentKind.DONATED_VSI:
+            return self.sponsor
+        return self.income
 
     # --- state ----------------------------------------------------------------------------------------
 

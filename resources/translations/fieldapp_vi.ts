@@ -67,37 +67,42 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="176"/>
+        <location filename="../../ui/controllers/app_controller.py" line="208"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="269"/>
+        <location filename="../../ui/controllers/app_controller.py" line="299"/>
+        <source>%1 had unsaved work open when the app locked. It was closed without saving, so that it is not shown to another member.</source>
+        <translation>%1 còn một phiếu đang nhập dở khi ứng dụng khoá. Phiếu đó đã được đóng mà không lưu, để người khác không xem được.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="364"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="270"/>
+        <location filename="../../ui/controllers/app_controller.py" line="365"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="272"/>
+        <location filename="../../ui/controllers/app_controller.py" line="367"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="274"/>
+        <location filename="../../ui/controllers/app_controller.py" line="369"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="296"/>
+        <location filename="../../ui/controllers/app_controller.py" line="391"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="340"/>
+        <location filename="../../ui/controllers/app_controller.py" line="435"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -105,17 +110,17 @@
 <context>
     <name>BundleController</name>
     <message>
-        <location filename="../../ui/controllers/bundle.py" line="35"/>
+        <location filename="../../ui/controllers/bundle.py" line="39"/>
         <source>Sync bundles (*.fab);;All files (*)</source>
         <translation>Gói đồng bộ (*.fab);;Mọi tệp (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/bundle.py" line="48"/>
+        <location filename="../../ui/controllers/bundle.py" line="52"/>
         <source>Export sync bundle to USB</source>
         <translation>Xuất gói đồng bộ ra USB</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/bundle.py" line="74"/>
+        <location filename="../../ui/controllers/bundle.py" line="81"/>
         <source>Import answer bundle from USB</source>
         <translation>Nhập gói trả lời từ USB</translation>
     </message>
@@ -284,82 +289,82 @@
 <context>
     <name>ConsultationDialog</name>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="53"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="54"/>
         <source>Consultation</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="60"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="61"/>
         <source>&amp;Walk-in, no details given</source>
         <translation>Khách vãng lai, &amp;không cho thông tin</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="65"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="66"/>
         <source>(no place)</source>
         <translation>(không chọn nơi)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="68"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="69"/>
         <source>&amp;Place:</source>
         <translation>Nơi tư vấ&amp;n:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="72"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="73"/>
         <source>&amp;Group:</source>
         <translation>Nhóm đối tượn&amp;g:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="75"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="76"/>
         <source>Topics</source>
         <translation>Nội dung tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="86"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="87"/>
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="108"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="109"/>
         <source>dd/mm/yyyy</source>
         <translation>ngày/tháng/năm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="109"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="110"/>
         <source>&amp;Follow-up on:</source>
         <translation>Ngày &amp;hẹn lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="127"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="128"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Lý do từ chối:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="136"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="137"/>
         <source>&amp;Note:</source>
         <translation>Gh&amp;i chú:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="139"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="140"/>
         <source>VssID installed</source>
         <translation>Đã cài VssID</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="140"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="141"/>
         <source>Non-cash pension sign-up</source>
         <translation>Đăng ký nhận lương hưu qua tài khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="146"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="147"/>
         <source>Agrees that the team keeps their data</source>
         <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="155"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="156"/>
         <source>Save (Ctrl+Enter)</source>
         <translation>Lưu (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="157"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="158"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -435,67 +440,67 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="134"/>
+        <location filename="../../ui/controllers/enrol.py" line="145"/>
         <source>Contribution a month (%1 %)</source>
         <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="140"/>
+        <location filename="../../ui/controllers/enrol.py" line="151"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="144"/>
+        <location filename="../../ui/controllers/enrol.py" line="155"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="147"/>
+        <location filename="../../ui/controllers/enrol.py" line="158"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="148"/>
+        <location filename="../../ui/controllers/enrol.py" line="159"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="153"/>
+        <location filename="../../ui/controllers/enrol.py" line="164"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="169"/>
+        <location filename="../../ui/controllers/enrol.py" line="180"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="181"/>
+        <location filename="../../ui/controllers/enrol.py" line="192"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="187"/>
+        <location filename="../../ui/controllers/enrol.py" line="198"/>
         <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
         <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="195"/>
+        <location filename="../../ui/controllers/enrol.py" line="206"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="197"/>
+        <location filename="../../ui/controllers/enrol.py" line="208"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="202"/>
+        <location filename="../../ui/controllers/enrol.py" line="213"/>
         <source>Priced on %1 by the premium rules %2:</source>
         <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="283"/>
+        <location filename="../../ui/controllers/enrol.py" line="296"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -503,97 +508,97 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="56"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="57"/>
         <source>Enrol</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="65"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="66"/>
         <source>What</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="77"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="78"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="89"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="90"/>
         <source>Monthly &amp;income:</source>
         <translation>Mức thu &amp;nhập tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="90"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
         <source>Pay for (&amp;months):</source>
         <translation>Số &amp;tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="92"/>
         <source>Support &amp;group:</source>
         <translation>Nhóm &amp;hỗ trợ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="94"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="95"/>
         <source>Household HI: who, in this order</source>
         <translation>BHYT hộ gia đình: ai tham gia, theo thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="97"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="98"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="98"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="99"/>
         <source>not in household HI</source>
         <translation>không tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="123"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="126"/>
         <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
         <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="127"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="130"/>
         <source>Pay for (months):</source>
         <translation>Số tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="142"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
         <source>Donated &amp;by:</source>
         <translation>Đơn vị, người &amp;tặng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="148"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="151"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="154"/>
         <source>transfer reference</source>
         <translation>mã giao dịch chuyển khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="152"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="155"/>
         <source>Paid &amp;in:</source>
         <translation>&amp;Hình thức:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="153"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="156"/>
         <source>&amp;Reference:</source>
         <translation>Mã &amp;giao dịch:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="159"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="162"/>
         <source>Premium</source>
         <translation>Số tiền phải đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="172"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="175"/>
         <source>Money received: save and make the receipt (Ctrl+Enter)</source>
         <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="174"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="177"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -730,12 +735,12 @@
 <context>
     <name>FieldworkController</name>
     <message>
-        <location filename="../../ui/controllers/fieldwork.py" line="69"/>
+        <location filename="../../ui/controllers/fieldwork.py" line="74"/>
         <source>Walk-in</source>
         <translation>Khách vãng lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/fieldwork.py" line="119"/>
+        <location filename="../../ui/controllers/fieldwork.py" line="122"/>
         <source>Saved. Next person.</source>
         <translation>Đã lưu. Mời người tiếp theo.</translation>
     </message>
@@ -852,12 +857,12 @@
 <context>
     <name>ImportController</name>
     <message>
-        <location filename="../../ui/controllers/importing.py" line="32"/>
+        <location filename="../../ui/controllers/importing.py" line="35"/>
         <source>Choose a list</source>
         <translation>Chọn danh sách</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/importing.py" line="34"/>
+        <location filename="../../ui/controllers/importing.py" line="37"/>
         <source>Lists (*.csv *.xlsx *.txt);;All files (*)</source>
         <translation>Danh sách (*.csv *.xlsx *.txt);;Mọi tệp (*)</translation>
     </message>
@@ -896,6 +901,24 @@
     </message>
 </context>
 <context>
+    <name>KeepsTypedWork</name>
+    <message>
+        <location filename="../../ui/views/common.py" line="46"/>
+        <source>Close without saving? What you typed will be lost.</source>
+        <translation>Đóng mà không lưu? Những gì đã nhập sẽ bị mất.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/common.py" line="48"/>
+        <source>Close without saving</source>
+        <translation>Đóng, không lưu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/common.py" line="51"/>
+        <source>Go back to it</source>
+        <translation>Quay lại nhập tiếp</translation>
+    </message>
+</context>
+<context>
     <name>LockView</name>
     <message>
         <location filename="../../ui/views/lock.py" line="51"/>
@@ -904,7 +927,7 @@
     </message>
     <message>
         <location filename="../../ui/views/lock.py" line="60"/>
-        <location filename="../../ui/views/lock.py" line="123"/>
+        <location filename="../../ui/views/lock.py" line="146"/>
         <source>Sign in</source>
         <translation>Đăng nhập</translation>
     </message>
@@ -929,42 +952,42 @@
         <translation>Đăng &amp;nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="89"/>
+        <location filename="../../ui/views/lock.py" line="110"/>
         <source>Data passphrase</source>
         <translation>Mật khẩu dữ liệu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="97"/>
+        <location filename="../../ui/views/lock.py" line="118"/>
         <source>Pass&amp;phrase:</source>
         <translation>&amp;Mật khẩu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="100"/>
+        <location filename="../../ui/views/lock.py" line="121"/>
         <source>&amp;Again:</source>
         <translation>Nhập &amp;lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="104"/>
+        <location filename="../../ui/views/lock.py" line="125"/>
         <source>&amp;Open</source>
         <translation>&amp;Mở</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="145"/>
+        <location filename="../../ui/views/lock.py" line="169"/>
         <source>This laptop has no system keyring. Set the passphrase that protects the team&apos;s data (at least 8 characters). Keep it safe: without it the data cannot be opened.</source>
         <translation>Máy này không có kho khoá của hệ điều hành. Hãy đặt mật khẩu bảo vệ dữ liệu của tổ (ít nhất 8 ký tự). Giữ kỹ mật khẩu: không có nó thì không mở được dữ liệu.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="149"/>
+        <location filename="../../ui/views/lock.py" line="173"/>
         <source>Type the passphrase that protects this laptop&apos;s data.</source>
         <translation>Nhập mật khẩu bảo vệ dữ liệu của máy này.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="164"/>
+        <location filename="../../ui/views/lock.py" line="188"/>
         <source>Choose your name in the list.</source>
         <translation>Hãy chọn tên của bạn trong danh sách.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="171"/>
+        <location filename="../../ui/views/lock.py" line="195"/>
         <source>The two passphrases differ.</source>
         <translation>Hai mật khẩu không khớp nhau.</translation>
     </message>
@@ -972,84 +995,84 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="33"/>
+        <location filename="../../ui/main_window.py" line="37"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="34"/>
+        <location filename="../../ui/main_window.py" line="38"/>
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="35"/>
+        <location filename="../../ui/main_window.py" line="39"/>
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="36"/>
+        <location filename="../../ui/main_window.py" line="40"/>
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="37"/>
+        <location filename="../../ui/main_window.py" line="41"/>
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="38"/>
+        <location filename="../../ui/main_window.py" line="42"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="39"/>
+        <location filename="../../ui/main_window.py" line="43"/>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="40"/>
+        <location filename="../../ui/main_window.py" line="44"/>
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90"/>
+        <location filename="../../ui/main_window.py" line="72"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Khoá (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>Locked</source>
         <translation>Đã khoá</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Online</source>
         <translation>Có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
-        <location filename="../../ui/main_window.py" line="174"/>
+        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>&amp;Help</source>
         <translation>&amp;Trợ giúp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>&amp;About fieldapp</source>
         <translation>&amp;Giới thiệu fieldapp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98"/>
+        <location filename="../../ui/main_window.py" line="80"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106"/>
+        <location filename="../../ui/main_window.py" line="85"/>
         <source>Sync now: F9 on any screen (right-click for the menu)</source>
         <translation>Đồng bộ ngay: phím F9 ở mọi màn hình (nhấp chuột phải để mở menu)</translation>
     </message>
@@ -1242,52 +1265,52 @@
 <context>
     <name>PeopleModel</name>
     <message>
-        <location filename="../../ui/models/people_model.py" line="40"/>
+        <location filename="../../ui/models/people_model.py" line="42"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="42"/>
+        <location filename="../../ui/models/people_model.py" line="44"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="45"/>
+        <location filename="../../ui/models/people_model.py" line="47"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="46"/>
+        <location filename="../../ui/models/people_model.py" line="48"/>
         <source>SI number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="47"/>
+        <location filename="../../ui/models/people_model.py" line="49"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="48"/>
+        <location filename="../../ui/models/people_model.py" line="50"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="49"/>
+        <location filename="../../ui/models/people_model.py" line="51"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="51"/>
+        <location filename="../../ui/models/people_model.py" line="53"/>
         <source>HI card valid until</source>
         <translation>Thẻ BHYT hạn đến</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="54"/>
+        <location filename="../../ui/models/people_model.py" line="56"/>
         <source>VSI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/models/people_model.py" line="55"/>
+        <location filename="../../ui/models/people_model.py" line="57"/>
         <source>Group</source>
         <translation>Nhóm đối tượng</translation>
     </message>
@@ -1345,7 +1368,7 @@
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="108"/>
+        <location filename="../../ui/views/people.py" line="126"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
@@ -1353,87 +1376,87 @@
 <context>
     <name>PersonDialog</name>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="45"/>
+        <location filename="../../ui/views/person_dialog.py" line="46"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="50"/>
+        <location filename="../../ui/views/person_dialog.py" line="51"/>
         <source>Scan a citizen ID or HI card QR here (or paste it)</source>
         <translation>Quét mã QR trên CCCD hoặc thẻ BHYT vào đây (hoặc dán)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="60"/>
+        <location filename="../../ui/views/person_dialog.py" line="61"/>
         <source>dd/mm/yyyy, or the year alone</source>
         <translation>ngày/tháng/năm, hoặc chỉ năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="68"/>
+        <location filename="../../ui/views/person_dialog.py" line="69"/>
         <source>10 digits, or the HI card code</source>
         <translation>10 chữ số, hoặc mã thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="82"/>
+        <location filename="../../ui/views/person_dialog.py" line="83"/>
         <source>Agrees that the team keeps their data</source>
         <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="84"/>
+        <location filename="../../ui/views/person_dialog.py" line="85"/>
         <source>&amp;Full name:</source>
         <translation>&amp;Họ tên:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="85"/>
+        <location filename="../../ui/views/person_dialog.py" line="86"/>
         <source>&amp;Born:</source>
         <translation>Ngày &amp;sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="86"/>
+        <location filename="../../ui/views/person_dialog.py" line="87"/>
         <source>Se&amp;x:</source>
         <translation>&amp;Giới tính:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="87"/>
+        <location filename="../../ui/views/person_dialog.py" line="88"/>
         <source>&amp;Citizen ID:</source>
         <translation>Số &amp;CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="88"/>
+        <location filename="../../ui/views/person_dialog.py" line="89"/>
         <source>SI n&amp;umber / HI card:</source>
         <translation>Mã số &amp;BHXH / thẻ BHYT:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="89"/>
+        <location filename="../../ui/views/person_dialog.py" line="90"/>
         <source>&amp;Phone:</source>
         <translation>Điện &amp;thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="90"/>
+        <location filename="../../ui/views/person_dialog.py" line="91"/>
         <source>Co&amp;mmune:</source>
         <translation>&amp;Xã, phường:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="91"/>
+        <location filename="../../ui/views/person_dialog.py" line="92"/>
         <source>&amp;Hamlet:</source>
         <translation>Th&amp;ôn, xóm:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="92"/>
+        <location filename="../../ui/views/person_dialog.py" line="93"/>
         <source>&amp;Group:</source>
         <translation>&amp;Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="116"/>
+        <location filename="../../ui/views/person_dialog.py" line="117"/>
         <source>&amp;Save (Ctrl+Enter)</source>
         <translation>&amp;Lưu (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="119"/>
+        <location filename="../../ui/views/person_dialog.py" line="120"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="179"/>
+        <location filename="../../ui/views/person_dialog.py" line="183"/>
         <source>Read from the card. Check every field with the person, then save.</source>
         <translation>Đã đọc từ thẻ. Hãy kiểm tra từng ô với người dân rồi lưu.</translation>
     </message>
@@ -1441,37 +1464,37 @@
 <context>
     <name>PersonFormController</name>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="63"/>
+        <location filename="../../ui/controllers/person_form.py" line="66"/>
         <source>New person</source>
         <translation>Thêm người</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="65"/>
+        <location filename="../../ui/controllers/person_form.py" line="68"/>
         <source>New member of the household</source>
         <translation>Thêm thành viên hộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="75"/>
+        <location filename="../../ui/controllers/person_form.py" line="78"/>
         <source>Edit person</source>
         <translation>Sửa thông tin</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="147"/>
+        <location filename="../../ui/controllers/person_form.py" line="152"/>
         <source>Open that record now?</source>
         <translation>Mở hồ sơ đó ngay?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="161"/>
+        <location filename="../../ui/controllers/person_form.py" line="166"/>
         <source>Another person: create</source>
         <translation>Người khác: vẫn tạo mới</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="165"/>
+        <location filename="../../ui/controllers/person_form.py" line="170"/>
         <source>Same person: open it</source>
         <translation>Cùng một người: mở hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="169"/>
+        <location filename="../../ui/controllers/person_form.py" line="174"/>
         <source>Go back</source>
         <translation>Quay lại</translation>
     </message>
@@ -1479,57 +1502,57 @@
 <context>
     <name>PersonalDataController</name>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="32"/>
+        <location filename="../../ui/controllers/personal_data.py" line="33"/>
         <source>Personal data</source>
         <translation>Dữ liệu cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="34"/>
+        <location filename="../../ui/controllers/personal_data.py" line="35"/>
         <source>Agreed that the team keeps their data.</source>
         <translation>Đã đồng ý để tổ lưu thông tin cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="36"/>
+        <location filename="../../ui/controllers/personal_data.py" line="37"/>
         <source>Has not agreed that the team keeps their data.</source>
         <translation>Chưa đồng ý để tổ lưu thông tin cá nhân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="40"/>
+        <location filename="../../ui/controllers/personal_data.py" line="41"/>
         <source>Withdraw consent</source>
         <translation>Rút lại sự đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="42"/>
+        <location filename="../../ui/controllers/personal_data.py" line="43"/>
         <source>Record consent</source>
         <translation>Ghi nhận đồng ý</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="46"/>
+        <location filename="../../ui/controllers/personal_data.py" line="47"/>
         <source>Export a copy…</source>
         <translation>Xuất bản sao…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="49"/>
+        <location filename="../../ui/controllers/personal_data.py" line="50"/>
         <source>Erase on request…</source>
         <translation>Xoá theo yêu cầu…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="52"/>
+        <location filename="../../ui/controllers/personal_data.py" line="53"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="66"/>
+        <location filename="../../ui/controllers/personal_data.py" line="67"/>
         <source>Export a copy</source>
         <translation>Xuất bản sao</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="92"/>
+        <location filename="../../ui/controllers/personal_data.py" line="94"/>
         <source>Erase on request</source>
         <translation>Xoá theo yêu cầu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/personal_data.py" line="93"/>
+        <location filename="../../ui/controllers/personal_data.py" line="95"/>
         <source>This erases the person&apos;s name, identifiers, phone and the notes about them, here and, at the next sync, on the server. Receipts keep the payer&apos;s name. Type the full name to confirm:</source>
         <translation>Thao tác này xoá họ tên, các số giấy tờ, số điện thoại và ghi chú về người này, trên máy và (khi đồng bộ) trên máy chủ. Biên lai vẫn giữ tên người nộp tiền. Gõ lại họ tên đầy đủ để xác nhận:</translation>
     </message>
@@ -1537,198 +1560,198 @@
 <context>
     <name>ReceiptsController</name>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="70"/>
+        <location filename="../../ui/controllers/receipts.py" line="73"/>
         <source>GENUINE</source>
         <translation>THẬT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="71"/>
+        <location filename="../../ui/controllers/receipts.py" line="74"/>
         <source>FORGED</source>
         <translation>GIẢ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="72"/>
+        <location filename="../../ui/controllers/receipts.py" line="75"/>
         <source>DAMAGED</source>
         <translation>HỎNG</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="73"/>
+        <location filename="../../ui/controllers/receipts.py" line="76"/>
         <source>NOT A RECEIPT</source>
         <translation>KHÔNG PHẢI BIÊN LAI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="74"/>
+        <location filename="../../ui/controllers/receipts.py" line="77"/>
         <source>UNKNOWN DEVICE</source>
         <translation>MÁY LẠ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="75"/>
+        <location filename="../../ui/controllers/receipts.py" line="78"/>
         <source>REVOKED DEVICE</source>
         <translation>MÁY ĐÃ BỊ THU HỒI</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="76"/>
+        <location filename="../../ui/controllers/receipts.py" line="79"/>
         <source>VOID</source>
         <translation>ĐÃ HUỶ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="77"/>
-        <location filename="../../ui/controllers/receipts.py" line="78"/>
+        <location filename="../../ui/controllers/receipts.py" line="80"/>
+        <location filename="../../ui/controllers/receipts.py" line="81"/>
         <source>NOT CONFIRMED</source>
         <translation>CHƯA XÁC NHẬN</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="84"/>
+        <location filename="../../ui/controllers/receipts.py" line="87"/>
         <source>Household health insurance</source>
         <translation>BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="85"/>
+        <location filename="../../ui/controllers/receipts.py" line="88"/>
         <source>Voluntary social insurance</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="97"/>
+        <location filename="../../ui/controllers/receipts.py" line="100"/>
         <source>%1 to %2</source>
         <translation>%1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="102"/>
+        <location filename="../../ui/controllers/receipts.py" line="105"/>
         <source>Number:</source>
         <translation>Số:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="103"/>
+        <location filename="../../ui/controllers/receipts.py" line="106"/>
         <source>Date:</source>
         <translation>Ngày:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="104"/>
+        <location filename="../../ui/controllers/receipts.py" line="107"/>
         <source>Amount:</source>
         <translation>Số tiền:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="105"/>
+        <location filename="../../ui/controllers/receipts.py" line="108"/>
         <source>Paid for:</source>
         <translation>Nộp cho:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="106"/>
+        <location filename="../../ui/controllers/receipts.py" line="109"/>
         <source>Months:</source>
         <translation>Số tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="107"/>
+        <location filename="../../ui/controllers/receipts.py" line="110"/>
         <source>Period:</source>
         <translation>Thời hạn:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="108"/>
+        <location filename="../../ui/controllers/receipts.py" line="111"/>
         <source>Insured persons:</source>
         <translation>Số người tham gia:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="109"/>
+        <location filename="../../ui/controllers/receipts.py" line="112"/>
         <source>Payer&apos;s ID (masked):</source>
         <translation>Mã người nộp (che bớt):</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="110"/>
+        <location filename="../../ui/controllers/receipts.py" line="113"/>
         <source>Confirmation code:</source>
         <translation>Mã xác nhận:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="112"/>
+        <location filename="../../ui/controllers/receipts.py" line="115"/>
         <source>Issued by device:</source>
         <translation>Máy lập:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="113"/>
+        <location filename="../../ui/controllers/receipts.py" line="116"/>
         <source>(not known on this laptop)</source>
         <translation>(máy này chưa biết)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="118"/>
+        <location filename="../../ui/controllers/receipts.py" line="121"/>
         <source>Void because:</source>
         <translation>Lý do huỷ:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="121"/>
+        <location filename="../../ui/controllers/receipts.py" line="124"/>
         <source>The receipt</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="123"/>
+        <location filename="../../ui/controllers/receipts.py" line="126"/>
         <source>What the QR code claims (do not trust it)</source>
         <translation>Nội dung mã QR ghi (không đáng tin)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="258"/>
+        <location filename="../../ui/controllers/receipts.py" line="263"/>
         <source>No thermal printer is chosen yet: choose it in Settings, Receipt printing.</source>
         <translation>Chưa chọn máy in nhiệt: hãy chọn trong Cài đặt, mục In biên lai.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="273"/>
+        <location filename="../../ui/controllers/receipts.py" line="278"/>
         <source>(default)</source>
         <translation>mặc định</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="310"/>
+        <location filename="../../ui/controllers/receipts.py" line="315"/>
         <source>Print the receipt</source>
         <translation>In biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="335"/>
+        <location filename="../../ui/controllers/receipts.py" line="340"/>
         <source>Printing: %1 of %2 pages sent…</source>
         <translation>Đang in: đã gửi %1 trên %2 trang…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="373"/>
+        <location filename="../../ui/controllers/receipts.py" line="380"/>
         <source>it does not answer</source>
         <translation>máy in không trả lời</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="374"/>
+        <location filename="../../ui/controllers/receipts.py" line="381"/>
         <source>it stopped in the middle of the job</source>
         <translation>máy in dừng giữa chừng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="375"/>
+        <location filename="../../ui/controllers/receipts.py" line="382"/>
         <source>it refused the job</source>
         <translation>máy in từ chối lệnh in</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="386"/>
+        <location filename="../../ui/controllers/receipts.py" line="395"/>
         <source>Printed a copy (BẢN SAO) of %1.</source>
         <translation>Đã in bản sao (BẢN SAO) biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="388"/>
+        <location filename="../../ui/controllers/receipts.py" line="397"/>
         <source>Printed the original of %1.</source>
         <translation>Đã in bản gốc biên lai %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="392"/>
+        <location filename="../../ui/controllers/receipts.py" line="401"/>
         <source>Printed %1 receipts in one job (%2 of them copies).</source>
         <translation>Đã in %1 biên lai trong một lần in (%2 bản sao).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="130"/>
+        <location filename="../../ui/controllers/receipts.py" line="133"/>
         <source>Could not write %1 (%2). The receipt is saved; choose another folder, then save again.</source>
         <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="426"/>
+        <location filename="../../ui/controllers/receipts.py" line="436"/>
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="428"/>
+        <location filename="../../ui/controllers/receipts.py" line="438"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="520"/>
+        <location filename="../../ui/controllers/receipts.py" line="542"/>
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>
@@ -1885,37 +1908,37 @@
 <context>
     <name>ReleaseController</name>
     <message>
-        <location filename="../../ui/controllers/release.py" line="44"/>
+        <location filename="../../ui/controllers/release.py" line="45"/>
         <source>national</source>
         <translation>quốc gia</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="45"/>
+        <location filename="../../ui/controllers/release.py" line="46"/>
         <source>province</source>
         <translation>tỉnh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="54"/>
+        <location filename="../../ui/controllers/release.py" line="55"/>
         <source>checked %1</source>
         <translation>kiểm tra ngày %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="59"/>
+        <location filename="../../ui/controllers/release.py" line="60"/>
         <source>These rules may be out of date: sync to get the newest before you take money.</source>
         <translation>Quy định này có thể đã cũ: hãy đồng bộ để nhận quy định mới nhất trước khi thu tiền.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="128"/>
+        <location filename="../../ui/controllers/release.py" line="129"/>
         <source>New version %1</source>
         <translation>Có phiên bản mới %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="129"/>
+        <location filename="../../ui/controllers/release.py" line="130"/>
         <source>Sync screen: download it for IT to install</source>
         <translation>Màn hình Đồng bộ: tải về để bộ phận CNTT cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="141"/>
+        <location filename="../../ui/controllers/release.py" line="142"/>
         <source>Saved to %1 (SHA-256 checked). Give it to IT to install; it was not run.</source>
         <translation>Đã lưu vào %1 (đã kiểm tra SHA-256). Hãy đưa cho bộ phận CNTT cài đặt; tệp chưa được chạy.</translation>
     </message>
@@ -2117,238 +2140,238 @@
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="64"/>
+        <location filename="../../ui/controllers/sync.py" line="65"/>
         <source>Full name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="65"/>
+        <location filename="../../ui/controllers/sync.py" line="66"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="66"/>
+        <location filename="../../ui/controllers/sync.py" line="67"/>
         <source>Year of birth</source>
         <translation>Năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="67"/>
+        <location filename="../../ui/controllers/sync.py" line="68"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="68"/>
+        <location filename="../../ui/controllers/sync.py" line="69"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="69"/>
+        <location filename="../../ui/controllers/sync.py" line="70"/>
         <source>Social insurance number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="70"/>
+        <location filename="../../ui/controllers/sync.py" line="71"/>
         <source>Health insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="71"/>
+        <location filename="../../ui/controllers/sync.py" line="72"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="72"/>
+        <location filename="../../ui/controllers/sync.py" line="73"/>
         <source>Address</source>
         <translation>Địa chỉ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="73"/>
+        <location filename="../../ui/controllers/sync.py" line="74"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="74"/>
+        <location filename="../../ui/controllers/sync.py" line="75"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="75"/>
-        <location filename="../../ui/controllers/sync.py" line="85"/>
+        <location filename="../../ui/controllers/sync.py" line="76"/>
+        <location filename="../../ui/controllers/sync.py" line="86"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="76"/>
+        <location filename="../../ui/controllers/sync.py" line="77"/>
         <source>Occupation</source>
         <translation>Nghề nghiệp</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="77"/>
+        <location filename="../../ui/controllers/sync.py" line="78"/>
         <source>Notes</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="84"/>
+        <location filename="../../ui/controllers/sync.py" line="85"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="236"/>
+        <location filename="../../ui/controllers/sync.py" line="237"/>
         <source>Premium rule file</source>
         <translation>Tệp quy định mức đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="263"/>
+        <location filename="../../ui/controllers/sync.py" line="264"/>
         <source>never</source>
         <translation>chưa bao giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="277"/>
+        <location filename="../../ui/controllers/sync.py" line="278"/>
         <source>%1 fields differ</source>
         <translation>%1 trường khác nhau</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="284"/>
+        <location filename="../../ui/controllers/sync.py" line="285"/>
         <source>same citizen ID</source>
         <translation>trùng số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="285"/>
+        <location filename="../../ui/controllers/sync.py" line="286"/>
         <source>same name, birth and commune</source>
         <translation>trùng họ tên, ngày sinh và xã</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="292"/>
+        <location filename="../../ui/controllers/sync.py" line="293"/>
         <source>pulled</source>
         <translation>nhận về</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="298"/>
+        <location filename="../../ui/controllers/sync.py" line="299"/>
         <source>not this team&apos;s data</source>
         <translation>không phải dữ liệu của tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="299"/>
+        <location filename="../../ui/controllers/sync.py" line="300"/>
         <source>the same change id with other content</source>
         <translation>trùng mã thay đổi nhưng nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="300"/>
+        <location filename="../../ui/controllers/sync.py" line="301"/>
         <source>the record already exists with other content</source>
         <translation>bản ghi đã có với nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="301"/>
+        <location filename="../../ui/controllers/sync.py" line="302"/>
         <source>the record is not on the server</source>
         <translation>máy chủ không có bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="302"/>
+        <location filename="../../ui/controllers/sync.py" line="303"/>
         <source>this kind of record cannot be changed</source>
         <translation>loại bản ghi này không được sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="303"/>
+        <location filename="../../ui/controllers/sync.py" line="304"/>
         <source>the record is not valid</source>
         <translation>bản ghi không hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="304"/>
+        <location filename="../../ui/controllers/sync.py" line="305"/>
         <source>it names a record the server does not have for this team</source>
         <translation>bản ghi này nhắc tới một bản ghi mà máy chủ không có cho tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="307"/>
+        <location filename="../../ui/controllers/sync.py" line="308"/>
         <source>only a team leader may do this</source>
         <translation>chỉ tổ trưởng được làm việc này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="308"/>
+        <location filename="../../ui/controllers/sync.py" line="309"/>
         <source>a receipt not signed by this laptop&apos;s key, or in another laptop&apos;s series</source>
         <translation>biên lai không do khóa của máy này ký, hoặc thuộc ký hiệu của máy khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="311"/>
+        <location filename="../../ui/controllers/sync.py" line="312"/>
         <source>this collector&apos;s day was closed on another laptop first: that closing is kept</source>
         <translation>Ngày này của người thu đã được chốt sổ trên máy khác trước: giữ lần chốt đó</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="314"/>
+        <location filename="../../ui/controllers/sync.py" line="315"/>
         <source>the server does not know this kind of record</source>
         <translation>máy chủ không biết loại bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="321"/>
+        <location filename="../../ui/controllers/sync.py" line="322"/>
         <source>refused</source>
         <translation>bị từ chối</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="334"/>
+        <location filename="../../ui/controllers/sync.py" line="335"/>
         <source>Sync off: this laptop was revoked</source>
         <translation>Đã tắt đồng bộ: máy này đã bị thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="336"/>
+        <location filename="../../ui/controllers/sync.py" line="337"/>
         <source>Sync off: enrol again</source>
         <translation>Đã tắt đồng bộ: cần đăng ký lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="338"/>
+        <location filename="../../ui/controllers/sync.py" line="339"/>
         <source>Not enrolled with a server</source>
         <translation>Chưa đăng ký với máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="340"/>
+        <location filename="../../ui/controllers/sync.py" line="341"/>
         <source>Last sync: %1</source>
         <translation>Đồng bộ lần cuối: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="343"/>
+        <location filename="../../ui/controllers/sync.py" line="344"/>
         <source>Never synced</source>
         <translation>Chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="353"/>
+        <location filename="../../ui/controllers/sync.py" line="354"/>
         <source>Type the server&apos;s address and the one-time code.</source>
         <translation>Hãy nhập địa chỉ máy chủ và mã đăng ký một lần.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="435"/>
+        <location filename="../../ui/controllers/sync.py" line="436"/>
         <source>Stopping after this batch…</source>
         <translation>Đang dừng sau đợt này…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="496"/>
+        <location filename="../../ui/controllers/sync.py" line="497"/>
         <source>%1 “%2” was changed on this laptop and on another one.</source>
         <translation>%1 “%2” đã được sửa trên máy này và trên một máy khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="498"/>
+        <location filename="../../ui/controllers/sync.py" line="499"/>
         <source>Pick the version to keep for each field; nothing changes until you press “Keep my choice”.</source>
         <translation>Hãy chọn bản giữ lại cho từng trường; không có gì thay đổi cho đến khi bạn bấm “Giữ lựa chọn của tôi”.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="511"/>
+        <location filename="../../ui/controllers/sync.py" line="512"/>
         <source>Kept. The choice is sent at the next sync.</source>
         <translation>Đã giữ. Lựa chọn sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="554"/>
+        <location filename="../../ui/controllers/sync.py" line="555"/>
         <source>Keep both as two different people and take them off the list?</source>
         <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="317"/>
+        <location filename="../../ui/controllers/sync.py" line="318"/>
         <source>made before enrolment for another team or province: kept on this laptop, not sent</source>
         <translation>lập trước khi đăng ký, cho tổ hoặc tỉnh khác: vẫn giữ trên máy này, không gửi đi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="387"/>
+        <location filename="../../ui/controllers/sync.py" line="388"/>
         <source>Enrol anyway</source>
         <translation>Vẫn đăng ký</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="388"/>
+        <location filename="../../ui/controllers/sync.py" line="389"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -2427,27 +2450,27 @@
 <context>
     <name>TalliesController</name>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="87"/>
+        <location filename="../../ui/controllers/tallies.py" line="93"/>
         <source>Export tallies</source>
         <translation>Xuất báo cáo kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="109"/>
+        <location filename="../../ui/controllers/tallies.py" line="117"/>
         <source>Import targets</source>
         <translation>Nhập chỉ tiêu</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="149"/>
+        <location filename="../../ui/controllers/tallies.py" line="159"/>
         <source>Declaration list</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="225"/>
+        <location filename="../../ui/controllers/tallies.py" line="241"/>
         <source>%1 targets saved.</source>
         <translation>Đã lưu %1 chỉ tiêu.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/tallies.py" line="310"/>
+        <location filename="../../ui/controllers/tallies.py" line="336"/>
         <source>Hand-over slip</source>
         <translation>Giấy nộp tiền</translation>
     </message>
@@ -2456,7 +2479,7 @@
     <name>TalliesView</name>
     <message>
         <location filename="../../ui/views/tallies.py" line="44"/>
-        <location filename="../../ui/views/tallies.py" line="149"/>
+        <location filename="../../ui/views/tallies.py" line="152"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
@@ -2491,52 +2514,52 @@
         <translation>Kỳ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="69"/>
+        <location filename="../../ui/views/tallies.py" line="71"/>
         <source>Export XLSX</source>
         <translation>Xuất XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="70"/>
+        <location filename="../../ui/views/tallies.py" line="72"/>
         <source>Export CSV</source>
         <translation>Xuất CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="71"/>
+        <location filename="../../ui/views/tallies.py" line="73"/>
         <source>Export PDF</source>
         <translation>Xuất PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="77"/>
+        <location filename="../../ui/views/tallies.py" line="79"/>
         <source>Declaration lists</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="80"/>
+        <location filename="../../ui/views/tallies.py" line="82"/>
         <source>D05-TS (voluntary SI), XLSX</source>
         <translation>D05-TS (BHXH tự nguyện), XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="81"/>
+        <location filename="../../ui/views/tallies.py" line="83"/>
         <source>D05-TS (voluntary SI), XML</source>
         <translation>D05-TS (BHXH tự nguyện), XML</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="82"/>
+        <location filename="../../ui/views/tallies.py" line="84"/>
         <source>D03-TS (household HI), XLSX</source>
         <translation>D03-TS (BHYT hộ gia đình), XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="87"/>
+        <location filename="../../ui/views/tallies.py" line="89"/>
         <source>Targets…</source>
         <translation>Chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="90"/>
+        <location filename="../../ui/views/tallies.py" line="92"/>
         <source>Import targets…</source>
         <translation>Nhập chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="93"/>
+        <location filename="../../ui/views/tallies.py" line="95"/>
         <source>Close the day…</source>
         <translation>Chốt ngày…</translation>
     </message>

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QScrollArea,
     QTableView,
@@ -35,6 +36,57 @@ def fit_to_screen(window: QWidget) -> None:
         x = min(max(frame.x(), free.x()), free.right() - frame.width() + 1)
         y = min(max(frame.y(), free.y()), free.bottom() - window.height() - TITLE_BAR + 1)
         window.move(max(x, free.x()), max(y, free.y()))
+
+
+def ask_discard(parent: QWidget) -> bool:
+    """Whether to throw typed work away: Escape and Enter keep it; only the named button discards."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("fieldapp")
+    box.setText(QCoreApplication.translate("KeepsTypedWork", "Close without saving? What you typed will be lost."))
+    discard = box.addButton(
+        QCoreApplication.translate("KeepsTypedWork", "Close without saving"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    keep = box.addButton(
+        QCoreApplication.translate("KeepsTypedWork", "Go back to it"), QMessageBox.ButtonRole.RejectRole
+    )
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+class KeepsTypedWork:
+    """For a QDialog (before it in the bases) whose typed work Escape, Cancel or the window's close button
+    must not throw away without asking. `draft_state()` gives what was typed, comparable; it is noted as
+    the dialog is first shown, or by `mark_pristine()` when the form starts again."""
+
+    _pristine: object = None
+    _discarding = False
+
+    def draft_state(self) -> object:
+        raise NotImplementedError
+
+    def mark_pristine(self) -> None:
+        self._pristine = self.draft_state()
+
+    def has_typed_work(self) -> bool:
+        return self._pristine is not None and self.draft_state() != self._pristine
+
+    def showEvent(self, event) -> None:
+        if self._pristine is None and not event.spontaneous():
+            self.mark_pristine()
+        super().showEvent(event)  # type: ignore[misc]
+
+    def reject(self) -> None:
+        if not self._discarding and self.has_typed_work() and not ask_discard(self):  # type: ignore[arg-type]
+            return
+        super().reject()  # type: ignore[misc]
+
+    def discard(self) -> None:
+        """Close without asking: the program decided (another member signed in; the record was opened)."""
+        self._discarding = True
+        super().reject()  # type: ignore[misc]
 
 
 def scrolling(screen: QWidget) -> QScrollArea:

@@ -32,12 +32,12 @@ from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup
 from fieldapp.domain.formats import format_date
 from fieldapp.domain.models import Person
 from fieldapp.i18n import label
-from ui.views.common import fit_to_screen
+from ui.views.common import KeepsTypedWork, fit_to_screen
 
 SPONSORS = ("Liên đoàn Lao động tỉnh", "Hội Chữ thập đỏ", "Ủy ban Mặt trận Tổ quốc xã", "Nhà hảo tâm")
 
 
-class EnrolDialog(QDialog):
+class EnrolDialog(KeepsTypedWork, QDialog):
     changed = Signal()
     confirm_requested = Signal()
 
@@ -198,6 +198,19 @@ class EnrolDialog(QDialog):
             fit_to_screen(self)
             self.first_field().setFocus()
         super().showEvent(event)
+
+    def draft_state(self) -> tuple:
+        return (
+            self.kind(),
+            self.income.value(),
+            self.vsi_months.currentData(),
+            self.support_group.currentData(),
+            self.hi_months.currentData(),
+            self.member_ids(),
+            self.sponsor.currentText(),
+            self.method.currentData(),
+            self.reference.text(),
+        )
 
     def first_field(self) -> QWidget:
         """Where typing starts: the chosen kind's own first field, never the kinds' radio buttons (there

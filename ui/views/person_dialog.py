@@ -22,6 +22,7 @@ from fieldapp.domain.formats import format_date
 from fieldapp.domain.scans import ScannedPerson
 from fieldapp.i18n import label
 from fieldapp.services.registry import PersonForm
+from ui.views.common import KeepsTypedWork
 
 FIELDS = (
     "full_name",
@@ -36,7 +37,7 @@ FIELDS = (
 )
 
 
-class PersonDialog(QDialog):
+class PersonDialog(KeepsTypedWork, QDialog):
     scanned = Signal(str)
     commune_changed = Signal(str)
 
@@ -149,6 +150,9 @@ class PersonDialog(QDialog):
         self.hamlet.setText(form.hamlet)
         self.group.setCurrentIndex(max(0, self.group.findData(form.target_group)))
         self.consent.setChecked(form.consent)
+
+    def draft_state(self) -> PersonForm:
+        return self.form()
 
     def form(self) -> PersonForm:
         return PersonForm(

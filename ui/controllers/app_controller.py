@@ -260,6 +260,7 @@ class AppController(QObject):
             if widget is self.window or not widget.isVisible():
                 continue
             if isinstance(widget, QDialog) and widget.windowModality() != Qt.WindowModality.ApplicationModal:
+                widget.setProperty("parked_at", widget.pos())  # shown again, the window manager would place it anew
                 widget.hide()
                 kept.append(widget)
             elif isinstance(widget, QDialog):
@@ -281,6 +282,8 @@ class AppController(QObject):
         if owner.id == member.id:
             for widget in alive:
                 widget.show()
+                if widget.property("parked_at") is not None:
+                    widget.move(widget.property("parked_at"))
             if alive:
                 alive[-1].raise_()
                 alive[-1].activateWindow()

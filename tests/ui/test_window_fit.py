@@ -128,3 +128,17 @@ def test_a_language_switch_raises_nothing_and_keeps_the_window_as_it_was(qtbot, 
     finally:
         controller.window.close()
         controller.shutdown()
+
+
+def test_a_command_line_language_is_not_saved_with_the_window(tmp_path):
+    """The geometry is saved on every close now: `fieldapp gui --lang en` must not become the saved language."""
+    from fieldapp.settings import LANGUAGE, Settings
+
+    path = tmp_path / "settings.json"
+    settings = Settings(path)
+    settings.override(LANGUAGE, "en")
+    settings.set(WINDOW_GEOMETRY, "AAAA")
+    assert settings.get(LANGUAGE) == "en"
+    assert Settings(path).get(LANGUAGE) == "vi" and Settings(path).get(WINDOW_GEOMETRY) == "AAAA"
+    settings.set(LANGUAGE, "en")  # chosen on the Settings screen: saved
+    assert Settings(path).get(LANGUAGE) == "en"

@@ -59,7 +59,8 @@ def ask_discard(parent: QWidget) -> bool:
 class KeepsTypedWork:
     """For a QDialog (before it in the bases) whose typed work Escape, Cancel or the window's close button
     must not throw away without asking. `draft_state()` gives what was typed, comparable; it is noted as
-    the dialog is first shown, or by `mark_pristine()` when the form starts again."""
+    the dialog is first shown, or by `mark_pristine()` when the form starts again. The dialog's Cancel
+    button calls `cancel()`; `reject()` from the program still closes at once, as does `discard()`."""
 
     _pristine: object = None
     _discarding = False
@@ -73,20 +74,34 @@ class KeepsTypedWork:
     def has_typed_work(self) -> bool:
         return self._pristine is not None and self.draft_state() != self._pristine
 
+    def may_close(self) -> bool:
+        return self._discarding or not self.has_typed_work() or ask_discard(self)  # type: ignore[arg-type]
+
+    def cancel(self) -> None:
+        if self.may_close():
+            self.reject()  # type: ignore[attr-defined]
+
+    def discard(self) -> None:
+        """Close without asking: the program decided (another member signed in; the record was opened)."""
+        self._discarding = True
+        self.reject()  # type: ignore[attr-defined]
+
     def showEvent(self, event) -> None:
         if self._pristine is None and not event.spontaneous():
             self.mark_pristine()
         super().showEvent(event)  # type: ignore[misc]
 
-    def reject(self) -> None:
-        if not self._discarding and self.has_typed_work() and not ask_discard(self):  # type: ignore[arg-type]
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers() and not self.may_close():
+            event.accept()
             return
-        super().reject()  # type: ignore[misc]
+        super().keyPressEvent(event)  # type: ignore[misc]
 
-    def discard(self) -> None:
-        """Close without asking: the program decided (another member signed in; the record was opened)."""
-        self._discarding = True
-        super().reject()  # type: ignore[misc]
+    def closeEvent(self, event) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
+        super().closeEvent(event)  # type: ignore[misc]
 
 
 def scrolling(screen: QWidget) -> QScrollArea:

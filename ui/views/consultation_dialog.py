@@ -158,7 +158,7 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save_requested)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
         self.outcome_group.buttonToggled.connect(lambda *_a: self._outcome_changed())
         self.walk_in.toggled.connect(self._walk_in_changed)
         self._outcome_changed()

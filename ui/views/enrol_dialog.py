@@ -177,7 +177,7 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         right.addWidget(self.buttons)
         self.buttons.accepted.connect(self.confirm_requested)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm_requested.emit)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.confirm_requested.emit)
 

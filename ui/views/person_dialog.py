@@ -119,7 +119,7 @@ class PersonDialog(KeepsTypedWork, QDialog):
         save.setDefault(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         layout.addWidget(self.buttons)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
         self.scan.returnPressed.connect(lambda: self.scanned.emit(self.scan.text()))
         self.commune.currentIndexChanged.connect(lambda _i: self.commune_changed.emit(self.commune.currentData()))
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.buttons.accepted.emit)

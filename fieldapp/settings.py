@@ -64,6 +64,8 @@ RECEIPT_PREFIX = Setting("receipt_prefix", str, "", "settings.receipt_prefix")
 ORGANISATION_NAME = Setting("organisation_name", str, "", "settings.organisation_name")
 ORGANISATION_LOGO = Setting("organisation_logo", str, "", "settings.organisation_logo")  # a file in the data dir
 PROFILE_PROVINCE = Setting("profile_province", str, "", "settings.profile_province")
+# the main window's place, size and maximised state as Qt saves them (base64); not on the screen
+WINDOW_GEOMETRY = Setting("window_geometry", str, "", "settings.window_geometry")
 ALL: tuple[Setting[Any], ...] = (
     LANGUAGE,
     THEME,
@@ -85,6 +87,7 @@ class Settings:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._values: dict[str, Any] = {}
+        self._overrides: dict[str, Any] = {}  # this run's command-line choices, never saved
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(loaded, dict):
@@ -95,12 +98,15 @@ class Settings:
             log.warning("settings file %s unreadable; using defaults", path, exc_info=True)
 
     def get(self, setting: Setting[T]) -> T:
+        if setting.key in self._overrides:
+            return self._overrides[setting.key]
         return setting.coerce(self._values.get(setting.key, setting.default))
 
     def set(self, setting: Setting[T], value: T) -> None:
         if setting.coerce(value) != value:
             raise ValueError(f"{setting.key}: {value!r} is not allowed")
         self._values[setting.key] = value
+        self._overrides.pop(setting.key, None)  # chosen on the Settings screen: it holds from now on
         self.save()
 
     def update(self, values: list[tuple[Setting[Any], Any]]) -> None:
@@ -111,9 +117,10 @@ class Settings:
         self.save()
 
     def override(self, setting: Setting[T], value: T) -> None:
-        """Use a value for this run only (a command-line choice), without saving it."""
+        """Use a value for this run only (a command-line choice), without saving it, even when another
+        setting (the window's geometry on closing) is saved."""
         if setting.coerce(value) == value:
-            self._values[setting.key] = value
+            self._overrides[setting.key] = value
 
     def save(self) -> None:
         text = json.dumps(self._values, ensure_ascii=False, indent=2)

@@ -97,8 +97,8 @@ def create(
         old = controller.window
         install_translators(app, settings.get(LANGUAGE))
         window = build_window()
-        window.setGeometry(old.geometry())
-        window.show()
+        old.remember_geometry()
+        window.show_on_screen()  # where the old one was, maximised if it was
         old.close()
         old.deleteLater()
         if session.member is not None:
@@ -111,19 +111,6 @@ def create(
     build_window(screens=not defer_screens)
     theme.apply(app, settings.get(THEME), settings.get(FONT_SCALE))
     return controller
-
-
-def show_on_screen(window) -> None:
-    """Show the window whole on its screen: its usual size where that fits, maximised on a smaller screen
-    (a 1366×768 laptop, where 1280×800 put the status bar below the screen's edge)."""
-    from PySide6.QtGui import QGuiApplication
-
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    free = screen.availableGeometry() if screen is not None else None
-    if free is not None and (free.width() < SCREENSHOT_SIZE[0] + 40 or free.height() < SCREENSHOT_SIZE[1] + 60):
-        window.showMaximized()
-        return
-    window.show()
 
 
 def open_early(data_dir: DataDir, passphrase: str | None, dev_plaintext: bool) -> Future:
@@ -179,7 +166,7 @@ def main(args: argparse.Namespace, data_dir: DataDir) -> int:
         window.resize(*SCREENSHOT_SIZE)
         window.show()
         return take_screenshots(app, controller, Path(screenshots))
-    show_on_screen(window)
+    window.show_on_screen()
     if os.environ.get("FIELDAPP_STARTUP_PROBE"):
         _probe_when_ready(app, controller)
     code = app.exec()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+import contextlib
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,8 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldapp.settings import Settings
+from fieldapp.settings import WINDOW_GEOMETRY, Settings
 from ui.models.people_model import PeopleModel
+from ui.views.common import TITLE_BAR, scrolling
 from ui.views.lists import ConsultationsView, EnrolmentsView
 from ui.views.lock import LockView
 from ui.views.people import PeopleView
@@ -25,6 +28,7 @@ from ui.views.sync import SyncView
 from ui.views.tallies import TalliesView
 from ui.views.today import TodayView
 
+USUAL_SIZE = (1280, 800)  # where the screen has room for it and nothing was remembered
 SCREENS = ("today", "people", "consultations", "enrolments", "receipts", "tallies", "sync", "settings")
 
 
@@ -52,12 +56,12 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, people_model: PeopleModel, *, screens: bool = True) -> None:
         super().__init__()
         self.setWindowTitle("fieldapp")
-        self.resize(1280, 800)
+        self.resize(*USUAL_SIZE)
         self.lock_view = LockView()
         self.views: dict[str, QWidget] = {}  # the eight work screens, once build_screens() made them
         self._settings, self._people_model = settings, people_model
         self.top = QStackedWidget()
-        self.top.addWidget(self.lock_view)
+        self.top.addWidget(scrolling(self.lock_view))
         self.setCentralWidget(self.top)
 
         bar = self.statusBar()
@@ -118,7 +122,7 @@ class MainWindow(QMainWindow):
         for i, key in enumerate(SCREENS):
             self.nav.addItem(screen_title(key))
             self.nav.item(i).setToolTip(f"Ctrl+{i + 1}")
-            self.stack.addWidget(self.views[key])
+            self.stack.addWidget(scrolling(self.views[key]))
         work = QWidget()
         row = QHBoxLayout(work)
         row.addWidget(self.nav)
@@ -128,6 +132,38 @@ class MainWindow(QMainWindow):
         for shortcut in self.views["sync"].findChildren(QShortcut):  # the screen's own F9 would be ambiguous
             if shortcut.key() == self.sync_action.shortcut():
                 shortcut.setEnabled(False)
+
+    # --- the window on the screen -----------------------------------------------------------------
+
+    def show_on_screen(self, available: QRect | None = None) -> None:
+        """Show the window whole on the screen: as it was last (maximised or not, or its place and size) when
+        that fits the screen it is on now, else 1280×800 where that fits, else maximised (a 1366×768 laptop,
+        where 1280×800 put the status bar below the screen's edge). `available`: the screen's free area."""
+        saved = self._settings.get(WINDOW_GEOMETRY)
+        restored = bool(saved) and self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            available = screen.availableGeometry() if screen is not None else QRect(0, 0, *USUAL_SIZE)
+        if self.windowState() & Qt.WindowState.WindowMaximized or not self._fits(available, restored):
+            self.showMaximized()
+        else:
+            self.show()
+
+    def _fits(self, available: QRect, restored: bool) -> bool:
+        """Whether the window and its frame fit the free area (Qt's restoreGeometry already moved a window
+        that was left on a screen no longer there)."""
+        if not restored:
+            self.resize(*USUAL_SIZE)
+        return self.width() <= available.width() and self.height() + TITLE_BAR <= available.height()
+
+    def remember_geometry(self) -> None:
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        with contextlib.suppress(OSError):  # a read-only data dir: the window opens as usual next time
+            self._settings.set(WINDOW_GEOMETRY, geometry)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.remember_geometry()
+        super().closeEvent(event)
 
     # --- navigation -------------------------------------------------------------------------------
 

@@ -63,6 +63,46 @@ class Tasks(QObject):
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=False)
 
+    def owned(self) -> OwnedTasks:
+        """This runner for one controller that may be shut down while its work is still on the thread."""
+        return OwnedTasks(self)
+
+
+class OwnedTasks:
+    """A controller's view of a shared `Tasks`: once `close()`d (the controller shut down, its window
+    rebuilt for another language) the results of work it started are dropped, not delivered to widgets
+    that are gone. The work itself still runs: a save is not undone."""
+
+    def __init__(self, tasks: Tasks) -> None:
+        self._tasks = tasks
+        self.closed = False
+
+    @property
+    def pending(self) -> int:
+        return self._tasks.pending
+
+    def run(self, work: Callable[[], Any], on_done: OnDone | None = None, on_error: OnError | None = None) -> None:
+        def done(result: Any) -> None:
+            if not self.closed and on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if self.closed:
+                log.info("a closed controller's task failed", exc_info=exc)
+            else:
+                (on_error or self._tasks.report)(exc)
+
+        self._tasks.run(work, done, failed)
+
+    def report(self, exc: BaseException) -> None:
+        self._tasks.report(exc)
+
+    def owned(self) -> OwnedTasks:
+        return self
+
+    def close(self) -> None:
+        self.closed = True
+
 
 def beside(work: Callable[[], Any], name: str) -> None:
     """Run `work` on a thread of its own beside the database thread, for reads that use a connection of their

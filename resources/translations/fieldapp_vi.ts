@@ -67,37 +67,42 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="210"/>
+        <location filename="../../ui/controllers/app_controller.py" line="216"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="306"/>
+        <location filename="../../ui/controllers/app_controller.py" line="310"/>
+        <source>%1 had unsaved work open when the app locked. It was closed without saving, so that it is not shown to another member.</source>
+        <translation>%1 còn một phiếu đang nhập dở khi ứng dụng khoá. Phiếu đó đã được đóng mà không lưu, để người khác không xem được.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/app_controller.py" line="375"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="307"/>
+        <location filename="../../ui/controllers/app_controller.py" line="376"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="309"/>
+        <location filename="../../ui/controllers/app_controller.py" line="378"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="311"/>
+        <location filename="../../ui/controllers/app_controller.py" line="380"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="333"/>
+        <location filename="../../ui/controllers/app_controller.py" line="402"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="377"/>
+        <location filename="../../ui/controllers/app_controller.py" line="446"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -284,82 +289,82 @@
 <context>
     <name>ConsultationDialog</name>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="53"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="54"/>
         <source>Consultation</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="60"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="61"/>
         <source>&amp;Walk-in, no details given</source>
         <translation>Khách vãng lai, &amp;không cho thông tin</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="65"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="66"/>
         <source>(no place)</source>
         <translation>(không chọn nơi)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="68"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="69"/>
         <source>&amp;Place:</source>
         <translation>Nơi tư vấ&amp;n:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="72"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="73"/>
         <source>&amp;Group:</source>
         <translation>Nhóm đối tượn&amp;g:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="75"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="76"/>
         <source>Topics</source>
         <translation>Nội dung tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="86"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="87"/>
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="108"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="109"/>
         <source>dd/mm/yyyy</source>
         <translation>ngày/tháng/năm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="109"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="110"/>
         <source>&amp;Follow-up on:</source>
         <translation>Ngày &amp;hẹn lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="127"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="128"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Lý do từ chối:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="136"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="137"/>
         <source>&amp;Note:</source>
         <translation>Gh&amp;i chú:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="139"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="140"/>
         <source>VssID installed</source>
         <translation>Đã cài VssID</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="140"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="141"/>
         <source>Non-cash pension sign-up</source>
         <translation>Đăng ký nhận lương hưu qua tài khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="146"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="147"/>
         <source>Agrees that the team keeps their data</source>
         <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="155"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="156"/>
         <source>Save (Ctrl+Enter)</source>
         <translation>Lưu (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/consultation_dialog.py" line="157"/>
+        <location filename="../../ui/views/consultation_dialog.py" line="158"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -503,97 +508,97 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="56"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="57"/>
         <source>Enrol</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="65"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="66"/>
         <source>What</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="77"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="78"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="89"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="90"/>
         <source>Monthly &amp;income:</source>
         <translation>Mức thu &amp;nhập tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="90"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
         <source>Pay for (&amp;months):</source>
         <translation>Số &amp;tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="92"/>
         <source>Support &amp;group:</source>
         <translation>Nhóm &amp;hỗ trợ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="94"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="95"/>
         <source>Household HI: who, in this order</source>
         <translation>BHYT hộ gia đình: ai tham gia, theo thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="97"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="98"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="98"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="99"/>
         <source>not in household HI</source>
         <translation>không tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="123"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="126"/>
         <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
         <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="127"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="130"/>
         <source>Pay for (months):</source>
         <translation>Số tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="142"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
         <source>Donated &amp;by:</source>
         <translation>Đơn vị, người &amp;tặng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="148"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="151"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="154"/>
         <source>transfer reference</source>
         <translation>mã giao dịch chuyển khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="152"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="155"/>
         <source>Paid &amp;in:</source>
         <translation>&amp;Hình thức:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="153"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="156"/>
         <source>&amp;Reference:</source>
         <translation>Mã &amp;giao dịch:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="159"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="162"/>
         <source>Premium</source>
         <translation>Số tiền phải đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="172"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="175"/>
         <source>Money received: save and make the receipt (Ctrl+Enter)</source>
         <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="174"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="177"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -901,6 +906,24 @@
     </message>
 </context>
 <context>
+    <name>KeepsTypedWork</name>
+    <message>
+        <location filename="../../ui/views/common.py" line="46"/>
+        <source>Close without saving? What you typed will be lost.</source>
+        <translation>Đóng mà không lưu? Những gì đã nhập sẽ bị mất.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/common.py" line="48"/>
+        <source>Close without saving</source>
+        <translation>Đóng, không lưu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/common.py" line="51"/>
+        <source>Go back to it</source>
+        <translation>Quay lại nhập tiếp</translation>
+    </message>
+</context>
+<context>
     <name>LockView</name>
     <message>
         <location filename="../../ui/views/lock.py" line="51"/>
@@ -909,7 +932,7 @@
     </message>
     <message>
         <location filename="../../ui/views/lock.py" line="60"/>
-        <location filename="../../ui/views/lock.py" line="123"/>
+        <location filename="../../ui/views/lock.py" line="146"/>
         <source>Sign in</source>
         <translation>Đăng nhập</translation>
     </message>
@@ -934,42 +957,42 @@
         <translation>Đăng &amp;nhập</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="89"/>
+        <location filename="../../ui/views/lock.py" line="110"/>
         <source>Data passphrase</source>
         <translation>Mật khẩu dữ liệu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="97"/>
+        <location filename="../../ui/views/lock.py" line="118"/>
         <source>Pass&amp;phrase:</source>
         <translation>&amp;Mật khẩu:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="100"/>
+        <location filename="../../ui/views/lock.py" line="121"/>
         <source>&amp;Again:</source>
         <translation>Nhập &amp;lại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="104"/>
+        <location filename="../../ui/views/lock.py" line="125"/>
         <source>&amp;Open</source>
         <translation>&amp;Mở</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="145"/>
+        <location filename="../../ui/views/lock.py" line="169"/>
         <source>This laptop has no system keyring. Set the passphrase that protects the team&apos;s data (at least 8 characters). Keep it safe: without it the data cannot be opened.</source>
         <translation>Máy này không có kho khoá của hệ điều hành. Hãy đặt mật khẩu bảo vệ dữ liệu của tổ (ít nhất 8 ký tự). Giữ kỹ mật khẩu: không có nó thì không mở được dữ liệu.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="149"/>
+        <location filename="../../ui/views/lock.py" line="173"/>
         <source>Type the passphrase that protects this laptop&apos;s data.</source>
         <translation>Nhập mật khẩu bảo vệ dữ liệu của máy này.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="164"/>
+        <location filename="../../ui/views/lock.py" line="188"/>
         <source>Choose your name in the list.</source>
         <translation>Hãy chọn tên của bạn trong danh sách.</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lock.py" line="171"/>
+        <location filename="../../ui/views/lock.py" line="195"/>
         <source>The two passphrases differ.</source>
         <translation>Hai mật khẩu không khớp nhau.</translation>
     </message>
@@ -977,84 +1000,84 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="33"/>
+        <location filename="../../ui/main_window.py" line="37"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="34"/>
+        <location filename="../../ui/main_window.py" line="38"/>
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="35"/>
+        <location filename="../../ui/main_window.py" line="39"/>
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="36"/>
+        <location filename="../../ui/main_window.py" line="40"/>
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="37"/>
+        <location filename="../../ui/main_window.py" line="41"/>
         <source>Receipts</source>
         <translation>Biên lai</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="38"/>
+        <location filename="../../ui/main_window.py" line="42"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="39"/>
+        <location filename="../../ui/main_window.py" line="43"/>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="40"/>
+        <location filename="../../ui/main_window.py" line="44"/>
         <source>Settings</source>
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="72"/>
         <source>Lock (Ctrl+L)</source>
         <translation>Khoá (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="167"/>
+        <location filename="../../ui/main_window.py" line="203"/>
         <source>Locked</source>
         <translation>Đã khoá</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Online</source>
         <translation>Có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Offline</source>
         <translation>Không có mạng</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91"/>
+        <location filename="../../ui/main_window.py" line="95"/>
         <source>&amp;Help</source>
         <translation>&amp;Trợ giúp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92"/>
+        <location filename="../../ui/main_window.py" line="96"/>
         <source>&amp;About fieldapp</source>
         <translation>&amp;Giới thiệu fieldapp</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="76"/>
+        <location filename="../../ui/main_window.py" line="80"/>
         <source>Sync now</source>
         <translation>Đồng bộ ngay</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81"/>
+        <location filename="../../ui/main_window.py" line="85"/>
         <source>Sync now: F9 on any screen (right-click for the menu)</source>
         <translation>Đồng bộ ngay: phím F9 ở mọi màn hình (nhấp chuột phải để mở menu)</translation>
     </message>
@@ -1365,100 +1388,100 @@
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="109"/>
-        <source>The best %1 matches: type more of the name to narrow them</source>
-        <translation>%1 người khớp nhất: gõ thêm tên để thu hẹp</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/people.py" line="109"/>
+        <location filename="../../ui/views/people.py" line="127"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/people.py" line="127"/>
+        <source>The best %1 matches: type more of the name to narrow them</source>
+        <translation>%1 người khớp nhất: gõ thêm tên để thu hẹp</translation>
     </message>
 </context>
 <context>
     <name>PersonDialog</name>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="45"/>
+        <location filename="../../ui/views/person_dialog.py" line="46"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="50"/>
+        <location filename="../../ui/views/person_dialog.py" line="51"/>
         <source>Scan a citizen ID or HI card QR here (or paste it)</source>
         <translation>Quét mã QR trên CCCD hoặc thẻ BHYT vào đây (hoặc dán)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="60"/>
+        <location filename="../../ui/views/person_dialog.py" line="61"/>
         <source>dd/mm/yyyy, or the year alone</source>
         <translation>ngày/tháng/năm, hoặc chỉ năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="68"/>
+        <location filename="../../ui/views/person_dialog.py" line="69"/>
         <source>10 digits, or the HI card code</source>
         <translation>10 chữ số, hoặc mã thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="82"/>
+        <location filename="../../ui/views/person_dialog.py" line="83"/>
         <source>Agrees that the team keeps their data</source>
         <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="84"/>
+        <location filename="../../ui/views/person_dialog.py" line="85"/>
         <source>&amp;Full name:</source>
         <translation>&amp;Họ tên:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="85"/>
+        <location filename="../../ui/views/person_dialog.py" line="86"/>
         <source>&amp;Born:</source>
         <translation>Ngày &amp;sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="86"/>
+        <location filename="../../ui/views/person_dialog.py" line="87"/>
         <source>Se&amp;x:</source>
         <translation>&amp;Giới tính:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="87"/>
+        <location filename="../../ui/views/person_dialog.py" line="88"/>
         <source>&amp;Citizen ID:</source>
         <translation>Số &amp;CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="88"/>
+        <location filename="../../ui/views/person_dialog.py" line="89"/>
         <source>SI n&amp;umber / HI card:</source>
         <translation>Mã số &amp;BHXH / thẻ BHYT:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="89"/>
+        <location filename="../../ui/views/person_dialog.py" line="90"/>
         <source>&amp;Phone:</source>
         <translation>Điện &amp;thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="90"/>
+        <location filename="../../ui/views/person_dialog.py" line="91"/>
         <source>Co&amp;mmune:</source>
         <translation>&amp;Xã, phường:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="91"/>
+        <location filename="../../ui/views/person_dialog.py" line="92"/>
         <source>&amp;Hamlet:</source>
         <translation>Th&amp;ôn, xóm:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="92"/>
+        <location filename="../../ui/views/person_dialog.py" line="93"/>
         <source>&amp;Group:</source>
         <translation>&amp;Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="116"/>
+        <location filename="../../ui/views/person_dialog.py" line="117"/>
         <source>&amp;Save (Ctrl+Enter)</source>
         <translation>&amp;Lưu (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="119"/>
+        <location filename="../../ui/views/person_dialog.py" line="120"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="179"/>
+        <location filename="../../ui/views/person_dialog.py" line="183"/>
         <source>Read from the card. Check every field with the person, then save.</source>
         <translation>Đã đọc từ thẻ. Hãy kiểm tra từng ô với người dân rồi lưu.</translation>
     </message>
@@ -1920,37 +1943,37 @@
 <context>
     <name>ReleaseController</name>
     <message>
-        <location filename="../../ui/controllers/release.py" line="45"/>
+        <location filename="../../ui/controllers/release.py" line="46"/>
         <source>national</source>
         <translation>quốc gia</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="46"/>
+        <location filename="../../ui/controllers/release.py" line="47"/>
         <source>province</source>
         <translation>tỉnh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="55"/>
+        <location filename="../../ui/controllers/release.py" line="56"/>
         <source>checked %1</source>
         <translation>kiểm tra ngày %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="60"/>
+        <location filename="../../ui/controllers/release.py" line="61"/>
         <source>These rules may be out of date: sync to get the newest before you take money.</source>
         <translation>Quy định này có thể đã cũ: hãy đồng bộ để nhận quy định mới nhất trước khi thu tiền.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="129"/>
+        <location filename="../../ui/controllers/release.py" line="130"/>
         <source>New version %1</source>
         <translation>Có phiên bản mới %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="130"/>
+        <location filename="../../ui/controllers/release.py" line="131"/>
         <source>Sync screen: download it for IT to install</source>
         <translation>Màn hình Đồng bộ: tải về để bộ phận CNTT cài đặt</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/release.py" line="142"/>
+        <location filename="../../ui/controllers/release.py" line="143"/>
         <source>Saved to %1 (SHA-256 checked). Give it to IT to install; it was not run.</source>
         <translation>Đã lưu vào %1 (đã kiểm tra SHA-256). Hãy đưa cho bộ phận CNTT cài đặt; tệp chưa được chạy.</translation>
     </message>
@@ -2152,238 +2175,238 @@
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="64"/>
+        <location filename="../../ui/controllers/sync.py" line="65"/>
         <source>Full name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="65"/>
+        <location filename="../../ui/controllers/sync.py" line="66"/>
         <source>Date of birth</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="66"/>
+        <location filename="../../ui/controllers/sync.py" line="67"/>
         <source>Year of birth</source>
         <translation>Năm sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="67"/>
+        <location filename="../../ui/controllers/sync.py" line="68"/>
         <source>Sex</source>
         <translation>Giới tính</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="68"/>
+        <location filename="../../ui/controllers/sync.py" line="69"/>
         <source>Citizen ID</source>
         <translation>Số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="69"/>
+        <location filename="../../ui/controllers/sync.py" line="70"/>
         <source>Social insurance number</source>
         <translation>Mã số BHXH</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="70"/>
+        <location filename="../../ui/controllers/sync.py" line="71"/>
         <source>Health insurance card</source>
         <translation>Thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="71"/>
+        <location filename="../../ui/controllers/sync.py" line="72"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="72"/>
+        <location filename="../../ui/controllers/sync.py" line="73"/>
         <source>Address</source>
         <translation>Địa chỉ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="73"/>
+        <location filename="../../ui/controllers/sync.py" line="74"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="74"/>
+        <location filename="../../ui/controllers/sync.py" line="75"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="75"/>
-        <location filename="../../ui/controllers/sync.py" line="85"/>
+        <location filename="../../ui/controllers/sync.py" line="76"/>
+        <location filename="../../ui/controllers/sync.py" line="86"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="76"/>
+        <location filename="../../ui/controllers/sync.py" line="77"/>
         <source>Occupation</source>
         <translation>Nghề nghiệp</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="77"/>
+        <location filename="../../ui/controllers/sync.py" line="78"/>
         <source>Notes</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="84"/>
+        <location filename="../../ui/controllers/sync.py" line="85"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="236"/>
+        <location filename="../../ui/controllers/sync.py" line="237"/>
         <source>Premium rule file</source>
         <translation>Tệp quy định mức đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="263"/>
+        <location filename="../../ui/controllers/sync.py" line="264"/>
         <source>never</source>
         <translation>chưa bao giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="277"/>
+        <location filename="../../ui/controllers/sync.py" line="278"/>
         <source>%1 fields differ</source>
         <translation>%1 trường khác nhau</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="284"/>
+        <location filename="../../ui/controllers/sync.py" line="285"/>
         <source>same citizen ID</source>
         <translation>trùng số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="285"/>
+        <location filename="../../ui/controllers/sync.py" line="286"/>
         <source>same name, birth and commune</source>
         <translation>trùng họ tên, ngày sinh và xã</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="292"/>
+        <location filename="../../ui/controllers/sync.py" line="293"/>
         <source>pulled</source>
         <translation>nhận về</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="298"/>
+        <location filename="../../ui/controllers/sync.py" line="299"/>
         <source>not this team&apos;s data</source>
         <translation>không phải dữ liệu của tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="299"/>
+        <location filename="../../ui/controllers/sync.py" line="300"/>
         <source>the same change id with other content</source>
         <translation>trùng mã thay đổi nhưng nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="300"/>
+        <location filename="../../ui/controllers/sync.py" line="301"/>
         <source>the record already exists with other content</source>
         <translation>bản ghi đã có với nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="301"/>
+        <location filename="../../ui/controllers/sync.py" line="302"/>
         <source>the record is not on the server</source>
         <translation>máy chủ không có bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="302"/>
+        <location filename="../../ui/controllers/sync.py" line="303"/>
         <source>this kind of record cannot be changed</source>
         <translation>loại bản ghi này không được sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="303"/>
+        <location filename="../../ui/controllers/sync.py" line="304"/>
         <source>the record is not valid</source>
         <translation>bản ghi không hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="304"/>
+        <location filename="../../ui/controllers/sync.py" line="305"/>
         <source>it names a record the server does not have for this team</source>
         <translation>bản ghi này nhắc tới một bản ghi mà máy chủ không có cho tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="307"/>
+        <location filename="../../ui/controllers/sync.py" line="308"/>
         <source>only a team leader may do this</source>
         <translation>chỉ tổ trưởng được làm việc này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="308"/>
+        <location filename="../../ui/controllers/sync.py" line="309"/>
         <source>a receipt not signed by this laptop&apos;s key, or in another laptop&apos;s series</source>
         <translation>biên lai không do khóa của máy này ký, hoặc thuộc ký hiệu của máy khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="311"/>
+        <location filename="../../ui/controllers/sync.py" line="312"/>
         <source>this collector&apos;s day was closed on another laptop first: that closing is kept</source>
         <translation>Ngày này của người thu đã được chốt sổ trên máy khác trước: giữ lần chốt đó</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="314"/>
+        <location filename="../../ui/controllers/sync.py" line="315"/>
         <source>the server does not know this kind of record</source>
         <translation>máy chủ không biết loại bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="321"/>
+        <location filename="../../ui/controllers/sync.py" line="322"/>
         <source>refused</source>
         <translation>bị từ chối</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="334"/>
+        <location filename="../../ui/controllers/sync.py" line="335"/>
         <source>Sync off: this laptop was revoked</source>
         <translation>Đã tắt đồng bộ: máy này đã bị thu hồi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="336"/>
+        <location filename="../../ui/controllers/sync.py" line="337"/>
         <source>Sync off: enrol again</source>
         <translation>Đã tắt đồng bộ: cần đăng ký lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="338"/>
+        <location filename="../../ui/controllers/sync.py" line="339"/>
         <source>Not enrolled with a server</source>
         <translation>Chưa đăng ký với máy chủ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="340"/>
+        <location filename="../../ui/controllers/sync.py" line="341"/>
         <source>Last sync: %1</source>
         <translation>Đồng bộ lần cuối: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="343"/>
+        <location filename="../../ui/controllers/sync.py" line="344"/>
         <source>Never synced</source>
         <translation>Chưa đồng bộ lần nào</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="353"/>
+        <location filename="../../ui/controllers/sync.py" line="354"/>
         <source>Type the server&apos;s address and the one-time code.</source>
         <translation>Hãy nhập địa chỉ máy chủ và mã đăng ký một lần.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="435"/>
+        <location filename="../../ui/controllers/sync.py" line="436"/>
         <source>Stopping after this batch…</source>
         <translation>Đang dừng sau đợt này…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="496"/>
+        <location filename="../../ui/controllers/sync.py" line="497"/>
         <source>%1 “%2” was changed on this laptop and on another one.</source>
         <translation>%1 “%2” đã được sửa trên máy này và trên một máy khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="498"/>
+        <location filename="../../ui/controllers/sync.py" line="499"/>
         <source>Pick the version to keep for each field; nothing changes until you press “Keep my choice”.</source>
         <translation>Hãy chọn bản giữ lại cho từng trường; không có gì thay đổi cho đến khi bạn bấm “Giữ lựa chọn của tôi”.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="511"/>
+        <location filename="../../ui/controllers/sync.py" line="512"/>
         <source>Kept. The choice is sent at the next sync.</source>
         <translation>Đã giữ. Lựa chọn sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="554"/>
+        <location filename="../../ui/controllers/sync.py" line="555"/>
         <source>Keep both as two different people and take them off the list?</source>
         <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="317"/>
+        <location filename="../../ui/controllers/sync.py" line="318"/>
         <source>made before enrolment for another team or province: kept on this laptop, not sent</source>
         <translation>lập trước khi đăng ký, cho tổ hoặc tỉnh khác: vẫn giữ trên máy này, không gửi đi</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="387"/>
+        <location filename="../../ui/controllers/sync.py" line="388"/>
         <source>Enrol anyway</source>
         <translation>Vẫn đăng ký</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/sync.py" line="388"/>
+        <location filename="../../ui/controllers/sync.py" line="389"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -2491,7 +2514,7 @@
     <name>TalliesView</name>
     <message>
         <location filename="../../ui/views/tallies.py" line="44"/>
-        <location filename="../../ui/views/tallies.py" line="149"/>
+        <location filename="../../ui/views/tallies.py" line="152"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
@@ -2526,52 +2549,52 @@
         <translation>Kỳ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="69"/>
+        <location filename="../../ui/views/tallies.py" line="71"/>
         <source>Export XLSX</source>
         <translation>Xuất XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="70"/>
+        <location filename="../../ui/views/tallies.py" line="72"/>
         <source>Export CSV</source>
         <translation>Xuất CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="71"/>
+        <location filename="../../ui/views/tallies.py" line="73"/>
         <source>Export PDF</source>
         <translation>Xuất PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="77"/>
+        <location filename="../../ui/views/tallies.py" line="79"/>
         <source>Declaration lists</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="80"/>
+        <location filename="../../ui/views/tallies.py" line="82"/>
         <source>D05-TS (voluntary SI), XLSX</source>
         <translation>D05-TS (BHXH tự nguyện), XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="81"/>
+        <location filename="../../ui/views/tallies.py" line="83"/>
         <source>D05-TS (voluntary SI), XML</source>
         <translation>D05-TS (BHXH tự nguyện), XML</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="82"/>
+        <location filename="../../ui/views/tallies.py" line="84"/>
         <source>D03-TS (household HI), XLSX</source>
         <translation>D03-TS (BHYT hộ gia đình), XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="87"/>
+        <location filename="../../ui/views/tallies.py" line="89"/>
         <source>Targets…</source>
         <translation>Chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="90"/>
+        <location filename="../../ui/views/tallies.py" line="92"/>
         <source>Import targets…</source>
         <translation>Nhập chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="93"/>
+        <location filename="../../ui/views/tallies.py" line="95"/>
         <source>Close the day…</source>
         <translation>Chốt ngày…</translation>
     </message>

@@ -7,8 +7,9 @@ import logging
 from concurrent.futures import Future
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from fieldapp.domain.clock import today
 from fieldapp.domain.enums import Role
@@ -42,6 +43,7 @@ from ui.controllers.tallies import TalliesController
 from ui.main_window import MainWindow
 from ui.session import Opened, Session
 from ui.tasks import Tasks, beside
+from ui.views.common import KeepsTypedWork
 from ui.views.today import TodayData
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,9 @@ class AppController(QObject):
         # status bar asks: none until attach_screens() (the screens are made after the sign-in list shows)
         self.sync: SyncController | None = None
         self.release = None
+        # the dialogs open when the app locked, hidden until their member signs in again (see lock())
+        self.parked: tuple[object, list[QWidget]] | None = None  # (the member, the dialogs)
+        self.notice: QMessageBox | None = None  # the word that another member's open work was closed
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
@@ -203,6 +208,7 @@ class AppController(QObject):
     def show_lock_screen(self) -> None:
         s = self.session
         self.window.show_locked()
+        self.window.activateWindow()  # out of a dialog that was just hidden: the PIN goes to the lock screen
         if s.store is None:
             return
         if not s.members:
@@ -213,7 +219,8 @@ class AppController(QObject):
                 )
             )
             return
-        self.window.lock_view.show_members(s.team.name if s.team else "", s.members, s.lang)
+        owner = self.parked[0].id if self.parked else None  # whose work waits: their name comes chosen
+        self.window.lock_view.show_members(s.team.name if s.team else "", s.members, s.lang, owner)
 
     # --- signing in and locking -------------------------------------------------------------------
 
@@ -240,13 +247,75 @@ class AppController(QObject):
         self.session.sign_in(member)
         self.window.show_unlocked(f"{member.full_name} — {label(member.role, self.session.lang)}")
         self.restart_idle()
+        self._unpark(member)
 
     def lock(self) -> None:
-        if self.session.member is None:
+        """Lock: every window but the lock screen hides, the dialogs with their drafts kept for their member."""
+        member = self.session.member
+        if member is None:
             return
         self.session.lock()
         self.idle.stop()
+        self._park(member)
         self.show_lock_screen()
+
+    def _park(self, member) -> None:
+        """Hide every window but the main one. A dialog opened with open() (a consultation, an enrolment, a
+        person's form) is kept as it is for its member; a question asked with exec() is answered Cancel
+        (its caller goes on as if the member said no); menus and pop-ups just close."""
+        kept: list[QWidget] = []
+        for widget in QApplication.topLevelWidgets():
+            if widget is self.window or not widget.isVisible():
+                continue
+            if isinstance(widget, QDialog) and widget.windowModality() != Qt.WindowModality.ApplicationModal:
+                widget.setProperty("parked_at", widget.pos())  # shown again, the window manager would place it anew
+                widget.hide()
+                kept.append(widget)
+            elif isinstance(widget, QDialog):
+                widget.done(QDialog.DialogCode.Rejected)  # not reject(): nothing asks on the way out
+            else:
+                widget.hide()
+        if kept:
+            log.info("locked with %d dialog(s) open; kept for member %s", len(kept), member.id)
+        self.parked = (member, kept) if kept else None
+
+    def _unpark(self, member) -> None:
+        """The same member: their dialogs come back as they were. Another member: never shown to them;
+        closed without saving, and the member who signs in is told so (the work was not theirs to finish)."""
+        if self.parked is None:
+            return
+        owner, kept = self.parked
+        self.parked = None
+        alive = [w for w in kept if shiboken6.isValid(w)]
+        if owner.id == member.id:
+            for widget in alive:
+                widget.show()
+                if widget.property("parked_at") is not None:
+                    widget.move(widget.property("parked_at"))
+            if alive:
+                alive[-1].raise_()
+                alive[-1].activateWindow()
+            return
+        had_work = any(isinstance(w, KeepsTypedWork) and w.has_typed_work() for w in alive)
+        for widget in alive:
+            if isinstance(widget, KeepsTypedWork):
+                widget.discard()
+            else:
+                widget.done(QDialog.DialogCode.Rejected)
+        log.info("member %s signed in; %d dialog(s) of member %s closed unsaved", member.id, len(alive), owner.id)
+        if had_work:
+            self.notice = QMessageBox(
+                QMessageBox.Icon.Information,
+                "fieldapp",
+                QCoreApplication.translate(
+                    "AppController",
+                    "%1 had unsaved work open when the app locked. It was closed without saving, so that it is "
+                    "not shown to another member.",
+                ).replace("%1", owner.full_name),
+                QMessageBox.StandardButton.Ok,
+                self.window,
+            )
+            self.notice.open()
 
     def restart_idle(self) -> None:
         if self.session.member is not None:

@@ -152,7 +152,7 @@ class PersonFormController(QObject):
                 + QCoreApplication.translate("PersonFormController", "Open that record now?"),
             )
             if answer == QMessageBox.StandardButton.Yes:
-                dialog.reject()
+                dialog.discard()  # the member chose the record that exists
                 self.open_existing.emit(exc.existing.id)
             return
         if isinstance(exc, PossibleDuplicates):
@@ -177,7 +177,7 @@ class PersonFormController(QObject):
             if box.clickedButton() is create:
                 self._save(editing, household_id, allow_candidates=True)
             elif box.clickedButton() is open_it:
-                dialog.reject()
+                dialog.discard()  # the member chose the record that exists
                 self.open_existing.emit(exc.candidates[0].id)
             return
         if isinstance(exc, FieldappError):

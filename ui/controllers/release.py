@@ -4,6 +4,7 @@ SHA-256 checked, never run: fieldapp/sync/updates.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import date
 
@@ -86,7 +87,7 @@ class ReleaseController(QObject):
     def __init__(self, session: Session, tasks: Tasks, window, synced_signal=None) -> None:
         super().__init__(window)
         self.session = session
-        self.tasks = tasks
+        self.tasks = tasks.owned()  # see SyncController: a rebuilt window drops the old one's results
         self.net = Tasks(tasks.report, parent=self)  # a download must not hold up the database thread
         self.window = window
         self.dialog: AboutDialog | None = None
@@ -156,4 +157,7 @@ class ReleaseController(QObject):
         self.net.run(lambda: updates.download(store), done, failed)
 
     def shutdown(self) -> None:
+        self.tasks.close()
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            self.session.store_opened.disconnect(self.refresh)
         self.net.shutdown()

@@ -11,6 +11,7 @@ enrol again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -127,7 +128,7 @@ class SyncController(QObject):
     ) -> None:
         super().__init__(window)
         self.session = session
-        self.tasks = tasks
+        self.tasks = tasks.owned()  # shut down (a window rebuilt for another language): its results are dropped
         self.net = Tasks(tasks.report, parent=self)  # its own worker thread for the network
         self.view = view
         self.window = window
@@ -145,7 +146,7 @@ class SyncController(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._background)
         self._progress.connect(self._show_progress)
-        self.merging = MergeController(session, tasks, window)
+        self.merging = MergeController(session, self.tasks, window)
         self._merging_candidate: int | None = None
         self.merging.merged.connect(self._merged)
         panel, form, cv = view.panel, view.enrol_form, view.conflicts
@@ -167,7 +168,7 @@ class SyncController(QObject):
         self._conflicts: dict[int, Conflict] = {}
         self._candidates: dict[int, tuple] = {}
         # the USB buttons: an imported answer changes records and the outbox, as a sync does
-        self.bundles = BundleController(session, tasks, view.panel, window, changed=self._bundle_taken)
+        self.bundles = BundleController(session, self.tasks, view.panel, window, changed=self._bundle_taken)
 
     def _bundle_taken(self) -> None:
         self.synced.emit(None)
@@ -565,6 +566,12 @@ class SyncController(QObject):
         self.tasks.run(lambda: settle_candidate(store, candidate_id), done)
 
     def shutdown(self) -> None:
+        """Stop for good (quitting, or the window rebuilt for another language): the session's signals no
+        longer reach this controller and what its tasks bring back is dropped, for its widgets are going."""
         self.timer.stop()
         self._cancel.set()
+        self.tasks.close()
+        for signal, slot in ((self.session.signed_in, self._signed_in), (self.session.locked, self.timer.stop)):
+            with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+                signal.disconnect(slot)
         self.net.shutdown()

@@ -2,17 +2,116 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
+
+TITLE_BAR = 32  # the window manager's frame above a window
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Give a dialog the size its layout asks for, as far as the screen's free area allows: Qt's own first
+    size is at most 2/3 of the screen, which on a 1366×768 laptop at 130 % squeezed the enrolment's member
+    list to two rows. Call it as the dialog is first shown."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    room = QSize(free.width(), free.height() - TITLE_BAR)
+    wanted = window.sizeHint().expandedTo(window.minimumSizeHint()).boundedTo(room)
+    window.resize(wanted.expandedTo(window.size()).boundedTo(room))
+    frame = window.frameGeometry()
+    if not free.contains(frame):  # keep the title bar and the buttons on the screen
+        x = min(max(frame.x(), free.x()), free.right() - frame.width() + 1)
+        y = min(max(frame.y(), free.y()), free.bottom() - window.height() - TITLE_BAR + 1)
+        window.move(max(x, free.x()), max(y, free.y()))
+
+
+def ask_discard(parent: QWidget) -> bool:
+    """Whether to throw typed work away: Escape and Enter keep it; only the named button discards."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("fieldapp")
+    box.setText(QCoreApplication.translate("KeepsTypedWork", "Close without saving? What you typed will be lost."))
+    discard = box.addButton(
+        QCoreApplication.translate("KeepsTypedWork", "Close without saving"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    keep = box.addButton(
+        QCoreApplication.translate("KeepsTypedWork", "Go back to it"), QMessageBox.ButtonRole.RejectRole
+    )
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+class KeepsTypedWork:
+    """For a QDialog (before it in the bases) whose typed work Escape, Cancel or the window's close button
+    must not throw away without asking. `draft_state()` gives what was typed, comparable; it is noted as
+    the dialog is first shown, or by `mark_pristine()` when the form starts again. The dialog's Cancel
+    button calls `cancel()`; `reject()` from the program still closes at once, as does `discard()`."""
+
+    _pristine: object = None
+    _discarding = False
+
+    def draft_state(self) -> object:
+        raise NotImplementedError
+
+    def mark_pristine(self) -> None:
+        self._pristine = self.draft_state()
+
+    def has_typed_work(self) -> bool:
+        return self._pristine is not None and self.draft_state() != self._pristine
+
+    def may_close(self) -> bool:
+        return self._discarding or not self.has_typed_work() or ask_discard(self)  # type: ignore[arg-type]
+
+    def cancel(self) -> None:
+        if self.may_close():
+            self.reject()  # type: ignore[attr-defined]
+
+    def discard(self) -> None:
+        """Close without asking: the program decided (another member signed in; the record was opened)."""
+        self._discarding = True
+        self.reject()  # type: ignore[attr-defined]
+
+    def showEvent(self, event) -> None:
+        if self._pristine is None and not event.spontaneous():
+            self.mark_pristine()
+        super().showEvent(event)  # type: ignore[misc]
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers() and not self.may_close():
+            event.accept()
+            return
+        super().keyPressEvent(event)  # type: ignore[misc]
+
+    def closeEvent(self, event) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
+        super().closeEvent(event)  # type: ignore[misc]
+
+
+def scrolling(screen: QWidget) -> QScrollArea:
+    """A work screen that scrolls when the window is smaller than the screen's layout needs (a 1366×768
+    laptop at 130 % font, longer English labels) instead of pushing the window past the screen's edge."""
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(screen)
+    return area
 
 
 def title(text: str) -> QLabel:

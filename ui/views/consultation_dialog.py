@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from fieldapp.domain.enums import Outcome, OutreachKind, TargetGroup, Topic
 from fieldapp.domain.formats import format_date, parse_date
 from fieldapp.i18n import label
+from ui.views.common import KeepsTypedWork
 
 REFUSAL_REASONS = (
     "Chưa có tiền",
@@ -43,7 +44,7 @@ REFUSAL_REASONS = (
 )
 
 
-class ConsultationDialog(QDialog):
+class ConsultationDialog(KeepsTypedWork, QDialog):
     save_requested = Signal()
 
     def __init__(self, sites: list[tuple[str, str]], lang: str, today: date, parent: QWidget | None = None) -> None:
@@ -157,7 +158,7 @@ class ConsultationDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save_requested)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
         self.outcome_group.buttonToggled.connect(lambda *_a: self._outcome_changed())
         self.walk_in.toggled.connect(self._walk_in_changed)
         self._outcome_changed()
@@ -219,6 +220,10 @@ class ConsultationDialog(QDialog):
         self.message.clear()
         self._outcome_changed()
         self.topics[Topic.VSI].setFocus()
+        self.mark_pristine()
+
+    def draft_state(self) -> dict:
+        return self.values()
 
     def values(self) -> dict:
         """What was chosen, for the controller to check and save; dates stay text until checked there."""

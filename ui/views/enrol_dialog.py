@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -32,11 +32,12 @@ from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup
 from fieldapp.domain.formats import format_date
 from fieldapp.domain.models import Person
 from fieldapp.i18n import label
+from ui.views.common import KeepsTypedWork, fit_to_screen
 
 SPONSORS = ("Liên đoàn Lao động tỉnh", "Hội Chữ thập đỏ", "Ủy ban Mặt trận Tổ quốc xã", "Nhà hảo tâm")
 
 
-class EnrolDialog(QDialog):
+class EnrolDialog(KeepsTypedWork, QDialog):
     changed = Signal()
     confirm_requested = Signal()
 
@@ -106,6 +107,8 @@ class EnrolDialog(QDialog):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if p.id == person.id else Qt.CheckState.Unchecked)
             self.members.addItem(item)
+        self.members.setCurrentRow(next((i for i, p in enumerate(household) if p.id == person.id), 0))
+        self.members.setMinimumHeight(4 * self.members.fontMetrics().lineSpacing() + 12)  # four members, any font size
         hi.addWidget(self.members)
         by_group: dict[tuple[str, str], list[str]] = {}  # one line per group: a household of pupils stays short
         for p in household:
@@ -174,7 +177,7 @@ class EnrolDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         right.addWidget(self.buttons)
         self.buttons.accepted.connect(self.confirm_requested)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm_requested.emit)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.confirm_requested.emit)
 
@@ -189,6 +192,35 @@ class EnrolDialog(QDialog):
         ):
             signal.connect(lambda *_a: self.changed.emit())
         self.kind_group.buttonToggled.connect(lambda *_a: self._kind_changed())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous():
+            fit_to_screen(self)
+            self.first_field().setFocus()
+        super().showEvent(event)
+
+    def draft_state(self) -> tuple:
+        return (
+            self.kind(),
+            self.income.value(),
+            self.vsi_months.currentData(),
+            self.support_group.currentData(),
+            self.hi_months.currentData(),
+            self.member_ids(),
+            self.sponsor.currentText(),
+            self.method.currentData(),
+            self.reference.text(),
+        )
+
+    def first_field(self) -> QWidget:
+        """Where typing starts: the chosen kind's own first field, never the kinds' radio buttons (there
+        Down moves to the next kind and chooses it, so Down then Space changed the product)."""
+        kind = self.kind()
+        if kind in (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI):
+            return self.members
+        if kind is EnrolmentKind.DONATED_VSI:
+            return self.sponsor
+        return self.income
 
     # --- state ----------------------------------------------------------------------------------------
 

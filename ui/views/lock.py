@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -81,7 +81,28 @@ class LockView(QWidget):
         self.sign_in_button.clicked.connect(self._submit)
         self.pin.returnPressed.connect(self._submit)
         self.member_list.itemActivated.connect(lambda _item: self.pin.setFocus())
+        # the PIN can be typed at once: Up/Down in it choose the member, digits typed in the list go to it
+        self.pin.installEventFilter(self)
+        self.member_list.installEventFilter(self)
         return page
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress:
+            key, text = event.key(), event.text()
+            if watched is self.pin and key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+                step = -1 if key in (Qt.Key.Key_Up, Qt.Key.Key_PageUp) else 1
+                row = min(max(self.member_list.currentRow() + step, 0), self.member_list.count() - 1)
+                self.member_list.setCurrentRow(row)
+                return True
+            if (
+                watched is self.member_list
+                and text.isdigit()
+                and not event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier)
+            ):
+                self.pin.setFocus()
+                self.pin.insert(text)
+                return True
+        return super().eventFilter(watched, event)
 
     def _passphrase_page(self) -> QWidget:
         page = QWidget()
@@ -119,7 +140,9 @@ class LockView(QWidget):
             self.opening.setText(text)
         self.pages.setCurrentIndex(0)
 
-    def show_members(self, team_name: str, members: list[Member], lang: str) -> None:
+    def show_members(self, team_name: str, members: list[Member], lang: str, chosen: str | None = None) -> None:
+        """The team to choose from, `chosen` (a member id: who locked the app) or the first one chosen, and
+        the PIN field ready for typing."""
         self.team_title.setText(team_name or self.tr("Sign in"))
         self.member_list.clear()
         for m in members:
@@ -127,11 +150,12 @@ class LockView(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, m.id)
             self.member_list.addItem(item)
         if members:
-            self.member_list.setCurrentRow(0)
+            ids = [m.id for m in members]
+            self.member_list.setCurrentRow(ids.index(chosen) if chosen in ids else 0)
         self.pin.clear()
         self.message.clear()
         self.pages.setCurrentIndex(1)
-        self.member_list.setFocus()
+        self.pin.setFocus()
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

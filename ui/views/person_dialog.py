@@ -22,6 +22,7 @@ from fieldapp.domain.formats import format_date
 from fieldapp.domain.scans import ScannedPerson
 from fieldapp.i18n import label
 from fieldapp.services.registry import PersonForm
+from ui.views.common import KeepsTypedWork
 
 FIELDS = (
     "full_name",
@@ -36,7 +37,7 @@ FIELDS = (
 )
 
 
-class PersonDialog(QDialog):
+class PersonDialog(KeepsTypedWork, QDialog):
     scanned = Signal(str)
     commune_changed = Signal(str)
 
@@ -118,7 +119,7 @@ class PersonDialog(QDialog):
         save.setDefault(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         layout.addWidget(self.buttons)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
         self.scan.returnPressed.connect(lambda: self.scanned.emit(self.scan.text()))
         self.commune.currentIndexChanged.connect(lambda _i: self.commune_changed.emit(self.commune.currentData()))
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.buttons.accepted.emit)
@@ -149,6 +150,9 @@ class PersonDialog(QDialog):
         self.hamlet.setText(form.hamlet)
         self.group.setCurrentIndex(max(0, self.group.findData(form.target_group)))
         self.consent.setChecked(form.consent)
+
+    def draft_state(self) -> PersonForm:
+        return self.form()
 
     def form(self) -> PersonForm:
         return PersonForm(

@@ -64,6 +64,8 @@ class TalliesView(QWidget):
         bar.addWidget(QLabel("–"))
         bar.addWidget(self.last)
         bar.addStretch(1)
+        layout.addLayout(bar)
+        bar = QHBoxLayout()  # the actions on a row of their own: one row was 1,133 px, wider than a laptop's screen
         self.buttons = {}
         for key, text in (
             ("xlsx", self.tr("Export XLSX")),
@@ -93,6 +95,7 @@ class TalliesView(QWidget):
         self.close_button = QPushButton(self.tr("Close the day…"))
         self.close_button.clicked.connect(self.close_day_requested)
         bar.addWidget(self.close_button)
+        bar.addStretch(1)
         layout.addLayout(bar)
         self.period.currentIndexChanged.connect(self._period_picked)
 

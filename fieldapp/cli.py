@@ -109,10 +109,14 @@ def cmd_demo_data(ctx: Context) -> int:
     options = DemoOptions(persons=a.persons, days=a.days, seed=a.seed, province=a.province, end_date=a.end_date)
     show_progress = sys.stderr.isatty()
     builder = DemoBuilder(store, options)
+    shown = 0
     for step in builder.run():
         if show_progress:
-            sys.stderr.write("\r" + t("demo.progress", ctx.lang, phase=step.phase, done=step.done, total=step.total))
+            phase = t(f"demo.phase_{step.phase}", ctx.lang)
+            line = t("demo.progress", ctx.lang, phase=phase, done=step.done, total=step.total)
+            sys.stderr.write("\r" + line.ljust(shown))  # a shorter line covers the longer one before it
             sys.stderr.flush()
+            shown = len(line)
     if show_progress:
         sys.stderr.write("\n")
     if builder.result.restarted_from:

@@ -70,3 +70,13 @@ def test_no_tr_inside_f_strings():
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_one_word_for_enrolling_a_laptop():
+    """A laptop is "đăng ký" with the server everywhere; "ghi danh" in some messages read as another act
+    (issue 18, item 13)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for path in (root / "resources" / "messages" / "vi.toml", root / "resources" / "translations" / "fieldapp_vi.ts"):
+        assert "ghi danh" not in path.read_text(encoding="utf-8").lower(), path

@@ -535,16 +535,6 @@ def not_yet(name: str) -> Callable[[Context], int]:
     return run
 
 
-def self_test(lang: str) -> int:
-    from fieldapp.selftest import run_self_test
-
-    ok = True
-    for name, passed, detail in run_self_test():
-        ok &= passed
-        print(f"[{t('selftest.ok' if passed else 'selftest.fail', lang)}] {t(f'selftest.{name}', lang)}: {detail}")
-    return EXIT_OK if ok else EXIT_STORE
-
-
 # --- the parser ----------------------------------------------------------------------------------
 
 
@@ -767,7 +757,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fieldapp {__version__}")
         return EXIT_OK
     if args.self_test:
-        return self_test(args.lang)
+        from fieldapp.selftest import print_self_test
+
+        return EXIT_OK if print_self_test(args.lang) else EXIT_STORE
     if args.self_test_qt:
         return int(importlib.import_module("ui.app").qt_self_test())
     func = getattr(args, "func", None)

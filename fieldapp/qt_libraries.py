@@ -14,6 +14,7 @@ import ctypes
 import importlib.util
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,17 +83,20 @@ def missing_now() -> list[str]:
     return sorted(missing)
 
 
-def missing_in_closure() -> list[str]:
+def missing_in_closure() -> list[str] | None:
     """Every library the xcb plugin needs, directly or not, that the dynamic linker cannot find (`ldd`);
-    [] where there is no plugin or no ldd (then the table's check and Qt's own message remain)."""
+    [] where there is no plugin; None where ldd cannot be run (the caller says it could not check)."""
     plugin = xcb_plugin()
     if plugin is None or not sys.platform.startswith("linux"):
         return []
+    ldd = shutil.which("ldd") or next((p for p in ("/usr/bin/ldd", "/bin/ldd") if os.path.exists(p)), None)
+    if ldd is None:
+        return None
     try:
-        done = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        log.warning("ldd could not be run on %s", plugin, exc_info=True)
-        return []
+        done = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.warning("ldd could not be run on %s: %s", plugin, exc)
+        return None
     return not_found(done.stdout)
 
 

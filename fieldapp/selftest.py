@@ -92,6 +92,8 @@ def _qt_libraries() -> str:
     if not sys.platform.startswith("linux"):
         return "not Linux: Qt carries its own"
     missing = qt_libraries.missing_in_closure()
+    if missing is None:
+        return "ldd is not available here: the libraries were not checked (Qt's own check below still runs)"
     if missing:
         raise RuntimeError(f"missing {', '.join(missing)}: sudo apt install {' '.join(qt_libraries.packages(missing))}")
     plugin = qt_libraries.xcb_plugin()
@@ -233,3 +235,15 @@ def run_self_test() -> Iterator[Check]:
             yield name, True, check()
         except Exception as exc:  # the point is to name the failing part, whatever it raised
             yield name, False, f"{type(exc).__name__}: {exc}"
+
+
+def print_self_test(lang: str) -> bool:
+    """`fieldapp --self-test`: each part, its outcome in the member's language, and the details for IT;
+    whether every part works."""
+    from fieldapp.i18n import t
+
+    ok = True
+    for name, passed, detail in run_self_test():
+        ok &= passed
+        print(f"[{t('selftest.ok' if passed else 'selftest.fail', lang)}] {t(f'selftest.{name}', lang)}: {detail}")
+    return ok

@@ -58,3 +58,15 @@ def test_gui_names_the_packages_in_vietnamese_and_exits_2(tmp_path, monkeypatch,
     assert code == 2
     assert "sudo apt install libxcb-cursor0 libxcb-icccm4" in err
     assert "thiếu thư viện hệ thống" in err and "Traceback" not in err
+
+
+def test_without_ldd_the_self_test_says_it_could_not_check(monkeypatch):
+    """A machine without ldd (a bundle's PATH may lack it): said plainly, never a traceback, never "found"."""
+    from fieldapp import selftest
+
+    if qt_libraries.xcb_plugin() is None:
+        pytest.skip("PySide6 here has no xcb plugin")
+    monkeypatch.setattr(qt_libraries.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(qt_libraries.os.path, "exists", lambda _path: False)
+    assert qt_libraries.missing_in_closure() is None
+    assert "not checked" in selftest._qt_libraries()

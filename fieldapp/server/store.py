@@ -266,7 +266,7 @@ class ServerStore:
 
     def _insert_many(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
         """executemany on SQLite; on PostgreSQL one INSERT ... SELECT from json_populate_recordset of one
-        JSON parameter (same reason as `store_push.among`)."""
+        JSON parameter (same reason as `store_push.by_key`)."""
         if self.dialect != "postgresql" or len(rows) < 2:
             conn.execute(sa.insert(table), rows)
             return

@@ -24,13 +24,23 @@ REC_COLS = (
 )
 
 
-def among(dialect: str, column: sa.ColumnElement, values: list) -> sa.ColumnElement[bool]:
-    """column IN values. On PostgreSQL the values go as one JSON text parameter: psycopg parses the text of
-    every statement it has not seen and adapts lists element by element, 100 ms for a push's 1,000 ids."""
-    if dialect == "postgresql":
-        elements = sa.func.json_array_elements_text(sa.cast(sa.bindparam(None, json.dumps(values), sa.Text), sa.JSON))
-        return column.in_(sa.select(elements))
-    return column.in_(values)
+def by_key(
+    dialect: str, cols: Sequence[sa.ColumnElement], key: sa.ColumnElement, values: list, *where: sa.ColumnElement[bool]
+) -> sa.Select:
+    """SELECT cols WHERE *where AND key IN values, where `key` and `where` name one row at most (a primary key).
+
+    On PostgreSQL the values go as one JSON text parameter (psycopg parses the text of every statement it has
+    not seen and adapts lists element by element, 100 ms for a push's 1,000 ids), and each is looked up on
+    its own (LATERAL ... LIMIT 1): the only plan left is a probe of the key's index per value, whatever the
+    statistics say. As `key IN (SELECT json_array_elements_text(...))` the planner chose by its statistics,
+    and those of a fresh database analysed before any person was pushed made it loop over every person of
+    the table for each id of the batch, more than 30 s a push (issue 15, the 50-laptop load run)."""
+    if dialect != "postgresql":
+        return sa.select(*cols).where(*where, key.in_(values))
+    param = sa.cast(sa.bindparam(None, json.dumps(values), sa.Text), sa.JSON)
+    wanted = sa.func.json_array_elements_text(param).table_valued("value").alias("wanted")
+    found = sa.select(*cols).where(*where, key == wanted.c.value).limit(sa.literal_column("1")).lateral("found")
+    return sa.select(*found.c).select_from(wanted.join(found, sa.true()))
 
 
 def load(
@@ -41,7 +51,7 @@ def load(
     op_ids = list({op.op_id for op in ops})
     for chunk in chunks(op_ids, 500):
         for op_id, device_id, sha, result in conn.execute(
-            sa.select(o.op_id, o.device_id, o.content_sha256, o.result).where(among(dialect, o.op_id, chunk))
+            by_key(dialect, (o.op_id, o.device_id, o.content_sha256, o.result), o.op_id, chunk)
         ):
             prior[op_id] = PriorOp(device_id, sha, result)
     records: dict[tuple[str, str], Rec] = {}
@@ -51,7 +61,7 @@ def load(
     r = s.records.c
     for kind, ids in by_entity.items():  # entity = x AND id IN (...): the primary key's own order
         for chunk in chunks(sorted(ids), 500):
-            rows = conn.execute(sa.select(*REC_COLS).where(r.entity == kind, among(dialect, r.id, chunk)))
+            rows = conn.execute(by_key(dialect, REC_COLS, r.id, chunk, r.entity == kind))
             for row in rows:
                 entity, rid, team, province, version, data, pos, last_device, chain_base = row
                 records[(entity, rid)] = Rec(

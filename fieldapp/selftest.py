@@ -81,9 +81,13 @@ def _modules() -> str:
     return f"{len(names)} modules of fieldapp and its window import"
 
 
+# What a laptop's install does not carry: the central server's modules (the `server` extra) and the province
+# report over the server's database (`fieldapp server report`); and `python -m fieldapp`, which would run.
+SERVER_ONLY = ("fieldapp.server", "fieldapp.reports.server")
+
+
 def _skipped(name: str) -> bool:
-    """The server (its own install extra) and `python -m fieldapp` (importing it runs the command)."""
-    return name in ("fieldapp.server", "fieldapp.__main__") or name.startswith("fieldapp.server.")
+    return name == "fieldapp.__main__" or any(name == s or name.startswith(f"{s}.") for s in SERVER_ONLY)
 
 
 def _qt_libraries() -> str:

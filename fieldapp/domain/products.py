@@ -64,6 +64,11 @@ class Priced:
     state_support: int
     local_support: int
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Message codes the member should see before the money is taken (VSI: the support limit)."""
+        return getattr(self.quote, "warnings", ())
+
 
 def quote_vsi(rules: RuleBook, order: Order) -> Priced:
     q = rules.quote_vsi(
@@ -100,6 +105,8 @@ _PERIOD: dict[str, Callable[[date, date], str]] = {
     VSI: lambda start, end: f"từ tháng {start:%m/%Y} đến tháng {end:%m/%Y}",
     HI: lambda start, end: f"từ ngày {format_date(start)} đến ngày {format_date(end)}",
 }
+# The person's field that holds the cover a product extends, and so where a new period starts from.
+_COVER_FIELD = {HI: "hi_valid_to", VSI: "vsi_paid_to"}
 # The receipt's heading of the participants' code column: an HI card may still carry the old 15-character code.
 _CODE_HEADING = {VSI: "Mã số BHXH", HI: "Mã số BHXH/mã thẻ"}
 
@@ -135,6 +142,10 @@ class Product:
     @property
     def code_heading(self) -> str:
         return _CODE_HEADING[self.insures]
+
+    def held_until(self, person: object) -> date | None:
+        """The last day `person` is covered by what this product insures (None: never covered)."""
+        return getattr(person, _COVER_FIELD[self.insures])
 
     def cover(self, paid_on: date, held_until: date | None, months: int) -> tuple[date, date]:
         """First and last day covered by `months` paid on `paid_on` by someone covered until `held_until`."""

@@ -136,7 +136,7 @@ def enrol(
         rules,
         products.Order(paid_on, months, members=len(members), income=income, group=group, province=province),
     )
-    start, end = product.cover(paid_on, cover.held_until(members[0]), months)
+    start, end = product.cover(paid_on, product.held_until(members[0]), months)
     lines = tuple(
         EnrolmentLine(p.id, order, monthly, amount)
         for order, (p, (monthly, amount)) in enumerate(zip(members, quote.lines, strict=True), start=1)
@@ -172,7 +172,6 @@ def enrol(
 class _Cover:
     """What enrolling does to a person's cover, by what the product insures (products.HI, products.VSI)."""
 
-    held_until: Callable[[Person], date | None]  # of the first member: where the new cover starts from
     extend: Callable[[Writer, Person, date], None]
     check: Callable[[RuleBook, products.Product, Sequence[Person], date], None]
 
@@ -204,8 +203,8 @@ def _extend_vsi(w: Writer, person: Person, end: date) -> None:
 
 
 _COVERS = {
-    products.HI: _Cover(lambda p: p.hi_valid_to, _extend_hi, _no_state_group),
-    products.VSI: _Cover(lambda p: p.vsi_paid_to, _extend_vsi, _one_person),
+    products.HI: _Cover(_extend_hi, _no_state_group),
+    products.VSI: _Cover(_extend_vsi, _one_person),
 }
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from fieldapp.domain.coverage import hi_card_start, period_end, vsi_start
 from fieldapp.domain.enums import EnrolmentKind, Metric, SupportGroup
@@ -160,46 +161,38 @@ class Product:
         return text
 
 
-def _vsi(kind: EnrolmentKind, metric: Metric, *, donated: bool = False) -> Product:
-    return Product(
-        kind,
-        VSI,
-        "IS",
-        "Đóng tiền tham gia BHXH tự nguyện",
-        SLIP_VSI,
-        D05,
-        metric.value,
-        quote_vsi,
-        _months_vsi,
-        _ever_vsi,
-        vsi_start,
-        donated,
-    )
-
-
-def _household_hi(kind: EnrolmentKind, metric: Metric, *, donated: bool = False) -> Product:
-    return Product(
-        kind,
-        HI,
-        "BI",
-        "Tiền đóng BHYT hộ gia đình",
-        SLIP_HI,
-        D03,
-        metric.value,
-        quote_household_hi,
-        _months_hi,
-        _ever_hi,
-        hi_card_start,
-        donated,
-    )
-
+# What the built-in products of one insurance share; each adds its kind, tally metric and whether it is donated.
+_VSI_PRODUCT: dict[str, Any] = dict(
+    insures=VSI,
+    series="IS",
+    wording="Đóng tiền tham gia BHXH tự nguyện",
+    slip_row=SLIP_VSI,
+    declaration=D05,
+    quote=quote_vsi,
+    months=_months_vsi,
+    months_ever=_ever_vsi,
+    cover_start=vsi_start,
+)
+_HOUSEHOLD_HI_PRODUCT: dict[str, Any] = dict(
+    insures=HI,
+    series="BI",
+    wording="Tiền đóng BHYT hộ gia đình",
+    slip_row=SLIP_HI,
+    declaration=D03,
+    quote=quote_household_hi,
+    months=_months_hi,
+    months_ever=_ever_hi,
+    cover_start=hi_card_start,
+)
 
 # In the order the enrolment screen offers them (Alt+1 …).
 BUILT_IN: tuple[Product, ...] = (
-    _vsi(EnrolmentKind.VSI, Metric.NEW_VSI),
-    _household_hi(EnrolmentKind.HOUSEHOLD_HI, Metric.NEW_HI),
-    _household_hi(EnrolmentKind.DONATED_HI, Metric.DONATED_CARDS, donated=True),
-    _vsi(EnrolmentKind.DONATED_VSI, Metric.DONATED_BOOKS, donated=True),
+    Product(kind=EnrolmentKind.VSI, tally_metric=Metric.NEW_VSI.value, **_VSI_PRODUCT),
+    Product(kind=EnrolmentKind.HOUSEHOLD_HI, tally_metric=Metric.NEW_HI.value, **_HOUSEHOLD_HI_PRODUCT),
+    Product(
+        kind=EnrolmentKind.DONATED_HI, tally_metric=Metric.DONATED_CARDS.value, donated=True, **_HOUSEHOLD_HI_PRODUCT
+    ),
+    Product(kind=EnrolmentKind.DONATED_VSI, tally_metric=Metric.DONATED_BOOKS.value, donated=True, **_VSI_PRODUCT),
 )
 
 _registry: dict[str, Product] = {p.kind: p for p in BUILT_IN}

@@ -14,7 +14,6 @@ from datetime import date, datetime
 
 from fieldapp.domain.enums import (
     AuditAction,
-    EnrolmentKind,
     EventKind,
     Metric,
     Outcome,
@@ -292,7 +291,7 @@ class EnrolmentLine:
 @dataclass(frozen=True, slots=True)
 class Enrolment:
     id: str
-    kind: EnrolmentKind
+    kind: str  # a product of domain.products (the built-in ones are EnrolmentKind members)
     person_id: str  # the payer / first participant
     household_id: str | None
     team_id: str

@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from fieldapp.domain.enums import EnrolmentKind, Sex
+from fieldapp.domain import products
+from fieldapp.domain.enums import Sex
 from fieldapp.domain.formats import format_birth, format_date
 from fieldapp.domain.scans import hi_card_text
 from fieldapp.printing import fonts, footer, qr
@@ -22,7 +23,11 @@ from fieldapp.storage.receipts import HandOver
 
 LABEL_LAYOUTS = ("sheet", "80mm", "58mm")
 _SHEET = (3, 8, 70.0, 37.0)  # columns, rows, label width and height in mm
-HI_KINDS = (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI)
+
+
+def is_card(kind: str) -> bool:
+    """An HI card is handed over for an HI product, an SI book for a VSI one (the registry says which)."""
+    return products.get(kind).insures == products.HI
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +43,7 @@ def label_for(item: HandOver, issued_on: date) -> Label | None:
     if not item.si_number:
         return None
     born = format_birth(item.birth_date, item.birth_year) or "—"
-    if item.kind in HI_KINDS:
+    if is_card(item.kind):
         text = hi_card_text(
             item.si_number,
             item.name,
@@ -144,7 +149,7 @@ def hand_over_pdf(
     """The list the recipients sign when they take their card or book (one row each)."""
     rows = []
     for i, item in enumerate(items, 1):
-        hi = item.kind in HI_KINDS
+        hi = is_card(item.kind)
         rows.append(
             (
                 str(i),

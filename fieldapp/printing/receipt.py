@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from fieldapp.domain import products
 from fieldapp.domain.admin_units import province_title
-from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
+from fieldapp.domain.enums import PaymentMethod
 from fieldapp.domain.formats import format_date, format_datetime, format_vnd
 from fieldapp.domain.receipt_code import confirmation_code, decode
 from fieldapp.domain.words import amount_in_words
@@ -33,12 +34,6 @@ TITLE = "BIÊN LAI THU TIỀN"
 COPY_MARK = "BẢN SAO"
 VOID_MARK = "ĐÃ HUỶ"
 COPIES = ("Liên 1: Giao người nộp tiền", "Liên 2: Lưu tại đơn vị thu")
-PRODUCT = {
-    EnrolmentKind.VSI: "BHXH tự nguyện",
-    EnrolmentKind.DONATED_VSI: "BHXH tự nguyện (sổ tặng)",
-    EnrolmentKind.HOUSEHOLD_HI: "BHYT hộ gia đình",
-    EnrolmentKind.DONATED_HI: "BHYT (thẻ tặng)",
-}
 METHOD = {PaymentMethod.CASH: "Tiền mặt", PaymentMethod.TRANSFER: "Chuyển khoản"}
 
 
@@ -56,18 +51,7 @@ def vss_office(record: ReceiptRecord) -> str:
 
 
 def what_was_paid(r: ReceiptRecord) -> str:
-    if r.kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI):
-        text = (
-            f"Đóng tiền tham gia BHXH tự nguyện, phương thức đóng {r.months} tháng, "
-            f"từ tháng {r.start_on:%m/%Y} đến tháng {r.end_on:%m/%Y}"
-        )
-        if r.income:
-            text += f", mức thu nhập làm căn cứ đóng {format_vnd(r.income)}/tháng"
-    else:
-        text = (
-            f"Tiền đóng BHYT hộ gia đình, phương thức đóng {r.months} tháng, "
-            f"từ ngày {format_date(r.start_on)} đến ngày {format_date(r.end_on)}"
-        )
+    text = products.get(r.kind).paid_for(r.months, r.start_on, r.end_on, r.income)
     if r.sponsor:
         text += f". Đơn vị/người tặng: {r.sponsor}"
     return text
@@ -163,9 +147,7 @@ class Column:
 
 
 def _participants(col: Column, r: ReceiptRecord, *, narrow: bool) -> None:
-    code_name = (
-        "Mã số BHXH/mã thẻ" if r.kind in (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI) else "Mã số BHXH"
-    )
+    code_name = products.get(r.kind).code_heading
     if narrow:
         for p in r.participants:
             col.text(f"{p.order}. {p.name}")

@@ -26,7 +26,8 @@ from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from fieldapp.domain import models as m
-from fieldapp.domain.enums import EnrolmentKind, ScopeKind
+from fieldapp.domain import products
+from fieldapp.domain.enums import ScopeKind
 from fieldapp.protocol.entities import BY_NAME, strip_optional
 
 if typing.TYPE_CHECKING:
@@ -169,6 +170,7 @@ FIELDS: dict[str, dict[str, Bound]] = {
         "note": NOTE,
     },
     "enrolments": {
+        "kind": Text(16, 1, pattern=r"[a-z0-9_]+"),  # one of domain.products: the cross rule checks which
         "person_id": Ref("persons"),
         "household_id": Ref("households"),
         "team_id": Ref("teams"),
@@ -243,17 +245,10 @@ class Invalid(ValueError):
 # --- the rules between fields of one record ---------------------------------------------------------
 
 
-def _months_allowed(rules: RuleBook) -> dict[str, frozenset[int]]:
+def _months_allowed(rules: RuleBook, known: tuple[products.Product, ...]) -> dict[str, frozenset[int]]:
     """Months an enrolment may cover, by kind: any payment period of any premium rule this process knows (the
     shipped rules, the profile's and the server's rule files: the same book the laptop prices with)."""
-    vsi = rules.months_ever("vsi.methods", "periodic_months", "ahead_months")
-    hi = rules.months_ever("hi.periods", "months")
-    return {
-        EnrolmentKind.VSI: frozenset(vsi),
-        EnrolmentKind.DONATED_VSI: frozenset(vsi),
-        EnrolmentKind.HOUSEHOLD_HI: frozenset(hi),
-        EnrolmentKind.DONATED_HI: frozenset(hi),
-    }
+    return {p.kind: p.months_ever(rules) for p in known}
 
 
 def _in_order(first: str, last: str) -> Callable[[Mapping[str, Any]], tuple[str, str] | None]:
@@ -274,7 +269,10 @@ def _person(r: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def _enrolment(r: Mapping[str, Any]) -> tuple[str, str] | None:
-    if r["months"] not in _cached_months()[r["kind"]]:
+    months = _cached_months().get(r["kind"])
+    if months is None:
+        return "kind", "not a product"
+    if r["months"] not in months:
         return "months", "not a payment period of the rules"
     lines = json.loads(r["lines"])
     if len({line["person_id"] for line in lines}) != len(lines):
@@ -282,17 +280,19 @@ def _enrolment(r: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-_months_of: list[tuple[RuleBook, dict[str, frozenset[int]]]] = []  # [(the book, its months)]
+# [(the book, the products, their months)]
+_months_of: list[tuple[RuleBook, tuple[products.Product, ...], dict[str, frozenset[int]]]] = []
 
 
 def _cached_months() -> dict[str, frozenset[int]]:
-    """Worked out once per rule book: a new book comes when rule files arrive (premiums.activate)."""
+    """Worked out once per rule book and product list: a new book comes when rule files arrive
+    (premiums.activate), a new product when one is registered."""
     from fieldapp.domain.premiums import default_rules
 
-    rules = default_rules()
-    if not _months_of or _months_of[0][0] is not rules:
-        _months_of[:] = [(rules, _months_allowed(rules))]
-    return _months_of[0][1]
+    rules, known = default_rules(), products.all_products()
+    if not _months_of or _months_of[0][0] is not rules or _months_of[0][1] is not known:
+        _months_of[:] = [(rules, known, _months_allowed(rules, known))]
+    return _months_of[0][2]
 
 
 _SCOPE_REF = {

@@ -11,16 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from fieldapp.domain.enums import EnrolmentKind
+from fieldapp.domain import products
 from fieldapp.outputs import OutputLike, safe_row, write_with
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.receipts import ReceiptRecord, records
 from fieldapp.storage.store import Store
 
-LISTS = {
-    "d05": (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI),
-    "d03": (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI),
-}
 D05_COLUMNS = (
     "STT",
     "Họ và tên",
@@ -102,7 +98,9 @@ def _rates(r: ReceiptRecord, other: int) -> tuple[float | None, float | None, fl
 
 
 def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Declaration:
-    kinds = [k.value for k in LISTS[kind]]
+    if kind not in (products.D05, products.D03):
+        raise KeyError(kind)
+    kinds = [str(k) for k in products.kinds(declaration=kind)]
     found = records(store, tally_store.receipts_for_declaration(store, first, last, kinds, team_ids))
     rows: list[list[object]] = []
     for r in found:

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from fieldapp.domain.enums import AuditAction, EnrolmentKind, PaymentMethod
+from fieldapp.domain import products as product_registry
+from fieldapp.domain.enums import AuditAction, PaymentMethod
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import DayClosing, Member
 from fieldapp.domain.permissions import Action, require
@@ -24,11 +25,6 @@ from fieldapp.storage.writer import Actor, writing
 
 DENOMINATIONS = (500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)
 MAX_EXPLANATION = 500
-# the slip's rows: the product codes of the receipts (forms.md), and what each covers
-PRODUCTS = {
-    "BHYT": (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI),
-    "BHXH": (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI),
-}
 
 
 @dataclass(frozen=True)
@@ -55,11 +51,12 @@ class DayCash:
         return [r for r in self.receipts if r.void_id is not None]
 
     def products(self, method: PaymentMethod = PaymentMethod.CASH) -> list[ProductLine]:
-        out = []
-        for product, kinds in PRODUCTS.items():
-            rows = [r for r in self.valid if r.kind in kinds and r.method is method]
-            out.append(ProductLine(product, len(rows), sum(r.amount for r in rows)))
-        return out
+        """The slip's rows (products.SLIP_ROWS, each product's `slip_row`), every row even when empty."""
+        by_row: dict[str, list[DayReceipt]] = {row: [] for row in product_registry.SLIP_ROWS}
+        for r in self.valid:
+            if r.method is method:
+                by_row[product_registry.get(r.kind).slip_row].append(r)
+        return [ProductLine(row, len(rows), sum(r.amount for r in rows)) for row, rows in by_row.items()]
 
     @property
     def issued_amount(self) -> int:

@@ -7,11 +7,11 @@ number twice.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from fieldapp.domain.coverage import hi_card_start, period_end, vsi_start
+from fieldapp.domain import products
 from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, SupportGroup, VsiStatus
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Person, Receipt
@@ -26,13 +26,6 @@ from fieldapp.storage.driver import Connection
 from fieldapp.storage.receipts import device_number, next_number, store_folder
 from fieldapp.storage.writer import Writer
 
-PRODUCT_CODES = {
-    EnrolmentKind.VSI: "IS",
-    EnrolmentKind.HOUSEHOLD_HI: "BI",
-    EnrolmentKind.DONATED_HI: "BI",
-    EnrolmentKind.DONATED_VSI: "IS",
-}
-
 
 @dataclass(frozen=True)
 class Enrolled:
@@ -41,16 +34,14 @@ class Enrolled:
     receipt: Receipt
 
 
-def receipt_series(
-    kind: EnrolmentKind, agent_code: str, year: int, *, device: int | None = None, prefix: str = ""
-) -> str:
+def receipt_series(kind: str, agent_code: str, year: int, *, device: int | None = None, prefix: str = "") -> str:
     """Ký hiệu: product, agent code, year (forms.md), `BI-DV01-2026`. An enrolled laptop adds its device
     number, unique on the server, to the agent part (`BI-DV01.3-2026`): one collector issuing receipts on
     two laptops, offline too, never numbers twice in one series. The province's prefix goes in front
     when its profile sets one (`HY-BI-DV01.3-2026`)."""
     agent = f"{agent_code}.{device}" if device is not None else agent_code
     head = f"{prefix}-" if prefix else ""
-    return f"{head}{PRODUCT_CODES[kind]}-{agent}-{year}"
+    return f"{head}{products.get(kind).series}-{agent}-{year}"
 
 
 def series_prefix(conn: Connection) -> str:
@@ -111,6 +102,112 @@ def _pay_and_receipt(
     return Enrolled(enrolment, payment, receipt)
 
 
+def enrol(
+    w: Writer,
+    rules: RuleBook,
+    kind: str,
+    *,
+    team_id: str,
+    collector: Member,
+    payer: Person,
+    members: Sequence[Person],
+    months: int,
+    income: int | None = None,
+    group: SupportGroup = SupportGroup.OTHER,
+    province: str | None = None,
+    method: PaymentMethod = PaymentMethod.CASH,
+    reference: str | None = None,
+    event_id: str | None = None,
+    sponsor: str | None = None,
+) -> Enrolled:
+    """Enrol `members` (in the declared order: for household HI the 1st pays full, the next ones less) in
+    the product of `kind`, priced by its quote on the payment day, covered from its cover start; a donated
+    product needs its sponsor. The payer's receipt is in the product's series."""
+    product = products.get(kind)
+    if product.donated and not sponsor:
+        raise InputRefused("enrolment.sponsor_needed")
+    ids = [p.id for p in members]
+    if len(set(ids)) != len(ids):
+        raise InputRefused("enrolment.member_twice")
+    paid_on = local_day(w.clock())
+    cover = _COVERS[product.insures]
+    cover.check(rules, product, members, paid_on)
+    quote = product.quote(
+        rules,
+        products.Order(paid_on, months, members=len(members), income=income, group=group, province=province),
+    )
+    start, end = product.cover(paid_on, product.held_until(members[0]), months)
+    lines = tuple(
+        EnrolmentLine(p.id, order, monthly, amount)
+        for order, (p, (monthly, amount)) in enumerate(zip(members, quote.lines, strict=True), start=1)
+    )
+    enrolment = Enrolment(
+        w.ids(),
+        str(product.kind),  # the code as plain text, as the store gives it back
+        payer.id,
+        payer.household_id,
+        team_id,
+        collector.id,
+        event_id,
+        paid_on,
+        months,
+        income if product.insures == products.VSI else None,
+        start,
+        end,
+        quote.total,
+        quote.state_support,
+        quote.local_support,
+        sponsor if product.donated else None,
+        rule_ids(quote.quote),
+        lines,
+        w.clock(),
+    )
+    done = _pay_and_receipt(w, enrolment, collector, payer, method, reference)
+    for person in members:
+        cover.extend(w, person, end)
+    return done
+
+
+@dataclass(frozen=True)
+class _Cover:
+    """What enrolling does to a person's cover, by what the product insures (products.HI, products.VSI)."""
+
+    extend: Callable[[Writer, Person, date], None]
+    check: Callable[[RuleBook, products.Product, Sequence[Person], date], None]
+
+
+def _no_state_group(rules: RuleBook, product: products.Product, members: Sequence[Person], paid_on: date) -> None:
+    """A household pays only for those the state does not (rules.md); a sponsor may pay anyone's card."""
+    if product.donated:
+        return
+    for person in members:
+        path = state_hi_group(rules, person, paid_on)
+        if path:
+            raise InputRefused("enrolment.hi_state_group", name=person.full_name, group=person.target_group, path=path)
+
+
+def _one_person(rules: RuleBook, product: products.Product, members: Sequence[Person], paid_on: date) -> None:
+    if len(members) != 1:
+        raise ValueError("a VSI enrolment is one person's")
+
+
+def _extend_hi(w: Writer, person: Person, end: date) -> None:
+    w.update(replace(person, hi_valid_to=end, updated_at=w.clock()), ["hi_valid_to"])
+
+
+def _extend_vsi(w: Writer, person: Person, end: date) -> None:
+    w.update(
+        replace(person, vsi_status=VsiStatus.ACTIVE, vsi_paid_to=end, updated_at=w.clock()),
+        ["vsi_status", "vsi_paid_to"],
+    )
+
+
+_COVERS = {
+    products.HI: _Cover(_extend_hi, _no_state_group),
+    products.VSI: _Cover(_extend_vsi, _one_person),
+}
+
+
 def enrol_household_hi(
     w: Writer,
     rules: RuleBook,
@@ -125,50 +222,22 @@ def enrol_household_hi(
     event_id: str | None = None,
     donated_by: str | None = None,
 ) -> Enrolled:
-    """Household HI for `members` in the declared order (the 1st pays full, the next ones less)."""
-    ids = [p.id for p in members]
-    if len(set(ids)) != len(ids):
-        raise InputRefused("enrolment.member_twice")
-    paid_on = local_day(w.clock())
-    if not donated_by:  # a sponsor may pay anyone's card; a household pays only for those the state does not
-        for person in members:
-            path = state_hi_group(rules, person, paid_on)
-            if path:
-                raise InputRefused(
-                    "enrolment.hi_state_group", name=person.full_name, group=person.target_group, path=path
-                )
-    quote = rules.quote_hi(members=len(members), months=months, on=paid_on)
-    start = hi_card_start(paid_on, members[0].hi_valid_to)
-    end = period_end(start, months)
-    lines = tuple(
-        EnrolmentLine(p.id, q.order, q.monthly, q.amount) for p, q in zip(members, quote.members, strict=True)
+    """Household HI for `members` in the declared order (the 1st pays full, the next ones less); a donated
+    card where `donated_by` names the sponsor."""
+    return enrol(
+        w,
+        rules,
+        EnrolmentKind.DONATED_HI if donated_by else EnrolmentKind.HOUSEHOLD_HI,
+        team_id=team_id,
+        collector=collector,
+        payer=payer,
+        members=members,
+        months=months,
+        method=method,
+        reference=reference,
+        event_id=event_id,
+        sponsor=donated_by,
     )
-    kind = EnrolmentKind.DONATED_HI if donated_by else EnrolmentKind.HOUSEHOLD_HI
-    enrolment = Enrolment(
-        w.ids(),
-        kind,
-        payer.id,
-        payer.household_id,
-        team_id,
-        collector.id,
-        event_id,
-        paid_on,
-        months,
-        None,
-        start,
-        end,
-        quote.total,
-        0,
-        0,
-        donated_by,
-        rule_ids(quote),
-        lines,
-        w.clock(),
-    )
-    done = _pay_and_receipt(w, enrolment, collector, payer, method, reference)
-    for person in members:
-        w.update(replace(person, hi_valid_to=end, updated_at=w.clock()), ["hi_valid_to"])
-    return done
 
 
 def enrol_vsi(
@@ -187,36 +256,20 @@ def enrol_vsi(
     event_id: str | None = None,
     donated_by: str | None = None,
 ) -> Enrolled:
-    paid_on = local_day(w.clock())
-    quote = rules.quote_vsi(income=income, months=months, on=paid_on, group=group, province=province)
-    start = vsi_start(paid_on, person.vsi_paid_to)
-    end = period_end(start, months)
-    kind = EnrolmentKind.DONATED_VSI if donated_by else EnrolmentKind.VSI
-    line = EnrolmentLine(person.id, 1, quote.monthly_due, quote.total)
-    enrolment = Enrolment(
-        w.ids(),
-        kind,
-        person.id,
-        person.household_id,
-        team_id,
-        collector.id,
-        event_id,
-        paid_on,
-        months,
-        income,
-        start,
-        end,
-        quote.total,
-        quote.state_support_monthly * months,
-        quote.local_support_monthly * months,
-        donated_by,
-        rule_ids(quote),
-        (line,),
-        w.clock(),
+    return enrol(
+        w,
+        rules,
+        EnrolmentKind.DONATED_VSI if donated_by else EnrolmentKind.VSI,
+        team_id=team_id,
+        collector=collector,
+        payer=person,
+        members=(person,),
+        months=months,
+        income=income,
+        group=group,
+        province=province,
+        method=method,
+        reference=reference,
+        event_id=event_id,
+        sponsor=donated_by,
     )
-    done = _pay_and_receipt(w, enrolment, collector, person, method, reference)
-    w.update(
-        replace(person, vsi_status=VsiStatus.ACTIVE, vsi_paid_to=end, updated_at=w.clock()),
-        ["vsi_status", "vsi_paid_to"],
-    )
-    return done

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from fieldapp.domain import models as m
-from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
+from fieldapp.domain import products
+from fieldapp.domain.enums import PaymentMethod
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import decode_datetime
 from fieldapp.storage.store import Store
@@ -21,7 +22,7 @@ class DayReceipt:
     series: str
     number: int
     amount: int
-    kind: EnrolmentKind
+    kind: str  # the product's kind (domain.products): an EnrolmentKind member for a built-in one
     method: PaymentMethod
     reference: str | None
     payer: str
@@ -48,7 +49,7 @@ def _receipt(row) -> DayReceipt:
         row[1],
         row[2],
         row[3],
-        EnrolmentKind(row[4]),
+        products.get(row[4]).kind,
         PaymentMethod(row[5]),
         row[6],
         row[7],

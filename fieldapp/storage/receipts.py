@@ -11,9 +11,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from fieldapp.domain import products
 from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.clock import today as vietnam_today
-from fieldapp.domain.enums import EnrolmentKind, PaymentMethod
+from fieldapp.domain.enums import PaymentMethod
 from fieldapp.domain.premiums import rules_version
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import decode_datetime
@@ -272,7 +273,7 @@ class ReceiptRecord:
     day: date
     issued_at: datetime
     qr_payload: str | None
-    kind: EnrolmentKind
+    kind: str  # the product's kind (domain.products): an EnrolmentKind member for a built-in one
     months: int
     start_on: date
     end_on: date
@@ -346,7 +347,7 @@ def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
                     day=date.fromisoformat(row[4]),
                     issued_at=decode_datetime(row[5]),
                     qr_payload=row[6],
-                    kind=EnrolmentKind(row[7]),
+                    kind=products.get(row[7]).kind,
                     months=row[8],
                     start_on=date.fromisoformat(row[9]),
                     end_on=date.fromisoformat(row[10]),
@@ -397,7 +398,7 @@ class HandOver:
     birth_year: int | None
     sex: str | None
     si_number: str | None
-    kind: EnrolmentKind
+    kind: str  # the product's kind (domain.products): an EnrolmentKind member for a built-in one
     start_on: date
     end_on: date
     receipt: str  # the receipt's label
@@ -443,7 +444,7 @@ def hand_overs(store: Store, day: date, *, receipt_ids: list[str] | None = None)
                     p[3],
                     p[4],
                     p[5],
-                    EnrolmentKind(kind),
+                    products.get(kind).kind,
                     date.fromisoformat(start_on),
                     date.fromisoformat(end_on),
                     f"{series}/{number:07d}",

@@ -39,7 +39,7 @@ from fieldapp.outputs import (
     tighten_tree,
 )
 from fieldapp.paths import DataDir
-from fieldapp.storage import driver, migrations
+from fieldapp.storage import driver, migrations, products
 from fieldapp.storage.driver import SQLITE_HEADER, Connection
 from fieldapp.storage.keystore import KeyStore
 
@@ -247,6 +247,7 @@ class Store:
                     ) from exc
                 log.info("migrated %s from schema %s: %s", path, version, applied)
             cls._load_reference_data(conn)
+            products.record(conn)  # the products' tally metrics, for the rollup (db/0010)
             cls._ensure_device(conn)
             _note_app_version(conn)
         except FieldappError:

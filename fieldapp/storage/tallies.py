@@ -170,14 +170,19 @@ def campaign_span(store: Store, day: date, province: str | None = None) -> tuple
 def rebuild(store: Store) -> int:
     """Recompute the rollup from the facts (after a sync brought children before their parents)."""
     with store.transaction() as conn:
-        conn.execute("DELETE FROM tallies")
-        conn.execute(
-            "INSERT INTO tallies (team_id, day, dim, key, metric, n, amount) "
-            "SELECT f.team_id, f.day, d.dim, CASE d.dim WHEN 'member' THEN f.member_id WHEN 'site' THEN f.site_key "
-            "WHEN 'commune' THEN f.commune ELSE f.grp END, f.metric, sum(f.n), sum(f.amount) "
-            "FROM tally_facts f CROSS JOIN tally_dims d GROUP BY 1, 2, 3, 4, 5"
-        )
-        return conn.execute("SELECT count(*) FROM tallies").fetchone()[0]
+        return rebuild_in(conn)
+
+
+def rebuild_in(conn: Connection) -> int:
+    """`rebuild` inside the caller's transaction; the number of rollup rows."""
+    conn.execute("DELETE FROM tallies")
+    conn.execute(
+        "INSERT INTO tallies (team_id, day, dim, key, metric, n, amount) "
+        "SELECT f.team_id, f.day, d.dim, CASE d.dim WHEN 'member' THEN f.member_id WHEN 'site' THEN f.site_key "
+        "WHEN 'commune' THEN f.commune ELSE f.grp END, f.metric, sum(f.n), sum(f.amount) "
+        "FROM tally_facts f CROSS JOIN tally_dims d GROUP BY 1, 2, 3, 4, 5"
+    )
+    return conn.execute("SELECT count(*) FROM tallies").fetchone()[0]
 
 
 # The mutable records whose fields key a fact's rollup rows: a pulled edit of one (version > 1: the server

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from fieldapp.domain.enums import EnrolmentKind, Metric, Outcome, OutreachKind, TargetGroup, Topic
+from fieldapp.domain import products
+from fieldapp.domain.enums import Metric, Outcome, OutreachKind, TargetGroup, Topic
 from fieldapp.domain.models import FollowUp, Site
 from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import Store
@@ -84,12 +85,12 @@ def day_summary(store: Store, day: date, member_id: str | None, team_id: str | N
             "FROM consultations WHERE day = ?",
             (member_id, Outcome.ENROLLED.value, d),
         ).fetchone()
-        by_kind = dict(
-            conn.execute(
-                "SELECT kind, sum(json_array_length(lines)) FROM enrolments WHERE enrolled_on = ? GROUP BY kind",
-                (d,),
-            ).fetchall()
-        )
+        by_metric: dict[str, int] = {}  # insured persons per tally metric, each kind's by its product
+        for kind, n in conn.execute(
+            "SELECT kind, sum(json_array_length(lines)) FROM enrolments WHERE enrolled_on = ? GROUP BY kind", (d,)
+        ):
+            metric = products.get(kind).tally_metric
+            by_metric[metric] = by_metric.get(metric, 0) + n
         receipts, amount = conn.execute(
             "SELECT count(*), coalesce(sum(r.amount), 0) FROM receipts r "
             "WHERE r.day = ? AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_id = r.id)",
@@ -106,9 +107,9 @@ def day_summary(store: Store, day: date, member_id: str | None, team_id: str | N
         consultations=consultations,
         consultations_mine=mine,
         enrolled=enrolled,
-        new_vsi=by_kind.get(EnrolmentKind.VSI.value, 0),
-        new_hi=by_kind.get(EnrolmentKind.HOUSEHOLD_HI.value, 0),
-        donated=by_kind.get(EnrolmentKind.DONATED_HI.value, 0) + by_kind.get(EnrolmentKind.DONATED_VSI.value, 0),
+        new_vsi=by_metric.get(Metric.NEW_VSI, 0),
+        new_hi=by_metric.get(Metric.NEW_HI, 0),
+        donated=by_metric.get(Metric.DONATED_CARDS, 0) + by_metric.get(Metric.DONATED_BOOKS, 0),
         receipts=receipts,
         receipts_amount=amount,
         events=events,
@@ -227,7 +228,7 @@ def follow_ups_due(store: Store, day: date, limit: int = 200) -> list[FollowUpRo
 class EnrolmentRow:
     id: str
     enrolled_on: date
-    kind: EnrolmentKind
+    kind: str  # the product's kind (domain.products)
     person: str
     participants: int
     months: int
@@ -245,7 +246,7 @@ def recent_enrolments(store: Store, limit: int = 500) -> list[EnrolmentRow]:
         (limit,),
     )
     return [
-        EnrolmentRow(r[0], date.fromisoformat(r[1]), EnrolmentKind(r[2]), r[3], r[4], r[5], r[6], r[7], r[8])
+        EnrolmentRow(r[0], date.fromisoformat(r[1]), products.get(r[2]).kind, r[3], r[4], r[5], r[6], r[7], r[8])
         for r in rows
     ]
 

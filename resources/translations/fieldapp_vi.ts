@@ -372,67 +372,67 @@
 <context>
     <name>ConsultationsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="61"/>
+        <location filename="../../ui/views/lists.py" line="62"/>
         <source>Consultation with a &amp;walk-in (Ctrl+T)</source>
         <translation>Tư vấn khách &amp;vãng lai (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="62"/>
+        <location filename="../../ui/views/lists.py" line="63"/>
         <source>Record an &amp;event (Ctrl+E)</source>
         <translation>Ghi buổi &amp;tuyên truyền (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="72"/>
+        <location filename="../../ui/views/lists.py" line="73"/>
         <source>When</source>
         <translation>Thời gian</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="73"/>
+        <location filename="../../ui/views/lists.py" line="74"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="73"/>
+        <location filename="../../ui/views/lists.py" line="74"/>
         <source>(walk-in)</source>
         <translation>(khách vãng lai)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="74"/>
+        <location filename="../../ui/views/lists.py" line="75"/>
         <source>Group</source>
         <translation>Nhóm đối tượng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="75"/>
+        <location filename="../../ui/views/lists.py" line="76"/>
         <source>Topics</source>
         <translation>Nội dung</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="76"/>
+        <location filename="../../ui/views/lists.py" line="77"/>
         <source>Outcome</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="78"/>
+        <location filename="../../ui/views/lists.py" line="79"/>
         <source>Follow-up</source>
         <translation>Hẹn gặp lại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="81"/>
+        <location filename="../../ui/views/lists.py" line="82"/>
         <source>Member</source>
         <translation>Thành viên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="82"/>
+        <location filename="../../ui/views/lists.py" line="83"/>
         <source>Note</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="85"/>
+        <location filename="../../ui/views/lists.py" line="86"/>
         <source>Consultations</source>
         <translation>Tư vấn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="91"/>
+        <location filename="../../ui/views/lists.py" line="92"/>
         <source>The latest %1 consultations of the team.</source>
         <translation>%1 lượt tư vấn gần nhất của tổ.</translation>
     </message>
@@ -440,67 +440,67 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="145"/>
+        <location filename="../../ui/controllers/enrol.py" line="265"/>
         <source>Contribution a month (%1 %)</source>
         <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="151"/>
+        <location filename="../../ui/controllers/enrol.py" line="271"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="155"/>
+        <location filename="../../ui/controllers/enrol.py" line="275"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="158"/>
+        <location filename="../../ui/controllers/enrol.py" line="278"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="159"/>
+        <location filename="../../ui/controllers/enrol.py" line="279"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="164"/>
+        <location filename="../../ui/controllers/enrol.py" line="284"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="180"/>
+        <location filename="../../ui/controllers/enrol.py" line="292"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="192"/>
+        <location filename="../../ui/controllers/enrol.py" line="157"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="198"/>
+        <location filename="../../ui/controllers/enrol.py" line="163"/>
         <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
         <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="206"/>
+        <location filename="../../ui/controllers/enrol.py" line="171"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="208"/>
+        <location filename="../../ui/controllers/enrol.py" line="173"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="213"/>
+        <location filename="../../ui/controllers/enrol.py" line="178"/>
         <source>Priced on %1 by the premium rules %2:</source>
         <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="296"/>
+        <location filename="../../ui/controllers/enrol.py" line="248"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -508,97 +508,97 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="57"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="58"/>
         <source>Enrol</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="66"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="67"/>
         <source>What</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="78"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="79"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="90"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
         <source>Monthly &amp;income:</source>
         <translation>Mức thu &amp;nhập tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="92"/>
         <source>Pay for (&amp;months):</source>
         <translation>Số &amp;tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="92"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="93"/>
         <source>Support &amp;group:</source>
         <translation>Nhóm &amp;hỗ trợ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="95"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="96"/>
         <source>Household HI: who, in this order</source>
         <translation>BHYT hộ gia đình: ai tham gia, theo thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="98"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="99"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="99"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="100"/>
         <source>not in household HI</source>
         <translation>không tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="126"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="127"/>
         <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
         <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="130"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="131"/>
         <source>Pay for (months):</source>
         <translation>Số tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="146"/>
         <source>Donated &amp;by:</source>
         <translation>Đơn vị, người &amp;tặng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="148"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="149"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="154"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="155"/>
         <source>transfer reference</source>
         <translation>mã giao dịch chuyển khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="155"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="156"/>
         <source>Paid &amp;in:</source>
         <translation>&amp;Hình thức:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="156"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="157"/>
         <source>&amp;Reference:</source>
         <translation>Mã &amp;giao dịch:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="162"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="163"/>
         <source>Premium</source>
         <translation>Số tiền phải đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="175"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="176"/>
         <source>Money received: save and make the receipt (Ctrl+Enter)</source>
         <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="177"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="178"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -639,42 +639,42 @@
 <context>
     <name>EnrolmentsView</name>
     <message>
-        <location filename="../../ui/views/lists.py" line="101"/>
+        <location filename="../../ui/views/lists.py" line="102"/>
         <source>Date</source>
         <translation>Ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="102"/>
+        <location filename="../../ui/views/lists.py" line="103"/>
         <source>Kind</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="103"/>
+        <location filename="../../ui/views/lists.py" line="104"/>
         <source>Payer</source>
         <translation>Người nộp tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="104"/>
+        <location filename="../../ui/views/lists.py" line="105"/>
         <source>Insured</source>
         <translation>Số người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="105"/>
+        <location filename="../../ui/views/lists.py" line="106"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="106"/>
+        <location filename="../../ui/views/lists.py" line="107"/>
         <source>Amount</source>
         <translation>Số tiền</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="107"/>
+        <location filename="../../ui/views/lists.py" line="108"/>
         <source>Collector</source>
         <translation>Người thu</translation>
     </message>
     <message>
-        <location filename="../../ui/views/lists.py" line="110"/>
+        <location filename="../../ui/views/lists.py" line="111"/>
         <source>Enrolments</source>
         <translation>Tham gia</translation>
     </message>

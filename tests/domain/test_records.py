@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from fieldapp.domain import models as m
 from fieldapp.domain.clock import utcnow
-from fieldapp.domain.enums import Sex, TargetGroup, VsiStatus
+from fieldapp.domain.enums import EnrolmentKind, Sex, TargetGroup, VsiStatus
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.text import fold, sort_key
 from fieldapp.storage.records import BY_TABLE, SPECS, TableSpec, decode_datetime, encode_datetime, spec_for
@@ -131,9 +131,11 @@ def test_derived_name_keys() -> None:
 
 
 def test_encoded_values() -> None:
-    enrolment = _build(m.Enrolment, fill_optional=True)
+    enrolment = dataclasses.replace(_build(m.Enrolment, fill_optional=True), kind=EnrolmentKind.DONATED_HI)
     encoded = SPECS[m.Enrolment].encode(enrolment)
-    assert encoded["kind"] == enrolment.kind.value
+    assert encoded["kind"] == "donated_hi"  # a product's kind (domain.products) is stored as its code
+    payment = _build(m.Payment, fill_optional=True)
+    assert SPECS[m.Payment].encode(payment)["method"] == payment.method.value
     assert encoded["start_on"] == enrolment.start_on.isoformat()
     assert encoded["created_at"].endswith("+00:00")
     assert encoded["lines"].startswith('[{"person_id":')

@@ -7,7 +7,7 @@ from datetime import date
 
 from fieldapp.domain.enums import Sex
 from fieldapp.domain.scans import hi_card_text, read_hi_card
-from fieldapp.printing.labels import HI_KINDS, hand_over_pdf, label_for, labels_pdf
+from fieldapp.printing.labels import hand_over_pdf, is_card, label_for, labels_pdf
 from fieldapp.storage.receipts import hand_overs
 from tests.printing.conftest import pdf_text, pdftoppm, qr_texts
 
@@ -49,7 +49,7 @@ def test_label_sheet_qrs_decode(demo_store, tmp_path):
     found = [t for png in pdftoppm(pdf, dpi=200) for t in qr_texts(png)]
     assert sorted(found) == sorted(lbl.qr_text for lbl in labels)
     for item, lbl in zip((i for i in items if i.si_number), labels, strict=True):
-        if item.kind in HI_KINDS:
+        if is_card(item.kind):
             card = read_hi_card(lbl.qr_text)
             assert card.ok and card.person.full_name == item.name and card.person.hi_valid_to == item.end_on
         else:
@@ -111,7 +111,7 @@ def test_a_person_known_by_year_only():
 
 def test_a_58mm_label_keeps_the_whole_card_validity(demo_store, tmp_path):
     day = day_with_hand_overs(demo_store)
-    labels = [lbl for i in hand_overs(demo_store, day) if i.kind in HI_KINDS and (lbl := label_for(i, day))]
+    labels = [lbl for i in hand_overs(demo_store, day) if is_card(i.kind) and (lbl := label_for(i, day))]
     assert labels
     pdf = tmp_path / "labels-58.pdf"
     labels_pdf(labels[:3], pdf, "58mm")

@@ -8,8 +8,9 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fieldapp.domain import products
 from fieldapp.domain.enums import EnrolmentKind
-from fieldapp.services.enrolment import PRODUCT_CODES, receipt_series, series_prefix
+from fieldapp.services.enrolment import receipt_series, series_prefix
 from fieldapp.settings import RECEIPT_PREFIX, Settings
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as sync_store
@@ -31,9 +32,9 @@ def test_every_series_form_reads_back_from_its_label(kind, agent, year, device, 
     series = receipt_series(kind, agent, year, device=device, prefix=prefix)
     m = LABEL.match(f"{series}/{number:07d}")
     assert m is not None and (m["series"], int(m["number"])) == (series, number)
-    assert series.split("-")[-3] == PRODUCT_CODES[kind]  # what the QR's claim names as the product
+    assert series.split("-")[-3] == products.get(kind).series  # what the QR's claim names as the product
     if device is None and not prefix:
-        assert series == f"{PRODUCT_CODES[kind]}-{agent}-{year}"  # the form unenrolled laptops keep
+        assert series == f"{products.get(kind).series}-{agent}-{year}"  # the form unenrolled laptops keep
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -14,7 +14,9 @@ from fieldapp.storage.keystore import KeyStore
 from fieldapp.storage.store import _key_pragma
 from fieldapp.storage.work import counts
 
-FIXTURES = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("schema-*"))
+FIXTURES = sorted(  # by schema number: schema-10 after schema-9
+    (Path(__file__).resolve().parent.parent / "fixtures").glob("schema-*"), key=lambda p: int(p.name.split("-")[1])
+)
 
 
 def test_there_is_a_fixture_for_every_schema():

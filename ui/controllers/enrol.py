@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from fieldapp.domain.coverage import hi_card_start, period_end, vsi_start
+from fieldapp.domain import products
 from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, SupportGroup, TargetGroup
 from fieldapp.domain.formats import format_date, format_vnd
 from fieldapp.domain.models import Person
-from fieldapp.domain.premiums import RuleRef, default_rules
+from fieldapp.domain.premiums import default_rules
 from fieldapp.domain.words import amount_in_words
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import label, t
@@ -127,46 +127,16 @@ class EnrolController(QObject):
 
         dialog, lang = self.dialog, self.session.lang
         rules, on = default_rules(), self.today()
-        kind = dialog.kind()
-        lines: list[tuple[str, str]] = []
-        refs: tuple[RuleRef, ...]
-        if kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI):
-            province = self.session.team.province_code if self.session.team else None
-            q = rules.quote_vsi(
+        product = products.get(dialog.kind())
+        if product.insures == products.VSI:
+            members = [dialog.person]
+            order = products.Order(
+                on,
+                dialog.vsi_months.currentData() or 0,
                 income=dialog.income.value(),
-                months=dialog.vsi_months.currentData() or 0,
-                on=on,
                 group=SupportGroup(dialog.support_group.currentData()),
-                province=province,
+                province=self.session.team.province_code if self.session.team else None,
             )
-            start = vsi_start(on, dialog.person.vsi_paid_to)
-            lines += [
-                (
-                    QCoreApplication.translate("EnrolController", "Contribution a month (%1 %)").replace(
-                        "%1", f"{rules.in_force('vsi.contribution', on)['rate_pct']:g}"
-                    ),
-                    format_vnd(q.monthly_contribution, lang),
-                ),
-                (
-                    QCoreApplication.translate("EnrolController", "State support a month"),
-                    "− " + format_vnd(q.state_support_monthly, lang),
-                ),
-                (
-                    QCoreApplication.translate("EnrolController", "Local support a month"),
-                    "− " + format_vnd(q.local_support_monthly, lang),
-                ),
-                (QCoreApplication.translate("EnrolController", "Paid a month"), format_vnd(q.monthly_due, lang)),
-                (QCoreApplication.translate("EnrolController", "Months"), str(q.months)),
-            ]
-            if q.discount:
-                lines.append(
-                    (
-                        QCoreApplication.translate("EnrolController", "Discount for paying ahead"),
-                        "− " + format_vnd(q.discount, lang),
-                    )
-                )
-            total, refs, warnings = q.total, q.rules, [t(w, lang) for w in q.warnings]
-            cover = (start, period_end(start, q.months))
         else:
             members = [self._household[i] for i in dialog.member_ids()]
             if not members and dialog.person.id in self._state:  # say where this person's card comes from
@@ -176,18 +146,13 @@ class EnrolController(QObject):
                 )
             if not members:
                 raise InputRefused("enrolment.no_member")
-            q = rules.quote_hi(members=len(members), months=dialog.hi_months.currentData() or 0, on=on)
-            month = QCoreApplication.translate("EnrolController", "month")
-            for person, line in zip(members, q.members, strict=True):
-                lines.append(
-                    (
-                        f"{line.order}. {person.full_name} ({format_vnd(line.monthly, lang)}/{month})",
-                        format_vnd(line.amount, lang),
-                    )
-                )
-            total, refs, warnings = q.total, q.rules, []
-            start = hi_card_start(on, members[0].hi_valid_to)
-            cover = (start, period_end(start, q.months))
+            order = products.Order(on, dialog.hi_months.currentData() or 0, members=len(members))
+        priced = product.quote(rules, order)
+        q = priced.quote
+        lines = _LINES[product.insures](rules, on, priced, members, lang)
+        total, refs = priced.total, q.rules
+        warnings = [t(w, lang) for w in priced.warnings]
+        cover = product.cover(on, product.held_until(members[0]), q.months)
         rows = "".join(f"<tr><td>{html.escape(a)}</td><td align='right'>{html.escape(b)}</td></tr>" for a, b in lines)
         unconfirmed = QCoreApplication.translate("EnrolController", " (not confirmed in an official text)")
         basis = "".join(
@@ -236,54 +201,41 @@ class EnrolController(QObject):
         )
         if dialog is None or not dialog.confirm.isEnabled():
             return
-        kind = dialog.kind()
+        product = products.get(dialog.kind())
         method = PaymentMethod(dialog.method.currentData())
         reference = dialog.reference.text().strip() or None
         sponsor = dialog.sponsor.currentText().strip() or None
-        if kind in (EnrolmentKind.DONATED_HI, EnrolmentKind.DONATED_VSI) and not sponsor:
+        if product.donated and not sponsor:
             dialog.message.setText(t("enrolment.sponsor_needed", lang))
             return
-        if kind not in (EnrolmentKind.DONATED_HI, EnrolmentKind.DONATED_VSI):
+        if not product.donated:
             sponsor = None
         actor = self.session.actor
         person = dialog.person
-        members = [self._household[i] for i in dialog.member_ids()]
-        income, vsi_months, group = (
-            dialog.income.value(),
-            dialog.vsi_months.currentData(),
-            SupportGroup(dialog.support_group.currentData()),
-        )
-        hi_months = dialog.hi_months.currentData()
+        if product.insures == products.VSI:
+            members, months = [person], dialog.vsi_months.currentData()
+        else:
+            members, months = [self._household[i] for i in dialog.member_ids()], dialog.hi_months.currentData()
+        income, group = dialog.income.value(), SupportGroup(dialog.support_group.currentData())
         rules = default_rules()
 
         def work_():
             with writing(store, actor) as w:
-                if kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI):
-                    return enrolment.enrol_vsi(
-                        w,
-                        rules,
-                        team_id=team.id,
-                        collector=member,
-                        person=person,
-                        income=income,
-                        months=vsi_months,
-                        group=group,
-                        province=team.province_code,
-                        method=method,
-                        reference=reference,
-                        donated_by=sponsor,
-                    )
-                return enrolment.enrol_household_hi(
+                return enrolment.enrol(
                     w,
                     rules,
+                    product.kind,
                     team_id=team.id,
                     collector=member,
                     payer=members[0] if members else person,
                     members=members,
-                    months=hi_months,
+                    months=months,
+                    income=income,
+                    group=group,
+                    province=team.province_code,
                     method=method,
                     reference=reference,
-                    donated_by=sponsor,
+                    sponsor=sponsor,
                 )
 
         def done(result) -> None:
@@ -304,3 +256,45 @@ class EnrolController(QObject):
         self.tasks.run(
             work_, done, show_refusal(dialog.message, lang, self.tasks, lambda: dialog.confirm.setEnabled(True))
         )
+
+
+def _vsi_lines(rules, on: date, priced: products.Priced, members: list[Person], lang: str) -> list[tuple[str, str]]:
+    q = priced.quote
+    lines = [
+        (
+            QCoreApplication.translate("EnrolController", "Contribution a month (%1 %)").replace(
+                "%1", f"{rules.in_force('vsi.contribution', on)['rate_pct']:g}"
+            ),
+            format_vnd(q.monthly_contribution, lang),
+        ),
+        (
+            QCoreApplication.translate("EnrolController", "State support a month"),
+            "− " + format_vnd(q.state_support_monthly, lang),
+        ),
+        (
+            QCoreApplication.translate("EnrolController", "Local support a month"),
+            "− " + format_vnd(q.local_support_monthly, lang),
+        ),
+        (QCoreApplication.translate("EnrolController", "Paid a month"), format_vnd(q.monthly_due, lang)),
+        (QCoreApplication.translate("EnrolController", "Months"), str(q.months)),
+    ]
+    if q.discount:
+        lines.append(
+            (
+                QCoreApplication.translate("EnrolController", "Discount for paying ahead"),
+                "− " + format_vnd(q.discount, lang),
+            )
+        )
+    return lines
+
+
+def _hi_lines(rules, on: date, priced: products.Priced, members: list[Person], lang: str) -> list[tuple[str, str]]:
+    month = QCoreApplication.translate("EnrolController", "month")
+    return [
+        (f"{order}. {person.full_name} ({format_vnd(monthly, lang)}/{month})", format_vnd(amount, lang))
+        for order, (person, (monthly, amount)) in enumerate(zip(members, priced.lines, strict=True), start=1)
+    ]
+
+
+# The quote's lines, by what the product insures: a VSI contribution's make-up, or each household member's share.
+_LINES = {products.VSI: _vsi_lines, products.HI: _hi_lines}

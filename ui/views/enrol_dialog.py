@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldapp.domain import products
 from fieldapp.domain.enums import EnrolmentKind, PaymentMethod, SupportGroup
 from fieldapp.domain.formats import format_date
 from fieldapp.domain.models import Person
-from fieldapp.i18n import label
+from fieldapp.i18n import label, t
 from ui.views.common import KeepsTypedWork, fit_to_screen
 
 SPONSORS = ("Liên đoàn Lao động tỉnh", "Hội Chữ thập đỏ", "Ủy ban Mặt trận Tổ quốc xã", "Nhà hảo tâm")
@@ -66,10 +67,10 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         kinds = QGroupBox(self.tr("What"))
         kinds_layout = QVBoxLayout(kinds)
         self.kind_group = QButtonGroup(self)
-        self.kinds: dict[EnrolmentKind, QRadioButton] = {}
-        for i, kind in enumerate(EnrolmentKind):
-            button = QRadioButton(f"{label(kind, lang)} (Alt+{i + 1})")
-            self.kinds[kind] = button
+        self.kinds: dict[str, QRadioButton] = {}  # by product kind, in the registry's order
+        for i, product in enumerate(products.all_products()):
+            button = QRadioButton(f"{t(product.message, lang)} (Alt+{i + 1})")
+            self.kinds[product.kind] = button
             self.kind_group.addButton(button)
             kinds_layout.addWidget(button)
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=button.click)
@@ -235,15 +236,16 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         self.changed.emit()
 
     def _kind_changed(self) -> None:
-        kind = self.kind()
-        self.vsi_box.setVisible(kind in (EnrolmentKind.VSI, EnrolmentKind.DONATED_VSI))
-        self.hi_box.setVisible(kind in (EnrolmentKind.HOUSEHOLD_HI, EnrolmentKind.DONATED_HI))
-        self.state_note.setVisible(kind is EnrolmentKind.HOUSEHOLD_HI and bool(self.state_note.text()))
-        self.sponsor_box.setVisible(kind in (EnrolmentKind.DONATED_HI, EnrolmentKind.DONATED_VSI))
+        product = products.get(self.kind())
+        hi = product.insures == products.HI
+        self.vsi_box.setVisible(product.insures == products.VSI)
+        self.hi_box.setVisible(hi)
+        self.state_note.setVisible(hi and not product.donated and bool(self.state_note.text()))
+        self.sponsor_box.setVisible(product.donated)
         self.changed.emit()
 
     def set_choices(
-        self, vsi_months: tuple[int, ...], hi_months: tuple[int, ...], group: SupportGroup, kind: EnrolmentKind
+        self, vsi_months: tuple[int, ...], hi_months: tuple[int, ...], group: SupportGroup, kind: str
     ) -> None:
         for combo, months, default in ((self.vsi_months, vsi_months, 12), (self.hi_months, hi_months, 12)):
             combo.blockSignals(True)
@@ -256,7 +258,8 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         self.kinds[kind].setChecked(True)
         self._kind_changed()
 
-    def kind(self) -> EnrolmentKind:
+    def kind(self) -> str:
+        """The chosen product's kind; household HI until set_choices checks one."""
         return next((k for k, b in self.kinds.items() if b.isChecked()), EnrolmentKind.HOUSEHOLD_HI)
 
     def member_ids(self) -> list[str]:

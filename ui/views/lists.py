@@ -9,8 +9,9 @@ from PySide6.QtCore import QModelIndex, Signal, SignalInstance
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from fieldapp.domain import products
 from fieldapp.domain.formats import format_date, format_datetime, format_number, format_vnd
-from fieldapp.i18n import label
+from fieldapp.i18n import label, t
 from fieldapp.storage.work import ConsultationRow, EnrolmentRow
 from ui.models.list_model import Column, ListModel
 from ui.views.common import table, title
@@ -99,7 +100,7 @@ class EnrolmentsView(ListScreen):
         model: ListModel[EnrolmentRow] = ListModel(
             [
                 Column(lambda: self.tr("Date"), lambda r: format_date(r.enrolled_on)),
-                Column(lambda: self.tr("Kind"), lambda r: label(r.kind, self.lang)),
+                Column(lambda: self.tr("Kind"), lambda r: t(products.get(r.kind).message, self.lang)),
                 Column(lambda: self.tr("Payer"), lambda r: r.person),
                 Column(lambda: self.tr("Insured"), lambda r: str(r.participants), True),
                 Column(lambda: self.tr("Months"), lambda r: str(r.months), True),

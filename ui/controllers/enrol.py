@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from fieldapp.domain import products
 from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, SupportGroup, TargetGroup
@@ -57,6 +57,7 @@ class EnrolController(QObject):
         self.parent_widget = parent
         self.today = today
         self.dialog: EnrolDialog | None = None
+        self.saved_message = ""  # what the status bar said after the last enrolment
         self._household: dict[str, Person] = {}
         self._checked: date | None = None  # when this laptop's rules were last known current
         self._state: dict[str, HiStatePath] = {}  # household members whose HI card the state pays or supports
@@ -242,14 +243,16 @@ class EnrolController(QObject):
             dialog.accept()
             receipt = result.receipt
             self.receipt_made.emit(receipt.id)
-            QMessageBox.information(
-                self.parent_widget,
-                "fieldapp",
+            # said in the status bar, not a box to close: the receipt's printing may need the member next
+            self.saved_message = (
                 QCoreApplication.translate("EnrolController", "Saved. Receipt %1 no. %2, %3.")
                 .replace("%1", receipt.series)
                 .replace("%2", f"{receipt.number:07d}")
-                .replace("%3", format_vnd(receipt.amount, lang)),
+                .replace("%3", format_vnd(receipt.amount, lang))
             )
+            status = getattr(self.parent_widget, "statusBar", None)
+            if status is not None:
+                status().showMessage(self.saved_message, 15_000)
             self.saved.emit("enrolments")
 
         dialog.confirm.setEnabled(False)  # a second tap while saving never makes a second receipt

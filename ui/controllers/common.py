@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 from fieldapp.domain.formats import format_datetime
 from fieldapp.errors import FieldappError
@@ -41,3 +41,11 @@ def sign_in_refusal(result: SignInResult, lang: str) -> str | None:
     if result.outcome is SignIn.NO_KEY:
         return t("pin.no_key", lang)
     return t("pin.no_pin", lang)
+
+
+def say_in_status_bar(window: QWidget, text: str, milliseconds: int) -> None:
+    """A short word in the main window's status bar (a save, a print): where a dialog has closed and a box
+    to dismiss would be one more step. Nothing where the controller's parent has no status bar (a test's)."""
+    status = getattr(window, "statusBar", None)
+    if status is not None:
+        status().showMessage(text, milliseconds)

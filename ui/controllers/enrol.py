@@ -22,7 +22,7 @@ from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import label, t
 from fieldapp.storage import people
 from fieldapp.storage.writer import writing
-from ui.controllers.common import show_refusal
+from ui.controllers.common import say_in_status_bar, show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
 
@@ -250,9 +250,7 @@ class EnrolController(QObject):
                 .replace("%2", f"{receipt.number:07d}")
                 .replace("%3", format_vnd(receipt.amount, lang))
             )
-            status = getattr(self.parent_widget, "statusBar", None)
-            if status is not None:
-                status().showMessage(self.saved_message, 15_000)
+            say_in_status_bar(self.parent_widget, self.saved_message, 15_000)
             self.saved.emit("enrolments")
 
         dialog.confirm.setEnabled(False)  # a second tap while saving never makes a second receipt

@@ -17,7 +17,7 @@ from fieldapp.i18n import t
 from fieldapp.services import fieldwork
 from fieldapp.storage import people, work
 from fieldapp.storage.writer import writing
-from ui.controllers.common import show_refusal
+from ui.controllers.common import say_in_status_bar, show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
 
@@ -126,9 +126,7 @@ class FieldworkController(QObject):
             dialog.accept()
             said = QCoreApplication.translate("FieldworkController", "Consultation with %1 saved.")
             self.saved_message = said.replace("%1", person.full_name if person else "")
-            status = getattr(self.parent_widget, "statusBar", None)
-            if status is not None:  # the dialog is gone: the status bar says it was saved
-                status().showMessage(self.saved_message, 8_000)
+            say_in_status_bar(self.parent_widget, self.saved_message, 8_000)  # the dialog is gone
             if outcome is Outcome.ENROLLED:
                 self.enrol_requested.emit(person_id)
 

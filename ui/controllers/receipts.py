@@ -42,7 +42,7 @@ from fieldapp.settings import (
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import work
 from ui import printing
-from ui.controllers.common import show_refusal, sign_in_refusal
+from ui.controllers.common import say_in_status_bar, show_refusal, sign_in_refusal
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.receipt_dialogs import Shown, VerifyDialog, VoidDialog
@@ -404,9 +404,7 @@ class ReceiptsController(QObject):
             text = text.replace("%2", str(copies))
         text = f"{text} {note}".strip()
         self.view.show_message(text)
-        status = getattr(self.parent_widget, "statusBar", None)
-        if status is not None:
-            status().showMessage(text, 10_000)
+        say_in_status_bar(self.parent_widget, text, 10_000)
         self.changed.emit()
         self.finished.emit(True)
 

@@ -13,6 +13,7 @@ import contextlib
 import csv
 import hashlib
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,25 +22,20 @@ from pathlib import Path
 from fieldapp.domain import admin_units
 from fieldapp.domain.enums import AuditAction, Sex, TargetGroup
 from fieldapp.domain.formats import local_day
-from fieldapp.domain.models import Person, Prospect, ProspectList
+from fieldapp.domain.models import Hamlet, Person, Prospect, ProspectList
 from fieldapp.domain.text import fold
 from fieldapp.errors import InputRefused
 from fieldapp.i18n import t
 from fieldapp.outputs import private_writing, safe_row
-from fieldapp.services.registry import (
-    CleanPerson,
-    FormRefused,
-    PersonForm,
-    check_person,
-    hamlet_for,
-    new_person,
-)
+from fieldapp.services.registry import CleanPerson, FormRefused, PersonForm, check_person, new_person
 from fieldapp.services.table_files import data_rows, read_table, split_header
 from fieldapp.storage import imports as import_store
+from fieldapp.storage import registry as store_registry
+from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import to_json
 from fieldapp.storage.store import Store
 from fieldapp.storage.team import current_team
-from fieldapp.storage.writer import Actor, Writer, writing
+from fieldapp.storage.writer import Actor, Writer, chunks, writing
 
 COLUMNS = (
     "full_name",
@@ -256,14 +252,13 @@ def run_import(
         raise InputRefused("import.no_name_column")
     if not dry_run and import_store.already_imported(store, plan.sha256):
         raise InputRefused("import.already", path=str(plan.path))
-    communes = CommuneMatcher(province)
     team = current_team(store)
     communes_of_team = team.commune_codes if team else ()
     default_commune = communes_of_team[0] if len(communes_of_team) == 1 else None
     result = ImportResult(rows=len(plan.rows))
     # one transaction for the whole list (all or nothing), so give it room; a dry run rolls back at the end
     with contextlib.suppress(_DryRun), store.large_cache():
-        _import_rows(store, plan, actor, result, communes, default_commune, name, dry_run)
+        _import_rows(store, plan, actor, result, province, default_commune, name, dry_run)
     if result.errors and errors_dir is not None:
         result.errors_file = write_errors(result.errors, plan, errors_dir, lang)
     return result
@@ -273,57 +268,41 @@ class _DryRun(Exception):
     """Raised at the end of a dry run so the transaction rolls back."""
 
 
+PART = 2000  # rows of a list cleaned, looked up and made into people at a time, a part ahead of the inserts
+
+
 def _import_rows(
     store: Store,
     plan: ImportPlan,
     actor: Actor,
     result: ImportResult,
-    communes: CommuneMatcher,
+    province: str,
     default_commune: str | None,
     name: str | None,
     dry_run: bool,
 ) -> None:
-    with writing(store, actor) as w:
+    """A part of the list is cleaned, looked up and made into people on a thread of its own while the parts
+    before are inserted here (Writer.add_parts): the same writes, in the same transaction, as all at once."""
+    with writing(store, actor) as w, store.side_reader() as registry:
         now = w.clock()  # the people of one list come into the registry at one moment
-        today = local_day(now)
         list_id = w.ids()
-        persons, prospects = [], []
-        hamlets: dict[tuple[str, str], str | None] = {}
-        cleaned: list[tuple[int, CleanPerson, str]] = []
-        for number, cells in plan.rows:
-            clean, problems = clean_row(cells, plan.mapping, communes, default_commune, today)
-            if clean is None:
-                result.rejected += 1
-                result.errors += [RowError(number, col, code, params) for col, code, params in problems]
-            else:
-                cleaned.append((number, clean, fold(clean.full_name)))
-        # who is already in the registry, looked up in batches rather than row by row
-        known_ids = import_store.persons_by_citizen_ids(w.conn, [c.citizen_id for _n, c, _k in cleaned if c.citizen_id])
-        known_names = import_store.persons_by_name_year_commune(
-            w.conn, [(k, c.birth_year, c.commune_code) for _n, c, k in cleaned if c.birth_year]
+        people = _People(registry, w, now, list_id, result)
+        communes, today = CommuneMatcher(province), local_day(now)
+        parts = (
+            people.part([(n, *clean_row(cells, plan.mapping, communes, default_commune, today)) for n, cells in rows])
+            for rows in chunks(plan.rows, PART)
         )
-        for number, clean, name_key in cleaned:
-            name_key_full = (name_key, clean.birth_year, clean.commune_code) if clean.birth_year else None
-            birth = clean.birth_date.isoformat() if clean.birth_date else None
-            existing = (known_ids.get(clean.citizen_id) if clean.citizen_id else None) or (
-                _same_birth(known_names.get(name_key_full, ()), birth) if name_key_full else None
-            )
-            if existing is not None:
-                result.duplicates += 1
-                prospects.append(Prospect(w.ids(), list_id, existing, number))
-                continue
-            person = _new_person(w, clean, hamlets, now)
-            persons.append(person)
-            prospects.append(Prospect(w.ids(), list_id, person.id, number))
-            if person.citizen_id:  # a second row of the same person further down the file
-                known_ids[person.citizen_id] = person.id
-            if name_key_full:
-                known_names.setdefault(name_key_full, []).append((birth, person.id))
-        result.imported = len(persons)
-        prospects = list({p.person_id: p for p in prospects}.values())  # a person once per list
         if dry_run:
+            for _part in parts:
+                pass
             raise _DryRun
-        w.add_all(persons, action=AuditAction.IMPORT, source=plan.path.name)
+
+        def hamlets_first() -> None:  # a part's new hamlets go in before its people (here: one thread writes)
+            while people.new_hamlets:
+                w.add(people.new_hamlets.popleft())
+
+        w.add_parts(parts, before_each=hamlets_first, action=AuditAction.IMPORT, source=plan.path.name)
+        prospects = list({p.person_id: p for p in people.prospects}.values())  # a person once per list
         w.add(
             ProspectList(
                 list_id,
@@ -344,20 +323,84 @@ def _import_rows(
         result.list_id = list_id
 
 
+class _People:
+    """The people of a list, a part at a time: each row cleaned, then linked to the person already in the
+    registry (same citizen ID, or same name, birth year and commune and an agreeing birth date) or to one
+    an earlier row of the file added, else made new. The registry is read on a connection of its own, so it
+    answers as it was before the import began while the writer inserts the parts before (WAL); the rows of
+    the file are found in memory."""
+
+    def __init__(self, registry: Connection, w: Writer, now: datetime, list_id: str, result: ImportResult) -> None:
+        self.registry, self.w, self.now, self.list_id, self.result = registry, w, now, list_id, result
+        self.known_ids: dict[str, str] = {}
+        self.known_names: dict[tuple[str, int, str], list[tuple[str | None, str]]] = {}
+        self.looked_up: set[tuple[str, int, str]] = set()
+        self.hamlets: dict[tuple[str, str], str | None] = {}  # as written: a list spells the same few again and again
+        self.hamlets_folded: dict[tuple[str, str], str] = {}  # by folded name: "thon 3" is "Thôn 3"
+        self.new_hamlets: deque[Hamlet] = deque()
+        self.prospects: list[Prospect] = []
+
+    def part(self, rows: list[tuple[int, CleanPerson | None, list[tuple[str, str, dict]]]]) -> list[Person]:
+        result, cleaned = self.result, []
+        for number, clean, problems in rows:
+            if clean is None:
+                result.rejected += 1
+                result.errors += [RowError(number, col, code, params) for col, code, params in problems]
+            else:
+                cleaned.append((number, clean, fold(clean.full_name)))
+        self._look_up(cleaned)
+        persons = []
+        for number, clean, name_key in cleaned:
+            name_key_full = (name_key, clean.birth_year, clean.commune_code) if clean.birth_year else None
+            birth = clean.birth_date.isoformat() if clean.birth_date else None
+            namesakes = self.known_names.get(name_key_full) if name_key_full else None
+            existing = (self.known_ids.get(clean.citizen_id) if clean.citizen_id else None) or (
+                _same_birth(namesakes, birth) if namesakes else None
+            )
+            if existing is not None:
+                result.duplicates += 1
+                self.prospects.append(Prospect(self.w.ids(), self.list_id, existing, number))
+                continue
+            person = new_person(self.w, clean, hamlet_id=self._hamlet_id(clean), now=self.now)
+            persons.append(person)
+            self.prospects.append(Prospect(self.w.ids(), self.list_id, person.id, number))
+            if person.citizen_id:  # a second row of the same person further down the file
+                self.known_ids[person.citizen_id] = person.id
+            if name_key_full:
+                self.known_names.setdefault(name_key_full, []).append((birth, person.id))
+        result.imported += len(persons)
+        return persons
+
+    def _look_up(self, cleaned: list[tuple[int, CleanPerson, str]]) -> None:
+        """Who of this part's rows the registry already holds, in two queries (only what no part before asked)."""
+        ids = [c.citizen_id for _n, c, _k in cleaned if c.citizen_id and c.citizen_id not in self.known_ids]
+        self.known_ids.update(import_store.persons_by_citizen_ids(self.registry, ids))
+        keys = {(k, c.birth_year, c.commune_code) for _n, c, k in cleaned if c.birth_year} - self.looked_up
+        self.looked_up |= keys
+        self.known_names.update(import_store.persons_by_name_year_commune(self.registry, list(keys)))
+
+    def _hamlet_id(self, clean: CleanPerson) -> str | None:
+        if not clean.hamlet:
+            return None
+        key = (clean.commune_code, clean.hamlet)
+        if key not in self.hamlets:
+            folded = (clean.commune_code, fold(clean.hamlet))
+            if folded not in self.hamlets_folded:
+                found = store_registry.find_hamlet(self.registry, *key)
+                if found is None:  # made here, written by the writer before the part's people
+                    found = Hamlet(self.w.ids(), clean.commune_code, clean.hamlet, self.w.clock())
+                    self.new_hamlets.append(found)
+                self.hamlets_folded[folded] = found.id
+            self.hamlets[key] = self.hamlets_folded[folded]
+        return self.hamlets[key]
+
+
 def _same_birth(known: Iterable[tuple[str | None, str]], birth: str | None) -> str | None:
     """Of the people with the same name, birth year and commune, the one born the same day, else one of
     whom only the year is known (or any, when this row gives only the year)."""
     agreeing = [(day, person_id) for day, person_id in known if day is None or birth is None or day == birth]
     exact = [person_id for day, person_id in agreeing if day == birth]
     return exact[0] if exact else agreeing[0][1] if agreeing else None
-
-
-def _new_person(w: Writer, clean: CleanPerson, hamlets: dict[tuple[str, str], str | None], now: datetime) -> Person:
-    key = (clean.commune_code, clean.hamlet)  # as written: a list spells the same few hamlets again and again
-    if key not in hamlets:
-        hamlet = hamlet_for(w, clean.commune_code, clean.hamlet)  # by folded name: "thon 3" is "Thôn 3"
-        hamlets[key] = hamlet.id if hamlet else None
-    return new_person(w, clean, hamlet_id=hamlets[key], now=now)
 
 
 def write_errors(errors: list[RowError], plan: ImportPlan, folder: Path, lang: str) -> Path:

@@ -131,19 +131,22 @@ def test_dry_run_saves_nothing_and_the_same_file_twice_is_refused(store, tmp_pat
 
 
 def test_all_or_nothing_when_it_breaks_halfway(store, tmp_path, monkeypatch):
+    """Parts of ten rows: two parts and their hamlets are written when making the third one's people fails."""
     rows = [[str(i), f"Nguyễn Văn {chr(65 + i % 20)}ành", "", "", "", "", "Xuân Trúc", f"Thôn {i}"] for i in range(50)]
     calls = {"n": 0}
-    real = importer.hamlet_for
+    real = importer.new_person
 
     def breaking(*args, **kw):
         calls["n"] += 1
-        if calls["n"] == 30:
+        if calls["n"] == 25:
             raise OSError("the USB stick was pulled out")
         return real(*args, **kw)
 
-    monkeypatch.setattr(importer, "hamlet_for", breaking)
+    monkeypatch.setattr(importer, "PART", 10)
+    monkeypatch.setattr(importer, "new_person", breaking)
     with pytest.raises(OSError):
         do_import(store, write_csv(tmp_path / "b.csv", rows))
+    assert calls["n"] == 25
     assert persons(store) == 0
     assert store.query_one("SELECT count(*) FROM hamlets")[0] == 0
 

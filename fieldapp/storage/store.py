@@ -39,7 +39,7 @@ from fieldapp.outputs import (
     tighten_tree,
 )
 from fieldapp.paths import DataDir
-from fieldapp.storage import driver, migrations, products
+from fieldapp.storage import driver, indexes, migrations, products
 from fieldapp.storage.driver import SQLITE_HEADER, Connection
 from fieldapp.storage.keystore import KeyStore
 
@@ -236,6 +236,8 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE_KIB}")
+            if version > 0:
+                cls._build_deferred_indexes(conn)
             if version < latest:
                 copy = cls._copy_before_migration(conn, data_dir, version) if version > 0 else None
                 try:
@@ -254,6 +256,21 @@ class Store:
             raise
         except driver.Error as exc:
             raise driver.translate(exc, path) or StoreUnavailable("store.io_error", path=path) from exc
+
+    @staticmethod
+    def _build_deferred_indexes(conn: Connection) -> None:
+        """The indexes a first pull killed before its end left unbuilt (storage.indexes), before any
+        migration (which expects the schema whole)."""
+        if not indexes.any_deferred(conn):
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            indexes.build_deferred(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _copy_before_migration(conn: Connection, data_dir: DataDir, version: int) -> Path:

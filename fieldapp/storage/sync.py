@@ -25,6 +25,7 @@ from fieldapp.storage import migrations, refused
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage.clashes import split_clashes
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.pulled import VOID_NOTICES, ReadPage, _Change, _row, read_page
 from fieldapp.storage.receipts import put_void_notices, raise_counters
 from fieldapp.storage.records import BY_TABLE, TableSpec, decode_datetime, encode_datetime, to_json
 from fieldapp.storage.store import Store, delete_meta, put_meta
@@ -41,8 +42,6 @@ META_ENROLLED_AT = "sync_enrolled_at"
 META_RESYNC = "sync_resync"  # set when counts disagreed: the next pull starts from 0 (guarded, reported)
 
 SYNCED = tuple(BY_TABLE)  # every table a TableSpec describes is a sync entity (docs/sync-api.md)
-# made by the server, never by a laptop: a receipt of the province voided (docs/sync-api.md, "Voids")
-VOID_NOTICES = "void_notices"
 
 
 # --- settings --------------------------------------------------------------------------------------
@@ -380,27 +379,6 @@ def _record_conflict(conn: Connection, op: OutOp, res: Mapping[str, Any], now: s
 # --- pull --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Change:
-    entity: str
-    id: str
-    version: int | None
-    record: dict[str, Any]
-    pos: int
-
-
-class _Attrs:
-    """A raw record read by attribute, for the specs' derived columns (name_key from full_name)."""
-
-    __slots__ = ("_rec",)
-
-    def __init__(self, rec: Mapping[str, Any]) -> None:
-        self._rec = rec
-
-    def __getattr__(self, name: str) -> Any:
-        return self._rec.get(name)
-
-
 @dataclass
 class PageTally:
     applied: int = 0
@@ -414,29 +392,26 @@ class PageTally:
 
 
 def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int, *, own_device: str) -> PageTally:
-    """Apply one pulled page and store the new cursor, in one transaction (no outbox rows).
+    """Apply one pulled page and store the new cursor, in one transaction (no outbox rows)."""
+    return apply_read(store, read_page(changes), next_pos, own_device=own_device)
+
+
+def apply_read(store: Store, page: ReadPage, next_pos: int, *, own_device: str) -> PageTally:
+    """Apply pulled changes read by `read_page` and store the new cursor, in one transaction.
 
     A record this laptop refuses (`storage.refused`: invalid by the protocol's definition, or refused by the
     store) is kept aside and the page goes on without it."""
-    tally = PageTally()
-    latest: dict[tuple[str, str], _Change] = {}
-    for ch in changes:
-        entity = ch.get("entity")
-        if (entity not in BY_TABLE and entity != VOID_NOTICES) or not isinstance(ch.get("id"), str) or not ch.get("id"):
-            tally.ignored += 1
+    notices = [c.record for c in page.latest.values() if c.entity == VOID_NOTICES]  # the server's, read apart
+    valid: list[_Change] = []
+    invalid: list[tuple[_Change, str]] = []
+    for key, c in page.latest.items():
+        if c.entity == VOID_NOTICES:
             continue
-        pos = ch.get("pos")
-        raw = ch.get("record")
-        record = dict(raw) if isinstance(raw, dict) else {"": raw}  # not an object: refused below
-        record.setdefault("id", ch["id"])
-        version = ch.get("version")
-        change = _Change(entity, ch["id"], version if type(version) is int else None, record,
-                         pos if type(pos) is int else 0)  # fmt: skip
-        key = (entity, change.id)
-        if key not in latest or latest[key].pos <= change.pos:
-            latest[key] = change
-    notices = [c.record for c in latest.values() if c.entity == VOID_NOTICES]  # the server's, read apart
-    valid, invalid = refused.split_valid(c for c in latest.values() if c.entity != VOID_NOTICES)
+        problem = page.problems.get(key)
+        if problem is None:
+            valid.append(c)
+        else:
+            invalid.append((c, problem))
     for careful in (False, True):  # at once first, as nearly every page goes (see refused.write_or_find)
         try:
             with store.transaction() as conn:
@@ -447,7 +422,7 @@ def apply_page(store: Store, changes: Sequence[Mapping[str, Any]], next_pos: int
                 while True:
                     if careful:
                         conn.execute("SAVEPOINT pulled_page")
-                    attempt = PageTally(ignored=tally.ignored, refused=len(invalid))
+                    attempt = PageTally(ignored=page.ignored, refused=len(invalid))
                     try:
                         _apply(conn, valid, attempt, own_device, str(store.path), careful)
                     except refused.StoreRefused as exc:  # kept aside too, and the page applied again without it
@@ -617,10 +592,11 @@ def _parents_first(by_entity: Mapping[str, Any]) -> list[str]:
 
 @cache
 def _upsert_sql(table: str) -> str:
+    """The rows of a batch (a JSON array of rows in ?1: `TableSpec.json_insert_sql`), each taking the place
+    of the stored one when not older."""
     spec = BY_TABLE[table]
     cols = spec.columns
-    marks = ", ".join("?" * len(cols))
-    head = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({marks}) "
+    head = spec.json_insert_sql + " "
     if spec.mutable:
         sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
         return head + f"ON CONFLICT (id) DO UPDATE SET {sets} WHERE excluded.version >= {table}.version"
@@ -633,18 +609,6 @@ def _upsert_sql(table: str) -> str:
     return head + "ON CONFLICT DO NOTHING"
 
 
-def _row(spec: TableSpec, change: _Change) -> tuple[Any, ...]:
-    rec = change.record
-    values = [rec.get(f) for f in spec.fields]
-    if spec.mutable:
-        version = change.version if change.version is not None else rec.get("version")
-        values[spec.fields.index("version")] = int(version or 0)
-    if spec.derived:
-        view = _Attrs(rec)
-        values += [fn(view) for fn in spec.derived.values()]
-    return tuple(values)
-
-
 def _upsert(conn: Connection, spec: TableSpec, changes: Sequence[_Change], *, careful: bool = True) -> None:
     """Write the records; one the store refuses raises refused.StoreRefused (refused.WriteCarefully when
     not `careful`)."""
@@ -653,9 +617,8 @@ def _upsert(conn: Connection, spec: TableSpec, changes: Sequence[_Change], *, ca
 
 def _upsert_rows(conn: Connection, spec: TableSpec, changes: Sequence[_Change]) -> None:
     rows = [_row(spec, c) for c in changes]
-    sql = _upsert_sql(spec.table)
     with indexed_in_bulk(conn, spec.table, bulk=len(rows) > 50):  # a few rows: the trigger is cheaper
-        conn.executemany(sql, rows)
+        conn.execute(_upsert_sql(spec.table), (to_json(rows),))
 
 
 def _new_ids(conn: Connection, table: str, changes: Sequence[_Change]) -> set[str]:

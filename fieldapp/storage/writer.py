@@ -89,16 +89,6 @@ def _bulk_outbox_sql(table: str, fields: tuple[str, ...]) -> str:
     )
 
 
-@cache
-def _json_insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    """The rows of a chunk from one JSON array of value arrays in ?1 (stored values are text, integers or
-    null, which JSON carries as they are). One statement for the chunk: SQLite lets go of the GIL for all
-    of it, where executemany takes it back for every row and waits behind the thread preparing the next
-    chunk (the convoy made the inserts of a bulk load nearly twice as slow)."""
-    picks = ", ".join(f"value ->> {i}" for i in range(len(columns)))
-    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {picks} FROM json_each(?1) ORDER BY key"
-
-
 CHUNK = 2000  # a batch's records are checked and encoded a chunk ahead of the inserts
 
 
@@ -109,7 +99,7 @@ def chunks(records: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 def _prepared(parts: Iterable[Sequence[Any]], prepare: Callable[[Sequence[Any]], T]) -> Iterator[T]:
     """`prepare` of each part, in order; the next part is drawn (made, when `parts` is a generator) and
     prepared on a thread of its own while the caller inserts this one. The inserts are single statements
-    that let go of the GIL while SQLite works (`_json_insert_sql`), so on two cores the Python of a bulk
+    that let go of the GIL while SQLite works (`TableSpec.json_insert_sql`), so on two cores the Python of a bulk
     load overlaps its SQL. The same ids are made in the same order."""
     parts = iter(parts)
 
@@ -249,7 +239,7 @@ class Writer:
                     bulk.enter_context(indexed_in_bulk(self.conn, spec.table))
                 elif spec.entity != entity:
                     raise TypeError(f"one batch holds one type of record: {spec.entity} after {entity}")
-                self.conn.execute(_json_insert_sql(spec.table, spec.columns), (rows,))
+                self.conn.execute(spec.json_insert_sql, (rows,))
                 self.conn.execute(_bulk_outbox_sql(spec.table, spec.fields), (ops, now, self.actor.member_id))
                 count += n
         if entity is not None:

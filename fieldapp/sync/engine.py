@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from fieldapp.domain.clock import utcnow
 from fieldapp.services import rules as rule_service
 from fieldapp.services import team as team_service
+from fieldapp.storage import indexes, pulled, sync_counts
 from fieldapp.storage import sync as storage
-from fieldapp.storage import sync_counts
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
 from fieldapp.sync import updates
@@ -286,37 +286,40 @@ class SyncEngine:
         pages together write those pages once instead of ten times. A sync with little to pull still applies
         its one page at once."""
         cursor = storage.settings(self.store).cursor
+        # a first pull into an empty registry writes it without its secondary indexes (storage.indexes)
+        deferred = cursor == 0 and indexes.defer_in(self.store)
 
-        def fetch(since: int) -> dict[str, Any]:
-            """Up to PULL_GROUP pages from `since`, as one page (the changes in feed order, the last `next`)."""
-            changes: list[Any] = []
+        def fetch(since: int) -> tuple[pulled.ReadPage, int, bool]:
+            """Up to PULL_GROUP pages from `since`, read (checked, their rows made) as one: the changes in feed
+            order, the last `next`, and whether there is more. On the fetching thread, while the pages before
+            are written (their inserts let go of the GIL)."""
+            group = pulled.ReadPage()
             for _ in range(PULL_GROUP):
-                page = http.get("/v1/pull", {"since": since, "limit": self.pull_page})
-                part, nxt, more = page.get("changes"), page.get("next"), page.get("more")
-                if not isinstance(part, list) or not isinstance(nxt, int) or nxt < since:
+                page = http.get_read("/v1/pull", {"since": since, "limit": self.pull_page}, pulled.read_body)
+                part, nxt, more = page.read, page.next, page.more
+                if part is None or not isinstance(nxt, int) or nxt < since:
                     raise SyncError("sync.bad_answer", what="pull")
-                if more and nxt == since and not part:
+                if more and nxt == since and not part.count:
                     raise SyncError("sync.bad_answer", what="pull")
-                changes += part
+                group.add(part)
                 since = nxt
                 if not more or cancelled() or stop.is_set():
                     break
-            return {"changes": changes, "next": since, "more": bool(more)}
+            return group, since, bool(more)
 
         stop = threading.Event()  # the pull ended (an error, a cancel): the pages ahead are not wanted
         edited: dict[str, set[str]] = {}  # persons and sites edited elsewhere: their facts' rollup moves
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool, self.store.large_cache():
-            ahead = pool.submit(fetch, cursor)
+            coming = pool.submit(fetch, cursor)
             try:
                 while True:
                     if cancelled():
                         raise SyncCancelled()
-                    page = ahead.result()
-                    changes, nxt, more = page["changes"], page["next"], page["more"]
+                    group, nxt, more = coming.result()
                     if more:
-                        ahead = pool.submit(fetch, nxt)
-                    tally = storage.apply_page(self.store, changes, nxt, own_device=self.store.device_id)
-                    for entity, ids in tally_store.edited_parents(changes).items():
+                        coming = pool.submit(fetch, nxt)
+                    tally = storage.apply_read(self.store, group, nxt, own_device=self.store.device_id)
+                    for entity, ids in group.edited.items():
                         edited.setdefault(entity, set()).update(ids)
                     result.pulled += tally.applied + tally.unparked
                     result.held += tally.held
@@ -327,7 +330,9 @@ class SyncEngine:
                     cursor = nxt
             finally:
                 stop.set()
-                ahead.cancel()
+                coming.cancel()
+                if deferred:
+                    indexes.build_in(self.store)
                 tally_store.refresh_after_pull(self.store, edited)
 
     # --- counts ----------------------------------------------------------------------------------

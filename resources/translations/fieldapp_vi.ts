@@ -440,62 +440,62 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="265"/>
+        <location filename="../../ui/controllers/enrol.py" line="266"/>
         <source>Contribution a month (%1 %)</source>
         <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="271"/>
+        <location filename="../../ui/controllers/enrol.py" line="272"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="275"/>
+        <location filename="../../ui/controllers/enrol.py" line="276"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="278"/>
+        <location filename="../../ui/controllers/enrol.py" line="279"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="279"/>
+        <location filename="../../ui/controllers/enrol.py" line="280"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="284"/>
+        <location filename="../../ui/controllers/enrol.py" line="285"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="292"/>
+        <location filename="../../ui/controllers/enrol.py" line="293"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="157"/>
+        <location filename="../../ui/controllers/enrol.py" line="158"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="163"/>
+        <location filename="../../ui/controllers/enrol.py" line="164"/>
         <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
         <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="171"/>
+        <location filename="../../ui/controllers/enrol.py" line="172"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="173"/>
+        <location filename="../../ui/controllers/enrol.py" line="174"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="178"/>
+        <location filename="../../ui/controllers/enrol.py" line="179"/>
         <source>Priced on %1 by the premium rules %2:</source>
         <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
@@ -565,7 +565,7 @@
     <message>
         <location filename="../../ui/views/enrol_dialog.py" line="146"/>
         <source>Donated &amp;by:</source>
-        <translation>Đơn vị, người &amp;tặng:</translation>
+        <translation>Đơn &amp;vị, người tặng:</translation>
     </message>
     <message>
         <location filename="../../ui/views/enrol_dialog.py" line="149"/>
@@ -579,8 +579,8 @@
     </message>
     <message>
         <location filename="../../ui/views/enrol_dialog.py" line="156"/>
-        <source>Paid &amp;in:</source>
-        <translation>&amp;Hình thức:</translation>
+        <source>&amp;Paid in:</source>
+        <translation>Hình thứ&amp;c:</translation>
     </message>
     <message>
         <location filename="../../ui/views/enrol_dialog.py" line="157"/>
@@ -694,7 +694,7 @@
     <message>
         <location filename="../../ui/views/event_dialog.py" line="44"/>
         <source>&amp;Kind:</source>
-        <translation>&amp;Loại:</translation>
+        <translation>&amp;Hình thức:</translation>
     </message>
     <message>
         <location filename="../../ui/views/event_dialog.py" line="45"/>
@@ -1463,7 +1463,7 @@
     <message>
         <location filename="../../ui/views/person_dialog.py" line="92"/>
         <source>&amp;Hamlet:</source>
-        <translation>Th&amp;ôn, xóm:</translation>
+        <translation>Thôn, xó&amp;m:</translation>
     </message>
     <message>
         <location filename="../../ui/views/person_dialog.py" line="93"/>
@@ -1766,27 +1766,27 @@
         <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="436"/>
+        <location filename="../../ui/controllers/receipts.py" line="434"/>
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="440"/>
+        <location filename="../../ui/controllers/receipts.py" line="438"/>
         <source>Save as &amp;PDF…</source>
         <translation>Lưu thành &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="445"/>
+        <location filename="../../ui/controllers/receipts.py" line="443"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="467"/>
+        <location filename="../../ui/controllers/receipts.py" line="465"/>
         <source>Save the receipt as PDF</source>
         <translation>Lưu biên lai thành PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="562"/>
+        <location filename="../../ui/controllers/receipts.py" line="560"/>
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>

@@ -153,7 +153,7 @@ class EnrolDialog(KeepsTypedWork, QDialog):
             self.method.addItem(label(method, lang), method)
         self.reference = QLineEdit()
         self.reference.setPlaceholderText(self.tr("transfer reference"))
-        pay_layout.addRow(self.tr("Paid &in:"), self.method)
+        pay_layout.addRow(self.tr("&Paid in:"), self.method)  # "Monthly &income" has I
         pay_layout.addRow(self.tr("&Reference:"), self.reference)
         left.addWidget(pay)
         left.addStretch(1)

@@ -67,42 +67,42 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="216"/>
+        <location filename="../../ui/controllers/app_controller.py" line="217"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="310"/>
+        <location filename="../../ui/controllers/app_controller.py" line="314"/>
         <source>%1 had unsaved work open when the app locked. It was closed without saving, so that it is not shown to another member.</source>
         <translation>%1 còn một phiếu đang nhập dở khi ứng dụng khoá. Phiếu đó đã được đóng mà không lưu, để người khác không xem được.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="375"/>
+        <location filename="../../ui/controllers/app_controller.py" line="379"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="376"/>
+        <location filename="../../ui/controllers/app_controller.py" line="380"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="378"/>
+        <location filename="../../ui/controllers/app_controller.py" line="382"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="380"/>
+        <location filename="../../ui/controllers/app_controller.py" line="384"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="402"/>
+        <location filename="../../ui/controllers/app_controller.py" line="406"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="446"/>
+        <location filename="../../ui/controllers/app_controller.py" line="450"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -440,67 +440,87 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="266"/>
+        <location filename="../../ui/controllers/enrol.py" line="277"/>
+        <source>This household already paid today:</source>
+        <translation>Hộ này đã đóng tiền hôm nay:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="278"/>
+        <source>%1: receipt %2, %3, paid up to %4 (%5), taken by %6.</source>
+        <translation>%1: biên lai %2, %3, đã đóng đến %4 (%5), người thu %6.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="279"/>
+        <source>The period offered below starts after what was paid. Take money again only if they ask to pay for another period.</source>
+        <translation>Kỳ đóng dưới đây bắt đầu sau phần đã đóng. Chỉ thu thêm tiền khi người dân muốn đóng tiếp kỳ sau.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="304"/>
         <source>Contribution a month (%1 %)</source>
         <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="272"/>
+        <location filename="../../ui/controllers/enrol.py" line="310"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="276"/>
+        <location filename="../../ui/controllers/enrol.py" line="314"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="279"/>
+        <location filename="../../ui/controllers/enrol.py" line="317"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="280"/>
+        <location filename="../../ui/controllers/enrol.py" line="318"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="285"/>
+        <location filename="../../ui/controllers/enrol.py" line="323"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="293"/>
+        <location filename="../../ui/controllers/enrol.py" line="331"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="158"/>
+        <location filename="../../ui/controllers/enrol.py" line="164"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="164"/>
+        <location filename="../../ui/controllers/enrol.py" line="170"/>
         <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
         <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="172"/>
+        <location filename="../../ui/controllers/enrol.py" line="178"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="174"/>
+        <location filename="../../ui/controllers/enrol.py" line="180"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="179"/>
+        <location filename="../../ui/controllers/enrol.py" line="185"/>
         <source>Priced on %1 by the premium rules %2:</source>
         <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="248"/>
+        <location filename="../../ui/controllers/enrol.py" line="212"/>
+        <source>This household already paid today: tick “Pay again” first if they want to.</source>
+        <translation>Hộ này đã đóng tiền hôm nay: nếu người dân muốn đóng thêm, hãy đánh dấu ô “Thu thêm lần nữa” trước.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="263"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -508,97 +528,102 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="58"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="59"/>
         <source>Enrol</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="67"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="73"/>
+        <source>Pay &amp;again: they want to pay for another period</source>
+        <translation>Thu thêm &amp;lần nữa: người dân muốn đóng tiếp kỳ sau</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="85"/>
         <source>What</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="79"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="97"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="109"/>
         <source>Monthly &amp;income:</source>
         <translation>Mức thu &amp;nhập tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="92"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="110"/>
         <source>Pay for (&amp;months):</source>
         <translation>Số &amp;tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="93"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="111"/>
         <source>Support &amp;group:</source>
         <translation>Nhóm &amp;hỗ trợ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="96"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="114"/>
         <source>Household HI: who, in this order</source>
         <translation>BHYT hộ gia đình: ai tham gia, theo thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="99"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="117"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="100"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="118"/>
         <source>not in household HI</source>
         <translation>không tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="127"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
         <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
         <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="131"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="149"/>
         <source>Pay for (months):</source>
         <translation>Số tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="146"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="164"/>
         <source>Donated &amp;by:</source>
         <translation>Đơn &amp;vị, người tặng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="149"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="167"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="155"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="173"/>
         <source>transfer reference</source>
         <translation>mã giao dịch chuyển khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="156"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="174"/>
         <source>&amp;Paid in:</source>
         <translation>Hình thứ&amp;c:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="157"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="175"/>
         <source>&amp;Reference:</source>
         <translation>Mã &amp;giao dịch:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="163"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="181"/>
         <source>Premium</source>
         <translation>Số tiền phải đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="176"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="194"/>
         <source>Money received: save and make the receipt (Ctrl+Enter)</source>
         <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="178"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="196"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -1267,17 +1292,17 @@
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="181"/>
+        <location filename="../../ui/controllers/people.py" line="187"/>
         <source>Making the list of %1 people…</source>
         <translation>Đang làm danh sách %1 người…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="184"/>
+        <location filename="../../ui/controllers/people.py" line="190"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="199"/>
+        <location filename="../../ui/controllers/people.py" line="205"/>
         <source>Page %1 of about %2 (%3 people)…</source>
         <translation>Trang %1 trên khoảng %2 (%3 người)…</translation>
     </message>
@@ -1338,62 +1363,62 @@
 <context>
     <name>PeopleView</name>
     <message>
-        <location filename="../../ui/views/people.py" line="38"/>
+        <location filename="../../ui/views/people.py" line="40"/>
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="41"/>
+        <location filename="../../ui/views/people.py" line="43"/>
         <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="47"/>
+        <location filename="../../ui/views/people.py" line="49"/>
         <source>Everybody / search</source>
         <translation>Tất cả / tìm kiếm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="48"/>
+        <location filename="../../ui/views/people.py" line="50"/>
         <source>Not insured yet, by hamlet</source>
         <translation>Chưa có bảo hiểm, theo thôn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="49"/>
+        <location filename="../../ui/views/people.py" line="51"/>
         <source>HI card ending within 30 days</source>
         <translation>Thẻ BHYT hết hạn trong 30 ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="50"/>
+        <location filename="../../ui/views/people.py" line="52"/>
         <source>Voluntary SI dues</source>
         <translation>Đến hạn đóng BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="51"/>
+        <location filename="../../ui/views/people.py" line="53"/>
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="56"/>
+        <location filename="../../ui/views/people.py" line="58"/>
         <source>&amp;Print the list (Ctrl+P)</source>
         <translation>&amp;In danh sách (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="63"/>
+        <location filename="../../ui/views/people.py" line="65"/>
         <source>&amp;New person (Ctrl+N)</source>
         <translation>Thêm &amp;người (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="66"/>
+        <location filename="../../ui/views/people.py" line="68"/>
         <source>&amp;Import a list (Ctrl+I)</source>
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="127"/>
+        <location filename="../../ui/views/people.py" line="139"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="127"/>
+        <location filename="../../ui/views/people.py" line="139"/>
         <source>The best %1 matches: type more of the name to narrow them</source>
         <translation>%1 người khớp nhất: gõ thêm tên để thu hẹp</translation>
     </message>

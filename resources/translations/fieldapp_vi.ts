@@ -379,7 +379,7 @@
     <message>
         <location filename="../../ui/views/lists.py" line="63"/>
         <source>Record an &amp;event (Ctrl+E)</source>
-        <translation>Ghi buổi &amp;tuyên truyền (Ctrl+E)</translation>
+        <translation>Ghi &amp;buổi tuyên truyền (Ctrl+E)</translation>
     </message>
     <message>
         <location filename="../../ui/views/lists.py" line="73"/>
@@ -440,87 +440,87 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="277"/>
+        <location filename="../../ui/controllers/enrol.py" line="278"/>
         <source>This household already paid today:</source>
         <translation>Hộ này đã đóng tiền hôm nay:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="278"/>
+        <location filename="../../ui/controllers/enrol.py" line="279"/>
         <source>%1: receipt %2, %3, paid up to %4 (%5), taken by %6.</source>
         <translation>%1: biên lai %2, %3, đã đóng đến %4 (%5), người thu %6.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="279"/>
+        <location filename="../../ui/controllers/enrol.py" line="280"/>
         <source>The period offered below starts after what was paid. Take money again only if they ask to pay for another period.</source>
         <translation>Kỳ đóng dưới đây bắt đầu sau phần đã đóng. Chỉ thu thêm tiền khi người dân muốn đóng tiếp kỳ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="304"/>
+        <location filename="../../ui/controllers/enrol.py" line="305"/>
         <source>Contribution a month (%1 %)</source>
         <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="310"/>
+        <location filename="../../ui/controllers/enrol.py" line="311"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="314"/>
+        <location filename="../../ui/controllers/enrol.py" line="315"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="317"/>
+        <location filename="../../ui/controllers/enrol.py" line="318"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="318"/>
+        <location filename="../../ui/controllers/enrol.py" line="319"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="323"/>
+        <location filename="../../ui/controllers/enrol.py" line="324"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="331"/>
+        <location filename="../../ui/controllers/enrol.py" line="332"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="164"/>
+        <location filename="../../ui/controllers/enrol.py" line="165"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="170"/>
+        <location filename="../../ui/controllers/enrol.py" line="171"/>
         <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
         <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="178"/>
+        <location filename="../../ui/controllers/enrol.py" line="179"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="180"/>
+        <location filename="../../ui/controllers/enrol.py" line="181"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="185"/>
+        <location filename="../../ui/controllers/enrol.py" line="186"/>
         <source>Priced on %1 by the premium rules %2:</source>
         <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="212"/>
+        <location filename="../../ui/controllers/enrol.py" line="213"/>
         <source>This household already paid today: tick “Pay again” first if they want to.</source>
         <translation>Hộ này đã đóng tiền hôm nay: nếu người dân muốn đóng thêm, hãy đánh dấu ô “Thu thêm lần nữa” trước.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="263"/>
+        <location filename="../../ui/controllers/enrol.py" line="264"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -851,21 +851,21 @@
     <message>
         <location filename="../../ui/views/household.py" line="75"/>
         <source>Record a &amp;consultation (F2)</source>
-        <translation>Ghi &amp;tư vấn (F2)</translation>
+        <translation>Ghi tư &amp;vấn (F2)</translation>
     </message>
     <message>
         <location filename="../../ui/views/household.py" line="76"/>
         <source>&amp;Enrol (F3)</source>
-        <translation>&amp;Tham gia (F3)</translation>
+        <translation>Th&amp;am gia (F3)</translation>
     </message>
     <message>
         <location filename="../../ui/views/household.py" line="77"/>
-        <source>E&amp;dit (F4)</source>
+        <source>Edi&amp;t (F4)</source>
         <translation>&amp;Sửa (F4)</translation>
     </message>
     <message>
         <location filename="../../ui/views/household.py" line="78"/>
-        <source>Add to this &amp;household</source>
+        <source>&amp;Add to this household</source>
         <translation>Thêm người vào &amp;hộ này</translation>
     </message>
     <message>
@@ -989,7 +989,7 @@
     <message>
         <location filename="../../ui/views/lock.py" line="118"/>
         <source>Pass&amp;phrase:</source>
-        <translation>&amp;Mật khẩu:</translation>
+        <translation>Mật &amp;khẩu:</translation>
     </message>
     <message>
         <location filename="../../ui/views/lock.py" line="121"/>
@@ -1859,6 +1859,21 @@
         <translation>hợp lệ</translation>
     </message>
     <message>
+        <location filename="../../ui/views/receipts.py" line="84"/>
+        <source>Save as PD&amp;F…</source>
+        <translation>Lưu thành P&amp;DF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="85"/>
+        <source>V&amp;oid… (Delete)</source>
+        <translation>H&amp;uỷ biên lai… (Delete)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="92"/>
+        <source>Hand-over li&amp;st…</source>
+        <translation>Danh sách &amp;bàn giao…</translation>
+    </message>
+    <message>
         <location filename="../../ui/views/receipts.py" line="44"/>
         <source>Receipts</source>
         <translation>Biên lai</translation>
@@ -1889,16 +1904,6 @@
         <translation>&amp;In / in lại (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="84"/>
-        <source>Save as P&amp;DF…</source>
-        <translation>Lưu thành P&amp;DF…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/receipts.py" line="85"/>
-        <source>&amp;Void… (Delete)</source>
-        <translation>&amp;Huỷ biên lai… (Delete)</translation>
-    </message>
-    <message>
         <location filename="../../ui/views/receipts.py" line="86"/>
         <source>Print the &amp;batch (Ctrl+Shift+P)</source>
         <translation>In &amp;cả loạt (Ctrl+Shift+P)</translation>
@@ -1917,11 +1922,6 @@
         <location filename="../../ui/views/receipts.py" line="90"/>
         <source>QR labels for the HI cards and SI books handed over with these receipts (Ctrl+Shift+L)</source>
         <translation>Nhãn QR cho thẻ BHYT, sổ BHXH bàn giao cùng các biên lai này (Ctrl+Shift+L)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/receipts.py" line="92"/>
-        <source>&amp;Hand-over list…</source>
-        <translation>Danh sách &amp;bàn giao…</translation>
     </message>
     <message>
         <location filename="../../ui/views/receipts.py" line="94"/>
@@ -2033,7 +2033,7 @@
     <message>
         <location filename="../../ui/views/settings.py" line="56"/>
         <source>&amp;Theme:</source>
-        <translation>&amp;Giao diện:</translation>
+        <translation>Giao &amp;diện:</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="60"/>
@@ -2045,11 +2045,6 @@
         <location filename="../../ui/views/settings.py" line="71"/>
         <source> min</source>
         <translation> phút</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/settings.py" line="64"/>
-        <source>&amp;Lock when idle after:</source>
-        <translation>Tự &amp;khoá khi không dùng sau:</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="76"/>
@@ -2107,9 +2102,14 @@
         <translation>&amp;In biên lai ra:</translation>
     </message>
     <message>
+        <location filename="../../ui/views/settings.py" line="94"/>
+        <source>&amp;Choose…</source>
+        <translation>C&amp;họn…</translation>
+    </message>
+    <message>
         <location filename="../../ui/views/settings.py" line="97"/>
         <source>PDF fol&amp;der:</source>
-        <translation>&amp;Thư mục PDF:</translation>
+        <translation>Thư mục &amp;PDF:</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="106"/>
@@ -2117,14 +2117,14 @@
         <translation>Máy in nhiệt (&amp;ESC/POS):</translation>
     </message>
     <message>
+        <location filename="../../ui/views/settings.py" line="119"/>
+        <source>Set the &amp;recovery passphrase…</source>
+        <translation>Đặt &amp;mật khẩu khôi phục…</translation>
+    </message>
+    <message>
         <location filename="../../ui/views/settings.py" line="93"/>
         <source>Documents/fieldapp</source>
         <translation>Tài liệu/fieldapp</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/settings.py" line="94"/>
-        <source>C&amp;hoose…</source>
-        <translation>C&amp;họn…</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="104"/>
@@ -2150,11 +2150,6 @@
         <location filename="../../ui/views/settings.py" line="118"/>
         <source>&amp;Back up now…</source>
         <translation>&amp;Sao lưu ngay…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/settings.py" line="119"/>
-        <source>Set the recovery &amp;passphrase…</source>
-        <translation>Đặt &amp;mật khẩu khôi phục…</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="196"/>
@@ -2187,6 +2182,11 @@
         <translation>Đồng bộ với máy chủ</translation>
     </message>
     <message>
+        <location filename="../../ui/views/settings.py" line="64"/>
+        <source>Loc&amp;k when idle after:</source>
+        <translation>Tự &amp;khoá khi không dùng sau:</translation>
+    </message>
+    <message>
         <location filename="../../ui/views/settings.py" line="72"/>
         <source>While signed in; after a failure the next try waits longer</source>
         <translation>Khi đã đăng nhập; sau một lần lỗi, lần thử sau sẽ chờ lâu hơn</translation>
@@ -2194,7 +2194,7 @@
     <message>
         <location filename="../../ui/views/settings.py" line="73"/>
         <source>S&amp;ync in the background every:</source>
-        <translation>&amp;Tự đồng bộ mỗi:</translation>
+        <translation>Tự đồn&amp;g bộ mỗi:</translation>
     </message>
 </context>
 <context>
@@ -2538,88 +2538,88 @@
 <context>
     <name>TalliesView</name>
     <message>
-        <location filename="../../ui/views/tallies.py" line="44"/>
-        <location filename="../../ui/views/tallies.py" line="152"/>
+        <location filename="../../ui/views/tallies.py" line="121"/>
+        <location filename="../../ui/views/tallies.py" line="233"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="50"/>
+        <location filename="../../ui/views/tallies.py" line="127"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="50"/>
+        <location filename="../../ui/views/tallies.py" line="127"/>
         <source>Yesterday</source>
         <translation>Hôm qua</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="50"/>
+        <location filename="../../ui/views/tallies.py" line="127"/>
         <source>Last 7 days</source>
         <translation>7 ngày qua</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="50"/>
+        <location filename="../../ui/views/tallies.py" line="127"/>
         <source>The whole campaign</source>
         <translation>Cả chiến dịch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="51"/>
+        <location filename="../../ui/views/tallies.py" line="128"/>
         <source>From … to …</source>
         <translation>Từ ngày … đến ngày …</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="61"/>
+        <location filename="../../ui/views/tallies.py" line="138"/>
         <source>Period:</source>
         <translation>Kỳ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="71"/>
+        <location filename="../../ui/views/tallies.py" line="148"/>
         <source>Export XLSX</source>
         <translation>Xuất XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="72"/>
+        <location filename="../../ui/views/tallies.py" line="149"/>
         <source>Export CSV</source>
         <translation>Xuất CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="73"/>
+        <location filename="../../ui/views/tallies.py" line="150"/>
         <source>Export PDF</source>
         <translation>Xuất PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="79"/>
+        <location filename="../../ui/views/tallies.py" line="156"/>
         <source>Declaration lists</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="82"/>
+        <location filename="../../ui/views/tallies.py" line="159"/>
         <source>D05-TS (voluntary SI), XLSX</source>
         <translation>D05-TS (BHXH tự nguyện), XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="83"/>
+        <location filename="../../ui/views/tallies.py" line="160"/>
         <source>D05-TS (voluntary SI), XML</source>
         <translation>D05-TS (BHXH tự nguyện), XML</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="84"/>
+        <location filename="../../ui/views/tallies.py" line="161"/>
         <source>D03-TS (household HI), XLSX</source>
         <translation>D03-TS (BHYT hộ gia đình), XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="89"/>
+        <location filename="../../ui/views/tallies.py" line="166"/>
         <source>Targets…</source>
         <translation>Chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="92"/>
+        <location filename="../../ui/views/tallies.py" line="169"/>
         <source>Import targets…</source>
         <translation>Nhập chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="95"/>
+        <location filename="../../ui/views/tallies.py" line="172"/>
         <source>Close the day…</source>
         <translation>Chốt ngày…</translation>
     </message>

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QShortcut
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QGroupBox, QLabel, QTabBar
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QGroupBox, QLabel, QTabBar, QWidget
 
 from fieldapp.domain.enums import PeriodKind, ScopeKind
 from fieldapp.storage import people
@@ -27,8 +27,8 @@ def mnemonic(text: str) -> str | None:
     return found.group(1).upper() if found else None
 
 
-def alt_keys(dialog: QDialog) -> list[tuple[str, str]]:
-    """Every Alt+key of the dialog, with what it belongs to."""
+def alt_keys(dialog: QWidget) -> list[tuple[str, str]]:
+    """Every Alt+key of the dialog (or a screen), with what it belongs to."""
     texts = [w.text() for w in dialog.findChildren(QAbstractButton)]
     texts += [w.text() for w in dialog.findChildren(QLabel)]
     texts += [w.title() for w in dialog.findChildren(QGroupBox)]
@@ -96,6 +96,34 @@ def test_every_alt_key_of_a_dialog_is_unique_and_typeable(qtbot, demo_store, lan
                 problems[name] = clashes + untypeable
         assert problems == {}
         assert {key for key, _t in alt_keys(made["consultation"])} >= {"E", "S", "T", "C", "V", "U", "D", "1"}
+    finally:
+        install_translators(app, "vi")
+
+
+def problems_of(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    counts = Counter(key for key, _text in keys)
+    return [(k, t) for k, t in keys if counts[k] > 1 or not re.fullmatch(r"[A-Z0-9]", k)]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_alt_key_of_a_screen_is_unique_with_the_menu_bar(qtbot, signed_in, lang):
+    """The window's screens too: the menu bar's Alt+key and a screen's buttons and labels share the window
+    (an Alt+key two widgets share only moves the focus between them, it never presses the button)."""
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    install_translators(app, lang)
+    try:
+        window = MainWindow(signed_in.session.settings, signed_in.window._people_model)
+        qtbot.addWidget(window)
+        menus = [(key, a.text()) for a in window.menuBar().actions() if (key := mnemonic(a.text()))]
+        lock = [(key, window.lock_button.text())] if (key := mnemonic(window.lock_button.text())) else []
+        chrome = menus + lock
+        pages = window.lock_view.pages  # the passphrase and the PIN are asked on pages of their own
+        found = {f"sign-in {i}": problems_of(chrome + alt_keys(pages.widget(i))) for i in range(pages.count())}
+        found.update({name: problems_of(chrome + alt_keys(view)) for name, view in window.views.items()})
+        clashes = {name: keys for name, keys in found.items() if keys}
+        assert clashes == {}, "\n".join(f"{name}: {keys}" for name, keys in clashes.items())
     finally:
         install_translators(app, "vi")
 

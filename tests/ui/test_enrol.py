@@ -211,7 +211,7 @@ def test_f3_again_on_a_household_that_paid_today_says_so_and_waits_for_a_tick(qt
     assert count(gui, "receipts") == before and again.isVisible()
     assert "đánh dấu ô “Thu thêm lần nữa”" in again.message.text() and again.focusWidget() is again.again
     qtbot.keyClick(again.again, Qt.Key.Key_Space)
-    assert again.confirm.isEnabled()
+    assert again.confirm.isEnabled() and again.message.text() == ""
     qtbot.keyClick(again, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not again.isVisible(), timeout=WAIT)
     assert count(gui, "receipts") == before + 1

@@ -112,6 +112,7 @@ class EnrolController(QObject):
         )
         if loaded.paid_today:
             dialog.show_paid_today(_paid_today_html(loaded.paid_today, lang))
+            dialog.again.toggled.connect(self.requote)  # the "tick it first" word goes once it is ticked
         self.requote()
         dialog.open()
 

@@ -279,6 +279,35 @@ def test_self_test_passes():
         assert f"[ĐẠT] {t(f'selftest.{part}', 'vi')}:" in done.stdout
 
 
+def test_self_test_details_speak_the_members_language():
+    """What each part found reads in the member's language too, not only its name and outcome (issue 18,
+    item 13): Vietnamese by default, English with --lang en."""
+    vi = run("--self-test").stdout
+    assert "34 tỉnh, 3.321 xã, phường" in vi and "nạp được" in vi and "đủ mọi chữ tiếng Việt" in vi
+    for english in ("provinces", "modules of fieldapp", "every Vietnamese glyph", "made and read back", "platform"):
+        assert english not in vi, vi
+    en = run("--lang", "en", "--self-test").stdout
+    assert "34 provinces, 3,321 communes" in en and "modules of fieldapp and its window import" in en
+    assert "tỉnh" not in en and "[OK] The window (Qt): platform " in en
+
+
+def test_a_failing_part_says_what_it_found_in_the_members_language(monkeypatch):
+    from fieldapp import selftest
+
+    def broken():
+        raise selftest.Failed("fonts_missing", font="NotoSans", glyphs="Ữ")
+
+    def crashed():
+        raise OSError("libfoo.so: cannot open shared object file")
+
+    monkeypatch.setattr(selftest, "CHECKS", (("fonts", broken), ("printing", crashed)))
+    assert list(selftest.run_self_test("vi")) == [
+        ("fonts", False, "NotoSans thiếu các chữ Ữ"),
+        ("printing", False, "lỗi không lường trước: OSError: libfoo.so: cannot open shared object file"),
+    ]
+    assert next(d for _n, _ok, d in selftest.run_self_test("en")) == "NotoSans lacks Ữ"
+
+
 def test_a_day_without_receipts_is_named_not_called_today(demo_cli_dir, tmp_path):
     done = run("receipt", "pdf", "--day", "2001-02-03", "-o", str(tmp_path / "x.pdf"), data_dir=demo_cli_dir)
     assert done.returncode == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fieldapp import cli, qt_libraries
+from fieldapp.i18n import t
 from tests.conftest import PASSPHRASE
 
 LDD = """\tlinux-vdso.so.1 (0x00007ffd)
@@ -69,4 +70,5 @@ def test_without_ldd_the_self_test_says_it_could_not_check(monkeypatch):
     monkeypatch.setattr(qt_libraries.shutil, "which", lambda _name: None)
     monkeypatch.setattr(qt_libraries.os.path, "exists", lambda _path: False)
     assert qt_libraries.missing_in_closure() is None
-    assert "not checked" in selftest._qt_libraries()
+    code, params = selftest._qt_libraries()
+    assert "not checked" in t(code, "en", **params) and "chưa kiểm tra" in t(code, "vi", **params)

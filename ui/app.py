@@ -289,7 +289,10 @@ def take_screenshots(app, controller, out_dir: Path) -> int:
 
 
 def qt_self_test() -> int:
-    """The Qt part of `fieldapp --self-test`: platform plugin, widgets, the bundled font's glyphs."""
+    """The Qt part of `fieldapp --self-test`: platform plugin, widgets, the bundled font's glyphs. What it
+    found goes to the parent as one line of JSON, which says it in the member's language."""
+    import json
+
     from PySide6.QtGui import QFontDatabase, QRawFont
     from PySide6.QtWidgets import QApplication, QLabel
 
@@ -300,11 +303,11 @@ def qt_self_test() -> int:
     raw = QRawFont(str(resource_path("fonts", theme.FONT_FILES[0])), 12)
     sample = "ẮẰẲẴẶắằẳẵặẤẦẨẪẬấầẩẫậĐđẾỀỂỄỆƠỚỜỞỠỢƯỨỪỬỮỰỲÝỶỸỴ₫"
     missing = [c for c in sample if not raw.supportsCharacter(ord(c))]
-    if missing or family not in QFontDatabase.families():
-        print(f"font {family}: missing glyphs {''.join(missing)}", file=sys.stderr)
+    if missing or family not in QFontDatabase.families():  # the parent says it in the member's language
+        print(json.dumps({"font": family, "glyphs": "".join(missing)}, ensure_ascii=False), file=sys.stderr)
         return 1
     label = QLabel("Nguyễn Thị Hoà")
     label.show()
     app.processEvents()
-    print(f"platform {app.platformName()}, font {family}, all Vietnamese glyphs")
+    print(json.dumps({"platform": app.platformName(), "font": family}, ensure_ascii=False))
     return 0

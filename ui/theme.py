@@ -36,6 +36,7 @@ QListWidget#nav { font-size: %(nav)spt; }
 QListWidget#nav::item { padding: 8px 12px; }
 QLabel[role="tile-value"] { font-size: %(tile)spt; font-weight: bold; }
 QLabel[role="title"] { font-size: %(title)spt; font-weight: bold; }
+QLabel[role="warning"] { background: #fff3e0; color: #3e2723; border: 2px solid #ef6c00; padding: 6px; }
 *:focus { outline: 2px solid #1565c0; }
 """
 
@@ -52,6 +53,7 @@ QTableView::item:selected, QListWidget::item:selected { background: #ffff00; col
 QStatusBar { background: #000000; color: #ffff00; border-top: 2px solid #ffffff; }
 QProgressBar { background: #333333; color: #ffffff; border: 2px solid #ffffff; text-align: center; }
 QProgressBar::chunk { background: #ffff00; }
+QLabel[role="warning"] { background: #000000; color: #ffff00; border: 3px solid #ffff00; padding: 6px; }
 QComboBox { padding: 2px 6px; }
 QComboBox::drop-down { border-left: 2px solid #ffffff; width: 20px; }
 QComboBox::down-arrow { width: 0; height: 0; border-left: 6px solid #000000; border-right: 6px solid #000000;

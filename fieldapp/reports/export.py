@@ -124,9 +124,13 @@ def table_texts(table: Table, lang: str) -> list[list[str]]:
     return [[cell_text(v, c, lang) for v, c in zip(row, table.columns, strict=True)] for row in rows]
 
 
+NO_TARGET = "—"  # a compact cell's target where there is none ("no target" in its tooltip and the files)
+
+
 def compact(table: Table, lang: str) -> tuple[list[str], list[list[str]], list[str]]:
     """Headers and rows for a narrow page or screen: a metric with targets reads "12 / 40 (30,0 %)" in one
-    cell instead of three columns. Returns (headers, rows, kinds) with the totals as the last row."""
+    cell instead of three columns, and "12 / —" on a row without a target (NO_TARGET). Returns (headers,
+    rows, kinds) with the totals as the last row."""
     headers, kinds, groups = [], [], []
     i = 0
     cols = table.columns
@@ -151,6 +155,8 @@ def compact(table: Table, lang: str) -> tuple[list[str], list[list[str]], list[s
                 text = cell_text(done, cols[g[0]], lang)
                 if target:
                     text += f" / {cell_text(target, cols[g[1]], lang)} ({cell_text(pct, cols[g[2]], lang)})"
+                else:
+                    text += f" / {NO_TARGET}"
                 cells.append(text)
         out.append(cells)
     return headers, out, kinds

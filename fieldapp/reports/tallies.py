@@ -142,8 +142,9 @@ def from_snapshot(snap: Snapshot, lang: str) -> Report:
         return t(f"tallies.column.{code}", lang)
 
     tables = [_summary_table(summary, total, lang)]
+    planned = {m.value for m, _done, target in summary if target}
     for dim in BREAKDOWNS:
-        tables.append(_breakdown(snap, dim, lang, h))
+        tables.append(_breakdown(snap, dim, lang, h, planned))
     days = [
         DayPoint(d, {m: snap.days[d].count(m.value) if d in snap.days else 0 for m in METRICS})
         for d in tally_store.days_between(snap.first, snap.last)
@@ -196,12 +197,20 @@ def _key_name(snap: Snapshot, dim: str, key: str, lang: str) -> str:
     return snap.names.get(dim, {}).get(key, key)
 
 
-def _breakdown(snap: Snapshot, dim: str, lang: str, h) -> Table:
+def _breakdown(snap: Snapshot, dim: str, lang: str, h, planned: set[str]) -> Table:
+    """`planned`: the metrics the report's own scope (the team, the province) has a target for. In the member
+    and commune tables each of them, and each metric a row has a target of its own for, gets its target and
+    % of plan columns, with "no target" on the rows that have none: a leader sees who is behind where there
+    are targets, and that there are none where there are not (issue 18, item 12)."""
     figures = snap.by.get(dim, {})
     scope = SCOPE_OF.get(dim)
     targeted: list[Metric] = []
     if scope is not None:
-        targeted = [m for m in METRICS if any(snap.targets.get((scope.value, key), {}).get(m.value) for key in figures)]
+        targeted = [
+            m
+            for m in METRICS
+            if m.value in planned or any(snap.targets.get((scope.value, key), {}).get(m.value) for key in figures)
+        ]
     columns = [Column("name", h(f"by_{dim}"), "text")]
     for m in METRICS:
         columns.append(Column(m.value, label(m, lang), "count"))

@@ -28,13 +28,10 @@ from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.enums import (
     AuditAction,
     EventKind,
-    Metric,
     Outcome,
     OutreachKind,
     PaymentMethod,
-    PeriodKind,
     Role,
-    ScopeKind,
     Sex,
     SiteKind,
     SupportGroup,
@@ -52,13 +49,12 @@ from fieldapp.domain.models import (
     Member,
     Person,
     Site,
-    Target,
     Team,
 )
 from fieldapp.domain.premiums import RuleBook, default_rules
 from fieldapp.errors import InputRefused
 from fieldapp.paths import resource_path
-from fieldapp.services import enrolment, fieldwork
+from fieldapp.services import demo_targets, enrolment, fieldwork
 from fieldapp.services.team import new_member, team_key
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import Store, delete_meta, put_meta
@@ -170,6 +166,7 @@ class DemoBuilder:
         self.hamlets: dict[str, list[Hamlet]] = {}
         self.sites: list[Site] = []
         self.campaign: Campaign | None = None
+        self.days: list[CampaignPeriod] = []  # the campaign's day periods
         self.visited: list[list[Person]] = []  # households the team will meet, persons kept in memory
         self._taken_ids: set[str] = set()
 
@@ -200,6 +197,13 @@ class DemoBuilder:
         with self.store.large_cache():
             yield from self._registry()
             yield from self._work()
+        leader = next((m for m in self.members if m.role == Role.TEAM_LEADER), self.members[0])
+        with self._writing(leader) as w:  # targets are the leader's to set
+            # the members' and communes' targets come last, so that the ids of all the rest stay as they were
+            units = demo_targets.unit_targets(
+                self.ids, self.now, self.campaign, self.days, self.members, self.team.commune_codes
+            )
+            w.add_all(units)
         with self._writing(self.members[0]) as w:
             w.audit(AuditAction.DEMO_DATA, "demo", None, seed=opts.seed, persons=opts.persons, days=opts.days)
             put_meta(w.conn, marker, self.end.isoformat())
@@ -350,60 +354,9 @@ class DemoBuilder:
         return w.add(member)
 
     def _campaign(self, w: Writer, province: str) -> None:
-        last = self.end + timedelta(days=30)
-        self.campaign = Campaign(
-            self.ids(),
-            f"Chiến dịch cao điểm vận động BHXH tự nguyện, BHYT hộ gia đình {self.start.year}",
-            province,
-            self.start,
-            last,
-            self.now,
+        self.campaign, self.days = demo_targets.campaign(
+            w, self.ids, self.now, self.team, province, self.start, self.end
         )
-        w.add(self.campaign)
-        team_id = self.team.id
-        daily = {
-            Metric.NEW_VSI: 4,
-            Metric.NEW_HI: 14,
-            Metric.CONSULTATIONS: 60,
-            Metric.EVENTS: 1,
-            Metric.VSSID_INSTALLS: 10,
-            Metric.NON_CASH_PENSION: 2,
-            Metric.DONATED_CARDS: 1,
-        }
-        periods, targets = [], []
-        day = self.start
-        while day <= last:
-            period = CampaignPeriod(
-                self.ids(), self.campaign.id, day.strftime("%d/%m/%Y"), PeriodKind.DAY, day, day, self.now
-            )
-            periods.append(period)
-            targets += [
-                Target(self.ids(), self.campaign.id, period.id, ScopeKind.TEAM, team_id, metric, value, self.now)
-                for metric, value in daily.items()
-            ]
-            day += timedelta(days=1)
-        peak_start = max(self.start, self.end - timedelta(days=6))
-        peak = CampaignPeriod(
-            self.ids(),
-            self.campaign.id,
-            "7 ngày cao điểm",
-            PeriodKind.PEAK_DAYS,
-            peak_start,
-            peak_start + timedelta(days=6),
-            self.now,
-        )
-        periods.append(peak)
-        targets += [
-            Target(self.ids(), self.campaign.id, peak.id, ScopeKind.TEAM, team_id, metric, value * 7, self.now)
-            for metric, value in daily.items()
-        ]
-        # the province's daily minimums over 30 days (glossary.md: 355 VSI + 710 HI a day in one province)
-        targets += [
-            Target(self.ids(), self.campaign.id, None, ScopeKind.PROVINCE, province, metric, per_day * 30, self.now)
-            for metric, per_day in ((Metric.NEW_VSI, 355), (Metric.NEW_HI, 710))
-        ]
-        w.add_all(periods)
-        w.add_all(targets)
 
     # --- people ----------------------------------------------------------------------------------
 

@@ -53,7 +53,8 @@ def translate(exc: BaseException, path: str = "") -> FieldappError | None:
 
 
 def self_check() -> str:
-    """Write and read back an encrypted database; the file must not be readable as plain SQLite."""
+    """Write and read back an encrypted database; the file must not be readable as plain SQLite. The
+    SQLCipher version; a FieldappError (a `selftest.detail` message) where it does not hold."""
     import secrets
     import tempfile
     from pathlib import Path
@@ -68,12 +69,12 @@ def self_check() -> str:
         conn.execute("INSERT INTO t VALUES (?)", (sample,))
         conn.close()
         if path.read_bytes()[:16] == SQLITE_HEADER or sample.encode() in path.read_bytes():
-            raise RuntimeError("the file was written unencrypted")
+            raise FieldappError("selftest.detail.sqlcipher_plain")
         conn = connect(str(path))
         conn.execute(key)
         value = conn.execute("SELECT v FROM t").fetchone()[0]
         version = conn.execute("PRAGMA cipher_version").fetchone()[0]
         conn.close()
     if value != sample:
-        raise RuntimeError("read back a different value")
-    return f"SQLCipher {version}"
+        raise FieldappError("selftest.detail.sqlcipher_different")
+    return version

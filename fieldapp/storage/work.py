@@ -252,6 +252,57 @@ def recent_enrolments(store: Store, limit: int = 500) -> list[EnrolmentRow]:
 
 
 @dataclass(frozen=True, slots=True)
+class PaidOnDay:
+    """An enrolment paid on a day, with its receipt still valid: what the enrolment dialog says before a
+    household pays twice."""
+
+    kind: str  # the product's kind (domain.products)
+    receipt: str  # the label people read off the paper, BI-330101-2026/0000012
+    amount: int
+    start_on: date
+    end_on: date
+    names: tuple[str, ...]  # the persons it covers, in their order
+    collector: str  # the member who took the money
+
+
+_PAID_ON_DAY = """
+WITH ps(id) AS (SELECT value FROM json_each(?1))
+SELECT e.kind, r.series, r.number, r.amount, e.start_on, e.end_on, e.person_id, e.lines, m.full_name
+FROM enrolments e JOIN payments pa ON pa.enrolment_id = e.id JOIN receipts r ON r.payment_id = pa.id
+JOIN members m ON m.id = r.member_id
+WHERE e.enrolled_on = ?2 AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_id = r.id)
+  AND (e.person_id IN ps OR EXISTS (SELECT 1 FROM json_each(e.lines) l WHERE l.value ->> 'person_id' IN ps))
+ORDER BY r.issued_at
+"""
+
+
+def paid_on_day(store: Store, person_ids: list[str], day: date) -> list[PaidOnDay]:
+    """The enrolments of `day` that any of these persons paid or is covered by, whose receipt is not void,
+    in the order they were paid."""
+    with store.reading() as conn:
+        rows = conn.execute(_PAID_ON_DAY, (json.dumps(person_ids), day.isoformat())).fetchall()
+        covered = [[line["person_id"] for line in json.loads(r[7])] or [r[6]] for r in rows]  # a VSI: its payer
+        wanted = sorted({p for ids in covered for p in ids})
+        names = dict(
+            conn.execute(
+                "SELECT id, full_name FROM persons WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
+            ).fetchall()
+        )
+    return [
+        PaidOnDay(
+            products.get(kind).kind,
+            f"{series}/{number:07d}",
+            amount,
+            date.fromisoformat(start),
+            date.fromisoformat(end),
+            tuple(names.get(i, "") for i in ids),
+            collector,
+        )
+        for (kind, series, number, amount, start, end, _p, _l, collector), ids in zip(rows, covered, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptRow:
     id: str
     series: str

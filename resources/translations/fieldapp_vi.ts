@@ -67,42 +67,42 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="216"/>
+        <location filename="../../ui/controllers/app_controller.py" line="217"/>
         <source>This laptop has no team yet. Run &apos;fieldapp demo-data&apos; or enrol with the server.</source>
         <translation>Máy này chưa thuộc tổ nào. Hãy chạy &apos;fieldapp demo-data&apos; hoặc đăng ký với máy chủ.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="310"/>
+        <location filename="../../ui/controllers/app_controller.py" line="314"/>
         <source>%1 had unsaved work open when the app locked. It was closed without saving, so that it is not shown to another member.</source>
         <translation>%1 còn một phiếu đang nhập dở khi ứng dụng khoá. Phiếu đó đã được đóng mà không lưu, để người khác không xem được.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="375"/>
+        <location filename="../../ui/controllers/app_controller.py" line="379"/>
         <source>NOT ENCRYPTED (development mode)</source>
         <translation>KHÔNG MÃ HOÁ (chế độ phát triển)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="376"/>
+        <location filename="../../ui/controllers/app_controller.py" line="380"/>
         <source>Encrypted (SQLCipher, AES-256).</source>
         <translation>Đã mã hoá (SQLCipher, AES-256).</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="378"/>
+        <location filename="../../ui/controllers/app_controller.py" line="382"/>
         <source>Key kept in the system keyring.</source>
         <translation>Khoá được giữ trong kho khoá của hệ điều hành.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="380"/>
+        <location filename="../../ui/controllers/app_controller.py" line="384"/>
         <source>A recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="402"/>
+        <location filename="../../ui/controllers/app_controller.py" line="406"/>
         <source>%1 changes waiting to sync</source>
         <translation>%1 thay đổi chờ đồng bộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/app_controller.py" line="446"/>
+        <location filename="../../ui/controllers/app_controller.py" line="450"/>
         <source>The recovery passphrase is set.</source>
         <translation>Đã đặt mật khẩu khôi phục.</translation>
     </message>
@@ -379,7 +379,7 @@
     <message>
         <location filename="../../ui/views/lists.py" line="63"/>
         <source>Record an &amp;event (Ctrl+E)</source>
-        <translation>Ghi buổi &amp;tuyên truyền (Ctrl+E)</translation>
+        <translation>Ghi &amp;buổi tuyên truyền (Ctrl+E)</translation>
     </message>
     <message>
         <location filename="../../ui/views/lists.py" line="73"/>
@@ -440,67 +440,87 @@
 <context>
     <name>EnrolController</name>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="265"/>
+        <location filename="../../ui/controllers/enrol.py" line="278"/>
+        <source>This household already paid today:</source>
+        <translation>Hộ này đã đóng tiền hôm nay:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="279"/>
+        <source>%1: receipt %2, %3, paid up to %4 (%5), taken by %6.</source>
+        <translation>%1: biên lai %2, %3, đã đóng đến %4 (%5), người thu %6.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="280"/>
+        <source>The period offered below starts after what was paid. Take money again only if they ask to pay for another period.</source>
+        <translation>Kỳ đóng dưới đây bắt đầu sau phần đã đóng. Chỉ thu thêm tiền khi người dân muốn đóng tiếp kỳ sau.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="305"/>
         <source>Contribution a month (%1 %)</source>
         <translation>Mức đóng mỗi tháng (%1 %)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="271"/>
+        <location filename="../../ui/controllers/enrol.py" line="311"/>
         <source>State support a month</source>
         <translation>Nhà nước hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="275"/>
+        <location filename="../../ui/controllers/enrol.py" line="315"/>
         <source>Local support a month</source>
         <translation>Địa phương hỗ trợ mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="278"/>
+        <location filename="../../ui/controllers/enrol.py" line="318"/>
         <source>Paid a month</source>
         <translation>Người tham gia đóng mỗi tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="279"/>
+        <location filename="../../ui/controllers/enrol.py" line="319"/>
         <source>Months</source>
         <translation>Số tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="284"/>
+        <location filename="../../ui/controllers/enrol.py" line="324"/>
         <source>Discount for paying ahead</source>
         <translation>Giảm trừ khi đóng trước nhiều năm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="292"/>
+        <location filename="../../ui/controllers/enrol.py" line="332"/>
         <source>month</source>
         <translation>tháng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="157"/>
+        <location filename="../../ui/controllers/enrol.py" line="165"/>
         <source> (not confirmed in an official text)</source>
         <translation> (chưa đối chiếu văn bản chính thức)</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="163"/>
+        <location filename="../../ui/controllers/enrol.py" line="171"/>
         <source>The premium rules may be out of date: this laptop last checked them on %1 and knows no change after %2. Sync to get the newest; the quote uses the rules it has.</source>
         <translation>Quy định mức đóng có thể đã cũ: máy này kiểm tra lần cuối ngày %1 và không biết thay đổi nào sau ngày %2. Hãy đồng bộ để nhận quy định mới nhất; mức đóng dưới đây vẫn tính theo quy định đang có.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="171"/>
+        <location filename="../../ui/controllers/enrol.py" line="179"/>
         <source>Total</source>
         <translation>Tổng cộng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="173"/>
+        <location filename="../../ui/controllers/enrol.py" line="181"/>
         <source>Covered from %1 to %2</source>
         <translation>Có giá trị từ %1 đến %2</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="178"/>
+        <location filename="../../ui/controllers/enrol.py" line="186"/>
         <source>Priced on %1 by the premium rules %2:</source>
         <translation>Tính ngày %1 theo quy định mức đóng %2:</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/enrol.py" line="248"/>
+        <location filename="../../ui/controllers/enrol.py" line="213"/>
+        <source>This household already paid today: tick “Pay again” first if they want to.</source>
+        <translation>Hộ này đã đóng tiền hôm nay: nếu người dân muốn đóng thêm, hãy đánh dấu ô “Thu thêm lần nữa” trước.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/enrol.py" line="264"/>
         <source>Saved. Receipt %1 no. %2, %3.</source>
         <translation>Đã lưu. Biên lai ký hiệu %1 số %2, số tiền %3.</translation>
     </message>
@@ -508,97 +528,102 @@
 <context>
     <name>EnrolDialog</name>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="58"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="59"/>
         <source>Enrol</source>
         <translation>Tham gia</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="67"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="73"/>
+        <source>Pay &amp;again: they want to pay for another period</source>
+        <translation>Thu thêm &amp;lần nữa: người dân muốn đóng tiếp kỳ sau</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/enrol_dialog.py" line="85"/>
         <source>What</source>
         <translation>Loại</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="79"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="97"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="91"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="109"/>
         <source>Monthly &amp;income:</source>
         <translation>Mức thu &amp;nhập tháng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="92"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="110"/>
         <source>Pay for (&amp;months):</source>
         <translation>Số &amp;tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="93"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="111"/>
         <source>Support &amp;group:</source>
         <translation>Nhóm &amp;hỗ trợ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="96"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="114"/>
         <source>Household HI: who, in this order</source>
         <translation>BHYT hộ gia đình: ai tham gia, theo thứ tự</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="99"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="117"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="100"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="118"/>
         <source>not in household HI</source>
         <translation>không tham gia BHYT hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="127"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="145"/>
         <source>Space ticks a member; Alt+Up / Alt+Down change the order (the 1st pays most).</source>
         <translation>Phím cách để chọn người; Alt+Lên / Alt+Xuống để đổi thứ tự (người thứ nhất đóng cao nhất).</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="131"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="149"/>
         <source>Pay for (months):</source>
         <translation>Số tháng đóng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="146"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="164"/>
         <source>Donated &amp;by:</source>
-        <translation>Đơn vị, người &amp;tặng:</translation>
+        <translation>Đơn &amp;vị, người tặng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="149"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="167"/>
         <source>Payment</source>
         <translation>Thanh toán</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="155"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="173"/>
         <source>transfer reference</source>
         <translation>mã giao dịch chuyển khoản</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="156"/>
-        <source>Paid &amp;in:</source>
-        <translation>&amp;Hình thức:</translation>
+        <location filename="../../ui/views/enrol_dialog.py" line="174"/>
+        <source>&amp;Paid in:</source>
+        <translation>Hình thứ&amp;c:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="157"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="175"/>
         <source>&amp;Reference:</source>
         <translation>Mã &amp;giao dịch:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="163"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="181"/>
         <source>Premium</source>
         <translation>Số tiền phải đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="176"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="194"/>
         <source>Money received: save and make the receipt (Ctrl+Enter)</source>
         <translation>Đã nhận tiền: lưu và lập biên lai (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/enrol_dialog.py" line="178"/>
+        <location filename="../../ui/views/enrol_dialog.py" line="196"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
@@ -694,7 +719,7 @@
     <message>
         <location filename="../../ui/views/event_dialog.py" line="44"/>
         <source>&amp;Kind:</source>
-        <translation>&amp;Loại:</translation>
+        <translation>&amp;Hình thức:</translation>
     </message>
     <message>
         <location filename="../../ui/views/event_dialog.py" line="45"/>
@@ -826,21 +851,21 @@
     <message>
         <location filename="../../ui/views/household.py" line="75"/>
         <source>Record a &amp;consultation (F2)</source>
-        <translation>Ghi &amp;tư vấn (F2)</translation>
+        <translation>Ghi tư &amp;vấn (F2)</translation>
     </message>
     <message>
         <location filename="../../ui/views/household.py" line="76"/>
         <source>&amp;Enrol (F3)</source>
-        <translation>&amp;Tham gia (F3)</translation>
+        <translation>Th&amp;am gia (F3)</translation>
     </message>
     <message>
         <location filename="../../ui/views/household.py" line="77"/>
-        <source>E&amp;dit (F4)</source>
+        <source>Edi&amp;t (F4)</source>
         <translation>&amp;Sửa (F4)</translation>
     </message>
     <message>
         <location filename="../../ui/views/household.py" line="78"/>
-        <source>Add to this &amp;household</source>
+        <source>&amp;Add to this household</source>
         <translation>Thêm người vào &amp;hộ này</translation>
     </message>
     <message>
@@ -964,7 +989,7 @@
     <message>
         <location filename="../../ui/views/lock.py" line="118"/>
         <source>Pass&amp;phrase:</source>
-        <translation>&amp;Mật khẩu:</translation>
+        <translation>Mật &amp;khẩu:</translation>
     </message>
     <message>
         <location filename="../../ui/views/lock.py" line="121"/>
@@ -1267,17 +1292,17 @@
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="181"/>
+        <location filename="../../ui/controllers/people.py" line="187"/>
         <source>Making the list of %1 people…</source>
         <translation>Đang làm danh sách %1 người…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="184"/>
+        <location filename="../../ui/controllers/people.py" line="190"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="199"/>
+        <location filename="../../ui/controllers/people.py" line="205"/>
         <source>Page %1 of about %2 (%3 people)…</source>
         <translation>Trang %1 trên khoảng %2 (%3 người)…</translation>
     </message>
@@ -1338,62 +1363,62 @@
 <context>
     <name>PeopleView</name>
     <message>
-        <location filename="../../ui/views/people.py" line="38"/>
+        <location filename="../../ui/views/people.py" line="40"/>
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="41"/>
+        <location filename="../../ui/views/people.py" line="43"/>
         <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="47"/>
+        <location filename="../../ui/views/people.py" line="49"/>
         <source>Everybody / search</source>
         <translation>Tất cả / tìm kiếm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="48"/>
+        <location filename="../../ui/views/people.py" line="50"/>
         <source>Not insured yet, by hamlet</source>
         <translation>Chưa có bảo hiểm, theo thôn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="49"/>
+        <location filename="../../ui/views/people.py" line="51"/>
         <source>HI card ending within 30 days</source>
         <translation>Thẻ BHYT hết hạn trong 30 ngày</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="50"/>
+        <location filename="../../ui/views/people.py" line="52"/>
         <source>Voluntary SI dues</source>
         <translation>Đến hạn đóng BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="51"/>
+        <location filename="../../ui/views/people.py" line="53"/>
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="56"/>
+        <location filename="../../ui/views/people.py" line="58"/>
         <source>&amp;Print the list (Ctrl+P)</source>
         <translation>&amp;In danh sách (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="63"/>
+        <location filename="../../ui/views/people.py" line="65"/>
         <source>&amp;New person (Ctrl+N)</source>
         <translation>Thêm &amp;người (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="66"/>
+        <location filename="../../ui/views/people.py" line="68"/>
         <source>&amp;Import a list (Ctrl+I)</source>
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="127"/>
+        <location filename="../../ui/views/people.py" line="139"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="127"/>
+        <location filename="../../ui/views/people.py" line="139"/>
         <source>The best %1 matches: type more of the name to narrow them</source>
         <translation>%1 người khớp nhất: gõ thêm tên để thu hẹp</translation>
     </message>
@@ -1463,7 +1488,7 @@
     <message>
         <location filename="../../ui/views/person_dialog.py" line="92"/>
         <source>&amp;Hamlet:</source>
-        <translation>Th&amp;ôn, xóm:</translation>
+        <translation>Thôn, xó&amp;m:</translation>
     </message>
     <message>
         <location filename="../../ui/views/person_dialog.py" line="93"/>
@@ -1766,27 +1791,27 @@
         <translation>Không ghi được %1 (%2). Biên lai vẫn được lưu; hãy chọn thư mục khác rồi lưu lại.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="436"/>
+        <location filename="../../ui/controllers/receipts.py" line="434"/>
         <source>Print again</source>
         <translation>In lại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="440"/>
+        <location filename="../../ui/controllers/receipts.py" line="438"/>
         <source>Save as &amp;PDF…</source>
         <translation>Lưu thành &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="445"/>
+        <location filename="../../ui/controllers/receipts.py" line="443"/>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="467"/>
+        <location filename="../../ui/controllers/receipts.py" line="465"/>
         <source>Save the receipt as PDF</source>
         <translation>Lưu biên lai thành PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/receipts.py" line="562"/>
+        <location filename="../../ui/controllers/receipts.py" line="560"/>
         <source>The receipt is void. It prints and verifies as void from now on.</source>
         <translation>Biên lai đã bị huỷ. Từ nay khi in và khi kiểm tra, biên lai hiện là đã huỷ.</translation>
     </message>
@@ -1834,6 +1859,21 @@
         <translation>hợp lệ</translation>
     </message>
     <message>
+        <location filename="../../ui/views/receipts.py" line="84"/>
+        <source>Save as PD&amp;F…</source>
+        <translation>Lưu thành P&amp;DF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="85"/>
+        <source>V&amp;oid… (Delete)</source>
+        <translation>H&amp;uỷ biên lai… (Delete)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/receipts.py" line="92"/>
+        <source>Hand-over li&amp;st…</source>
+        <translation>Danh sách &amp;bàn giao…</translation>
+    </message>
+    <message>
         <location filename="../../ui/views/receipts.py" line="44"/>
         <source>Receipts</source>
         <translation>Biên lai</translation>
@@ -1864,16 +1904,6 @@
         <translation>&amp;In / in lại (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/receipts.py" line="84"/>
-        <source>Save as P&amp;DF…</source>
-        <translation>Lưu thành P&amp;DF…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/receipts.py" line="85"/>
-        <source>&amp;Void… (Delete)</source>
-        <translation>&amp;Huỷ biên lai… (Delete)</translation>
-    </message>
-    <message>
         <location filename="../../ui/views/receipts.py" line="86"/>
         <source>Print the &amp;batch (Ctrl+Shift+P)</source>
         <translation>In &amp;cả loạt (Ctrl+Shift+P)</translation>
@@ -1892,11 +1922,6 @@
         <location filename="../../ui/views/receipts.py" line="90"/>
         <source>QR labels for the HI cards and SI books handed over with these receipts (Ctrl+Shift+L)</source>
         <translation>Nhãn QR cho thẻ BHYT, sổ BHXH bàn giao cùng các biên lai này (Ctrl+Shift+L)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/receipts.py" line="92"/>
-        <source>&amp;Hand-over list…</source>
-        <translation>Danh sách &amp;bàn giao…</translation>
     </message>
     <message>
         <location filename="../../ui/views/receipts.py" line="94"/>
@@ -2008,7 +2033,7 @@
     <message>
         <location filename="../../ui/views/settings.py" line="56"/>
         <source>&amp;Theme:</source>
-        <translation>&amp;Giao diện:</translation>
+        <translation>Giao &amp;diện:</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="60"/>
@@ -2020,11 +2045,6 @@
         <location filename="../../ui/views/settings.py" line="71"/>
         <source> min</source>
         <translation> phút</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/settings.py" line="64"/>
-        <source>&amp;Lock when idle after:</source>
-        <translation>Tự &amp;khoá khi không dùng sau:</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="76"/>
@@ -2082,9 +2102,14 @@
         <translation>&amp;In biên lai ra:</translation>
     </message>
     <message>
+        <location filename="../../ui/views/settings.py" line="94"/>
+        <source>&amp;Choose…</source>
+        <translation>C&amp;họn…</translation>
+    </message>
+    <message>
         <location filename="../../ui/views/settings.py" line="97"/>
         <source>PDF fol&amp;der:</source>
-        <translation>&amp;Thư mục PDF:</translation>
+        <translation>Thư mục &amp;PDF:</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="106"/>
@@ -2092,14 +2117,14 @@
         <translation>Máy in nhiệt (&amp;ESC/POS):</translation>
     </message>
     <message>
+        <location filename="../../ui/views/settings.py" line="119"/>
+        <source>Set the &amp;recovery passphrase…</source>
+        <translation>Đặt &amp;mật khẩu khôi phục…</translation>
+    </message>
+    <message>
         <location filename="../../ui/views/settings.py" line="93"/>
         <source>Documents/fieldapp</source>
         <translation>Tài liệu/fieldapp</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/settings.py" line="94"/>
-        <source>C&amp;hoose…</source>
-        <translation>C&amp;họn…</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="104"/>
@@ -2125,11 +2150,6 @@
         <location filename="../../ui/views/settings.py" line="118"/>
         <source>&amp;Back up now…</source>
         <translation>&amp;Sao lưu ngay…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/views/settings.py" line="119"/>
-        <source>Set the recovery &amp;passphrase…</source>
-        <translation>Đặt &amp;mật khẩu khôi phục…</translation>
     </message>
     <message>
         <location filename="../../ui/views/settings.py" line="196"/>
@@ -2162,6 +2182,11 @@
         <translation>Đồng bộ với máy chủ</translation>
     </message>
     <message>
+        <location filename="../../ui/views/settings.py" line="64"/>
+        <source>Loc&amp;k when idle after:</source>
+        <translation>Tự &amp;khoá khi không dùng sau:</translation>
+    </message>
+    <message>
         <location filename="../../ui/views/settings.py" line="72"/>
         <source>While signed in; after a failure the next try waits longer</source>
         <translation>Khi đã đăng nhập; sau một lần lỗi, lần thử sau sẽ chờ lâu hơn</translation>
@@ -2169,7 +2194,7 @@
     <message>
         <location filename="../../ui/views/settings.py" line="73"/>
         <source>S&amp;ync in the background every:</source>
-        <translation>&amp;Tự đồng bộ mỗi:</translation>
+        <translation>Tự đồn&amp;g bộ mỗi:</translation>
     </message>
 </context>
 <context>
@@ -2513,88 +2538,88 @@
 <context>
     <name>TalliesView</name>
     <message>
-        <location filename="../../ui/views/tallies.py" line="44"/>
-        <location filename="../../ui/views/tallies.py" line="152"/>
+        <location filename="../../ui/views/tallies.py" line="121"/>
+        <location filename="../../ui/views/tallies.py" line="233"/>
         <source>Tallies</source>
         <translation>Kết quả</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="50"/>
+        <location filename="../../ui/views/tallies.py" line="127"/>
         <source>Today</source>
         <translation>Hôm nay</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="50"/>
+        <location filename="../../ui/views/tallies.py" line="127"/>
         <source>Yesterday</source>
         <translation>Hôm qua</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="50"/>
+        <location filename="../../ui/views/tallies.py" line="127"/>
         <source>Last 7 days</source>
         <translation>7 ngày qua</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="50"/>
+        <location filename="../../ui/views/tallies.py" line="127"/>
         <source>The whole campaign</source>
         <translation>Cả chiến dịch</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="51"/>
+        <location filename="../../ui/views/tallies.py" line="128"/>
         <source>From … to …</source>
         <translation>Từ ngày … đến ngày …</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="61"/>
+        <location filename="../../ui/views/tallies.py" line="138"/>
         <source>Period:</source>
         <translation>Kỳ:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="71"/>
+        <location filename="../../ui/views/tallies.py" line="148"/>
         <source>Export XLSX</source>
         <translation>Xuất XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="72"/>
+        <location filename="../../ui/views/tallies.py" line="149"/>
         <source>Export CSV</source>
         <translation>Xuất CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="73"/>
+        <location filename="../../ui/views/tallies.py" line="150"/>
         <source>Export PDF</source>
         <translation>Xuất PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="79"/>
+        <location filename="../../ui/views/tallies.py" line="156"/>
         <source>Declaration lists</source>
         <translation>Danh sách kê khai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="82"/>
+        <location filename="../../ui/views/tallies.py" line="159"/>
         <source>D05-TS (voluntary SI), XLSX</source>
         <translation>D05-TS (BHXH tự nguyện), XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="83"/>
+        <location filename="../../ui/views/tallies.py" line="160"/>
         <source>D05-TS (voluntary SI), XML</source>
         <translation>D05-TS (BHXH tự nguyện), XML</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="84"/>
+        <location filename="../../ui/views/tallies.py" line="161"/>
         <source>D03-TS (household HI), XLSX</source>
         <translation>D03-TS (BHYT hộ gia đình), XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="89"/>
+        <location filename="../../ui/views/tallies.py" line="166"/>
         <source>Targets…</source>
         <translation>Chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="92"/>
+        <location filename="../../ui/views/tallies.py" line="169"/>
         <source>Import targets…</source>
         <translation>Nhập chỉ tiêu…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/tallies.py" line="95"/>
+        <location filename="../../ui/views/tallies.py" line="172"/>
         <source>Close the day…</source>
         <translation>Chốt ngày…</translation>
     </message>

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from fieldapp.domain.enums import Metric, Outcome, ScopeKind, TargetGroup, Topic
 from fieldapp.domain.formats import local_day
+from fieldapp.i18n import label, t
+from fieldapp.reports.export import compact
 from fieldapp.reports.tallies import build, percent
 from fieldapp.services.fieldwork import record_consultation
 from fieldapp.services.targets import set_targets
@@ -113,3 +115,46 @@ def test_an_empty_day_is_an_empty_report(demo_store):
     assert report.empty
     assert all(not t.rows for t in report.tables if t.key != "summary")
     assert report.table("summary").rows[0][1] == 0 and report.table("summary").rows[0][3] is None
+
+
+def test_member_and_commune_tables_give_plan_where_there_is_one_and_no_target_where_not(demo_store):
+    """The demo gives members (not the leader) and communes day targets; the team's targeted metrics are in
+    both tables too, "no target" on the rows that have none (issue 18, item 12)."""
+    team, leader, _member = team_and_people(demo_store)
+    first = DEMO_END - timedelta(days=3)
+    days = 4
+    report = build(demo_store, first, DEMO_END, [team.id])
+    members = report.table("member")
+    codes = [c.code for c in members.columns]
+    by_name = {r[0]: r for r in members.rows}
+    others = [r for name, r in by_name.items() if name != leader.full_name]
+    assert others
+    for row in others:
+        assert row[codes.index("consultations:target")] == 8 * days
+        assert row[codes.index("consultations:percent")] == percent(row[codes.index("consultations")], 8 * days)
+        assert row[codes.index("new_vsi:target")] == days and row[codes.index("new_hi:target")] == 2 * days
+        # the team has a target for donated cards, no member has: the column is there, "no target" in it
+        assert row[codes.index("donated_cards:target")] is None and row[codes.index("donated_cards:percent")] is None
+    if leader.full_name in by_name:
+        assert by_name[leader.full_name][codes.index("consultations:percent")] is None
+    assert "donated_books:target" not in codes  # nobody has a target for it
+    headers, rows, _kinds = compact(members, "vi")
+    column = headers.index(label(Metric.DONATED_CARDS, "vi"))
+    assert all(r[column].endswith(" / —") for r in rows)
+    consulted = headers.index(label(Metric.CONSULTATIONS, "vi"))
+    assert all(r[consulted].endswith("%)") for r in rows if r[0] in by_name and r[0] != leader.full_name)
+
+    communes = report.table("commune")
+    codes = [c.code for c in communes.columns]
+    named = [r for r in communes.rows if r[0] != t("tallies.none.commune", "vi")]
+    assert named and all(r[codes.index("new_hi:target")] == 3 * days for r in named)
+    assert all(r[codes.index("consultations:percent")] is None for r in named)
+
+
+def test_without_any_target_the_breakdowns_have_no_plan_columns(demo_store):
+    team, _leader, _member = team_and_people(demo_store)
+    (campaign,) = target_store.campaigns(demo_store)
+    before = campaign.starts_on - timedelta(days=10)
+    report = build(demo_store, before, before, [team.id])
+    for key in ("member", "commune"):
+        assert not [c for c in report.table(key).columns if c.kind == "percent"]

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fieldapp.domain.formats import format_number
 from fieldapp.storage import sync as storage
 from fieldapp.sync import SyncError, rejected_ops, status
 from fieldapp.sync.enrol import OTHER_SCOPE, accept_enrolment, enrol, outside_message, outside_work, request_enrolment
@@ -35,7 +36,7 @@ def test_demo_data_then_enrol_in_the_same_province_warns_and_parks_the_demo_team
     assert "persons" not in o.by_entity  # the province's registry is the team's too: people go
     assert len(o.teams) == 1 and o.provinces == ()
     text = outside_message(offer, "vi")
-    assert f"{o.records} bản ghi" in text and "“Tổ thật”" in text and f"“{o.teams[0]}”" in text
+    assert f"{format_number(o.records, 'vi')} bản ghi" in text and "“Tổ thật”" in text and f"“{o.teams[0]}”" in text
     assert "Tổ thật" in outside_message(offer, "en") and "Nothing is deleted" in outside_message(offer, "en")
     assert not status(a.store).enrolled  # nothing kept before the person agrees
     done = accept_enrolment(a.store, offer)

@@ -4,13 +4,15 @@ of the household the state covers instead."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from fieldapp.domain import clock
 from fieldapp.domain.enums import EnrolmentKind
+from fieldapp.domain.formats import format_date, format_vnd
 from tests.ui.test_app import WAIT
 
 DAY = date(2026, 12, 7)  # the dialog prices on the controller's day: fixed, so the tests do not age
@@ -158,4 +160,76 @@ def test_a_pupil_is_told_the_card_comes_through_the_school(qtbot, gui):
     dialog = open_enrol(qtbot, gui)
     assert dialog.kind() is EnrolmentKind.HOUSEHOLD_HI and not dialog.confirm.isEnabled()
     assert "tham gia BHYT tại trường" in dialog.message.text()
+    dialog.reject()
+
+
+# --- F3 again on a household that paid today (issue 18, item 10) -------------------------------------------
+
+
+def enrol_again(qtbot, gui, before, person_id):
+    """F3 on the same person again. The panel reloads after a save (the People list follows it), and F3 in
+    that moment has no person: the controller is asked as F3 asks it, once it has the person again."""
+    panel = gui.window.views["people"].panel
+    qtbot.waitUntil(lambda: panel.person_id == person_id, timeout=WAIT)
+    gui.enrolling.enrol(person_id)
+    qtbot.waitUntil(lambda: gui.enrolling.dialog not in (None, before), timeout=WAIT)
+    qtbot.waitUntil(gui.enrolling.dialog.isVisible, timeout=WAIT)
+    return gui.enrolling.dialog
+
+
+def last_paid(gui):
+    return gui.session.store.query_one(
+        "SELECT r.id, r.series, r.number, r.amount, e.end_on FROM receipts r JOIN payments p ON p.id = r.payment_id "
+        "JOIN enrolments e ON e.id = p.enrolment_id ORDER BY r.issued_at DESC LIMIT 1"
+    )
+
+
+def test_f3_again_on_a_household_that_paid_today_says_so_and_waits_for_a_tick(qtbot, gui, tmp_path):
+    from fieldapp.settings import RECEIPT_DESTINATION, RECEIPT_FOLDER
+
+    gui.enrolling.today = clock.today  # the day the receipt is dated by
+    gui.session.settings.set(RECEIPT_DESTINATION, "pdf")  # receipts print to files: no printer's box in between
+    gui.session.settings.set(RECEIPT_FOLDER, str(tmp_path))
+    dialog = open_enrol(qtbot, gui)
+    assert dialog.paid_box.isHidden() and dialog.confirm.isEnabled()  # nothing paid today yet
+    qtbot.keyClick(dialog, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    receipt_id, series, number, amount, end_on = last_paid(gui)
+    end = date.fromisoformat(end_on)
+
+    again = enrol_again(qtbot, gui, dialog, dialog.person.id)
+    assert again.paid_box.isVisibleTo(again)
+    note = again.paid_note.text()
+    assert "Hộ này đã đóng tiền hôm nay" in note and f"{series}/{number:07d}" in note
+    assert format_vnd(amount, "vi") in note and f"đã đóng đến {format_date(end)}" in note
+    assert dialog.person.full_name in note
+    # the period offered starts after what was paid, and nothing is taken until the member says so
+    assert f"Có giá trị từ {format_date(end + timedelta(days=1))}" in again.quote.text()
+    assert not again.confirm.isEnabled()
+    before = count(gui, "receipts")
+    qtbot.keyClick(again, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert count(gui, "receipts") == before and again.isVisible()
+    assert "đánh dấu ô “Thu thêm lần nữa”" in again.message.text() and again.focusWidget() is again.again
+    qtbot.keyClick(again.again, Qt.Key.Key_Space)
+    assert again.confirm.isEnabled() and again.message.text() == ""
+    qtbot.keyClick(again, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not again.isVisible(), timeout=WAIT)
+    assert count(gui, "receipts") == before + 1
+
+    # a voided receipt was not paid: only the one still valid is said
+    from fieldapp.services import receipts
+
+    leader = gui.session.member
+    receipts.void(gui.session.store, gui.session.actor, receipt_id, "Nhập sai số tháng", leader)
+    third = enrol_again(qtbot, gui, again, dialog.person.id)
+    note = third.paid_note.text()
+    assert f"{series}/{number:07d}" not in note and note.count("<li>") == 1
+    third.reject()
+
+
+def test_a_receipt_of_another_day_is_not_said(qtbot, gui):
+    """The demo household's earlier payments are not today's: the dialog opens as it always did."""
+    gui.enrolling.today = lambda: DAY + timedelta(days=1)
+    dialog = open_enrol(qtbot, gui)
+    assert dialog.paid_box.isHidden() and dialog.confirm.isEnabled()
     dialog.reject()

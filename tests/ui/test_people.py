@@ -239,3 +239,35 @@ def test_a_search_with_more_matches_than_listed_says_so_and_places_come_first(qt
     qtbot.waitUntil(lambda: "khớp nhất" not in view.count.text() and view.model.rowCount() > 3, timeout=WAIT)
     headings = [view.model.headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
     assert headings[2:] == ["Thôn, xóm", "Xã, phường"]
+
+
+def sign_in_as(qtbot, gui, member_id):
+    from fieldapp.services.demo import DEMO_PIN
+
+    gui.lock()
+    lock = gui.window.lock_view
+    ids = [lock.member_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(lock.member_list.count())]
+    lock.member_list.setCurrentRow(ids.index(member_id))
+    qtbot.keyClicks(lock.pin, DEMO_PIN)
+    qtbot.keyClick(lock.pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gui.window.top.currentIndex() == 1, timeout=WAIT)
+
+
+def test_another_member_signs_in_to_an_empty_search(qtbot, gui):
+    """The last member's search, its results and the person they had open are not the next member's (issue 18)."""
+    view = gui.window.views["people"]
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=WAIT)
+    everybody = view.model.rowCount()
+    first, other = gui.session.member, next(m for m in gui.session.members if m.id != gui.session.member.id)
+    qtbot.keyClicks(view.search, "nguyen")
+    qtbot.waitUntil(lambda: 0 < view.model.rowCount() < everybody, timeout=WAIT)
+    sign_in_as(qtbot, gui, first.id)  # the same member again: their search is as they left it
+    qtbot.waitUntil(lambda: 0 < view.model.rowCount() < everybody, timeout=WAIT)
+    assert view.search.text() == "nguyen"
+    view.lists.setCurrentIndex(view.lists.findData("hi_ending"))
+    sign_in_as(qtbot, gui, other.id)
+    assert gui.window.current_screen() == "people"
+    assert view.search.text() == "" and view.lists.currentData() == ""
+    qtbot.waitUntil(lambda: view.model.rowCount() == everybody, timeout=WAIT)  # everybody, read again
+    qtbot.wait(300)  # longer than the typing pause: no search of the last member comes back
+    assert view.search.text() == "" and view.model.rowCount() == everybody

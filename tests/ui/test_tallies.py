@@ -187,3 +187,63 @@ def test_a_running_campaign_shows_the_plan_due_by_today_and_no_line_through_days
     controller.tallies.refresh()
     qtbot.waitUntil(lambda: controller.tasks.pending == 0, timeout=WAIT)
     assert view.bars.expected_pct is None and view.line.drawn() == len(view.line.values)
+
+
+def test_member_and_commune_tabs_read_plan_or_no_target_and_nothing_is_cut_at_1366x768(qtbot, signed_in):
+    """A leader at 1366×768 sees % of plan per member and per commune where there is a target and "—" (no
+    target, said in its tooltip and the legend) where there is none; no heading, figure or chart title is cut
+    (issue 18, item 12)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import QStyle
+
+    from ui.views.common import TITLE_BAR
+    from ui.views.tallies import HEADING
+
+    controller = signed_in
+    window = controller.window
+    window.resize(1366, 768 - TITLE_BAR)
+    controller.tallies.today = lambda: DEMO_END
+    window.show_screen("tallies")
+    view = window.views["tallies"]
+    qtbot.waitUntil(lambda: view.report is not None and controller.tasks.pending == 0, timeout=WAIT)
+    view.period.setCurrentIndex(view.period.findData("campaign"))
+    qtbot.waitUntil(lambda: view.report.first < DEMO_END and controller.tasks.pending == 0, timeout=WAIT)
+    assert view.legend.text() == "thực hiện / kế hoạch (% kế hoạch); “—”: chưa giao chỉ tiêu"
+    leader = controller.session.member.full_name
+    for key in ("member", "commune"):
+        table, model = view.tables[key], view.models[key]
+        view.tabs.setCurrentWidget(table)
+        qtbot.wait(50)
+        cells = [row[1:] for row in model.rows[:-1]]  # the totals row aside
+        assert any(cell.endswith("%)") for row in cells for cell in row), key
+        dash = next((r, c) for r, row in enumerate(model.rows) for c, cell in enumerate(row) if cell.endswith("/ —"))
+        assert model.data(model.index(*dash), Qt.ItemDataRole.ToolTipRole) == "chưa giao chỉ tiêu"
+        if key == "member":  # the leader has no target of their own
+            (row,) = [row for row in model.rows if row[0] == leader]
+            assert all(cell.endswith("/ —") for cell in row[1:4])
+        # every heading and every figure whole, and no column out of sight
+        header = table.horizontalHeader()
+        margin = table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+        fm = header.fontMetrics()
+        bold = QFont(table.font())
+        bold.setBold(True)
+        figures = QFontMetrics(bold)
+        assert header.length() <= table.viewport().width(), key
+        for c in range(model.columnCount()):
+            width = header.sectionSize(c)
+            text = model.headerData(c, Qt.Orientation.Horizontal)
+            needed = fm.boundingRect(QRect(0, 0, width - 2 * margin, 10_000), HEADING, text)
+            assert needed.width() <= width - 2 * margin and needed.height() <= header.height(), (key, text)
+            for row in model.rows:
+                assert figures.horizontalAdvance(row[c]) <= width - 6, (key, row[c])
+    # the charts' words whole: the cumulative line's title, every bar's indicator
+    line = view.line
+    caption = line.caption_rect()
+    needed = line.fontMetrics().boundingRect(caption, line._CAPTION, line.caption)
+    assert caption.contains(needed) and needed.height() >= line.fontMetrics().height()
+    bars = view.bars
+    room = bars.label_width(bars.width() - 12) - 6
+    assert all(bars.fontMetrics().horizontalAdvance(text) <= room for text, _d, _t in bars.rows)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "tallies-members-1366.png"))

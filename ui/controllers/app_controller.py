@@ -67,6 +67,7 @@ class AppController(QObject):
         # the dialogs open when the app locked, hidden until their member signs in again (see lock())
         self.parked: tuple[object, list[QWidget]] | None = None  # (the member, the dialogs)
         self.notice: QMessageBox | None = None  # the word that another member's open work was closed
+        self.last_member_id: str | None = None  # who signed in last: another member starts on a clean search
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(self.lock)
@@ -244,6 +245,9 @@ class AppController(QObject):
     def enter(self, member) -> None:
         """Open the work screens for a signed-in member."""
         self.ensure_screens()
+        if self.last_member_id not in (None, member.id):
+            self.people.forget_search()  # before the screens show: the list is read again for this member
+        self.last_member_id = member.id
         self.session.sign_in(member)
         self.window.show_unlocked(f"{member.full_name} — {label(member.role, self.session.lang)}")
         self.restart_idle()

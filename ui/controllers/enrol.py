@@ -20,7 +20,7 @@ from fieldapp.domain.premiums import default_rules
 from fieldapp.domain.words import amount_in_words
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import label, t
-from fieldapp.storage import people
+from fieldapp.storage import people, work
 from fieldapp.storage.writer import writing
 from ui.controllers.common import say_in_status_bar, show_refusal
 from ui.session import Session
@@ -44,6 +44,7 @@ class _Loaded:
     person: Person
     household: list[Person]
     rules_checked: date | None  # the laptop's last sync (or its newest rule file's issue): stale rules
+    paid_today: list[work.PaidOnDay]  # what the household already paid today: said before it pays again
 
 
 class EnrolController(QObject):
@@ -69,11 +70,14 @@ class EnrolController(QObject):
 
         from fieldapp.services import rules as rule_service
 
+        day = self.today()
+
         def load() -> _Loaded:
             person = people.get(store, person_id)
             household = people.household_members(store, person.household_id) if person.household_id else [person]
             living = [p for p in household if not p.erased_at and not p.merged_into] or [person]
-            return _Loaded(person, living, rule_service.checked_on(store, default_rules()))
+            paid = work.paid_on_day(store, [p.id for p in living], day)
+            return _Loaded(person, living, rule_service.checked_on(store, default_rules()), paid)
 
         self.tasks.run(load, self._open)
 
@@ -106,6 +110,9 @@ class EnrolController(QObject):
             if state.get(loaded.person.id) in (HiStatePath.STATE_PAYS, HiStatePath.STATE_SUPPORTS)
             else EnrolmentKind.HOUSEHOLD_HI,
         )
+        if loaded.paid_today:
+            dialog.show_paid_today(_paid_today_html(loaded.paid_today, lang))
+            dialog.again.toggled.connect(self.requote)  # the "tick it first" word goes once it is ticked
         self.requote()
         dialog.open()
 
@@ -200,6 +207,15 @@ class EnrolController(QObject):
             self.session.team,
             self.session.member,
         )
+        if dialog is not None and dialog.waits_for_again():
+            dialog.message.setStyleSheet("color: #c62828;")
+            dialog.message.setText(
+                QCoreApplication.translate(
+                    "EnrolController", "This household already paid today: tick “Pay again” first if they want to."
+                )
+            )
+            dialog.again.setFocus()
+            return
         if dialog is None or not dialog.confirm.isEnabled():
             return
         product = products.get(dialog.kind())
@@ -253,10 +269,33 @@ class EnrolController(QObject):
             say_in_status_bar(self.parent_widget, self.saved_message, 15_000)
             self.saved.emit("enrolments")
 
-        dialog.confirm.setEnabled(False)  # a second tap while saving never makes a second receipt
-        self.tasks.run(
-            work_, done, show_refusal(dialog.message, lang, self.tasks, lambda: dialog.confirm.setEnabled(True))
+        dialog.set_busy(True)  # a second tap while saving never makes a second receipt
+        self.tasks.run(work_, done, show_refusal(dialog.message, lang, self.tasks, lambda: dialog.set_busy(False)))
+
+
+def _paid_today_html(paid: list[work.PaidOnDay], lang: str) -> str:
+    """What the household already paid today, receipt by receipt, for the top of the enrolment dialog."""
+    heading = QCoreApplication.translate("EnrolController", "This household already paid today:")
+    line = QCoreApplication.translate("EnrolController", "%1: receipt %2, %3, paid up to %4 (%5), taken by %6.")
+    after = QCoreApplication.translate(
+        "EnrolController",
+        "The period offered below starts after what was paid. Take money again only if they ask to pay for "
+        "another period.",
+    )
+    items = "".join(
+        "<li>"
+        + html.escape(
+            line.replace("%1", t(products.get(p.kind).message, lang))
+            .replace("%2", p.receipt)
+            .replace("%3", format_vnd(p.amount, lang))
+            .replace("%4", format_date(p.end_on))
+            .replace("%5", ", ".join(p.names))
+            .replace("%6", p.collector)
         )
+        + "</li>"
+        for p in paid
+    )
+    return f"<b>{html.escape(heading)}</b><ul style='margin:0'>{items}</ul>{html.escape(after)}"
 
 
 def _vsi_lines(rules, on: date, priced: products.Priced, members: list[Person], lang: str) -> list[tuple[str, str]]:

@@ -133,6 +133,12 @@ class PeopleController(QObject):
         if store is not None:
             self.tasks.run(lambda: people.household_pks(store, person_id), self._show_pks)
 
+    def forget_search(self) -> None:
+        """Another member signed in: the search, the work list and the person the last one had open are not
+        theirs to see or to go on from (issue 18). The list is read again when the screen shows."""
+        self._generation += 1  # a search still on its way is not shown
+        self.view.clear_search()
+
     def refresh(self) -> None:
         chosen = self.view.lists.currentData()
         if chosen:

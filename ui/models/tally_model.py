@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from fieldapp.reports.export import compact
+from fieldapp.i18n import t
+from fieldapp.reports.export import NO_TARGET, compact
 from fieldapp.reports.tallies import Table
 
 Index = QModelIndex | QPersistentModelIndex
@@ -21,11 +22,13 @@ class TallyTableModel(QAbstractTableModel):
         self.rows: list[list[str]] = []
         self.kinds: list[str] = []
         self.has_total = False
+        self.no_target = ""
 
     def set_table(self, table: Table, lang: str) -> None:
         self.beginResetModel()
         self.headers, self.rows, self.kinds = compact(table, lang)
         self.has_total = table.total is not None
+        self.no_target = t("tallies.no_target", lang)
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -39,6 +42,8 @@ class TallyTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and self.rows[index.row()][index.column()].endswith(NO_TARGET):
+            return self.no_target  # what the dash stands for
         if role == Qt.ItemDataRole.TextAlignmentRole and self.kinds[index.column()] != "text":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and self.has_total and index.row() == len(self.rows) - 1:
@@ -48,6 +53,9 @@ class TallyTableModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if (
+            role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+            and orientation == Qt.Orientation.Horizontal
+        ):
             return self.headers[section]
         return None

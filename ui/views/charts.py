@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -56,7 +56,14 @@ class PlanBars(QWidget):
         period still running."""
         self.rows, self.no_target = rows, no_target
         self.expected_pct, self.expected_label = expected_pct, expected_label
+        self.setToolTip("\n".join(text for text, _d, _t in rows))
         self.update()
+
+    def label_width(self, width: float) -> float:
+        """As wide as the longest indicator's name, so that none is cut, up to half the chart (the bars need
+        the rest); a name longer than that is elided, and the tooltip gives them all whole."""
+        longest = max((self.fontMetrics().horizontalAdvance(text) for text, _d, _t in self.rows), default=0)
+        return min(longest + 12, width * 0.5)
 
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
@@ -67,7 +74,7 @@ class PlanBars(QWidget):
             return
         fm = p.fontMetrics()
         legend = self.expected_pct is not None and bool(self.expected_label)
-        label_w = min(300, rect.width() * 0.42)
+        label_w = self.label_width(rect.width())
         row_h = (rect.height() - (fm.height() + 4 if legend else 0)) / len(self.rows)  # the legend has its own line
         plot_w = rect.width() - label_w - 70
         scale = plot_w / 150
@@ -142,17 +149,29 @@ class CumulativeLine(QWidget):
             return len(self.values)
         return sum(1 for d in self.days[: len(self.values)] if d <= self.today)
 
+    _CAPTION = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+
+    def caption_rect(self) -> QRect:
+        """Where the caption goes: whole, over as many lines as the chart's width needs (at 1366 px, or at a
+        larger font, a fixed 18 px line cut it off)."""
+        wrapped = self.fontMetrics().boundingRect(QRect(4, 2, self.width() - 8, 10_000), self._CAPTION, self.caption)
+        return QRect(4, 2, self.width() - 8, max(wrapped.height(), self.fontMetrics().height()))
+
     def paintEvent(self, _event) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         c = colours(self)
         fm = p.fontMetrics()
-        rect = QRectF(self.rect().adjusted(40, 22, -10, -20 - (fm.height() if self.days else 0)))
+        caption = self.caption_rect()
+        top = max([*self.values, self.target or 0, 1])
+        top_text = f"{top:,}".replace(",", ".")
+        left = max(40, fm.horizontalAdvance(top_text) + 8)  # the axis' figure is never cut either
+        bottom = 20 + (fm.height() if self.days else 0)
+        rect = QRectF(self.rect().adjusted(left, caption.bottom() + 4 + fm.height() // 2, -10, -bottom))
         p.setPen(self.palette().text().color())
-        p.drawText(QRectF(4, 2, self.width() - 8, 18), Qt.AlignmentFlag.AlignLeft, self.caption)
+        p.drawText(caption, self._CAPTION, self.caption)
         if not self.values:
             return
-        top = max([*self.values, self.target or 0, 1])
         n = len(self.values)
 
         def point(i: float, v: float) -> QPointF:
@@ -163,7 +182,9 @@ class CumulativeLine(QWidget):
         p.drawLine(rect.bottomLeft(), rect.bottomRight())
         p.drawLine(rect.bottomLeft(), rect.topLeft())
         p.setPen(self.palette().text().color())
-        p.drawText(QRectF(0, rect.top() - 8, 38, 16), Qt.AlignmentFlag.AlignRight, f"{top:,}".replace(",", "."))
+        p.drawText(
+            QRectF(0, rect.top() - fm.height() / 2, left - 2, fm.height()), Qt.AlignmentFlag.AlignRight, top_text
+        )
         if self.days:  # the period's first and last day under the axis
             below = QRectF(rect.left(), rect.bottom() + 4, rect.width(), fm.height())
             p.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{self.days[0]:%d/%m}")
@@ -177,7 +198,9 @@ class CumulativeLine(QWidget):
             p.setPen(QPen(c.expected, 1.5, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
             p.setPen(c.expected)
-            p.drawText(QRectF(x + 3, rect.top(), 160, fm.height()), Qt.AlignmentFlag.AlignLeft, self.today_label)
+            wide = fm.horizontalAdvance(self.today_label) + 4
+            at = x + 3 if x + 3 + wide <= self.width() else x - 3 - wide  # left of the line near the right edge
+            p.drawText(QRectF(at, rect.top(), wide, fm.height()), Qt.AlignmentFlag.AlignLeft, self.today_label)
         p.setPen(QPen(c.done, 2.5))
         for i in range(1, drawn):
             p.drawLine(point(i - 1, self.values[i - 1]), point(i, self.values[i]))

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -57,7 +58,24 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         self.lang = lang
         self.setWindowTitle(self.tr("Enrol"))
         self.setMinimumWidth(860)
-        outer = QHBoxLayout(self)
+        self._quote_ok = True  # the quote holds (an income in bounds, a member chosen …)
+        self._busy = False  # saving: a second tap never makes a second receipt
+        root = QVBoxLayout(self)
+        # what this household already paid today, across the whole dialog, before anything else (issue 18)
+        self.paid_box = QWidget()
+        paid = QVBoxLayout(self.paid_box)
+        paid.setContentsMargins(0, 0, 0, 0)
+        self.paid_note = QLabel("")
+        self.paid_note.setProperty("role", "warning")
+        self.paid_note.setTextFormat(Qt.TextFormat.RichText)
+        self.paid_note.setWordWrap(True)
+        paid.addWidget(self.paid_note)
+        self.again = QCheckBox(self.tr("Pay &again: they want to pay for another period"))
+        paid.addWidget(self.again)
+        self.paid_box.setVisible(False)
+        root.addWidget(self.paid_box)
+        outer = QHBoxLayout()
+        root.addLayout(outer, 1)
         left = QVBoxLayout()
         outer.addLayout(left, 3)
         heading = QLabel(person.full_name)
@@ -153,7 +171,7 @@ class EnrolDialog(KeepsTypedWork, QDialog):
             self.method.addItem(label(method, lang), method)
         self.reference = QLineEdit()
         self.reference.setPlaceholderText(self.tr("transfer reference"))
-        pay_layout.addRow(self.tr("Paid &in:"), self.method)
+        pay_layout.addRow(self.tr("&Paid in:"), self.method)  # "Monthly &income" has I
         pay_layout.addRow(self.tr("&Reference:"), self.reference)
         left.addWidget(pay)
         left.addStretch(1)
@@ -193,6 +211,7 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         ):
             signal.connect(lambda *_a: self.changed.emit())
         self.kind_group.buttonToggled.connect(lambda *_a: self._kind_changed())
+        self.again.toggled.connect(lambda _on: self._update_confirm())
 
     def showEvent(self, event: QShowEvent) -> None:
         if not event.spontaneous():
@@ -272,4 +291,24 @@ class EnrolDialog(KeepsTypedWork, QDialog):
 
     def show_quote(self, html: str, ok: bool) -> None:
         self.quote.setText(html)
-        self.confirm.setEnabled(ok)
+        self._quote_ok = ok
+        self._update_confirm()
+
+    def show_paid_today(self, note: str) -> None:
+        """This household already paid today (`note`, rich text): said first, and the money is taken again
+        only once the member ticks that they want to pay for another period."""
+        self.paid_note.setText(note)
+        self.again.setChecked(False)
+        self.paid_box.setVisible(True)
+        self._update_confirm()
+
+    def waits_for_again(self) -> bool:
+        """Paid today already, and the member has not yet said that they pay again."""
+        return not self.paid_box.isHidden() and not self.again.isChecked()
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_confirm()
+
+    def _update_confirm(self) -> None:
+        self.confirm.setEnabled(self._quote_ok and not self._busy and not self.waits_for_again())

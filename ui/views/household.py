@@ -74,8 +74,8 @@ class HouseholdPanel(QWidget):
         buttons = QHBoxLayout()
         self.consult_button = QPushButton(self.tr("Record a &consultation (F2)"))
         self.enrol_button = QPushButton(self.tr("&Enrol (F3)"))
-        self.edit_button = QPushButton(self.tr("E&dit (F4)"))
-        self.add_member_button = QPushButton(self.tr("Add to this &household"))
+        self.edit_button = QPushButton(self.tr("Edi&t (F4)"))
+        self.add_member_button = QPushButton(self.tr("&Add to this household"))
         self.data_button = QPushButton(self.tr("Personal &data…"))
         self.merge_button = QPushButton(self.tr("&Merge with… (Ctrl+M)"))
         for b in self._buttons():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -108,6 +110,16 @@ class PeopleView(QWidget):
         self.table.setFocus()
         if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
             self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def clear_search(self) -> None:
+        """An empty search box on "Everybody", with nothing listed until the list is read again."""
+        self._timer.stop()  # a search typed just before would come back otherwise
+        for widget, clear in ((self.search, self.search.clear), (self.lists, lambda: self.lists.setCurrentIndex(0))):
+            widget.blockSignals(True)
+            clear()
+            widget.blockSignals(False)
+        self.model.set_pks(array("q"))
+        self.count.clear()
 
     def _row_arrived(self, _page: int) -> None:
         """The chosen row's data came after it was chosen (the list fills lazily): show that person now."""

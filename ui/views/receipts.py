@@ -81,15 +81,15 @@ class ReceiptsView(QWidget):
 
         actions = QHBoxLayout()
         self.print_button = QPushButton(self.tr("&Print / reprint (Ctrl+P)"))
-        self.pdf_button = QPushButton(self.tr("Save as P&DF…"))
-        self.void_button = QPushButton(self.tr("&Void… (Delete)"))
+        self.pdf_button = QPushButton(self.tr("Save as PD&F…"))
+        self.void_button = QPushButton(self.tr("V&oid… (Delete)"))
         self.batch_button = QPushButton(self.tr("Print the &batch (Ctrl+Shift+P)"))
         self.verify_button = QPushButton(self.tr("&Verify a receipt… (Ctrl+Shift+V)"))
         self.labels_button = QPushButton(self.tr("QR &labels for cards and books…"))
         self.labels_button.setToolTip(
             self.tr("QR labels for the HI cards and SI books handed over with these receipts (Ctrl+Shift+L)")
         )
-        self.hand_over_button = QPushButton(self.tr("&Hand-over list…"))
+        self.hand_over_button = QPushButton(self.tr("Hand-over li&st…"))
         self.hand_over_button.setToolTip(
             self.tr("The list the recipients sign for their cards and books (Ctrl+Shift+H)")
         )

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QSplitter,
+    QStyle,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +30,79 @@ from ui.views.charts import CumulativeLine, PlanBars
 from ui.views.common import table, title
 
 PERIODS = ("today", "yesterday", "last7", "campaign", "custom")
+HEADING = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+PADDING = 16  # a section's room beside its text
+
+
+def wrapped_width(fm: QFontMetrics, text: str, lines: int) -> int:
+    """The narrowest width at which `text`, broken between words, takes at most `lines` lines."""
+    words = text.split()
+    candidates = sorted(
+        {fm.horizontalAdvance(" ".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    )
+    for width in candidates:
+        used, line = 1, ""
+        for word in words:
+            longer = f"{line} {word}" if line else word
+            if fm.horizontalAdvance(longer) <= width:
+                line = longer
+            else:
+                used, line = used + 1, word
+        if used <= lines:
+            return width
+    return fm.horizontalAdvance(text)
+
+
+def fit_tally_columns(view: QTableView) -> None:
+    """Every heading and every figure whole (issue 18, item 12: "Người tham gia BHXH tự nguyện mới" made its
+    column wider than the screen, and the rest scrolled out of sight): headings take one line where the table
+    then fits the screen, else wrap over two lines, or three; the names' column takes what is left."""
+    model, header = view.model(), view.horizontalHeader()
+    columns = model.columnCount()
+    if not columns:
+        return
+    bold = QFont(view.font())
+    bold.setBold(True)  # the totals row
+    cells = QFontMetrics(bold)
+    contents = [
+        max((cells.horizontalAdvance(str(model.index(r, c).data() or "")) for r in range(model.rowCount())), default=0)
+        for c in range(columns)
+    ]
+    heads = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(columns)]
+    fm = header.fontMetrics()
+    room = view.viewport().width()
+    for lines in (1, 2, 3):
+        widths = [max(contents[c], wrapped_width(fm, heads[c], lines)) + PADDING for c in range(columns)]
+        if sum(widths) <= room:
+            break
+    header.setDefaultAlignment(HEADING)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for c, width in enumerate(widths):
+        header.resizeSection(c, width)
+    if sum(widths) <= room:  # the names' column takes the rest; wider than the screen, the table scrolls
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)  # what the section leaves its text
+    tall = max(
+        fm.boundingRect(QRect(0, 0, w - 2 * margin, 10_000), HEADING, h).height()
+        for w, h in zip(widths, heads, strict=True)
+    )
+    header.setFixedHeight(tall + 10)
+
+
+class _Refit(QObject):
+    """Fits a tally table again when its width changes (the window resized, the tab first laid out)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.width = -1
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.view.viewport().width() != self.width:
+            self.width = self.view.viewport().width()
+            fit_tally_columns(self.view)
+        return False
 
 
 class TalliesView(QWidget):
@@ -110,8 +187,12 @@ class TalliesView(QWidget):
         for key in ("summary", *BREAKDOWNS):
             model = TallyTableModel(self)
             self.models[key] = model
-            self.tables[key] = table(model, stretch_column=0)
+            self.tables[key] = view = table(model, stretch_column=0, fit=False)
+            model.modelReset.connect(lambda v=view: fit_tally_columns(v))
+            _Refit(view)
             self.tabs.addTab(self.tables[key], key)
+        self.legend = QLabel("")  # how "12 / 40 (30,0 %)" and "12 / —" read, beside the tabs
+        self.tabs.setCornerWidget(self.legend, Qt.Corner.TopRightCorner)
         self.empty = QLabel("")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(charts)
@@ -152,6 +233,7 @@ class TalliesView(QWidget):
         heading = self.tr("Tallies")
         self.heading.setText(f"{heading} — {report.scope_name} — {report.period_text()}")
         self.set_span(report.first, report.last)
+        self.legend.setText(t("tallies.legend", report.lang))
         self.empty.setText(t("tallies.empty", report.lang) if report.empty else "")
         self.empty.setVisible(report.empty)
         for i, tb in enumerate(report.tables):

@@ -1,15 +1,14 @@
 """Pulled changes read and checked, not written yet: the part of applying a pull that needs no store
-(`storage.sync.apply_read` writes what `read_page` read). Pure, so a catch-up does it on the thread that
-fetches the next pages while the pages before are written."""
+(`storage.sync.apply_read` writes what `read_page` read). Pure, so a catch-up does it on a thread of its own
+while the pages before are written and the pages after are fetched."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldapp.storage import refused
+from fieldapp.protocol.records import Invalid, check
 from fieldapp.storage.records import BY_TABLE, TableSpec
 from fieldapp.storage.tallies import edited_parents
 
@@ -43,7 +42,7 @@ class _Attrs:
 class ReadPage:
     """Pulled changes read and checked, not written yet (`read_page`): the latest change of each record
     (by feed position), the problem of each the definition refuses, and the rows of the others. Made on the
-    fetching thread for a catch-up (`read_body`), so the writing thread only writes."""
+    reading thread for a catch-up, so the writing thread only writes."""
 
     latest: dict[tuple[str, str], _Change] = field(default_factory=dict)
     problems: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -68,7 +67,7 @@ class ReadPage:
 
 def read_page(changes: Sequence[Mapping[str, Any]]) -> ReadPage:
     """What applying these changes needs that no store is needed for: each record checked against its
-    definition (`refused.split_valid`) and its row made. Pure: it needs no store."""
+    definition (`protocol.records.check`) and its row made. Pure: it needs no store."""
     page = ReadPage(count=len(changes), edited=edited_parents(changes))
     latest = page.latest
     for ch in changes:
@@ -86,42 +85,28 @@ def read_page(changes: Sequence[Mapping[str, Any]]) -> ReadPage:
         key = (entity, change.id)
         if key not in latest or latest[key].pos <= change.pos:
             latest[key] = change
-    valid, invalid = refused.split_valid(c for c in latest.values() if c.entity != VOID_NOTICES)
-    for c in valid:
-        latest[(c.entity, c.id)] = _Change(c.entity, c.id, c.version, c.record, c.pos, _row(BY_TABLE[c.entity], c))
-    for c, problem in invalid:
-        page.problems[(c.entity, c.id)] = problem
+    for key, c in latest.items():
+        if c.entity == VOID_NOTICES:
+            continue
+        try:
+            record = check(c.entity, c.record)  # each whole, in field order
+        except Invalid as exc:
+            page.problems[key] = str(exc)
+            continue
+        spec = BY_TABLE[c.entity]
+        latest[key] = _Change(c.entity, c.id, c.version, record, c.pos, _row_of(spec, record, c.version))
     return page
 
 
-@dataclass
-class PulledPage:
-    """A page of GET /v1/pull as `read_body` found it: `next` and `more` as the server sent them (the engine
-    checks them), the changes read, or None when `changes` was not a list."""
-
-    next: Any
-    more: Any
-    read: ReadPage | None
-
-
-def read_body(body: bytes) -> PulledPage:
-    """A pull page's body parsed and read (`read_page`), on the thread that fetched it.
-    A body that is not a JSON object raises ValueError (the transport asks again: a cut answer)."""
-    page = json.loads(body)
-    if not isinstance(page, dict):
-        raise ValueError("a pull answer that is not a JSON object")
-    changes = page.get("changes")
-    return PulledPage(page.get("next"), page.get("more"), read_page(changes) if isinstance(changes, list) else None)
-
-
 def _row(spec: TableSpec, change: _Change) -> tuple[Any, ...]:
-    if change.row is not None:
-        return change.row
-    rec = change.record
+    return change.row if change.row is not None else _row_of(spec, change.record, change.version)
+
+
+def _row_of(spec: TableSpec, rec: Mapping[str, Any], version: int | None) -> tuple[Any, ...]:
     # a checked record holds its fields in order (protocol.records.check): its values are the row's
     values = list(rec.values()) if tuple(rec) == spec.fields else [rec.get(f) for f in spec.fields]
     if spec.mutable:
-        version = change.version if change.version is not None else rec.get("version")
+        version = version if version is not None else rec.get("version")
         values[spec.fields.index("version")] = int(version or 0)
     if spec.derived:
         view = _Attrs(rec)

@@ -10,12 +10,11 @@ later valid version of the same record takes its place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from fieldapp.domain.clock import utcnow
-from fieldapp.protocol.records import Invalid, check
 from fieldapp.storage.driver import Connection, IntegrityError
 from fieldapp.storage.records import encode_datetime, to_json
 from fieldapp.storage.store import Store
@@ -30,21 +29,6 @@ class _Pulled(Protocol):
 
 
 C = TypeVar("C", bound=_Pulled)
-
-
-def split_valid(changes: Iterable[C]) -> tuple[list[C], list[tuple[C, str]]]:
-    """The pulled records that are valid (each whole, in field order, as `check` gives it back) and those
-    that are not, each with its problem."""
-    ok: list[C] = []
-    bad: list[tuple[C, str]] = []
-    for c in changes:
-        try:
-            record = check(c.entity, c.record)
-        except Invalid as exc:
-            bad.append((c, str(exc)))
-            continue
-        ok.append(replace(c, record=record))  # type: ignore[type-var]  # the changes are dataclasses
-    return ok, bad
 
 
 class StoreRefused(Exception):

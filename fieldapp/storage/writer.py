@@ -8,13 +8,13 @@ executemany per table and one audit entry for the batch.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from fieldapp.ahead import ahead
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.ids import new_id
@@ -94,27 +94,6 @@ CHUNK = 2000  # a batch's records are checked and encoded a chunk ahead of the i
 
 def chunks(records: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     return (records[i : i + size] for i in range(0, len(records), size))
-
-
-def _prepared(parts: Iterable[Sequence[Any]], prepare: Callable[[Sequence[Any]], T]) -> Iterator[T]:
-    """`prepare` of each part, in order; the next part is drawn (made, when `parts` is a generator) and
-    prepared on a thread of its own while the caller inserts this one. The inserts are single statements
-    that let go of the GIL while SQLite works (`TableSpec.json_insert_sql`), so on two cores the Python of a bulk
-    load overlaps its SQL. The same ids are made in the same order."""
-    parts = iter(parts)
-
-    def draw() -> tuple[bool, T | None]:
-        part = next(parts, None)
-        return (False, None) if part is None else (True, prepare(part))
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare") as pool:
-        ahead = pool.submit(draw)
-        while True:
-            more, done = ahead.result()
-            if not more:
-                return
-            ahead = pool.submit(draw)
-            yield done  # type: ignore[misc]
 
 
 @cache
@@ -229,7 +208,7 @@ class Writer:
 
         count, entity = 0, None
         with ExitStack() as bulk:
-            for spec, rows, ops, n in _prepared(parts, prepare):
+            for spec, rows, ops, n in ahead((prepare(part) for part in parts), "prepare"):
                 if before_each is not None:
                     before_each()
                 if spec is None:

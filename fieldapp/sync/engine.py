@@ -14,12 +14,13 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from fieldapp.ahead import ahead
 from fieldapp.domain.clock import utcnow
 from fieldapp.services import rules as rule_service
 from fieldapp.services import team as team_service
@@ -277,8 +278,9 @@ class SyncEngine:
     # --- pull ------------------------------------------------------------------------------------
 
     def _pull(self, http: Transport, result: SyncResult, cancelled: Callable[[], bool]) -> Generator[Progress]:
-        """Pages until `more` is false; the next pages are fetched while these are applied (the server's and
-        the link's time overlap the store's), and only applied pages move the stored cursor.
+        """Pages until `more` is false; the next pages are fetched and read while these are applied (the
+        server's, the link's and the checks' time overlap the store's), and only applied pages move the
+        stored cursor.
 
         A catch-up (a new laptop pulling its province: two million records) applies up to `PULL_GROUP`
         pages in one transaction with a larger page cache: each transaction rewrites every index page its
@@ -289,35 +291,45 @@ class SyncEngine:
         # a first pull into an empty registry writes it without its secondary indexes (storage.indexes)
         deferred = cursor == 0 and indexes.defer_in(self.store)
 
-        def fetch(since: int) -> tuple[pulled.ReadPage, int, bool]:
-            """Up to PULL_GROUP pages from `since`, read (checked, their rows made) as one: the changes in feed
-            order, the last `next`, and whether there is more. On the fetching thread, while the pages before
-            are written (their inserts let go of the GIL)."""
-            group = pulled.ReadPage()
-            for _ in range(PULL_GROUP):
-                page = http.get_read("/v1/pull", {"since": since, "limit": self.pull_page}, pulled.read_body)
-                part, nxt, more = page.read, page.next, page.more
-                if part is None or not isinstance(nxt, int) or nxt < since:
-                    raise SyncError("sync.bad_answer", what="pull")
-                if more and nxt == since and not part.count:
-                    raise SyncError("sync.bad_answer", what="pull")
-                group.add(part)
-                since = nxt
-                if not more or cancelled() or stop.is_set():
-                    break
-            return group, since, bool(more)
-
         stop = threading.Event()  # the pull ended (an error, a cancel): the pages ahead are not wanted
+
+        def fetched() -> Iterator[tuple[list[list[Any]], int, bool]]:
+            """Groups of up to PULL_GROUP pages from the cursor on, as the server sent them (each page's
+            changes, the last `next`, whether there is more), until `more` is false."""
+            since, more = cursor, True
+            while more and not stop.is_set():
+                pages: list[list[Any]] = []
+                for _ in range(PULL_GROUP):
+                    page = http.get("/v1/pull", {"since": since, "limit": self.pull_page})
+                    part, nxt, more = page.get("changes"), page.get("next"), page.get("more")
+                    if not isinstance(part, list) or not isinstance(nxt, int) or nxt < since:
+                        raise SyncError("sync.bad_answer", what="pull")
+                    if more and nxt == since and not part:
+                        raise SyncError("sync.bad_answer", what="pull")
+                    pages.append(part)
+                    since, more = nxt, bool(more)
+                    if not more or cancelled() or stop.is_set():
+                        break
+                yield pages, since, more
+
+        def read(pages: list[list[Any]]) -> pulled.ReadPage:
+            group = pulled.ReadPage()
+            for part in pages:
+                group.add(pulled.read_page(part))
+            return group
+
+        # Three stages a group apart, each on its own thread: the next pages are fetched (waiting on the
+        # server and the link) while the pages before are read (checked, rows made) while the ones before
+        # those are written here (SQLite lets go of the GIL).
+        groups = ahead((
+            (read(pages), nxt, more) for pages, nxt, more in ahead(fetched(), "sync-fetch")
+        ), "sync-read")  # fmt: skip
         edited: dict[str, set[str]] = {}  # persons and sites edited elsewhere: their facts' rollup moves
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool, self.store.large_cache():
-            coming = pool.submit(fetch, cursor)
-            try:
-                while True:
+        try:
+            with self.store.large_cache():
+                for group, nxt, more in groups:
                     if cancelled():
                         raise SyncCancelled()
-                    group, nxt, more = coming.result()
-                    if more:
-                        coming = pool.submit(fetch, nxt)
                     tally = storage.apply_read(self.store, group, nxt, own_device=self.store.device_id)
                     for entity, ids in group.edited.items():
                         edited.setdefault(entity, set()).update(ids)
@@ -326,14 +338,14 @@ class SyncEngine:
                     result.candidates += tally.candidates
                     yield Progress("pull", result.pushed, result.pulled)
                     if not more:
-                        return
-                    cursor = nxt
-            finally:
-                stop.set()
-                coming.cancel()
-                if deferred:
+                        break
+        finally:
+            stop.set()
+            groups.close()  # type: ignore[attr-defined]
+            if deferred:  # however the pull ended
+                with self.store.large_cache():
                     indexes.build_in(self.store)
-                tally_store.refresh_after_pull(self.store, edited)
+            tally_store.refresh_after_pull(self.store, edited)
 
     # --- counts ----------------------------------------------------------------------------------
 

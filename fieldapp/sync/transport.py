@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from fieldapp import __version__
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # httpx is imported when a sync or an update check first talks to the server, not when the app starts: with
 # what it brings (ssl, email, the console libraries of its command line) it is a fifth of the start's files.
@@ -99,26 +98,13 @@ class Transport:
     def get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.request("GET", path, params=params)
 
-    def get_read(self, path: str, params: dict[str, Any] | None, read: Callable[[bytes], T]) -> T:
-        """GET whose successful answer's body is made sense of by `read` (a pull page, read on the
-        fetching thread); a body `read` refuses with ValueError is asked for again, like a cut answer."""
-        return self.request("GET", path, params=params, read=read)
-
     def post(self, path: str, body: dict[str, Any], *, auth: bool = True) -> dict[str, Any]:
         return self.request("POST", path, body=body, auth=auth)
 
     def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        body: Any = None,
-        params: dict[str, Any] | None = None,
-        auth: bool = True,
-        read: Callable[[bytes], Any] | None = None,
-    ) -> Any:
-        """One call, sent again (the same bytes) until it gets an answer; the answer's JSON object (or what
-        `read` makes of a successful answer's body)."""
+        self, method: str, path: str, *, body: Any = None, params: dict[str, Any] | None = None, auth: bool = True
+    ) -> dict[str, Any]:
+        """One call, sent again (the same bytes) until it gets an answer; the answer's JSON object."""
         headers = {"Content-Type": "application/json"}
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -142,12 +128,12 @@ class Transport:
                 last = f"HTTP {status}"
                 continue
             try:
-                data = read(response.content) if read is not None and status < 300 else response.json()
+                data = response.json()
             except ValueError:
                 last = f"HTTP {status} with a body that is not JSON (cut?)"
                 continue
             if status < 300:
-                if read is None and not isinstance(data, dict):
+                if not isinstance(data, dict):
                     last = "answer is not a JSON object"
                     continue
                 return data

@@ -5,7 +5,6 @@ definition, and a valid one's row is the row the store would make."""
 from __future__ import annotations
 
 import itertools
-import json
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -88,12 +87,3 @@ def test_each_record_is_checked_against_its_definition(page):
         assert c.record == checked
         assert c.row == pulled._row(BY_TABLE[c.entity], replace(c, row=None))
     assert read.ignored == sum(1 for ch in page if ch["entity"] != "persons" or not ch["id"])
-
-
-def test_a_body_is_read_as_its_changes_are():
-    page = [{"pos": i + 1, "entity": "persons", "id": p["id"], "version": 1, "record": p} for i, p in enumerate(PEOPLE)]
-    here = pulled.read_body(json.dumps({"changes": page, "next": 6, "more": False}).encode())
-    assert (here.next, here.more) == (6, False)
-    assert _seen(here.read) == _seen(pulled.read_page(page))
-    assert not here.read.problems and len(here.read.latest) == len(PEOPLE)
-    assert pulled.read_body(b'{"changes": "no", "next": 1}').read is None

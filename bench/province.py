@@ -207,7 +207,10 @@ def _copy_to_postgresql(source: Path, url: str) -> int:
 # --- the rows --------------------------------------------------------------------------------------
 
 
-def run_province(admin_url: str, *, persons: int, pullers: int, quick: bool, tmp: Path) -> list[Row]:
+def run_province(
+    admin_url: str, *, persons: int, pullers: int, quick: bool, tmp: Path, search: bool = True, at_once: bool = True
+) -> list[Row]:
+    """The rows above; `search` and `at_once` False leave out the searches and the laptops at once."""
     from fieldapp.server import admin
 
     name = f"{persons // 1000}k" if persons >= 1000 else str(persons)
@@ -226,15 +229,20 @@ def run_province(admin_url: str, *, persons: int, pullers: int, quick: bool, tmp
     try:
         pull, laptop_dir, per_page = _one_laptop(server.base, codes[0], records, tmp)
         pull.name = f"province_pull_{name}"
-        search_rows = run_typed(
-            DataDir(laptop_dir), f"province_search_{name}", names=5 if quick else 60, cold_names=2 if quick else 20
+        search_rows = (
+            run_typed(
+                DataDir(laptop_dir), f"province_search_{name}", names=5 if quick else 60, cold_names=2 if quick else 20
+            )
+            if search
+            else []
         )
         shutil.rmtree(laptop_dir, ignore_errors=True)
-        at_once = _at_once(server.base, url, codes[1:], per_page, records, quick)
-        at_once[0].name = f"province_pull_{name}_x{pullers}"
+        at_once_rows = _at_once(server.base, url, codes[1:], per_page, records, quick) if at_once else []
+        if at_once_rows:
+            at_once_rows[0].name = f"province_pull_{name}_x{pullers}"
     finally:
         server.stop()
-    return [pull, *search_rows, *at_once]
+    return [pull, *search_rows, *at_once_rows]
 
 
 def _one_laptop(base: str, code: str, records: int, tmp: Path) -> tuple[Row, Path, float]:

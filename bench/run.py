@@ -136,6 +136,7 @@ class Context:
         self._stack = stack
         self._demo: DemoStore | None = None
         self._pg: str | None = None
+        self.names: set[str] = set()  # the rows asked of the group running: a group may skip the others' work
 
     def demo(self) -> DemoStore:
         if self._demo is None:
@@ -267,8 +268,19 @@ def province_names(sizes: Sizes) -> tuple[str, ...]:
 
 
 def run_province_group(ctx: Context) -> list[Row]:
+    """`--only province_pull_1500k` runs the one laptop's pull alone (minutes), not the searches on its store
+    and the ten laptops at once (half an hour)."""
     s = ctx.sizes
-    return run_province(ctx.pg(), persons=s.province_persons, pullers=s.province_pullers, quick=ctx.quick, tmp=ctx.tmp)
+    names = province_names(s)
+    return run_province(
+        ctx.pg(),
+        persons=s.province_persons,
+        pullers=s.province_pullers,
+        quick=ctx.quick,
+        tmp=ctx.tmp,
+        search=bool(ctx.names & set(names[1:4])),
+        at_once=bool(ctx.names & set(names[4:])),
+    )
 
 
 def run_bundle_group(ctx: Context) -> list[Row]:
@@ -438,8 +450,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unknown benchmark {', '.join(unknown)}; choose from: {names}", file=sys.stderr)
         return 2
 
-    def wanted(g: Group, row: str) -> bool:
-        return not selected or any(_matches(s, g, row) for s in selected)
+    rows_by_name = {r for g in all_groups for r in g.rows}
+
+    def wanted(g: Group, row: str) -> bool:  # a whole row name is that row alone, not the rows it prefixes
+        return not selected or any(s == row if s in rows_by_name else _matches(s, g, row) for s in selected)
 
     terminate_as_exit()
     os.environ.update(BASE_ENV)  # this process opens stores too: no OS keyring, the passphrase only
@@ -452,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
             names = [r for r in group.rows if wanted(group, r)]
             if not names:
                 continue
+            ctx.names = set(names)
             progress(f"== {group.name}: {', '.join(names)}")
             started = time.perf_counter()
             try:

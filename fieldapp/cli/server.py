@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fieldapp.cli_args import bounded_int
+from fieldapp.cli.args import bounded_int
 from fieldapp.errors import InputRefused, StoreUnavailable, UsageError
 from fieldapp.i18n import t
 
@@ -206,7 +206,7 @@ def cmd_team_add(ctx) -> int:
 
 
 def cmd_enrol_code(ctx) -> int:
-    from fieldapp.cli_args import output_of
+    from fieldapp.cli.args import output_of
     from fieldapp.outputs import check
     from fieldapp.server import admin
 

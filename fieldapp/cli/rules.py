@@ -20,7 +20,7 @@ EXIT_OK = 0
 
 
 def add_laptop_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
-    from fieldapp.cli_args import iso_date  # the dates every command takes, refused in the user's language
+    from fieldapp.cli.args import iso_date  # the dates every command takes, refused in the user's language
 
     def h(key: str) -> str:
         return t(f"rules.help.{key}", lang)
@@ -132,9 +132,9 @@ def _read_file(path: Path) -> bytes:
 
 
 def cmd_server_add(ctx) -> int:
+    from fieldapp.cli.server import on_server_store
     from fieldapp.domain.rulefile import RulesRefused, problems_text
     from fieldapp.server import rules
-    from fieldapp.server.commands import on_server_store
 
     path = Path(ctx.args.file)
     raw = _read_file(path)
@@ -156,8 +156,8 @@ def cmd_server_add(ctx) -> int:
 
 
 def cmd_server_list(ctx) -> int:
+    from fieldapp.cli.server import on_server_store
     from fieldapp.server import rules
-    from fieldapp.server.commands import on_server_store
 
     files = on_server_store(ctx, rules.listing)
     if ctx.args.json:

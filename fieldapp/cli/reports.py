@@ -3,7 +3,7 @@ Each takes the CLI's Context and returns the exit code; refusals are raised as I
 
 from __future__ import annotations
 
-from fieldapp.cli_args import output_of
+from fieldapp.cli.args import output_of
 from fieldapp.errors import InputRefused
 from fieldapp.outputs import check
 
@@ -65,9 +65,9 @@ def export_declaration(ctx) -> int:
 
 
 def server_report(ctx) -> int:
+    from fieldapp.cli.server import open_server_store
     from fieldapp.reports.export import write
     from fieldapp.reports.server import server_report
-    from fieldapp.server.commands import open_server_store
 
     a = ctx.args
     out = output_of(ctx)

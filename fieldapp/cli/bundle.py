@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from fieldapp.cli_args import add_output, output_of
+from fieldapp.cli.args import add_output, output_of
 from fieldapp.i18n import t
 
 EXIT_OK = 0
@@ -118,8 +118,8 @@ def _pin_secret(ctx) -> bytes:
 
 def cmd_server_import(ctx) -> int:
     from fieldapp.cli import emit_json
+    from fieldapp.cli.server import on_server_store
     from fieldapp.outputs import Output, check
-    from fieldapp.server.commands import on_server_store
     from fieldapp.sync.bundle_file import read_file, write_file
 
     a = ctx.args
@@ -167,8 +167,8 @@ def cmd_server_import(ctx) -> int:
 
 def cmd_server_export(ctx) -> int:
     from fieldapp.cli import emit_json
+    from fieldapp.cli.server import on_server_store
     from fieldapp.outputs import check
-    from fieldapp.server.commands import on_server_store
     from fieldapp.sync.bundle_file import write_file
 
     a = ctx.args

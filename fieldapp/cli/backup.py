@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from fieldapp.cli_args import output_of
+from fieldapp.cli.args import output_of
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.i18n import t
 

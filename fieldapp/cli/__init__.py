@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp import __version__, profile
-from fieldapp.cli_args import add_output, bounded_int, command_line_for_log, iso_date, output_of, undecodable
+from fieldapp.cli.args import add_output, bounded_int, command_line_for_log, iso_date, output_of, undecodable
 from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.errors import FieldappError, InputRefused, NeedPassphrase, UsageError
 from fieldapp.i18n import normalise_language, t
@@ -173,10 +173,10 @@ def cmd_check(ctx: Context) -> int:
 
 
 def cmd_quote(ctx: Context) -> int:
+    from fieldapp.cli.rules import laptop_rules, rules_facts
     from fieldapp.domain.admin_units import normalise_province_code
     from fieldapp.domain.enums import SupportGroup
     from fieldapp.domain.premiums import quote_json_rules
-    from fieldapp.rules_commands import laptop_rules, rules_facts
 
     a = ctx.args
     on = a.date or vietnam_today()
@@ -539,8 +539,8 @@ def not_yet(name: str) -> Callable[[Context], int]:
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
-    from fieldapp import leader_commands  # receipt void, people erase: a team leader's PIN
-    from fieldapp.reports import commands as report_commands  # export tallies / declaration, server report
+    from fieldapp.cli import leader as leader_commands  # receipt void, people erase: a team leader's PIN
+    from fieldapp.cli import reports as report_commands  # export tallies / declaration, server report
 
     def h(key: str) -> str:
         return t(f"help.{key}", lang)
@@ -654,11 +654,11 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("--name", metavar="NAME", help=h("device_name"))
     p.add_argument("--yes", action="store_true", help=h("enrol_yes"))
     with_json(command("sync", cmd_sync, "sync"))
-    from fieldapp.bundle_commands import add_laptop_commands, add_server_commands  # sync by USB stick
+    from fieldapp.cli.bundle import add_laptop_commands, add_server_commands  # sync by USB stick
 
     add_laptop_commands(sub, common, lang, _Parser)
 
-    from fieldapp.backup_commands import cmd_backup, cmd_restore  # backup and restore, also onto a new laptop
+    from fieldapp.cli.backup import cmd_backup, cmd_restore  # backup and restore, also onto a new laptop
 
     p = command("backup", cmd_backup, "backup")
     add_output(p, lang)
@@ -666,10 +666,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     with_json(command("stats", cmd_stats, "stats"))
     with_json(command("check", cmd_check, "check"))
-    from fieldapp import update_commands  # update check/download, server installer add/list (issue 8)
+    from fieldapp.cli import update as update_commands  # update check/download, server installer add/list (issue 8)
 
     update_commands.add_laptop_commands(sub, common, lang, _Parser)
-    from fieldapp import rules_commands  # rules list, server rules add/list (issue 14)
+    from fieldapp.cli import rules as rules_commands  # rules list, server rules add/list (issue 14)
 
     rules_commands.add_laptop_commands(sub, common, lang, _Parser)
 
@@ -677,7 +677,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     srv.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
     srv_sub = srv.add_subparsers(dest="what", metavar="WHAT", parser_class=_Parser)
     srv_sub.required = True
-    from fieldapp.server.commands import add_commands  # run, team add, enrol-code, device list/revoke, stats
+    from fieldapp.cli.server import add_commands  # run, team add, enrol-code, device list/revoke, stats
 
     add_commands(srv_sub, common, lang, _Parser)
     add_server_commands(srv_sub, common, lang, _Parser)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp import __version__
-from fieldapp.cli_args import add_output, output_of
+from fieldapp.cli.args import add_output, output_of
 from fieldapp.i18n import t
 
 EXIT_OK = 0
@@ -111,8 +111,8 @@ def cmd_download(ctx) -> int:
 
 
 def cmd_installer_add(ctx) -> int:
+    from fieldapp.cli.server import on_server_store
     from fieldapp.server import installers
-    from fieldapp.server.commands import on_server_store
     from fieldapp.server.settings import server_dir
 
     a = ctx.args
@@ -135,8 +135,8 @@ def cmd_installer_add(ctx) -> int:
 
 
 def cmd_installer_list(ctx) -> int:
+    from fieldapp.cli.server import on_server_store
     from fieldapp.server import installers
-    from fieldapp.server.commands import on_server_store
 
     rows = on_server_store(ctx, installers.listing)
     if ctx.args.json:

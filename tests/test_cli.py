@@ -258,11 +258,12 @@ def test_read_only_data_dir_exits_3(tmp_path):
 
 def test_unexpected_errors_go_to_the_log_not_the_terminal(tmp_path, monkeypatch, capsys):
     from fieldapp import cli
+    from fieldapp.cli import data
 
     def boom(ctx):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "cmd_stats", boom)
+    monkeypatch.setattr(data, "cmd_stats", boom)
     monkeypatch.setenv("FIELDAPP_PASSPHRASE", PASSPHRASE)
     code = cli.main(["--data-dir", str(tmp_path / "d"), "stats"])
     err = capsys.readouterr().err

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from fieldapp.cli.context import Context
 from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
 from fieldapp.logs import log_path
@@ -30,7 +31,7 @@ def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
-def run(func: Callable[[Any], int], ctx: Any) -> int:
+def run(func: Callable[[Context], int], ctx: Context) -> int:
     """`func(ctx)`'s exit code, or the contract's for what it raised; the store is closed whatever happens."""
     try:
         return func(ctx)

@@ -4,8 +4,9 @@ order `fieldapp --help` and `fieldapp server --help` list them, and the one way 
 `--database-url`, `-o FILE`).
 
 Adding a command is writing its function and its adder in the module of its group, and naming the adder in
-LAPTOP or SERVER. A group module imports nothing heavy until its command runs: `fieldapp --help` stays fast,
-and the laptop's install, which has no server extra, lists the server's commands without loading them.
+LAPTOP or SERVER. A group module imports the store, the GUI or the server only when its command runs:
+`fieldapp --help` stays fast, and a laptop's install, which has no server extra, lists the server's commands
+without loading the server (tests/test_architecture.py checks it).
 """
 
 from __future__ import annotations

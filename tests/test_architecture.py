@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -72,6 +73,57 @@ def test_no_module_is_too_long_to_read_in_one_sitting():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800
     ]
     assert too_long == []
+
+
+CLI = ROOT / "fieldapp" / "cli"
+CLI_MODULE_LINES = 500
+CLI_FUNCTION_LINES = 60
+
+
+def test_the_command_line_reads_in_one_sitting():
+    """The `fieldapp` command is one package, a module per command group (issue 16, item 6): none above 500
+    lines, no function above 60. A declarative table (registry.LAPTOP, quote.QUOTED) is a module-level
+    assignment, not a function, so it is not counted."""
+    too_long = []
+    for path in sorted(CLI.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(ROOT)
+        if (n := len(text.splitlines())) > CLI_MODULE_LINES:
+            too_long.append(f"{rel}: {n} lines")
+        functions = (f for f in ast.walk(ast.parse(text)) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef))
+        too_long += [
+            f"{rel}:{f.lineno} {f.name}: {n} lines"
+            for f in functions
+            if (n := f.end_lineno - f.lineno + 1) > CLI_FUNCTION_LINES
+        ]
+    assert too_long == []
+
+
+def test_commands_are_parsed_in_the_cli_package_only():
+    """One registry of commands (fieldapp/cli/registry.py): no other module of the app builds a parser."""
+    parser = re.compile(r"\b(ArgumentParser\(|add_subparsers\(|add_parser\()")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in list((ROOT / "fieldapp").rglob("*.py")) + list((ROOT / "ui").rglob("*.py"))
+        if CLI not in path.parents
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if parser.search(line)
+    ]
+    assert offenders == []
+
+
+def test_the_laptops_command_loads_nothing_of_the_server():
+    """A laptop's install has no server extra: `fieldapp --help` lists the server's commands without
+    importing the server (fieldapp.server, FastAPI, SQLAlchemy …); they load when one of them runs."""
+    server = ("fieldapp.server", "fastapi", "starlette", "uvicorn", "sqlalchemy", "alembic", "psycopg", "pydantic")
+    code = (
+        "import sys\n"
+        "from fieldapp.cli import build_parser\n"
+        "build_parser('vi')\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.startswith({server!r}))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == ""
 
 
 def test_one_clock_for_the_day_in_vietnam():

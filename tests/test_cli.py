@@ -218,6 +218,33 @@ def test_quote_contract():
     assert out["total"] == (330_000 - 165_000) * 12
 
 
+def test_quote_prices_through_the_products_registry(tmp_path, capsys):
+    """`quote vsi` and `quote hi` name a product of fieldapp/domain/products.py, which prices them as the
+    enrolment does (issue 16: one place for a product)."""
+    from dataclasses import replace
+
+    from fieldapp.cli import main
+    from fieldapp.domain import products
+    from fieldapp.domain.enums import SupportGroup
+
+    asked = []
+    try:
+        for kind in ("vsi", "household_hi"):
+            built_in = products.get(kind)
+            products.register(
+                replace(built_in, quote=lambda rules, order, p=built_in: asked.append(order) or p.quote(rules, order))
+            )
+        vsi = ["quote", "vsi", "--income", "1500000", "--months", "12", "--group", "poor", "--date", "2026-01-10"]
+        assert main(["--data-dir", str(tmp_path / "d"), *vsi, "--json"]) == 0
+        assert main(["--data-dir", str(tmp_path / "d"), "quote", "hi", "--members", "3", "--months", "12"]) == 0
+    finally:
+        for built_in in products.BUILT_IN:
+            products.register(built_in)
+    assert json.loads(capsys.readouterr().out.splitlines()[0])["total"] == (330_000 - 165_000) * 12
+    assert [(o.income, o.group, o.months) for o in asked[:1]] == [(1_500_000, SupportGroup.POOR, 12)]
+    assert asked[1].members == 3
+
+
 def test_quote_refusal_exits_1_with_the_bounds():
     done = run("quote", "vsi", "--income", "1000000", "--months", "12", "--date", "2026-01-10")
     assert done.returncode == 1
@@ -258,11 +285,12 @@ def test_read_only_data_dir_exits_3(tmp_path):
 
 def test_unexpected_errors_go_to_the_log_not_the_terminal(tmp_path, monkeypatch, capsys):
     from fieldapp import cli
+    from fieldapp.cli import data
 
     def boom(ctx):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "cmd_stats", boom)
+    monkeypatch.setattr(data, "cmd_stats", boom)
     monkeypatch.setenv("FIELDAPP_PASSPHRASE", PASSPHRASE)
     code = cli.main(["--data-dir", str(tmp_path / "d"), "stats"])
     err = capsys.readouterr().err

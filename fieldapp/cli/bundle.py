@@ -1,70 +1,26 @@
 """`fieldapp bundle export|import` (laptop) and `fieldapp server bundle import|export` (server): sync by USB
 stick. Nothing here imports SQLAlchemy or cryptography until a command runs (`fieldapp --help` stays fast).
 
-Exit codes (../shared/design/cli.md): 0 done (also "already imported": nothing changed); 1 the bundle was
+Exit codes (docs/cli.md): 0 done (also "already imported": nothing changed); 1 the bundle was
 refused (not a bundle, cut or changed, another laptop's or another server's, older, a revoked laptop, no
 server key yet): nothing changed; 3 the data dir or the server's database cannot be used.
 """
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fieldapp.cli_args import add_output, output_of
-from fieldapp.i18n import t
+from fieldapp.cli.args import output_of
+from fieldapp.cli.output import EXIT_OK, emit_json
 
-EXIT_OK = 0
-
-
-def add_laptop_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
-    def h(key: str) -> str:
-        return t(f"bundle.help.{key}", lang)
-
-    top = sub.add_parser("bundle", help=h("bundle"), description=h("bundle"), parents=[common])
-    what = top.add_subparsers(dest="bundle_what", metavar="WHAT", parser_class=parser_class)
-    what.required = True
-    p = what.add_parser("export", help=h("export"), description=h("export"), parents=[common])
-    p.set_defaults(func=cmd_export)
-    add_output(p, lang, help_text=h("output"))
-    p.add_argument("--json", action="store_true", help=t("help.json", lang))
-    p = what.add_parser("import", help=h("import"), description=h("import"), parents=[common])
-    p.set_defaults(func=cmd_import)
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--json", action="store_true", help=t("help.json", lang))
-
-
-def add_server_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
-    def h(key: str) -> str:
-        return t(f"bundle.help.{key}", lang)
-
-    def command(owner: Any, name: str, func, help_key: str) -> argparse.ArgumentParser:
-        p = owner.add_parser(name, help=h(help_key), description=h(help_key), parents=[common])
-        p.set_defaults(func=func)
-        p.add_argument(
-            "--database-url", metavar="URL", default=argparse.SUPPRESS, help=t("server.help.database_url", lang)
-        )
-        p.add_argument("--json", action="store_true", help=t("help.json", lang))
-        return p
-
-    top = sub.add_parser("bundle", help=h("server_bundle"), description=h("server_bundle"), parents=[common])
-    what = top.add_subparsers(dest="bundle_what", metavar="WHAT", parser_class=parser_class)
-    what.required = True
-    p = command(what, "import", cmd_server_import, "server_import")
-    p.add_argument("file", metavar="FILE")
-    add_output(p, lang, required=False, help_text=h("answer_output"))
-    p.add_argument("--no-answer", action="store_true", help=h("no_answer"))
-    p = command(what, "export", cmd_server_export, "server_export")
-    p.add_argument("--device", required=True, metavar="ID", help=h("device"))
-    add_output(p, lang, help_text=h("output"))
-
+if TYPE_CHECKING:
+    from fieldapp.cli.registry import Commands
 
 # --- laptop ------------------------------------------------------------------------------------------
 
 
 def cmd_export(ctx) -> int:
-    from fieldapp.cli import emit_json
     from fieldapp.sync.bundle import export_bundle
 
     done = export_bundle(ctx.store(), output_of(ctx))
@@ -76,7 +32,6 @@ def cmd_export(ctx) -> int:
 
 
 def cmd_import(ctx) -> int:
-    from fieldapp.cli import emit_json
     from fieldapp.sync.bundle import import_bundle
 
     taken = import_bundle(ctx.store(), ctx.args.file)
@@ -117,9 +72,8 @@ def _pin_secret(ctx) -> bytes:
 
 
 def cmd_server_import(ctx) -> int:
-    from fieldapp.cli import emit_json
+    from fieldapp.cli.server import on_server_store
     from fieldapp.outputs import Output, check
-    from fieldapp.server.commands import on_server_store
     from fieldapp.sync.bundle_file import read_file, write_file
 
     a = ctx.args
@@ -166,9 +120,8 @@ def cmd_server_import(ctx) -> int:
 
 
 def cmd_server_export(ctx) -> int:
-    from fieldapp.cli import emit_json
+    from fieldapp.cli.server import on_server_store
     from fieldapp.outputs import check
-    from fieldapp.server.commands import on_server_store
     from fieldapp.sync.bundle_file import write_file
 
     a = ctx.args
@@ -188,3 +141,27 @@ def cmd_server_export(ctx) -> int:
     else:
         ctx.say("bundle.answer_written", path=str(target.path), pulled=answer.changes, results=answer.results)
     return EXIT_OK
+
+
+# --- the parsers ---------------------------------------------------------------------------------
+
+
+def add(cli: Commands) -> None:
+    what = cli.group(cli.top, "bundle", "bundle.help.bundle", dest="bundle_what")
+    p = cli.command(what, "export", cmd_export, "bundle.help.export")
+    cli.output(p, help_code="bundle.help.output")
+    cli.json(p)
+    p = cli.command(what, "import", cmd_import, "bundle.help.import")
+    p.add_argument("file", metavar="FILE")
+    cli.json(p)
+
+
+def add_server(cli: Commands) -> None:
+    what = cli.group(cli.server, "bundle", "bundle.help.server_bundle", dest="bundle_what")
+    p = cli.command(what, "import", cmd_server_import, "bundle.help.server_import", database_url=True, json=True)
+    p.add_argument("file", metavar="FILE")
+    cli.output(p, required=False, help_code="bundle.help.answer_output")
+    p.add_argument("--no-answer", action="store_true", help=cli.h("bundle.help.no_answer"))
+    p = cli.command(what, "export", cmd_server_export, "bundle.help.server_export", database_url=True, json=True)
+    p.add_argument("--device", required=True, metavar="ID", help=cli.h("bundle.help.device"))
+    cli.output(p, help_code="bundle.help.output")

@@ -1,4 +1,4 @@
-"""The commands a team leader authorises with their PIN: `receipt void --leader` and `people erase`.
+"""The team leader a command names, checked with their PIN: `receipt void --leader` and `people erase`.
 
 `--leader` takes the leader's collector code (the code printed on their receipts, e.g. 330101) or their
 member id; the PIN comes from FIELDAPP_PIN or is typed on a terminal. The PIN proves who the leader is;
@@ -12,11 +12,8 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from typing import Any
 
 from fieldapp.errors import InputRefused
-
-EXIT_OK = 0
 
 
 def find_leader(store, who: str):
@@ -53,50 +50,3 @@ def signed_in_leader(store, who: str):
     if result.outcome is SignIn.NO_KEY:
         raise InputRefused("pin.no_key")
     return result.member
-
-
-def cmd_receipt_void(ctx) -> int:
-    from fieldapp.services.receipts import void
-    from fieldapp.storage.receipts import find_label
-    from fieldapp.storage.writer import Actor
-
-    a = ctx.args
-    store = ctx.store()
-    ref = find_label(store, a.number)
-    if ref is None:
-        raise InputRefused("receipt.unknown", number=a.number)
-    leader = signed_in_leader(store, a.leader)
-    void(store, Actor(leader.id, store.device_id), ref.id, a.reason, leader)
-    ctx.say("receipt.voided", number=ref.label)
-    return EXIT_OK
-
-
-def cmd_people_erase(ctx) -> int:
-    """Erase a person's data on request (Law 91/2025), as the People screen does: a leader, with the PIN."""
-    from fieldapp.cli import emit_json
-    from fieldapp.services import registry
-    from fieldapp.storage import people
-    from fieldapp.storage.writer import Actor, writing
-
-    a = ctx.args
-    store = ctx.store()
-    person = people.get(store, a.id)
-    if person is None:
-        raise InputRefused("erase.unknown", id=a.id)
-    leader = signed_in_leader(store, a.leader)
-    with writing(store, Actor(leader.id, store.device_id)) as w:
-        registry.erase(w, person)
-    if a.json:
-        emit_json({"erased": person.id})
-    else:
-        ctx.say("erase.erased", id=person.id)
-    return EXIT_OK
-
-
-def add_people_erase(owner: Any, common, h) -> None:
-    """`fieldapp people erase ID --leader CODE [--json]`."""
-    p = owner.add_parser("erase", help=h("people_erase"), description=h("people_erase"), parents=[common])
-    p.set_defaults(func=cmd_people_erase)
-    p.add_argument("id", metavar="ID", help=h("person_id"))
-    p.add_argument("--leader", required=True, metavar="CODE", help=h("leader"))
-    p.add_argument("--json", action="store_true", help=h("json"))

@@ -13,12 +13,15 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fieldapp.cli_args import output_of
+from fieldapp.cli.args import output_of
+from fieldapp.cli.output import EXIT_OK
 from fieldapp.errors import InputRefused, StoreUnavailable
 from fieldapp.i18n import t
 
-EXIT_OK = 0
+if TYPE_CHECKING:
+    from fieldapp.cli.registry import Commands
 
 
 def cmd_backup(ctx) -> int:
@@ -62,3 +65,15 @@ def cmd_restore(ctx) -> int:
     if key is not None:
         ctx.say("restore.other_laptop")
     return EXIT_OK
+
+
+# --- the parsers ---------------------------------------------------------------------------------
+
+
+def add_backup(cli: Commands) -> None:
+    cli.output(cli.command(cli.top, "backup", cmd_backup, "help.backup"))
+
+
+def add_restore(cli: Commands) -> None:
+    p = cli.command(cli.top, "restore", cmd_restore, "help.restore")
+    p.add_argument("file", metavar="FILE")

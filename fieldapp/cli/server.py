@@ -1,7 +1,10 @@
-"""The `fieldapp server ...` commands (../shared/design/cli.md): their parsers and what they run.
+"""The `fieldapp server ...` commands (docs/cli.md): the `server` group, its run, team, enrol-code, device and
+stats commands, and the server's store every server command opens (`on_server_store`); the server's bundle,
+report, installer and rules commands are in the modules of their groups.
 
-`fieldapp.cli` hands this module the `server` sub-parser; nothing here imports FastAPI or SQLAlchemy until
-a command runs, so `fieldapp --help` stays fast and works on a laptop install without the server extra.
+Nothing here imports FastAPI, SQLAlchemy or fieldapp.server until a command runs: `fieldapp --help` stays
+fast, and a laptop's install, which has no server extra, lists these commands; running one there says the
+extra is missing (exit 2).
 """
 
 from __future__ import annotations
@@ -9,57 +12,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fieldapp.cli_args import bounded_int
+from fieldapp.cli.args import bounded_int
+from fieldapp.cli.output import EXIT_OK, emit_json
 from fieldapp.errors import InputRefused, StoreUnavailable, UsageError
 from fieldapp.i18n import t
 
-EXIT_OK = 0
+if TYPE_CHECKING:
+    from fieldapp.cli.registry import Commands
+
 MAX_WORKERS = 64  # uvicorn worker processes on one machine; more machines share one PostgreSQL
-
-
-def add_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
-    def h(key: str) -> str:
-        return t(f"server.help.{key}", lang)
-
-    def command(owner: Any, name: str, func: Callable | None, help_key: str, *, json: bool = False):
-        p = owner.add_parser(name, help=h(help_key), description=h(help_key), parents=[common])
-        p.set_defaults(func=func)
-        p.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS, help=h("database_url"))
-        if json:
-            p.add_argument("--json", action="store_true", help=t("help.json", lang))
-        return p
-
-    p = command(sub, "run", cmd_run, "run")
-    p.add_argument("--host", default="127.0.0.1", help=h("host"))
-    p.add_argument("--port", type=bounded_int(lang, 1, 65535), default=8765, help=h("port"))
-    p.add_argument("--workers", type=bounded_int(lang, 1, MAX_WORKERS), default=1, metavar="N", help=h("workers"))
-    p.add_argument("--certfile", metavar="FILE", help=h("certfile"))
-    p.add_argument("--keyfile", metavar="FILE", help=h("keyfile"))
-
-    team = command(sub, "team", None, "team").add_subparsers(dest="team_what", parser_class=parser_class)
-    team.required = True
-    p = command(team, "add", cmd_team_add, "team_add", json=True)
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--province", required=True, metavar="CODE", help=h("province"))
-
-    p = command(sub, "enrol-code", cmd_enrol_code, "enrol_code", json=True)
-    who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--team", metavar="NAME", help=h("enrol_team"))
-    who.add_argument("--province", metavar="CODE", help=h("enrol_province"))
-    p.add_argument("--qr", metavar="FILE.png", help=h("qr"))
-    p.add_argument("--force", action="store_true", help=t("help.force", lang))
-
-    dev = command(sub, "device", None, "device").add_subparsers(dest="device_what", parser_class=parser_class)
-    dev.required = True
-    command(dev, "list", cmd_device_list, "device_list", json=True)
-    p = command(dev, "revoke", cmd_device_revoke, "device_revoke", json=True)
-    p.add_argument("id", metavar="ID", help=h("device_id"))
-
-    command(sub, "stats", cmd_stats, "stats", json=True)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -130,12 +94,6 @@ def on_server_store(ctx, work):
         store.close()
 
 
-def _emit(obj: Any) -> None:
-    from fieldapp.cli import emit_json
-
-    emit_json(obj)
-
-
 # --- the commands ----------------------------------------------------------------------------------
 
 
@@ -199,14 +157,14 @@ def cmd_team_add(ctx) -> int:
 
     team = on_server_store(ctx, lambda store: admin.add_team(store, ctx.args.name, ctx.args.province))
     if ctx.args.json:
-        _emit({"team": {"id": team["id"], "name": team["name"], "province_code": team["province_code"]}})
+        emit_json({"team": {"id": team["id"], "name": team["name"], "province_code": team["province_code"]}})
     else:
         ctx.say("server.team_added", name=team["name"], province=team["province_code"], id=team["id"])
     return EXIT_OK
 
 
 def cmd_enrol_code(ctx) -> int:
-    from fieldapp.cli_args import output_of
+    from fieldapp.cli.args import output_of
     from fieldapp.outputs import check
     from fieldapp.server import admin
 
@@ -220,7 +178,7 @@ def cmd_enrol_code(ctx) -> int:
     if qr is not None:
         admin.write_qr(code, qr)
     if a.json:
-        _emit(
+        emit_json(
             {
                 "code": code,
                 "expires_at": expires,
@@ -243,7 +201,7 @@ def cmd_device_list(ctx) -> int:
 
     devices = on_server_store(ctx, admin.device_list)
     if ctx.args.json:
-        _emit({"devices": devices})
+        emit_json({"devices": devices})
         return EXIT_OK
     if not devices:
         ctx.say("server.no_devices")
@@ -265,7 +223,7 @@ def cmd_device_revoke(ctx) -> int:
 
     on_server_store(ctx, lambda store: admin.revoke(store, ctx.args.id))
     if ctx.args.json:
-        _emit({"revoked": ctx.args.id})
+        emit_json({"revoked": ctx.args.id})
     else:
         ctx.say("server.device_revoked", id=ctx.args.id)
     return EXIT_OK
@@ -276,9 +234,57 @@ def cmd_stats(ctx) -> int:
 
     counts = on_server_store(ctx, admin.stats)
     if ctx.args.json:
-        _emit({"counts": counts})
+        emit_json({"counts": counts})
     else:
         width = max(map(len, counts))
         for key, value in counts.items():
             sys.stdout.write(f"{key:<{width}}  {value}\n")
     return EXIT_OK
+
+
+# --- the parsers ---------------------------------------------------------------------------------
+
+
+def add(cli: Commands) -> None:
+    """`fieldapp server`: its commands go to `cli.server` (registry.SERVER)."""
+    srv = cli.command(cli.top, "server", None, "help.server")
+    srv.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
+    cli.server = cli.subcommands(srv)
+
+
+def add_run(cli: Commands) -> None:
+    h = cli.h
+    p = cli.command(cli.server, "run", cmd_run, "server.help.run", database_url=True)
+    p.add_argument("--host", default="127.0.0.1", help=h("server.help.host"))
+    p.add_argument("--port", type=bounded_int(cli.lang, 1, 65535), default=8765, help=h("server.help.port"))
+    workers = bounded_int(cli.lang, 1, MAX_WORKERS)
+    p.add_argument("--workers", type=workers, default=1, metavar="N", help=h("server.help.workers"))
+    p.add_argument("--certfile", metavar="FILE", help=h("server.help.certfile"))
+    p.add_argument("--keyfile", metavar="FILE", help=h("server.help.keyfile"))
+
+
+def add_team(cli: Commands) -> None:
+    team = cli.group(cli.server, "team", "server.help.team", dest="team_what", metavar=None, database_url=True)
+    p = cli.command(team, "add", cmd_team_add, "server.help.team_add", database_url=True, json=True)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--province", required=True, metavar="CODE", help=cli.h("server.help.province"))
+
+
+def add_enrol_code(cli: Commands) -> None:
+    p = cli.command(cli.server, "enrol-code", cmd_enrol_code, "server.help.enrol_code", database_url=True, json=True)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--team", metavar="NAME", help=cli.h("server.help.enrol_team"))
+    who.add_argument("--province", metavar="CODE", help=cli.h("server.help.enrol_province"))
+    p.add_argument("--qr", metavar="FILE.png", help=cli.h("server.help.qr"))
+    p.add_argument("--force", action="store_true", help=cli.h("help.force"))
+
+
+def add_device(cli: Commands) -> None:
+    dev = cli.group(cli.server, "device", "server.help.device", dest="device_what", metavar=None, database_url=True)
+    cli.command(dev, "list", cmd_device_list, "server.help.device_list", database_url=True, json=True)
+    p = cli.command(dev, "revoke", cmd_device_revoke, "server.help.device_revoke", database_url=True, json=True)
+    p.add_argument("id", metavar="ID", help=cli.h("server.help.device_id"))
+
+
+def add_stats(cli: Commands) -> None:
+    cli.command(cli.server, "stats", cmd_stats, "server.help.stats", database_url=True, json=True)

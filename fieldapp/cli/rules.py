@@ -1,62 +1,23 @@
 """`fieldapp rules list` (laptop) and `fieldapp server rules add|list` (server): premium rules that travel as
 data (issue 14; docs/sync-api.md, "Rules"); and the rules `fieldapp quote` prices with.
 
-Exit codes (../shared/design/cli.md): 0 done; 1 a rule file refused (every problem with its line, in the
+Exit codes (docs/cli.md): 0 done; 1 a rule file refused (every problem with its line, in the
 chosen language; nothing stored) or not found; 3 the data dir or database is unusable.
 """
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fieldapp.cli.output import EXIT_OK, emit_json
 from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.errors import InputRefused
 from fieldapp.i18n import t
 
-EXIT_OK = 0
-
-
-def add_laptop_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
-    from fieldapp.cli_args import iso_date  # the dates every command takes, refused in the user's language
-
-    def h(key: str) -> str:
-        return t(f"rules.help.{key}", lang)
-
-    top = sub.add_parser("rules", help=h("rules"), description=h("rules"), parents=[common])
-    what = top.add_subparsers(dest="rules_what", metavar="WHAT", parser_class=parser_class)
-    what.required = True
-    p = what.add_parser("list", help=h("list"), description=h("list"), parents=[common])
-    p.set_defaults(func=cmd_list)
-    p.add_argument("--date", type=iso_date(lang), metavar="D", help=h("date"))
-    p.add_argument("--json", action="store_true", help=t("help.json", lang))
-
-
-def add_server_commands(sub: Any, common: argparse.ArgumentParser, lang: str, parser_class: type) -> None:
-    def h(key: str) -> str:
-        return t(f"rules.help.{key}", lang)
-
-    top = sub.add_parser("rules", help=h("server"), description=h("server"), parents=[common])
-    what = top.add_subparsers(dest="server_rules_what", metavar="WHAT", parser_class=parser_class)
-    what.required = True
-    for name, func in (("add", cmd_server_add), ("list", cmd_server_list)):
-        p = what.add_parser(name, help=h(f"server_{name}"), description=h(f"server_{name}"), parents=[common])
-        p.set_defaults(func=func)
-        p.add_argument(
-            "--database-url", metavar="URL", default=argparse.SUPPRESS, help=t("server.help.database_url", lang)
-        )
-        p.add_argument("--json", action="store_true", help=t("help.json", lang))
-        if name == "add":
-            p.add_argument("file", metavar="FILE")
-
-
-def _emit(obj: Any) -> None:
-    from fieldapp.cli import emit_json
-
-    emit_json(obj)
-
+if TYPE_CHECKING:
+    from fieldapp.cli.registry import Commands
 
 # --- laptop ------------------------------------------------------------------------------------------
 
@@ -92,7 +53,7 @@ def cmd_list(ctx) -> int:
     entries = rule_service.in_force_json(rules, on)
     refused = rule_store.refused(store) if store is not None else []
     if ctx.args.json:
-        _emit(
+        emit_json(
             {
                 "date": on.isoformat(),
                 "version": facts["rules_version"],
@@ -132,9 +93,9 @@ def _read_file(path: Path) -> bytes:
 
 
 def cmd_server_add(ctx) -> int:
+    from fieldapp.cli.server import on_server_store
     from fieldapp.domain.rulefile import RulesRefused, problems_text
     from fieldapp.server import rules
-    from fieldapp.server.commands import on_server_store
 
     path = Path(ctx.args.file)
     raw = _read_file(path)
@@ -145,7 +106,7 @@ def cmd_server_add(ctx) -> int:
             "rules.refused", path=str(path), problems=problems_text(refused.problems, ctx.lang)
         ) from None
     if ctx.args.json:
-        _emit({"file": row})
+        emit_json({"file": row})
     else:
         kind = t(f"rules.kind_{row['kind']}", ctx.lang)
         key = "rules.added" if row["added"] else "rules.already_added"
@@ -156,12 +117,12 @@ def cmd_server_add(ctx) -> int:
 
 
 def cmd_server_list(ctx) -> int:
+    from fieldapp.cli.server import on_server_store
     from fieldapp.server import rules
-    from fieldapp.server.commands import on_server_store
 
     files = on_server_store(ctx, rules.listing)
     if ctx.args.json:
-        _emit({"files": files})
+        emit_json({"files": files})
         return EXIT_OK
     if not files:
         ctx.say("rules.none_on_server")
@@ -171,3 +132,20 @@ def cmd_server_list(ctx) -> int:
             f"{f['version']:<12} {kind:<16} {f['issued']}  {f['entries']:>4}  {f['sha256'][:12]}  {f['added_at'][:16]}"
         )
     return EXIT_OK
+
+
+# --- the parsers ---------------------------------------------------------------------------------
+
+
+def add(cli: Commands) -> None:
+    what = cli.group(cli.top, "rules", "rules.help.rules", dest="rules_what")
+    p = cli.command(what, "list", cmd_list, "rules.help.list")
+    p.add_argument("--date", type=cli.dates, metavar="D", help=cli.h("rules.help.date"))
+    cli.json(p)
+
+
+def add_server(cli: Commands) -> None:
+    what = cli.group(cli.server, "rules", "rules.help.server", dest="server_rules_what")
+    p = cli.command(what, "add", cmd_server_add, "rules.help.server_add", database_url=True, json=True)
+    p.add_argument("file", metavar="FILE")
+    cli.command(what, "list", cmd_server_list, "rules.help.server_list", database_url=True, json=True)

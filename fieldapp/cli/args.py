@@ -1,4 +1,4 @@
-"""What the `fieldapp` command checks in its arguments before a command runs (cli.py stays a list of
+"""What the `fieldapp` command checks in its arguments before a command runs (the command groups stay lists of
 commands): bounded numbers and dates, output files with `--force`, an argv that is not text, and the line
 the log keeps of a command (its name and the options given, never their values)."""
 

@@ -1,11 +1,18 @@
-"""The report commands of `fieldapp` (cli.md): `export tallies`, `export declaration` and `server report`.
-Each takes the CLI's Context and returns the exit code; refusals are raised as InputRefused (exit 1)."""
+"""The report commands of `fieldapp` (docs/cli.md): `export tallies`, `export declaration` and `server
+report`. Each takes the CLI's Context and returns the exit code; refusals are raised as InputRefused (exit 1)."""
 
 from __future__ import annotations
 
-from fieldapp.cli_args import output_of
+import argparse
+from typing import TYPE_CHECKING
+
+from fieldapp.cli.args import output_of
+from fieldapp.cli.output import EXIT_OK
 from fieldapp.errors import InputRefused
 from fieldapp.outputs import check
+
+if TYPE_CHECKING:
+    from fieldapp.cli.registry import Commands
 
 
 def export_tallies(ctx) -> int:
@@ -34,7 +41,7 @@ def export_tallies(ctx) -> int:
     with writing(store, Actor(None, store.device_id)) as w:
         w.audit("export", "tallies", None, format=a.format, first=a.day.isoformat(), last=report.last.isoformat())
     ctx.say("tallies.exported", path=str(out.path))
-    return 0
+    return EXIT_OK
 
 
 def export_declaration(ctx) -> int:
@@ -61,13 +68,13 @@ def export_declaration(ctx) -> int:
     else:
         declarations.write_xlsx(decl, out, team.organisation if team else "")
     ctx.say("tallies.exported", path=str(out.path))
-    return 0
+    return EXIT_OK
 
 
 def server_report(ctx) -> int:
+    from fieldapp.cli.server import open_server_store
     from fieldapp.reports.export import write
     from fieldapp.reports.server import server_report
-    from fieldapp.server.commands import open_server_store
 
     a = ctx.args
     out = output_of(ctx)
@@ -79,4 +86,34 @@ def server_report(ctx) -> int:
         server.close()
     write(report, out, a.format)
     ctx.say("tallies.exported", path=str(out.path))
-    return 0
+    return EXIT_OK
+
+
+# --- the parsers ---------------------------------------------------------------------------------
+
+
+def add_export(cli: Commands) -> None:
+    exp = cli.group(cli.top, "export", "help.export")
+    p = cli.command(exp, "tallies", export_tallies, "help.export_tallies")
+    p.add_argument("--day", type=cli.dates, required=True, metavar="D", help=cli.h("help.day"))
+    p.add_argument("--to", type=cli.dates, metavar="D2")
+    p.add_argument("--team", metavar="T")
+    p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
+    cli.output(p)
+
+    p = cli.command(exp, "declaration", export_declaration, "help.export_declaration")
+    p.add_argument("--list", choices=("d05", "d03"), required=True)
+    p.add_argument("--day", type=cli.dates, required=True, metavar="D", help=cli.h("help.day"))
+    p.add_argument("--to", type=cli.dates, metavar="D2")
+    p.add_argument("--team", metavar="T")
+    p.add_argument("--format", choices=("xlsx", "xml"), required=True)
+    cli.output(p)
+
+
+def add_server_report(cli: Commands) -> None:
+    p = cli.command(cli.server, "report", server_report, "help.server_report")
+    p.add_argument("--database-url", metavar="URL", default=argparse.SUPPRESS)
+    p.add_argument("--day", type=cli.dates, required=True, metavar="D")
+    p.add_argument("--to", type=cli.dates, metavar="D2")
+    p.add_argument("--format", choices=("xlsx", "csv", "pdf"), required=True)
+    cli.output(p)

@@ -42,6 +42,12 @@ _BAD_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udf
 _BAD_NOTE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 ID_PATTERN = r"[0-9A-Za-z._:-]{1,64}"
+_ID_TEXT = re.compile(ID_PATTERN)
+
+
+def is_id(value: Any) -> bool:
+    """A record's id as the protocol defines one (ID_PATTERN): what any id a record or op names must be."""
+    return isinstance(value, str) and _ID_TEXT.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)

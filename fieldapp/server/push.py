@@ -29,7 +29,7 @@ from typing import Any
 
 from fieldapp.domain.admin_units import communes
 from fieldapp.protocol.entities import REGISTRY
-from fieldapp.protocol.records import ERASED_FIELDS, Definition, Invalid, check_time, definition, references
+from fieldapp.protocol.records import ERASED_FIELDS, Definition, Invalid, check_time, definition, is_id, references
 from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
 from fieldapp.server.pins import member_refusal
 from fieldapp.server.receipts_check import refusal as receipt_refusal
@@ -178,7 +178,7 @@ def _without_version(data: dict[str, Any]) -> dict[str, Any]:
 def record_keys(op: OpIn) -> list[tuple[str, str]]:
     """The records an op may change, which the store reads before deciding it."""
     if op.is_links:
-        return [("prospects", link[0]) for link in op.payload if isinstance(link, list) and link and _is_id(link[0])]
+        return [("prospects", link[0]) for link in op.payload if isinstance(link, list) and link and is_id(link[0])]
     return [(op.entity, op.entity_id)]
 
 
@@ -189,10 +189,6 @@ def _raw_record(op: OpIn) -> Any:
     if op.op == "update" and isinstance(op.payload, dict):
         return op.payload.get("record")
     return None
-
-
-def _is_id(v: Any) -> bool:
-    return isinstance(v, str) and 0 < len(v) <= 64
 
 
 # The free text about a person that their erasure blanks: entity -> {field: blank value}.
@@ -233,13 +229,13 @@ class Planner:
         keys: set[tuple[str, str]] = set()
         for op in ops:
             keys.update(record_keys(op))
-            if _is_id(op.actor):
+            if is_id(op.actor):
                 keys.add(("members", op.actor))
             if op.is_links:
                 keys.add(("prospect_lists", op.entity_id))
                 keys.update(
                     ("persons", link[1]) for link in op.payload if isinstance(link, list) and len(link) == 3
-                    and _is_id(link[1])
+                    and is_id(link[1])
                 )  # fmt: skip
                 continue
             d = definition(op.entity)
@@ -333,7 +329,7 @@ class Planner:
             if not isinstance(link, list) or len(link) != 3:
                 raise _Refused("invalid", detail="payload: a link is not [id, person id, row number]")
             prospect_id, person_id, row_number = link
-            if not _is_id(prospect_id) or prospect_id in records:
+            if not is_id(prospect_id) or prospect_id in records:
                 raise _Refused("invalid", detail="payload: a link's id is missing or twice")
             raw = {"id": prospect_id, "list_id": op.entity_id, "person_id": person_id, "row_number": row_number}
             records[prospect_id] = self._normalise(c, raw)
@@ -515,7 +511,7 @@ class Planner:
             raise _Refused(refused, 422, detail="pin_hash: not sealed for this member and team")
 
     def _is_leader(self, member_id: Any, team: str) -> bool:
-        rec = self.records.get(("members", member_id)) if _is_id(member_id) else None
+        rec = self.records.get(("members", member_id)) if is_id(member_id) else None
         return rec is not None and rec.scope_team == team and leads(rec.data, team)
 
     def _team_has_leader(self, team: str) -> bool:

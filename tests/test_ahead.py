@@ -52,3 +52,21 @@ def test_a_caller_that_stops_early_makes_no_more():
     stream.close()
     assert len(made) <= 2  # the one handed over and at most the one under way
     assert threading.active_count() < 10
+
+
+def test_quick_handoffs_while_stages_run_and_the_interval_given_back_after():
+    import sys
+
+    from fieldapp import ahead as module
+
+    before = sys.getswitchinterval()
+    seen = []
+
+    def items():
+        for n in range(3):
+            seen.append(sys.getswitchinterval())
+            yield n
+
+    assert list(ahead(x for x in ahead(items()))) == [0, 1, 2]
+    assert seen == pytest.approx([module.SWITCH_INTERVAL] * 3)
+    assert sys.getswitchinterval() == before

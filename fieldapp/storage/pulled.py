@@ -48,7 +48,6 @@ class ReadPage:
     problems: dict[tuple[str, str], str] = field(default_factory=dict)
     ignored: int = 0  # not a record this laptop knows
     edited: dict[str, set[str]] = field(default_factory=dict)  # tallies.edited_parents of the changes
-    count: int = 0  # changes read
 
     def add(self, later: ReadPage) -> None:
         """Take in the page after this one (a group of pages applied in one transaction)."""
@@ -60,7 +59,6 @@ class ReadPage:
                 if key in later.problems:
                     self.problems[key] = later.problems[key]
         self.ignored += later.ignored
-        self.count += later.count
         for entity, ids in later.edited.items():
             self.edited.setdefault(entity, set()).update(ids)
 
@@ -68,7 +66,7 @@ class ReadPage:
 def read_page(changes: Sequence[Mapping[str, Any]]) -> ReadPage:
     """What applying these changes needs that no store is needed for: each record checked against its
     definition (`protocol.records.check`) and its row made. Pure: it needs no store."""
-    page = ReadPage(count=len(changes), edited=edited_parents(changes))
+    page = ReadPage(edited=edited_parents(changes))
     latest = page.latest
     for ch in changes:
         entity = ch.get("entity")

@@ -58,7 +58,6 @@ def _seen(page: pulled.ReadPage):
         page.problems,
         page.ignored,
         page.edited,
-        page.count,
     )
 
 

@@ -74,7 +74,7 @@ def _pin_secret(ctx) -> bytes:
 def cmd_server_import(ctx) -> int:
     from fieldapp.cli.server import on_server_store
     from fieldapp.outputs import Output, check
-    from fieldapp.sync.bundle_file import read_file, write_file
+    from fieldapp.protocol.bundle import read_file, write_file
 
     a = ctx.args
     source = Path(a.file)
@@ -122,7 +122,7 @@ def cmd_server_import(ctx) -> int:
 def cmd_server_export(ctx) -> int:
     from fieldapp.cli.server import on_server_store
     from fieldapp.outputs import check
-    from fieldapp.sync.bundle_file import write_file
+    from fieldapp.protocol.bundle import write_file
 
     a = ctx.args
     target = output_of(ctx)

@@ -22,11 +22,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from fieldapp.domain.ids import new_id
+from fieldapp.protocol.bundle import DOWN, UP, BundleRefused, ServerKeys, read_header, seal, unseal
 from fieldapp.server import schema as s
 from fieldapp.server.push import Device, OpIn
 from fieldapp.server.settings import MAX_OPS, MAX_PULL
 from fieldapp.server.store import ServerStore, utcnow
-from fieldapp.sync.bundle_file import DOWN, UP, BundleRefused, ServerKeys, read_header, seal, unseal
 
 log = logging.getLogger(__name__)
 

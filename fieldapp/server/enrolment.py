@@ -26,8 +26,8 @@ def key_for(store) -> bytes:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+    from fieldapp.protocol.bundle import raw_private
     from fieldapp.server.bundle import server_keys
-    from fieldapp.sync.bundle_file import raw_private
 
     seed = raw_private(server_keys(store).sign)
     return HKDF(hashes.SHA256(), 32, salt=None, info=b"fieldapp enrol challenge v1").derive(seed)

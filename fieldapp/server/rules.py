@@ -23,8 +23,8 @@ from pydantic import BaseModel, Field
 
 from fieldapp.domain import rulefile
 from fieldapp.domain.premiums import RuleBook, activate
+from fieldapp.protocol.bundle import key_id, raw_public
 from fieldapp.server import store_rules
-from fieldapp.sync.bundle_file import key_id, raw_public
 
 log = logging.getLogger(__name__)
 

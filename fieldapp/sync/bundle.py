@@ -26,15 +26,7 @@ from typing import Any
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.ids import new_id
 from fieldapp.outputs import OutputLike, as_output, check
-from fieldapp.services import rules as rule_service
-from fieldapp.services import team as team_service
-from fieldapp.storage import bundle as bundle_store
-from fieldapp.storage import receipts as receipt_store
-from fieldapp.storage import sync as storage
-from fieldapp.storage import sync_counts
-from fieldapp.storage.records import encode_datetime
-from fieldapp.storage.store import Store
-from fieldapp.sync.bundle_file import (
+from fieldapp.protocol.bundle import (
     DOWN,
     UP,
     BundleRefused,
@@ -46,6 +38,14 @@ from fieldapp.sync.bundle_file import (
     unseal,
     write_file,
 )
+from fieldapp.services import rules as rule_service
+from fieldapp.services import team as team_service
+from fieldapp.storage import bundle as bundle_store
+from fieldapp.storage import receipts as receipt_store
+from fieldapp.storage import sync as storage
+from fieldapp.storage import sync_counts
+from fieldapp.storage.records import encode_datetime
+from fieldapp.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +275,7 @@ def remember_server_keys(store: Store, keys: Any) -> bool:
             return False
     except ValueError:
         return False
-    from fieldapp.sync.bundle_file import key_id
+    from fieldapp.protocol.bundle import key_id
 
     clean = {
         "box": keys["box"],

@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldapp.domain.admin_units import communes_of, provinces
 from fieldapp.domain.ids import new_id
+from fieldapp.protocol.bundle import DOWN, UP, BundleRefused, key_id, raw_private, raw_public, reply_key, seal, unseal
 from fieldapp.server import bundle as server_bundle
 from fieldapp.server.store import utcnow
-from fieldapp.sync.bundle_file import DOWN, UP, BundleRefused, key_id, raw_private, raw_public, reply_key, seal, unseal
 from tests.server.conftest import create, person
 
 

@@ -13,11 +13,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fieldapp.domain import premiums, rulefile
 from fieldapp.domain.enums import SupportGroup
 from fieldapp.domain.premiums import default_rules
+from fieldapp.protocol.bundle import key_id, raw_public
 from fieldapp.services import rules as rule_service
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import rules as rule_store
 from fieldapp.storage.store import put_meta
-from fieldapp.sync.bundle_file import key_id, raw_public
 from tests.domain.test_rulefile import NATIONAL, PROVINCE, SHIPPED
 
 NOW = datetime(2026, 12, 20, 3, tzinfo=UTC)

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldapp.domain.models import Person
+from fieldapp.protocol.bundle import BundleRefused
 from fieldapp.storage.records import spec_for
 from fieldapp.storage.writer import writing
 from fieldapp.sync import conflicts, rejected_ops
 from fieldapp.sync.bundle import export_bundle, import_bundle
-from fieldapp.sync.bundle_file import BundleRefused
 from tests.conftest import cli_env
 from tests.sync.conftest import add_demo, fieldapp, same_everywhere
 
@@ -304,9 +304,9 @@ def test_a_bit_flipped_or_cut_answer_changes_nothing_on_the_laptop(stick):
 def test_a_bundle_signed_by_another_key_is_forged(stick):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from fieldapp.protocol.bundle import UP, read_header, seal
     from fieldapp.server.bundle import import_bundle as server_import_bundle
     from fieldapp.server.bundle import public_keys
-    from fieldapp.sync.bundle_file import UP, read_header, seal
 
     _server, a, store, up, before, _tmp = stick
     header, _aad, _rest = read_header(up)

@@ -12,8 +12,8 @@ for another recipient does not decrypt. Inside: a 64-byte Ed25519 signature of t
 magic | length | header | body, then the body (zlib-compressed JSON). Anybody can encrypt to the server's
 public key, so the signature is what says which laptop (or which server) made it.
 
-Qt-free and store-free: the laptop (fieldapp/sync/bundle.py) and the server (fieldapp/server/bundle.py)
-both use it.
+Part of the wire protocol, Qt-free and store-free: the laptop (fieldapp/sync/bundle.py) and the server
+(fieldapp/server/bundle.py) both use it.
 """
 
 from __future__ import annotations

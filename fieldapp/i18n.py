@@ -73,14 +73,23 @@ def _show(value: Any, lang: str) -> Any:
     if isinstance(value, Enum):
         return label(value, lang)
     if isinstance(value, date):
-        from fieldapp.domain.formats import format_date
-
         return format_date(value, lang)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1_000:
-        from fieldapp.domain.formats import format_number
-
         return format_number(value, lang)
     return value
+
+
+# How each language writes a number and a day (rules.md, "Display"): here, below everything that shows one,
+# so the messages of the domain and the figures of the printouts group alike (fieldapp.domain.formats builds
+# money, birth dates and moments on them).
+def format_number(value: int, lang: str = "vi") -> str:
+    text = f"{abs(value):,}"
+    text = text.replace(",", "." if lang == "vi" else ",")
+    return f"-{text}" if value < 0 else text
+
+
+def format_date(value: date, lang: str = "vi") -> str:
+    return value.strftime("%d/%m/%Y")
 
 
 def label(value: Enum, lang: str | None = None) -> str:

@@ -87,11 +87,11 @@ def _modules() -> Said:
     import pkgutil
 
     import fieldapp
-    import ui
 
+    gui = importlib.import_module("ui")  # by name, as the `gui` command loads it: fieldapp never imports ui
     names = [
         m.name
-        for package in (fieldapp, ui)
+        for package in (fieldapp, gui)
         for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")
         if not _skipped(m.name)
     ]

@@ -10,20 +10,14 @@ import re
 from datetime import date, datetime
 
 from fieldapp.domain.clock import VIETNAM
+from fieldapp.i18n import format_date, format_number
 
-
-def format_number(value: int, lang: str = "vi") -> str:
-    text = f"{abs(value):,}"
-    text = text.replace(",", "." if lang == "vi" else ",")
-    return f"-{text}" if value < 0 else text
+__all__ = ["format_birth", "format_date", "format_datetime", "format_number", "format_vnd", "local_day"]
+__all__ += ["parse_birth", "parse_date"]
 
 
 def format_vnd(amount: int, lang: str = "vi") -> str:
     return f"{format_number(amount, lang)} đ"
-
-
-def format_date(value: date, lang: str = "vi") -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def format_datetime(value: datetime, lang: str = "vi") -> str:

@@ -97,11 +97,39 @@ def _rates(r: ReceiptRecord, other: int) -> tuple[float | None, float | None, fl
     return _rate(r.state_support, state_base, r), _rate(r.local_support, contribution, r), _rate(other, contribution, r)
 
 
+# The amounts the "Cộng" row adds up: money paid or supported, never a monthly income or a rate.
+SUMMED = frozenset(
+    {
+        "Số tiền phải đóng (đồng)",
+        "Người tham gia đóng (đồng)",
+        "NSNN hỗ trợ: số tiền (đồng)",
+        "NSĐP hỗ trợ: số tiền (đồng)",
+        "Hỗ trợ khác: số tiền (đồng)",
+        "Số tiền đóng (đồng)",
+    }
+)
+NEW, CONTINUING = "Tăng mới", "Đóng tiếp"
+
+
+def payment_method(months: int) -> str:
+    """The XML's `Phuongthuc` (rules.md, "Payment methods"): "01", "03", "06" or "12" for monthly or every 3, 6
+    or 12 months, "VS" for months paid ahead at once (2 to 5 years: "đóng một lần cho nhiều năm về sau")."""
+    return f"{months:02d}" if months <= 12 else "VS"
+
+
+def _note(r: ReceiptRecord, continues: bool) -> str:
+    """D05-TS "Ghi chú": new or continuing, and who paid when a sponsor did."""
+    note = CONTINUING if continues else NEW
+    return f"{note}; hỗ trợ: {r.sponsor}" if r.sponsor else note
+
+
 def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Declaration:
     if kind not in (products.D05, products.D03):
         raise KeyError(kind)
     kinds = [str(k) for k in products.kinds(declaration=kind)]
-    found = records(store, tally_store.receipts_for_declaration(store, first, last, kinds, team_ids))
+    ids = tally_store.receipts_for_declaration(store, first, last, kinds, team_ids)
+    found = records(store, ids)
+    continues = tally_store.continuing(store, ids, kinds) if kind == products.D05 else set()
     rows: list[list[object]] = []
     for r in found:
         if kind == "d05":
@@ -129,7 +157,7 @@ def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Decl
                     rates[2],
                     other,
                     r.collector_code,
-                    r.sponsor or "",
+                    _note(r, r.id in continues),
                 ]
             )
         else:
@@ -194,7 +222,7 @@ def _xlsx(decl: Declaration, path: Path, unit: str) -> None:
             cell.border = box
             if isinstance(cell.value, int) and cell.column > 1:
                 cell.number_format = "#,##0"
-    total_at = [i for i, c in enumerate(decl.columns) if "(đồng)" in c and "tỷ lệ" not in c]
+    total_at = [i for i, c in enumerate(decl.columns) if c in SUMMED]
     total = ["", "Cộng"] + [""] * (n - 2)
     for i in total_at:
         total[i] = sum(int(r[i] or 0) for r in decl.rows)
@@ -207,7 +235,22 @@ def _xlsx(decl: Declaration, path: Path, unit: str) -> None:
         ws.column_dimensions[ws.cell(4, i).column_letter].width = width
     ws.append([])
     ws.append(safe_row(["", "NGƯỜI LẬP BIỂU", "", "", "", "", "", "", "THỦ TRƯỞNG ĐƠN VỊ"]))
+    _print_setup(ws)
     wb.save(path)
+
+
+def _print_setup(ws) -> None:
+    """Printed as the office files it: A4 landscape, every column on the page's width (as many pages down as
+    the rows need), the column headings again on each page, narrow margins, pages numbered."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "4:4"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P / &N"
 
 
 def write_xml(decl: Declaration, path: OutputLike) -> Path:
@@ -232,13 +275,16 @@ def _xml(decl: Declaration, path: Path) -> None:
             "MucTien": row[c["Mức thu nhập tháng (đồng)"]],
             "Tuthang": row[c["Từ tháng/năm"]],
             "Sothang": row[c["Số tháng đóng"]],
-            "Phuongthuc": row[c["Số tháng đóng"]],
+            "Phuongthuc": payment_method(row[c["Số tháng đóng"]]),
             "Tongtien": row[c["Số tiền phải đóng (đồng)"]],
             "TienTudong": row[c["Người tham gia đóng (đồng)"]],
             "TyleNSNN": row[c["NSNN hỗ trợ: tỷ lệ (%)"]] or 0,
             "TienHotro": row[c["NSNN hỗ trợ: số tiền (đồng)"]],
             "TyleNSDP": row[c["NSĐP hỗ trợ: tỷ lệ (%)"]] or 0,
             "TienNSDP": row[c["NSĐP hỗ trợ: số tiền (đồng)"]],
+            # a sponsor's part (forms.md: "other support (rate %, amount)"); named as the columns before it
+            "TyleHotroKhac": row[c["Hỗ trợ khác: tỷ lệ (%)"]] or 0,
+            "TienHotroKhac": row[c["Hỗ trợ khác: số tiền (đồng)"]],
             "MaDaiLy": row[c["Mã đại lý thu"]],
             "GhiChu": row[c["Ghi chú"]],
         }

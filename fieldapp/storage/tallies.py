@@ -289,6 +289,29 @@ def receipts_for_declaration(
     return [r[0] for r in rows]
 
 
+def continuing(store: Store, receipt_ids: Sequence[str], kinds: Sequence[str]) -> set[str]:
+    """Of these receipts, those that continue a cover rather than start one (D05-TS "Ghi chú": đóng tiếp, not
+    tăng mới): the insured person had an enrolment of these kinds before, not voided, or this one starts after
+    the first day of its month (`domain.coverage.vsi_start`: from the month after the months already paid)."""
+    out: set[str] = set()
+    kind_marks = ", ".join("?" * len(kinds))
+    for start in range(0, len(receipt_ids), 500):
+        chunk = list(receipt_ids[start : start + 500])
+        rows = store.query(
+            "SELECT r.id FROM receipts r JOIN payments p ON p.id = r.payment_id "
+            "JOIN enrolments e ON e.id = p.enrolment_id "
+            f"WHERE r.id IN ({', '.join('?' * len(chunk))}) AND (e.start_on > strftime('%Y-%m-01', e.enrolled_on) "
+            "OR EXISTS (SELECT 1 FROM enrolments b JOIN payments bp ON bp.enrolment_id = b.id "
+            "JOIN receipts br ON br.payment_id = bp.id "
+            f"WHERE b.person_id = e.person_id AND b.kind IN ({kind_marks}) AND b.id <> e.id "
+            "AND (b.enrolled_on < e.enrolled_on OR (b.enrolled_on = e.enrolled_on AND b.created_at < e.created_at)) "
+            "AND NOT EXISTS (SELECT 1 FROM receipt_voids v WHERE v.receipt_id = br.id)))",
+            (*chunk, *kinds),
+        )
+        out.update(r[0] for r in rows)
+    return out
+
+
 def drop_rollup_triggers(store: Store) -> None:
     """For a scratch store filled in bulk (`fieldapp server report`): one `rebuild` after the load adds up
     the facts several times faster than the triggers do row by row. Never on a laptop's store."""

@@ -116,11 +116,29 @@ def test_declaration_lists(demo_dir, demo_store, tmp_path, monkeypatch):
     assert values[at + 1][:2] == ["I", "Tăng"] and values[at + 3][1] == d05.rows[0][1]
     total = values[at + 3 + len(d05.rows)]
     assert total[1] == "Cộng" and total[11] == sum(r[11] for r in d05.rows)
+    # issue 17: the total adds money, never the monthly incomes; every row says new or continuing
+    income = declarations.D05_COLUMNS.index("Mức thu nhập tháng (đồng)")
+    assert total[income] is None and total[10] == sum(r[10] for r in d05.rows)
+    notes = [r[-1].split(";")[0] for r in d05.rows]
+    assert set(notes) <= {declarations.NEW, declarations.CONTINUING} and declarations.NEW in notes
+    # printed as the office files it: A4 landscape, the columns on one page's width, headings on each page
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.print_title_rows) == ("landscape", 1, "$4:$4")
     root = ET.parse(declarations.write_xml(d05, tmp_path / "d05.xml")).getroot()
     assert root.tag == "D05-TS" and len(root.findall("LaoDong")) == len(d05.rows)
     assert root.find("LaoDong/HoTen").text == d05.rows[0][1]
+    months = [int(x.text) for x in root.findall("LaoDong/Sothang")]
+    assert [x.text for x in root.findall("LaoDong/Phuongthuc")] == [declarations.payment_method(m) for m in months]
+    assert len(root.findall("LaoDong/TienHotroKhac")) == len(d05.rows)
+
     monkeypatch.setenv("FIELDAPP_PASSPHRASE", PASSPHRASE)
     span = ("declaration", "--day", FIRST.isoformat(), "--to", DEMO_END.isoformat())
     assert _cli(demo_dir, *span, "--list", "d03", "--format", "xlsx", "-o", str(tmp_path / "d03.xlsx")) == 0
     assert _cli(demo_dir, *span, "--list", "d03", "--format", "xml", "-o", str(tmp_path / "d03.xml")) == 1
     assert _cli(demo_dir, *span, "--list", "d05", "--format", "xml", "-o", str(tmp_path / "c.xml")) == 0
+
+
+def test_d05_payment_method_and_continuing(tmp_path):
+    """Phuongthuc is the way of paying (rules.md), not the months again."""
+    from fieldapp.reports import declarations
+
+    assert [declarations.payment_method(m) for m in (1, 3, 6, 12, 24, 60)] == ["01", "03", "06", "12", "VS", "VS"]

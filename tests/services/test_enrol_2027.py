@@ -98,3 +98,16 @@ def test_a_household_does_not_pay_for_a_member_the_state_covers(demo_store):
             donated_by="Hội Chữ thập đỏ",
         )  # fmt: skip
     assert json.loads(demo_store.query_one("SELECT rules FROM enrolments WHERE id = ?", (done.enrolment.id,))[0])
+
+
+def test_the_d05_tells_a_new_participant_from_one_who_continues(demo_store):
+    """D05-TS "Ghi chú" (issue 17): the first VSI enrolment of a person is "Tăng mới", the next one, paid for
+    the months after, "Đóng tiếp"."""
+    (first_person,) = _farmers(demo_store, 1)
+    first = _vsi(demo_store, first_person, date(2026, 12, 1), 1_500_000)
+    again = _vsi(demo_store, people.get(demo_store, first_person.id), date(2026, 12, 2), 1_500_000)
+    decl = declarations.build(demo_store, "d05", date(2026, 12, 1), date(2026, 12, 2))
+    note = {r[6]: r[-1] for r in decl.rows}
+    number = {d.receipt.id: f"{d.receipt.series}/{d.receipt.number:07d}" for d in (first, again)}
+    assert note[number[first.receipt.id]] == declarations.NEW
+    assert note[number[again.receipt.id]] == declarations.CONTINUING

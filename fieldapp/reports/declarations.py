@@ -12,6 +12,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from fieldapp.domain import products
+from fieldapp.domain.enums import Sex
+from fieldapp.domain.formats import format_birth
+from fieldapp.i18n import label
 from fieldapp.outputs import OutputLike, safe_row, write_with
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.receipts import ReceiptRecord, records
@@ -43,6 +46,9 @@ D03_COLUMNS = (
     "STT",
     "Họ và tên",
     "Mã số BHXH",
+    "Số CCCD",
+    "Ngày sinh",
+    "Giới tính",
     "Người thứ",
     "Địa chỉ",
     "Ngày biên lai",
@@ -167,6 +173,10 @@ def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Decl
                         len(rows) + 1,
                         p.name,
                         p.si_number or "",
+                        # a member without an SI number is found, or given one, by these (issue 17)
+                        p.citizen_id or "",
+                        format_birth(p.birth_date, p.birth_year),
+                        label(Sex(p.sex), "vi") if p.sex else "",
                         p.order,
                         r.address,
                         r.day.strftime("%d/%m/%Y"),
@@ -231,8 +241,9 @@ def _xlsx(decl: Declaration, path: Path, unit: str) -> None:
         cell.font, cell.border = Font(bold=True), box
         if isinstance(cell.value, int):
             cell.number_format = "#,##0"
-    for i, width in enumerate([6, 26, 13, 14, 40] + [14] * (n - 5), start=1):
-        ws.column_dimensions[ws.cell(4, i).column_letter].width = width
+    widths = {"STT": 6, "Họ và tên": 26, "Địa chỉ": 40}
+    for i, name in enumerate(decl.columns, start=1):
+        ws.column_dimensions[ws.cell(4, i).column_letter].width = widths.get(name, 14)
     ws.append([])
     ws.append(safe_row(["", "NGƯỜI LẬP BIỂU", "", "", "", "", "", "", "THỦ TRƯỞNG ĐƠN VỊ"]))
     _print_setup(ws)

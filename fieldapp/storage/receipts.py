@@ -260,6 +260,11 @@ class Participant:
     si_number: str | None
     order: int
     amount: int
+    # what identifies a member without an SI number on the D03-TS (the office issues the number from these)
+    citizen_id: str | None = None
+    birth_date: date | None = None
+    birth_year: int | None = None
+    sex: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +339,7 @@ def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
         for row in rows:
             lines = sorted(json.loads(row[15]), key=lambda line: line["order"])
             participants = tuple(
-                Participant(*names.get(line["person_id"], ("", None)), line["order"], line["amount"]) for line in lines
+                _participant(names.get(line["person_id"]), line["order"], line["amount"]) for line in lines
             )
             hamlet, commune, province_code, province, province_kind = row[21:26]
             address = "; ".join(x for x in (hamlet, commune, province_title(province, province_kind)) if x)
@@ -376,16 +381,25 @@ def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
     return out
 
 
-def _participants(conn: Connection, person_ids: list[str]) -> dict[str, tuple[str, str | None]]:
-    out: dict[str, tuple[str, str | None]] = {}
+def _participants(conn: Connection, person_ids: list[str]) -> dict[str, tuple[Any, ...]]:
+    out: dict[str, tuple[Any, ...]] = {}
     for start in range(0, len(person_ids), 500):
         chunk = person_ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        for pid, name, si in conn.execute(
-            f"SELECT id, full_name, si_number FROM persons WHERE id IN ({marks})", chunk
+        for pid, *facts in conn.execute(
+            "SELECT id, full_name, si_number, citizen_id, birth_date, birth_year, sex "
+            f"FROM persons WHERE id IN ({marks})",
+            chunk,
         ).fetchall():
-            out[pid] = (name, si)
+            out[pid] = tuple(facts)
     return out
+
+
+def _participant(facts: tuple[Any, ...] | None, order: int, amount: int) -> Participant:
+    if facts is None:  # an erased person: the line stays, the name is gone
+        return Participant("", None, order, amount)
+    name, si, citizen_id, born, year, sex = facts
+    return Participant(name, si, order, amount, citizen_id, date.fromisoformat(born) if born else None, year, sex)
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,6 +109,11 @@ def test_declaration_lists(demo_dir, demo_store, tmp_path, monkeypatch):
         (FIRST.isoformat(), DEMO_END.isoformat()),
     )
     assert len(d05.rows) == vsi > 0 and d03.rows
+    # issue 17: a D03-TS member without an SI number is still identified (citizen ID, birth, sex)
+    c3 = {name: i for i, name in enumerate(declarations.D03_COLUMNS)}
+    new = [r for r in d03.rows if not r[c3["Mã số BHXH"]]]
+    assert new and all(r[c3["Ngày sinh"]] and r[c3["Giới tính"]] in ("Nam", "Nữ") for r in new)
+    assert any(r[c3["Số CCCD"]] for r in new)
     path = declarations.write_xlsx(d05, tmp_path / "d05.xlsx", "Bưu điện")
     ws = load_workbook(path).active
     values = [list(r) for r in ws.iter_rows(values_only=True)]

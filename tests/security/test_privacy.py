@@ -127,7 +127,8 @@ def test_declaration_xlsx_cells_are_text_not_formulas(tmp_path):
 
     from fieldapp.reports.declarations import D03_COLUMNS, Declaration, write_xlsx
 
-    row = [1, EVIL, "+841234", 1, "@thôn", "15/07/2026", "-BI/1", 12, "01/08/2026", "31/07/2027", 1_263_600, "", ""]
+    row = [1, EVIL, "+841234", "=1+1", "01/01/1990", "Nữ", 1, "@thôn", "15/07/2026", "-BI/1", 12, "01/08/2026"]
+    row += ["31/07/2027", 1_263_600, "", ""]
     assert len(row) == len(D03_COLUMNS)
     out = write_xlsx(Declaration("d03", date(2026, 7, 15), date(2026, 7, 15), [row]), tmp_path / "d03.xlsx", "=unit")
     ws = load_workbook(out).active

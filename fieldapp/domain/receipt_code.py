@@ -157,8 +157,12 @@ def decode(text: str) -> Signed:
     head, sep, body = text.partition(":")
     # A scanner may type the prefix in lower case if Caps Lock is on; base45 itself is upper case.
     head = head.upper()
-    if not sep or head not in (PREFIX, _COMPRESSED) or len(text) > MAX_PAYLOAD_CHARS:
+    if text[: len(PREFIX)].upper() != PREFIX:
         raise PayloadError(Verdict.NOT_RECEIPT, "no receipt prefix")
+    # Ours by its first letters, but cut before its colon or far too long: a QR read in part (a crease, a
+    # scanner that stopped), not another app's code (issue 17)
+    if not sep or head not in (PREFIX, _COMPRESSED) or len(text) > MAX_PAYLOAD_CHARS:
+        raise PayloadError(Verdict.DAMAGED, "a receipt prefix, then no payload")
     try:
         raw = base45.b45decode(body.upper())
         if head == _COMPRESSED:

@@ -47,6 +47,29 @@ BY_NAME: dict[str, Entity] = {e.name: e for e in ENTITIES}
 # Records of the local registry: filed under the province of their commune (docs/sync-api.md, Scope).
 REGISTRY = frozenset({"hamlets", "households", "persons", "sites"})
 
+# The record kinds `fieldapp stats` and `fieldapp server stats` count, keyed as both print them (docs/cli.md:
+# the same JSON keys on both), each with the laptop's table. Audit entries never leave a laptop: the server
+# says 0.
+COUNTED_TABLES = {
+    "persons": "persons",
+    "households": "households",
+    "consultations": "consultations",
+    "enrolments": "enrolments",
+    "payments": "payments",
+    "receipts": "receipts",
+    "receipt_voids": "receipt_voids",
+    "events": "events",
+    "follow_ups": "follow_ups",
+    "outreach_results": "outreach_results",
+    "hamlets": "hamlets",
+    "sites": "sites",
+    "teams": "teams",
+    "members": "members",
+    "campaigns": "campaigns",
+    "targets": "targets",
+    "audit_entries": "audit_log",
+}
+
 
 def strip_optional(tp: Any) -> tuple[Any, bool]:
     """`X | None` → (X, True); any other annotation → (it, False)."""

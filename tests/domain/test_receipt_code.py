@@ -89,7 +89,11 @@ def test_confirmation_code_shape():
         ("BL1:::::", Verdict.DAMAGED),
         ("BL1:ZZZZZZ", Verdict.DAMAGED),  # base45 triple above 65535
         ("BL1Z:00000000", Verdict.DAMAGED),
-        ("BL1:" + "0" * 3000, Verdict.NOT_RECEIPT),  # too long to be ours
+        ("BL1:" + "0" * 3000, Verdict.DAMAGED),  # ours by its prefix, far too long: read wrong
+        ("BL1", Verdict.DAMAGED),  # cut before its colon (issue 17)
+        ("bl1z", Verdict.DAMAGED),
+        ("BL1X:ABC", Verdict.DAMAGED),
+        ("BL", Verdict.NOT_RECEIPT),  # too little to say whose
     ],
 )
 def test_bad_payloads(text, verdict):
@@ -100,7 +104,7 @@ def test_bad_payloads(text, verdict):
 
 def test_truncated_is_damaged():
     text = encode(claim(), KEY.sign)
-    for cut in range(5, len(text), 7):
+    for cut in [3, 4, *range(5, len(text), 7)]:
         with pytest.raises(PayloadError) as err:
             decode(text[:cut])
         assert err.value.verdict is Verdict.DAMAGED

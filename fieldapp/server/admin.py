@@ -9,9 +9,9 @@ from fieldapp.domain.admin_units import normalise_province_code
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused
 from fieldapp.outputs import OutputLike, write_with
+from fieldapp.protocol.entities import COUNTED_TABLES
 from fieldapp.server.settings import CODE_VALID
 from fieldapp.server.store import ServerStore, migrate
-from fieldapp.storage.work import COUNTED_TABLES
 
 # Kinds that sync carries but `fieldapp stats` does not count; `server stats` shows them after its keys.
 _SYNCED_ONLY = ("devices", "campaign_periods", "person_merges", "prospect_lists", "prospects")

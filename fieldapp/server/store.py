@@ -38,12 +38,12 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from fieldapp.errors import InputRefused, StoreUnavailable
+from fieldapp.protocol.encoding import to_json
 from fieldapp.server import schema as s
 from fieldapp.server import store_push as reads
 from fieldapp.server.enrolment import Proof, key_id_of, new_code, normalise_code
 from fieldapp.server.push import Answer, Device, OpIn, Planner, PriorOp, Rec, visible
 from fieldapp.server.receipts_check import void_notices
-from fieldapp.storage.records import to_json
 
 log = logging.getLogger(__name__)
 

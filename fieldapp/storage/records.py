@@ -12,44 +12,17 @@ import operator
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import Enum
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property
 from typing import Any
 
 from fieldapp.domain.text import fold, sort_key
+from fieldapp.protocol.encoding import decode_datetime, encode_datetime, to_json
 from fieldapp.protocol.entities import ENTITIES, strip_optional
 
 Encoder = Callable[[Any], Any]
 Decoder = Callable[[Any], Any]
-
-
-@lru_cache(maxsize=8)  # a batch stamps its records with one moment: encoded once, not per record
-def encode_datetime(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-def decode_datetime(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def _json_default(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return encode_datetime(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(type(value))
-
-
-# One encoder for every payload: json.dumps with options builds a new one per call, a third of its cost
-# on the small payloads that bulk loads write by the hundred thousand.
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
-
-
-def to_json(value: Any) -> str:
-    return _JSON.encode(value)
 
 
 def _codec(tp: Any) -> tuple[Encoder, Decoder]:

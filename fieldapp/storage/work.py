@@ -9,29 +9,9 @@ from datetime import date, datetime
 from fieldapp.domain import products
 from fieldapp.domain.enums import Metric, Outcome, OutreachKind, TargetGroup, Topic
 from fieldapp.domain.models import FollowUp, Site
+from fieldapp.protocol.entities import COUNTED_TABLES
 from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import Store
-
-# The record kinds counted by `fieldapp stats` and `fieldapp server stats`: the same keys on both.
-COUNTED_TABLES = {
-    "persons": "persons",
-    "households": "households",
-    "consultations": "consultations",
-    "enrolments": "enrolments",
-    "payments": "payments",
-    "receipts": "receipts",
-    "receipt_voids": "receipt_voids",
-    "events": "events",
-    "follow_ups": "follow_ups",
-    "outreach_results": "outreach_results",
-    "hamlets": "hamlets",
-    "sites": "sites",
-    "teams": "teams",
-    "members": "members",
-    "campaigns": "campaigns",
-    "targets": "targets",
-    "audit_entries": "audit_log",
-}
 
 
 def counts(store: Store) -> dict[str, int]:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from fieldapp.storage.work import COUNTED_TABLES
+from fieldapp.protocol.entities import COUNTED_TABLES
 from tests.server.conftest import ROOT, Server, child_env, create, person
 
 

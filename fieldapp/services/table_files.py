@@ -12,12 +12,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldapp.domain.text import fold
 from fieldapp.errors import InputRefused
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -156,8 +158,38 @@ def split_header(rows: list[list[str]], score) -> tuple[list[str], int]:
 
 
 def data_rows(rows: list[list[str]], start: int) -> Iterator[tuple[int, list[str]]]:
-    """(1-based row number in the file, cells), skipping rows with nothing in them."""
-    for index in range(start, len(rows)):
+    """(1-based row number in the file, cells), skipping rows with nothing in them, up to the list's foot
+    (`foot`): a total line and the signature blocks under a commune's list are not people."""
+    for index in range(start, foot(rows, start)):
         row = rows[index]
         if any(cell.strip() for cell in row):
             yield index + 1, row
+
+
+# What starts a list's foot, read without tones and in lower case (text.fold): its total line ("Tổng cộng:
+# 120 người", "Cộng"), the place and day of signing ("Xuân Trúc, ngày 05 tháng 12 năm 2026"), and the
+# signers' titles ("Người lập biểu", "Trưởng thôn", "(Ký, ghi rõ họ tên)").
+_TOTAL = re.compile(r"^(tong cong|tong so|cong|total)\s*(:|$|\d)")
+_SIGNING = re.compile(
+    r"\bngay\W*\d*\W*thang\W*\d*\W*nam\b"
+    r"|\b(ky,? ghi ro ho ten|ky ten|ky va ghi ro|nguoi lap( bieu| danh sach)?|truong thon|truong ban|chu tich"
+    r"|xac nhan cua|can bo thu|thu truong don vi|dai dien)\b"
+)
+
+
+def foot(rows: list[list[str]], start: int) -> int:
+    """The index of the first row of the list's foot (len(rows) when it has none): after at least one row
+    of data, a total line (its first written cells say so, and it holds at most three: a person's row holds
+    more than a name, so "Tống Công" is read as a person) or a row that names a signature. Everything from
+    there on is the foot: the signers' own names under their titles would otherwise read as people."""
+    seen_data = False
+    for index in range(start, len(rows)):
+        cells = [fold(c.strip()) for c in rows[index] if c and c.strip()]
+        if not cells:
+            continue
+        if seen_data and (
+            (len(cells) <= 3 and any(_TOTAL.search(c) for c in cells[:2])) or any(_SIGNING.search(c) for c in cells[:2])
+        ):
+            return index
+        seen_data = True
+    return len(rows)

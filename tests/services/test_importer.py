@@ -207,3 +207,40 @@ def test_a_year_alone_is_imported_and_deduplicated_by_it(store, tmp_path):
     assert stored[:2] == [("Lê Thị Hạnh", None, 1965), ("Lê Thị Hạnh", None, 1966)]
     again = write_csv(tmp_path / "y2.csv", [["1", "Lê Thị Hạnh", "1965", "", "", "", "Xuân Trúc", ""]])
     assert (do_import(store, again).imported, persons(store)) == (0, 4)  # known now: linked, not added
+
+
+def test_a_lists_total_and_signatures_are_not_people(store, tmp_path):
+    """A commune's list as offices write it (issue 17, item 11): a title over the header, and under the
+    people a total line, the place and day, the signers' titles and their names. Only the people are rows;
+    a person whose name reads like a total ("Tống Công") is still a person."""
+    people = [
+        ["1", "Nguyễn Văn Bình", "12/03/1970", "Nam", "033070001234", "0912345678", "Xuân Trúc", "Thôn Đông"],
+        ["2", "Tống Công", "1965", "Nam", "", "", "Xuân Trúc", "Thôn Tây"],
+    ]
+    foot = [
+        ["", "Tổng cộng: 2 người", "", "", "", "", "", ""],
+        ["", "", "", "", "", "Xuân Trúc, ngày 05 tháng 12 năm 2026", "", ""],
+        ["", "Người lập biểu", "", "", "", "Trưởng thôn", "", ""],
+        ["", "(Ký, ghi rõ họ tên)", "", "", "", "(Ký, ghi rõ họ tên)", "", ""],
+        ["", "Lê Văn Lập", "", "", "", "Phạm Văn Trưởng", "", ""],
+    ]
+    plan = plan_import(write_csv(tmp_path / "foot.csv", people + foot))
+    assert [cells[1] for _n, cells in plan.rows] == ["Nguyễn Văn Bình", "Tống Công"]
+    result = do_import(store, plan.path)
+    assert (result.rows, result.imported, result.rejected) == (2, 2, 0)
+    names = {r[0] for r in store.query("SELECT full_name FROM persons")}
+    assert "Tống Công" in names and "Lê Văn Lập" not in names
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["", "Cộng", "", "", "", "", "", ""],
+        ["Tổng số: 15"],
+        ["", "Người lập danh sách"],
+        ["", "", "Ngày .... tháng .... năm 2026"],
+    ],
+)
+def test_each_kind_of_foot_ends_the_list(row):
+    rows = [HEADER, ROWS[0], row, ROWS[1]]
+    assert table_files.foot(rows, 1) == 2

@@ -39,16 +39,22 @@ def not_insured(store: Store, today: date, hamlet_id: str | None = None) -> arra
     return array("q", (r[0] for r in rows))
 
 
-def hi_ending(store: Store, today: date, within_days: int) -> array:
-    """Household HI cards that end within `within_days` (or ended less than 3 months ago): renewals."""
+# The renewals list: HI cards that ended at most HI_ENDED_DAYS ago (a renewal within 3 months keeps the
+# card's continuity, rules.md) or end within HI_ENDING_DAYS; the dues list: VSI paid up to within
+# VSI_DUE_DAYS, or lapsed. The People screen's list titles say these same numbers.
+HI_ENDED_DAYS, HI_ENDING_DAYS, VSI_DUE_DAYS = 90, 30, 30
+
+
+def hi_ending(store: Store, today: date, within_days: int = HI_ENDING_DAYS) -> array:
+    """Household HI cards that end within `within_days` or ended at most HI_ENDED_DAYS ago: renewals."""
     rows = store.query(
         _by_hamlet("p.hi_valid_to BETWEEN ? AND ?", "p.hi_valid_to, p.household_id, p.household_order"),
-        ((today - timedelta(days=90)).isoformat(), (today + timedelta(days=within_days)).isoformat()),
+        ((today - timedelta(days=HI_ENDED_DAYS)).isoformat(), (today + timedelta(days=within_days)).isoformat()),
     )
     return array("q", (r[0] for r in rows))
 
 
-def vsi_due(store: Store, today: date, within_days: int) -> array:
+def vsi_due(store: Store, today: date, within_days: int = VSI_DUE_DAYS) -> array:
     """VSI participants whose paid period ends within `within_days`, or has ended: dues to collect."""
     rows = store.query(
         _by_hamlet("p.vsi_status IN ('active', 'paused') AND p.vsi_paid_to <= ?", "p.vsi_paid_to, p.household_id"),

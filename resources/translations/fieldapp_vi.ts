@@ -1363,62 +1363,62 @@
 <context>
     <name>PeopleView</name>
     <message>
-        <location filename="../../ui/views/people.py" line="40"/>
+        <location filename="../../ui/views/people.py" line="41"/>
         <source>People</source>
         <translation>Người dân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="43"/>
+        <location filename="../../ui/views/people.py" line="44"/>
         <source>Name without accents, citizen ID, SI number or phone (Ctrl+F)</source>
         <translation>Họ tên (gõ không dấu được), số CCCD, mã số BHXH hoặc số điện thoại (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="49"/>
+        <location filename="../../ui/views/people.py" line="50"/>
         <source>Everybody / search</source>
         <translation>Tất cả / tìm kiếm</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="50"/>
+        <location filename="../../ui/views/people.py" line="51"/>
         <source>Not insured yet, by hamlet</source>
         <translation>Chưa có bảo hiểm, theo thôn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="51"/>
-        <source>HI card ending within 30 days</source>
-        <translation>Thẻ BHYT hết hạn trong 30 ngày</translation>
+        <location filename="../../ui/views/people.py" line="55"/>
+        <source>HI cards ended in the last %1 days or ending in the next %2 days</source>
+        <translation>Thẻ BHYT đã hết hạn trong %1 ngày qua hoặc sẽ hết hạn trong %2 ngày tới</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="52"/>
-        <source>Voluntary SI dues</source>
-        <translation>Đến hạn đóng BHXH tự nguyện</translation>
+        <location filename="../../ui/views/people.py" line="61"/>
+        <source>Voluntary SI lapsed, or paid up to within the next %1 days</source>
+        <translation>BHXH tự nguyện đã quá hạn đóng hoặc hết hạn đóng trong %1 ngày tới</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="53"/>
+        <location filename="../../ui/views/people.py" line="65"/>
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="58"/>
+        <location filename="../../ui/views/people.py" line="70"/>
         <source>&amp;Print the list (Ctrl+P)</source>
         <translation>&amp;In danh sách (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="65"/>
+        <location filename="../../ui/views/people.py" line="77"/>
         <source>&amp;New person (Ctrl+N)</source>
         <translation>Thêm &amp;người (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="68"/>
+        <location filename="../../ui/views/people.py" line="80"/>
         <source>&amp;Import a list (Ctrl+I)</source>
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="139"/>
+        <location filename="../../ui/views/people.py" line="151"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="139"/>
+        <location filename="../../ui/views/people.py" line="151"/>
         <source>The best %1 matches: type more of the name to narrow them</source>
         <translation>%1 người khớp nhất: gõ thêm tên để thu hẹp</translation>
     </message>

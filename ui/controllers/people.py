@@ -158,8 +158,8 @@ class PeopleController(QObject):
         today = self.today()
         load = {
             "not_insured": lambda: worklists.not_insured(store, today),
-            "hi_ending": lambda: worklists.hi_ending(store, today, 30),
-            "vsi_due": lambda: worklists.vsi_due(store, today, 30),
+            "hi_ending": lambda: worklists.hi_ending(store, today),
+            "vsi_due": lambda: worklists.vsi_due(store, today),
             "follow_ups": lambda: worklists.follow_ups(store, today),
         }[key]
         self._generation += 1

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.domain.formats import format_number
+from fieldapp.storage import worklists
 from ui.models.people_model import COLUMNS, PeopleModel
 from ui.views.common import table, title
 from ui.views.household import HouseholdPanel
@@ -48,8 +49,19 @@ class PeopleView(QWidget):
         for key, text in (
             ("", self.tr("Everybody / search")),
             ("not_insured", self.tr("Not insured yet, by hamlet")),
-            ("hi_ending", self.tr("HI card ending within 30 days")),
-            ("vsi_due", self.tr("Voluntary SI dues")),
+            # titles say what the lists hold (issue 17): ended cards are on the renewals list too
+            (
+                "hi_ending",
+                self.tr("HI cards ended in the last %1 days or ending in the next %2 days")
+                .replace("%1", str(worklists.HI_ENDED_DAYS))
+                .replace("%2", str(worklists.HI_ENDING_DAYS)),
+            ),
+            (
+                "vsi_due",
+                self.tr("Voluntary SI lapsed, or paid up to within the next %1 days").replace(
+                    "%1", str(worklists.VSI_DUE_DAYS)
+                ),
+            ),
             ("follow_ups", self.tr("Follow-ups due")),
         ):
             self.lists.addItem(text, key)

@@ -106,11 +106,11 @@ class Imported:
 
 
 def _ops(raw: Any) -> list[tuple[dict[str, Any], OpIn | None]]:
-    """Each op as the online push's request model reads it (fieldapp.server.app.Op); one it refuses is
+    """Each op as the online push's request model reads it (fieldapp.server.wire.Op); one it refuses is
     answered as the online push's 422 is parked on the laptop: rejected, `invalid_request`, 422."""
     from pydantic import ValidationError
 
-    from fieldapp.server.app import Op
+    from fieldapp.server.wire import Op
 
     if not isinstance(raw, list):
         raise BundleRefused("bundle.damaged")

@@ -8,14 +8,14 @@ for the newest one of its platform (its province's, or one for every province) a
 The table's `path` is where the file is: every server process (and machine) serving the API must see it
 there (a shared folder when several machines sit behind a load balancer).
 
-No `from __future__ import annotations`: FastAPI reads the routes' annotations at run time (see app.py).
+The routes are fieldapp/server/routes/installers.py.
 """
 
 import hashlib
 import re
 import shutil
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -146,42 +146,3 @@ def wire(row: dict[str, Any]) -> dict[str, Any]:
         "sha256": row["sha256"],
         "url": f"/v1/installers/{row['id']}",
     }
-
-
-def add_routes(app, store, caller, errors: dict) -> None:
-    """`GET /v1/installers/latest?platform=` and `GET /v1/installers/{id}` (docs/sync-api.md)."""
-    from fastapi import Path as PathParam
-    from fastapi import Query
-    from fastapi.responses import FileResponse, JSONResponse
-
-    from fieldapp.server.app import ApiError
-
-    @app.get("/v1/installers/latest", tags=["installers"], responses=errors)
-    def latest_installer(
-        who: caller, platform: Annotated[str, Query(pattern="^(linux|windows)$")] = "linux"
-    ) -> JSONResponse:
-        row = newest(store, platform, who.province_code)
-        return JSONResponse({"installer": wire(row) if row else None})
-
-    file_errors = {
-        **errors,
-        200: {"content": {"application/octet-stream": {}}, "description": f"the file; its SHA-256 in {HASH_HEADER}"},
-        404: {"model": errors[401]["model"], "description": "not_found"},
-        410: {"model": errors[401]["model"], "description": "installer_gone"},
-    }
-
-    @app.get("/v1/installers/{installer_id}", tags=["installers"], responses=file_errors, response_class=FileResponse)
-    def download_installer(
-        who: caller, installer_id: Annotated[str, PathParam(max_length=64, pattern=r"^[0-9A-Za-z._:-]+$")]
-    ) -> FileResponse:
-        row = by_id(store, installer_id)
-        if row is None or row["province_code"] not in ("", who.province_code):
-            raise ApiError(404, "not_found")
-        if not Path(row["path"]).is_file():
-            raise ApiError(410, "installer_gone")
-        return FileResponse(
-            row["path"],
-            media_type="application/octet-stream",
-            filename=row["filename"],
-            headers={HASH_HEADER: row["sha256"]},
-        )

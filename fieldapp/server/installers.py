@@ -8,8 +8,10 @@ for the newest one of its platform (its province's, or one for every province) a
 The table's `path` is where the file is: every server process (and machine) serving the API must see it
 there (a shared folder when several machines sit behind a load balancer).
 
-The routes are fieldapp/server/routes/installers.py.
+The routes are fieldapp/server/routes/installers.py, the queries fieldapp/server/store_installers.py.
 """
+
+from __future__ import annotations
 
 import hashlib
 import re
@@ -17,33 +19,17 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from fieldapp.domain.admin_units import normalise_province_code
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused
 from fieldapp.outputs import private_folder, private_writing
+from fieldapp.server import store_installers
 from fieldapp.storage.store import version_key
 
 PLATFORMS = ("linux", "windows")
 HASH_HEADER = "X-Content-SHA256"
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,3}([a-z0-9.+-]{0,20})$")
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z._-]+")
-
-metadata = sa.MetaData()
-installers = sa.Table(
-    "installers",
-    metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("version", sa.String(40), nullable=False),
-    sa.Column("platform", sa.String(16), nullable=False),
-    sa.Column("province_code", sa.String(8), nullable=False),
-    sa.Column("filename", sa.String(200), nullable=False),
-    sa.Column("path", sa.Text, nullable=False),
-    sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("added_at", sa.String(40), nullable=False),
-)
 
 
 def file_sha256(path: Path) -> str:
@@ -71,15 +57,7 @@ def add(store, source: Path, version: str, platform: str, province: str | None, 
         raise InputRefused("installer.no_file", path=str(source))
     if source.stat().st_size == 0:
         raise InputRefused("installer.empty", path=str(source))
-    with store.engine.connect() as conn:
-        taken = conn.execute(
-            sa.select(installers.c.id).where(
-                installers.c.version == version,
-                installers.c.platform == platform,
-                installers.c.province_code == (province or ""),
-            )
-        ).first()
-    if taken:
+    if store_installers.exists(store, version, platform, province or ""):
         raise InputRefused("installer.exists", version=version, platform=platform)
     private_folder(folder)  # the server's data: its owner's only
     ident = new_id()
@@ -100,8 +78,7 @@ def add(store, source: Path, version: str, platform: str, province: str | None, 
         "added_at": utcnow(),
     }
     try:
-        with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-            conn.execute(installers.insert().values(**row))
+        store_installers.insert(store, row)
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
@@ -110,13 +87,7 @@ def add(store, source: Path, version: str, platform: str, province: str | None, 
 
 def newest(store, platform: str, province: str) -> dict[str, Any] | None:
     """The newest installer of `platform` for a laptop of `province` (its own, or one for every province)."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(installers).where(
-                installers.c.platform == platform, installers.c.province_code.in_([province, ""])
-            )
-        ).mappings()
-        found = [dict(r) for r in rows]
+    found = store_installers.of_platform(store, platform, [province, ""])
     if not found:
         return None
     # the newest version; of two of the same version, the province's own
@@ -124,15 +95,11 @@ def newest(store, platform: str, province: str) -> dict[str, Any] | None:
 
 
 def by_id(store, installer_id: str) -> dict[str, Any] | None:
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(installers).where(installers.c.id == installer_id)).mappings().first()
-    return dict(row) if row else None
+    return store_installers.by_id(store, installer_id)
 
 
 def listing(store) -> list[dict[str, Any]]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(installers).order_by(installers.c.added_at)).mappings()
-        return [{k: v for k, v in r.items() if k != "path"} for r in rows]
+    return [{k: v for k, v in r.items() if k != "path"} for r in store_installers.every(store)]
 
 
 def wire(row: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fieldapp.server.http_errors import ApiError
-from fieldapp.server.push import Device
+from fieldapp.server.ops import Device
 from fieldapp.server.settings import Settings
 from fieldapp.server.store import ServerStore, utcnow
 from fieldapp.server.wire import ErrorResponse

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from fieldapp.server import rules
 from fieldapp.server.http_errors import ApiError
-from fieldapp.server.push import OpIn
+from fieldapp.server.ops import OpIn
 from fieldapp.server.routes.deps import ERRORS, Caller, Store
 from fieldapp.server.settings import Settings
 from fieldapp.server.store import utcnow

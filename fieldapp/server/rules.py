@@ -11,8 +11,10 @@ The server prices nothing, but it checks every pushed enrolment's months against
 (fieldapp.protocol.records): `refresh` keeps this process's rule book in step with the table, reading it
 again at most once a minute, so a file added by another process (the CLI) is seen by every worker.
 
-The route is fieldapp/server/routes/rules.py.
+The route is fieldapp/server/routes/rules.py, the queries fieldapp/server/store_rules.py.
 """
+
+from __future__ import annotations
 
 import logging
 import time

@@ -7,24 +7,21 @@ other bytes parked (409), scope checked, a revoked laptop refused. `answer_bundl
 the answers of the laptop's latest imported bundle and the change feed since the cursor that bundle
 carried, signed with the server's bundle key and encrypted to the reply key the laptop put in its bundle.
 
-The queries are SQLAlchemy Core on the bundle tables of `schema.py` (migration 0002); the records and
-the feed are only touched through `ServerStore`.
+The queries of the bundle tables (migration 0002) are in the data layer's `store_bundle.py`; the records
+and the feed are only touched through `ServerStore`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
-
 from fieldapp.domain.ids import new_id
 from fieldapp.protocol.bundle import DOWN, UP, BundleRefused, ServerKeys, read_header, seal, unseal
-from fieldapp.server import schema as s
-from fieldapp.server.push import Device, OpIn
+from fieldapp.server import store_bundle
+from fieldapp.server.ops import Device, OpIn
 from fieldapp.server.settings import MAX_OPS, MAX_PULL
 from fieldapp.server.store import ServerStore, utcnow
 
@@ -33,18 +30,7 @@ log = logging.getLogger(__name__)
 
 def server_keys(store: ServerStore) -> ServerKeys:
     """The server's bundle keys; the secret is made on first use (two workers at once: the first wins)."""
-    k = s.bundle_keys.c
-    with store.engine.connect() as conn:
-        seed = conn.execute(sa.select(k.seed).where(k.id == 1)).scalar()
-    if seed is None:
-        try:
-            with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-                conn.execute(sa.insert(s.bundle_keys).values(id=1, seed=secrets.token_hex(32), created_at=utcnow()))
-        except sa.exc.IntegrityError:
-            pass
-        with store.engine.connect() as conn:
-            seed = conn.execute(sa.select(k.seed).where(k.id == 1)).scalar_one()
-    return ServerKeys.from_seed(bytes.fromhex(seed))
+    return ServerKeys.from_seed(bytes.fromhex(store_bundle.key_seed(store)))
 
 
 def public_keys(store: ServerStore) -> dict[str, str]:
@@ -58,11 +44,8 @@ class _Sender:
 
 
 def _device(store: ServerStore, device_id: str) -> _Sender | None:
-    d = s.devices.c
-    cols = (d.id, d.team_id, d.province_code, d.role, d.name, d.revoked_at, d.last_seen, d.public_key, d.number)
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(*cols).where(d.id == device_id)).first()
-    return None if row is None else _Sender(Device(*row), row[7])
+    found = store_bundle.device(store, device_id)
+    return None if found is None else _Sender(*found)
 
 
 def _sender(store: ServerStore, device_id: str) -> _Sender:
@@ -106,11 +89,11 @@ class Imported:
 
 
 def _ops(raw: Any) -> list[tuple[dict[str, Any], OpIn | None]]:
-    """Each op as the online push's request model reads it (fieldapp.server.app.Op); one it refuses is
+    """Each op as the online push's request model reads it (fieldapp.server.wire.Op); one it refuses is
     answered as the online push's 422 is parked on the laptop: rejected, `invalid_request`, 422."""
     from pydantic import ValidationError
 
-    from fieldapp.server.app import Op
+    from fieldapp.server.wire import Op
 
     if not isinstance(raw, list):
         raise BundleRefused("bundle.damaged")
@@ -135,10 +118,7 @@ def import_bundle(store: ServerStore, data: bytes) -> Imported:
     if not sender.public_key:
         raise BundleRefused("bundle.device_no_key", id=header.device_id)
     header, body = unseal(data, kind=UP, box=server_keys(store).box, signer_public=bytes.fromhex(sender.public_key))
-    b = s.bundles_in.c
-    with store.engine.connect() as conn:
-        done = conn.execute(sa.select(b.tally).where(b.bundle_id == header.bundle_id)).scalar()
-        last = conn.execute(sa.select(sa.func.max(b.seq)).where(b.device_id == header.device_id)).scalar()
+    done, last = store_bundle.import_seen(store, header.bundle_id, header.device_id)
     result = Imported(header.device_id, header.bundle_id, header.seq)
     if done is not None:
         for k, v in json.loads(done).items():
@@ -169,29 +149,25 @@ def import_bundle(store: ServerStore, data: bytes) -> Imported:
         results.append(res)
         _count(result, res)
     tally = {k: getattr(result, k) for k in ("ops", "accepted", "duplicates", "conflicts", "rejected", "reasons")}
-    try:
-        _keep_import(store, header, cursor, reply, results, tally)
-    except sa.exc.IntegrityError:  # the same bundle imported at the same time by another command: it won
-        result.already_imported = True
+    if not _keep_import(store, header, cursor, reply, results, tally):
+        result.already_imported = True  # the same bundle imported at the same time by another command: it won
     log.info("bundle %s of %s imported: %s", header.bundle_id, header.device_id, tally)
     return result
 
 
-def _keep_import(store: ServerStore, header, cursor: int, reply: str, results: list, tally: dict) -> None:
-    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-        conn.execute(
-            sa.insert(s.bundles_in).values(
-                bundle_id=header.bundle_id,
-                device_id=header.device_id,
-                seq=header.seq,
-                created_at=header.created_at,
-                imported_at=utcnow(),
-                cursor=cursor,
-                reply_key=reply,
-                results=json.dumps(results, ensure_ascii=False, separators=(",", ":")),
-                tally=json.dumps(tally, ensure_ascii=False),
-            )
-        )
+def _keep_import(store: ServerStore, header, cursor: int, reply: str, results: list, tally: dict) -> bool:
+    row = {
+        "bundle_id": header.bundle_id,
+        "device_id": header.device_id,
+        "seq": header.seq,
+        "created_at": header.created_at,
+        "imported_at": utcnow(),
+        "cursor": cursor,
+        "reply_key": reply,
+        "results": json.dumps(results, ensure_ascii=False, separators=(",", ":")),
+        "tally": json.dumps(tally, ensure_ascii=False),
+    }
+    return store_bundle.keep_import(store, row)
 
 
 def _count(result: Imported, res: dict[str, Any]) -> None:
@@ -240,27 +216,11 @@ def answer_bundle(store: ServerStore, device_id: str, pin_secret: bytes | None =
     from fieldapp.server import rules
 
     sender = _sender(store, device_id)
-    b, o = s.bundles_in.c, s.bundles_out.c
-    with store.engine.connect() as conn:
-        row = conn.execute(
-            sa.select(b.bundle_id, b.cursor, b.reply_key, b.results)
-            .where(b.device_id == device_id)
-            .order_by(b.seq.desc())
-            .limit(1)
-        ).first()
-        last = conn.execute(sa.select(sa.func.max(o.seq)).where(o.device_id == device_id)).scalar()
+    row, last = store_bundle.to_answer(store, device_id)
     if row is None:
         raise BundleRefused("bundle.nothing_to_answer", id=device_id)
     answers_id, cursor, reply, results = row
-    changes: list[dict[str, Any]] = []
-    since = cursor
-    while True:
-        page = store.pull(sender.device, since, MAX_PULL)
-        for pos, entity, rid, version, data in page.rows:
-            changes.append({"pos": pos, "entity": entity, "id": rid, "version": version, "record": json.loads(data)})
-        since = page.next
-        if not page.more:
-            break
+    changes, since = _changes_since(store, sender.device, cursor)
     seq = (last or 0) + 1
     bundle_id = new_id()
     now = utcnow()
@@ -292,12 +252,24 @@ def answer_bundle(store: ServerStore, device_id: str, pin_secret: bytes | None =
         recipient=bytes.fromhex(reply),
         signer=keys.sign,
     )
-    with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-        conn.execute(
-            sa.insert(s.bundles_out).values(
-                bundle_id=bundle_id, device_id=device_id, seq=seq, answers=answers_id, next=since, made_at=now
-            )
-        )
+    store_bundle.keep_answer(
+        store,
+        {"bundle_id": bundle_id, "device_id": device_id, "seq": seq, "answers": answers_id, "next": since,
+         "made_at": now},
+    )  # fmt: skip
     info = Answered(device_id, bundle_id, seq, answers_id, len(body["results"]), len(changes), since)
     log.info("answer bundle %s for %s: %s", bundle_id, device_id, info.as_json())
     return data, info
+
+
+def _changes_since(store: ServerStore, device: Device, cursor: int) -> tuple[list[dict[str, Any]], int]:
+    """The device's change feed from `cursor` to its end, page by page as pulls read it, and the new cursor."""
+    changes: list[dict[str, Any]] = []
+    since = cursor
+    while True:
+        page = store.pull(device, since, MAX_PULL)
+        for pos, entity, rid, version, data in page.rows:
+            changes.append({"pos": pos, "entity": entity, "id": rid, "version": version, "record": json.loads(data)})
+        since = page.next
+        if not page.more:
+            return changes, since

@@ -8,42 +8,28 @@ for the newest one of its platform (its province's, or one for every province) a
 The table's `path` is where the file is: every server process (and machine) serving the API must see it
 there (a shared folder when several machines sit behind a load balancer).
 
-No `from __future__ import annotations`: FastAPI reads the routes' annotations at run time (see app.py).
+The routes are fieldapp/server/routes/installers.py, the queries fieldapp/server/store_installers.py.
 """
+
+from __future__ import annotations
 
 import hashlib
 import re
 import shutil
 from pathlib import Path
-from typing import Annotated, Any
-
-import sqlalchemy as sa
+from typing import Any
 
 from fieldapp.domain.admin_units import normalise_province_code
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused
 from fieldapp.outputs import private_folder, private_writing
+from fieldapp.server import store_installers
 from fieldapp.storage.store import version_key
 
 PLATFORMS = ("linux", "windows")
 HASH_HEADER = "X-Content-SHA256"
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,3}([a-z0-9.+-]{0,20})$")
 _SAFE_NAME = re.compile(r"[^0-9A-Za-z._-]+")
-
-metadata = sa.MetaData()
-installers = sa.Table(
-    "installers",
-    metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("version", sa.String(40), nullable=False),
-    sa.Column("platform", sa.String(16), nullable=False),
-    sa.Column("province_code", sa.String(8), nullable=False),
-    sa.Column("filename", sa.String(200), nullable=False),
-    sa.Column("path", sa.Text, nullable=False),
-    sa.Column("size", sa.BigInteger, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("added_at", sa.String(40), nullable=False),
-)
 
 
 def file_sha256(path: Path) -> str:
@@ -71,15 +57,7 @@ def add(store, source: Path, version: str, platform: str, province: str | None, 
         raise InputRefused("installer.no_file", path=str(source))
     if source.stat().st_size == 0:
         raise InputRefused("installer.empty", path=str(source))
-    with store.engine.connect() as conn:
-        taken = conn.execute(
-            sa.select(installers.c.id).where(
-                installers.c.version == version,
-                installers.c.platform == platform,
-                installers.c.province_code == (province or ""),
-            )
-        ).first()
-    if taken:
+    if store_installers.exists(store, version, platform, province or ""):
         raise InputRefused("installer.exists", version=version, platform=platform)
     private_folder(folder)  # the server's data: its owner's only
     ident = new_id()
@@ -100,8 +78,7 @@ def add(store, source: Path, version: str, platform: str, province: str | None, 
         "added_at": utcnow(),
     }
     try:
-        with store.engine.connect().execution_options(write=True) as conn, conn.begin():
-            conn.execute(installers.insert().values(**row))
+        store_installers.insert(store, row)
     except BaseException:
         dest.unlink(missing_ok=True)
         raise
@@ -110,13 +87,7 @@ def add(store, source: Path, version: str, platform: str, province: str | None, 
 
 def newest(store, platform: str, province: str) -> dict[str, Any] | None:
     """The newest installer of `platform` for a laptop of `province` (its own, or one for every province)."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(installers).where(
-                installers.c.platform == platform, installers.c.province_code.in_([province, ""])
-            )
-        ).mappings()
-        found = [dict(r) for r in rows]
+    found = store_installers.of_platform(store, platform, [province, ""])
     if not found:
         return None
     # the newest version; of two of the same version, the province's own
@@ -124,15 +95,11 @@ def newest(store, platform: str, province: str) -> dict[str, Any] | None:
 
 
 def by_id(store, installer_id: str) -> dict[str, Any] | None:
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(installers).where(installers.c.id == installer_id)).mappings().first()
-    return dict(row) if row else None
+    return store_installers.by_id(store, installer_id)
 
 
 def listing(store) -> list[dict[str, Any]]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(installers).order_by(installers.c.added_at)).mappings()
-        return [{k: v for k, v in r.items() if k != "path"} for r in rows]
+    return [{k: v for k, v in r.items() if k != "path"} for r in store_installers.every(store)]
 
 
 def wire(row: dict[str, Any]) -> dict[str, Any]:
@@ -146,42 +113,3 @@ def wire(row: dict[str, Any]) -> dict[str, Any]:
         "sha256": row["sha256"],
         "url": f"/v1/installers/{row['id']}",
     }
-
-
-def add_routes(app, store, caller, errors: dict) -> None:
-    """`GET /v1/installers/latest?platform=` and `GET /v1/installers/{id}` (docs/sync-api.md)."""
-    from fastapi import Path as PathParam
-    from fastapi import Query
-    from fastapi.responses import FileResponse, JSONResponse
-
-    from fieldapp.server.app import ApiError
-
-    @app.get("/v1/installers/latest", tags=["installers"], responses=errors)
-    def latest_installer(
-        who: caller, platform: Annotated[str, Query(pattern="^(linux|windows)$")] = "linux"
-    ) -> JSONResponse:
-        row = newest(store, platform, who.province_code)
-        return JSONResponse({"installer": wire(row) if row else None})
-
-    file_errors = {
-        **errors,
-        200: {"content": {"application/octet-stream": {}}, "description": f"the file; its SHA-256 in {HASH_HEADER}"},
-        404: {"model": errors[401]["model"], "description": "not_found"},
-        410: {"model": errors[401]["model"], "description": "installer_gone"},
-    }
-
-    @app.get("/v1/installers/{installer_id}", tags=["installers"], responses=file_errors, response_class=FileResponse)
-    def download_installer(
-        who: caller, installer_id: Annotated[str, PathParam(max_length=64, pattern=r"^[0-9A-Za-z._:-]+$")]
-    ) -> FileResponse:
-        row = by_id(store, installer_id)
-        if row is None or row["province_code"] not in ("", who.province_code):
-            raise ApiError(404, "not_found")
-        if not Path(row["path"]).is_file():
-            raise ApiError(410, "installer_gone")
-        return FileResponse(
-            row["path"],
-            media_type="application/octet-stream",
-            filename=row["filename"],
-            headers={HASH_HEADER: row["sha256"]},
-        )

@@ -97,6 +97,12 @@ def keys_for(secret: bytes, team_ids: Iterable[str]) -> list[dict[str, str]]:
     return out
 
 
+def keys_of_scope(store, team_id: str | None, province: str) -> list[dict[str, str]]:
+    """The PIN keys a device gets (`keys_for` under the store's secret): its team's, or, for a province
+    device, those of every team of its province."""
+    return keys_for(store.pin_secret, [team_id] if team_id else store.team_ids(province))
+
+
 def pin_hash_refusal(
     value: Any,
     *,

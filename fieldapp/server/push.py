@@ -20,141 +20,20 @@ Most ops change one record. Two change several, and `Planner.decide_all` gives t
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from fieldapp.domain.admin_units import communes
 from fieldapp.protocol.entities import REGISTRY
 from fieldapp.protocol.records import ERASED_FIELDS, Definition, Invalid, check_time, definition, is_id, references
 from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
+from fieldapp.server.ops import Answer, Device, OpIn, PriorOp, Rec, visible
 from fieldapp.server.pins import member_refusal
 from fieldapp.server.receipts_check import refusal as receipt_refusal
 
+__all__ = ["NOTES", "Answer", "Device", "OpIn", "Planner", "PriorOp", "Rec", "leads", "record_keys", "visible"]
+
 FORBIDDEN, REUSED = 403, 409
-
-
-@dataclass(frozen=True)
-class Device:
-    id: str
-    team_id: str | None
-    province_code: str
-    role: str  # "team" or "province"
-    name: str = ""
-    revoked_at: str | None = None
-    last_seen: str | None = None
-    public_key: str | None = None  # what signs its receipts (receipts_check)
-    number: int | None = None  # the device part of its receipt series
-
-
-@dataclass(frozen=True)
-class OpIn:
-    op_id: str
-    entity: str
-    entity_id: str
-    op: str
-    base_version: int | None
-    payload: Any
-    created_at: str | None = None
-    actor: str | None = None  # the member who made the change on the laptop (signed in there with a PIN)
-
-    @property
-    def is_links(self) -> bool:
-        """The links of a prospect list in one op (see the module's docstring)."""
-        return self.entity == "prospects" and self.op == "create" and isinstance(self.payload, list)
-
-    def content_sha256(self) -> str:
-        """SHA-256 of the canonical JSON of [entity, entity_id, op, base_version, payload], keys sorted."""
-        text = json.dumps(
-            [self.entity, self.entity_id, self.op, self.base_version, self.payload],
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Answer:
-    op_id: str
-    status: str  # accepted / conflict / rejected
-    version: int | None = None
-    reason: str | None = None
-    http: int | None = None
-    current: dict[str, Any] | None = None
-    duplicate: bool = False
-    detail: str | None = None  # what is wrong with a refused op: "field: problem" (never a value)
-
-    def stored(self) -> str:
-        """The answer as kept in `ops.result` (the op id is the row's key)."""
-        if self.current is None:
-            return _plain_answer(self.status, self.version, self.reason, self.http, self.detail)
-        body = {"status": self.status, "version": self.version, "reason": self.reason, "http": self.http}
-        body["current"] = self.current
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def from_stored(cls, op_id: str, text: str, *, duplicate: bool) -> Answer:
-        body = json.loads(text)
-        return cls(
-            op_id,
-            body["status"],
-            body.get("version"),
-            body.get("reason"),
-            body.get("http"),
-            body.get("current"),
-            duplicate,
-            body.get("detail"),
-        )
-
-    def wire(self) -> dict[str, Any]:
-        return {
-            "op_id": self.op_id,
-            "status": self.status,
-            "version": self.version,
-            "reason": self.reason,
-            "http": self.http,
-            "current": self.current,
-            "duplicate": self.duplicate,
-            "detail": self.detail,
-        }
-
-
-@lru_cache(maxsize=256)  # most answers are one of a few: accepted at version 1, accepted fact, forbidden...
-def _plain_answer(status: str, version: int | None, reason: str | None, http: int | None, detail: str | None) -> str:
-    body: dict[str, Any] = {"status": status, "version": version, "reason": reason, "http": http}
-    if detail is not None:
-        body["detail"] = detail
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-
-
-@dataclass
-class Rec:
-    """A record as the server holds it; `db_pos` is its feed position in the database (None: not there)."""
-
-    entity: str
-    id: str
-    scope_team: str
-    scope_province: str
-    version: int | None
-    data: dict[str, Any]
-    db_pos: int | None
-    last_device: str | None
-    chain_base: int | None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.entity, self.id)
-
-
-@dataclass(frozen=True)
-class PriorOp:
-    device_id: str
-    content_sha256: str
-    result: str  # Answer.stored()
 
 
 class _Refused(Exception):
@@ -163,12 +42,6 @@ class _Refused(Exception):
         self.reason = reason
         self.http = http
         self.detail = detail
-
-
-def visible(device: Device, scope_team: str, scope_province: str) -> bool:
-    if scope_province != device.province_code:
-        return False
-    return device.role == "province" or scope_team in ("", device.team_id)
 
 
 def _without_version(data: dict[str, Any]) -> dict[str, Any]:

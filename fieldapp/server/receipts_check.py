@@ -9,12 +9,10 @@ laptop was enrolled) names no device; its QR must still be the pushing device's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from fieldapp.domain import receipt_code
-
-if TYPE_CHECKING:
-    from fieldapp.server.push import Device, Rec
+from fieldapp.server.ops import Device, Rec, visible
 
 FORGED = "forged"
 VOID_NOTICES = "void_notices"  # made by the server for every receipt void, filed for the province
@@ -69,8 +67,6 @@ def void_notices(device: Device, recs: list[Rec], receipt: Callable[[str], Rec |
     push sees it), filed for the whole province: a laptop of another team never holds the receipt, yet must
     answer `void` for its QR. Only the void of a receipt the pushing device can see is published: another
     team's laptop cannot void my receipt for the province."""
-    from fieldapp.server.push import Rec, visible
-
     out = []
     for rec in recs:
         if rec.entity != "receipt_voids" or rec.db_pos is not None:

@@ -11,15 +11,15 @@ The server prices nothing, but it checks every pushed enrolment's months against
 (fieldapp.protocol.records): `refresh` keeps this process's rule book in step with the table, reading it
 again at most once a minute, so a file added by another process (the CLI) is seen by every worker.
 
-No `from __future__ import annotations`: FastAPI reads the route's annotations at run time (see app.py).
+The route is fieldapp/server/routes/rules.py, the queries fieldapp/server/store_rules.py.
 """
+
+from __future__ import annotations
 
 import logging
 import time
 from datetime import date
 from typing import Any
-
-from pydantic import BaseModel, Field
 
 from fieldapp.domain import rulefile
 from fieldapp.domain.premiums import RuleBook, activate
@@ -29,21 +29,6 @@ from fieldapp.server import store_rules
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 60.0
-
-
-class RuleFileOut(BaseModel):
-    sha256: str
-    kind: str = Field(description="national or province")
-    province: str | None = Field(description="the province of a province file; null for a national one")
-    version: str
-    issued: str
-    body: str = Field(description="the rule file as provincial IT gave it (UTF-8 TOML, resources/rules format)")
-    signature: str = Field(description="hex Ed25519 signature of rulefile.signed_message(body) by the sign key")
-    key_id: str = Field(description="the id of the server's sign key (GET /v1/bundle-keys)")
-
-
-class RulesResponse(BaseModel):
-    files: list[RuleFileOut]
 
 
 def _parsed(rows: list[dict[str, Any]]) -> list[rulefile.RuleFile]:
@@ -137,12 +122,3 @@ def refresh(store, *, every: float = REFRESH_SECONDS, clock=time.monotonic) -> N
     if held is None or held[1] != revision:
         activate(_parsed(store_rules.files(store)))
     store.rules_checked = (now, revision)
-
-
-def add_routes(app, store, caller, errors: dict) -> None:
-    """`GET /v1/rules` (docs/sync-api.md, "Rules"). There is no route to add one: only IT on the server does."""
-    from fastapi.responses import JSONResponse
-
-    @app.get("/v1/rules", response_model=RulesResponse, tags=["rules"], responses=errors)
-    def rule_files(who: caller) -> JSONResponse:
-        return JSONResponse({"files": wire(store, who.province_code)})

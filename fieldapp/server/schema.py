@@ -177,3 +177,18 @@ rule_files = sa.Table(
     sa.Column("added_at", sa.String(40), nullable=False),
     sa.Index("rule_files_by_province", "province_code", "issued"),
 )
+
+# The installers IT runs on the laptops (migration 0004; fieldapp/server/installers.py).
+installers = sa.Table(
+    "installers",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.String(40), nullable=False),
+    sa.Column("platform", sa.String(16), nullable=False),
+    sa.Column("province_code", sa.String(8), nullable=False),
+    sa.Column("filename", sa.String(200), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("added_at", sa.String(40), nullable=False),
+)

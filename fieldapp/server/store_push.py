@@ -9,7 +9,8 @@ from collections.abc import Iterator, Sequence
 import sqlalchemy as sa
 
 from fieldapp.server import schema as s
-from fieldapp.server.push import NOTES, OpIn, Planner, PriorOp, Rec, leads
+from fieldapp.server.ops import OpIn, PriorOp, Rec
+from fieldapp.server.push import NOTES, Planner, leads
 
 REC_COLS = (
     s.records.c.entity,

@@ -20,8 +20,9 @@ from typing import Any
 
 from fieldapp.domain.ids import new_id
 from fieldapp.protocol.bundle import DOWN, UP, BundleRefused, ServerKeys, read_header, seal, unseal
+from fieldapp.protocol.ops import Op
 from fieldapp.server import store_bundle
-from fieldapp.server.ops import Device, OpIn
+from fieldapp.server.ops import Device
 from fieldapp.server.settings import MAX_OPS, MAX_PULL
 from fieldapp.server.store import ServerStore, utcnow
 
@@ -88,25 +89,25 @@ class Imported:
         }
 
 
-def _ops(raw: Any) -> list[tuple[dict[str, Any], OpIn | None]]:
+def _ops(raw: Any) -> list[tuple[dict[str, Any], Op | None]]:
     """Each op as the online push's request model reads it (fieldapp.server.wire.Op); one it refuses is
     answered as the online push's 422 is parked on the laptop: rejected, `invalid_request`, 422."""
     from pydantic import ValidationError
 
-    from fieldapp.server.wire import Op
+    from fieldapp.server.wire import Op as OpModel
 
     if not isinstance(raw, list):
         raise BundleRefused("bundle.damaged")
-    out: list[tuple[dict[str, Any], OpIn | None]] = []
+    out: list[tuple[dict[str, Any], Op | None]] = []
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("op_id"), str):
             raise BundleRefused("bundle.damaged")
         try:
-            o = Op.model_validate(item)
+            o = OpModel.model_validate(item)
         except ValidationError:
             out.append((item, None))
             continue
-        out.append((item, OpIn(o.op_id, o.entity, o.entity_id, o.op, o.base_version, o.payload, o.created_at, o.actor)))
+        out.append((item, o.checked()))
     return out
 
 

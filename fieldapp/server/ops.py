@@ -1,9 +1,9 @@
-"""What a push carries and answers: the device pushing, an op as sent, the answer it gets, and a record as
-the server holds it (docs/sync-api.md, "Push"); the planner (push.py) and the data layer share them."""
+"""What a push carries and answers besides its ops (`fieldapp.protocol.ops.Op`): the device pushing, the answer
+each op gets, and a record as the server holds it (docs/sync-api.md, "Push"); the planner (push.py) and the
+data layer share them."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,33 +21,6 @@ class Device:
     last_seen: str | None = None
     public_key: str | None = None  # what signs its receipts (receipts_check)
     number: int | None = None  # the device part of its receipt series
-
-
-@dataclass(frozen=True)
-class OpIn:
-    op_id: str
-    entity: str
-    entity_id: str
-    op: str
-    base_version: int | None
-    payload: Any
-    created_at: str | None = None
-    actor: str | None = None  # the member who made the change on the laptop (signed in there with a PIN)
-
-    @property
-    def is_links(self) -> bool:
-        """The links of a prospect list in one op (see the module's docstring)."""
-        return self.entity == "prospects" and self.op == "create" and isinstance(self.payload, list)
-
-    def content_sha256(self) -> str:
-        """SHA-256 of the canonical JSON of [entity, entity_id, op, base_version, payload], keys sorted."""
-        text = json.dumps(
-            [self.entity, self.entity_id, self.op, self.base_version, self.payload],
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,14 @@ from typing import Any
 
 from fieldapp.domain.admin_units import communes
 from fieldapp.protocol.entities import REGISTRY
+from fieldapp.protocol.ops import Op
 from fieldapp.protocol.records import ERASED_FIELDS, Definition, Invalid, check_time, definition, is_id, references
 from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
-from fieldapp.server.ops import Answer, Device, OpIn, PriorOp, Rec, visible
+from fieldapp.server.ops import Answer, Device, PriorOp, Rec, visible
 from fieldapp.server.pins import member_refusal
 from fieldapp.server.receipts_check import refusal as receipt_refusal
 
-__all__ = ["NOTES", "Answer", "Device", "OpIn", "Planner", "PriorOp", "Rec", "leads", "record_keys", "visible"]
+__all__ = ["NOTES", "Answer", "Device", "Planner", "PriorOp", "Rec", "leads", "record_keys", "visible"]
 
 FORBIDDEN, REUSED = 403, 409
 
@@ -48,14 +49,14 @@ def _without_version(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k != "version"}
 
 
-def record_keys(op: OpIn) -> list[tuple[str, str]]:
+def record_keys(op: Op) -> list[tuple[str, str]]:
     """The records an op may change, which the store reads before deciding it."""
     if op.is_links:
         return [("prospects", link[0]) for link in op.payload if isinstance(link, list) and link and is_id(link[0])]
     return [(op.entity, op.entity_id)]
 
 
-def _raw_record(op: OpIn) -> Any:
+def _raw_record(op: Op) -> Any:
     """The record an op carries, as sent (a create's payload, an update's `record`), or None."""
     if op.op == "create":
         return op.payload
@@ -94,9 +95,9 @@ class Planner:
         self.notes_about = notes_about
         self.has_leader = has_leader
         self.pin_secret = pin_secret  # members' PINs are sealed under their team's key (server/pins.py)
-        self._checked: dict[int, tuple[OpIn, dict[str, Any] | Invalid]] = {}
+        self._checked: dict[int, tuple[Op, dict[str, Any] | Invalid]] = {}
 
-    def wanted(self, ops: list[OpIn] | tuple[OpIn, ...]) -> set[tuple[str, str]]:
+    def wanted(self, ops: list[Op] | tuple[Op, ...]) -> set[tuple[str, str]]:
         """Every record the ops may change or name (their references and their actor): the store reads them
         all at once before deciding, so that deciding asks the database nothing op by op."""
         keys: set[tuple[str, str]] = set()
@@ -121,7 +122,7 @@ class Planner:
             keys.update((entity, rid) for _field, entity, rid in references(op.entity, record))
         return keys
 
-    def _op_record(self, op: OpIn, d: Definition) -> dict[str, Any]:
+    def _op_record(self, op: Op, d: Definition) -> dict[str, Any]:
         """The op's record checked by its definition (once per op: `wanted` checked it first); a copy."""
         hit = self._checked.get(id(op))
         if hit is None or hit[0] is not op:
@@ -134,7 +135,7 @@ class Planner:
             raise _Refused("invalid", detail=str(hit[1]))
         return dict(hit[1])
 
-    def decide(self, op: OpIn) -> tuple[Answer, bool, Rec | None]:
+    def decide(self, op: Op) -> tuple[Answer, bool, Rec | None]:
         """(answer, whether to keep it under the op id, the record as it now is if the op changed it).
 
         For ops that change one record; an op that changes several (see the module's docstring) raises
@@ -144,7 +145,7 @@ class Planner:
             raise ValueError(f"op {op.op_id} changes {len(recs)} records: use decide_all")
         return answer, keep, recs[0] if recs else None
 
-    def decide_all(self, op: OpIn) -> tuple[Answer, bool, list[Rec]]:
+    def decide_all(self, op: Op) -> tuple[Answer, bool, list[Rec]]:
         """(answer, whether to keep it under the op id, every record the op changed, as it now is)."""
         sha = op.content_sha256()
         prior = self.prior_ops.get(op.op_id)
@@ -162,7 +163,7 @@ class Planner:
         self.prior_ops[op.op_id] = PriorOp(self.device.id, sha, answer.stored())
         return answer, True, recs
 
-    def forget(self, op: OpIn, before: dict[tuple[str, str], Rec | None]) -> None:
+    def forget(self, op: Op, before: dict[tuple[str, str], Rec | None]) -> None:
         """Undo `decide_all` of an op whose write failed (the store answers it `invalid` instead);
         `before`: the records it changed as they were (None: not there)."""
         self.prior_ops.pop(op.op_id, None)
@@ -174,7 +175,7 @@ class Planner:
 
     # --- the rules -------------------------------------------------------------------------------
 
-    def _apply(self, op: OpIn) -> tuple[Answer, list[Rec]]:
+    def _apply(self, op: Op) -> tuple[Answer, list[Rec]]:
         c = definition(op.entity)
         if c is None:
             raise _Refused("unknown_entity")
@@ -194,7 +195,7 @@ class Planner:
             raise _Refused("invalid")
         return answer, [] if rec is None else [rec]
 
-    def _links(self, op: OpIn, c: Definition) -> tuple[Answer, list[Rec]]:
+    def _links(self, op: Op, c: Definition) -> tuple[Answer, list[Rec]]:
         """A prospect list's links as the creates of its `prospects` records: all of them, or none. Each
         link's shape first (invalid), then what it names (the list, the person) and what is there."""
         records: dict[str, dict[str, Any]] = {}
@@ -242,7 +243,7 @@ class Planner:
             blanked.append(dataclasses.replace(rec, version=version, data=data, last_device=None, chain_base=None))
         return blanked
 
-    def _create(self, op: OpIn, c: Definition) -> tuple[Answer, Rec | None]:
+    def _create(self, op: Op, c: Definition) -> tuple[Answer, Rec | None]:
         record = self._op_record(op, c)
         if record["id"] != op.entity_id:
             raise _Refused("invalid")
@@ -270,7 +271,7 @@ class Planner:
         rec = Rec(op.entity, op.entity_id, *scope, version, record, None, self.device.id, 0)
         return Answer(op.op_id, "accepted", version=version), rec
 
-    def _edit(self, op: OpIn, c: Definition) -> tuple[Answer, Rec | None]:
+    def _edit(self, op: Op, c: Definition) -> tuple[Answer, Rec | None]:
         if not c.mutable:
             raise _Refused("immutable")
         existing = self.records.get((op.entity, op.entity_id))
@@ -322,7 +323,7 @@ class Planner:
         )
         return Answer(op.op_id, "accepted", version=version), rec
 
-    def _device_op(self, op: OpIn) -> tuple[Answer, Rec | None]:
+    def _device_op(self, op: Op) -> tuple[Answer, Rec | None]:
         """Device rows are the server's (made at enrolment): a laptop's create of its own row is taken as
         said and changes nothing; anything else is refused."""
         if op.op == "create" and op.entity_id == self.device.id:
@@ -331,7 +332,7 @@ class Planner:
             raise _Refused("immutable")
         raise _Refused("forbidden", FORBIDDEN)
 
-    def _conflict(self, op: OpIn, existing: Rec) -> Answer:
+    def _conflict(self, op: Op, existing: Rec) -> Answer:
         return Answer(op.op_id, "conflict", version=existing.version, current=existing.data)
 
     @staticmethod
@@ -360,7 +361,7 @@ class Planner:
             ):
                 raise _Refused("unknown_reference", detail=f"{name}: not on the server for this device")
 
-    def _check_role(self, op: OpIn, record: dict[str, Any]) -> None:
+    def _check_role(self, op: Op, record: dict[str, Any]) -> None:
         """Leader-only records from a team leader of the device's team (docs/sync-api.md, "Roles"). The laptop
         checked the member's PIN; the server checks that the member it names may do this. A province device
         (IT's) may do all of it."""
@@ -393,7 +394,7 @@ class Planner:
         return self.has_leader(team)
 
     @staticmethod
-    def _own_pin(op: OpIn) -> bool:
+    def _own_pin(op: Op) -> bool:
         changed = op.payload.get("changed") if isinstance(op.payload, dict) else None
         return op.op == "update" and op.actor == op.entity_id and changed == ["pin_hash"]
 

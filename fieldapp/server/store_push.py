@@ -8,8 +8,9 @@ from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
 
+from fieldapp.protocol.ops import Op
 from fieldapp.server import schema as s
-from fieldapp.server.ops import OpIn, PriorOp, Rec
+from fieldapp.server.ops import PriorOp, Rec
 from fieldapp.server.push import NOTES, Planner, leads
 
 REC_COLS = (
@@ -48,7 +49,7 @@ def by_key(
 
 
 def load(
-    conn: sa.Connection, dialect: str, ops: Sequence[OpIn], keys: set[tuple[str, str]]
+    conn: sa.Connection, dialect: str, ops: Sequence[Op], keys: set[tuple[str, str]]
 ) -> tuple[dict[str, PriorOp], dict[tuple[str, str], Rec]]:
     o = s.ops.c
     prior: dict[str, PriorOp] = {}

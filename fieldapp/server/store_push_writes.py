@@ -16,9 +16,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from fieldapp.protocol.encoding import to_json
+from fieldapp.protocol.ops import Op
 from fieldapp.server import schema as s
 from fieldapp.server import store_push as reads
-from fieldapp.server.ops import Answer, Device, OpIn, PriorOp, Rec
+from fieldapp.server.ops import Answer, Device, PriorOp, Rec
 from fieldapp.server.push import Planner
 from fieldapp.server.receipts_check import void_notices
 from fieldapp.server.store_db import utcnow
@@ -34,14 +35,14 @@ class _WriteFailed(Exception):
 class PushWrites(Feed):
     """The push of ServerStore."""
 
-    def push(self, device: Device, ops: Sequence[OpIn]) -> list[Answer]:
+    def push(self, device: Device, ops: Sequence[Op]) -> list[Answer]:
         try:
             return self._push_batch(device, ops)
         except (sa.exc.DBAPIError, _WriteFailed) as exc:
             log.info("push of %d ops by %s goes op by op: %s", len(ops), device.id, type(exc).__name__)
         return self._push_one_by_one(device, ops)
 
-    def _planner(self, conn: sa.Connection, device: Device, ops: Sequence[OpIn]) -> Planner:
+    def _planner(self, conn: sa.Connection, device: Device, ops: Sequence[Op]) -> Planner:
         """A planner for these ops, with what the database holds of their op ids and of every record they
         change or name (`Planner.wanted`), read in one query per entity (store_push.py)."""
         planner = Planner(
@@ -53,7 +54,7 @@ class PushWrites(Feed):
         planner.records.update(records)
         return planner
 
-    def _push_batch(self, device: Device, ops: Sequence[OpIn]) -> list[Answer]:
+    def _push_batch(self, device: Device, ops: Sequence[Op]) -> list[Answer]:
         now = utcnow()
         with self._write() as conn:
             planner = self._planner(conn, device, ops)
@@ -104,7 +105,7 @@ class PushWrites(Feed):
             if done.rowcount != len(old_rows):
                 raise _WriteFailed("a record changed since it was read")
 
-    def _push_one_by_one(self, device: Device, ops: Sequence[OpIn]) -> list[Answer]:
+    def _push_one_by_one(self, device: Device, ops: Sequence[Op]) -> list[Answer]:
         now = utcnow()
         with self._write() as conn:
             pos = self._take_positions(conn, 0)  # the lock first: nobody else writes records until we commit
@@ -137,7 +138,7 @@ class PushWrites(Feed):
         return answers
 
     @staticmethod
-    def _keep(conn, device: Device, op: OpIn, planner: Planner, answer: Answer, now: str) -> None:
+    def _keep(conn, device: Device, op: Op, planner: Planner, answer: Answer, now: str) -> None:
         sha = planner.prior_ops[op.op_id].content_sha256
         conn.execute(
             sa.insert(s.ops).values(
@@ -150,14 +151,14 @@ class PushWrites(Feed):
         conn.execute(sa.update(s.devices).where(s.devices.c.id == device.id).values(last_seen=now))
 
 
-def _refused_by_database(op: OpIn) -> str:
+def _refused_by_database(op: Op) -> str:
     """The reason given for an op whose write the database refused: a closing of a collector's day that is
     already closed (the `day_closings` key), or a value it could not take."""
     return "day_closed" if op.entity == "day_closings" else "invalid"
 
 
 def _decide_batch(
-    conn: sa.Connection, planner: Planner, device: Device, ops: Sequence[OpIn], now: str
+    conn: sa.Connection, planner: Planner, device: Device, ops: Sequence[Op], now: str
 ) -> tuple[list[Answer], list[dict[str, Any]], dict[tuple[str, str], Rec]]:
     """Decide every op of a batch: the answers, the ops rows to keep, and the records changed (each once,
     at its latest change)."""

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
+from fieldapp.protocol import ops
+
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z._:-]+$")]
 # Text that goes into a column as it is: no NUL, which PostgreSQL cannot store in text.
 Short = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
@@ -78,6 +80,8 @@ class EnrolResponse(BaseModel):
 
 
 class Op(BaseModel):
+    """An op as a push's JSON must hold it (types and lengths); `checked()` is the op itself."""
+
     op_id: Id
     entity: Annotated[str, StringConstraints(max_length=64)]
     entity_id: Id
@@ -88,6 +92,9 @@ class Op(BaseModel):
     )
     created_at: Annotated[str, StringConstraints(max_length=40)] | None = None
     actor: Id | None = Field(None, description="the member who made the change (a team leader for leader-only ops)")
+
+    def checked(self) -> ops.Op:
+        return ops.Op(**self.model_dump())
 
 
 class PushRequest(BaseModel):

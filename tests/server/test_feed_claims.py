@@ -102,7 +102,7 @@ def test_a_push_that_rolls_back_or_dies_does_not_hold_the_feed(pg_cluster):
 
 
 def _op(p):
-    from fieldapp.server.push import OpIn
+    from fieldapp.protocol.ops import Op
 
     o = create(p)
-    return OpIn(o["op_id"], o["entity"], o["entity_id"], o["op"], o["base_version"], o["payload"], o["created_at"])
+    return Op(o["op_id"], o["entity"], o["entity_id"], o["op"], o["base_version"], o["payload"], o["created_at"])

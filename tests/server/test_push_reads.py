@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from psycopg import sql
 
 from fieldapp.domain.ids import new_id
+from fieldapp.protocol.ops import Op
 from fieldapp.server import admin
 from fieldapp.server import store_push as reads
-from fieldapp.server.push import OpIn
 
 PERSONS = 30_000
 KEYS = 500
@@ -96,7 +96,7 @@ def test_a_push_reads_its_rows_by_key_when_the_statistics_say_the_table_has_none
         _stale_statistics(store)
         old = [f"p-{i}" for i in range(1, PERSONS, PERSONS // (KEYS // 2))][: KEYS // 2]
         ids = old + [new_id() for _ in range(KEYS - len(old))]
-        ops = [OpIn(i.replace("p-", "op-"), "persons", i, "create", None, {}) for i in ids]
+        ops = [Op(i.replace("p-", "op-"), "persons", i, "create", None, {}) for i in ids]
         sa.event.listen(store.engine, "before_cursor_execute", before)
         with store.engine.connect() as conn:
             prior, records = reads.load(conn, "postgresql", ops, {("persons", i) for i in ids})

@@ -13,7 +13,6 @@ from fastapi.responses import JSONResponse, Response
 
 from fieldapp.server import rules
 from fieldapp.server.http_errors import ApiError
-from fieldapp.server.ops import OpIn
 from fieldapp.server.routes.deps import ERRORS, Caller, Store
 from fieldapp.server.settings import Settings
 from fieldapp.server.store import utcnow
@@ -27,10 +26,7 @@ def router(settings: Settings) -> APIRouter:
     def push(body: PushRequest, caller: Caller, store: Store) -> JSONResponse:
         if len(body.ops) > settings.max_ops:
             raise ApiError(413, "too_many_ops", limit=settings.max_ops)
-        ops = [
-            OpIn(o.op_id, o.entity, o.entity_id, o.op, o.base_version, o.payload, o.created_at, o.actor)
-            for o in body.ops
-        ]
+        ops = [o.checked() for o in body.ops]
         rules.refresh(store)  # a file another process added: seen within a minute
         answers = store.push(caller, ops) if ops else []
         return JSONResponse({"results": [a.wire() for a in answers], "server_time": utcnow()})

@@ -23,8 +23,8 @@ from fieldapp.domain.admin_units import normalise_province_code
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused
 from fieldapp.outputs import private_folder, private_writing
+from fieldapp.protocol.versions import version_key
 from fieldapp.server import store_installers
-from fieldapp.storage.store import version_key
 
 PLATFORMS = ("linux", "windows")
 HASH_HEADER = "X-Content-SHA256"

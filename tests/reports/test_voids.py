@@ -256,3 +256,22 @@ def test_the_rollup_kept_by_the_triggers_is_what_a_rebuild_makes(demo_template, 
         )
     )
     assert {date.fromisoformat(d): a for d, a in got.items() if a} == {d: a for d, a in expected.items() if a}
+
+
+def test_a_pulled_edit_of_the_person_refreshes_the_day_a_correction_lands_on(demo_store, monkeypatch):
+    """`refresh_after_pull` recounts the days of the facts naming an edited person: a correction's day is
+    one of them even when it is neither the receipt's day nor the day the void was made (a void made on the
+    closed day itself lands on the day after)."""
+    team, leader, member = team_and_people(demo_store)
+    a = enrol_hi(demo_store, member, team, at(DAY, 2))
+    _close(demo_store, monkeypatch, team, leader, member, DAY, at(DAY, 8))
+    _void(demo_store, monkeypatch, leader, a.receipt.id, at(DAY, 9))
+    (commune,) = demo_store.query_one(
+        "SELECT code FROM communes WHERE code <> (SELECT coalesce(commune_code, '') FROM persons WHERE id = ?) "
+        "ORDER BY code LIMIT 1",
+        (a.enrolment.person_id,),
+    )
+    demo_store.query("UPDATE persons SET commune_code = ? WHERE id = ?", (commune, a.enrolment.person_id))
+    days = tally_store.refresh_after_pull(demo_store, {"persons": {a.enrolment.person_id}})
+    assert DAY in days and NEXT in days
+    _same_as_rebuilt(demo_store)

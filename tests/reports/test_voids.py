@@ -73,7 +73,7 @@ def _corrections(report: Report) -> list[list[object]]:
 
 
 def _rollup(store) -> list[tuple]:
-    return store.query("SELECT * FROM tallies WHERE n <> 0 OR amount <> 0 ORDER BY 1, 2, 3, 4, 5")
+    return store.query("SELECT * FROM tallies ORDER BY 1, 2, 3, 4, 5")
 
 
 def _same_as_rebuilt(store) -> None:

@@ -3,10 +3,11 @@
 The consultations, by far the most records of a period, are added up by the server's database itself: one
 GROUP BY per breakdown (`store_reports.consultation_rollup`, in the server's data layer: SQLAlchemy Core,
 the same SQL on SQLite and PostgreSQL), keyed as db/0005's `tally_facts` keys them. The other records a
-period needs (its events, enrolments, receipts and outreach, the receipts voided in it, the people and
-places they name, the teams, members, campaigns and targets) are read from the server's `records` table
-(`store_reports.gather`) and put into a scratch laptop store, added up there by the laptop's own rollup
-(`storage.tallies.rebuild`); `reports.tallies.build` does the rest. So the province's report and a team
+period needs (its events, enrolments, receipts and outreach, the voids of its receipts and the receipts
+voided in it with their days' closings, the people and places they name, the teams, members, campaigns and
+targets) are read from the server's `records` table (`store_reports.gather`) and put into a scratch laptop
+store, added up there by the laptop's own rollup (`storage.tallies.rebuild`); `reports.tallies.build` does the
+rest. So the province's report and a team
 leader's are the same numbers (tests/reports check both databases against the laptop).
 """
 

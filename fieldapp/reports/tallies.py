@@ -1,5 +1,7 @@
 """The tally report of a day or a period: the figures against the targets, as tables of plain values
-(ints, floats, None for "no target") that the screen, XLSX, CSV and PDF all render the same way.
+(ints, floats, None for "no target") that the screen, XLSX, CSV and PDF all render the same way. A period
+whose figures take back a receipt of an earlier, closed day has one more table, "corrections", naming
+each such void (issue 17, item 3).
 
 The headers are message codes (translated by the caller's language), so a file and the screen show the
 same words. A percentage is None where there is no target or the target is zero: never divided by.
@@ -12,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from fieldapp.domain.enums import Metric, ScopeKind, TargetGroup
+from fieldapp.domain.formats import format_vnd
 from fieldapp.i18n import label, t
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
-from fieldapp.storage.tallies import Figures, Snapshot
+from fieldapp.storage.tallies import Correction, Figures, Snapshot
 
 # The metrics each breakdown table shows (a column each), in the order the reports list them.
 METRICS: tuple[Metric, ...] = (
@@ -29,6 +32,8 @@ METRICS: tuple[Metric, ...] = (
     Metric.NON_CASH_PENSION,
 )
 BREAKDOWNS = ("member", "site", "commune", "group")
+# the key of the table naming the voids of closed days a period's figures take back (only when there are some)
+CORRECTIONS = "corrections"
 # the target scope of each breakdown's rows (the group breakdown has none)
 SCOPE_OF = {"member": ScopeKind.MEMBER, "commune": ScopeKind.COMMUNE}
 
@@ -145,6 +150,8 @@ def from_snapshot(snap: Snapshot, lang: str) -> Report:
     planned = {m.value for m, _done, target in summary if target}
     for dim in BREAKDOWNS:
         tables.append(_breakdown(snap, dim, lang, h, planned))
+    if snap.corrections:  # a table like the others, so the screen, the files and the PDF all show it
+        tables.append(_corrections_table(snap, lang, h))
     days = [
         DayPoint(d, {m: snap.days[d].count(m.value) if d in snap.days else 0 for m in METRICS})
         for d in tally_store.days_between(snap.first, snap.last)
@@ -242,3 +249,24 @@ def _breakdown(snap: Snapshot, dim: str, lang: str, h, planned: set[str]) -> Tab
             done_i = i - 2
             total.append(percent(int(total[done_i] or 0), total[i - 1]))  # type: ignore[arg-type]
     return Table(dim, t(f"tallies.table.{dim}", lang), columns, rows, total)
+
+
+def correction_line(fix: Correction, lang: str) -> str:
+    """The line naming a correction: "Điều chỉnh: huỷ biên lai BI-330101-2026/0000012 ngày 03/12/2026
+    (Nguyễn Văn A), −1.366.200 đ"; the collector's name, as the member rows name them."""
+    return t(
+        "tallies.correction",
+        lang,
+        receipt=fix.label,
+        day=fix.receipt_day.strftime("%d/%m/%Y"),
+        name=fix.collector,
+        amount=format_vnd(fix.amount, lang),
+    )
+
+
+def _corrections_table(snap: Snapshot, lang: str, h) -> Table:
+    """The voids of earlier, closed days that the period's figures take back (db/0011): the line that says
+    why a day reads less than its receipts, or a member's money below zero."""
+    columns = [Column("day", h("correction_day"), "text"), Column("correction", h("correction"), "text")]
+    rows: list[list[object]] = [[fix.day.strftime("%d/%m/%Y"), correction_line(fix, lang)] for fix in snap.corrections]
+    return Table(CORRECTIONS, t("tallies.table.corrections", lang), columns, rows)

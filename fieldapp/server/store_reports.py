@@ -100,18 +100,30 @@ def gather(server: ServerStore, first: date, last: date) -> dict[str, list[dict]
     with server.engine.connect() as conn:
         for entity in SMALL:
             out[entity] = _rows(conn, sa.select(r.data).where(r.entity == entity))
-        # voids count on the day they were made; a day is at most 7 hours off UTC
-        lo = datetime.combine(first, datetime.min.time(), UTC) - timedelta(hours=7)
-        hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
-        out["receipt_voids"] = [v for v in out["receipt_voids"] if lo.isoformat() <= v["at"] < hi.isoformat()]
         for entity, field in BY_DAY.items():
             out[entity] = _rows(
                 conn, sa.select(r.data).where(r.entity == entity, _day_field(server, field).between(*span))
             )
+        # A void counts on its receipt's day (the period's receipts: their voids, whenever made), or, once that
+        # day was closed, on the day it was made (a day is at most 7 hours off UTC) as a correction (db/0011).
+        lo = datetime.combine(first, datetime.min.time(), UTC) - timedelta(hours=7)
+        hi = datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)
         known = {rec["id"] for rec in out["receipts"]}
-        out["receipts"] += _by_ids(
+        out["receipt_voids"] = [
+            v for v in out["receipt_voids"] if v["receipt_id"] in known or lo.isoformat() <= v["at"] < hi.isoformat()
+        ]
+        earlier = _by_ids(
             conn, "receipts", [v["receipt_id"] for v in out["receipt_voids"] if v["receipt_id"] not in known]
         )
+        out["receipts"] += earlier
+        # the closings that make a void of an earlier receipt a correction in the period
+        days = sorted({rec["day"] for rec in earlier})
+        wanted = {(rec["day"], rec["member_id"]) for rec in earlier}
+        for start in range(0, len(days), CHUNK):
+            stmt = sa.select(r.data).where(
+                r.entity == "day_closings", _day_field(server, "day").in_(days[start : start + CHUNK])
+            )
+            out["day_closings"] += [c for c in _rows(conn, stmt) if (c["day"], c["collector_id"]) in wanted]
         out["payments"] = _by_ids(conn, "payments", [rec["payment_id"] for rec in out["receipts"]])
         known = {rec["id"] for rec in out["enrolments"]}
         out["enrolments"] += _by_ids(

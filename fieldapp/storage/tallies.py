@@ -1,5 +1,6 @@
-"""Reads for tallies: the rollup kept by db/0005's triggers, the targets of a period, and the names of
-the breakdown keys. All in one snapshot per call, so a report never mixes two moments."""
+"""Reads for tallies: the rollup kept by db/0005's triggers (db/0011's for voids and closings), the targets
+of a period, the names of the breakdown keys, and the corrections of closed days. All in one snapshot per
+call, so a report never mixes two moments."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from fieldapp.storage.driver import Connection
 from fieldapp.storage.store import Store
 
 DIMS = ("member", "site", "commune", "group")
-# Metrics the rollup holds beyond the targeted ones (domain Metric): money collected net of voids, the
+# Metrics the rollup holds beyond the targeted ones (domain Metric): money collected net of voids (a void
+# counted on its receipt's day, or as a correction on a later day once that day was closed: db/0011), the
 # voids made that day, and the attendance of events.
 COLLECTED, VOIDS, ATTENDANCE = "collected", "voids", "attendance"
 
@@ -38,6 +40,24 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A void of a receipt whose day was closed before the void: counted on `day`, not the receipt's day
+    (db/0011), so the closed day's figures stay what was signed."""
+
+    day: date  # the day whose figures it corrects
+    void_id: str
+    series: str
+    number: int
+    receipt_day: date
+    collector: str  # the collector's name (their id when this store does not know them)
+    amount: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.series}/{self.number:07d}"
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything a tally report of one period needs from the store."""
 
@@ -50,6 +70,7 @@ class Snapshot:
     names: dict[str, dict[str, str]]  # dim -> key -> name (groups are codes, named by the caller)
     team_names: dict[str, str]
     province_codes: tuple[str, ...]
+    corrections: tuple[Correction, ...] = ()  # voids of earlier, closed days counted in first..last
 
 
 def _team_filter(team_ids: Sequence[str], column: str = "team_id") -> tuple[str, list[str]]:
@@ -92,6 +113,7 @@ def snapshot(store: Store, first: date, last: date, team_ids: Sequence[str] = ()
         )
         names = _names(conn, {dim: list(keys) for dim, keys in by.items()})
         targets = period_targets(conn, first, last)
+        fixes = tuple(corrections_in(conn, first, last, team_ids))
     return Snapshot(
         first,
         last,
@@ -102,6 +124,7 @@ def snapshot(store: Store, first: date, last: date, team_ids: Sequence[str] = ()
         names,
         teams,
         provinces,
+        fixes,
     )
 
 
@@ -189,7 +212,9 @@ def rebuild_in(conn: Connection) -> int:
 # numbers a record's first version 1) moves the facts that name it to other keys.
 REKEYING = {"persons": "person", "sites": "site"}
 
-# the days of the facts that name one of the persons (?1) or sites (?2), as tally_facts dates them
+# the days of the facts that name one of the persons (?1) or sites (?2), as tally_facts dates them: a
+# void's on the day it was made ('voids') and on the day db/0011's void_tally_days gives its take-back (its
+# receipt's day, or a later one when that day was closed before the void)
 _DAYS_OF = """
 WITH ps(id) AS (SELECT value FROM json_each(?1)), ss(id) AS (SELECT value FROM json_each(?2)),
      evs(id) AS (SELECT id FROM events WHERE site_id IN ss),
@@ -202,7 +227,24 @@ UNION SELECT enrolled_on FROM enrolments WHERE id IN ens
 UNION SELECT day FROM outreach_results WHERE person_id IN ps OR event_id IN evs
 UNION SELECT day FROM rs
 UNION SELECT date(v.at, '+7 hours') FROM receipt_voids v WHERE v.receipt_id IN (SELECT id FROM rs)
+UNION SELECT vd.day FROM void_tally_days vd JOIN receipt_voids v ON v.id = vd.void_id
+      WHERE v.receipt_id IN (SELECT id FROM rs)
 """
+
+
+def corrections_in(conn: Connection, first: date, last: date, team_ids: Sequence[str] = ()) -> list[Correction]:
+    """The voids counted in first..last as corrections of an earlier, closed day (for these teams, as the
+    rollup files them), by day and the moment of the void."""
+    where, params = _team_filter(team_ids, "coalesce(e.team_id, m.team_id, '')")
+    rows = conn.execute(
+        "SELECT vd.day, v.id, r.series, r.number, r.day, coalesce(m.full_name, r.member_id), r.amount "
+        "FROM void_tally_days vd JOIN receipt_voids v ON v.id = vd.void_id JOIN receipts r ON r.id = v.receipt_id "
+        "LEFT JOIN members m ON m.id = r.member_id LEFT JOIN payments pay ON pay.id = r.payment_id "
+        "LEFT JOIN enrolments e ON e.id = pay.enrolment_id "
+        f"WHERE vd.day <> vd.receipt_day AND vd.day BETWEEN ? AND ?{where} ORDER BY vd.day, v.at, v.id",
+        (first.isoformat(), last.isoformat(), *params),
+    ).fetchall()
+    return [Correction(date.fromisoformat(r[0]), r[1], r[2], r[3], date.fromisoformat(r[4]), r[5], r[6]) for r in rows]
 
 
 def edited_parents(changes: Sequence[dict]) -> dict[str, set[str]]:

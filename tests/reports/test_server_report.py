@@ -117,6 +117,35 @@ def test_the_province_report_shows_the_closed_days(demo_store, tmp_path):
         server.close()
 
 
+def test_the_server_report_puts_voids_where_the_laptop_does(demo_store, tmp_path, monkeypatch):
+    """Issue 17, item 3: a receipt voided after the period while its day was open leaves the period's
+    figures, and a void in the period of an earlier, closed day is a named correction there; the server
+    fetches the records that decide it (the later void, the earlier day's closing) and reads as the laptop."""
+    from fieldapp.reports.server import server_report
+    from tests.reports.helpers import at, enrol_hi, team_and_people
+    from tests.reports.test_voids import DAY, NEXT, _close, _void
+
+    team, leader, member = team_and_people(demo_store)
+    a = enrol_hi(demo_store, member, team, at(DAY, 2))
+    _close(demo_store, monkeypatch, team, leader, member, DAY, at(DAY, 10))
+    _void(demo_store, monkeypatch, leader, a.receipt.id, at(NEXT, 2))  # a correction on NEXT
+    enrol_hi(demo_store, member, team, at(NEXT, 3))
+    b = enrol_hi(demo_store, member, team, at(NEXT, 4))
+    _void(demo_store, monkeypatch, leader, b.receipt.id, at(NEXT + timedelta(days=2), 2))  # NEXT still open
+    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        for first, last in ((NEXT, NEXT), (DAY, NEXT), (DAY, DAY)):
+            ours = server_report(server, first, last, "vi")
+            laptop = build(demo_store, first, last, (), "vi")
+            keys = [tb.key for tb in laptop.tables]
+            assert [tb.key for tb in ours.tables if tb.key != "closings"] == keys
+            for key in keys:
+                assert export.table_texts(ours.table(key), "vi") == export.table_texts(laptop.table(key), "vi"), key
+        assert [tb.key for tb in build(demo_store, NEXT, NEXT, (), "vi").tables][-1] == "corrections"
+    finally:
+        server.close()
+
+
 def test_the_server_report_command(demo_store, tmp_path, capsys):
     _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}").close()
     from fieldapp.cli import main

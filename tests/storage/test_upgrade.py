@@ -123,3 +123,74 @@ def test_people_already_there_are_listed_in_vietnamese_order_after_0006(fixture,
     sql = "SELECT pk FROM persons WHERE erased_at IS NULL AND merged_into IS NULL ORDER BY sort_key"
     plan = " ".join(r[-1] for r in store.query("EXPLAIN QUERY PLAN " + sql))
     assert "persons_in_list_order" in plan and "TEMP B-TREE" not in plan
+
+
+def test_0011_moves_the_voids_of_a_store_already_there_to_their_receipts_day(tmp_path, open_store):
+    """A schema-10 store counted a void on the day it was made and never took its participants back; after
+    0011 a void of a day still open then leaves its receipt's day, and one made after its day was closed
+    stays a correction on the day it was made (issue 17, item 3). The rollup is what a rebuild makes."""
+    from datetime import date, datetime, timedelta
+
+    from fieldapp.storage import tallies
+
+    fixture = next(p for p in FIXTURES if p.name == "schema-10")
+    manifest = json.loads((fixture / "manifest.json").read_text(encoding="utf-8"))
+    key = KeyStore.load(fixture / "keystore.json").unlock(manifest["passphrase"])
+    dd = DataDir(tmp_path / "data")
+    shutil.copytree(fixture, dd.root)
+    conn = driver.connect(str(dd.db))
+    try:
+        conn.execute(_key_pragma(key))
+        rows = conn.execute(
+            "SELECT r.id, r.day, r.member_id, r.amount, json_array_length(e.lines) FROM receipts r "
+            "JOIN payments p ON p.id = r.payment_id JOIN enrolments e ON e.id = p.enrolment_id ORDER BY r.day, r.id"
+        ).fetchall()
+        open_one = rows[0]
+        closed_one = next(r for r in rows if r[1] > open_one[1])  # a later day: its closing leaves the first open
+        team = conn.execute("SELECT id FROM teams LIMIT 1").fetchone()[0]
+        for n, (rid, day, member, _amount, _people) in enumerate((open_one, closed_one)):
+            later = datetime.fromisoformat(f"{day}T03:00:00+00:00") + timedelta(days=2)
+            conn.execute(
+                "INSERT INTO receipt_voids (id, receipt_id, reason, member_id, at) VALUES (?, ?, 'x', ?, ?)",
+                (f"void-{n}", rid, member, later.isoformat(timespec="milliseconds")),
+            )
+        rid, day, member, _amount, _people = closed_one
+        conn.execute(
+            "INSERT INTO day_closings (id, day, collector_id, team_id, closed_by, closed_at, receipts, "
+            "receipts_amount, cash_expected, cash_counted, transfers, difference) "
+            "VALUES ('dc-1', ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0)",
+            (day, member, team, member, f"{day}T10:00:00.000+00:00"),
+        )
+        conn.commit()
+        old = {
+            (d, m): a
+            for d, m, a in conn.execute(
+                "SELECT day, metric, sum(amount) FROM tallies WHERE dim = 'member' GROUP BY 1, 2"
+            )
+        }
+    finally:
+        conn.close()
+    store = open_store(dd, passphrase=manifest["passphrase"])
+    new = {
+        (d, m): a
+        for d, m, a in store.query("SELECT day, metric, sum(amount) FROM tallies WHERE dim = 'member' GROUP BY 1, 2")
+    }
+    kept = store.query("SELECT * FROM tallies ORDER BY 1, 2, 3, 4, 5")
+    tallies.rebuild(store)
+    assert store.query("SELECT * FROM tallies ORDER BY 1, 2, 3, 4, 5") == kept
+    rid, day, _member, amount, _people = open_one
+    void_day = (date.fromisoformat(day) + timedelta(days=2)).isoformat()
+    # the open day's void: out of its receipt's day, no longer taken off the day it was made
+    assert new[(day, "collected")] == old[(day, "collected")] - amount
+    (metric,) = store.query_one(
+        "SELECT pr.metric FROM receipts r JOIN payments p ON p.id = r.payment_id "
+        "JOIN enrolments e ON e.id = p.enrolment_id JOIN products pr ON pr.kind = e.kind WHERE r.id = ?",
+        (rid,),
+    )
+    assert new.get((day, metric), 0) < old[(day, metric)]
+    assert new.get((void_day, "voids"), 0) == old[(void_day, "voids")]
+    assert store.query("SELECT day FROM void_tally_days WHERE void_id = 'void-0'") == [(day,)]
+    # the closed day's void stays a correction two days on
+    _rid, cday, _m, _a, _p = closed_one
+    later = (date.fromisoformat(cday) + timedelta(days=2)).isoformat()
+    assert store.query("SELECT day FROM void_tally_days WHERE void_id = 'void-1'") == [(later,)]

@@ -247,3 +247,27 @@ def test_member_and_commune_tabs_read_plan_or_no_target_and_nothing_is_cut_at_13
     assert all(bars.fontMetrics().horizontalAdvance(text) <= room for text, _d, _t in bars.rows)
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "tallies-members-1366.png"))
+
+
+def test_the_corrections_tab_shows_only_when_a_report_has_corrections(qtbot, demo_store, monkeypatch):
+    """A void of a closed day counted on a later day (issue 17, item 3): its line has a tab of its own,
+    which a report without one hides."""
+    from fieldapp.reports.tallies import CORRECTIONS
+    from tests.reports.helpers import at, enrol_hi
+    from tests.reports.test_voids import DAY, NEXT, _close, _void
+    from ui.views.tallies import TalliesView
+
+    team, leader, member = team_and_people(demo_store)
+    a = enrol_hi(demo_store, member, team, at(DAY, 2))
+    _close(demo_store, monkeypatch, team, leader, member, DAY, at(DAY, 10))
+    _void(demo_store, monkeypatch, leader, a.receipt.id, at(NEXT, 2))
+    view = TalliesView()
+    qtbot.addWidget(view)
+    index = list(view.models).index(CORRECTIONS)
+    assert not view.tabs.isTabVisible(index)
+    view.show_report(build(demo_store, NEXT, NEXT, [team.id]), NEXT)
+    assert view.tabs.isTabVisible(index) and view.tabs.tabText(index) == "Điều chỉnh ngày đã chốt sổ"
+    (row,) = view.models[CORRECTIONS].rows
+    assert row[1].startswith("Điều chỉnh: huỷ biên lai ") and member.full_name in row[1]
+    view.show_report(build(demo_store, DAY, DAY, [team.id]), NEXT)
+    assert not view.tabs.isTabVisible(index)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.i18n import label, t
-from fieldapp.reports.tallies import BREAKDOWNS, Report, expected_share
+from fieldapp.reports.tallies import BREAKDOWNS, CORRECTIONS, Report, expected_share
 from ui.models.tally_model import TallyTableModel
 from ui.views.charts import CumulativeLine, PlanBars
 from ui.views.common import table, title
@@ -184,13 +184,14 @@ class TalliesView(QWidget):
         self.tabs = QTabWidget()
         self.models: dict[str, TallyTableModel] = {}
         self.tables = {}
-        for key in ("summary", *BREAKDOWNS):
+        for key in ("summary", *BREAKDOWNS, CORRECTIONS):  # the corrections' tab only shows when there are some
             model = TallyTableModel(self)
             self.models[key] = model
             self.tables[key] = view = table(model, stretch_column=0, fit=False)
             model.modelReset.connect(lambda v=view: fit_tally_columns(v))
             _Refit(view)
             self.tabs.addTab(self.tables[key], key)
+        self.tabs.setTabVisible(self.tabs.count() - 1, False)  # CORRECTIONS: until a report has some
         self.legend = QLabel("")  # how "12 / 40 (30,0 %)" and "12 / —" read, beside the tabs
         self.tabs.setCornerWidget(self.legend, Qt.Corner.TopRightCorner)
         self.empty = QLabel("")
@@ -236,9 +237,13 @@ class TalliesView(QWidget):
         self.legend.setText(t("tallies.legend", report.lang))
         self.empty.setText(t("tallies.empty", report.lang) if report.empty else "")
         self.empty.setVisible(report.empty)
-        for i, tb in enumerate(report.tables):
-            self.models[tb.key].set_table(tb, report.lang)
-            self.tabs.setTabText(i, tb.title)
+        shown = {tb.key: tb for tb in report.tables}
+        for i, key in enumerate(self.models):
+            tb = shown.get(key)
+            if tb is not None:
+                self.models[key].set_table(tb, report.lang)
+                self.tabs.setTabText(i, tb.title)
+            self.tabs.setTabVisible(i, tb is not None)
         share = expected_share(report.first, report.last, today)
         running = report.first <= today < report.last  # a period still under way: where the plan stands today
         self.bars.set_rows(

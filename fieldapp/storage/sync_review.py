@@ -12,9 +12,10 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.errors import InputRefused
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.pulled import _Change, _row
 from fieldapp.storage.records import BY_TABLE, encode_datetime, to_json
 from fieldapp.storage.store import Store
-from fieldapp.storage.sync import _Change, _local_record, _row, fold_later_edits
+from fieldapp.storage.sync_push import _local_record, fold_later_edits
 from fieldapp.storage.writer import Actor, writing
 
 

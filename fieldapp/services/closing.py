@@ -115,14 +115,7 @@ def close_day(
     `leader` named on the closing, and the collector must be a member of that team."""
     explanation = _checked_count(notes, explanation)
     with writing(store, actor) as w:
-        _check_may_close(w, actor, leader, day=day, collector_id=collector_id, team_id=team_id)
-        cash = DayCash(
-            day,
-            collector_id,
-            closing_store.day_receipts(w.conn, day, collector_id),
-            closing_store.corrections(w.conn, day, collector_id),
-            None,
-        )
+        cash = _cash_to_close(w, actor, leader, day=day, collector_id=collector_id, team_id=team_id)
         total = counted(notes)
         difference = total - cash.cash_expected
         if difference and not explanation:
@@ -174,9 +167,10 @@ def _checked_count(notes: Mapping[int, int], explanation: str) -> str:
     return explanation
 
 
-def _check_may_close(w: Writer, actor: Actor, leader: Member, *, day: date, collector_id: str, team_id: str) -> None:
-    """The actor leads the team and is the leader named; the collector is of the team; the day is over and
-    not closed yet. Read inside the closing's own transaction."""
+def _cash_to_close(w: Writer, actor: Actor, leader: Member, *, day: date, collector_id: str, team_id: str) -> DayCash:
+    """The day's cash, once it is sure the actor may close it: the actor leads the team and is the leader
+    named; the collector is of the team; the day is over and not closed yet. Read inside the closing's own
+    transaction."""
     acting = team_store.member_in(w.conn, actor.member_id)
     require(acting, Action.CLOSE_DAY, team_id)
     if acting is None or acting.id != leader.id:
@@ -188,6 +182,13 @@ def _check_may_close(w: Writer, actor: Actor, leader: Member, *, day: date, coll
         raise InputRefused("closing.future_day")
     if closing_store.is_closed(w.conn, day, collector_id):
         raise InputRefused("closing.already_closed")
+    return DayCash(
+        day,
+        collector_id,
+        closing_store.day_receipts(w.conn, day, collector_id),
+        closing_store.corrections(w.conn, day, collector_id),
+        None,
+    )
 
 
 def notes_json(notes: Mapping[int, int]) -> str:

@@ -156,22 +156,57 @@ def _text(data: Mapping[str, Any], *path: str) -> Any:
 def validate(path: Path, *, check_server: bool = False, timeout: float = 5.0) -> tuple[Profile | None, list[Problem]]:
     """The profile and every problem found (errors first by line). The profile is None if any error."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(0, "profile.unreadable", {"path": str(path), "reason": exc.strerror or str(exc)})]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, [Problem(0, "profile.not_utf8", {"path": str(path)})]
-    parsed = parse(text, "profile.syntax")
+    parsed = _read(path)
     if isinstance(parsed, Problem):
         return None, [parsed]
     data, lines = parsed
     problems = list(_check_tree(data, SCHEMA, (), lines))
+    problems += _check_place(data, lines)
+    logo, logo_problems = _check_logo(data, path, lines)
+    problems += logo_problems
+    problems += _check_server_url(data, lines, check_server, timeout)
+    problems += _check_receipts_and_printer(data, lines)
+    province = data.get("province")
+    if "rules" in data:
+        problems.extend(_check_rules(data["rules"], province, lines))
+    problems.sort(key=lambda p: (p.warning, p.line))
+    if any(not p.warning for p in problems):
+        return None, problems
+    return (
+        Profile(
+            path=path,
+            province=province,
+            language=data.get("language"),
+            organisation=_text(data, "organisation", "name").strip(),
+            logo=logo,
+            server_url=_text(data, "server", "url").strip(),
+            receipt_prefix=_text(data, "receipts", "prefix"),
+            print_format=_text(data, "printer", "format"),
+            printer_name=(_text(data, "printer", "name") or "").strip(),
+            rules=data.get("rules", {}),
+        ),
+        problems,
+    )
 
+
+def _read(path: Path) -> tuple[dict[str, Any], Lines] | Problem:
+    """The file's TOML and where each key is, or the one problem that stops reading it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Problem(0, "profile.unreadable", {"path": str(path), "reason": exc.strerror or str(exc)})
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return Problem(0, "profile.not_utf8", {"path": str(path)})
+    return parse(text, "profile.syntax")
+
+
+def _check_place(data: dict[str, Any], lines: Lines) -> list[Problem]:
+    """The province, the language and the organisation's name."""
     from fieldapp.domain.admin_units import provinces
 
+    problems = []
     province = data.get("province")
     if "province" in data and (not isinstance(province, str) or province not in provinces()):
         problems.append(
@@ -183,38 +218,42 @@ def validate(path: Path, *, check_server: bool = False, timeout: float = 5.0) ->
     name = _text(data, "organisation", "name")
     if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 200):
         problems.append(Problem(lines.of(("organisation", "name")), "profile.org_name"))
+    return problems
+
+
+def _check_logo(data: dict[str, Any], path: Path, lines: Lines) -> tuple[Path | None, list[Problem]]:
+    """The organisation's logo, beside the profile: there, small enough, an image."""
     logo_value = _text(data, "organisation", "logo")
-    logo: Path | None = None
-    if logo_value is not None:
-        if not isinstance(logo_value, str) or not logo_value.strip():
-            problems.append(
-                Problem(lines.of(("organisation", "logo")), "profile.not_text", {"key": "organisation.logo"})
-            )
-        else:
-            logo = (path.parent / logo_value).resolve()
-            why = (
-                "missing"
-                if not logo.is_file()
-                else ("too_big" if logo.stat().st_size > MAX_LOGO_BYTES else _is_image(logo))
-            )
-            if why:
-                code = {"missing": "profile.logo_missing", "too_big": "profile.logo_too_big"}.get(
-                    why, "profile.logo_not_image"
-                )
-                problems.append(Problem(lines.of(("organisation", "logo")), code, {"path": str(logo)}))
+    if logo_value is None:
+        return None, []
+    if not isinstance(logo_value, str) or not logo_value.strip():
+        return None, [Problem(lines.of(("organisation", "logo")), "profile.not_text", {"key": "organisation.logo"})]
+    logo = (path.parent / logo_value).resolve()
+    why = "missing" if not logo.is_file() else ("too_big" if logo.stat().st_size > MAX_LOGO_BYTES else _is_image(logo))
+    if not why:
+        return logo, []
+    code = {"missing": "profile.logo_missing", "too_big": "profile.logo_too_big"}.get(why, "profile.logo_not_image")
+    return logo, [Problem(lines.of(("organisation", "logo")), code, {"path": str(logo)})]
+
+
+def _check_server_url(data: dict[str, Any], lines: Lines, check_server: bool, timeout: float) -> list[Problem]:
+    """The server's address, and whether it answers when `check_server` (a warning when it does not)."""
     url = _text(data, "server", "url")
-    if url is not None:
-        bad = _check_url(url)
-        if bad:
-            problems.append(Problem(lines.of(("server", "url")), "profile.url_scheme", {"url": url}))
-        elif check_server:
-            reason = server_unreachable(url, timeout)
-            if reason:
-                problems.append(
-                    Problem(
-                        lines.of(("server", "url")), "profile.url_unreachable", {"url": url, "reason": reason}, True
-                    )
-                )
+    if url is None:
+        return []
+    if _check_url(url):
+        return [Problem(lines.of(("server", "url")), "profile.url_scheme", {"url": url})]
+    if check_server:
+        reason = server_unreachable(url, timeout)
+        if reason:
+            return [
+                Problem(lines.of(("server", "url")), "profile.url_unreachable", {"url": url, "reason": reason}, True)
+            ]
+    return []
+
+
+def _check_receipts_and_printer(data: dict[str, Any], lines: Lines) -> list[Problem]:
+    problems = []
     prefix = _text(data, "receipts", "prefix")
     if prefix is not None and (not isinstance(prefix, str) or not PREFIX.fullmatch(prefix)):
         problems.append(Problem(lines.of(("receipts", "prefix")), "profile.prefix"))
@@ -230,26 +269,7 @@ def validate(path: Path, *, check_server: bool = False, timeout: float = 5.0) ->
     printer = _text(data, "printer", "name")
     if printer is not None and (not isinstance(printer, str) or len(printer) > 200):
         problems.append(Problem(lines.of(("printer", "name")), "profile.not_text", {"key": "printer.name"}))
-    if "rules" in data:
-        problems.extend(_check_rules(data["rules"], province, lines))
-    problems.sort(key=lambda p: (p.warning, p.line))
-    if any(not p.warning for p in problems):
-        return None, problems
-    return (
-        Profile(
-            path=path,
-            province=province,
-            language=language,
-            organisation=name.strip(),
-            logo=logo,
-            server_url=url.strip(),
-            receipt_prefix=prefix,
-            print_format=print_format,
-            printer_name=(printer or "").strip(),
-            rules=data.get("rules", {}),
-        ),
-        problems,
-    )
+    return problems
 
 
 def load(path: Path) -> Profile:

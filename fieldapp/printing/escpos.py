@@ -7,47 +7,47 @@ used and closed within one call, every step under a deadline, so a Bluetooth pri
 an answer instead of a hung app. Every failure is a `PrinterError` (or `InputRefused` for a bad address)
 with a message code under `[escpos]`; the details go to the log.
 
-Addresses, as a person or the settings file writes them:
-    usb:0416:5011            vendor:product id, hex (python-escpos through pyusb/libusb)
-    serial:/dev/rfcomm0      a serial or Bluetooth SPP port; serial:COM5 on Windows; @115200 sets the speed
-    file:/dev/usb/lp0        the kernel's USB printer device: no driver and no USB permissions needed
-    tcp:192.168.1.50:9100    a network printer (raw port 9100)
+This module is the driver: the job sent over a connection and what went wrong said in words. Addresses are
+`escpos_address`, the pages made into commands `escpos_raster`; their names are importable from here too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import glob
-import ipaddress
 import logging
 import os
-import re
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
-from fieldapp.errors import FieldappError, InputRefused
-
-if TYPE_CHECKING:
-    from PIL.Image import Image
+from fieldapp.errors import FieldappError
+from fieldapp.printing.escpos_address import (  # noqa: F401  (importable from here, as settings and the GUI do)
+    DEFAULT_SPEED,
+    KINDS,
+    SERIAL_SPEEDS,
+    TCP_PORT,
+    Address,
+    list_candidates,
+    parse_address,
+)
+from fieldapp.printing.escpos_raster import (  # noqa: F401  (importable from here, as before)
+    BAND_ROWS,
+    DPI,
+    HEAD_DOTS,
+    THRESHOLD,
+    _job,
+    commands,
+    head_dots,
+    one_bit,
+    render,
+)
 
 log = logging.getLogger(__name__)
 
-KINDS = ("usb", "serial", "file", "tcp")
-HEAD_DOTS = {"80mm": 576, "58mm": 384}  # 72 mm and 48 mm printable at 8 dots per mm
-DPI = 203
-# Grey levels below this print black. Above plain 50% on purpose: at 203 dpi the anti-aliased strokes of
-# 6-7 pt text and the marks of Vietnamese (dấu nặng, hỏi, ngã) are 1-2 dots wide and mostly grey; a
-# threshold of 160 keeps them whole and slightly bold, where 128 thins them and dithering breaks them.
-THRESHOLD = 160
-BAND_ROWS = 64  # one GS v 0 command: 4.6 KB at 80 mm, 3 KB at 58 mm
-SERIAL_SPEEDS = (9600, 19200, 38400, 57600, 115200)
-DEFAULT_SPEED = 9600  # what Bluetooth SPP printers expect (the speed is nominal over Bluetooth)
-TCP_PORT = 9100
 OPEN_SECONDS = 5.0  # to open a connection (Bluetooth paging takes a few seconds)
 STATUS_SECONDS = 0.4  # to wait for a status byte; printers that never answer are printed to anyway
 WRITE_SECONDS = 10.0  # with no byte taken for this long, the printer is gone
@@ -62,164 +62,6 @@ _T = TypeVar("_T")
 
 class PrinterError(FieldappError):
     """The thermal printer did not print, or not all of it. The receipt itself is saved."""
-
-
-# --- addresses -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Address:
-    """Where a printer is. `target` is the serial port, the file path or the TCP host."""
-
-    kind: str
-    target: str = ""
-    vendor: int = 0
-    product: int = 0
-    speed: int = DEFAULT_SPEED
-    port: int = TCP_PORT
-
-    def __str__(self) -> str:
-        if self.kind == "usb":
-            return f"usb:{self.vendor:04x}:{self.product:04x}"
-        if self.kind == "serial":
-            return f"serial:{self.target}" + (f"@{self.speed}" if self.speed != DEFAULT_SPEED else "")
-        if self.kind == "file":
-            return f"file:{self.target}"
-        host = f"[{self.target}]" if ":" in self.target else self.target
-        return f"tcp:{host}:{self.port}"
-
-
-_USB = re.compile(r"(?:0[xX])?([0-9a-fA-F]{1,4}):(?:0[xX])?([0-9a-fA-F]{1,4})")
-_COM = re.compile(r"(?:\\\\\.\\)?[cC][oO][mM]([0-9]{1,3})")
-_POSIX_PORT = re.compile(r"/[^\s@]+")
-_SPEED = re.compile(r"[0-9]{1,7}")
-_WINDOWS_PATH = re.compile(r"(?:[A-Za-z]:[\\/]|\\\\)\S.*")
-_HOST_PORT = re.compile(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?")
-_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-
-
-def parse_address(text: str) -> Address:
-    """The printer address in `text`; InputRefused (`escpos.address`, `escpos.speed`) for anything else."""
-    raw = text.strip() if isinstance(text, str) else ""
-    shown = raw[:80] if isinstance(text, str) else repr(text)[:80]
-    refused = InputRefused("escpos.address", address=shown)
-    if not raw or len(raw) > 260 or any(ord(c) < 32 or ord(c) == 127 for c in raw):
-        raise refused
-    kind, sep, rest = raw.partition(":")
-    kind = kind.lower()
-    if not sep or kind not in KINDS:
-        raise refused
-    if kind == "usb":
-        m = _USB.fullmatch(rest)
-        vendor, product = (int(m[1], 16), int(m[2], 16)) if m else (0, 0)
-        if not vendor or not product:  # 0 is no USB id (and python-escpos would match any device)
-            raise refused
-        return Address("usb", vendor=vendor, product=product)
-    if kind == "serial":
-        port, at, speed_text = rest.partition("@")
-        if com := _COM.fullmatch(port):
-            if int(com[1]) == 0:
-                raise refused
-            port = f"COM{int(com[1])}"
-        elif not _POSIX_PORT.fullmatch(port):
-            raise refused
-        if not at:
-            return Address("serial", port)
-        if not _SPEED.fullmatch(speed_text) or int(speed_text) not in SERIAL_SPEEDS:
-            raise InputRefused("escpos.speed", speed=speed_text[:12], allowed=", ".join(str(s) for s in SERIAL_SPEEDS))
-        return Address("serial", port, speed=int(speed_text))
-    if kind == "file":
-        if not (len(rest) > 1 and rest.startswith("/")) and not _WINDOWS_PATH.fullmatch(rest):
-            raise refused
-        return Address("file", rest)
-    m = _HOST_PORT.fullmatch(rest)
-    if not m:
-        raise refused
-    host, port = m[1], int(m[2]) if m[2] else TCP_PORT
-    if not 0 < port < 65536:
-        raise refused
-    try:
-        if host.startswith("["):
-            host = str(ipaddress.IPv6Address(host[1:-1]))
-        elif re.fullmatch(r"[0-9.]+", host):
-            host = str(ipaddress.IPv4Address(host))
-        elif len(host) > 253 or not all(_LABEL.fullmatch(label) for label in host.split(".")):
-            raise ValueError(host)
-    except ValueError:
-        raise refused from None
-    return Address("tcp", host.lower(), port=port)
-
-
-# --- receipt pages to ESC/POS commands -----------------------------------------------------------------
-
-
-def head_dots(roll: str) -> int:
-    try:
-        return HEAD_DOTS[roll]
-    except (KeyError, TypeError):
-        raise InputRefused("escpos.roll", value=str(roll)[:20]) from None
-
-
-def one_bit(page: Image, width: int) -> Image:
-    """A rendered page as the printer's dots: exactly `width` wide, black where darker than THRESHOLD.
-    A roll page is already the head's width (give or take a dot of rounding: padded, never resampled);
-    anything else is scaled to fit."""
-    from PIL import Image as PILImage
-
-    grey = page.convert("L")
-    if abs(grey.width - width) > 2:
-        height = max(1, round(grey.height * width / grey.width))
-        grey = grey.resize((width, height), PILImage.Resampling.LANCZOS)
-    elif grey.width != width:
-        canvas = PILImage.new("L", (width, grey.height), 255)
-        canvas.paste(grey.crop((0, 0, min(width, grey.width), grey.height)), ((width - grey.width) // 2, 0))
-        grey = canvas
-    return grey.point(lambda v: 255 if v >= THRESHOLD else 0, mode="1")
-
-
-def render(pdf_bytes: bytes, *, roll: str = "80mm") -> list[Image]:
-    """Each page of a roll PDF (one receipt a page) as a 1-bit image the printer's head wide."""
-    from fieldapp.printing import raster
-
-    width = head_dots(roll)
-    return [one_bit(page, width) for page in raster.pages(pdf_bytes, DPI)]
-
-
-def commands(pdf_bytes: bytes, *, roll: str = "80mm") -> list[bytes]:
-    """The ESC/POS job for these receipts, in the pieces it is sent in: reset, then for each receipt its
-    raster bands (GS v 0, BAND_ROWS rows each), a feed and a cut."""
-    return _job(pdf_bytes, roll)[1]
-
-
-def _job(pdf_bytes: bytes, roll: str) -> tuple[int, list[bytes]]:
-    images = render(pdf_bytes, roll=roll)
-    printer = _collector(head_dots(roll))
-    printer.hw("INIT")
-    for image in images:
-        for top in range(0, image.height, BAND_ROWS):  # banded here: python-escpos would convert it all first
-            band = image.crop((0, top, image.width, min(top + BAND_ROWS, image.height)))
-            printer.image(band, impl="bitImageRaster", fragment_height=BAND_ROWS)
-        printer.cut()
-    return len(images), printer.chunks
-
-
-def _collector(width: int) -> Any:
-    """A python-escpos printer that keeps what it would send, its profile told the head's width (else it
-    prints a warning to stdout for every image)."""
-    from escpos.escpos import Escpos
-
-    class Collector(Escpos):
-        def __init__(self) -> None:
-            super().__init__()
-            self.chunks: list[bytes] = []
-            data = dict(self.profile.profile_data)
-            data["media"] = {"width": {"pixels": width, "mm": width / 8}, "dpi": DPI}
-            self.profile.profile_data = data  # on this instance only: the profile class is shared
-
-        def _raw(self, msg: bytes) -> None:
-            self.chunks.append(bytes(msg))
-
-    return Collector()
 
 
 # --- printing ------------------------------------------------------------------------------------------
@@ -617,55 +459,3 @@ def _short(exc: BaseException) -> str:
     if number:
         return os.strerror(number)
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-
-
-# --- what to offer in settings -------------------------------------------------------------------------
-
-
-def list_candidates() -> list[str]:
-    """Printer addresses worth offering on this machine (kernel printer devices first, then Bluetooth and
-    USB serial ports, then USB printers pyusb can see). Never fails: nothing found is an empty list."""
-    found: list[str] = []
-
-    def add(text: str) -> None:
-        try:
-            canonical = str(parse_address(text))
-        except InputRefused:
-            return
-        if canonical not in found:
-            found.append(canonical)
-
-    patterns = (
-        ("file", "/dev/usb/lp*"),
-        ("serial", "/dev/rfcomm*"),
-        ("serial", "/dev/ttyUSB*"),
-        ("serial", "/dev/ttyACM*"),
-    )
-    for kind, pattern in patterns:
-        try:
-            for path in sorted(glob.glob(pattern)):
-                add(f"{kind}:{path}")
-        except Exception as exc:
-            log.info("listing %s: %r", pattern, exc)
-    try:
-        from serial.tools import list_ports
-
-        for port in sorted(list_ports.comports(), key=lambda p: p.device):
-            add(f"serial:{port.device}")
-    except Exception as exc:
-        log.info("listing serial ports: %r", exc)
-    try:
-        import usb.core
-
-        for device in usb.core.find(find_all=True, custom_match=_is_usb_printer) or ():
-            add(f"usb:{device.idVendor:04x}:{device.idProduct:04x}")
-    except Exception as exc:  # no libusb (NoBackendError) is the usual case on Windows
-        log.info("listing USB printers: %r", exc)
-    return found
-
-
-def _is_usb_printer(device: Any) -> bool:
-    try:
-        return any(interface.bInterfaceClass == 7 for config in device for interface in config)
-    except Exception:
-        return False

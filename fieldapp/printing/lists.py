@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from fieldapp.domain.formats import format_date
@@ -30,17 +31,14 @@ def list_pdf(
 
     A cell is a plain string where it fits its column on one line and a wrapped Paragraph only where it
     does not: 45,000 Paragraphs made 5,000 rows take 12 s, most of it wrapping text that fitted anyway."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import LongTable, Paragraph, Spacer, TableStyle
+    from reportlab.platypus import Paragraph, Spacer
 
     fonts.register()
     heading = ParagraphStyle("h", fontName=fonts.BOLD, fontSize=14, leading=18)
     normal = ParagraphStyle("n", fontName=fonts.REGULAR, fontSize=9, leading=11)
-    cell = ParagraphStyle("c", fontName=fonts.REGULAR, fontSize=CELL_SIZE, leading=10)
     usable = landscape(A4)[0] - 24 * mm
     widths = [w * mm for w in widths_mm] if widths_mm else _widths(headers, rows, usable)
     pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
@@ -52,6 +50,24 @@ def list_pdf(
         if progress is not None:
             progress(doc.page, max(pages, doc.page))
 
+    table = _table(headers, rows, widths)
+    doc = landscape_document(path, title)
+    doc.build(
+        [Paragraph(escape(title), heading), Paragraph(escape(subtitle), normal), Spacer(1, 4 * mm), table],
+        onFirstPage=page,
+        onLaterPages=page,
+    )
+    return path
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Any:
+    """The rows under a repeated head row, each cell laid out as `list_pdf` says."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import LongTable, Paragraph, TableStyle
+
+    cell = ParagraphStyle("c", fontName=fonts.REGULAR, fontSize=CELL_SIZE, leading=10)
     room = [w - 2 * CELL_PADDING for w in widths]
 
     def laid(value: object, column: int) -> object:
@@ -75,13 +91,7 @@ def list_pdf(
             ]
         )
     )
-    doc = landscape_document(path, title)
-    doc.build(
-        [Paragraph(escape(title), heading), Paragraph(escape(subtitle), normal), Spacer(1, 4 * mm), table],
-        onFirstPage=page,
-        onLaterPages=page,
-    )
-    return path
+    return table
 
 
 CELL_SIZE = 8.5

@@ -219,9 +219,37 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
 
     r = p.record
     margin = 10 * mm
+    col = _sheet_heading(c, p, left, bottom + height - margin, width, margin, copy_name)
+    _series_and_number(c, r, left + margin, left + width - margin, col.y)
+    col.space(16)
+    col.pair("Họ tên người nộp tiền", r.payer_name, bold_value=True)
+    col.pair("Mã số BHXH", r.payer_si_number or "—")
+    col.pair("Địa chỉ", r.address)
+    col.pair("Nội dung thu", what_was_paid(r))
+    _participants(col, r, narrow=False)
+    col.space(2)
+    _money(col, r)
+    _qr_and_signatures(c, r, left + margin, left + width - margin, col.y - 6)
+    c.setFont(fonts.REGULAR, 6)
+    issued = f"Lập lúc {format_datetime(r.issued_at)}"
+    c.drawString(left + margin, bottom + 6 * mm, footer.footer_text(issued, _rules(r)))
+    if r.void_reason is not None:
+        _stamp(c, VOID_MARK, left + width / 2, bottom + height / 2, 54, angle=28)
+        c.setFont(fonts.BOLD, 8)
+        c.setFillColorRGB(0.78, 0.1, 0.1)
+        c.drawCentredString(left + width / 2, bottom + 10 * mm, f"Lý do huỷ: {r.void_reason}"[:110])
+        c.setFillColorRGB(0, 0, 0)
+
+
+def _sheet_heading(
+    c, p: Printing, left: float, top: float, width: float, margin: float, copy_name: str | None
+) -> Column:
+    """The organisation's logo, the VSS office and the organisation on the left, the form on the right; then
+    the title, the copy's name and the day. Returns the column the rest of the sheet goes on."""
+    from reportlab.lib.units import mm
+
+    r = p.record
     inner = width - 2 * margin
-    top = bottom + height - margin
-    # header: the organisation's logo, the VSS office and the organisation on the left, the form on the right
     mark = letterhead()
     logo_width = _draw_logo(c, mark.logo, left + margin, top, 12 * mm)
     head = Column(c, left + margin + logo_width, top, inner * 0.55 - logo_width, 8)
@@ -246,35 +274,35 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
     d = r.day
     col.text(f"Ngày {d.day:02d} tháng {d.month:02d} năm {d.year}", font=fonts.ITALIC, size=8.5, align="center")
     col.space(2)
-    series_y = col.y
+    return col
+
+
+def _series_and_number(c, r: ReceiptRecord, x_left: float, x_right: float, series_y: float) -> None:
+    """The words "Ký hiệu" and the series on the left, "Số" and the receipt's number on the right, on one line."""
     c.setFont(fonts.REGULAR, 9)
-    c.drawString(left + margin, series_y - 11, "Ký hiệu: ")
+    c.drawString(x_left, series_y - 11, "Ký hiệu: ")
     c.setFont(fonts.BOLD, 9)
-    c.drawString(left + margin + 38, series_y - 11, r.series)
+    c.drawString(x_left + 38, series_y - 11, r.series)
     c.setFont(fonts.REGULAR, 9)
-    c.drawRightString(left + width - margin - 45, series_y - 11, "Số: ")
+    c.drawRightString(x_right - 45, series_y - 11, "Số: ")
     c.setFont(fonts.BOLD, 11)
-    c.drawRightString(left + width - margin, series_y - 11, f"{r.number:07d}")
-    col.space(16)
-    col.pair("Họ tên người nộp tiền", r.payer_name, bold_value=True)
-    col.pair("Mã số BHXH", r.payer_si_number or "—")
-    col.pair("Địa chỉ", r.address)
-    col.pair("Nội dung thu", what_was_paid(r))
-    _participants(col, r, narrow=False)
-    col.space(2)
-    _money(col, r)
-    # QR and confirmation code on the left, the two signature blocks on the right
+    c.drawRightString(x_right, series_y - 11, f"{r.number:07d}")
+
+
+def _qr_and_signatures(c, r: ReceiptRecord, x_left: float, x_right: float, block_top: float) -> None:
+    """The QR and confirmation code on the left, the two signature blocks on the right."""
+    from reportlab.lib.units import mm
+
     qr_size = 30 * mm
-    block_top = col.y - 6
     if r.qr_payload:
-        qr.draw(c, r.qr_payload, left + margin - 2, block_top - qr_size, qr_size)
+        qr.draw(c, r.qr_payload, x_left - 2, block_top - qr_size, qr_size)
         code = confirmation(r)
         c.setFont(fonts.REGULAR, 7)
-        c.drawCentredString(left + margin + qr_size / 2 - 2, block_top - qr_size - 8, "Mã xác nhận:")
+        c.drawCentredString(x_left + qr_size / 2 - 2, block_top - qr_size - 8, "Mã xác nhận:")
         c.setFont(fonts.BOLD, 9)
-        c.drawCentredString(left + margin + qr_size / 2 - 2, block_top - qr_size - 18, code or "")
-    signs_left = left + margin + qr_size + 4 * mm
-    signs_width = left + width - margin - signs_left
+        c.drawCentredString(x_left + qr_size / 2 - 2, block_top - qr_size - 18, code or "")
+    signs_left = x_left + qr_size + 4 * mm
+    signs_width = x_right - signs_left
     for i, (who, name) in enumerate(
         (("NGƯỜI NỘP TIỀN", r.payer_name), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})"))
     ):
@@ -285,15 +313,6 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
         c.drawCentredString(x, block_top - 19, "(Ký, ghi rõ họ tên)")
         c.setFont(fonts.REGULAR, 8)
         c.drawCentredString(x, block_top - qr_size - 2, name[:40])
-    c.setFont(fonts.REGULAR, 6)
-    issued = f"Lập lúc {format_datetime(r.issued_at)}"
-    c.drawString(left + margin, bottom + 6 * mm, footer.footer_text(issued, _rules(r)))
-    if r.void_reason is not None:
-        _stamp(c, VOID_MARK, left + width / 2, bottom + height / 2, 54, angle=28)
-        c.setFont(fonts.BOLD, 8)
-        c.setFillColorRGB(0.78, 0.1, 0.1)
-        c.drawCentredString(left + width / 2, bottom + 10 * mm, f"Lý do huỷ: {r.void_reason}"[:110])
-        c.setFillColorRGB(0, 0, 0)
 
 
 # --- thermal roll ------------------------------------------------------------------------------------

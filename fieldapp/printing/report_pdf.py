@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fieldapp.domain.formats import format_date
 from fieldapp.i18n import label, t
 from fieldapp.printing import fonts
 from fieldapp.printing.footer import footer_text
 from fieldapp.printing.lists import landscape_document
-from fieldapp.reports.tallies import Report
+from fieldapp.reports.tallies import Report, Table
 
 
 def plan_chart(report: Report, width: float, height: float):
@@ -44,21 +45,16 @@ def plan_chart(report: Report, width: float, height: float):
 
 
 def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, LongTable, Paragraph, Spacer, Table, TableStyle
-
-    from fieldapp.reports.export import compact
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
     fonts.register()
     lang = report.lang
     heading = ParagraphStyle("h", fontName=fonts.BOLD, fontSize=13, leading=17, alignment=1)
     normal = ParagraphStyle("n", fontName=fonts.REGULAR, fontSize=9, leading=12, alignment=1)
     caption = ParagraphStyle("c", fontName=fonts.BOLD, fontSize=10, leading=13, spaceBefore=6)
-    cell = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=7, leading=8.5)
-    right = ParagraphStyle("r", parent=cell, alignment=2)
     page_w = landscape(A4)[0] - 24 * mm
 
     def page(canvas, doc) -> None:
@@ -76,24 +72,50 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
         story.append(Paragraph(t("tallies.empty", lang), normal))
     story.append(plan_chart(report, page_w * 0.7, 120))
     for table in report.tables:
-        headers, rows, kinds = compact(table, lang)
-        data = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
-        data += [[Paragraph(v, right if kinds[i] != "text" else cell) for i, v in enumerate(row)] for row in rows]
-        first_w = 48 * mm
-        other_w = (page_w - first_w) / max(1, len(headers) - 1)
-        grid = LongTable(data, repeatRows=1, colWidths=[first_w] + [other_w] * (len(headers) - 1))
-        style = [
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaf6")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-        if table.total:
-            style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f5f5f5")))
-        grid.setStyle(TableStyle(style))
-        story += [Paragraph(table.title, caption), grid]
+        story += [Paragraph(table.title, caption), _grid(table, lang, page_w)]
+    story += [Spacer(1, 6 * mm), KeepTogether([_signatures(lang, page_w)])]
+    doc = landscape_document(path, t("tallies.report_title", lang))
+    doc.build(story, onFirstPage=page, onLaterPages=page)
+    return path
+
+
+def _grid(table: Table, lang: str, page_w: float) -> Any:
+    """One tally table: its first column wide, the numbers right-aligned, its total row shaded."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, TableStyle
+
+    from fieldapp.reports.export import compact
+
+    cell = ParagraphStyle("cell", fontName=fonts.REGULAR, fontSize=7, leading=8.5)
+    right = ParagraphStyle("r", parent=cell, alignment=2)
+    headers, rows, kinds = compact(table, lang)
+    data = [[Paragraph(f"<b>{h}</b>", cell) for h in headers]]
+    data += [[Paragraph(v, right if kinds[i] != "text" else cell) for i, v in enumerate(row)] for row in rows]
+    first_w = 48 * mm
+    other_w = (page_w - first_w) / max(1, len(headers) - 1)
+    grid = LongTable(data, repeatRows=1, colWidths=[first_w] + [other_w] * (len(headers) - 1))
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eaf6")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if table.total:
+        style.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f5f5f5")))
+    grid.setStyle(TableStyle(style))
+    return grid
+
+
+def _signatures(lang: str, page_w: float) -> Any:
+    """Who made the report and the team leader, side by side, room to sign under each."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table
+
     sign = ParagraphStyle("s", fontName=fonts.BOLD, fontSize=9, alignment=1)
     hint = ParagraphStyle("sh", fontName=fonts.ITALIC, fontSize=8, alignment=1)
-    signatures = Table(
+    return Table(
         [
             [Paragraph(t("tallies.signed_maker", lang), sign), Paragraph(t("tallies.signed_leader", lang), sign)],
             [Paragraph(t("tallies.sign_hint", lang), hint), Paragraph(t("tallies.sign_hint", lang), hint)],
@@ -102,7 +124,3 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
         colWidths=[page_w / 2, page_w / 2],
         rowHeights=[None, None, 22 * mm],
     )
-    story += [Spacer(1, 6 * mm), KeepTogether([signatures])]
-    doc = landscape_document(path, t("tallies.report_title", lang))
-    doc.build(story, onFirstPage=page, onLaterPages=page)
-    return path

@@ -21,7 +21,7 @@ from fieldapp.storage import closing as closing_store
 from fieldapp.storage import team as team_store
 from fieldapp.storage.closing import DayReceipt
 from fieldapp.storage.store import Store
-from fieldapp.storage.writer import Actor, writing
+from fieldapp.storage.writer import Actor, Writer, writing
 
 DENOMINATIONS = (500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)
 MAX_EXPLANATION = 500
@@ -113,33 +113,9 @@ def close_day(
 
     The leader closes: the actor, as the store holds them, must lead (or administer) `team_id` and be the
     `leader` named on the closing, and the collector must be a member of that team."""
-    for denomination, n in notes.items():
-        if int(denomination) not in DENOMINATIONS:
-            raise InputRefused("closing.bad_denomination", value=denomination)
-        if int(n) < 0:
-            raise InputRefused("closing.negative_count", value=n)
-    explanation = explanation.strip()
-    if len(explanation) > MAX_EXPLANATION:
-        raise InputRefused("closing.explanation_long", maximum=MAX_EXPLANATION)
+    explanation = _checked_count(notes, explanation)
     with writing(store, actor) as w:
-        acting = team_store.member_in(w.conn, actor.member_id)
-        require(acting, Action.CLOSE_DAY, team_id)
-        if acting is None or acting.id != leader.id:
-            raise InputRefused("closing.needs_leader")
-        collector = team_store.member_in(w.conn, collector_id)
-        if collector is None or collector.team_id != team_id:
-            raise InputRefused("closing.not_in_team")
-        if local_day(w.clock()) < day:
-            raise InputRefused("closing.future_day")
-        if closing_store.is_closed(w.conn, day, collector_id):
-            raise InputRefused("closing.already_closed")
-        cash = DayCash(
-            day,
-            collector_id,
-            closing_store.day_receipts(w.conn, day, collector_id),
-            closing_store.corrections(w.conn, day, collector_id),
-            None,
-        )
+        cash = _cash_to_close(w, actor, leader, day=day, collector_id=collector_id, team_id=team_id)
         total = counted(notes)
         difference = total - cash.cash_expected
         if difference and not explanation:
@@ -176,6 +152,43 @@ def close_day(
             corrections=len(closed.corrections),
         )
     return closed
+
+
+def _checked_count(notes: Mapping[int, int], explanation: str) -> str:
+    """The notes are of real denominations, none counted below zero; the explanation, stripped, not too long."""
+    for denomination, n in notes.items():
+        if int(denomination) not in DENOMINATIONS:
+            raise InputRefused("closing.bad_denomination", value=denomination)
+        if int(n) < 0:
+            raise InputRefused("closing.negative_count", value=n)
+    explanation = explanation.strip()
+    if len(explanation) > MAX_EXPLANATION:
+        raise InputRefused("closing.explanation_long", maximum=MAX_EXPLANATION)
+    return explanation
+
+
+def _cash_to_close(w: Writer, actor: Actor, leader: Member, *, day: date, collector_id: str, team_id: str) -> DayCash:
+    """The day's cash, once it is sure the actor may close it: the actor leads the team and is the leader
+    named; the collector is of the team; the day is over and not closed yet. Read inside the closing's own
+    transaction."""
+    acting = team_store.member_in(w.conn, actor.member_id)
+    require(acting, Action.CLOSE_DAY, team_id)
+    if acting is None or acting.id != leader.id:
+        raise InputRefused("closing.needs_leader")
+    collector = team_store.member_in(w.conn, collector_id)
+    if collector is None or collector.team_id != team_id:
+        raise InputRefused("closing.not_in_team")
+    if local_day(w.clock()) < day:
+        raise InputRefused("closing.future_day")
+    if closing_store.is_closed(w.conn, day, collector_id):
+        raise InputRefused("closing.already_closed")
+    return DayCash(
+        day,
+        collector_id,
+        closing_store.day_receipts(w.conn, day, collector_id),
+        closing_store.corrections(w.conn, day, collector_id),
+        None,
+    )
 
 
 def notes_json(notes: Mapping[int, int]) -> str:

@@ -124,11 +124,7 @@ def enrol(
     the product of `kind`, priced by its quote on the payment day, covered from its cover start; a donated
     product needs its sponsor. The payer's receipt is in the product's series."""
     product = products.get(kind)
-    if product.donated and not sponsor:
-        raise InputRefused("enrolment.sponsor_needed")
-    ids = [p.id for p in members]
-    if len(set(ids)) != len(ids):
-        raise InputRefused("enrolment.member_twice")
+    _check_members(product, members, sponsor)
     paid_on = local_day(w.clock())
     cover = _COVERS[product.insures]
     cover.check(rules, product, members, paid_on)
@@ -137,10 +133,6 @@ def enrol(
         products.Order(paid_on, months, members=len(members), income=income, group=group, province=province),
     )
     start, end = product.cover(paid_on, product.held_until(members[0]), months)
-    lines = tuple(
-        EnrolmentLine(p.id, order, monthly, amount)
-        for order, (p, (monthly, amount)) in enumerate(zip(members, quote.lines, strict=True), start=1)
-    )
     enrolment = Enrolment(
         w.ids(),
         str(product.kind),  # the code as plain text, as the store gives it back
@@ -159,13 +151,30 @@ def enrol(
         quote.local_support,
         sponsor if product.donated else None,
         rule_ids(quote.quote),
-        lines,
+        _lines(members, quote.lines),
         w.clock(),
     )
     done = _pay_and_receipt(w, enrolment, collector, payer, method, reference)
     for person in members:
         cover.extend(w, person, end)
     return done
+
+
+def _check_members(product: products.Product, members: Sequence[Person], sponsor: str | None) -> None:
+    """A donated product names its sponsor; nobody is enrolled twice in one go."""
+    if product.donated and not sponsor:
+        raise InputRefused("enrolment.sponsor_needed")
+    ids = [p.id for p in members]
+    if len(set(ids)) != len(ids):
+        raise InputRefused("enrolment.member_twice")
+
+
+def _lines(members: Sequence[Person], priced: Sequence[tuple[int, int]]) -> tuple[EnrolmentLine, ...]:
+    """Each member's line, in the declared order, with the monthly amount and the total the quote gave."""
+    return tuple(
+        EnrolmentLine(p.id, order, monthly, amount)
+        for order, (p, (monthly, amount)) in enumerate(zip(members, priced, strict=True), start=1)
+    )
 
 
 @dataclass(frozen=True)

@@ -98,51 +98,23 @@ class CleanPerson:
 def check_person(form: PersonForm, *, communes: set[str] | None = None, today: date | None = None) -> CleanPerson:
     """Every field checked; FormRefused lists all that are wrong."""
     problems: list[Problem] = []
-
-    def refuse(name: str, code: str, **params: Any) -> None:
-        problems.append(Problem(name, code, params))
-
     name = check_name(form.full_name)
     if not name.ok:
-        refuse("full_name", name.reason.value, **name.params)
-    birth: date | None = None
-    year: int | None = None
-    try:
-        birth, year = parse_birth(form.birth_date)  # a whole date, or the year alone ("1965")
-    except ValueError:
-        refuse("birth_date", "form.birth_format")
-    else:
-        checked: Checked[Any] | None = None
-        if birth is not None:
-            checked = check_birth_date(birth, today=today)
-        elif year is not None:
-            checked = check_birth_year(year, today=today)
-        if checked is not None and not checked.ok:
-            refuse("birth_date", checked.reason.value, **checked.params)
-            birth, year = None, None
-
-    def optional(name: str, text: str, check: Callable[[str], Checked[Any]], pick: Callable[[Any], Any]) -> Any:
-        """An identifier left empty is None; one typed must be right."""
-        if not text.strip():
-            return None
-        checked = check(text)
-        if checked.ok:
-            return pick(checked.value)
-        refuse(name, checked.reason.value, **checked.params)
-        return None
-
-    citizen_id = optional(
+        problems.append(Problem("full_name", name.reason.value, dict(name.params)))
+    birth, year = _checked_birth(form.birth_date, today, problems)
+    citizen_id = _optional(
+        problems,
         "citizen_id",
         form.citizen_id,
         lambda text: check_citizen_id(text, birth_date=birth, birth_year=year, sex=form.sex, today=today),
         lambda value: value.number,
     )
-    si_number = optional("si_number", form.si_number, check_hi_card, lambda value: value.si_number)
-    phone = optional("phone", form.phone, check_phone, lambda value: value)
+    si_number = _optional(problems, "si_number", form.si_number, check_hi_card, lambda value: value.si_number)
+    phone = _optional(problems, "phone", form.phone, check_phone, lambda value: value)
     if not form.commune_code or (communes is not None and form.commune_code not in communes):
-        refuse("commune_code", "form.commune")
+        problems.append(Problem("commune_code", "form.commune", {}))
     if len(form.hamlet.strip()) > 80:
-        refuse("hamlet", "form.too_long", maximum=80)
+        problems.append(Problem("hamlet", "form.too_long", {"maximum": 80}))
     if problems:
         raise FormRefused(problems)
     return CleanPerson(
@@ -158,6 +130,37 @@ def check_person(form: PersonForm, *, communes: set[str] | None = None, today: d
         target_group=form.target_group,
         consent=form.consent,
     )
+
+
+def _checked_birth(text: str, today: date | None, problems: list[Problem]) -> tuple[date | None, int | None]:
+    """A whole date, or the year alone ("1965"), each within its bounds; (None, None) and a problem if not."""
+    try:
+        birth, year = parse_birth(text)
+    except ValueError:
+        problems.append(Problem("birth_date", "form.birth_format", {}))
+        return None, None
+    checked: Checked[Any] | None = None
+    if birth is not None:
+        checked = check_birth_date(birth, today=today)
+    elif year is not None:
+        checked = check_birth_year(year, today=today)
+    if checked is not None and not checked.ok:
+        problems.append(Problem("birth_date", checked.reason.value, dict(checked.params)))
+        return None, None
+    return birth, year
+
+
+def _optional(
+    problems: list[Problem], name: str, text: str, check: Callable[[str], Checked[Any]], pick: Callable[[Any], Any]
+) -> Any:
+    """An identifier left empty is None; one typed must be right."""
+    if not text.strip():
+        return None
+    checked = check(text)
+    if checked.ok:
+        return pick(checked.value)
+    problems.append(Problem(name, checked.reason.value, dict(checked.params)))
+    return None
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,10 @@ def _metric_names() -> dict[str, Metric]:
     return names
 
 
-def _column(name: str, metrics: dict[str, Metric]) -> str | Metric | None:
+_Column = str | Metric | None  # a header read: a text column (scope, unit, period), a metric, or none
+
+
+def _column(name: str, metrics: dict[str, Metric]) -> _Column:
     key = fold(name).strip(" :*")
     for column, aliases in _FIXED.items():
         if key in aliases:
@@ -212,49 +215,51 @@ def import_targets(store: Store, actor: Actor, path: Path, campaign: Campaign, p
     header, start = split_header(table.rows, lambda row: sum(1 for c in row if _column(c, metrics) is not None))
     columns = [_column(h, metrics) if h.strip() else None for h in header]
     result = ImportResult()
+    result.problems += _column_problems(header, columns)
+    if result.problems:
+        return result
+    lines = _read_lines(store, table.rows, start, columns, campaign, province, result)
+    if not result.rows:
+        result.problems.append(Problem(0, "targets.file.empty", {}))
+    if result.problems:
+        return result
+    _write(store, actor, campaign, lines, result)
+    return result
+
+
+def _column_problems(header: list[str], columns: list[_Column]) -> list[Problem]:
+    """The columns a file must have (scope, unit, a metric) and none this app does not know."""
+    problems = []
     unknown = [h for h, c in zip(header, columns, strict=True) if h.strip() and c is None]
     missing = [c for c in ("scope", "unit") if c not in columns]
     if missing:
-        result.problems.append(Problem(0, "targets.file.missing_columns", {"columns": ", ".join(missing)}))
+        problems.append(Problem(0, "targets.file.missing_columns", {"columns": ", ".join(missing)}))
     if unknown:
-        result.problems.append(Problem(0, "targets.file.unknown_columns", {"columns": ", ".join(unknown)}))
+        problems.append(Problem(0, "targets.file.unknown_columns", {"columns": ", ".join(unknown)}))
     if not any(isinstance(c, Metric) for c in columns):
-        result.problems.append(Problem(0, "targets.file.no_metric_columns", {}))
-    if result.problems:
-        return result
+        problems.append(Problem(0, "targets.file.no_metric_columns", {}))
+    return problems
+
+
+def _read_lines(
+    store: Store,
+    rows: list[list[str]],
+    start: int,
+    columns: list[_Column],
+    campaign: Campaign,
+    province: str,
+    result: ImportResult,
+) -> list[_Line]:
+    """The file's rows as targets to set, every problem of a row added to `result` (and the row left out)."""
     units = target_store.units(store, province)
     periods = target_store.periods(store, campaign.id)
     by_name = {fold(p.name): p for p in periods}
     by_dates = {(p.starts_on, p.ends_on): p for p in periods}
     lines: list[_Line] = []
     seen: dict[tuple, int] = {}
-    for row_number, cells in data_rows(table.rows, start):
+    for row_number, cells in data_rows(rows, start):
         result.rows += 1
-        values: dict[str, str] = {}
-        metric_values: dict[Metric, int] = {}
-        bad = False
-        for column, cell in zip(columns, cells, strict=False):
-            if column is None:
-                continue
-            text = cell.strip()
-            if isinstance(column, Metric):
-                if not text:
-                    continue
-                number = _number(text)
-                if number is None:
-                    result.problems.append(
-                        Problem(row_number, "targets.row.not_a_number", {"column": _label(column), "value": text})
-                    )
-                    bad = True
-                elif number < 0 or number > MAX_TARGET:
-                    result.problems.append(
-                        Problem(row_number, "targets.row.out_of_range", {"column": _label(column), "value": text})
-                    )
-                    bad = True
-                else:
-                    metric_values[column] = number
-            else:
-                values[column] = text
+        values, metric_values, bad = _cells(row_number, columns, cells, result.problems)
         scope = _scope(values.get("scope", ""))
         if scope is None:
             result.problems.append(Problem(row_number, "targets.row.bad_scope", {"value": values.get("scope", "")}))
@@ -279,10 +284,43 @@ def import_targets(store: Store, actor: Actor, path: Path, campaign: Campaign, p
             continue
         seen[key] = row_number
         lines.append(_Line(row_number, period, scope, ref, metric_values))  # type: ignore[arg-type]
-    if not result.rows:
-        result.problems.append(Problem(0, "targets.file.empty", {}))
-    if result.problems:
-        return result
+    return lines
+
+
+def _cells(
+    row_number: int, columns: list[_Column], cells: list[str], problems: list[Problem]
+) -> tuple[dict[str, str], dict[Metric, int], bool]:
+    """A row's text columns, its metric values, and whether a value was refused (added to `problems`)."""
+    values: dict[str, str] = {}
+    metric_values: dict[Metric, int] = {}
+    bad = False
+    for column, cell in zip(columns, cells, strict=False):
+        if column is None:
+            continue
+        text = cell.strip()
+        if isinstance(column, Metric):
+            if not text:
+                continue
+            number = _number(text)
+            if number is None:
+                problems.append(
+                    Problem(row_number, "targets.row.not_a_number", {"column": _label(column), "value": text})
+                )
+                bad = True
+            elif number < 0 or number > MAX_TARGET:
+                problems.append(
+                    Problem(row_number, "targets.row.out_of_range", {"column": _label(column), "value": text})
+                )
+                bad = True
+            else:
+                metric_values[column] = number
+        else:
+            values[column] = text
+    return values, metric_values, bad
+
+
+def _write(store: Store, actor: Actor, campaign: Campaign, lines: list[_Line], result: ImportResult) -> None:
+    """Every target in one transaction, the periods a line names by its dates made first."""
     with writing(store, actor) as w:
         made: dict[tuple[date, date], CampaignPeriod] = {}
         for line in lines:
@@ -294,7 +332,6 @@ def import_targets(store: Store, actor: Actor, path: Path, campaign: Campaign, p
             result.targets += set_targets(w, campaign.id, period_id, line.scope, line.ref, line.values)  # type: ignore[arg-type]
         result.periods = len(made)
         w.audit(AuditAction.IMPORT, "targets", campaign.id, rows=result.rows, targets=result.targets)
-    return result
 
 
 def _label(metric: Metric) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import BY_TABLE, to_json
 from fieldapp.storage.store import Store, put_meta
-from fieldapp.storage.sync import OutOp
+from fieldapp.storage.sync_push import OutOp
 
 META_SERVER_KEYS = "bundle_server_keys"  # JSON: box, box_key_id, sign, sign_key_id (GET /v1/bundle-keys)
 META_OUT_SEQ = "bundle_out_seq"  # the number of the last bundle this laptop made

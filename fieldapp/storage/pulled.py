@@ -1,5 +1,5 @@
 """Pulled changes read and checked, not written yet: the part of applying a pull that needs no store
-(`storage.sync.apply_read` writes what `read_page` read). Pure, so a catch-up does it on a thread of its own
+(`storage.sync_pull.apply_read` writes what `read_page` read). Pure, so a catch-up does it on a thread of its own
 while the pages before are written and the pages after are fetched."""
 
 from __future__ import annotations

@@ -26,15 +26,12 @@ from fieldapp.domain import admin_units
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.text import fold
-from fieldapp.errors import FieldappError, InputRefused, StoreUnavailable
+from fieldapp.errors import FieldappError, StoreUnavailable
 from fieldapp.outputs import (
     FILE_MODE,
     OutputLike,
-    as_output,
-    check,
     private_folder,
     private_writing,
-    scratch_file,
     tighten,
     tighten_tree,
 )
@@ -428,24 +425,9 @@ class Store:
         """A consistent copy of the live store, encrypted with the same key (VACUUM INTO), with the
         keystore's passphrase slot in front (storage/backup_file.py) so it restores on another laptop.
         `dest` is a path (never replaced) or an Output (fieldapp.outputs; replaced with force)."""
-        from fieldapp.storage import backup_file
+        from fieldapp.storage import backups
 
-        out = as_output(dest, data_dir=self.data_dir.root)
-        try:
-            check(out)
-        except InputRefused as exc:
-            if exc.code == "output.exists":
-                raise InputRefused("backup.exists", **exc.params) from None
-            raise
-        with scratch_file(self.data_dir.root, "backup.db") as scratch:
-            with self.lock:
-                try:
-                    self._conn.execute("VACUUM INTO ?", (str(scratch),))
-                except driver.Error as exc:
-                    raise driver.translate(exc, str(out.path)) or exc from exc
-            backup_file.write(out, backup_file.header_for(self.keystore), scratch)
-        log.info("backup written (%d passphrase slots)", len(backup_file.header_for(self.keystore)["slots"]))
-        return out.path
+        return backups.backup(self, dest)
 
     def restore(self, source: Path, key: bytes | None = None) -> Path:
         """Replace the store's content with a backup: one made here (this store's key), or one of another
@@ -457,66 +439,9 @@ class Store:
         id, enrolment and receipt key (the lost laptop's are revoked on the server). Returns the path of
         the safety copy.
         """
-        from fieldapp.storage import backup_file
+        from fieldapp.storage import backups
 
-        source = Path(source)
-        if not source.is_file():
-            raise InputRefused("restore.missing", path=str(source))
-        header = backup_file.read_header(source)
-        other_laptop = header is not None and header.store_id != self.keystore.store_id
-        if header is None or header.same_key(self.keystore):
-            source_key = self._key
-        elif header.encrypted != self.encrypted:
-            raise InputRefused("restore.unreadable", path=str(source))
-        elif header.encrypted and key is None:
-            raise InputRefused("restore.needs_passphrase", path=str(source))
-        else:
-            source_key = key
-        with scratch_file(self.data_dir.root, "restore.db") as scratch:
-            database = source
-            if header is not None:
-                backup_file.extract(source, header, scratch)
-                database = scratch
-            safety = self._restore_from(database, source, source_key, other_laptop)
-        log.info("restored from a backup%s; previous content kept in %s", " of another laptop" * other_laptop, safety)
-        return safety
-
-    def _restore_from(self, database: Path, source: Path, key: bytes | None, other_laptop: bool) -> Path:
-        try:
-            other = self._connect(database, key)
-        except StoreUnavailable as exc:
-            raise InputRefused("restore.unreadable", path=str(source)) from exc
-        try:
-            version = migrations.user_version(other)
-            if version > migrations.latest_version():
-                raise InputRefused("restore.too_new", path=str(source), db_version=version)
-            if version < 1:
-                raise InputRefused("restore.not_a_backup", path=str(source))
-            try:
-                _refuse_newer_app(other, str(source))
-            except StoreUnavailable as exc:  # restoring it would leave a folder this app cannot open
-                raise InputRefused("restore.app_too_new", **exc.params) from exc
-            problems = _integrity(other)
-            if problems:
-                raise InputRefused("restore.damaged", path=str(source), problem=problems[0])
-            with self.lock:
-                identity = _identity(self._conn) if other_laptop else None
-                safety = self._safety_copy()
-                other.backup(self._conn)  # SQLCipher re-encrypts each page under this store's key
-        finally:
-            other.close()
-        with self.lock:
-            try:
-                if migrations.user_version(self._conn) < migrations.latest_version():
-                    migrations.apply_pending(self._conn)
-                if identity is not None:
-                    _keep_identity(self._conn, identity)
-                self._load_reference_data(self._conn)
-            except driver.Error as exc:
-                raise driver.translate(exc, str(self.path)) or exc from exc
-            self.device_id = self.meta("device_id") or self.device_id
-            _note_app_version(self._conn)
-        return safety
+        return backups.restore(self, source, key)
 
     def _safety_copy(self) -> Path:
         return self.copy_to_backups("before-restore")
@@ -546,65 +471,3 @@ class Store:
 def _integrity(conn: Connection) -> list[str]:
     rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
     return [] if rows == ["ok"] else rows
-
-
-# A laptop's own identity, kept when another laptop's backup is restored onto it: its device id and receipt
-# key, its enrolment (token, server, scope) and its USB-bundle state. The sync cursor starts again from 0, so
-# the next sync pulls the team's data over what the backup holds.
-IDENTITY_META = (
-    "device_id",
-    "device_signing_key",
-    "receipt_device_number",
-    "sync_server_url",
-    "sync_token",
-    "sync_enrolled_at",
-    "sync_province",
-    "sync_last_ok",
-    "sync_resync",
-    "sync_cursor",
-    "bundle_server_keys",
-    "bundle_out_seq",
-    "bundle_in",
-)
-
-
-@dataclass(frozen=True)
-class _Identity:
-    meta: dict[str, str]
-    device: tuple[Any, ...] | None  # the laptop's own devices row: id, team_id, name, key_id, public_key, ...
-
-
-def _identity(conn: Connection) -> _Identity:
-    marks = ", ".join("?" * (len(IDENTITY_META) + 1))
-    meta = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({marks})", (*IDENTITY_META, "team_id")))
-    if "sync_token" not in meta:
-        meta.pop("team_id", None)  # not enrolled: the backup's team is the one to work in
-    meta.pop("sync_cursor", None)
-    device = conn.execute(
-        "SELECT id, team_id, name, key_id, public_key, enrolled_at, revoked_at FROM devices WHERE id = ?",
-        (meta.get("device_id"),),
-    ).fetchone()
-    return _Identity(meta, tuple(device) if device else None)
-
-
-def _keep_identity(conn: Connection, identity: _Identity) -> None:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        marks = ", ".join("?" * len(IDENTITY_META))
-        conn.execute(f"DELETE FROM meta WHERE key IN ({marks})", IDENTITY_META)
-        for key, value in identity.meta.items():
-            put_meta(conn, key, value)
-        if identity.device is not None:
-            device_id, team_id, *rest = identity.device
-            conn.execute(
-                "INSERT INTO devices (id, team_id, name, key_id, public_key, enrolled_at, revoked_at) "
-                "VALUES (?, (SELECT id FROM teams WHERE id = ?), ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "team_id = excluded.team_id, name = excluded.name, key_id = excluded.key_id, "
-                "public_key = excluded.public_key, enrolled_at = excluded.enrolled_at, revoked_at = NULL",
-                (device_id, team_id, *rest[:3], rest[3], None),
-            )
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise

@@ -12,9 +12,10 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.errors import InputRefused
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.records import BY_TABLE, encode_datetime, to_json
+from fieldapp.storage.pulled import _Change, _row
+from fieldapp.storage.records import BY_TABLE, TableSpec, encode_datetime, to_json
 from fieldapp.storage.store import Store
-from fieldapp.storage.sync import _Change, _local_record, _row, fold_later_edits
+from fieldapp.storage.sync_push import _local_record, fold_later_edits
 from fieldapp.storage.writer import Actor, writing
 
 
@@ -125,19 +126,8 @@ def resolve(store: Store, actor: Actor, conflict_id: int, choices: Mapping[str, 
         if bad or missing:
             raise InputRefused("sync.conflict_choices", fields=", ".join(bad + missing))
         spec = BY_TABLE[c.entity]
-        merged = {f: c.theirs.get(f) for f in spec.fields}
-        for f, pick in choices.items():
-            if pick == "ours":
-                merged[f] = c.ours.get(f)
-        merged["id"] = c.entity_id
-        merged["version"] = c.their_version
-        change = _Change(c.entity, c.entity_id, c.their_version, merged, 0)
-        values = _row(spec, change)
-        sets = ", ".join(f"{col} = ?" for col in spec.columns if col != "id")
-        conn.execute(
-            f"UPDATE {spec.table} SET {sets} WHERE id = ?",
-            (*(v for col, v in zip(spec.columns, values, strict=True) if col != "id"), c.entity_id),
-        )
+        merged = _merged(c, spec, choices)
+        _write_local(conn, spec, c, merged)
         changed = [f for f in spec.fields if f not in IGNORED_FIELDS and merged.get(f) != c.theirs.get(f)]
         op_id = ""
         if changed:
@@ -166,6 +156,28 @@ def resolve(store: Store, actor: Actor, conflict_id: int, choices: Mapping[str, 
         conn.execute("DELETE FROM sync_held WHERE entity = ? AND entity_id = ?", (c.entity, c.entity_id))
         w.audit(AuditAction.UPDATE, c.entity, c.entity_id, conflict=conflict_id, fields=sorted(choices))
     return op_id or None
+
+
+def _merged(c: Conflict, spec: TableSpec, choices: Mapping[str, str]) -> dict[str, Any]:
+    """The server's copy with the fields the member kept as ours, at the server's version."""
+    merged = {f: c.theirs.get(f) for f in spec.fields}
+    for f, pick in choices.items():
+        if pick == "ours":
+            merged[f] = c.ours.get(f)
+    merged["id"] = c.entity_id
+    merged["version"] = c.their_version
+    return merged
+
+
+def _write_local(conn: Connection, spec: TableSpec, c: Conflict, merged: dict[str, Any]) -> None:
+    """The local record becomes the chosen mix (no op: `resolve` decides whether it goes out)."""
+    change = _Change(c.entity, c.entity_id, c.their_version, merged, 0)
+    values = _row(spec, change)
+    sets = ", ".join(f"{col} = ?" for col in spec.columns if col != "id")
+    conn.execute(
+        f"UPDATE {spec.table} SET {sets} WHERE id = ?",
+        (*(v for col, v in zip(spec.columns, values, strict=True) if col != "id"), c.entity_id),
+    )
 
 
 # --- merge candidates --------------------------------------------------------------------------

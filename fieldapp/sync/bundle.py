@@ -201,6 +201,23 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
         return taken
     if last is not None and header.seq <= last.seq:
         raise BundleRefused("bundle.older", seq=header.seq, last=last.seq)
+    results, changes, nxt, devices = _checked_body(body)
+    _settle(store, results, taken)
+    _apply(store, changes, nxt, taken)
+    if devices is not None:
+        taken.devices = storage.replace_devices(store, devices, store.device_id)
+    team_service.remember_server_keys(store, body.get("pin_keys"))  # a laptop that only syncs by USB stick
+    rules = rule_service.take(store, body.get("rules"), via="bundle")  # signed rule files (issue 14)
+    taken.rules_added, taken.rules_refused = rules.added, rules.refused
+    bundle_store.mark_in(store, header.bundle_id, header.seq)
+    _totals(store, taken)
+    log.info("answer bundle %s (no. %d) taken in: %s", header.bundle_id, header.seq, taken.as_json())
+    return taken
+
+
+def _checked_body(body: dict[str, Any]) -> tuple[list[Any], list[Any], int, list[Any] | None]:
+    """The answer's results, changes, next position and devices list, each of the shape expected, or
+    BundleRefused("bundle.damaged")."""
     results, changes, nxt, devices = body.get("results"), body.get("changes"), body.get("next"), body.get("devices")
     if not (isinstance(results, list) and isinstance(changes, list) and isinstance(nxt, int)):
         raise BundleRefused("bundle.damaged")
@@ -212,7 +229,11 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
         isinstance(devices, list) and all(isinstance(d, dict) and d.get("id") for d in devices)
     ):
         raise BundleRefused("bundle.damaged")
+    return results, changes, nxt, devices
 
+
+def _settle(store: Store, results: list[dict[str, Any]], taken: Taken) -> None:
+    """The server's answers to the ops still waiting here; those an online sync settled already are counted."""
     taken.results = len(results)
     waiting = bundle_store.pending_ops(store, [r["op_id"] for r in results])
     ops, answers = [], []
@@ -232,6 +253,9 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
                 reason = str(r.get("reason") or "")
                 taken.reasons[reason] = taken.reasons.get(reason, 0) + 1
 
+
+def _apply(store: Store, changes: list[dict[str, Any]], nxt: int, taken: Taken) -> None:
+    """The changes in pages, as a pull applies them; the cursor never goes back."""
     changes = sorted(changes, key=lambda c: c["pos"])
     for i in range(0, len(changes), PAGE):
         page = changes[i : i + PAGE]
@@ -244,15 +268,6 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
         taken.candidates += t.candidates
     if not changes and nxt > storage.settings(store).cursor:
         storage.apply_page(store, [], nxt, own_device=store.device_id)
-    if devices is not None:
-        taken.devices = storage.replace_devices(store, devices, store.device_id)
-    team_service.remember_server_keys(store, body.get("pin_keys"))  # a laptop that only syncs by USB stick
-    rules = rule_service.take(store, body.get("rules"), via="bundle")  # signed rule files (issue 14)
-    taken.rules_added, taken.rules_refused = rules.added, rules.refused
-    bundle_store.mark_in(store, header.bundle_id, header.seq)
-    _totals(store, taken)
-    log.info("answer bundle %s (no. %d) taken in: %s", header.bundle_id, header.seq, taken.as_json())
-    return taken
 
 
 def _totals(store: Store, taken: Taken) -> None:

@@ -293,36 +293,12 @@ class SyncEngine:
 
         stop = threading.Event()  # the pull ended (an error, a cancel): the pages ahead are not wanted
 
-        def fetched() -> Iterator[tuple[list[list[Any]], int, bool]]:
-            """Groups of up to PULL_GROUP pages from the cursor on, as the server sent them (each page's
-            changes, the last `next`, whether there is more), until `more` is false."""
-            since, more = cursor, True
-            while more and not stop.is_set():
-                pages: list[list[Any]] = []
-                for _ in range(PULL_GROUP):
-                    page = http.get("/v1/pull", {"since": since, "limit": self.pull_page})
-                    part, nxt, more = page.get("changes"), page.get("next"), page.get("more")
-                    if not isinstance(part, list) or not isinstance(nxt, int) or nxt < since:
-                        raise SyncError("sync.bad_answer", what="pull")
-                    if more and nxt == since and not part:
-                        raise SyncError("sync.bad_answer", what="pull")
-                    pages.append(part)
-                    since, more = nxt, bool(more)
-                    if not more or cancelled() or stop.is_set():
-                        break
-                yield pages, since, more
-
-        def read(pages: list[list[Any]]) -> pulled.ReadPage:
-            group = pulled.ReadPage()
-            for part in pages:
-                group.add(pulled.read_page(part))
-            return group
-
         # Three stages a group apart, each on its own thread: the next pages are fetched (waiting on the
         # server and the link) while the pages before are read (checked, rows made) while the ones before
         # those are written here (SQLite lets go of the GIL).
+        fetched = _fetched(http, cursor, self.pull_page, cancelled, stop)
         groups = ahead((
-            (read(pages), nxt, more) for pages, nxt, more in ahead(fetched(), "sync-fetch")
+            (_read(pages), nxt, more) for pages, nxt, more in ahead(fetched, "sync-fetch")
         ), "sync-read")  # fmt: skip
         edited: dict[str, set[str]] = {}  # persons and sites edited elsewhere: their facts' rollup moves
         try:
@@ -399,3 +375,33 @@ def _parkable(exc: HttpRefused) -> None:
 def _lock_for(store: Store) -> threading.Lock:
     with _RUNNING_GUARD:
         return _RUNNING.setdefault(str(store.path), threading.Lock())
+
+
+def _fetched(
+    http: Transport, cursor: int, limit: int, cancelled: Callable[[], bool], stop: threading.Event
+) -> Iterator[tuple[list[list[Any]], int, bool]]:
+    """Groups of up to PULL_GROUP pages from the cursor on, as the server sent them (each page's changes,
+    the last `next`, whether there is more), until `more` is false or `stop` is set."""
+    since, more = cursor, True
+    while more and not stop.is_set():
+        pages: list[list[Any]] = []
+        for _ in range(PULL_GROUP):
+            page = http.get("/v1/pull", {"since": since, "limit": limit})
+            part, nxt, more = page.get("changes"), page.get("next"), page.get("more")
+            if not isinstance(part, list) or not isinstance(nxt, int) or nxt < since:
+                raise SyncError("sync.bad_answer", what="pull")
+            if more and nxt == since and not part:
+                raise SyncError("sync.bad_answer", what="pull")
+            pages.append(part)
+            since, more = nxt, bool(more)
+            if not more or cancelled() or stop.is_set():
+                break
+        yield pages, since, more
+
+
+def _read(pages: list[list[Any]]) -> pulled.ReadPage:
+    """A group's pages read (checked, rows made) as one, off the thread that writes them."""
+    group = pulled.ReadPage()
+    for part in pages:
+        group.add(pulled.read_page(part))
+    return group

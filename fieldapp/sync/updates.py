@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -150,22 +151,7 @@ def download(
     settings = sync_storage.settings(store)
     if not settings.enrolled:
         raise SyncError("sync.not_enrolled")
-    if out is None:
-        dest = downloads_dir(store) / found.filename
-        try:
-            private_folder(dest.parent)
-        except OSError as exc:
-            raise InputRefused("receipt.no_folder", path=str(dest.parent)) from exc
-        saving = private_writing(dest)
-    else:
-        target = as_output(out, data_dir=store.data_dir.root)
-        folder = target.path.parent
-        if not folder.exists() and not inside(folder, store.data_dir.root):  # IT names a new folder on a stick
-            try:
-                folder.mkdir(parents=True)
-            except OSError as exc:
-                raise InputRefused("receipt.no_folder", path=str(folder)) from exc
-        dest, saving = target.path, writing(target)
+    dest, saving = _destination(store, found.filename, out)
     headers = {"Authorization": f"Bearer {settings.token}", "User-Agent": f"fieldapp/{__version__}"}
     digest = hashlib.sha256()
     got = 0
@@ -200,6 +186,26 @@ def download(
         # never made executable from here (0600, as every file written): IT runs it
     log.info("installer %s saved to %s (%d bytes, SHA-256 checked)", found.version, dest, got)
     return dest
+
+
+def _destination(store: Store, filename: str, out: OutputLike | None) -> tuple[Path, AbstractContextManager[Path]]:
+    """Where the installer goes (`out`, or downloads/ in the data dir), its folder made if need be, and the
+    writer that puts it there only once it is whole."""
+    if out is None:
+        dest = downloads_dir(store) / filename
+        try:
+            private_folder(dest.parent)
+        except OSError as exc:
+            raise InputRefused("receipt.no_folder", path=str(dest.parent)) from exc
+        return dest, private_writing(dest)
+    target = as_output(out, data_dir=store.data_dir.root)
+    folder = target.path.parent
+    if not folder.exists() and not inside(folder, store.data_dir.root):  # IT names a new folder on a stick
+        try:
+            folder.mkdir(parents=True)
+        except OSError as exc:
+            raise InputRefused("receipt.no_folder", path=str(folder)) from exc
+    return target.path, writing(target)
 
 
 def _refused(response: httpx.Response) -> Exception:

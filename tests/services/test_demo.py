@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
+from fieldapp.demo import DemoOptions, load_demo
 from fieldapp.domain.receipt_code import decode
 from fieldapp.errors import InputRefused
 from fieldapp.paths import DataDir
-from fieldapp.services.demo import DemoOptions, load_demo
 from fieldapp.storage import team as team_store
 from fieldapp.storage.work import counts
 from tests.conftest import DEMO_END

@@ -77,7 +77,7 @@ def test_round_trip_by_usb_ends_as_an_online_sync_would(team, tmp_path):
     add_demo(a, persons=60, days=1, seed=1)
     pending = a.outbox_states()["pending"]
     records = a.store.query_one("SELECT count(DISTINCT entity || entity_id) FROM outbox WHERE state = 'pending'")[0]
-    # the team's demo roster is the team's own (services.demo._roster): b made the same members, already there
+    # the team's demo roster is the team's own (demo.builder._roster): b made the same members, already there
     shared = a.store.query_one("SELECT count(*) FROM outbox WHERE state = 'pending' AND entity = 'members'")[0]
     a.close()  # the CLI opens the data dir itself
     exported, answer = round_trip(server, a, tmp_path)

@@ -221,13 +221,13 @@ def test_a_page_the_store_refuses_a_record_of_is_written_again_carefully_and_onl
     """A page is written without savepoints first (they cost five times the inserts); when the store refuses
     one of its records, nothing of that attempt stays and the page is written again with them, which finds
     the record: the rest lands, the cursor moves, the record waits in sync_refused."""
-    from fieldapp.storage import refused
+    from fieldapp.storage import refused, sync_pull
     from fieldapp.storage.driver import IntegrityError
 
     store, _actor = team_store
     people = [person(f"Lê Văn Số {i}") for i in range(80)]
     bad = people[33].id
-    real = storage._upsert_rows
+    real = sync_pull._upsert_rows
     careful_calls = []
 
     def upsert_rows(conn, spec, changes):
@@ -241,7 +241,7 @@ def test_a_page_the_store_refuses_a_record_of_is_written_again_carefully_and_onl
         careful_calls.append(careful)
         return real_write(conn, changes, write, careful=careful)
 
-    monkeypatch.setattr(storage, "_upsert_rows", upsert_rows)
+    monkeypatch.setattr(sync_pull, "_upsert_rows", upsert_rows)
     monkeypatch.setattr(refused, "write_or_find", write_or_find)
     tally = storage.apply_page(store, [change(p, i + 1) for i, p in enumerate(people)], 80, own_device="me")
     assert careful_calls[0] is False and True in careful_calls

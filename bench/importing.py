@@ -20,9 +20,9 @@ from pathlib import Path
 from common import PASSPHRASE, Row, Target, progress
 from stores import executemany_baseline
 
+from fieldapp.demo import DemoOptions, load_demo
 from fieldapp.domain import admin_units
 from fieldapp.paths import DataDir
-from fieldapp.services.demo import DemoOptions, load_demo
 from fieldapp.services.importer import plan_import, run_import
 from fieldapp.storage.store import OpenOptions, Store
 from fieldapp.storage.writer import Actor

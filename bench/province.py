@@ -40,12 +40,12 @@ from search import run_typed
 from sync_server import LOAD_BATCH, batches, fieldapp_server, laptops
 from sync_server_pg import new_database
 
+from fieldapp.demo.people import _vocabulary
 from fieldapp.domain import admin_units
 from fieldapp.domain.enums import Sex, TargetGroup, VsiStatus
 from fieldapp.domain.ids import IdFactory
 from fieldapp.domain.models import Hamlet, Household, Person
 from fieldapp.paths import DataDir
-from fieldapp.services.demo import _vocabulary
 from fieldapp.storage import migrations
 from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import OpenOptions, Store

@@ -1,7 +1,7 @@
 """The pull's UNIQUE-clash check (fieldapp.storage.clashes): what it costs a pull of receipts.
 
 On a copy of a cached demo store (encrypted; 20,000 persons, or the size given), pulled pages of 2,000
-records applied by `storage.sync.apply_page`, as a sync does:
+records applied by `storage.sync_pull.apply_page`, as a sync does:
 - pull_new_receipts: new payments and their receipts (1,000 + 1,000 a page), the receipts in a series of
   their own; baseline: the same pages with the clash check switched off (what the pull did before).
 - pull_receipts_again: every receipt of the store pulled again (a resync from 0: all already here);
@@ -21,7 +21,7 @@ from common import PASSPHRASE, Row, progress, render, run_temp_dir
 from stores import DemoSpec, copy_data_dir, demo_store
 
 from fieldapp.domain.ids import new_id
-from fieldapp.storage import sync
+from fieldapp.storage import sync_pull
 from fieldapp.storage.records import BY_TABLE
 from fieldapp.storage.store import OpenOptions, Store
 
@@ -40,16 +40,16 @@ def _pages(changes: list[dict]) -> list[list[dict]]:
 
 
 def _apply(store: Store, pages: list[list[dict]], *, check: bool) -> float:
-    real = sync.split_clashes
+    real = sync_pull.split_clashes
     if not check:
-        sync.split_clashes = lambda _conn, changes: (list(changes), [])
+        sync_pull.split_clashes = lambda _conn, changes: (list(changes), [])
     try:
         start = time.perf_counter()
         for page in pages:
-            sync.apply_page(store, page, 0, own_device=store.device_id)
+            sync_pull.apply_page(store, page, 0, own_device=store.device_id)
         return time.perf_counter() - start
     finally:
-        sync.split_clashes = real
+        sync_pull.split_clashes = real
 
 
 def _new_pages(payments: list[dict], receipts: list[dict], tag: str) -> list[list[dict]]:

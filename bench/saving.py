@@ -34,17 +34,18 @@ from fieldapp.domain.enums import Outcome, Topic
 from fieldapp.domain.formats import VIETNAM, local_day
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.models import Consultation, FollowUp, Person
+from fieldapp.protocol.encoding import encode_datetime, to_json
 from fieldapp.services.fieldwork import save_consultation
 from fieldapp.storage import driver, people
 from fieldapp.storage import team as team_store
 from fieldapp.storage.keystore import KeyStore
-from fieldapp.storage.records import encode_datetime, spec_for, to_json
+from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import DEFAULT_CACHE_KIB, Store
 from fieldapp.storage.writer import Actor, writing
 
 P95_TARGET_MS = 2.0
 WARM_UP = 20
-# The demo's outcome mix (fieldapp/services/demo.py); "will think" also writes a follow-up.
+# The demo's outcome mix (fieldapp/demo/days.py); "will think" also writes a follow-up.
 OUTCOMES = ((Outcome.ENROLLED, 22), (Outcome.WILL_THINK, 33), (Outcome.REFUSED, 18), (Outcome.ALREADY_INSURED, 27))
 _CONSULTATION = spec_for(Consultation)
 _FOLLOW_UP = spec_for(FollowUp)

@@ -22,8 +22,8 @@ from typing import Any
 
 from common import CACHE, DEMO_END, PASSPHRASE, ROOT, Throttled, progress, remove_stale
 
+from fieldapp.demo import DemoBuilder, DemoOptions
 from fieldapp.paths import DataDir
-from fieldapp.services.demo import DemoBuilder, DemoOptions
 from fieldapp.storage import migrations, work
 from fieldapp.storage.records import BY_TABLE
 from fieldapp.storage.store import OpenOptions, Store

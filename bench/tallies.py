@@ -34,11 +34,11 @@ from pathlib import Path
 from common import CACHE, DEMO_END, PASSPHRASE, Row, Target, Throttled, progress
 from stores import open_existing
 
+from fieldapp.demo import DemoOptions, load_demo
 from fieldapp.domain.ids import new_id
 from fieldapp.paths import DataDir
 from fieldapp.reports.export import write
 from fieldapp.reports.tallies import build
-from fieldapp.services.demo import DemoOptions, load_demo
 from fieldapp.storage import migrations
 from fieldapp.storage.store import OpenOptions, Store
 

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fieldapp.domain import rulefile
+from fieldapp.domain import rulefile, ruleformat
 from fieldapp.outputs import private_writing
 from fieldapp.paths import install_root
 from fieldapp.tomltext import Lines, Problem, parse
@@ -117,12 +117,12 @@ def _check_rules(rules: Any, province: Any, lines: Lines) -> Iterator[Problem]:
     from fieldapp.domain.premiums import RuleBook
 
     code = province if isinstance(province, str) else None
-    origin = rulefile.Origin(rulefile.PROFILE, rulefile.PROVINCE, "profile", None, code)
+    origin = rulefile.Origin(ruleformat.PROFILE, rulefile.PROVINCE, "profile", None, code)
     problems = list(rulefile.check_tree(rules, lines, ("rules",), origin=origin))
     yield from problems
     if problems:
         return
-    found = rulefile.profile_file(rules, code)
+    found = ruleformat.profile_file(rules, code)
     book = RuleBook.from_files([rulefile.shipped(), found])
     for entry_id, why in rulefile.prices(book, found):
         yield Problem(lines.of(("rules",)), "rules.quote", {"id": entry_id, "reason": why})
@@ -321,7 +321,7 @@ def installed_rule_file() -> rulefile.RuleFile | None:
     rules = installed_rules()
     if not rules:
         return None
-    return rulefile.profile_file(rules, installed_profile().province)  # type: ignore[union-attr]
+    return ruleformat.profile_file(rules, installed_profile().province)  # type: ignore[union-attr]
 
 
 def installed_rules() -> Mapping[str, Any]:

@@ -69,9 +69,9 @@ def store(open_store):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     """A small demo data dir made once; tests copy it (see `demo_dir`)."""
+    from fieldapp.demo import DemoOptions, load_demo
     from fieldapp.domain import pins
     from fieldapp.paths import DataDir
-    from fieldapp.services.demo import DemoOptions, load_demo
     from fieldapp.storage import keystore
     from fieldapp.storage.store import OpenOptions, Store
 

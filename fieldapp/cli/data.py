@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def cmd_demo_data(ctx: Context) -> int:
-    from fieldapp.services.demo import DEMO_PIN, DemoBuilder, DemoOptions
+    from fieldapp.demo import DEMO_PIN, DemoBuilder, DemoOptions
     from fieldapp.storage.work import counts
 
     a = ctx.args

@@ -94,7 +94,8 @@ def _read_file(path: Path) -> bytes:
 
 def cmd_server_add(ctx) -> int:
     from fieldapp.cli.server import on_server_store
-    from fieldapp.domain.rulefile import RulesRefused, problems_text
+    from fieldapp.domain.rulefile import RulesRefused
+    from fieldapp.domain.ruleformat import problems_text
     from fieldapp.server import rules
 
     path = Path(ctx.args.file)

@@ -44,7 +44,7 @@ from fieldapp.storage import team as team_store
 from fieldapp.storage.store import Store, delete_meta, put_meta
 from fieldapp.storage.writer import Actor, Writer, writing
 
-log = logging.getLogger("fieldapp.services.demo")  # the demo's log name, as before it became a package
+log = logging.getLogger("fieldapp.demo")
 
 
 class DemoBuilder(People, Days):

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from fieldapp.domain.enums import SupportGroup
-from fieldapp.domain.rulefile import LOCAL, NATIONAL, SHIPPED, Origin, RuleFile, profile_file, read, shipped
+from fieldapp.domain.rulefile import LOCAL, NATIONAL, SHIPPED, Origin, RuleFile, read, shipped
+from fieldapp.domain.ruleformat import profile_file
 from fieldapp.errors import InputRefused
 
 

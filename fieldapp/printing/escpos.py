@@ -25,26 +25,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fieldapp.errors import FieldappError
-from fieldapp.printing.escpos_address import (  # noqa: F401  (importable from here, as settings and the GUI do)
-    DEFAULT_SPEED,
-    KINDS,
-    SERIAL_SPEEDS,
-    TCP_PORT,
-    Address,
-    list_candidates,
-    parse_address,
-)
-from fieldapp.printing.escpos_raster import (  # noqa: F401  (importable from here, as before)
-    BAND_ROWS,
-    DPI,
-    HEAD_DOTS,
-    THRESHOLD,
-    _job,
-    commands,
-    head_dots,
-    one_bit,
-    render,
-)
+from fieldapp.printing.escpos_address import Address, parse_address
+from fieldapp.printing.escpos_raster import _job, head_dots
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """An op: one change a laptop sends the server (docs/sync-api.md, "Push"). One type for it everywhere: the
-laptop's outbox reads its rows as ops (`storage.sync.OutOp` adds where the row sits), a push and a bundle
+laptop's outbox reads its rows as ops (`storage.sync_push.OutOp` adds where the row sits), a push and a bundle
 carry them as `wire()` dicts, and the server decides on the same type."""
 
 from __future__ import annotations

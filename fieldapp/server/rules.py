@@ -21,7 +21,7 @@ import time
 from datetime import date
 from typing import Any
 
-from fieldapp.domain import rulefile
+from fieldapp.domain import rulefile, ruleformat
 from fieldapp.domain.premiums import RuleBook, activate
 from fieldapp.protocol.bundle import key_id, raw_public
 from fieldapp.server import store_rules
@@ -34,7 +34,7 @@ REFRESH_SECONDS = 60.0
 def _parsed(rows: list[dict[str, Any]]) -> list[rulefile.RuleFile]:
     """The stored files as rule files (they were checked when added; one a newer app refuses is skipped)."""
     out = []
-    checked = rulefile.check_files([row["body"].encode() for row in rows], source=rulefile.SERVER)
+    checked = rulefile.check_files([row["body"].encode() for row in rows], source=ruleformat.SERVER)
     for row, (found, problems) in zip(rows, checked, strict=True):
         if found is None:
             log.warning("stored rule file %s is not taken: %s", row["sha256"], problems[0].message("en"))
@@ -54,8 +54,8 @@ def add(store, raw: bytes, today: date) -> dict[str, Any]:
     from fieldapp.server.bundle import server_keys
     from fieldapp.server.store import utcnow
 
-    first = rulefile.read(raw, source=rulefile.SERVER, today=today)  # the header says whose rules these are
-    found = rulefile.read(raw, source=rulefile.SERVER, today=today, base=book(store, first.origin.province))
+    first = rulefile.read(raw, source=ruleformat.SERVER, today=today)  # the header says whose rules these are
+    found = rulefile.read(raw, source=ruleformat.SERVER, today=today, base=book(store, first.origin.province))
     sign = server_keys(store).sign
     origin = found.origin
     row = {
@@ -65,7 +65,7 @@ def add(store, raw: bytes, today: date) -> dict[str, Any]:
         "version": origin.version,
         "issued": origin.issued.isoformat() if origin.issued else "",
         "body": raw.decode("utf-8"),
-        "signature": sign.sign(rulefile.signed_message(raw)).hex(),
+        "signature": sign.sign(ruleformat.signed_message(raw)).hex(),
         "key_id": key_id(raw_public(sign)),
         "entries": found.count(),
         "added_at": utcnow(),

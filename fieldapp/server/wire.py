@@ -166,7 +166,7 @@ class RuleFileOut(BaseModel):
     version: str
     issued: str
     body: str = Field(description="the rule file as provincial IT gave it (UTF-8 TOML, resources/rules format)")
-    signature: str = Field(description="hex Ed25519 signature of rulefile.signed_message(body) by the sign key")
+    signature: str = Field(description="hex Ed25519 signature of ruleformat.signed_message(body) by the sign key")
     key_id: str = Field(description="the id of the server's sign key (GET /v1/bundle-keys)")
 
 

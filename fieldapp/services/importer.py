@@ -27,12 +27,12 @@ from fieldapp.domain.text import fold
 from fieldapp.errors import InputRefused
 from fieldapp.i18n import t
 from fieldapp.outputs import private_writing, safe_row
+from fieldapp.protocol.encoding import to_json
 from fieldapp.services.registry import CleanPerson, FormRefused, PersonForm, check_person, new_person
 from fieldapp.services.table_files import data_rows, read_table, split_header
 from fieldapp.storage import imports as import_store
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.records import to_json
 from fieldapp.storage.store import Store
 from fieldapp.storage.team import current_team
 from fieldapp.storage.writer import Actor, Writer, chunks, writing

@@ -27,9 +27,9 @@ from fieldapp.domain.validators import (
     check_phone,
 )
 from fieldapp.errors import InputRefused
+from fieldapp.protocol.encoding import encode_datetime, to_json
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage import team as team_store
-from fieldapp.storage.records import encode_datetime, to_json
 from fieldapp.storage.writer import Writer
 
 

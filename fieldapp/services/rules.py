@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from fieldapp.domain import rulefile
+from fieldapp.domain import rulefile, ruleformat
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.premiums import RuleBook
+from fieldapp.protocol.encoding import encode_datetime
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import rules as rule_store
 from fieldapp.storage import sync as sync_store
-from fieldapp.storage.records import encode_datetime
 from fieldapp.storage.store import Store
 from fieldapp.tomltext import Problem
 
@@ -73,7 +73,9 @@ def _verified(item: Any, keys: dict[str, str] | None) -> bytes | Problem:
         return Problem(0, "rules.too_big", {"size": len(body), "limit": rulefile.MAX_BYTES})
     try:
         signature = bytes.fromhex(item["signature"])
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(keys["sign"])).verify(signature, rulefile.signed_message(body))
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(keys["sign"])).verify(
+            signature, ruleformat.signed_message(body)
+        )
     except (ValueError, InvalidSignature):
         return Problem(0, "rules.signature")
     return body
@@ -98,7 +100,7 @@ def take(store: Store, files: Any, *, via: str, now: datetime | None = None) -> 
         else:
             signed.append((item, body))
     held = [f for f in rule_store.parse([h.body for h in rule_store.held(store)], province) if f.kind == "national"]
-    checked = rulefile.check_files([b for _i, b in signed], source=rulefile.SERVER, province=province, held=held)
+    checked = rulefile.check_files([b for _i, b in signed], source=ruleformat.SERVER, province=province, held=held)
     good: list[tuple[rulefile.RuleFile, str, str]] = []
     for (item, _body), (found, problems) in zip(signed, checked, strict=True):
         if found is None:

@@ -7,8 +7,9 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from fieldapp.protocol.encoding import to_json
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.records import BY_TABLE, to_json
+from fieldapp.storage.records import BY_TABLE
 from fieldapp.storage.store import Store, put_meta
 from fieldapp.storage.sync_push import OutOp
 
@@ -73,5 +74,5 @@ def pending_ops(store: Store, op_ids: Iterable[str]) -> dict[str, OutOp]:
                 local = conn.execute(f"SELECT version FROM {spec.table} WHERE id = ?", (entity_id,)).fetchone()
                 if local is not None and local[0] is not None:
                     base = int(local[0])
-            out[op_id] = OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at, actor)
+            out[op_id] = OutOp(op_id, entity, entity_id, op, base, json.loads(payload), created_at, actor, seq=seq)
     return out

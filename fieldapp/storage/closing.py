@@ -11,8 +11,8 @@ from datetime import date, datetime
 from fieldapp.domain import models as m
 from fieldapp.domain import products
 from fieldapp.domain.enums import PaymentMethod
+from fieldapp.protocol.encoding import decode_datetime
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.records import decode_datetime
 from fieldapp.storage.store import Store
 
 

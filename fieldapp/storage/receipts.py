@@ -16,8 +16,8 @@ from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.enums import PaymentMethod
 from fieldapp.domain.premiums import rules_version
+from fieldapp.protocol.encoding import decode_datetime
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.records import decode_datetime
 from fieldapp.storage.store import Store, put_meta
 
 _SIGNING_KEY = "device_signing_key"

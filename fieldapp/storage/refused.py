@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from fieldapp.domain.clock import utcnow
+from fieldapp.protocol.encoding import encode_datetime, to_json
 from fieldapp.storage.driver import Connection, IntegrityError
-from fieldapp.storage.records import encode_datetime, to_json
 from fieldapp.storage.store import Store
 
 

@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 from fieldapp.domain.models import Hamlet, Person
 from fieldapp.domain.text import fold
+from fieldapp.protocol.encoding import encode_datetime
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.records import encode_datetime, spec_for
+from fieldapp.storage.records import spec_for
 
 _PERSON = spec_for(Person)
 _HAMLET = spec_for(Hamlet)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fieldapp.domain import premiums, rulefile
+from fieldapp.domain import premiums, rulefile, ruleformat
 from fieldapp.domain.premiums import RuleBook
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.store import Store, put_meta
@@ -70,7 +70,7 @@ def parse(bodies: Sequence[bytes], province: str | None) -> list[rulefile.RuleFi
     """The stored files this laptop takes, checked again: one a newer app refuses is left out and logged,
     never a crash."""
     taken = []
-    for found, problems in rulefile.check_files(bodies, source=rulefile.SERVER, province=province):
+    for found, problems in rulefile.check_files(bodies, source=ruleformat.SERVER, province=province):
         if found is None:
             log.warning("a stored rule file is not taken: %s", problems[0].message("en"))
             continue

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from fieldapp.outputs import (
     tighten_tree,
 )
 from fieldapp.paths import DataDir
+from fieldapp.protocol.versions import version_key
 from fieldapp.storage import driver, indexes, migrations, products
 from fieldapp.storage.driver import SQLITE_HEADER, Connection
 from fieldapp.storage.keystore import KeyStore
@@ -100,21 +100,7 @@ def delete_meta(conn: Connection, key: str) -> None:
     conn.execute("DELETE FROM meta WHERE key = ?", (key,))
 
 
-_DIGITS = re.compile(r"[0-9]+")
 META_APP_VERSION = "app_version"  # the version of the app that last opened (and so wrote) this store
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """ "0.10.2" -> (0, 10, 2): numeric parts compare as numbers; anything after them (rc1, +local) is ignored."""
-    parts = []
-    for part in version.split("."):
-        digits = _DIGITS.match(part)
-        if not digits:
-            break
-        parts.append(int(digits.group()))
-        if digits.end() != len(part):
-            break
-    return tuple(parts)
 
 
 def _refuse_newer_app(conn: Connection, path: str) -> None:

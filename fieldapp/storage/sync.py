@@ -1,7 +1,7 @@
 """SQL of the laptop's sync (docs/sync-api.md): its settings in meta, its enrolment and own device row.
 
-The outbox read and settled from push answers lives in `sync_push`, pulled pages applied in `sync_pull`;
-both are importable from here, as the engine, bundles and the CLI have always used them.
+The outbox read and settled from push answers lives in `sync_push`, pulled pages applied in `sync_pull`, the
+province's devices in `sync_devices`.
 """
 
 from __future__ import annotations
@@ -12,28 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from fieldapp.domain.clock import utcnow
+from fieldapp.protocol.encoding import decode_datetime, encode_datetime, to_json
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.pulled import _Change
-from fieldapp.storage.records import BY_TABLE, decode_datetime, encode_datetime, to_json
+from fieldapp.storage.records import BY_TABLE
 from fieldapp.storage.store import Store, delete_meta, put_meta
-from fieldapp.storage.sync_devices import replace_devices  # noqa: F401  (the engine and bundles use it from here)
-from fieldapp.storage.sync_pull import (  # noqa: F401  (the pull side, importable from here as before)
-    META_CURSOR,
-    SYNCED,
-    PageTally,
-    _fks,
-    _upsert,
-    apply_page,
-    apply_read,
-)
-from fieldapp.storage.sync_push import (  # noqa: F401  (the push side, importable from here as before)
-    OutOp,
-    PushTally,
-    fold_later_edits,
-    next_batch,
-    park,
-    settle,
-)
+from fieldapp.storage.sync_pull import META_CURSOR, _fks, _upsert
 
 META_SERVER = "sync_server_url"
 META_TOKEN = "sync_token"

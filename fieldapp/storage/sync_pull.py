@@ -19,13 +19,14 @@ from typing import Any
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.models import Person
 from fieldapp.domain.text import fold
+from fieldapp.protocol.encoding import encode_datetime, to_json
 from fieldapp.storage import migrations, refused
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage.clashes import split_clashes
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.pulled import VOID_NOTICES, ReadPage, _Change, _row, read_page
 from fieldapp.storage.receipts import put_void_notices, raise_counters
-from fieldapp.storage.records import BY_TABLE, TableSpec, encode_datetime, to_json
+from fieldapp.storage.records import BY_TABLE, TableSpec
 from fieldapp.storage.store import Store, put_meta
 from fieldapp.storage.sync_devices import merge_devices as _merge_devices
 from fieldapp.storage.writer import indexed_in_bulk

@@ -8,40 +8,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fieldapp.domain.clock import utcnow
+from fieldapp.protocol.encoding import encode_datetime, to_json
+from fieldapp.protocol.ops import Op
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.pulled import _Change
-from fieldapp.storage.records import BY_TABLE, TableSpec, encode_datetime, to_json
+from fieldapp.storage.records import BY_TABLE, TableSpec
 from fieldapp.storage.store import Store
 from fieldapp.storage.sync_pull import _upsert
 
 
 @dataclass(frozen=True)
-class OutOp:
-    seq: int
-    op_id: str
-    entity: str
-    entity_id: str
-    op: str
-    base_version: int | None
-    payload: Any
-    created_at: str
-    actor: str | None = None  # the member who made the change here (docs/sync-api.md, "Roles")
+class OutOp(Op):
+    """An op of this laptop's outbox (`protocol.ops.Op`, as it goes out) and `seq`, where it sits there."""
 
-    def wire(self) -> dict[str, Any]:
-        return {
-            "op_id": self.op_id,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "op": self.op,
-            "base_version": self.base_version,
-            "payload": self.payload,
-            "created_at": self.created_at,
-            "actor": self.actor,
-        }
+    seq: int = field(default=0, kw_only=True)
 
 
 def next_batch(store: Store, limit: int = 500, *, exclude: Sequence[OutOp] = ()) -> list[OutOp]:
@@ -81,7 +65,7 @@ def next_batch(store: Store, limit: int = 500, *, exclude: Sequence[OutOp] = ())
                     local = conn.execute(f"SELECT version FROM {spec.table} WHERE id = ?", (entity_id,)).fetchone()
                     if local is not None and local[0] is not None:
                         base = int(local[0])
-                out.append(OutOp(seq, op_id, entity, entity_id, op, base, json.loads(payload), created_at, actor))
+                out.append(OutOp(op_id, entity, entity_id, op, base, json.loads(payload), created_at, actor, seq=seq))
                 if len(out) == limit:
                     break
         if folded:

@@ -11,9 +11,10 @@ from typing import Any
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.errors import InputRefused
+from fieldapp.protocol.encoding import encode_datetime, to_json
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.pulled import _Change, _row
-from fieldapp.storage.records import BY_TABLE, TableSpec, encode_datetime, to_json
+from fieldapp.storage.records import BY_TABLE, TableSpec
 from fieldapp.storage.store import Store
 from fieldapp.storage.sync_push import _local_record, fold_later_edits
 from fieldapp.storage.writer import Actor, writing

@@ -262,7 +262,7 @@ def refresh_after_pull(store: Store, edited: dict[str, set[str]]) -> list[date]:
     laptop): the rollup of the days whose facts name them, added up again from the facts, so it is what
     `rebuild` would make of them. The triggers count a fact once, with its keys as they were when it
     arrived. Returns the days refreshed (none when nothing was edited)."""
-    from fieldapp.storage.records import to_json
+    from fieldapp.protocol.encoding import to_json
 
     persons, sites = sorted(edited.get("persons", ())), sorted(edited.get("sites", ()))
     if not persons and not sites:
@@ -274,7 +274,7 @@ def refresh_after_pull(store: Store, edited: dict[str, set[str]]) -> list[date]:
 
 
 def _recount_days(conn: Connection, days: Sequence[str]) -> None:
-    from fieldapp.storage.records import to_json
+    from fieldapp.protocol.encoding import to_json
 
     if not days:
         return

@@ -6,8 +6,9 @@ import json
 from datetime import datetime
 
 from fieldapp.domain.models import Member, Team
+from fieldapp.protocol.encoding import encode_datetime, to_json
 from fieldapp.storage.driver import Connection
-from fieldapp.storage.records import encode_datetime, spec_for, to_json
+from fieldapp.storage.records import spec_for
 from fieldapp.storage.store import Store, put_meta
 
 # The teams' PIN keys (fieldapp.domain.pins), in the encrypted store's meta: {team id: {"key": hex,

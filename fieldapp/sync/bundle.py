@@ -38,13 +38,13 @@ from fieldapp.protocol.bundle import (
     unseal,
     write_file,
 )
+from fieldapp.protocol.encoding import encode_datetime
 from fieldapp.services import rules as rule_service
 from fieldapp.services import team as team_service
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
-from fieldapp.storage import sync_counts
-from fieldapp.storage.records import encode_datetime
+from fieldapp.storage import sync_counts, sync_devices, sync_pull, sync_push
 from fieldapp.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ def export_bundle(store: Store, path: OutputLike) -> Exported:
     check(target)
     with store.transaction() as conn:  # member PINs go sealed under the team's key, where it is known here
         team_service.seal_members(conn)
-    ops = storage.next_batch(store, 1_000_000_000)  # one op per record, as each push batch holds
+    ops = sync_push.next_batch(store, 1_000_000_000)  # one op per record, as each push batch holds
     cursor = storage.settings(store).cursor
     seq = bundle_store.next_out_seq(store)
     bundle_id = new_id()
@@ -205,7 +205,7 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
     _settle(store, results, taken)
     _apply(store, changes, nxt, taken)
     if devices is not None:
-        taken.devices = storage.replace_devices(store, devices, store.device_id)
+        taken.devices = sync_devices.replace_devices(store, devices, store.device_id)
     team_service.remember_server_keys(store, body.get("pin_keys"))  # a laptop that only syncs by USB stick
     rules = rule_service.take(store, body.get("rules"), via="bundle")  # signed rule files (issue 14)
     taken.rules_added, taken.rules_refused = rules.added, rules.refused
@@ -245,7 +245,7 @@ def _settle(store: Store, results: list[dict[str, Any]], taken: Taken) -> None:
         ops.append(op)
         answers.append(r)
     if ops:
-        tally = storage.settle(store, ops, answers)
+        tally = sync_push.settle(store, ops, answers)
         taken.accepted, taken.duplicates = tally.accepted, tally.duplicates
         taken.conflicts, taken.rejected = tally.conflicts, tally.rejected
         for r in answers:
@@ -261,13 +261,13 @@ def _apply(store: Store, changes: list[dict[str, Any]], nxt: int, taken: Taken) 
         page = changes[i : i + PAGE]
         end = nxt if i + PAGE >= len(changes) else page[-1]["pos"]
         cursor = max(storage.settings(store).cursor, end)  # an online sync may have gone further meanwhile
-        t = storage.apply_page(store, page, cursor, own_device=store.device_id)
+        t = sync_pull.apply_page(store, page, cursor, own_device=store.device_id)
         taken.pulled += t.applied + t.unparked
         taken.held += t.held
         taken.parked += t.parked
         taken.candidates += t.candidates
     if not changes and nxt > storage.settings(store).cursor:
-        storage.apply_page(store, [], nxt, own_device=store.device_id)
+        sync_pull.apply_page(store, [], nxt, own_device=store.device_id)
 
 
 def _totals(store: Store, taken: Taken) -> None:

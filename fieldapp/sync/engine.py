@@ -24,7 +24,7 @@ from fieldapp.ahead import ahead
 from fieldapp.domain.clock import utcnow
 from fieldapp.services import rules as rule_service
 from fieldapp.services import team as team_service
-from fieldapp.storage import indexes, pulled, sync_counts
+from fieldapp.storage import indexes, pulled, sync_counts, sync_devices, sync_pull, sync_push
 from fieldapp.storage import sync as storage
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
@@ -167,7 +167,7 @@ class SyncEngine:
                 with self.store.transaction() as conn:  # rows an older laptop pushed bare are kept sealed
                     team_service.seal_members(conn)
                 yield Progress("devices", result.pushed, result.pulled)
-                result.devices = storage.replace_devices(
+                result.devices = sync_devices.replace_devices(
                     self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
                 )
                 with contextlib.suppress(HttpRefused):  # the keys of sync by USB stick; older servers have none
@@ -210,14 +210,14 @@ class SyncEngine:
         server's order is kept and the laptop's own work overlaps the server's."""
         rounds = 0
         limit = sync_counts.waiting(self.store).pending + 10_000  # ops made while syncing go too, within reason
-        batch = storage.next_batch(self.store, self.push_batch)
+        batch = sync_push.next_batch(self.store, self.push_batch)
         if not batch:
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as pool:
             flight = pool.submit(self._post, http, batch)
             while rounds < limit:
                 rounds += 1
-                nxt = storage.next_batch(self.store, self.push_batch, exclude=batch)
+                nxt = sync_push.next_batch(self.store, self.push_batch, exclude=batch)
                 try:
                     answer: dict[str, Any] | None = flight.result()
                 except HttpRefused as exc:
@@ -235,7 +235,7 @@ class SyncEngine:
                             self._settle(nxt, flight.result(), result)
                     raise SyncCancelled()
                 if not nxt:
-                    nxt = storage.next_batch(self.store, self.push_batch)  # made meanwhile, or held back
+                    nxt = sync_push.next_batch(self.store, self.push_batch)  # made meanwhile, or held back
                     if not nxt:
                         return
                 if flight is None:
@@ -243,10 +243,10 @@ class SyncEngine:
                 batch = nxt
 
     @staticmethod
-    def _post(http: Transport, ops: Sequence[storage.OutOp]) -> dict[str, Any]:
+    def _post(http: Transport, ops: Sequence[sync_push.OutOp]) -> dict[str, Any]:
         return http.post("/v1/push", {"ops": [op.wire() for op in ops]})
 
-    def _send(self, http: Transport, ops: Sequence[storage.OutOp], result: SyncResult) -> None:
+    def _send(self, http: Transport, ops: Sequence[sync_push.OutOp], result: SyncResult) -> None:
         try:
             answer = self._post(http, ops)
         except HttpRefused as exc:
@@ -257,17 +257,17 @@ class SyncEngine:
                 self._send(http, ops[half:], result)
                 return
             log.warning("op %s (%s %s) refused: %s", ops[0].op_id, ops[0].op, ops[0].entity, exc)
-            storage.park(self.store, ops[0], exc.code or f"http_{exc.status}", exc.status)
+            sync_push.park(self.store, ops[0], exc.code or f"http_{exc.status}", exc.status)
             result.new_rejected += 1
             return
         self._settle(ops, answer, result)
 
-    def _settle(self, ops: Sequence[storage.OutOp], answer: dict[str, Any], result: SyncResult) -> None:
+    def _settle(self, ops: Sequence[sync_push.OutOp], answer: dict[str, Any], result: SyncResult) -> None:
         results = answer.get("results")
         if not isinstance(results, list) or len(results) != len(ops):
             raise SyncError("sync.bad_answer", what="push")
         try:
-            tally = storage.settle(self.store, ops, results)
+            tally = sync_push.settle(self.store, ops, results)
         except ValueError as exc:
             log.error("push answer does not match: %s", exc)
             raise SyncError("sync.bad_answer", what="push") from exc
@@ -306,7 +306,7 @@ class SyncEngine:
                 for group, nxt, more in groups:
                     if cancelled():
                         raise SyncCancelled()
-                    tally = storage.apply_read(self.store, group, nxt, own_device=self.store.device_id)
+                    tally = sync_pull.apply_read(self.store, group, nxt, own_device=self.store.device_id)
                     for entity, ids in group.edited.items():
                         edited.setdefault(entity, set()).update(ids)
                     result.pulled += tally.applied + tally.unparked

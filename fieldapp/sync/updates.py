@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from fieldapp import __version__
 from fieldapp.errors import InputRefused
 from fieldapp.outputs import OutputLike, as_output, inside, private_folder, private_writing, writing
+from fieldapp.protocol.versions import version_key
 from fieldapp.storage import sync as sync_storage
-from fieldapp.storage.store import Store, delete_meta, put_meta, version_key
+from fieldapp.storage.store import Store, delete_meta, put_meta
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport, default_timeout
 

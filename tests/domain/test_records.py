@@ -19,7 +19,8 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import EnrolmentKind, Sex, TargetGroup, VsiStatus
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.text import fold, sort_key
-from fieldapp.storage.records import BY_TABLE, SPECS, TableSpec, decode_datetime, encode_datetime, spec_for
+from fieldapp.protocol.encoding import decode_datetime, encode_datetime
+from fieldapp.storage.records import BY_TABLE, SPECS, TableSpec, spec_for
 
 _counter = itertools.count(1)
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldapp.domain import rulefile
+from fieldapp.domain import rulefile, ruleformat
 from fieldapp.domain.premiums import RuleBook
 from fieldapp.i18n import catalog
 from fieldapp.paths import resource_path
@@ -56,7 +56,7 @@ def base() -> RuleBook:
 
 
 def _check(text: str, base: RuleBook | None = None, **kw) -> tuple[rulefile.RuleFile | None, list]:
-    return rulefile.check(text.encode(), source=rulefile.SERVER, base=base, today=TODAY, **kw)
+    return rulefile.check(text.encode(), source=ruleformat.SERVER, base=base, today=TODAY, **kw)
 
 
 def _codes(problems) -> list[str]:
@@ -254,7 +254,7 @@ def test_too_many_entries_are_refused(base: RuleBook) -> None:
 
 
 def test_not_utf8_is_refused() -> None:
-    found, problems = rulefile.check(NATIONAL.encode("utf-16"), source=rulefile.SERVER, today=TODAY)
+    found, problems = rulefile.check(NATIONAL.encode("utf-16"), source=ruleformat.SERVER, today=TODAY)
     assert found is None and _codes(problems) == ["rules.not_utf8"]
 
 

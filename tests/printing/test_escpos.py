@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fieldapp.errors import FieldappError, InputRefused
-from fieldapp.printing import escpos
+from fieldapp.printing import escpos, escpos_address, escpos_raster
 from fieldapp.printing.escpos import Address, PrinterError, parse_address, print_pdf
 from fieldapp.printing.receipt import Printing, pdf_bytes
 from fieldapp.storage import receipts as receipt_store
@@ -95,9 +95,9 @@ def check_receipt(stream: bytes, record, roll: str, receipts: int = 1) -> None:
     assert len(job.pages) == receipts
     for bands in job.pages:
         assert {w for w, _, _ in bands} == {ROLL_BYTES[roll]}
-        assert max(r for _, r, _ in bands) <= escpos.BAND_ROWS
+        assert max(r for _, r, _ in bands) <= escpos_raster.BAND_ROWS
         image = bitmap(bands)
-        assert image.width == escpos.HEAD_DOTS[roll]
+        assert image.width == escpos_raster.HEAD_DOTS[roll]
         assert 600 < image.height < 5000  # a roll receipt: 8 to 60 cm
         ink = image.histogram()[0] / (image.width * image.height)
         assert 0.03 < ink < 0.4
@@ -398,15 +398,15 @@ def test_only_fieldapp_errors_with_messages_come_out(record, tmp_path):
 
 @pytest.mark.parametrize("roll", ["80mm", "58mm"])
 def test_rendered_pages_are_the_head_width_in_one_bit(record, roll):
-    images = escpos.render(pdf_bytes([Printing(record)] * 2, roll), roll=roll)
-    assert [(im.mode, im.width) for im in images] == [("1", escpos.HEAD_DOTS[roll])] * 2
+    images = escpos_raster.render(pdf_bytes([Printing(record)] * 2, roll), roll=roll)
+    assert [(im.mode, im.width) for im in images] == [("1", escpos_raster.HEAD_DOTS[roll])] * 2
 
 
 def test_a_page_of_another_size_is_scaled_to_the_head():
     from PIL import Image
 
-    assert escpos.one_bit(Image.new("L", (1200, 600), 255), 384).size == (384, 192)
-    assert escpos.one_bit(Image.new("L", (575, 100), 0), 576).size == (576, 100)  # padded, not resampled
+    assert escpos_raster.one_bit(Image.new("L", (1200, 600), 255), 384).size == (384, 192)
+    assert escpos_raster.one_bit(Image.new("L", (575, 100), 0), 576).size == (576, 100)  # padded, not resampled
 
 
 # --- addresses -----------------------------------------------------------------------------------------
@@ -445,7 +445,7 @@ addresses = st.one_of(
             st.integers(1, 999).map(lambda n: f"COM{n}"),
             st.from_regex(r"/[A-Za-z0-9_./:-]{1,30}", fullmatch=True),
         ),
-        st.sampled_from(escpos.SERIAL_SPEEDS),
+        st.sampled_from(escpos_address.SERIAL_SPEEDS),
     ),
     st.from_regex(r"/[A-Za-z0-9_./ @:-]{0,30}[A-Za-z0-9_]", fullmatch=True).map(lambda p: Address("file", p)),
     st.builds(
@@ -479,7 +479,7 @@ def test_parsing_never_crashes_and_what_it_accepts_round_trips(text):
     except InputRefused as refused:
         assert refused.code in ("escpos.address", "escpos.speed")
         return
-    assert address.kind in escpos.KINDS
+    assert address.kind in escpos_address.KINDS
     assert parse_address(str(address)) == address
     assert str(parse_address(str(address))) == str(address)
 
@@ -491,6 +491,6 @@ def test_not_text_is_refused():
 
 
 def test_candidates_are_addresses():
-    found = escpos.list_candidates()
+    found = escpos_address.list_candidates()
     assert isinstance(found, list) and len(found) == len(set(found))
     assert all(str(parse_address(a)) == a for a in found)

@@ -21,7 +21,7 @@ def opened(root: Path, passphrase: str = PASSPHRASE):
 def small_demo(root: Path, *, persons: int = 30, days: int = 1, seed: int = 7) -> dict[str, int]:
     """A demo team in `root` (cheap Argon2, the same data as `fieldapp demo-data` with these options);
     returns its record counts."""
-    from fieldapp.services.demo import DemoOptions, load_demo
+    from fieldapp.demo import DemoOptions, load_demo
     from fieldapp.storage import keystore
     from fieldapp.storage.work import counts
 

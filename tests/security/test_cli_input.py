@@ -158,7 +158,7 @@ _KILLED_RUN = """
 import os, signal, sys
 from datetime import date
 from fieldapp.paths import DataDir
-from fieldapp.services.demo import DemoBuilder, DemoOptions
+from fieldapp.demo import DemoBuilder, DemoOptions
 from fieldapp.storage.store import OpenOptions, Store
 store = Store.open(DataDir(sys.argv[1]), OpenOptions(passphrase=sys.argv[2]))
 options = DemoOptions(persons=60, days=2, seed=9, end_date=date(2026, 7, 15))

@@ -150,7 +150,7 @@ def test_a_first_pull_applied_pages_together_leaves_the_search_index_whole_and_r
 def test_a_page_that_is_not_records_at_all_is_kept_aside_not_a_crash(lone_laptops):
     """Records that are not even objects, a version that is text, fields of another app."""
     a = lone_laptops("a")
-    from fieldapp.storage import sync as storage
+    from fieldapp.storage import sync_pull
 
     changes = [
         {"pos": 1, "entity": "persons", "id": "x1", "version": 1, "record": [1, 2]},
@@ -158,7 +158,7 @@ def test_a_page_that_is_not_records_at_all_is_kept_aside_not_a_crash(lone_laptop
         {"pos": "3", "entity": "hamlets", "id": "x3", "version": None, "record": None},
         {"pos": 4, "entity": "no_such_entity", "id": "x4", "version": 1, "record": {}},
     ]
-    tally = storage.apply_page(a.store, changes, 4, own_device=a.device_id)
+    tally = sync_pull.apply_page(a.store, changes, 4, own_device=a.device_id)
     assert (tally.refused, tally.ignored, tally.applied) == (3, 1, 0)
     assert {r.entity_id for r in refused_pulls(a.store)} == {"x1", "x2", "x3"}
 

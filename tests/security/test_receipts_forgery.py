@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fieldapp.demo import DemoOptions, load_demo
 from fieldapp.domain import models as m
 from fieldapp.domain.enums import EnrolmentKind
 from fieldapp.domain.formats import local_day
@@ -23,7 +24,6 @@ from fieldapp.domain.ids import new_id
 from fieldapp.domain.receipt_code import Verdict
 from fieldapp.server import admin
 from fieldapp.services import receipts as receipt_service
-from fieldapp.services.demo import DemoOptions, load_demo
 from fieldapp.services.enrolment import receipt_series
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage.records import spec_for

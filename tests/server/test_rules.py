@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from fieldapp.domain import premiums, rulefile
+from fieldapp.domain import premiums, rulefile, ruleformat
 from fieldapp.domain.rulefile import RulesRefused
 from tests.domain.test_rulefile import NATIONAL, PROVINCE
 from tests.server.conftest import Server, World, create, person
@@ -132,7 +132,7 @@ def test_laptops_get_the_files_of_their_province_signed_by_the_servers_key(world
     public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(sign["sign"]))
     for f in files:
         assert f["key_id"] == sign["sign_key_id"]
-        public.verify(bytes.fromhex(f["signature"]), rulefile.signed_message(f["body"].encode()))
+        public.verify(bytes.fromhex(f["signature"]), ruleformat.signed_message(f["body"].encode()))
     others = {f["sha256"] for f in ha_noi.http.get("/v1/rules").json()["files"]}
     assert national["sha256"] in others and local["sha256"] not in others
     # an older national file than the one the server holds is refused: nothing of it stored

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fieldapp.domain import premiums, rulefile
+from fieldapp.domain import premiums, rulefile, ruleformat
 from fieldapp.domain.enums import SupportGroup
 from fieldapp.domain.premiums import default_rules
 from fieldapp.protocol.bundle import key_id, raw_public
@@ -57,7 +57,7 @@ def signed(text: str, key: Ed25519PrivateKey, **changes) -> dict:
         "kind": "national",
         "version": "x",
         "body": text,
-        "signature": key.sign(rulefile.signed_message(body)).hex(),
+        "signature": key.sign(ruleformat.signed_message(body)).hex(),
         "key_id": key_id(raw_public(key)),
     }
     item.update(changes)

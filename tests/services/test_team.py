@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from fieldapp.demo import DEMO_PIN
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import Role
 from fieldapp.errors import InputRefused
-from fieldapp.services.demo import DEMO_PIN
 from fieldapp.services.team import SignIn, check_pin, hash_pin, new_member, set_pin, sign_in
 from fieldapp.storage import team as team_store
 from fieldapp.storage.writer import Actor

@@ -13,7 +13,7 @@ from fieldapp.domain.enums import EnrolmentKind
 from fieldapp.services.enrolment import receipt_series, series_prefix
 from fieldapp.settings import RECEIPT_PREFIX, Settings
 from fieldapp.storage import receipts as receipt_store
-from fieldapp.storage import sync as sync_store
+from fieldapp.storage import sync_devices
 from fieldapp.storage.receipts import LABEL
 
 CODE = st.text(string.ascii_uppercase + string.digits, min_size=1, max_size=12)
@@ -61,10 +61,10 @@ def test_a_new_series_starts_at_one_and_counts_on(store):
 @given(number=st.one_of(st.text(max_size=5), st.booleans(), st.integers(-5, 0), st.floats(), st.none()))
 def test_a_junk_device_number_in_the_devices_list_is_not_taken(store, number):
     own = store.device_id
-    sync_store.replace_devices(store, [{"id": own, "name": "A", "number": number}], own)
+    sync_devices.replace_devices(store, [{"id": own, "name": "A", "number": number}], own)
     with store.reading() as conn:
         assert receipt_store.device_number(conn) is None
-    sync_store.replace_devices(store, [{"id": own, "name": "A", "number": 12}], own)
+    sync_devices.replace_devices(store, [{"id": own, "name": "A", "number": 12}], own)
     with store.reading() as conn:
         assert receipt_store.device_number(conn) == 12
     with store.transaction() as conn:

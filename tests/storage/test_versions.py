@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from fieldapp import __version__
 from fieldapp.errors import InputRefused, StoreUnavailable
-from fieldapp.storage.store import META_APP_VERSION, put_meta, version_key
+from fieldapp.protocol.versions import version_key
+from fieldapp.storage.store import META_APP_VERSION, put_meta
 from tests.conftest import cli_env
 
 

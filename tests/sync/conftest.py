@@ -261,7 +261,7 @@ def two_of_one_team(server, laptops, team: str = "Tổ 1") -> tuple[Laptop, Lapt
 
 
 def add_demo(laptop: Laptop, *, persons: int = 120, days: int = 2, seed: int = 1) -> None:
-    from fieldapp.services.demo import DemoOptions, load_demo
+    from fieldapp.demo import DemoOptions, load_demo
     from tests.conftest import DEMO_END
 
     load_demo(laptop.store, DemoOptions(persons=persons, days=days, seed=seed, end_date=DEMO_END))

@@ -11,7 +11,7 @@ import pytest
 from fieldapp.domain.models import Household, Person
 from fieldapp.errors import InputRefused
 from fieldapp.storage import sync as storage
-from fieldapp.storage import sync_review
+from fieldapp.storage import sync_devices, sync_pull, sync_push, sync_review
 from fieldapp.storage.records import spec_for
 from fieldapp.storage.writer import Actor, writing
 from tests.services.helpers import COMMUNE, add_team, person
@@ -44,7 +44,7 @@ def test_a_pulled_page_lands_in_its_tables_with_the_cursor_and_no_outbox_rows(te
     store, _actor = team_store
     before = store.query_one("SELECT count(*) FROM outbox")[0]
     people = [person(f"Lê Văn Số {i}") for i in range(120)]
-    tally = storage.apply_page(store, [change(p, i + 1) for i, p in enumerate(people)], 120, own_device="me")
+    tally = sync_pull.apply_page(store, [change(p, i + 1) for i, p in enumerate(people)], 120, own_device="me")
     assert tally.applied == 120
     assert store.query_one("SELECT count(*) FROM outbox")[0] == before
     assert storage.settings(store).cursor == 120
@@ -53,7 +53,7 @@ def test_a_pulled_page_lands_in_its_tables_with_the_cursor_and_no_outbox_rows(te
     hits = store.query("SELECT rowid FROM person_names WHERE person_names MATCH 'so'")
     assert len(hits) == 120
     # the same page again changes nothing (a retry whose answer was lost)
-    storage.apply_page(store, [change(p, i + 1) for i, p in enumerate(people)], 120, own_device="me")
+    sync_pull.apply_page(store, [change(p, i + 1) for i, p in enumerate(people)], 120, own_device="me")
     assert store.query_one("SELECT count(*) FROM persons")[0] == 120
     assert store.check() == []
 
@@ -62,11 +62,11 @@ def test_a_child_waits_for_its_parent_from_a_later_page(team_store):
     store, _actor = team_store
     household = Household("h-1", COMMUNE, None, "Thôn Đông", *(2 * [person().created_at]))
     child = person("Phạm Thị Con", household_id="h-1", household_order=1)
-    tally = storage.apply_page(store, [change(child, 5)], 5, own_device="me")
+    tally = sync_pull.apply_page(store, [change(child, 5)], 5, own_device="me")
     assert (tally.applied, tally.parked) == (0, 1)
     assert row(store, "persons", child.id) is None
     assert store.check() == []  # the foreign keys hold between pages
-    tally = storage.apply_page(store, [change(household, 9)], 9, own_device="me")
+    tally = sync_pull.apply_page(store, [change(household, 9)], 9, own_device="me")
     assert (tally.applied, tally.unparked) == (1, 1)
     assert row(store, "persons", child.id)["household_id"] == "h-1"
     assert store.query_one("SELECT count(*) FROM sync_parked")[0] == 0
@@ -76,12 +76,12 @@ def test_a_child_waits_for_its_parent_from_a_later_page(team_store):
 def test_a_record_changed_here_and_not_pushed_is_not_overwritten(team_store):
     store, actor = team_store
     p = person("Ngô Thị Mai")
-    storage.apply_page(store, [change(p, 1, version=1)], 1, own_device="me")
+    sync_pull.apply_page(store, [change(p, 1, version=1)], 1, own_device="me")
     mine = replace(p, phone="0912345678", version=1)
     with writing(store, actor) as w:
         w.update(mine, ["phone"])
     theirs = replace(p, full_name="Ngô Thị Mai Anh")
-    tally = storage.apply_page(store, [change(theirs, 2, version=2)], 2, own_device="me")
+    tally = sync_pull.apply_page(store, [change(theirs, 2, version=2)], 2, own_device="me")
     assert tally.held == 1
     assert row(store, "persons", p.id)["phone"] == "0912345678"
     assert row(store, "persons", p.id)["full_name"] == "Ngô Thị Mai"
@@ -94,7 +94,7 @@ def test_push_answers_settle_the_outbox(team_store):
     p = person("Đỗ Văn Hùng")
     with writing(store, actor) as w:
         w.add(p)
-    batch = storage.next_batch(store)
+    batch = sync_push.next_batch(store)
     ops = {o.entity_id: o for o in batch}
     results = []
     for o in batch:
@@ -104,10 +104,10 @@ def test_push_answers_settle_the_outbox(team_store):
             results.append({"op_id": o.op_id, "status": "rejected", "reason": "forbidden", "http": 403})
         else:
             results.append({"op_id": o.op_id, "status": "accepted", "version": 1, "duplicate": True})
-    tally = storage.settle(store, batch, results)
+    tally = sync_push.settle(store, batch, results)
     assert tally.accepted == len(batch) - 1 and tally.rejected == 1 and tally.duplicates == len(batch) - 2
     assert row(store, "persons", p.id)["version"] == 1
-    assert storage.next_batch(store) == []
+    assert sync_push.next_batch(store) == []
     (rejected,) = sync_review.rejected_ops(store)
     assert (rejected.entity, rejected.reason, rejected.http) == ("members", "forbidden", 403)
     assert ops[p.id].op == "create"
@@ -116,15 +116,15 @@ def test_push_answers_settle_the_outbox(team_store):
 def test_two_edits_in_a_row_go_one_per_batch_on_the_version_the_first_got(team_store):
     store, actor = team_store
     p = person("Vũ Thị Lan")
-    storage.apply_page(store, [change(p, 1, version=3)], 1, own_device="me")
+    sync_pull.apply_page(store, [change(p, 1, version=3)], 1, own_device="me")
     current = replace(p, version=3)
     with writing(store, actor) as w:
         w.update(replace(current, phone="0912000001"), ["phone"])
         w.update(replace(current, phone="0912000002"), ["phone"])
-    first = [o for o in storage.next_batch(store) if o.entity_id == p.id]
+    first = [o for o in sync_push.next_batch(store) if o.entity_id == p.id]
     assert len(first) == 1 and first[0].base_version == 3
-    storage.settle(store, first, [{"op_id": first[0].op_id, "status": "accepted", "version": 4}])
-    second = [o for o in storage.next_batch(store) if o.entity_id == p.id]
+    sync_push.settle(store, first, [{"op_id": first[0].op_id, "status": "accepted", "version": 4}])
+    second = [o for o in sync_push.next_batch(store) if o.entity_id == p.id]
     assert len(second) == 1 and second[0].base_version == 4
     assert second[0].payload["record"]["phone"] == "0912000002"
 
@@ -132,18 +132,18 @@ def test_two_edits_in_a_row_go_one_per_batch_on_the_version_the_first_got(team_s
 def test_a_conflict_is_kept_and_settled_field_by_field(team_store):
     store, actor = team_store
     p = person("Trịnh Văn Nam", phone="0912111111")
-    storage.apply_page(store, [change(p, 1, version=1)], 1, own_device="me")
+    sync_pull.apply_page(store, [change(p, 1, version=1)], 1, own_device="me")
     with writing(store, actor) as w:
         w.update(replace(p, version=1, phone="0912222222", si_number="0123456789"), ["phone", "si_number"])
-    batch = [o for o in storage.next_batch(store) if o.entity_id == p.id]
+    batch = [o for o in sync_push.next_batch(store) if o.entity_id == p.id]
     theirs = PERSONS.encode(replace(p, full_name="Trịnh Văn Nam B", phone="0912333333", version=2))
-    storage.settle(store, batch, [{"op_id": batch[0].op_id, "status": "conflict", "version": 2, "current": theirs}])
+    sync_push.settle(store, batch, [{"op_id": batch[0].op_id, "status": "conflict", "version": 2, "current": theirs}])
     (c,) = sync_review.conflicts(store)
     assert set(c.fields) >= {"full_name", "phone", "si_number"}
     assert row(store, "persons", p.id)["phone"] == "0912222222"  # the local copy stays as the member left it
     # a later pull of the record refreshes theirs, never the local copy
     newer = {**theirs, "version": 3, "hi_valid_to": "2027-12-31"}
-    storage.apply_page(store, [{"pos": 2, "entity": "persons", "id": p.id, "version": 3, "record": newer}], 2,
+    sync_pull.apply_page(store, [{"pos": 2, "entity": "persons", "id": p.id, "version": 3, "record": newer}], 2,
                        own_device="me")  # fmt: skip
     (c,) = sync_review.conflicts(store)
     assert c.their_version == 3 and row(store, "persons", p.id)["hi_valid_to"] is None
@@ -156,7 +156,7 @@ def test_a_conflict_is_kept_and_settled_field_by_field(team_store):
         "0912222222", "Trịnh Văn Nam B", "2027-12-31", 3,
     )  # fmt: skip
     assert sync_review.conflicts(store) == []
-    (out,) = [o for o in storage.next_batch(store) if o.entity_id == p.id]
+    (out,) = [o for o in sync_push.next_batch(store) if o.entity_id == p.id]
     assert out.op_id == op_id and out.base_version == 3 and out.payload["changed"] == ["phone"]
 
 
@@ -170,7 +170,9 @@ def test_people_pulled_that_look_like_somebody_here_are_merge_candidates(team_st
     same_id = person("Hoàng Thu", citizen_id="033170000123")
     same_name = person("hoàng thị thu", birth_date=date(1970, 5, 1))
     other = person("Hoàng Thị Thu", birth_date=date(1971, 5, 1))
-    tally = storage.apply_page(store, [change(same_id, 1), change(same_name, 2), change(other, 3)], 3, own_device="me")
+    tally = sync_pull.apply_page(
+        store, [change(same_id, 1), change(same_name, 2), change(other, 3)], 3, own_device="me"
+    )
     assert tally.candidates == 2
     reasons = {(c.reason, frozenset((c.person_id, c.other_id))) for c in sync_review.merge_candidates(store)}
     assert reasons == {
@@ -192,7 +194,7 @@ def test_the_devices_list_replaces_the_local_one_but_keeps_our_key(team_store):
         {"id": "other", "team_id": "team-of-another-province", "name": "x", "key_id": "k2", "public_key": "bb",
          "enrolled_at": None, "revoked_at": "2026-11-20T00:00:00+00:00"},
     ]  # fmt: skip
-    storage.replace_devices(store, listed, store.device_id)
+    sync_devices.replace_devices(store, listed, store.device_id)
     rows = {r[0]: r[1:] for r in store.query("SELECT id, team_id, key_id, public_key, revoked_at FROM devices")}
     assert set(rows) == {store.device_id, "other"}
     assert rows[store.device_id][1:3] == ("k-mine", "aa")
@@ -203,13 +205,13 @@ def test_the_devices_list_replaces_the_local_one_but_keeps_our_key(team_store):
 def test_a_refused_edit_lets_the_servers_copy_kept_aside_take_its_place(team_store):
     store, actor = team_store
     p = person("Lý Thị Bé")
-    storage.apply_page(store, [change(p, 1, version=1)], 1, own_device="me")
+    sync_pull.apply_page(store, [change(p, 1, version=1)], 1, own_device="me")
     with writing(store, actor) as w:
         w.update(replace(p, version=1, phone="0912777666"), ["phone"])
-    storage.apply_page(store, [change(replace(p, full_name="Lý Thị Bé Hai"), 2, version=2)], 2, own_device="me")
+    sync_pull.apply_page(store, [change(replace(p, full_name="Lý Thị Bé Hai"), 2, version=2)], 2, own_device="me")
     assert row(store, "persons", p.id)["full_name"] == "Lý Thị Bé"
-    (op,) = [o for o in storage.next_batch(store) if o.entity_id == p.id]
-    storage.settle(store, [op], [{"op_id": op.op_id, "status": "rejected", "reason": "forbidden", "http": 403}])
+    (op,) = [o for o in sync_push.next_batch(store) if o.entity_id == p.id]
+    sync_push.settle(store, [op], [{"op_id": op.op_id, "status": "rejected", "reason": "forbidden", "http": 403}])
     local = row(store, "persons", p.id)
     assert (local["full_name"], local["phone"], local["version"]) == ("Lý Thị Bé Hai", None, 2)
     assert store.query_one("SELECT count(*) FROM sync_held")[0] == 0
@@ -243,7 +245,7 @@ def test_a_page_the_store_refuses_a_record_of_is_written_again_carefully_and_onl
 
     monkeypatch.setattr(sync_pull, "_upsert_rows", upsert_rows)
     monkeypatch.setattr(refused, "write_or_find", write_or_find)
-    tally = storage.apply_page(store, [change(p, i + 1) for i, p in enumerate(people)], 80, own_device="me")
+    tally = sync_pull.apply_page(store, [change(p, i + 1) for i, p in enumerate(people)], 80, own_device="me")
     assert careful_calls[0] is False and True in careful_calls
     assert (tally.applied, tally.refused) == (79, 1)
     assert store.query_one("SELECT count(*) FROM persons")[0] == 79

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import replace
 
 from fieldapp.domain.models import Person
-from fieldapp.storage import sync as sync_store
+from fieldapp.storage import sync_pull
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.records import BY_TABLE, spec_for
 from fieldapp.storage.writer import writing
@@ -41,12 +41,12 @@ def test_work_pulled_before_its_people_is_tallied_under_their_communes(demo_stor
     from fieldapp.paths import DataDir
 
     empty = open_store(DataDir(tmp_path / "other"))
-    tables = [t for t in sync_store.SYNCED if t not in ("devices", "persons")]
+    tables = [t for t in sync_pull.SYNCED if t not in ("devices", "persons")]
     first = _changes(demo_store, tables)
     people = _changes(demo_store, ["persons"])
     half = len(people) // 2
     for n, page in enumerate((first, people[:half], people[half:]), start=1):
-        sync_store.apply_page(empty, page, n, own_device=empty.device_id)
+        sync_pull.apply_page(empty, page, n, own_device=empty.device_id)
     assert empty.query_one("SELECT count(*) FROM sync_parked")[0] == 0
     ours = _rollup(empty)
     assert ours == _rollup(demo_store) == _rebuilt(empty)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from fieldapp.services.demo import DEMO_PIN
+from fieldapp.demo import DEMO_PIN
 from tests.conftest import PASSPHRASE, cli_env
 from ui.app import create
 from ui.main_window import SCREENS

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from fieldapp.demo import DEMO_PIN
 from fieldapp.domain.enums import EnrolmentKind
-from fieldapp.services.demo import DEMO_PIN
 from tests.ui.test_app import WAIT, gui, open_and_wait  # noqa: F401  (gui: the fixture)
 from tests.ui.test_enrol import open_enrol
 

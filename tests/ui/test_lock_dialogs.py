@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
+from fieldapp.demo import DEMO_PIN
 from fieldapp.domain.enums import EnrolmentKind
-from fieldapp.services.demo import DEMO_PIN
 from tests.ui.test_app import WAIT
 from tests.ui.test_enrol import open_enrol
 from ui.views import common

@@ -242,7 +242,7 @@ def test_a_search_with_more_matches_than_listed_says_so_and_places_come_first(qt
 
 
 def sign_in_as(qtbot, gui, member_id):
-    from fieldapp.services.demo import DEMO_PIN
+    from fieldapp.demo import DEMO_PIN
 
     gui.lock()
     lock = gui.window.lock_view

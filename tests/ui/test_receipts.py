@@ -14,9 +14,9 @@ from PySide6.QtCore import QDate, QItemSelectionModel, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from fieldapp.demo import DEMO_PIN
 from fieldapp.domain.receipt_code import Verdict
 from fieldapp.printing.receipt import THERMAL
-from fieldapp.services.demo import DEMO_PIN
 from fieldapp.services.receipts import verify
 from fieldapp.settings import (
     PRINTER_NAME,

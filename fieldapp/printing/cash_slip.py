@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fieldapp.domain.cash import DENOMINATIONS, DayCash
 from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.formats import format_date, format_number
 from fieldapp.domain.words import amount_in_words
 from fieldapp.printing import fonts
 from fieldapp.printing.footer import footer_text, version_mark
-from fieldapp.services.closing import DENOMINATIONS, DayCash
 
 PRODUCT_TEXT = {"BHYT": "Thu tiền BHYT hộ gia đình", "BHXH": "Thu tiền BHXH tự nguyện"}
 

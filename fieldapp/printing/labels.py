@@ -16,10 +16,10 @@ from typing import BinaryIO
 from fieldapp.domain import products
 from fieldapp.domain.enums import Sex
 from fieldapp.domain.formats import format_birth, format_date
+from fieldapp.domain.receipts import HandOver
 from fieldapp.domain.scans import hi_card_text
 from fieldapp.printing import fonts, footer, qr
 from fieldapp.printing.lists import list_pdf
-from fieldapp.storage.receipts import HandOver
 
 LABEL_LAYOUTS = ("sheet", "80mm", "58mm")
 _SHEET = (3, 8, 70.0, 37.0)  # columns, rows, label width and height in mm

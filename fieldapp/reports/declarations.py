@@ -14,10 +14,11 @@ from xml.etree import ElementTree as ET
 from fieldapp.domain import products
 from fieldapp.domain.enums import Sex
 from fieldapp.domain.formats import format_birth
+from fieldapp.domain.receipts import ReceiptRecord
 from fieldapp.i18n import label
 from fieldapp.outputs import OutputLike, safe_row, write_with
 from fieldapp.storage import tallies as tally_store
-from fieldapp.storage.receipts import ReceiptRecord, records
+from fieldapp.storage.receipts import records
 from fieldapp.storage.store import Store
 
 D05_COLUMNS = (

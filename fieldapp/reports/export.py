@@ -1,5 +1,5 @@
 """The tally report as files: XLSX (one formatted sheet per table, numbers as numbers, a totals row), CSV
-(UTF-8 with a byte-order mark, so Excel reads Vietnamese) and PDF (fieldapp.printing.report_pdf)."""
+(UTF-8 with a byte-order mark, so Excel reads Vietnamese) and PDF (fieldapp.reports.pdf)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def write(report: Report, path: OutputLike, fmt: str, printed_on: date | None = 
     if fmt == "csv":
         return write_with(path, lambda p: write_csv(report, p))
     if fmt == "pdf":
-        from fieldapp.printing.report_pdf import report_pdf
+        from fieldapp.reports.pdf import report_pdf
 
         return write_with(path, lambda p: report_pdf(report, p, printed_on or vietnam_today()))
     raise ValueError(fmt)

@@ -8,84 +8,20 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
-from fieldapp.domain import products as product_registry
-from fieldapp.domain.enums import AuditAction, PaymentMethod
+from fieldapp.domain.cash import DENOMINATIONS, DayCash, counted
+from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import DayClosing, Member
 from fieldapp.domain.permissions import Action, require
 from fieldapp.errors import InputRefused
 from fieldapp.storage import closing as closing_store
 from fieldapp.storage import team as team_store
-from fieldapp.storage.closing import DayReceipt
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, Writer, writing
 
-DENOMINATIONS = (500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000)
 MAX_EXPLANATION = 500
-
-
-@dataclass(frozen=True)
-class ProductLine:
-    product: str  # "BHYT" or "BHXH"
-    receipts: int
-    amount: int
-
-
-@dataclass(frozen=True)
-class DayCash:
-    day: date
-    collector_id: str
-    receipts: list[DayReceipt]  # every receipt of the day, voided ones too
-    corrections: list[DayReceipt]  # earlier closed days' receipts voided since
-    closed: DayClosing | None
-
-    @property
-    def valid(self) -> list[DayReceipt]:
-        return [r for r in self.receipts if r.void_id is None]
-
-    @property
-    def voided(self) -> list[DayReceipt]:
-        return [r for r in self.receipts if r.void_id is not None]
-
-    def products(self, method: PaymentMethod = PaymentMethod.CASH) -> list[ProductLine]:
-        """The slip's rows (products.SLIP_ROWS, each product's `slip_row`), every row even when empty."""
-        by_row: dict[str, list[DayReceipt]] = {row: [] for row in product_registry.SLIP_ROWS}
-        for r in self.valid:
-            if r.method is method:
-                by_row[product_registry.get(r.kind).slip_row].append(r)
-        return [ProductLine(row, len(rows), sum(r.amount for r in rows)) for row, rows in by_row.items()]
-
-    @property
-    def issued_amount(self) -> int:
-        return sum(r.amount for r in self.valid)
-
-    @property
-    def transfers(self) -> list[DayReceipt]:
-        return [r for r in self.valid if r.method is PaymentMethod.TRANSFER]
-
-    @property
-    def transfers_amount(self) -> int:
-        return sum(r.amount for r in self.transfers) - sum(
-            r.amount for r in self.corrections if r.method is PaymentMethod.TRANSFER
-        )
-
-    @property
-    def corrections_amount(self) -> int:
-        return sum(r.amount for r in self.corrections)
-
-    @property
-    def cash_expected(self) -> int:
-        """Cash receipts of the day, less the cash of earlier receipts voided since their day closed
-        (given back out of today's cash)."""
-        cash = sum(r.amount for r in self.valid if r.method is PaymentMethod.CASH)
-        return cash - sum(r.amount for r in self.corrections if r.method is PaymentMethod.CASH)
-
-
-def counted(notes: Mapping[int, int]) -> int:
-    return sum(int(d) * int(n) for d, n in notes.items())
 
 
 def day_cash(store: Store, day: date, collector_id: str) -> DayCash:

@@ -5,36 +5,15 @@ server and the team's other laptops, where the day is locked too)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from fieldapp.domain import models as m
 from fieldapp.domain import products
+from fieldapp.domain.cash import DayReceipt
 from fieldapp.domain.enums import PaymentMethod
 from fieldapp.protocol.encoding import decode_datetime
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.store import Store
-
-
-@dataclass(frozen=True, slots=True)
-class DayReceipt:
-    id: str
-    series: str
-    number: int
-    amount: int
-    kind: str  # the product's kind (domain.products): an EnrolmentKind member for a built-in one
-    method: PaymentMethod
-    reference: str | None
-    payer: str
-    day: date
-    void_id: str | None
-    void_reason: str | None
-    voided_at: datetime | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.series}/{self.number:07d}"
-
 
 _RECEIPT_SQL = (
     "SELECT r.id, r.series, r.number, r.amount, e.kind, p.method, p.reference, r.payer_name, r.day, "

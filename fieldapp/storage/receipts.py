@@ -16,6 +16,7 @@ from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.enums import PaymentMethod
 from fieldapp.domain.premiums import rules_version
+from fieldapp.domain.receipts import HandOver, Participant, ReceiptRecord
 from fieldapp.protocol.encoding import decode_datetime
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.store import Store, put_meta
@@ -254,56 +255,6 @@ def refs(store: Store, *, day: date | None = None, ids: list[str] | None = None)
     return [_ref(r) for r in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
-    name: str
-    si_number: str | None
-    order: int
-    amount: int
-    # what identifies a member without an SI number on the D03-TS (the office issues the number from these)
-    citizen_id: str | None = None
-    birth_date: date | None = None
-    birth_year: int | None = None
-    sex: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiptRecord:
-    """Everything a printed receipt shows, as stored; the printing package lays it out."""
-
-    id: str
-    series: str
-    number: int
-    amount: int
-    day: date
-    issued_at: datetime
-    qr_payload: str | None
-    kind: str  # the product's kind (domain.products): an EnrolmentKind member for a built-in one
-    months: int
-    start_on: date
-    end_on: date
-    income: int | None
-    state_support: int
-    local_support: int
-    sponsor: str | None
-    method: PaymentMethod
-    reference: str | None
-    payer_name: str
-    payer_si_number: str | None
-    payer_citizen_id: str | None
-    address: str  # hamlet; commune; province
-    province_code: str
-    province_name: str
-    province_kind: str
-    organisation: str
-    collector_name: str
-    collector_code: str
-    participants: tuple[Participant, ...]
-    void_reason: str | None
-    voided_at: datetime | None
-    rules_version: str | None = None  # the premium rules that priced it (enrolments made since rules 2027.1)
-
-
 _RECORD_SQL = """
 SELECT r.id, r.series, r.number, r.amount, r.day, r.issued_at, r.qr_payload,
        e.kind, e.months, e.start_on, e.end_on, e.income, e.state_support, e.local_support, e.sponsor, e.lines,
@@ -400,24 +351,6 @@ def _participant(facts: tuple[Any, ...] | None, order: int, amount: int) -> Part
         return Participant("", None, order, amount)
     name, si, citizen_id, born, year, sex = facts
     return Participant(name, si, order, amount, citizen_id, date.fromisoformat(born) if born else None, year, sex)
-
-
-@dataclass(frozen=True, slots=True)
-class HandOver:
-    """A card or book handed over with a receipt: one insured person of an enrolment."""
-
-    person_id: str
-    name: str
-    birth_date: date | None
-    birth_year: int | None
-    sex: str | None
-    si_number: str | None
-    kind: str  # the product's kind (domain.products): an EnrolmentKind member for a built-in one
-    start_on: date
-    end_on: date
-    receipt: str  # the receipt's label
-    hamlet: str
-    voided: bool
 
 
 def hand_overs(store: Store, day: date, *, receipt_ids: list[str] | None = None) -> list[HandOver]:

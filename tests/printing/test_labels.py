@@ -87,7 +87,7 @@ def test_hand_over_list(demo_store, tmp_path):
 
 def test_a_person_known_by_year_only():
     from fieldapp.domain.enums import EnrolmentKind
-    from fieldapp.storage.receipts import HandOver
+    from fieldapp.domain.receipts import HandOver
 
     item = HandOver(
         "p1",

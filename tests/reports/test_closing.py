@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from fieldapp.domain.cash import counted
 from fieldapp.domain.enums import PaymentMethod
 from fieldapp.errors import InputRefused
 from fieldapp.services import closing
@@ -50,7 +51,7 @@ def test_close_a_day_with_a_difference_explained_then_locked(demo_store, monkeyp
     assert bhxh.receipts == 0
     _fixed(monkeypatch, at(DAY, 10))
     notes = {500_000: a.receipt.amount // 500_000}
-    short = a.receipt.amount - closing.counted(notes)
+    short = a.receipt.amount - counted(notes)
     with pytest.raises(InputRefused) as err:
         closing.close_day(demo_store, actor, leader, day=DAY, collector_id=member.id, team_id=team.id, notes=notes)
     assert err.value.code == "closing.explain_difference"
@@ -61,7 +62,7 @@ def test_close_a_day_with_a_difference_explained_then_locked(demo_store, monkeyp
     done = closing.close_day(demo_store, actor, leader, day=DAY, collector_id=member.id, team_id=team.id,
                              notes=notes, explanation="Thiếu tiền lẻ, nộp bù ngày mai")  # fmt: skip
     assert done.difference == -short and len(done.voids) == 1
-    assert done.receipts == 2 and done.cash_counted == closing.counted(notes)
+    assert done.receipts == 2 and done.cash_counted == counted(notes)
     audit = demo_store.query("SELECT action, entity FROM audit_log WHERE entity_id = ?", (done.id,))
     assert audit == [("create", "day_closings")]
     with pytest.raises(InputRefused) as err:

@@ -336,7 +336,7 @@ class AppController(QObject):
     # --- screens ----------------------------------------------------------------------------------------
 
     def load_screen(self, key: str) -> None:
-        from fieldapp.printing import escpos
+        from fieldapp.printing import escpos_address
 
         s = self.session
         store, team, member, lang = s.store, s.team, s.member, s.lang
@@ -371,7 +371,7 @@ class AppController(QObject):
             protection = self._protection_text()
             may_set = member.role in (Role.TEAM_LEADER, Role.ADMIN) and store.encrypted
             views[key].show_data_info(str(s.data_dir.root), protection, may_set)
-            self.tasks.run(escpos.list_candidates, views[key].show_thermal_printers)
+            self.tasks.run(escpos_address.list_candidates, views[key].show_thermal_printers)
 
     def _protection_text(self) -> str:
         store = self.session.store

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from fieldapp.domain.cash import DENOMINATIONS, DayCash, counted
 from fieldapp.domain.formats import format_date, format_number, format_vnd
-from fieldapp.services.closing import DENOMINATIONS, DayCash, counted
 
 
 class ClosingDialog(QDialog):

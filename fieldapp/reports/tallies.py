@@ -134,13 +134,28 @@ def _scope(snap: Snapshot) -> tuple[tuple[str, str] | None, str]:
     return None, ", ".join(sorted(snap.team_names.values()))
 
 
+def _plan(snap: Snapshot, scope: tuple[str, str] | None) -> dict[str, int]:
+    """The targets the summary compares with. A team's are its own. A report over several teams (the
+    province's on the server, or "all teams") takes, per metric, the target its province set for the
+    period where there is one, else the sum of its teams' targets: the team leaders set the plans of the
+    period, the province rarely does, and its plan is then what its teams took on (issue 17, item 8)."""
+    if scope is not None and scope[0] == ScopeKind.TEAM.value:
+        return snap.targets.get(scope, {})
+    summed: dict[str, int] = {}
+    for team in snap.team_ids or tuple(snap.team_names):
+        for metric, value in snap.targets.get((ScopeKind.TEAM.value, team), {}).items():
+            summed[metric] = summed.get(metric, 0) + value
+    own = snap.targets.get(scope, {}) if scope else {}
+    return {**summed, **own}
+
+
 def from_snapshot(snap: Snapshot, lang: str) -> Report:
     scope, scope_name = _scope(snap)
     total = Figures()
     for figures in snap.by["member"].values():
         for metric, n in figures.counts.items():
             total.add(metric, n, figures.amounts.get(metric, 0))
-    targets = snap.targets.get(scope, {}) if scope else {}
+    targets = _plan(snap, scope)
     summary = [(m, total.count(m.value), targets.get(m.value)) for m in METRICS]
 
     def h(code: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -166,3 +166,42 @@ def test_the_server_report_command(demo_store, tmp_path, capsys):
         ]
     )
     assert code == 0 and out.stat().st_size > 0, capsys.readouterr().err
+
+
+def test_the_province_report_carries_the_teams_targets(demo_store, tmp_path):
+    """Issue 17, item 8: the server holds the targets the team leaders pushed; the province's report
+    compares with them ("done / target (x %)"), and its plan columns read as the team leader's own report
+    on the laptop for the same data (one team: the province's plan is that team's)."""
+    from fieldapp.reports.server import server_report
+
+    (team,) = [r[0] for r in demo_store.query("SELECT id FROM teams")]
+    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        for first in (DEMO_END, DEMO_END - timedelta(days=3)):
+            ours = server_report(server, first, DEMO_END, "vi")
+            leader = build(demo_store, first, DEMO_END, [team], "vi")
+            assert any(target for _m, _done, target in ours.summary), "the province's plan cells are empty"
+            assert ours.summary == leader.summary
+            for key in ("summary", "member", "site", "commune", "group"):
+                assert export.table_texts(ours.table(key), "vi") == export.table_texts(leader.table(key), "vi"), key
+            assert ours.cumulative_targets == leader.cumulative_targets
+    finally:
+        server.close()
+
+
+def test_a_province_target_of_the_period_is_the_provinces_plan(demo_store):
+    """Where the province set a target for exactly the period (a whole campaign), that is its plan; for
+    the other metrics the plan is the sum of its teams' targets."""
+    from fieldapp.domain.enums import Metric
+
+    (start, end) = demo_store.query_one("SELECT starts_on, ends_on FROM campaigns")
+    own = dict(demo_store.query("SELECT metric, value FROM targets WHERE scope = 'province' AND period_id IS NULL"))
+    (team,) = [r[0] for r in demo_store.query("SELECT id FROM teams")]
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    province = build(demo_store, first, last, (), "vi")
+    leader = build(demo_store, first, last, [team], "vi")
+    theirs = {m: target for m, _done, target in leader.summary}
+    for metric, _done, target in province.summary:
+        assert target == ((own[metric.value] if metric.value in own else theirs[metric]) or None), metric
+    assert own and set(own) <= {m.value for m in Metric}
+

@@ -63,7 +63,7 @@ def test_the_server_report_matches_the_laptops(backend, request, demo_store, tmp
             laptop = build(demo_store, first, DEMO_END, (), "vi")
             for key in ("summary", "member", "site", "commune", "group"):
                 assert export.table_texts(ours.table(key), "vi") == export.table_texts(laptop.table(key), "vi"), key
-            assert not ours.empty and ours.scope_name == "tỉnh Hưng Yên"
+            assert not ours.empty and ours.scope_name == "Tỉnh Hưng Yên"
             rollup = sorted(gather(server, first, DEMO_END)["tallies"])
             assert rollup == sorted(
                 demo_store.query(

@@ -93,13 +93,14 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
         story += [Paragraph(table.title, caption), grid]
     sign = ParagraphStyle("s", fontName=fonts.BOLD, fontSize=9, alignment=1)
     hint = ParagraphStyle("sh", fontName=fonts.ITALIC, fontSize=8, alignment=1)
+    signers = report.signers  # who signs is the report's to say (a team's leader, a province's head of office)
     signatures = Table(
         [
-            [Paragraph(t("tallies.signed_maker", lang), sign), Paragraph(t("tallies.signed_leader", lang), sign)],
-            [Paragraph(t("tallies.sign_hint", lang), hint), Paragraph(t("tallies.sign_hint", lang), hint)],
-            ["", ""],
+            [Paragraph(t(f"tallies.signed_{who}", lang), sign) for who in signers],
+            [Paragraph(t("tallies.sign_hint", lang), hint) for _ in signers],
+            ["" for _ in signers],
         ],
-        colWidths=[page_w / 2, page_w / 2],
+        colWidths=[page_w / len(signers)] * len(signers),
         rowHeights=[None, None, 22 * mm],
     )
     story += [Spacer(1, 6 * mm), KeepTogether([signatures])]

@@ -81,6 +81,9 @@ class Report:
     lang: str
     campaign: tuple[date, date] | None = None
     cumulative_targets: dict[Metric, int] = field(default_factory=dict)  # the whole period's targets
+    # who signs it, in order (message codes `tallies.signed_<code>`): a team's report its maker and its team
+    # leader; a report over a province's teams its maker and the head of the office that made it
+    signers: tuple[str, ...] = ("maker", "leader")
 
     @property
     def empty(self) -> bool:
@@ -183,6 +186,7 @@ def from_snapshot(snap: Snapshot, lang: str) -> Report:
         voids_amount=total.amounts.get(tally_store.VOIDS, 0),
         lang=lang,
         cumulative_targets={m: v for m, _d, v in summary if v},
+        signers=("maker", "leader") if scope and scope[0] == ScopeKind.TEAM.value else ("maker", "head"),
     )
 
 

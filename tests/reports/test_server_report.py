@@ -205,3 +205,32 @@ def test_a_province_target_of_the_period_is_the_provinces_plan(demo_store):
         assert target == ((own[metric.value] if metric.value in own else theirs[metric]) or None), metric
     assert own and set(own) <= {m.value for m in Metric}
 
+
+def test_the_province_report_pdf_names_the_province_as_a_title_and_is_signed_by_its_office(demo_store, tmp_path):
+    """Issue 17, item 8: "Đơn vị: Tỉnh Hưng Yên" (an administrative title, not "tỉnh Hưng Yên"), signed
+    NGƯỜI LẬP BIỂU and THỦ TRƯỞNG ĐƠN VỊ; a team's report is still signed by its TỔ TRƯỞNG."""
+    from pypdf import PdfReader
+
+    from fieldapp.reports.server import server_report
+
+    (team,) = [r[0] for r in demo_store.query("SELECT id FROM teams")]
+    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        ours = server_report(server, DEMO_END, DEMO_END, "vi")
+    finally:
+        server.close()
+    assert ours.scope_name == "Tỉnh Hưng Yên"
+    assert ours.signers == ("maker", "head")
+    pdf = export.write(ours, tmp_path / "province.pdf", "pdf", DEMO_END)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "Đơn vị: Tỉnh Hưng Yên" in text and "tỉnh Hưng Yên" not in text
+    assert "NGƯỜI LẬP BIỂU" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and "TỔ TRƯỞNG" not in text
+    leader = build(demo_store, DEMO_END, DEMO_END, [team], "vi")
+    assert leader.signers == ("maker", "leader")
+    pdf = export.write(leader, tmp_path / "team.pdf", "pdf", DEMO_END)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "NGƯỜI LẬP BIỂU" in text and "TỔ TRƯỞNG" in text and "THỦ TRƯỞNG" not in text
+    en = build(demo_store, DEMO_END, DEMO_END, (), "en")
+    pdf = export.write(en, tmp_path / "en.pdf", "pdf", DEMO_END)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "PREPARED BY" in text and "HEAD OF UNIT" in text

@@ -234,3 +234,61 @@ def test_the_province_report_pdf_names_the_province_as_a_title_and_is_signed_by_
     pdf = export.write(en, tmp_path / "en.pdf", "pdf", DEMO_END)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
     assert "PREPARED BY" in text and "HEAD OF UNIT" in text
+
+
+def test_the_province_plan_adds_up_its_teams_targets(demo_store, tmp_path):
+    """A province of two teams: its plan of a day is what both teams' leaders set for that day."""
+    import json
+
+    from fieldapp.domain.enums import Metric
+    from fieldapp.reports.server import server_report
+    from fieldapp.server import schema as s
+
+    (team,) = [r[0] for r in demo_store.query("SELECT id FROM teams")]
+    leader = build(demo_store, DEMO_END, DEMO_END, [team], "vi")
+    first_team = {m: target for m, _done, target in leader.summary}
+    campaign, period = demo_store.query_one(
+        "SELECT campaign_id, id FROM campaign_periods WHERE kind = 'day' AND starts_on = ?", (DEMO_END.isoformat(),)
+    )
+    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        other = {"id": "team-2", "name": "Tổ 2", "province_code": "33", "created_at": "2026-07-01T00:00:00+00:00"}
+        target = {
+            "id": "target-2",
+            "campaign_id": campaign,
+            "period_id": period,
+            "scope": "team",
+            "scope_ref": "team-2",
+            "metric": Metric.NEW_HI.value,
+            "value": 5,
+            "created_at": "2026-07-01T00:00:00+00:00",
+            "version": 1,
+        }
+        with server.engine.begin() as conn:
+            conn.execute(s.teams.insert(), [other])
+            conn.execute(
+                s.records.insert(),
+                [
+                    {
+                        "entity": "targets",
+                        "id": target["id"],
+                        "scope_team": "team-2",
+                        "scope_province": "33",
+                        "version": 1,
+                        "data": json.dumps(target),
+                        "pos": 10**6,
+                        "updated_at": "2026-07-15T00:00:00+00:00",
+                        "last_device": None,
+                        "chain_base": None,
+                    }
+                ],
+            )
+        ours = server_report(server, DEMO_END, DEMO_END, "vi")
+    finally:
+        server.close()
+    plan = {m: target for m, _done, target in ours.summary}
+    assert plan[Metric.NEW_HI] == (first_team[Metric.NEW_HI] or 0) + 5
+    assert {m: v for m, v in plan.items() if m is not Metric.NEW_HI} == {
+        m: v for m, v in first_team.items() if m is not Metric.NEW_HI
+    }
+    assert ours.scope_name == "Tỉnh Hưng Yên" and ours.signers == ("maker", "head")

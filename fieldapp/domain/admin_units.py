@@ -39,7 +39,12 @@ def normalise_province_code(text: str) -> str | None:
 
 
 def province_title(name: str, kind: str) -> str:
-    """How a province is written in an address: "tỉnh Hưng Yên", "Thành phố Hà Nội" (its name says it)."""
+    """A province named as the administrative unit it is, as a heading, a report's unit or an address
+    writes it: "Tỉnh Hưng Yên", "Thành phố Hà Nội" (the reference list's own name says it), capitalised
+    like the communes' names ("Xã Nam Cường"); an upper-case heading line upper-cases it ("TỈNH HƯNG
+    YÊN"). Not "tỉnh Hưng Yên": at the head of a line or a printout the unit reads as a title (issue 17,
+    item 8)."""
     if name.lower().startswith("thành phố") or not kind:
         return name
-    return f"{'tỉnh' if kind == 'tỉnh' else kind} {name}"
+    unit = "thành phố" if kind.startswith("thành phố") else kind  # "thành phố trung ương": a city's title
+    return f"{unit[:1].upper()}{unit[1:]} {name}"

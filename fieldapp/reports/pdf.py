@@ -73,7 +73,7 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
     story.append(plan_chart(report, page_w * 0.7, 120))
     for table in report.tables:
         story += [Paragraph(table.title, caption), _grid(table, lang, page_w)]
-    story += [Spacer(1, 6 * mm), KeepTogether([_signatures(lang, page_w)])]
+    story += [Spacer(1, 6 * mm), KeepTogether([_signatures(report, lang, page_w)])]
     doc = landscape_document(path, t("tallies.report_title", lang))
     doc.build(story, onFirstPage=page, onLaterPages=page)
     return path
@@ -107,20 +107,22 @@ def _grid(table: Table, lang: str, page_w: float) -> Any:
     return grid
 
 
-def _signatures(lang: str, page_w: float) -> Any:
-    """Who made the report and the team leader, side by side, room to sign under each."""
+def _signatures(report: Report, lang: str, page_w: float) -> Any:
+    """Who signs the report (`Report.signers`: its maker and a team's leader or a province's head of office),
+    side by side, room to sign under each."""
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Table
 
     sign = ParagraphStyle("s", fontName=fonts.BOLD, fontSize=9, alignment=1)
     hint = ParagraphStyle("sh", fontName=fonts.ITALIC, fontSize=8, alignment=1)
+    signers = report.signers  # who signs is the report's to say (a team's leader, a province's head of office)
     return Table(
         [
-            [Paragraph(t("tallies.signed_maker", lang), sign), Paragraph(t("tallies.signed_leader", lang), sign)],
-            [Paragraph(t("tallies.sign_hint", lang), hint), Paragraph(t("tallies.sign_hint", lang), hint)],
-            ["", ""],
+            [Paragraph(t(f"tallies.signed_{who}", lang), sign) for who in signers],
+            [Paragraph(t("tallies.sign_hint", lang), hint) for _ in signers],
+            ["" for _ in signers],
         ],
-        colWidths=[page_w / 2, page_w / 2],
+        colWidths=[page_w / len(signers)] * len(signers),
         rowHeights=[None, None, 22 * mm],
     )

@@ -81,6 +81,9 @@ class Report:
     lang: str
     campaign: tuple[date, date] | None = None
     cumulative_targets: dict[Metric, int] = field(default_factory=dict)  # the whole period's targets
+    # who signs it, in order (message codes `tallies.signed_<code>`): a team's report its maker and its team
+    # leader; a report over a province's teams its maker and the head of the office that made it
+    signers: tuple[str, ...] = ("maker", "leader")
 
     @property
     def empty(self) -> bool:
@@ -134,13 +137,28 @@ def _scope(snap: Snapshot) -> tuple[tuple[str, str] | None, str]:
     return None, ", ".join(sorted(snap.team_names.values()))
 
 
+def _plan(snap: Snapshot, scope: tuple[str, str] | None) -> dict[str, int]:
+    """The targets the summary compares with. A team's are its own. A report over several teams (the
+    province's on the server, or "all teams") takes, per metric, the target its province set for the
+    period where there is one, else the sum of its teams' targets: the team leaders set the plans of the
+    period, the province rarely does, and its plan is then what its teams took on (issue 17, item 8)."""
+    if scope is not None and scope[0] == ScopeKind.TEAM.value:
+        return snap.targets.get(scope, {})
+    summed: dict[str, int] = {}
+    for team in snap.team_ids or tuple(snap.team_names):
+        for metric, value in snap.targets.get((ScopeKind.TEAM.value, team), {}).items():
+            summed[metric] = summed.get(metric, 0) + value
+    own = snap.targets.get(scope, {}) if scope else {}
+    return {**summed, **own}
+
+
 def from_snapshot(snap: Snapshot, lang: str) -> Report:
     scope, scope_name = _scope(snap)
     total = Figures()
     for figures in snap.by["member"].values():
         for metric, n in figures.counts.items():
             total.add(metric, n, figures.amounts.get(metric, 0))
-    targets = snap.targets.get(scope, {}) if scope else {}
+    targets = _plan(snap, scope)
     summary = [(m, total.count(m.value), targets.get(m.value)) for m in METRICS]
 
     def h(code: str) -> str:
@@ -168,6 +186,7 @@ def from_snapshot(snap: Snapshot, lang: str) -> Report:
         voids_amount=total.amounts.get(tally_store.VOIDS, 0),
         lang=lang,
         cumulative_targets={m: v for m, _d, v in summary if v},
+        signers=("maker", "leader") if scope and scope[0] == ScopeKind.TEAM.value else ("maker", "head"),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -63,7 +63,7 @@ def test_the_server_report_matches_the_laptops(backend, request, demo_store, tmp
             laptop = build(demo_store, first, DEMO_END, (), "vi")
             for key in ("summary", "member", "site", "commune", "group"):
                 assert export.table_texts(ours.table(key), "vi") == export.table_texts(laptop.table(key), "vi"), key
-            assert not ours.empty and ours.scope_name == "tỉnh Hưng Yên"
+            assert not ours.empty and ours.scope_name == "Tỉnh Hưng Yên"
             rollup = sorted(gather(server, first, DEMO_END)["tallies"])
             assert rollup == sorted(
                 demo_store.query(
@@ -166,3 +166,129 @@ def test_the_server_report_command(demo_store, tmp_path, capsys):
         ]
     )
     assert code == 0 and out.stat().st_size > 0, capsys.readouterr().err
+
+
+def test_the_province_report_carries_the_teams_targets(demo_store, tmp_path):
+    """Issue 17, item 8: the server holds the targets the team leaders pushed; the province's report
+    compares with them ("done / target (x %)"), and its plan columns read as the team leader's own report
+    on the laptop for the same data (one team: the province's plan is that team's)."""
+    from fieldapp.reports.server import server_report
+
+    (team,) = [r[0] for r in demo_store.query("SELECT id FROM teams")]
+    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        for first in (DEMO_END, DEMO_END - timedelta(days=3)):
+            ours = server_report(server, first, DEMO_END, "vi")
+            leader = build(demo_store, first, DEMO_END, [team], "vi")
+            assert any(target for _m, _done, target in ours.summary), "the province's plan cells are empty"
+            assert ours.summary == leader.summary
+            for key in ("summary", "member", "site", "commune", "group"):
+                assert export.table_texts(ours.table(key), "vi") == export.table_texts(leader.table(key), "vi"), key
+            assert ours.cumulative_targets == leader.cumulative_targets
+    finally:
+        server.close()
+
+
+def test_a_province_target_of_the_period_is_the_provinces_plan(demo_store):
+    """Where the province set a target for exactly the period (a whole campaign), that is its plan; for
+    the other metrics the plan is the sum of its teams' targets."""
+    from fieldapp.domain.enums import Metric
+
+    (start, end) = demo_store.query_one("SELECT starts_on, ends_on FROM campaigns")
+    own = dict(demo_store.query("SELECT metric, value FROM targets WHERE scope = 'province' AND period_id IS NULL"))
+    (team,) = [r[0] for r in demo_store.query("SELECT id FROM teams")]
+    first, last = date.fromisoformat(start), date.fromisoformat(end)
+    province = build(demo_store, first, last, (), "vi")
+    leader = build(demo_store, first, last, [team], "vi")
+    theirs = {m: target for m, _done, target in leader.summary}
+    for metric, _done, target in province.summary:
+        assert target == ((own[metric.value] if metric.value in own else theirs[metric]) or None), metric
+    assert own and set(own) <= {m.value for m in Metric}
+
+
+def test_the_province_report_pdf_names_the_province_as_a_title_and_is_signed_by_its_office(demo_store, tmp_path):
+    """Issue 17, item 8: "Đơn vị: Tỉnh Hưng Yên" (an administrative title, not "tỉnh Hưng Yên"), signed
+    NGƯỜI LẬP BIỂU and THỦ TRƯỞNG ĐƠN VỊ; a team's report is still signed by its TỔ TRƯỞNG."""
+    from pypdf import PdfReader
+
+    from fieldapp.reports.server import server_report
+
+    (team,) = [r[0] for r in demo_store.query("SELECT id FROM teams")]
+    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        ours = server_report(server, DEMO_END, DEMO_END, "vi")
+    finally:
+        server.close()
+    assert ours.scope_name == "Tỉnh Hưng Yên"
+    assert ours.signers == ("maker", "head")
+    pdf = export.write(ours, tmp_path / "province.pdf", "pdf", DEMO_END)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "Đơn vị: Tỉnh Hưng Yên" in text and "tỉnh Hưng Yên" not in text
+    assert "NGƯỜI LẬP BIỂU" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text and "TỔ TRƯỞNG" not in text
+    leader = build(demo_store, DEMO_END, DEMO_END, [team], "vi")
+    assert leader.signers == ("maker", "leader")
+    pdf = export.write(leader, tmp_path / "team.pdf", "pdf", DEMO_END)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "NGƯỜI LẬP BIỂU" in text and "TỔ TRƯỞNG" in text and "THỦ TRƯỞNG" not in text
+    en = build(demo_store, DEMO_END, DEMO_END, (), "en")
+    pdf = export.write(en, tmp_path / "en.pdf", "pdf", DEMO_END)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "PREPARED BY" in text and "HEAD OF UNIT" in text
+
+
+def test_the_province_plan_adds_up_its_teams_targets(demo_store, tmp_path):
+    """A province of two teams: its plan of a day is what both teams' leaders set for that day."""
+    import json
+
+    from fieldapp.domain.enums import Metric
+    from fieldapp.reports.server import server_report
+    from fieldapp.server import schema as s
+
+    (team,) = [r[0] for r in demo_store.query("SELECT id FROM teams")]
+    leader = build(demo_store, DEMO_END, DEMO_END, [team], "vi")
+    first_team = {m: target for m, _done, target in leader.summary}
+    campaign, period = demo_store.query_one(
+        "SELECT campaign_id, id FROM campaign_periods WHERE kind = 'day' AND starts_on = ?", (DEMO_END.isoformat(),)
+    )
+    server = _server_with(demo_store, f"sqlite:///{tmp_path / 'server.db'}")
+    try:
+        other = {"id": "team-2", "name": "Tổ 2", "province_code": "33", "created_at": "2026-07-01T00:00:00+00:00"}
+        target = {
+            "id": "target-2",
+            "campaign_id": campaign,
+            "period_id": period,
+            "scope": "team",
+            "scope_ref": "team-2",
+            "metric": Metric.NEW_HI.value,
+            "value": 5,
+            "created_at": "2026-07-01T00:00:00+00:00",
+            "version": 1,
+        }
+        with server.engine.begin() as conn:
+            conn.execute(s.teams.insert(), [other])
+            conn.execute(
+                s.records.insert(),
+                [
+                    {
+                        "entity": "targets",
+                        "id": target["id"],
+                        "scope_team": "team-2",
+                        "scope_province": "33",
+                        "version": 1,
+                        "data": json.dumps(target),
+                        "pos": 10**6,
+                        "updated_at": "2026-07-15T00:00:00+00:00",
+                        "last_device": None,
+                        "chain_base": None,
+                    }
+                ],
+            )
+        ours = server_report(server, DEMO_END, DEMO_END, "vi")
+    finally:
+        server.close()
+    plan = {m: target for m, _done, target in ours.summary}
+    assert plan[Metric.NEW_HI] == (first_team[Metric.NEW_HI] or 0) + 5
+    assert {m: v for m, v in plan.items() if m is not Metric.NEW_HI} == {
+        m: v for m, v in first_team.items() if m is not Metric.NEW_HI
+    }
+    assert ours.scope_name == "Tỉnh Hưng Yên" and ours.signers == ("maker", "head")

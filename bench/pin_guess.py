@@ -94,7 +94,8 @@ def _sign_in(tmp: Path, samples: int, verifier: str, hasher) -> tuple[list[float
     from fieldapp.domain import pins
     from fieldapp.domain.enums import Role
     from fieldapp.paths import DataDir
-    from fieldapp.services.team import new_member, new_team, sign_in, team_key
+    from fieldapp.services.team import new_member, new_team, sign_in
+    from fieldapp.storage.pin_keys import team_key
     from fieldapp.storage.store import OpenOptions, Store
     from fieldapp.storage.writer import Actor, writing
 

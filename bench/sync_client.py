@@ -43,8 +43,9 @@ from fieldapp.domain.enums import Outcome, Role, TargetGroup, Topic, VsiStatus
 from fieldapp.domain.ids import new_id
 from fieldapp.domain.models import Consultation, Household, Person
 from fieldapp.paths import DataDir
-from fieldapp.services.team import new_member, team_key
+from fieldapp.services.team import new_member
 from fieldapp.storage import team as team_store
+from fieldapp.storage.pin_keys import team_key
 from fieldapp.storage.records import BY_TABLE, spec_for
 from fieldapp.storage.store import OpenOptions, Store, put_meta
 from fieldapp.storage.writer import Actor, indexed_in_bulk, writing

@@ -243,7 +243,7 @@ def _printing() -> Said:
 
 
 def _profile() -> Said:
-    from fieldapp.profile import installed_profile, installed_profile_path
+    from fieldapp.domain.profile import installed_profile, installed_profile_path
 
     path = installed_profile_path()
     if path is None:

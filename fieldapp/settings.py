@@ -57,7 +57,7 @@ RECEIPT_DESTINATION = Setting(
 RECEIPT_FOLDER = Setting("receipt_folder", str, "", "settings.receipt_folder")  # "" is Documents/fieldapp
 # an ESC/POS thermal printer's address (fieldapp.printing.escpos): usb:VID:PID, serial:…, file:…, tcp:…
 RECEIPT_THERMAL_PRINTER = Setting("receipt_thermal_printer", str, "", "settings.receipt_thermal_printer")
-# Seeded from the province profile on a fresh data dir (fieldapp.profile.seed_settings); not on the screen.
+# Seeded from the province profile on a fresh data dir (fieldapp.domain.profile.seed_settings); not on the screen.
 PRINTER_NAME = Setting("printer_name", str, "", "settings.printer_name")  # "" is the system's default printer
 SERVER_URL = Setting("server_url", str, "", "settings.server_url")  # the province's server, for enrolment
 RECEIPT_PREFIX = Setting("receipt_prefix", str, "", "settings.receipt_prefix")

@@ -1,6 +1,6 @@
 """Build one province's installer: `python packaging/build.py --profile packaging/profiles/33.toml`.
 
-1. validates the profile (fieldapp.profile): an error stops the build with its line and reason; an
+1. validates the profile (fieldapp.domain.profile): an error stops the build with its line and reason; an
    unreachable server URL is only a warning (offline builds are normal) unless --strict;
 2. runs PyInstaller with packaging/fieldapp.spec (one-folder; the same spec on Linux and Windows), the
    profile and its logo carried in the bundle as profile/; on Linux, Qt's ICU data (libicudata, 32 MB) is then
@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fieldapp import __version__  # noqa: E402
+from fieldapp.domain.profile import Profile, validate  # noqa: E402
 from fieldapp.i18n import normalise_language, t  # noqa: E402
-from fieldapp.profile import Profile, validate  # noqa: E402
 
 SPEC = ROOT / "packaging" / "fieldapp.spec"
 NSIS_SCRIPT = ROOT / "packaging" / "windows" / "fieldapp.nsi"

@@ -19,11 +19,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from fieldapp import __version__, profile
+from fieldapp import __version__
 from fieldapp.cli.args import command_line_for_log, undecodable
 from fieldapp.cli.context import Context
 from fieldapp.cli.output import EXIT_OK, EXIT_STORE, EXIT_USAGE, run
 from fieldapp.cli.registry import LATER, ArgError, build_parser, speak_argparse
+from fieldapp.domain import profile
 from fieldapp.i18n import normalise_language, t
 from fieldapp.logs import setup_logging
 

@@ -46,6 +46,7 @@ def rules_facts(rules, store, *, paid_on: date, today: date) -> dict[str, Any]:
 def cmd_list(ctx) -> int:
     from fieldapp.services import rules as rule_service
     from fieldapp.storage import rules as rule_store
+    from fieldapp.sync import rules as rule_files
 
     on = ctx.args.date or vietnam_today()
     rules, store = laptop_rules(ctx)
@@ -62,7 +63,7 @@ def cmd_list(ctx) -> int:
                 "last_change": rules.last_change.isoformat(),
                 "files": [o.as_json() for o in rules.files],
                 "rules": entries,
-                "refused": [rule_service.refusal_text(r, ctx.lang) for r in refused],
+                "refused": [rule_files.refusal_text(r, ctx.lang) for r in refused],
             }
         )
         return EXIT_OK
@@ -74,7 +75,7 @@ def cmd_list(ctx) -> int:
     if facts["rules_stale"]:
         ctx.say("rules.stale", checked=facts["rules_checked_on"] or "—")
     for r in refused:
-        print(rule_service.refusal_text(r, ctx.lang))
+        print(rule_files.refusal_text(r, ctx.lang))
     return EXIT_OK
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from fieldapp import profile
 from fieldapp.cli.context import Context
 from fieldapp.cli.output import EXIT_OK, EXIT_REFUSED, emit_json
+from fieldapp.domain import profile
 from fieldapp.i18n import t
 
 if TYPE_CHECKING:

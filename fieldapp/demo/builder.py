@@ -39,8 +39,9 @@ from fieldapp.domain.ids import IdFactory
 from fieldapp.domain.models import Campaign, CampaignPeriod, Commune, Hamlet, Member, Person, Site, Team
 from fieldapp.domain.premiums import RuleBook, default_rules
 from fieldapp.errors import InputRefused
-from fieldapp.services.team import new_member, team_key
+from fieldapp.services.team import new_member
 from fieldapp.storage import team as team_store
+from fieldapp.storage.pin_keys import team_key
 from fieldapp.storage.store import Store, delete_meta, put_meta
 from fieldapp.storage.writer import Actor, Writer, writing
 

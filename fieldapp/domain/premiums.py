@@ -344,7 +344,7 @@ _active: list[RuleBook] = []  # the book with the server's files, once a store h
 
 def base_files() -> list[RuleFile]:
     """The rules this install carries: the shipped national file, and the province profile's entries."""
-    from fieldapp.profile import installed_rule_file
+    from fieldapp.domain.profile import installed_rule_file
 
     profile = installed_rule_file()
     return [shipped(), profile] if profile else [shipped()]

@@ -247,7 +247,7 @@ def _lists(tree: Mapping[str, Any], at: tuple[Any, ...]) -> Iterator[tuple[str, 
 
 
 def profile_file(rules: Mapping[str, Any], province: str | None = None) -> RuleFile:
-    """A province profile's `[rules]` as a province file (checked by fieldapp.profile.validate)."""
+    """A province profile's `[rules]` as a province file (checked by fieldapp.domain.profile.validate)."""
     return RuleFile(Origin(PROFILE, PROVINCE, "profile", None, province), rules)
 
 

@@ -19,11 +19,11 @@ from fieldapp.domain import products
 from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.enums import PaymentMethod
 from fieldapp.domain.formats import format_date, format_datetime, format_vnd
+from fieldapp.domain.profile import letterhead
 from fieldapp.domain.receipt_code import confirmation_code, decode
 from fieldapp.domain.receipts import ReceiptRecord
 from fieldapp.domain.words import amount_in_words
 from fieldapp.printing import fonts, footer, qr
-from fieldapp.profile import letterhead
 
 LAYOUTS = ("a5", "a4", "80mm", "58mm")
 THERMAL = {"80mm": 72.0, "58mm": 48.0}  # printable width of the roll, mm
@@ -71,7 +71,7 @@ def label(r: ReceiptRecord) -> str:
 
 
 def organisation(r: ReceiptRecord) -> str:
-    """The collecting organisation: the team's own, else the province profile's (fieldapp.profile)."""
+    """The collecting organisation: the team's own, else the province profile's (fieldapp.domain.profile)."""
     return r.organisation or letterhead().organisation
 
 

@@ -16,9 +16,9 @@ from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, Sup
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Person, Receipt
 from fieldapp.domain.premiums import RuleBook, rule_ids
+from fieldapp.domain.profile import PREFIX
 from fieldapp.errors import InputRefused
 from fieldapp.paths import DataDir
-from fieldapp.profile import PREFIX
 from fieldapp.services.receipts import sign_receipt
 from fieldapp.settings import RECEIPT_PREFIX, Settings
 from fieldapp.storage.closing import is_closed

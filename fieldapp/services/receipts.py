@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from fieldapp.domain import receipt_code
 from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.formats import local_day
-from fieldapp.domain.models import Device, Enrolment, Member, Person, ReceiptVoid
+from fieldapp.domain.models import Enrolment, Member, Person, ReceiptVoid
 from fieldapp.domain.permissions import Action, require
 from fieldapp.domain.receipt_code import PayloadError, ReceiptClaim, Verdict
 from fieldapp.errors import InputRefused
@@ -23,52 +22,13 @@ from fieldapp.outputs import OutputLike, as_output, write_bytes, write_with
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import team as team_store
 from fieldapp.storage.receipts import ReceiptRef
+from fieldapp.storage.signing_key import device_key, public_bytes
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, Writer, writing
 
 log = logging.getLogger(__name__)
 
 MAX_VOID_REASON = 500
-
-
-@lru_cache(maxsize=8)
-def _private_key(raw_hex: str):
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(raw_hex))
-
-
-def _public_bytes(key) -> bytes:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-
-
-def device_key(w: Writer):
-    """This laptop's signing key, made (and its public half recorded) on first use, in `w`'s transaction."""
-    raw = receipt_store.signing_key_hex(w.conn)
-    if raw is None:
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-        from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-
-        key = Ed25519PrivateKey.generate()
-        raw = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex()
-        receipt_store.put_signing_key_hex(w.conn, raw)
-        public = _public_bytes(key)
-        device = Device(
-            w.actor.device_id,
-            receipt_store.team_id(w.conn),
-            "laptop",
-            receipt_code.key_id(public).hex(),
-            public.hex(),
-            None,
-        )
-        if receipt_store.set_device_key(w.conn, device.id, device.key_id, device.public_key):
-            w.audit(AuditAction.UPDATE, "devices", device.id, fields=["key_id", "public_key"])
-        else:
-            w.add(device)
-        log.info("device %s made its receipt signing key %s", device.id, device.key_id)
-    return _private_key(raw)
 
 
 def claim_for(
@@ -92,7 +52,7 @@ def claim_for(
 def sign_receipt(w: Writer, enrolment: Enrolment, payer: Person, series: str, number: int, amount: int) -> str:
     """The QR text of a new receipt, signed with this device's key, inside the receipt's transaction."""
     key = device_key(w)
-    kid = receipt_code.key_id(_public_bytes(key))
+    kid = receipt_code.key_id(public_bytes(key))
     return receipt_code.encode(claim_for(enrolment, payer, series, number, amount, kid), key.sign)
 
 

@@ -5,19 +5,17 @@ Member management (add a member, change a role, set someone else's PIN, deactiva
 an admin of that team (fieldapp.domain.permissions); a member sets their own PIN. PIN verifiers are sealed
 under the team's PIN key before they are written (fieldapp.domain.pins): the key the server gave at
 enrolment or sync, or, on a laptop not enrolled (demo data), a local one made here. A verifier written
-by an older version (bare Argon2) still signs in, and is sealed at the next sync (`seal_members`, run by
-fieldapp.sync when the keys arrive, and before every push) or when the PIN is set again.
+by an older version (bare Argon2) still signs in, and is sealed at the next sync
+(`storage.pin_keys.seal_members`, run by fieldapp.sync when the keys arrive, and before every push) or when the
+PIN is set again.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from fieldapp.domain import pins
 from fieldapp.domain.clock import utcnow
@@ -30,6 +28,7 @@ from fieldapp.domain.validators import check_name
 from fieldapp.errors import InputRefused
 from fieldapp.storage import team as team_store
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.pin_keys import team_key, team_keys
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, Writer, writing
 
@@ -212,88 +211,3 @@ def sign_in(
             return SignInResult(SignIn.LOCKED, member, 0, until)
         team_store.set_lock_state(w.conn, member_id, failures, None)
         return SignInResult(SignIn.WRONG, member, max_failures - failures)
-
-
-# --- the teams' PIN keys --------------------------------------------------------------------------------
-
-
-def team_key(conn: Connection, team_id: str) -> bytes:
-    """The key new verifiers of `team_id` are sealed under: the server's, or a local one made now (a laptop
-    not enrolled in that team: demo data). The server's replaces a local one when it arrives."""
-    keys = team_store.pin_keys(conn)
-    entry = keys.get(team_id)
-    if entry and entry.get("key"):
-        return bytes.fromhex(entry["key"])
-    key = secrets.token_bytes(pins.KEY_BYTES)
-    keys[team_id] = {"key": key.hex(), "server": False, "old": []}
-    team_store.save_pin_keys(conn, keys)
-    log.info("made a local PIN key %s for team %s", pins.key_id(key), team_id)
-    return key
-
-
-def team_keys(conn: Connection, team_id: str) -> dict[str, bytes]:
-    """Every key a verifier of `team_id` may be sealed under here (current and earlier), by key id."""
-    entry = team_store.pin_keys(conn).get(team_id) or {}
-    return pins.keyring(*(bytes.fromhex(k) for k in [entry.get("key"), *entry.get("old", ())] if k))
-
-
-def remember_server_keys(store: Store, answer: Any) -> int:
-    """Keep the PIN keys the server gave (the enrolment answer's `pin_keys`, or GET /v1/pin-keys) and seal
-    the members' verifiers under them; returns how many verifiers were sealed again. An answer without
-    keys (an older server) changes nothing."""
-    entries = answer.get("keys") if isinstance(answer, Mapping) else answer
-    given: dict[str, bytes] = {}
-    for entry in entries if isinstance(entries, list) else ():
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("team_id"), str):
-            continue
-        try:
-            key = bytes.fromhex(str(entry.get("key")))
-        except ValueError:
-            continue
-        if len(key) == pins.KEY_BYTES:
-            given[entry["team_id"]] = key
-    with store.transaction() as conn:
-        keys = team_store.pin_keys(conn)
-        changed = False
-        for team_id, key in given.items():
-            entry = keys.get(team_id) or {"key": None, "server": False, "old": []}
-            if entry.get("key") == key.hex() and entry.get("server"):
-                continue
-            old = [k for k in [entry.get("key"), *entry.get("old", ())] if k and k != key.hex()]
-            keys[team_id] = {"key": key.hex(), "server": True, "old": old}
-            changed = True
-        if changed:
-            team_store.save_pin_keys(conn, keys)
-        return seal_members(conn, given)
-
-
-def seal_members(conn: Connection, team_ids: Iterable[str] | None = None) -> int:
-    """Seal under the current key every verifier of these teams' members (all teams: None) that is bare
-    (written by an older version, or pulled from one) or sealed under an earlier key of the team; the ops
-    still waiting to carry those rows get the new seal too. A verifier sealed under a key this laptop does
-    not have is left as it is. Returns how many were sealed again."""
-    keys = team_store.pin_keys(conn)
-    teams = set(keys) if team_ids is None else {t for t in team_ids if t in keys}
-    done = 0
-    for team_id in sorted(teams):
-        current = bytes.fromhex(keys[team_id]["key"])
-        known = team_keys(conn, team_id)
-        kid = pins.key_id(current)
-        for member in team_store.members_in(conn, team_id):
-            value = member.pin_hash
-            if not value or pins.sealed_key_id(value) == kid:
-                continue
-            if pins.is_verifier(value):
-                verifier = value
-            else:
-                try:
-                    verifier = pins.unseal(value, known, member.id)
-                except pins.SealError:
-                    continue
-            sealed = pins.seal(verifier, current, member.id)
-            team_store.put_pin_hash(conn, member.id, sealed)
-            team_store.reseal_pending_ops(conn, member.id, sealed)
-            done += 1
-    if done:
-        log.info("sealed %d member PIN verifiers under their team's PIN key", done)
-    return done

@@ -131,8 +131,8 @@ def refused_line(r: RefusedPull, lang: str | None = None) -> str:
 
 def refused_rule_files(store: Store, lang: str | None = None) -> list[str]:
     """The rule files the last sync or answer bundle brought and this laptop refused, one message each."""
-    from fieldapp.services.rules import refusal_text
     from fieldapp.storage.rules import refused
+    from fieldapp.sync.rules import refusal_text
 
     return [refusal_text(r, lang or "vi") for r in refused(store)]
 

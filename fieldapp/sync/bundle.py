@@ -39,13 +39,12 @@ from fieldapp.protocol.bundle import (
     write_file,
 )
 from fieldapp.protocol.encoding import encode_datetime
-from fieldapp.services import rules as rule_service
-from fieldapp.services import team as team_service
 from fieldapp.storage import bundle as bundle_store
+from fieldapp.storage import pin_keys, sync_counts, sync_devices, sync_pull, sync_push
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
-from fieldapp.storage import sync_counts, sync_devices, sync_pull, sync_push
 from fieldapp.storage.store import Store
+from fieldapp.sync import rules as rule_files
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +150,7 @@ def export_bundle(store: Store, path: OutputLike) -> Exported:
     target = as_output(path, data_dir=store.data_dir.root)
     check(target)
     with store.transaction() as conn:  # member PINs go sealed under the team's key, where it is known here
-        team_service.seal_members(conn)
+        pin_keys.seal_members(conn)
     ops = sync_push.next_batch(store, 1_000_000_000)  # one op per record, as each push batch holds
     cursor = storage.settings(store).cursor
     seq = bundle_store.next_out_seq(store)
@@ -206,8 +205,8 @@ def import_bundle(store: Store, path: str | Path) -> Taken:
     _apply(store, changes, nxt, taken)
     if devices is not None:
         taken.devices = sync_devices.replace_devices(store, devices, store.device_id)
-    team_service.remember_server_keys(store, body.get("pin_keys"))  # a laptop that only syncs by USB stick
-    rules = rule_service.take(store, body.get("rules"), via="bundle")  # signed rule files (issue 14)
+    pin_keys.remember_pin_keys(store, body.get("pin_keys"))  # a laptop that only syncs by USB stick
+    rules = rule_files.take(store, body.get("rules"), via="bundle")  # signed rule files (issue 14)
     taken.rules_added, taken.rules_refused = rules.added, rules.refused
     bundle_store.mark_in(store, header.bundle_id, header.seq)
     _totals(store, taken)

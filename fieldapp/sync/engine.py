@@ -22,12 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from fieldapp.ahead import ahead
 from fieldapp.domain.clock import utcnow
-from fieldapp.services import rules as rule_service
-from fieldapp.services import team as team_service
-from fieldapp.storage import indexes, pulled, sync_counts, sync_devices, sync_pull, sync_push
+from fieldapp.storage import indexes, pin_keys, pulled, sync_counts, sync_devices, sync_pull, sync_push
 from fieldapp.storage import sync as storage
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
+from fieldapp.sync import rules as rule_files
 from fieldapp.sync import updates
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
@@ -161,11 +160,11 @@ class SyncEngine:
             try:
                 # the team's PIN key first: the members' verifiers go out sealed under it (issue 13)
                 with contextlib.suppress(HttpRefused):  # an older server has none
-                    team_service.remember_server_keys(self.store, http.get("/v1/pin-keys"))
+                    pin_keys.remember_pin_keys(self.store, http.get("/v1/pin-keys"))
                 yield from self._push(http, result, cancelled)
                 yield from self._pull(http, result, cancelled)
                 with self.store.transaction() as conn:  # rows an older laptop pushed bare are kept sealed
-                    team_service.seal_members(conn)
+                    pin_keys.seal_members(conn)
                 yield Progress("devices", result.pushed, result.pulled)
                 result.devices = sync_devices.replace_devices(
                     self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
@@ -175,7 +174,7 @@ class SyncEngine:
 
                     remember_server_keys(self.store, http.get("/v1/bundle-keys"))
                 with contextlib.suppress(HttpRefused):  # premium rule files, signed (issue 14); older servers: 404
-                    rules = rule_service.take(self.store, http.get("/v1/rules").get("files"), via="sync")
+                    rules = rule_files.take(self.store, http.get("/v1/rules").get("files"), via="sync")
                     result.rules_added, result.rules_refused = rules.added, rules.refused
                 yield from self._compare_counts(http, result, cancelled)
                 result.finished_at = self._clock()

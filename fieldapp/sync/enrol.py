@@ -30,11 +30,11 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.errors import InputRefused
 from fieldapp.protocol.encoding import encode_datetime
 from fieldapp.protocol.roles import needs_leader_actor
-from fieldapp.services.receipts import device_key
-from fieldapp.services.team import remember_server_keys as remember_pin_keys
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.pin_keys import remember_pin_keys
+from fieldapp.storage.signing_key import device_key
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, writing
 from fieldapp.sync.errors import HttpRefused, SyncError

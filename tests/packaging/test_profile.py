@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldapp import profile as prof
+from fieldapp.domain import profile as prof
 from fieldapp.domain.admin_units import provinces
 from fieldapp.domain.enums import SupportGroup
 from fieldapp.domain.premiums import RuleBook

@@ -56,7 +56,7 @@ def test_the_installer_keeps_data_refuses_a_downgrade_and_makes_shortcuts() -> N
 
 def test_the_output_names_match_between_build_py_and_the_script() -> None:
     build = _build_module()
-    from fieldapp.profile import load
+    from fieldapp.domain.profile import load
 
     names = build.names(load(ROOT / "packaging" / "profiles" / "33.toml"))
     assert names["setup"] == "fieldapp-0.1.0-33-windows-x64-setup.exe"

@@ -26,8 +26,9 @@ from fieldapp.domain.ids import new_id
 from fieldapp.domain.models import Member
 from fieldapp.server import pins as server_pins
 from fieldapp.server.store import ServerStore
-from fieldapp.services.team import SignIn, hash_pin, set_pin, sign_in, team_keys
+from fieldapp.services.team import SignIn, hash_pin, set_pin, sign_in
 from fieldapp.storage import team as team_store
+from fieldapp.storage.pin_keys import team_keys
 from fieldapp.storage.writer import Actor, writing
 from tests.sync.conftest import add_demo, laptops, server, two_of_one_team  # noqa: F401 (the tests/sync harness)
 

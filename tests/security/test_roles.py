@@ -21,7 +21,7 @@ from fieldapp.errors import InputRefused
 from fieldapp.i18n import t
 from fieldapp.services import closing, registry, targets, team
 from fieldapp.services import receipts as receipt_service
-from fieldapp.storage import people
+from fieldapp.storage import people, pin_keys
 from fieldapp.storage import targets as target_store
 from fieldapp.storage import team as team_store
 from fieldapp.storage.writer import Actor, writing
@@ -181,7 +181,7 @@ def test_managing_members_is_refused(world, who):
 
     def add():
         with writing(store, actor) as w:
-            key = team.team_key(w.conn, own_team.id)
+            key = pin_keys.team_key(w.conn, own_team.id)
             team.add_member(w, team.new_member(own_team.id, "Phạm Thị Mới", Role.ADMIN, "330199", "1111", pin_key=key))
 
     refused(store, LEADER_ONLY["members"], add)
@@ -194,7 +194,7 @@ def test_a_leader_of_the_team_may_and_a_member_sets_their_own_pin(world):
     actor = Actor(leader.id, store.device_id)
     added = None
     with writing(store, actor) as w:
-        key = team.team_key(w.conn, own_team.id)
+        key = pin_keys.team_key(w.conn, own_team.id)
         added = team.add_member(
             w, team.new_member(own_team.id, "Phạm Thị Mới", Role.MEMBER, "330199", "1111", pin_key=key)
         )

@@ -64,8 +64,9 @@ def add_consultation(store, **overrides) -> str:
 def add_team(store):
     """A team of one leader in Hưng Yên, on a bare store; returns (team, leader)."""
     from fieldapp.domain.enums import Role
-    from fieldapp.services.team import add_member, new_member, new_team, team_key
+    from fieldapp.services.team import add_member, new_member, new_team
     from fieldapp.storage import team as team_store
+    from fieldapp.storage.pin_keys import team_key
     from fieldapp.storage.writer import Actor, writing
 
     team = new_team("Tổ thử", "33", "Bưu điện tỉnh Hưng Yên", (COMMUNE,))

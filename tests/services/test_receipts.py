@@ -78,7 +78,7 @@ def test_unknown_and_revoked_device(demo_store):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from fieldapp.domain.receipt_code import decode, encode, key_id
-    from fieldapp.services.receipts import _public_bytes
+    from fieldapp.storage.signing_key import public_bytes as _public_bytes
 
     record = first_receipt(demo_store)
     claim = decode(record.qr_payload).claim

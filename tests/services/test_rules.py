@@ -1,4 +1,5 @@
-"""Rule files on the laptop (fieldapp/services/rules.py): taken only when the server's sign key signed them
+"""Rule files on the laptop (fieldapp/sync/rules.py, fieldapp/services/rules.py): taken only when the server's
+sign key signed them
 and the checker takes them; kept in the encrypted store; merged by issue date, so a newer rule is never
 dropped; an old laptop takes the rules of 2027 from a file. No server here: the laptop holds a sign key
 made by the test, as if from its enrolment."""
@@ -18,6 +19,7 @@ from fieldapp.services import rules as rule_service
 from fieldapp.storage import bundle as bundle_store
 from fieldapp.storage import rules as rule_store
 from fieldapp.storage.store import put_meta
+from fieldapp.sync import rules as rule_files
 from tests.domain.test_rulefile import NATIONAL, PROVINCE, SHIPPED
 
 NOW = datetime(2026, 12, 20, 3, tzinfo=UTC)
@@ -65,7 +67,7 @@ def signed(text: str, key: Ed25519PrivateKey, **changes) -> dict:
 
 
 def test_a_signed_file_is_kept_and_priced_with_from_its_day(laptop, key) -> None:
-    taken = rule_service.take(laptop, [signed(NATIONAL, key), signed(PROVINCE, key)], via="sync", now=NOW)
+    taken = rule_files.take(laptop, [signed(NATIONAL, key), signed(PROVINCE, key)], via="sync", now=NOW)
     assert (taken.added, taken.refused) == (2, [])
     book = default_rules()
     assert book.version == "2027.2 + 33:2027.1"
@@ -75,7 +77,7 @@ def test_a_signed_file_is_kept_and_priced_with_from_its_day(laptop, key) -> None
     assert book.quote_vsi(on=date(2026, 12, 31), **{**poor, "income": 1_500_000}).local_support_monthly == 0
     assert book.quote_vsi(on=date(2027, 1, 1), **poor).local_support_monthly == 50_000
     # the same files again: nothing twice; a store opened again prices the same
-    assert rule_service.take(laptop, [signed(NATIONAL, key)], via="bundle").added == 0
+    assert rule_files.take(laptop, [signed(NATIONAL, key)], via="bundle").added == 0
     premiums.activate([])
     assert rule_store.activate(laptop).version == "2027.2 + 33:2027.1"
     assert [h.via for h in rule_store.held(laptop)] == ["sync", "sync"]
@@ -84,18 +86,18 @@ def test_a_signed_file_is_kept_and_priced_with_from_its_day(laptop, key) -> None
 def test_a_tampered_file_is_refused_and_changes_nothing(laptop, key) -> None:
     item = signed(NATIONAL, key)
     item["body"] = item["body"].replace("2_800_000", "2_900_000")  # one figure changed on the way
-    taken = rule_service.take(laptop, [item], via="sync")
+    taken = rule_files.take(laptop, [item], via="sync")
     assert taken.added == 0 and [r["code"] for r in taken.refused] == ["rules.signature"]
     assert rule_store.held(laptop) == [] and default_rules().version == "2027.1"
     assert rule_store.refused(laptop) == taken.refused  # for the Sync screen
-    assert "chữ ký không khớp" in rule_service.refusal_text(taken.refused[0], "vi")
+    assert "chữ ký không khớp" in rule_files.refusal_text(taken.refused[0], "vi")
 
 
 def test_a_file_signed_by_another_key_is_refused(laptop, key) -> None:
     stranger = Ed25519PrivateKey.generate()
     foreign = signed(NATIONAL, stranger)  # its own key id: not the server's
     posing = signed(NATIONAL, stranger, key_id=key_id(raw_public(key)))  # the server's key id, another key
-    taken = rule_service.take(laptop, [foreign, posing], via="bundle")
+    taken = rule_files.take(laptop, [foreign, posing], via="bundle")
     assert [r["code"] for r in taken.refused] == ["rules.foreign_key", "rules.signature"]
     assert rule_store.held(laptop) == []
 
@@ -105,39 +107,39 @@ def test_a_file_signed_by_another_key_is_refused(laptop, key) -> None:
     [None, "text", 5, {"body": 1}, {"body": "x", "signature": "zz", "key_id": "k"}, [1, 2]],
 )
 def test_damaged_answers_are_refused_cleanly(laptop, key, item) -> None:
-    taken = rule_service.take(laptop, [item], via="sync")
+    taken = rule_files.take(laptop, [item], via="sync")
     assert taken.added == 0 and len(taken.refused) == 1
-    assert rule_service.refusal_text(taken.refused[0], "en")
+    assert rule_files.refusal_text(taken.refused[0], "en")
 
 
 def test_a_signed_but_bad_file_is_refused_with_its_line(laptop, key) -> None:
     bad = PROVINCE.replace("monthly = 50_000", "monthly = -1")
     other = PROVINCE.replace('province = "33"', 'province = "01"')  # another province's file
-    taken = rule_service.take(laptop, [signed(bad, key), signed(other, key)], via="sync")
+    taken = rule_files.take(laptop, [signed(bad, key), signed(other, key)], via="sync")
     assert [r["code"] for r in taken.refused] == ["rules.money", "rules.other_province"]
-    assert rule_service.refusal_text(taken.refused[0], "en").endswith(
+    assert rule_files.refusal_text(taken.refused[0], "en").endswith(
         f"line {bad.splitlines().index('monthly = -1') + 1}: “vsi.local_support.monthly” must be an amount in "
         "đồng from 0 to 10,000,000."
     )
 
 
 def test_without_the_servers_key_nothing_is_taken(store, key) -> None:
-    taken = rule_service.take(store, [signed(NATIONAL, key)], via="sync")
+    taken = rule_files.take(store, [signed(NATIONAL, key)], via="sync")
     assert [r["code"] for r in taken.refused] == ["rules.no_server_key"]
 
 
 def test_a_newer_rule_is_never_dropped_for_an_older_file(laptop, key) -> None:
     newer = NATIONAL.replace('version = "2027.2"', 'version = "2027.3"').replace("2026-12-15", "2026-12-18")
     newer = newer.replace("2_800_000", "2_700_000")
-    rule_service.take(laptop, [signed(newer, key)], via="sync")
-    rule_service.take(laptop, [signed(NATIONAL, key)], via="bundle")  # the older file comes later
+    rule_files.take(laptop, [signed(newer, key)], via="sync")
+    rule_files.take(laptop, [signed(NATIONAL, key)], via="bundle")  # the older file comes later
     book = default_rules()
     assert book.in_force("base_salary", date(2027, 7, 1))["amount"] == 2_700_000
     assert book.version == "2027.3"
     # and the shipped national file of a newer app is not dropped for an older server file either
     older = NATIONAL.replace("2026-12-15", "2026-06-01").replace("base_salary.2027-07", "vsi.poverty_line.2027-01")
     older = older.replace("[[base_salary]]", "[[vsi.poverty_line]]").replace("from = 2027-07-01", "from = 2027-01-01")
-    rule_service.take(laptop, [signed(older.replace("2_800_000", "1_900_000"), key)], via="sync")
+    rule_files.take(laptop, [signed(older.replace("2_800_000", "1_900_000"), key)], via="sync")
     assert default_rules().vsi_income_bounds(date(2027, 1, 1))[0] == 2_200_000
 
 
@@ -156,7 +158,7 @@ def test_an_old_laptop_prices_2027_from_a_file(laptop, key, monkeypatch) -> None
             patch.setattr(rulefile, "shipped", lambda: old_file)
             assert premiums.activate([]).vsi_income_bounds(date(2027, 1, 1))[0] == 1_500_000  # what it would quote
             new = SHIPPED.replace('version = "2027.1"', 'version = "2027.1-vn"')
-            taken = rule_service.take(laptop, [signed(new, key)], via="sync")
+            taken = rule_files.take(laptop, [signed(new, key)], via="sync")
             assert (taken.added, taken.refused) == (1, [])
             book = default_rules()
             assert book.vsi_income_bounds(date(2027, 1, 1)) == (2_200_000, 50_600_000)
@@ -178,7 +180,7 @@ def test_stale_rules_are_said_only_after_30_days_and_past_the_last_change() -> N
 
 
 def test_rules_list_says_the_source_and_whether_confirmed(laptop, key) -> None:
-    rule_service.take(laptop, [signed(PROVINCE, key)], via="sync")
+    rule_files.take(laptop, [signed(PROVINCE, key)], via="sync")
     listed = {r["id"]: r for r in rule_service.in_force_json(default_rules(), date(2027, 1, 2))}
     assert listed["vsi.poverty_line.2027-01"]["source"] == "shipped"
     assert listed["vsi.poverty_line.2027-01"]["confirmed"] is True
@@ -195,14 +197,14 @@ def test_a_province_file_may_replace_what_a_national_file_of_the_same_sync_leave
         '\n[[base_salary]]\nid = "base_salary.2027-07"\nfrom = 2027-07-01\namount = 2_750_000\n'
         'basis = "Quyết định của UBND tỉnh (ví dụ)"\n'
     )
-    taken = rule_service.take(laptop, [signed(local, key), signed(national, key)], via="sync")
+    taken = rule_files.take(laptop, [signed(local, key), signed(national, key)], via="sync")
     assert (taken.added, taken.refused) == (2, [])
     assert default_rules().in_force("base_salary", date(2027, 7, 1))["amount"] == 2_750_000
 
 
 def test_local_support_with_an_end_stops_on_its_day(laptop, key) -> None:
     ended = PROVINCE.replace("from = 2027-01-01", "from = 2027-01-01\nto = 2027-03-31")
-    assert rule_service.take(laptop, [signed(ended, key)], via="sync").added == 1
+    assert rule_files.take(laptop, [signed(ended, key)], via="sync").added == 1
     book = default_rules()
     poor = {"income": 2_200_000, "months": 1, "group": SupportGroup.POOR, "province": "33"}
     assert book.quote_vsi(on=date(2027, 3, 31), **poor).local_support_monthly == 50_000

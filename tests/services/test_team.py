@@ -22,7 +22,7 @@ def leader(store):
 
 def test_pin_is_stored_hashed_and_sealed(demo_store):
     from fieldapp.domain import pins
-    from fieldapp.services.team import team_keys
+    from fieldapp.storage.pin_keys import team_keys
 
     member = leader(demo_store)
     assert member.role is Role.TEAM_LEADER

@@ -5,8 +5,9 @@ is what the keystore says (encrypted or the explicit development plaintext), ref
 than this app without touching it, copy the file and migrate, load the reference data. Then WAL mode,
 foreign keys on and synchronous=FULL, so a committed receipt survives a power cut.
 
-All access goes through one connection guarded by a lock; the GUI runs every call on its single
-database worker thread, the CLI on its main thread.
+The GUI's work goes through one connection guarded by a lock, every call on its single database worker
+thread (the CLI's on its main thread); a sync works on a connection of its own (`own_connection`), and
+bulk reads off that thread on read-only ones (`side_reader`): WAL lets them read while another writes.
 """
 
 from __future__ import annotations
@@ -125,6 +126,15 @@ def _file_header(path: Path) -> bytes:
         return b""
 
 
+def _configure(conn: Connection) -> None:
+    """What every connection of a store runs with (WAL is the file's, set when it opens): a committed receipt
+    survives a power cut, foreign keys hold, sorts stay in memory, the everyday page cache."""
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE_KIB}")
+
+
 def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
@@ -215,10 +225,7 @@ class Store:
                 _refuse_newer_app(conn, path)
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE_KIB}")
+            _configure(conn)
             if version > 0:
                 cls._build_deferred_indexes(conn)
             if version < latest:
@@ -354,6 +361,19 @@ class Store:
         finally:
             with self.lock:
                 self._conn.execute(f"PRAGMA cache_size = {DEFAULT_CACHE_KIB}")
+
+    @contextmanager
+    def own_connection(self, busy_timeout: float = 30.0) -> Iterator[Store]:
+        """This store on a connection of its own, for a long job on another thread (a sync): WAL lets the GUI's
+        database thread read while the job writes, and the job holds SQLite's write lock one transaction (a
+        group of pulled pages) at a time, never this store's lock, so a search or a screen never waits for a
+        pull. Closed on leaving; a job waits up to `busy_timeout` for a write of the GUI's."""
+        conn = self._connect(self.path, self._key, busy_timeout)
+        try:
+            _configure(conn)
+            yield Store(conn, self.data_dir, self._key, self.keystore)
+        finally:
+            conn.close()
 
     @contextmanager
     def side_reader(self) -> Iterator[Connection]:

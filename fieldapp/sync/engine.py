@@ -156,30 +156,12 @@ class SyncEngine:
         if self._timeout is not None:
             kwargs["timeout"] = self._timeout
         http = Transport(settings.server_url or "", settings.token, cancelled=cancelled, **kwargs)
+        shared, connection = self.store, contextlib.ExitStack()
         try:
+            # a connection of its own: the GUI's database thread never waits for this sync (issue 16, item 5)
+            self.store = connection.enter_context(shared.own_connection())
             try:
-                # the team's PIN key first: the members' verifiers go out sealed under it (issue 13)
-                with contextlib.suppress(HttpRefused):  # an older server has none
-                    pin_keys.remember_pin_keys(self.store, http.get("/v1/pin-keys"))
-                yield from self._push(http, result, cancelled)
-                yield from self._pull(http, result, cancelled)
-                with self.store.transaction() as conn:  # rows an older laptop pushed bare are kept sealed
-                    pin_keys.seal_members(conn)
-                yield Progress("devices", result.pushed, result.pulled)
-                result.devices = sync_devices.replace_devices(
-                    self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
-                )
-                with contextlib.suppress(HttpRefused):  # the keys of sync by USB stick; older servers have none
-                    from fieldapp.sync.bundle import remember_server_keys  # its cryptography, when needed
-
-                    remember_server_keys(self.store, http.get("/v1/bundle-keys"))
-                with contextlib.suppress(HttpRefused):  # premium rule files, signed (issue 14); older servers: 404
-                    rules = rule_files.take(self.store, http.get("/v1/rules").get("files"), via="sync")
-                    result.rules_added, result.rules_refused = rules.added, rules.refused
-                yield from self._compare_counts(http, result, cancelled)
-                result.finished_at = self._clock()
-                storage.set_last_ok(self.store, result.finished_at)
-                result.update = updates.note_newest(self.store, http)  # a newer installer on the server
+                yield from self._exchange(http, result, cancelled)
             except SyncCancelled:
                 result.cancelled = True
                 log.info("sync cancelled after %d pushed, %d pulled", result.pushed, result.pulled)
@@ -196,10 +178,37 @@ class SyncEngine:
                 w.refused,
             )
         finally:
+            self.store = shared
+            connection.close()
             http.close()
             lock.release()
         log.info("sync: %s", result.as_json())
         return result
+
+    def _exchange(self, http: Transport, result: SyncResult, cancelled: Callable[[], bool]) -> Generator[Progress]:
+        """One sync's conversation with the server, in order: keys, push, pull, devices, rules, counts."""
+        # the team's PIN key first: the members' verifiers go out sealed under it (issue 13)
+        with contextlib.suppress(HttpRefused):  # an older server has none
+            pin_keys.remember_pin_keys(self.store, http.get("/v1/pin-keys"))
+        yield from self._push(http, result, cancelled)
+        yield from self._pull(http, result, cancelled)
+        with self.store.transaction() as conn:  # rows an older laptop pushed bare are kept sealed
+            pin_keys.seal_members(conn)
+        yield Progress("devices", result.pushed, result.pulled)
+        result.devices = sync_devices.replace_devices(
+            self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
+        )
+        with contextlib.suppress(HttpRefused):  # the keys of sync by USB stick; older servers have none
+            from fieldapp.sync.bundle import remember_server_keys  # its cryptography, when needed
+
+            remember_server_keys(self.store, http.get("/v1/bundle-keys"))
+        with contextlib.suppress(HttpRefused):  # premium rule files, signed (issue 14); older servers: 404
+            rules = rule_files.take(self.store, http.get("/v1/rules").get("files"), via="sync")
+            result.rules_added, result.rules_refused = rules.added, rules.refused
+        yield from self._compare_counts(http, result, cancelled)
+        result.finished_at = self._clock()
+        storage.set_last_ok(self.store, result.finished_at)
+        result.update = updates.note_newest(self.store, http)  # a newer installer on the server
 
     # --- push ------------------------------------------------------------------------------------
 

@@ -128,3 +128,33 @@ def test_a_wrong_address_stops_the_sync_and_parks_nothing(pair):
         a.sync()
     assert err.value.code == "sync.refused"
     assert a.outbox_states().get("pending") == 1 and "rejected" not in a.outbox_states()
+
+
+def test_a_sync_never_waits_for_the_guis_database_thread(pair):
+    """Sync has a connection of its own (issue 16, item 5): with the GUI's database thread holding the store
+    (its lock taken, as a long search or a screen's load does) from the first pulled page to the end, the
+    sync still pushes, pulls and finishes, and the GUI then sees what it pulled."""
+    _server, a, b = pair
+    add_demo(b, persons=10, days=1, seed=62)  # something to push as well
+    pulling, held, done = threading.Event(), threading.Event(), threading.Event()
+    out: dict = {}
+
+    def progress(step):
+        if step.phase == "pull":
+            pulling.set()
+            held.wait(10)
+
+    def run():
+        out["result"] = SyncEngine(b.store, retry=FAST_RETRY, pull_page=50).sync(progress=progress)
+        done.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert pulling.wait(60)
+    with b.store.lock:  # the GUI's database thread, busy with the store for the whole rest of the sync
+        held.set()
+        assert done.wait(120), "the sync waited for the GUI's database thread"
+    worker.join()
+    assert out["result"].pulled > 0 and out["result"].pushed > 0
+    a.sync()
+    same_everywhere(a, b)

@@ -24,9 +24,11 @@ from collections.abc import Callable
 from typing import Any
 
 from fieldapp.domain.admin_units import communes
+from fieldapp.protocol.bounds import Invalid, is_id
+from fieldapp.protocol.checks import Definition, check_time
 from fieldapp.protocol.entities import REGISTRY
 from fieldapp.protocol.ops import Op
-from fieldapp.protocol.records import ERASED_FIELDS, Definition, Invalid, check_time, definition, is_id, references
+from fieldapp.protocol.records import ERASED_FIELDS, definition, references
 from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
 from fieldapp.server.ops import Answer, Device, PriorOp, Rec, visible
 from fieldapp.server.pins import member_refusal

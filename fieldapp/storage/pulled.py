@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldapp.protocol.records import Invalid, check
+from fieldapp.protocol.bounds import Invalid
+from fieldapp.protocol.records import check
 from fieldapp.storage.records import BY_TABLE, TableSpec
 from fieldapp.storage.tallies import edited_parents
 

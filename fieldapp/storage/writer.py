@@ -19,8 +19,9 @@ from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.ids import new_id
 from fieldapp.errors import InputRefused
+from fieldapp.protocol.bounds import Invalid
 from fieldapp.protocol.encoding import encode_datetime, to_json
-from fieldapp.protocol.records import Invalid, check
+from fieldapp.protocol.records import check
 from fieldapp.protocol.records import definition as records_definition
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.records import spec_for

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldapp.protocol.records import Invalid, definition
+from fieldapp.protocol.bounds import Invalid
+from fieldapp.protocol.records import definition
 from fieldapp.storage.records import SPECS
 from tests.domain.test_records import _build
 

@@ -10,7 +10,8 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldapp.protocol.records import Invalid, check
+from fieldapp.protocol.bounds import Invalid
+from fieldapp.protocol.records import check
 from fieldapp.storage import pulled
 from fieldapp.storage.records import BY_TABLE
 from tests.services.helpers import many_persons

@@ -1,7 +1,7 @@
 """The Conflicts list: records two laptops changed, each shown field by field (ours / theirs) for the member
 to pick; people who look like the same person; the operations the server refused.
 
-Nothing here decides anything: ui.controllers.sync fills the lists and acts on the signals.
+Nothing here decides anything: ui.controllers.conflicts fills the lists and acts on the signals.
 """
 
 from __future__ import annotations

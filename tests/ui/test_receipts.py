@@ -57,7 +57,7 @@ def gui(signed_in, tmp_path):
         signed_in.printed_to.append(path)
         return pdf_printer(path)
 
-    signed_in.receipts.make_printer = printer
+    signed_in.receipts.printer.make_printer = printer
     return signed_in
 
 
@@ -81,7 +81,7 @@ def audit(gui, receipt_id):
 
 
 def wait_idle(qtbot, gui):
-    qtbot.waitUntil(lambda: not gui.receipts.busy and gui.tasks.pending == 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: not gui.receipts.printer.busy and gui.tasks.pending == 0, timeout=WAIT)
 
 
 def pages(path: Path) -> int:
@@ -127,7 +127,7 @@ def test_print_then_reprint_is_a_logged_copy(qtbot, gui, tmp_path, monkeypatch):
 
 
 def test_batch_of_the_day_in_one_job(qtbot, gui, monkeypatch):
-    monkeypatch.setattr("ui.controllers.receipts.PAGES_AT_ONCE", 2)  # pages come back a few at a time
+    monkeypatch.setattr("ui.controllers.receipt_printing.PAGES_AT_ONCE", 2)  # pages come back a few at a time
     view = screen(qtbot, gui)
     assert view.model.rowCount() > 2
     gui.session.settings.set(RECEIPT_LAYOUT, "a4")
@@ -152,20 +152,20 @@ def test_batch_of_the_day_in_one_job(qtbot, gui, monkeypatch):
 def test_missing_or_failing_printer_says_so_and_offers_to_print_again(qtbot, gui, tmp_path):
     view = screen(qtbot, gui)
     row = view.model.rows[0]
-    working = gui.receipts.make_printer
-    gui.receipts.make_printer = lambda: None
+    working = gui.receipts.printer.make_printer
+    gui.receipts.printer.make_printer = lambda: None
     qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
-    box = gui.receipts.failure
+    box = gui.receipts.printer.failure
     assert box is not None and "Không tìm thấy máy in" in box.text()
     assert audit(gui, row.id) == []
-    gui.receipts.make_printer = lambda: pdf_printer(tmp_path / "no-such-folder" / "x.pdf")  # it cannot open
+    gui.receipts.printer.make_printer = lambda: pdf_printer(tmp_path / "no-such-folder" / "x.pdf")  # it cannot open
     again = next(b for b in box.buttons() if b.text() == "In lại")
     again.click()
     wait_idle(qtbot, gui)
-    box = gui.receipts.failure
+    box = gui.receipts.printer.failure
     assert box is not None and "không in được" in box.text() and "vẫn được lưu" in box.text()
     assert audit(gui, row.id) == [] and view.print_button.isEnabled()
-    gui.receipts.make_printer = working
+    gui.receipts.printer.make_printer = working
     next(b for b in box.buttons() if b.text() == "In lại").click()
     wait_idle(qtbot, gui)
     assert audit(gui, row.id) == [("print", {"layout": "a5"})] and pages(gui.printed_to[0]) == 1
@@ -179,17 +179,17 @@ def test_the_printer_named_in_settings_is_the_one_asked_for(qtbot, gui):
     assert printing.default_printer("Canon-LBP-khong-co") is None
     view = screen(qtbot, gui)
     row = view.model.rows[0]
-    working = gui.receipts.make_printer
-    gui.receipts.make_printer = lambda: printing.default_printer(gui.session.settings.get(PRINTER_NAME))
+    working = gui.receipts.printer.make_printer
+    gui.receipts.printer.make_printer = lambda: printing.default_printer(gui.session.settings.get(PRINTER_NAME))
     gui.session.settings.set(PRINTER_NAME, "Canon-LBP-khong-co")
     try:
         qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
-        box = gui.receipts.failure
+        box = gui.receipts.printer.failure
         assert box is not None and "Canon-LBP-khong-co" in box.text()
         assert audit(gui, row.id) == []
     finally:
         gui.session.settings.set(PRINTER_NAME, "")
-        gui.receipts.make_printer = working
+        gui.receipts.printer.make_printer = working
 
 
 def open_void(qtbot, gui, view):
@@ -376,7 +376,7 @@ def test_a_pdf_that_cannot_be_written_is_said_and_not_logged(qtbot, gui, tmp_pat
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     view.pdf_button.click()
     wait_idle(qtbot, gui)
-    box = gui.receipts.failure
+    box = gui.receipts.printer.failure
     assert box is not None and "Không ghi được" in box.text() and "no-such-folder" in box.text()
     assert audit(gui, row.id) == [] and not target.exists() and view.pdf_button.isEnabled()
     target.parent.mkdir()
@@ -402,7 +402,7 @@ def test_straight_to_a_thermal_printer(qtbot, gui, tmp_path):
     row = view.model.rows[0]
     qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
     wait_idle(qtbot, gui)
-    box = gui.receipts.failure
+    box = gui.receipts.printer.failure
     assert box is not None and "Không tìm thấy máy in" in box.text() and audit(gui, row.id) == []
     gui.session.settings.set(RECEIPT_THERMAL_PRINTER, f"file:{device}")
     next(b for b in box.buttons() if b.text() == "In lại").click()
@@ -444,9 +444,9 @@ def test_a_printer_failure_offers_save_as_pdf_and_enter_does_not_repeat_it(qtbot
 
     view = screen(qtbot, gui)
     row = view.model.rows[0]
-    gui.receipts.make_printer = lambda: None
+    gui.receipts.printer.make_printer = lambda: None
     qtbot.keyClick(view.table, Qt.Key.Key_P, CTRL)
-    box = gui.receipts.failure
+    box = gui.receipts.printer.failure
     assert box is not None
     as_pdf = next(b for b in box.buttons() if b.text().replace("&", "") == "Lưu thành PDF…")
     assert box.defaultButton() is as_pdf

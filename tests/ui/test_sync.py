@@ -228,8 +228,8 @@ def test_merge_candidates_open_the_merge_dialog_or_are_settled_as_two_people(qtb
     # "Look at them": the merge dialog on the two people, compared side by side
     cv.candidate_list.setCurrentRow(0)
     qtbot.mouseClick(cv.look_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: signed_in.sync.merging.b is not None, timeout=WAIT)
-    merging = signed_in.sync.merging
+    qtbot.waitUntil(lambda: signed_in.sync.conflicts.merging.b is not None, timeout=WAIT)
+    merging = signed_in.sync.conflicts.merging
     dialog = merging.dialog
     assert isinstance(dialog, MergeDialog)
     assert {merging.a.person.id, merging.b.person.id} == {ids[0], ids[1]}

@@ -18,6 +18,7 @@ from tests.sync.conftest import laptops, server  # noqa: F401 (fixtures)
 from tests.ui.test_app import WAIT
 from tests.ui.test_receipts import shot
 from tests.ui.test_sync import SYNC_WAIT, enrol_from_screen, fast, gui, wait_synced  # noqa: F401 (gui fixture)
+from ui.controllers.conflicts import rejected_reason
 
 
 def outbox(store) -> dict[str, int]:
@@ -51,7 +52,7 @@ def test_enrolling_the_demo_laptop_warns_with_the_count_and_cancel_keeps_nothing
     assert server.stats()["consultations"] == 0  # the demo team's work never went out
     gui.sync.refresh()
     qtbot.waitUntil(lambda: gui.tasks.pending == 0, timeout=WAIT)
-    reason = gui.sync._rejected_reason(refused[0])
+    reason = rejected_reason(refused[0])
     assert reason and "HTTP" not in reason
     shown = view.conflicts.rejected_list if hasattr(view.conflicts, "rejected_list") else None
     if shown is not None:

@@ -136,25 +136,7 @@ class EnrolController(QObject):
         dialog, lang = self.dialog, self.session.lang
         rules, on = default_rules(), self.today()
         product = products.get(dialog.kind())
-        if product.insures == products.VSI:
-            members = [dialog.person]
-            order = products.Order(
-                on,
-                dialog.vsi_months.currentData() or 0,
-                income=dialog.income.value(),
-                group=SupportGroup(dialog.support_group.currentData()),
-                province=self.session.team.province_code if self.session.team else None,
-            )
-        else:
-            members = [self._household[i] for i in dialog.member_ids()]
-            if not members and dialog.person.id in self._state:  # say where this person's card comes from
-                p = dialog.person
-                raise InputRefused(
-                    "enrolment.hi_state_group", name=p.full_name, group=p.target_group, path=self._state[p.id]
-                )
-            if not members:
-                raise InputRefused("enrolment.no_member")
-            order = products.Order(on, dialog.hi_months.currentData() or 0, members=len(members))
+        members, order = self._order(product, on)
         priced = product.quote(rules, order)
         q = priced.quote
         lines = _LINES[product.insures](rules, on, priced, members, lang)
@@ -195,6 +177,31 @@ class EnrolController(QObject):
             f"<p style='font-size:small'>{priced}<ul>{basis}</ul></p>"
         )
 
+    def _order(self, product: products.Product, on: date) -> tuple[list[Person], products.Order]:
+        """Who is insured and the order to price, from the dialog's choices; refused with the reason when
+        nobody is (a household HI with no member ticked, or only one the state covers)."""
+        dialog = self.dialog
+        if product.insures == products.VSI:
+            members = [dialog.person]
+            order = products.Order(
+                on,
+                dialog.vsi_months.currentData() or 0,
+                income=dialog.income.value(),
+                group=SupportGroup(dialog.support_group.currentData()),
+                province=self.session.team.province_code if self.session.team else None,
+            )
+        else:
+            members = [self._household[i] for i in dialog.member_ids()]
+            if not members and dialog.person.id in self._state:  # say where this person's card comes from
+                p = dialog.person
+                raise InputRefused(
+                    "enrolment.hi_state_group", name=p.full_name, group=p.target_group, path=self._state[p.id]
+                )
+            if not members:
+                raise InputRefused("enrolment.no_member")
+            order = products.Order(on, dialog.hi_months.currentData() or 0, members=len(members))
+        return members, order
+
     # --- confirming ----------------------------------------------------------------------------------
 
     def confirm(self) -> None:
@@ -208,13 +215,7 @@ class EnrolController(QObject):
             self.session.member,
         )
         if dialog is not None and dialog.waits_for_again():
-            dialog.message.setStyleSheet("color: #c62828;")
-            dialog.message.setText(
-                QCoreApplication.translate(
-                    "EnrolController", "This household already paid today: tick “Pay again” first if they want to."
-                )
-            )
-            dialog.again.setFocus()
+            self._ask_to_tick_again(dialog)
             return
         if dialog is None or not dialog.confirm.isEnabled():
             return
@@ -255,22 +256,36 @@ class EnrolController(QObject):
                     sponsor=sponsor,
                 )
 
-        def done(result) -> None:
-            dialog.accept()
-            receipt = result.receipt
-            self.receipt_made.emit(receipt.id)
-            # said in the status bar, not a box to close: the receipt's printing may need the member next
-            self.saved_message = (
-                QCoreApplication.translate("EnrolController", "Saved. Receipt %1 no. %2, %3.")
-                .replace("%1", receipt.series)
-                .replace("%2", f"{receipt.number:07d}")
-                .replace("%3", format_vnd(receipt.amount, lang))
-            )
-            say_in_status_bar(self.parent_widget, self.saved_message, 15_000)
-            self.saved.emit("enrolments")
-
         dialog.set_busy(True)  # a second tap while saving never makes a second receipt
-        self.tasks.run(work_, done, show_refusal(dialog.message, lang, self.tasks, lambda: dialog.set_busy(False)))
+        self.tasks.run(
+            work_,
+            lambda result: self._saved(dialog, result, lang),
+            show_refusal(dialog.message, lang, self.tasks, lambda: dialog.set_busy(False)),
+        )
+
+    def _ask_to_tick_again(self, dialog: EnrolDialog) -> None:
+        """Paid today already: the money is taken again only once the member ticks "Pay again"."""
+        dialog.message.setStyleSheet("color: #c62828;")
+        dialog.message.setText(
+            QCoreApplication.translate(
+                "EnrolController", "This household already paid today: tick “Pay again” first if they want to."
+            )
+        )
+        dialog.again.setFocus()
+
+    def _saved(self, dialog: EnrolDialog, result, lang: str) -> None:
+        dialog.accept()
+        receipt = result.receipt
+        self.receipt_made.emit(receipt.id)
+        # said in the status bar, not a box to close: the receipt's printing may need the member next
+        self.saved_message = (
+            QCoreApplication.translate("EnrolController", "Saved. Receipt %1 no. %2, %3.")
+            .replace("%1", receipt.series)
+            .replace("%2", f"{receipt.number:07d}")
+            .replace("%3", format_vnd(receipt.amount, lang))
+        )
+        say_in_status_bar(self.parent_widget, self.saved_message, 15_000)
+        self.saved.emit("enrolments")
 
 
 def _paid_today_html(paid: list[work.PaidOnDay], lang: str) -> str:

@@ -183,32 +183,7 @@ class PeopleController(QObject):
         today = self.today()
         headers = [c[0]() for c in COLUMNS[:9]]
         cancel = threading.Event()
-        dialog = QProgressDialog(
-            QCoreApplication.translate("PeopleController", "Making the list of %1 people…").replace(
-                "%1", format_number(len(pks), lang)
-            ),
-            QCoreApplication.translate("PeopleController", "Cancel"),
-            0,
-            0,
-            self.view.window(),
-        )
-        dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.canceled.connect(cancel.set)
-
-        def shown(page: int, pages: int) -> None:
-            if not dialog.wasCanceled():
-                dialog.setMaximum(pages)
-                dialog.setValue(page)
-                dialog.setLabelText(
-                    QCoreApplication.translate("PeopleController", "Page %1 of about %2 (%3 people)…")
-                    .replace("%1", str(page))
-                    .replace("%2", str(pages))
-                    .replace("%3", format_number(len(pks), lang))
-                )
-
-        self._print_progress.connect(shown)
+        dialog, shown = self._list_progress(title, len(pks), lang, cancel)
 
         def page_done(page: int, pages: int) -> None:
             if cancel.is_set():
@@ -243,6 +218,39 @@ class PeopleController(QObject):
                 self.tasks.report(exc)
 
         self.tasks.run(work, done, failed)
+
+    def _list_progress(
+        self, title: str, count: int, lang: str, cancel: threading.Event
+    ) -> tuple[QProgressDialog, Callable[[int, int], None]]:
+        """The progress of a list being made, page by page, with Cancel (which sets `cancel`); the slot that
+        shows each page is returned too, to be disconnected from _print_progress when the list is done."""
+        dialog = QProgressDialog(
+            QCoreApplication.translate("PeopleController", "Making the list of %1 people…").replace(
+                "%1", format_number(count, lang)
+            ),
+            QCoreApplication.translate("PeopleController", "Cancel"),
+            0,
+            0,
+            self.view.window(),
+        )
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(cancel.set)
+
+        def shown(page: int, pages: int) -> None:
+            if not dialog.wasCanceled():
+                dialog.setMaximum(pages)
+                dialog.setValue(page)
+                dialog.setLabelText(
+                    QCoreApplication.translate("PeopleController", "Page %1 of about %2 (%3 people)…")
+                    .replace("%1", str(page))
+                    .replace("%2", str(pages))
+                    .replace("%3", format_number(count, lang))
+                )
+
+        self._print_progress.connect(shown)
+        return dialog, shown
 
     # --- the panel ------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """The GUI side of sync: enrolling from the Sync screen, "Sync now" and the background sync, the status
-bar's sync state, and the Conflicts list.
+bar's sync state. The Conflicts page's lists and choices are ui.controllers.conflicts'.
 
 Network work (enrol, sync) runs on its own worker (a second `Tasks`), never on the database thread, so a
 sync waiting a minute for a slow link blocks no screen; the store's lock keeps the two threads apart.
@@ -41,16 +41,13 @@ from fieldapp.sync import (
     refused_pulls,
     refused_rule_files,
     rejected_ops,
-    resolve_conflict,
-    settle_candidate,
     status,
 )
-from fieldapp.sync.enrol import OTHER_SCOPE, Offer, accept_enrolment, outside_message, request_enrolment
+from fieldapp.sync.enrol import Offer, accept_enrolment, outside_message, request_enrolment
 from ui.controllers.bundle import BundleController
-from ui.controllers.merge import MergeController
+from ui.controllers.conflicts import ConflictsController, entity_label
 from ui.session import Session
 from ui.tasks import Tasks
-from ui.views.conflicts import FieldRow
 from ui.views.sync import SyncView
 
 log = logging.getLogger(__name__)
@@ -58,47 +55,6 @@ log = logging.getLogger(__name__)
 STARTUP_DELAY_MS = 2_000
 MAX_BACKOFF_MS = 60 * 60_000
 STOPPING = ("sync.revoked", "sync.enrol_again", "sync.not_enrolled")
-
-
-def field_label(field: str) -> str:
-    labels = {
-        "full_name": QCoreApplication.translate("SyncController", "Full name"),
-        "birth_date": QCoreApplication.translate("SyncController", "Date of birth"),
-        "birth_year": QCoreApplication.translate("SyncController", "Year of birth"),
-        "sex": QCoreApplication.translate("SyncController", "Sex"),
-        "citizen_id": QCoreApplication.translate("SyncController", "Citizen ID"),
-        "si_number": QCoreApplication.translate("SyncController", "Social insurance number"),
-        "hi_card": QCoreApplication.translate("SyncController", "Health insurance card"),
-        "phone": QCoreApplication.translate("SyncController", "Phone"),
-        "address": QCoreApplication.translate("SyncController", "Address"),
-        "hamlet_id": QCoreApplication.translate("SyncController", "Hamlet"),
-        "commune_code": QCoreApplication.translate("SyncController", "Commune"),
-        "household_id": QCoreApplication.translate("SyncController", "Household"),
-        "occupation": QCoreApplication.translate("SyncController", "Occupation"),
-        "notes": QCoreApplication.translate("SyncController", "Notes"),
-    }
-    return labels.get(field, field)
-
-
-def entity_label(entity: str) -> str:
-    return {
-        "persons": QCoreApplication.translate("SyncController", "Person"),
-        "households": QCoreApplication.translate("SyncController", "Household"),
-    }.get(entity, entity)
-
-
-def shown_value(value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    return str(value)
-
-
-def conflict_name(c: Conflict) -> str:
-    for side in (c.ours, c.theirs):
-        for key in ("full_name", "address"):
-            if side.get(key):
-                return str(side[key])
-    return c.entity_id
 
 
 @dataclass(frozen=True)
@@ -146,17 +102,14 @@ class SyncController(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._background)
         self._progress.connect(self._show_progress)
-        self.merging = MergeController(session, self.tasks, window)
-        self._merging_candidate: int | None = None
-        self.merging.merged.connect(self._merged)
-        panel, form, cv = view.panel, view.enrol_form, view.conflicts
+        # the Conflicts page: its lists and what is done with them
+        self.conflicts = ConflictsController(session, self.tasks, view.conflicts, window)
+        self.conflicts.changed.connect(self._changed_here)
+        self.conflicts.stale.connect(self.refresh)
+        panel, form = view.panel, view.enrol_form
         form.enrol_requested.connect(self.enrol)
         panel.sync_requested.connect(self.sync_now)
         panel.cancel_requested.connect(self.cancel)
-        cv.conflict_chosen.connect(self.choose_conflict)
-        cv.resolve_requested.connect(self.resolve)
-        cv.look_requested.connect(self.look)
-        cv.not_same_requested.connect(self.not_same)
         session.signed_in.connect(self._signed_in)
         if hasattr(window, "sync_requested"):  # F9 anywhere in the main window
             window.sync_requested.connect(self.sync_shortcut)
@@ -165,12 +118,11 @@ class SyncController(QObject):
             settings_view.changed.connect(self._setting_changed)
         self.question: QMessageBox | None = None  # the warning before enrolling, while it is open
         session.locked.connect(self.timer.stop)
-        self._conflicts: dict[int, Conflict] = {}
-        self._candidates: dict[int, tuple] = {}
         # the USB buttons: an imported answer changes records and the outbox, as a sync does
-        self.bundles = BundleController(session, self.tasks, view.panel, window, changed=self._bundle_taken)
+        self.bundles = BundleController(session, self.tasks, view.panel, window, changed=self._changed_here)
 
-    def _bundle_taken(self) -> None:
+    def _changed_here(self) -> None:
+        """Records changed on this laptop (a USB answer taken, a conflict settled): as after a sync."""
         self.synced.emit(None)
         self.refresh()
 
@@ -272,57 +224,7 @@ class SyncController(QObject):
         p.set_running(self.running or bool(self.stopped))
         if self.stopped:
             p.cancel_button.setEnabled(False)
-        cv = view.conflicts
-        cv.set_counts(len(d.conflicts), len(d.candidates), len(d.rejected) + len(d.clashes))
-        self._conflicts = {c.id: c for c in d.conflicts}
-        differ = QCoreApplication.translate("SyncController", "%1 fields differ")
-        lines = [
-            (c.id, f"{entity_label(c.entity)}: {conflict_name(c)}\n" + differ.replace("%1", str(len(c.fields))))
-            for c in d.conflicts
-        ]
-        cv.show_conflicts(lines)
-        reason = {
-            "citizen_id": QCoreApplication.translate("SyncController", "same citizen ID"),
-            "name_birth_commune": QCoreApplication.translate("SyncController", "same name, birth and commune"),
-        }
-        cv.show_candidates([(cid, f"{na} ↔ {nb} ({reason.get(r, r)})") for cid, _a, _b, na, nb, r in d.candidates])
-        self._candidates = {c[0]: c for c in d.candidates}
-        cv.show_rejected(
-            [(f"{entity_label(r.entity)} {r.entity_id[:8]}", r.op, r.created_at[:16].replace("T", " "),
-              self._rejected_reason(r)) for r in d.rejected]
-            + [(what, QCoreApplication.translate("SyncController", "pulled"), "", message)
-               for what, message in d.clashes]
-        )  # fmt: skip
-
-    def _rejected_reason(self, r) -> str:
-        reasons = {
-            "forbidden": QCoreApplication.translate("SyncController", "not this team's data"),
-            "op_id_reused": QCoreApplication.translate("SyncController", "the same change id with other content"),
-            "exists": QCoreApplication.translate("SyncController", "the record already exists with other content"),
-            "unknown_record": QCoreApplication.translate("SyncController", "the record is not on the server"),
-            "immutable": QCoreApplication.translate("SyncController", "this kind of record cannot be changed"),
-            "invalid": QCoreApplication.translate("SyncController", "the record is not valid"),
-            "unknown_reference": QCoreApplication.translate(
-                "SyncController", "it names a record the server does not have for this team"
-            ),
-            "role": QCoreApplication.translate("SyncController", "only a team leader may do this"),
-            "forged": QCoreApplication.translate(
-                "SyncController", "a receipt not signed by this laptop's key, or in another laptop's series"
-            ),
-            "day_closed": QCoreApplication.translate(
-                "SyncController", "this collector's day was closed on another laptop first: that closing is kept"
-            ),
-            "unknown_entity": QCoreApplication.translate(
-                "SyncController", "the server does not know this kind of record"
-            ),
-            OTHER_SCOPE: QCoreApplication.translate(
-                "SyncController", "made before enrolment for another team or province: kept on this laptop, not sent"
-            ),
-        }
-        text = reasons.get(r.reason or "", r.reason or QCoreApplication.translate("SyncController", "refused"))
-        if r.detail:
-            text = f"{text}: {r.detail}"
-        return f"{text} (HTTP {r.http})" if r.http else text
+        self.conflicts.show(d.conflicts, d.candidates, d.rejected, d.clashes)
 
     def status_text(self) -> str:
         """The status bar's sync part: syncing… with progress, or the last good sync, or why it is off."""
@@ -485,85 +387,6 @@ class SyncController(QObject):
             self.failures += 1
             self._schedule()
         self.refresh()
-
-    # --- conflicts, candidates -----------------------------------------------------------------------
-
-    def choose_conflict(self, conflict_id: int) -> None:
-        c = self._conflicts.get(conflict_id)
-        if c is None:
-            return
-        rows = [FieldRow(f, field_label(f), shown_value(c.ours.get(f)), shown_value(c.theirs.get(f)))
-                for f in c.fields]  # fmt: skip
-        heading = QCoreApplication.translate("SyncController", "%1 “%2” was changed on this laptop and on another one.")
-        heading = heading.replace("%1", entity_label(c.entity)).replace("%2", conflict_name(c))
-        hint = QCoreApplication.translate(
-            "SyncController",
-            "Pick the version to keep for each field; nothing changes until you press “Keep my choice”.",
-        )
-        self.view.conflicts.show_conflict(conflict_id, f"{heading} {hint}", rows)
-
-    def resolve(self, conflict_id: int, choices: dict) -> None:
-        store, actor, cv = self.session.store, self.session.actor, self.view.conflicts
-        if store is None:
-            return
-
-        def done(_op) -> None:
-            cv.conflict_message.setText(
-                QCoreApplication.translate("SyncController", "Kept. The choice is sent at the next sync.")
-            )
-            self.synced.emit(None)
-            self.refresh()
-
-        def refused(exc: BaseException) -> None:
-            if isinstance(exc, FieldappError):
-                cv.conflict_message.setText(t(exc.code, self.lang, **exc.params))
-                self.refresh()
-            else:
-                self.tasks.report(exc)
-
-        self.tasks.run(lambda: resolve_conflict(store, actor, conflict_id, choices), done, refused)
-
-    def look(self, candidate_id: int) -> None:
-        store = self.session.store
-        cand = self._candidates.get(candidate_id)
-        if store is None or cand is None:
-            return
-        a, b = cand[1], cand[2]
-
-        def opened(view) -> None:
-            if view is None:
-                return
-            self._merging_candidate = candidate_id
-            self.merging.open(view)
-            self.merging.choose(b)
-
-        self.tasks.run(lambda: people.household_view(store, a), opened)
-
-    def _merged(self, _kept: str) -> None:
-        if self._merging_candidate is not None:
-            cid, self._merging_candidate = self._merging_candidate, None
-            self.not_same(cid, ask=False)
-
-    def not_same(self, candidate_id: int, ask: bool = True) -> None:
-        store = self.session.store
-        if store is None:
-            return
-        if ask:
-            answer = QMessageBox.question(
-                self.window,
-                "fieldapp",
-                QCoreApplication.translate(
-                    "SyncController", "Keep both as two different people and take them off the list?"
-                ),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-
-        def done(_none) -> None:
-            self.synced.emit(None)
-            self.refresh()
-
-        self.tasks.run(lambda: settle_candidate(store, candidate_id), done)
 
     def shutdown(self) -> None:
         """Stop for good (quitting, or the window rebuilt for another language): the session's signals no

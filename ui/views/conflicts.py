@@ -1,7 +1,7 @@
 """The Conflicts list: records two laptops changed, each shown field by field (ours / theirs) for the member
 to pick; people who look like the same person; the operations the server refused.
 
-Nothing here decides anything: ui.controllers.sync fills the lists and acts on the signals.
+Nothing here decides anything: ui.controllers.conflicts fills the lists and acts on the signals.
 """
 
 from __future__ import annotations
@@ -129,7 +129,14 @@ class ConflictsView(QTabWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("conflicts")
-        # conflicts: the list on the left, the chosen one field by field on the right
+        self._build_conflicts_tab()
+        self._conflict_id: int | None = None
+        self._build_candidates_tab()
+        self._build_refused_tab()
+        self.set_counts(0, 0, 0)
+
+    def _build_conflicts_tab(self) -> None:
+        """Conflicts: the list on the left, the chosen one field by field on the right."""
         page = QSplitter()
         self.conflict_list = QListWidget()
         self.conflict_list.setWordWrap(True)
@@ -164,9 +171,9 @@ class ConflictsView(QTabWidget):
         self.conflict_list.currentItemChanged.connect(self._conflict_chosen)
         self.grid.changed.connect(lambda: self.keep_button.setEnabled(self.grid.complete()))
         self.keep_button.clicked.connect(self._resolve)
-        self._conflict_id: int | None = None
 
-        # merge candidates
+    def _build_candidates_tab(self) -> None:
+        """Merge candidates: look at a pair, or keep them as two people."""
         page = QWidget()
         col = QVBoxLayout(page)
         self.candidate_list = QListWidget()
@@ -184,7 +191,8 @@ class ConflictsView(QTabWidget):
         self.candidate_list.currentItemChanged.connect(lambda *_: self._candidate_buttons())
         self._candidate_buttons()
 
-        # refused operations: read-only
+    def _build_refused_tab(self) -> None:
+        """Refused operations: read-only."""
         self.rejected_table = QTableWidget(0, 4)
         self.rejected_table.setHorizontalHeaderLabels(
             [self.tr("Record"), self.tr("Change"), self.tr("Made at"), self.tr("Reason")]
@@ -193,7 +201,6 @@ class ConflictsView(QTabWidget):
         self.rejected_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.rejected_table.verticalHeader().hide()
         self.addTab(self.rejected_table, "")
-        self.set_counts(0, 0, 0)
 
     def set_counts(self, conflicts: int, candidates: int, rejected: int) -> None:
         self.setTabText(0, self.tr("Conflicts (%1)").replace("%1", str(conflicts)))

@@ -54,6 +54,20 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
         self.setWindowTitle(self.tr("Consultation"))
         self.setMinimumWidth(680)
         layout = QVBoxLayout(self)
+        self._build_who(layout)
+        self._build_place_and_group(layout, sites)
+        self._build_topics(layout)
+        self._build_outcome(layout)
+        self._build_follow_up(layout)
+        self._build_reason(layout)
+        self._build_note_and_results(layout)
+        self._build_buttons(layout)
+        self.outcome_group.buttonToggled.connect(lambda *_a: self._outcome_changed())
+        self.walk_in.toggled.connect(self._walk_in_changed)
+        self._outcome_changed()
+
+    def _build_who(self, layout: QVBoxLayout) -> None:
+        """Who was consulted, or a walk-in who gave no details."""
         self.who = QLabel("")
         self.who.setProperty("role", "title")
         self.who.setWordWrap(True)
@@ -61,6 +75,7 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
         self.walk_in = QCheckBox(self.tr("&Walk-in, no details given"))
         layout.addWidget(self.walk_in)
 
+    def _build_place_and_group(self, layout: QVBoxLayout, sites: list[tuple[str, str]]) -> None:
         form = QFormLayout()
         self.site = QComboBox()
         self.site.addItem(self.tr("(no place)"), None)
@@ -69,21 +84,25 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
         form.addRow(self.tr("&Place:"), self.site)
         self.group = QComboBox()
         for group in TargetGroup:
-            self.group.addItem(label(group, lang), group)
+            self.group.addItem(label(group, self.lang), group)
         form.addRow(self.tr("&Group:"), self.group)
         layout.addLayout(form)
 
+    def _build_topics(self, layout: QVBoxLayout) -> None:
+        """The topics talked about, two columns of check boxes with their Alt+digit."""
         topics_title = self.tr("Topics")
         layout.addWidget(QLabel(f"<b>{topics_title}</b>"))
         topics = QGridLayout()
         self.topics: dict[Topic, QCheckBox] = {}
         for i, topic in enumerate(Topic):
-            box = QCheckBox(f"{label(topic, lang)} (Alt+{i + 1})")
+            box = QCheckBox(f"{label(topic, self.lang)} (Alt+{i + 1})")
             self.topics[topic] = box
             topics.addWidget(box, i // 2, i % 2)
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=box.toggle)
         layout.addLayout(topics)
 
+    def _build_outcome(self, layout: QVBoxLayout) -> None:
+        """The outcome, radio buttons with the Alt+letters the team learnt (E, S, T, C)."""
         outcome_title = self.tr("Outcome")
         layout.addWidget(QLabel(f"<b>{outcome_title}</b>"))
         self.outcomes: dict[Outcome, QRadioButton] = {}
@@ -91,7 +110,7 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
         self.outcome_group = QButtonGroup(self)
         mnemonics = {Outcome.ENROLLED: "E", Outcome.WILL_THINK: "S", Outcome.REFUSED: "T", Outcome.ALREADY_INSURED: "C"}
         for i, outcome in enumerate(Outcome):
-            button = QRadioButton(label(outcome, lang) + f" (Alt+{mnemonics[outcome]})")
+            button = QRadioButton(label(outcome, self.lang) + f" (Alt+{mnemonics[outcome]})")
             self.outcomes[outcome] = button
             self.outcome_group.addButton(button)
             outcome_row.addWidget(button, i // 2, i % 2)
@@ -102,6 +121,8 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
             )
         layout.addLayout(outcome_row)
 
+    def _build_follow_up(self, layout: QVBoxLayout) -> None:
+        """The follow-up date, with +3/+7/+14 days on F6/F7/F8 (shown for "will think")."""
         self.follow_box = QWidget()
         follow = QHBoxLayout(self.follow_box)
         follow.setContentsMargins(0, 0, 0, 0)
@@ -119,6 +140,8 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
             follow.addWidget(button)
         layout.addWidget(self.follow_box)
 
+    def _build_reason(self, layout: QVBoxLayout) -> None:
+        """Why they refused (shown for a refusal)."""
         self.reason_box = QWidget()
         reason = QHBoxLayout(self.reason_box)
         reason.setContentsMargins(0, 0, 0, 0)
@@ -131,6 +154,8 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
         reason.addWidget(self.reason, 1)
         layout.addWidget(self.reason_box)
 
+    def _build_note_and_results(self, layout: QVBoxLayout) -> None:
+        """The note, what else was done (VssID, pension), and the consent to keep the data."""
         self.note = QLineEdit()
         self.note.setMaxLength(2000)
         note_form = QFormLayout()
@@ -147,6 +172,8 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
         self.consent = QCheckBox(self.tr("Agrees that the team keeps their data") + " (Alt+D)")
         QShortcut(QKeySequence("Alt+D"), self, activated=self.consent.toggle)
         layout.addWidget(self.consent)
+
+    def _build_buttons(self, layout: QVBoxLayout) -> None:
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c62828;")
@@ -159,9 +186,6 @@ class ConsultationDialog(KeepsTypedWork, QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.save_requested)
         self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
-        self.outcome_group.buttonToggled.connect(lambda *_a: self._outcome_changed())
-        self.walk_in.toggled.connect(self._walk_in_changed)
-        self._outcome_changed()
 
     def keyPressEvent(self, event) -> None:
         """Enter moves on (scanners and habit); Ctrl+Enter saves."""

@@ -53,7 +53,6 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         state_hi: dict[str, tuple[str, str]] | None = None,  # person id -> (their group, where their card comes from)
     ) -> None:
         super().__init__(parent)
-        state_hi = state_hi or {}
         self.person = person
         self.lang = lang
         self.setWindowTitle(self.tr("Enrol"))
@@ -61,7 +60,30 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         self._quote_ok = True  # the quote holds (an income in bounds, a member chosen …)
         self._busy = False  # saving: a second tap never makes a second receipt
         root = QVBoxLayout(self)
-        # what this household already paid today, across the whole dialog, before anything else (issue 18)
+        self._build_paid_today(root)
+        outer = QHBoxLayout()
+        root.addLayout(outer, 1)
+        left = QVBoxLayout()
+        outer.addLayout(left, 3)
+        heading = QLabel(person.full_name)
+        heading.setProperty("role", "title")
+        left.addWidget(heading)
+        self._build_kinds(left)
+        self._build_vsi(left)
+        self._build_household_hi(left, household, state_hi or {})
+        self._build_sponsor(left)
+        self._build_payment(left)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        outer.addLayout(right, 2)
+        self._build_quote(right)
+        self._build_buttons(right)
+        self._connect_changes()
+
+    # --- the layout, a group at a time, top to bottom (the order is the tab order) ----------------------
+
+    def _build_paid_today(self, root: QVBoxLayout) -> None:
+        """What this household already paid today, across the whole dialog, before anything else (issue 18)."""
         self.paid_box = QWidget()
         paid = QVBoxLayout(self.paid_box)
         paid.setContentsMargins(0, 0, 0, 0)
@@ -74,26 +96,22 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         paid.addWidget(self.again)
         self.paid_box.setVisible(False)
         root.addWidget(self.paid_box)
-        outer = QHBoxLayout()
-        root.addLayout(outer, 1)
-        left = QVBoxLayout()
-        outer.addLayout(left, 3)
-        heading = QLabel(person.full_name)
-        heading.setProperty("role", "title")
-        left.addWidget(heading)
 
+    def _build_kinds(self, left: QVBoxLayout) -> None:
+        """The products, one radio button each with its Alt+digit."""
         kinds = QGroupBox(self.tr("What"))
         kinds_layout = QVBoxLayout(kinds)
         self.kind_group = QButtonGroup(self)
         self.kinds: dict[str, QRadioButton] = {}  # by product kind, in the registry's order
         for i, product in enumerate(products.all_products()):
-            button = QRadioButton(f"{t(product.message, lang)} (Alt+{i + 1})")
+            button = QRadioButton(f"{t(product.message, self.lang)} (Alt+{i + 1})")
             self.kinds[product.kind] = button
             self.kind_group.addButton(button)
             kinds_layout.addWidget(button)
             QShortcut(QKeySequence(f"Alt+{i + 1}"), self, activated=button.click)
         left.addWidget(kinds)
 
+    def _build_vsi(self, left: QVBoxLayout) -> None:
         self.vsi_box = QGroupBox(self.tr("Voluntary SI"))
         vsi = QFormLayout(self.vsi_box)
         self.income = QSpinBox()
@@ -105,12 +123,18 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         self.vsi_months = QComboBox()
         self.support_group = QComboBox()
         for group in SupportGroup:
-            self.support_group.addItem(label(group, lang), group)
+            self.support_group.addItem(label(group, self.lang), group)
         vsi.addRow(self.tr("Monthly &income:"), self.income)
         vsi.addRow(self.tr("Pay for (&months):"), self.vsi_months)
         vsi.addRow(self.tr("Support &group:"), self.support_group)
         left.addWidget(self.vsi_box)
 
+    def _build_household_hi(
+        self, left: QVBoxLayout, household: list[Person], state_hi: dict[str, tuple[str, str]]
+    ) -> None:
+        """The household's members to tick and order, and the note on those the state covers (shown on the
+        right, under the quote, by _build_quote)."""
+        person = self.person
         self.hi_box = QGroupBox(self.tr("Household HI: who, in this order"))
         hi = QVBoxLayout(self.hi_box)
         self.members = QListWidget()
@@ -155,6 +179,7 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         QShortcut(QKeySequence("Alt+Up"), self.members, activated=lambda: self._move(-1))
         QShortcut(QKeySequence("Alt+Down"), self.members, activated=lambda: self._move(1))
 
+    def _build_sponsor(self, left: QVBoxLayout) -> None:
         self.sponsor_box = QWidget()
         sponsor = QFormLayout(self.sponsor_box)
         sponsor.setContentsMargins(0, 0, 0, 0)
@@ -164,20 +189,19 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         sponsor.addRow(self.tr("Donated &by:"), self.sponsor)
         left.addWidget(self.sponsor_box)
 
+    def _build_payment(self, left: QVBoxLayout) -> None:
         pay = QGroupBox(self.tr("Payment"))
         pay_layout = QFormLayout(pay)
         self.method = QComboBox()
         for method in PaymentMethod:
-            self.method.addItem(label(method, lang), method)
+            self.method.addItem(label(method, self.lang), method)
         self.reference = QLineEdit()
         self.reference.setPlaceholderText(self.tr("transfer reference"))
         pay_layout.addRow(self.tr("&Paid in:"), self.method)  # "Monthly &income" has I
         pay_layout.addRow(self.tr("&Reference:"), self.reference)
         left.addWidget(pay)
-        left.addStretch(1)
 
-        right = QVBoxLayout()
-        outer.addLayout(right, 2)
+    def _build_quote(self, right: QVBoxLayout) -> None:
         quote_title = self.tr("Premium")
         right.addWidget(QLabel(f"<b>{quote_title}</b>"))
         self.quote = QLabel("")
@@ -189,6 +213,8 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         right.addWidget(self.message)
+
+    def _build_buttons(self, right: QVBoxLayout) -> None:
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.confirm = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.confirm.setText(self.tr("Money received: save and make the receipt (Ctrl+Enter)"))
@@ -200,6 +226,7 @@ class EnrolDialog(KeepsTypedWork, QDialog):
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.confirm_requested.emit)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.confirm_requested.emit)
 
+    def _connect_changes(self) -> None:
         for signal in (
             self.income.valueChanged,
             self.vsi_months.currentIndexChanged,

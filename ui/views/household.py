@@ -39,6 +39,13 @@ class HouseholdPanel(QWidget):
         self.heading = title(self.tr("Nobody chosen"))
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
+        self._build_details(layout)
+        self._build_members(layout)
+        self._build_buttons(layout)
+        self._connect_buttons()
+
+    def _build_details(self, layout: QVBoxLayout) -> None:
+        """The chosen person's details, selectable to copy."""
         form = QFormLayout()
         self.fields = {
             key: QLabel("") for key in ("born", "citizen_id", "si_number", "phone", "place", "group", "hi", "vsi")
@@ -57,6 +64,9 @@ class HouseholdPanel(QWidget):
             self.fields[key].setWordWrap(True)
             form.addRow(caption, self.fields[key])
         layout.addLayout(form)
+
+    def _build_members(self, layout: QVBoxLayout) -> None:
+        """The household's members; Enter or a double-click opens one."""
         household = self.tr("Household")
         layout.addWidget(QLabel(f"<b>{household}</b>"))
         self.members: ListModel[PersonRow] = ListModel(
@@ -71,6 +81,9 @@ class HouseholdPanel(QWidget):
         self.members_table = table(self.members, stretch_column=0)
         opens_person(self.members_table, self.members, self.person_opened, lambda row: row.id)
         layout.addWidget(self.members_table, 1)
+
+    def _build_buttons(self, layout: QVBoxLayout) -> None:
+        """What can be done for the chosen person, on two rows; off until someone is chosen."""
         buttons = QHBoxLayout()
         self.consult_button = QPushButton(self.tr("Record a &consultation (F2)"))
         self.enrol_button = QPushButton(self.tr("&Enrol (F3)"))
@@ -91,6 +104,9 @@ class HouseholdPanel(QWidget):
         self.merge_button.clicked.connect(lambda: self.person_id and self.merge_requested.emit(self.person_id))
         layout.addLayout(buttons)
         layout.addLayout(more)
+
+    def _connect_buttons(self) -> None:
+        """Each action's key (F2, F3, F4, Ctrl+M) and button; nothing is said while nobody is chosen."""
         for key, signal in (
             ("F2", self.consult_requested),
             ("F3", self.enrol_requested),

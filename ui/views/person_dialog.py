@@ -47,22 +47,37 @@ class PersonDialog(KeepsTypedWork, QDialog):
         self.setMinimumWidth(560)
         self.lang = lang
         layout = QVBoxLayout(self)
+        self._build_scan(layout)
+        form = QFormLayout()
+        self.inputs: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self._make_fields(communes)
+        self._build_form(layout, form)
+        self._build_buttons(layout)
+        self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
+        self.scan.returnPressed.connect(lambda: self.scanned.emit(self.scan.text()))
+        self.commune.currentIndexChanged.connect(lambda _i: self.commune_changed.emit(self.commune.currentData()))
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.buttons.accepted.emit)
+        self.full_name.setFocus()
+
+    def _build_scan(self, layout: QVBoxLayout) -> None:
+        """The scanner's field on top: a citizen ID or HI card QR fills the form."""
         self.scan = QLineEdit()
         self.scan.setPlaceholderText(self.tr("Scan a citizen ID or HI card QR here (or paste it)"))
         layout.addWidget(self.scan)
         self.scan_message = QLabel("")
         self.scan_message.setWordWrap(True)
         layout.addWidget(self.scan_message)
-        form = QFormLayout()
-        self.inputs: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
+
+    def _make_fields(self, communes: list[tuple[str, str]]) -> None:
+        """The inputs, before they are laid out in rows by _build_form."""
         self.full_name = QLineEdit()
         self.birth_date = QLineEdit()
         self.birth_date.setPlaceholderText(self.tr("dd/mm/yyyy, or the year alone"))
         self.sex = QComboBox()
         self.sex.addItem("", None)
         for sex in Sex:
-            self.sex.addItem(label(sex, lang), sex)
+            self.sex.addItem(label(sex, self.lang), sex)
         self.citizen_id = QLineEdit()
         self.citizen_id.setMaxLength(14)
         self.si_number = QLineEdit()
@@ -79,8 +94,11 @@ class PersonDialog(KeepsTypedWork, QDialog):
         self.hamlet.setCompleter(completer)
         self.group = QComboBox()
         for group in TargetGroup:
-            self.group.addItem(label(group, lang), group)
+            self.group.addItem(label(group, self.lang), group)
         self.consent = QCheckBox(self.tr("Agrees that the team keeps their data"))
+
+    def _build_form(self, layout: QVBoxLayout, form: QFormLayout) -> None:
+        """One row per input, its error under it (hidden until there is one); a caption's Alt+key reaches it."""
         for key, caption, widget in (
             ("full_name", self.tr("&Full name:"), self.full_name),
             ("birth_date", self.tr("&Born:"), self.birth_date),
@@ -109,6 +127,8 @@ class PersonDialog(KeepsTypedWork, QDialog):
                 buddy.setBuddy(widget)
         form.addRow("", self.consent)
         layout.addLayout(form)
+
+    def _build_buttons(self, layout: QVBoxLayout) -> None:
         self.message = QLabel("")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -119,11 +139,6 @@ class PersonDialog(KeepsTypedWork, QDialog):
         save.setDefault(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         layout.addWidget(self.buttons)
-        self.buttons.rejected.connect(self.cancel)  # asks first when something was typed
-        self.scan.returnPressed.connect(lambda: self.scanned.emit(self.scan.text()))
-        self.commune.currentIndexChanged.connect(lambda _i: self.commune_changed.emit(self.commune.currentData()))
-        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.buttons.accepted.emit)
-        self.full_name.setFocus()
 
     def keyPressEvent(self, event) -> None:
         """Enter moves to the next field (a USB scanner ends every scan with Enter); Ctrl+Enter saves."""

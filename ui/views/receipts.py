@@ -42,7 +42,18 @@ class ReceiptsView(QWidget):
         self.lang = "vi"
         layout = QVBoxLayout(self)
         layout.addWidget(title(self.tr("Receipts")))
+        self._build_filters(layout)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self._build_table(layout)
+        self._build_actions(layout)
+        self._connect_actions()
+        self.busy = False
+        self._enable()
 
+    def _build_filters(self, layout: QVBoxLayout) -> None:
+        """The day and the number to find, on one row."""
         filters = QHBoxLayout()
         day_label = QLabel(self.tr("&Day:"))
         self.day = QDateEdit(QDate.currentDate())
@@ -60,10 +71,8 @@ class ReceiptsView(QWidget):
         filters.addWidget(self.search, 1)
         layout.addLayout(filters)
 
-        self.summary = QLabel("")
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-
+    def _build_table(self, layout: QVBoxLayout) -> None:
+        """The day's receipts; a void one in red."""
         self.model: ListModel[ReceiptRow] = ListModel(
             [
                 Column(lambda: self.tr("Series / number"), lambda r: r.label),
@@ -79,6 +88,8 @@ class ReceiptsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         layout.addWidget(self.table, 1)
 
+    def _build_actions(self, layout: QVBoxLayout) -> None:
+        """Print, PDF, void, batch and verify on one row; what is handed over on the next."""
         actions = QHBoxLayout()
         self.print_button = QPushButton(self.tr("&Print / reprint (Ctrl+P)"))
         self.pdf_button = QPushButton(self.tr("Save as PD&F…"))
@@ -107,6 +118,8 @@ class ReceiptsView(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
 
+    def _connect_actions(self) -> None:
+        """The buttons, the table and their keys (Delete only while the table has the focus)."""
         self.day.dateChanged.connect(lambda d: self.day_changed.emit(d.toPython()))
         self.today_button.clicked.connect(lambda: self.day.setDate(QDate.currentDate()))
         self.search.textChanged.connect(self.search_changed)
@@ -126,8 +139,6 @@ class ReceiptsView(QWidget):
         QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self._void).setContext(
             Qt.ShortcutContext.WidgetShortcut
         )
-        self.busy = False
-        self._enable()
 
     # --- what the controller shows ----------------------------------------------------------------
 

@@ -43,7 +43,17 @@ class SettingsView(QWidget):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.addWidget(title(self.tr("Settings")))
+        self._build_display(layout)
+        self._build_sync(layout)
+        self._build_receipt_printing(layout)
+        self._build_data(layout)
+        layout.addWidget(QLabel(f"fieldapp {__version__}"))
+        layout.addStretch(1)
+        self.load(settings)
+        self._connect_changes()
 
+    def _build_display(self, layout: QVBoxLayout) -> None:
+        """Language, theme, font size, auto-lock."""
         look = QGroupBox(self.tr("Display"))
         form = QFormLayout(look)
         self.language = QComboBox()
@@ -64,6 +74,7 @@ class SettingsView(QWidget):
         form.addRow(self.tr("Loc&k when idle after:"), self.idle)
         layout.addWidget(look)
 
+    def _build_sync(self, layout: QVBoxLayout) -> None:
         sync = QGroupBox(self.tr("Sync with the server"))
         form = QFormLayout(sync)
         self.sync_interval = QSpinBox()
@@ -73,6 +84,8 @@ class SettingsView(QWidget):
         form.addRow(self.tr("S&ync in the background every:"), self.sync_interval)
         layout.addWidget(sync)
 
+    def _build_receipt_printing(self, layout: QVBoxLayout) -> None:
+        """The receipt's paper, where it goes (printer, dialog, PDF folder, thermal printer), and those places."""
         receipts = QGroupBox(self.tr("Receipt printing"))
         form = QFormLayout(receipts)
         self.receipt_layout = QComboBox()
@@ -106,6 +119,8 @@ class SettingsView(QWidget):
         form.addRow(self.tr("Thermal printer (&ESC/POS):"), self.thermal_printer)
         layout.addWidget(receipts)
 
+    def _build_data(self, layout: QVBoxLayout) -> None:
+        """Where the data is, how it is protected, backup and the recovery passphrase."""
         data = QGroupBox(self.tr("Data on this laptop"))
         form = QFormLayout(data)
         self.data_dir = QLineEdit()
@@ -122,10 +137,9 @@ class SettingsView(QWidget):
         buttons.addStretch(1)
         form.addRow(buttons)
         layout.addWidget(data)
-        layout.addWidget(QLabel(f"fieldapp {__version__}"))
-        layout.addStretch(1)
 
-        self.load(settings)
+    def _connect_changes(self) -> None:
+        """Connected after load(), so showing the saved values says nothing; a choice is said at once."""
         self.language.currentIndexChanged.connect(
             lambda _i: self.changed.emit(LANGUAGE.key, self.language.currentData())
         )

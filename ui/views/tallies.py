@@ -120,6 +120,13 @@ class TalliesView(QWidget):
         layout = QVBoxLayout(self)
         self.heading = title(self.tr("Tallies"))
         layout.addWidget(self.heading)
+        self._build_period(layout)
+        self._build_actions(layout)
+        self.period.currentIndexChanged.connect(self._period_picked)
+        self._build_charts_and_tables(layout)
+
+    def _build_period(self, layout: QVBoxLayout) -> None:
+        """The period to tally: a choice of ranges, or two dates."""
         bar = QHBoxLayout()
         self.period = QComboBox()
         for key, text in zip(
@@ -142,6 +149,9 @@ class TalliesView(QWidget):
         bar.addWidget(self.last)
         bar.addStretch(1)
         layout.addLayout(bar)
+
+    def _build_actions(self, layout: QVBoxLayout) -> None:
+        """Exports, declaration lists, targets and closing the day."""
         bar = QHBoxLayout()  # the actions on a row of their own: one row was 1,133 px, wider than a laptop's screen
         self.buttons = {}
         for key, text in (
@@ -174,8 +184,9 @@ class TalliesView(QWidget):
         bar.addWidget(self.close_button)
         bar.addStretch(1)
         layout.addLayout(bar)
-        self.period.currentIndexChanged.connect(self._period_picked)
 
+    def _build_charts_and_tables(self, layout: QVBoxLayout) -> None:
+        """The charts above; below, the summary and one table per breakdown, in tabs."""
         self.bars = PlanBars()
         self.line = CumulativeLine()
         charts = QSplitter()

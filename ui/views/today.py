@@ -33,6 +33,12 @@ class TodayView(QWidget):
         layout = QVBoxLayout(self)
         self.heading = title(self.tr("Today"))
         layout.addWidget(self.heading)
+        self._build_tiles(layout)
+        self._make_tables()
+        self._build_tables(layout)
+
+    def _build_tiles(self, layout: QVBoxLayout) -> None:
+        """The day's counts, one tile each, on one row."""
         grid = QGridLayout()
         self.tiles = {
             "consultations": Tile(self.tr("Consultations")),
@@ -46,6 +52,8 @@ class TodayView(QWidget):
             grid.addWidget(tile, 0, i)
         layout.addLayout(grid)
 
+    def _make_tables(self) -> None:
+        """The three tables; a follow-up's or a consultation's row opens its person."""
         self.follow_model: ListModel[FollowUpRow] = ListModel(
             [
                 Column(lambda: self.tr("Due"), lambda r: format_date(r.due_on)),
@@ -81,6 +89,8 @@ class TodayView(QWidget):
         opens_person(self.follow_table, self.follow_model, self.person_opened)
         opens_person(self.recent_table, self.recent_model, self.person_opened)
 
+    def _build_tables(self, layout: QVBoxLayout) -> None:
+        """Follow-ups and the team side by side, the latest consultations under them."""
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self._boxed(self.tr("Follow-ups due"), self.follow_table))
         top.addWidget(self._boxed(self.tr("The team today"), self.member_table))

@@ -67,35 +67,30 @@ def test_the_layout_is_there():
         assert (ROOT / part).exists(), part
 
 
-def test_no_module_is_too_long_to_read_in_one_sitting():
-    too_long = [
-        f"{p.relative_to(ROOT)}: {n}"
-        for p in list((ROOT / "fieldapp").rglob("*.py")) + list((ROOT / "ui").rglob("*.py"))
-        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 800
-    ]
-    assert too_long == []
-
-
 CLI = ROOT / "fieldapp" / "cli"
-CLI_MODULE_LINES = 500
-CLI_FUNCTION_LINES = 60
+MODULE_LINES = 500
+FUNCTION_LINES = 60
 
 
-def test_the_command_line_reads_in_one_sitting():
-    """The `fieldapp` command is one package, a module per command group (issue 16, item 6): none above 500
-    lines, no function above 60. A declarative table (registry.LAPTOP, quote.QUOTED) is a module-level
-    assignment, not a function, so it is not counted."""
+def test_every_module_reads_in_one_sitting():
+    """No module of the app above 500 lines, no function above 60 (issue 16, item 6), core, server, command
+    line and GUI alike: a dialog is built a group at a time, a controller or a store that grows is split by
+    what it does. Counted from a function's `def` to its last line, decorators left out. A declarative table
+    (registry.LAPTOP, protocol.records.FIELDS) is a module-level assignment, not a function. The server's
+    Alembic migrations, written once and never edited, are not counted."""
     too_long = []
-    for path in sorted(CLI.rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
+    for path in sorted([*(ROOT / "fieldapp").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]):
         rel = path.relative_to(ROOT)
-        if (n := len(text.splitlines())) > CLI_MODULE_LINES:
+        if rel.parts[:3] == ("fieldapp", "server", "migrations"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if (n := len(text.splitlines())) > MODULE_LINES:
             too_long.append(f"{rel}: {n} lines")
         functions = (f for f in ast.walk(ast.parse(text)) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef))
         too_long += [
             f"{rel}:{f.lineno} {f.name}: {n} lines"
             for f in functions
-            if (n := f.end_lineno - f.lineno + 1) > CLI_FUNCTION_LINES
+            if (n := f.end_lineno - f.lineno + 1) > FUNCTION_LINES
         ]
     assert too_long == []
 

@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 from fieldapp.domain import products
 from fieldapp.domain.enums import Sex
 from fieldapp.domain.formats import format_birth
-from fieldapp.domain.receipts import ReceiptRecord
+from fieldapp.domain.receipts import Participant, ReceiptRecord
 from fieldapp.i18n import label
 from fieldapp.outputs import OutputLike, safe_row, write_with
 from fieldapp.storage import tallies as tally_store
@@ -136,61 +136,65 @@ def build(store: Store, kind: str, first: date, last: date, team_ids=()) -> Decl
     kinds = [str(k) for k in products.kinds(declaration=kind)]
     ids = tally_store.receipts_for_declaration(store, first, last, kinds, team_ids)
     found = records(store, ids)
-    continues = tally_store.continuing(store, ids, kinds) if kind == products.D05 else set()
-    rows: list[list[object]] = []
-    for r in found:
-        if kind == "d05":
-            other = r.amount if r.sponsor else 0
-            own = 0 if r.sponsor else r.amount
-            rates = _rates(r, other)
-            rows.append(
-                [
-                    len(rows) + 1,
-                    r.payer_name,
-                    r.payer_si_number or "",
-                    r.payer_citizen_id or "",
-                    r.address,
-                    r.day.strftime("%d/%m/%Y"),
-                    f"{r.series}/{r.number:07d}",
-                    r.income or 0,
-                    r.months,
-                    r.start_on.strftime("%m/%Y"),
-                    r.amount + r.state_support + r.local_support,
-                    own,
-                    rates[0],
-                    r.state_support,
-                    rates[1],
-                    r.local_support,
-                    rates[2],
-                    other,
-                    r.collector_code,
-                    _note(r, r.id in continues),
-                ]
-            )
-        else:
-            for p in r.participants:
-                rows.append(
-                    [
-                        len(rows) + 1,
-                        p.name,
-                        p.si_number or "",
-                        # a member without an SI number is found, or given one, by these (issue 17)
-                        p.citizen_id or "",
-                        format_birth(p.birth_date, p.birth_year),
-                        label(Sex(p.sex), "vi") if p.sex else "",
-                        p.order,
-                        r.address,
-                        r.day.strftime("%d/%m/%Y"),
-                        f"{r.series}/{r.number:07d}",
-                        r.months,
-                        r.start_on.strftime("%d/%m/%Y"),
-                        r.end_on.strftime("%d/%m/%Y"),
-                        p.amount,
-                        r.collector_code,
-                        r.sponsor or "",
-                    ]
-                )
+    if kind == products.D05:
+        continues = tally_store.continuing(store, ids, kinds)
+        rows = [_d05_row(n, r, r.id in continues) for n, r in enumerate(found, 1)]
+    else:
+        people = [(r, p) for r in found for p in r.participants]
+        rows = [_d03_row(n, r, p) for n, (r, p) in enumerate(people, 1)]
     return Declaration(kind, first, last, rows)
+
+
+def _d05_row(n: int, r: ReceiptRecord, continues: bool) -> list[object]:
+    """One participant of D05-TS, in D05_COLUMNS' order: a sponsor's payment is "other support"."""
+    other = r.amount if r.sponsor else 0
+    own = 0 if r.sponsor else r.amount
+    state_rate, local_rate, other_rate = _rates(r, other)
+    return [
+        n,
+        r.payer_name,
+        r.payer_si_number or "",
+        r.payer_citizen_id or "",
+        r.address,
+        r.day.strftime("%d/%m/%Y"),
+        f"{r.series}/{r.number:07d}",
+        r.income or 0,
+        r.months,
+        r.start_on.strftime("%m/%Y"),
+        r.amount + r.state_support + r.local_support,
+        own,
+        state_rate,
+        r.state_support,
+        local_rate,
+        r.local_support,
+        other_rate,
+        other,
+        r.collector_code,
+        _note(r, continues),
+    ]
+
+
+def _d03_row(n: int, r: ReceiptRecord, p: Participant) -> list[object]:
+    """One member of D03-TS, in D03_COLUMNS' order."""
+    return [
+        n,
+        p.name,
+        p.si_number or "",
+        # a member without an SI number is found, or given one, by these (issue 17)
+        p.citizen_id or "",
+        format_birth(p.birth_date, p.birth_year),
+        label(Sex(p.sex), "vi") if p.sex else "",
+        p.order,
+        r.address,
+        r.day.strftime("%d/%m/%Y"),
+        f"{r.series}/{r.number:07d}",
+        r.months,
+        r.start_on.strftime("%d/%m/%Y"),
+        r.end_on.strftime("%d/%m/%Y"),
+        p.amount,
+        r.collector_code,
+        r.sponsor or "",
+    ]
 
 
 def write_xlsx(decl: Declaration, path: OutputLike, unit: str) -> Path:

@@ -21,8 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "fieldapp" / "server"
 REPORTS = ROOT / "fieldapp" / "reports"
 SQL = re.compile(r"\b(SELECT\s+[\w*(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE|PRAGMA\s+\w)", re.I)
-MODULE_LINES = 500
-FUNCTION_LINES = 60
 
 
 def in_data_layer(path: Path) -> bool:
@@ -105,23 +103,3 @@ def test_each_area_module_has_its_router():
         router = module.router if isinstance(module.router, APIRouter) else module.router(Settings())
         assert isinstance(router, APIRouter), area
         assert router.routes, area
-
-
-def test_every_server_module_reads_in_one_sitting():
-    """No module above 500 lines, no function above 60 (the Alembic migrations, written once and never
-    edited, are not counted)."""
-    too_long = []
-    for path in sorted(SERVER.rglob("*.py")):
-        if "migrations" in path.relative_to(SERVER).parts:
-            continue
-        text = path.read_text(encoding="utf-8")
-        rel = path.relative_to(ROOT)
-        if (n := len(text.splitlines())) > MODULE_LINES:
-            too_long.append(f"{rel}: {n} lines")
-        functions = (f for f in ast.walk(ast.parse(text)) if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef))
-        too_long += [
-            f"{rel}:{f.lineno} {f.name}: {n} lines"
-            for f in functions
-            if (n := f.end_lineno - f.lineno + 1) > FUNCTION_LINES
-        ]
-    assert too_long == []

@@ -45,26 +45,7 @@ class PeopleView(QWidget):
         self.search.setClearButtonEnabled(True)
         row.addWidget(self.search, 1)
         actions = QHBoxLayout()
-        self.lists = QComboBox()
-        for key, text in (
-            ("", self.tr("Everybody / search")),
-            ("not_insured", self.tr("Not insured yet, by hamlet")),
-            # titles say what the lists hold (issue 17): ended cards are on the renewals list too
-            (
-                "hi_ending",
-                self.tr("HI cards ended in the last %1 days or ending in the next %2 days")
-                .replace("%1", str(worklists.HI_ENDED_DAYS))
-                .replace("%2", str(worklists.HI_ENDING_DAYS)),
-            ),
-            (
-                "vsi_due",
-                self.tr("Voluntary SI lapsed, or paid up to within the next %1 days").replace(
-                    "%1", str(worklists.VSI_DUE_DAYS)
-                ),
-            ),
-            ("follow_ups", self.tr("Follow-ups due")),
-        ):
-            self.lists.addItem(text, key)
+        self.lists = self._lists()
         actions.addWidget(self.lists)
         self.lists.currentIndexChanged.connect(lambda _i: self.list_chosen.emit(self.lists.currentData()))
         self.print_button = QPushButton(self.tr("&Print the list (Ctrl+P)"))
@@ -105,6 +86,30 @@ class PeopleView(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self.to_results)
         self.search.installEventFilter(self)  # Down (or Page Down) goes on to the results
+
+    def _lists(self) -> QComboBox:
+        """The work lists, each titled with what it holds (issue 17: ended cards are on the renewals list too,
+        lapsed VSI on the dues list), the numbers read from the lists' own constants."""
+        lists = QComboBox()
+        for key, text in (
+            ("", self.tr("Everybody / search")),
+            ("not_insured", self.tr("Not insured yet, by hamlet")),
+            (
+                "hi_ending",
+                self.tr("HI cards ended in the last %1 days or ending in the next %2 days")
+                .replace("%1", str(worklists.HI_ENDED_DAYS))
+                .replace("%2", str(worklists.HI_ENDING_DAYS)),
+            ),
+            (
+                "vsi_due",
+                self.tr("Voluntary SI lapsed, or paid up to within the next %1 days").replace(
+                    "%1", str(worklists.VSI_DUE_DAYS)
+                ),
+            ),
+            ("follow_ups", self.tr("Follow-ups due")),
+        ):
+            lists.addItem(text, key)
+        return lists
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (

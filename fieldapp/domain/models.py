@@ -9,8 +9,9 @@ Times are aware UTC datetimes; `day` is the local calendar day the work counts f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import ClassVar
 
 from fieldapp.domain.enums import (
     AuditAction,
@@ -190,6 +191,17 @@ class Person:
     def __post_init__(self) -> None:
         if self.birth_date is not None and self.birth_year != self.birth_date.year:
             object.__setattr__(self, "birth_year", self.birth_date.year)
+
+    # What an erasure on request empties (the row stays: receipts and tallies refer to it): the name to '',
+    # the rest to null. The laptop's erasure, its store and the server's answer to an `erase` op all read it.
+    PERSONAL: ClassVar[tuple[str, ...]] = (
+        "full_name", "birth_date", "birth_year", "sex", "citizen_id", "si_number", "phone", "hamlet_id", "consent_at",
+    )  # fmt: skip
+
+    def erased(self, at: datetime) -> Person:
+        """This person with their personal data erased at `at`."""
+        empty = {name: "" if name == "full_name" else None for name in self.PERSONAL}
+        return replace(self, **empty, erased_at=at, updated_at=at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,11 +52,6 @@ from fieldapp.protocol.bounds import (
 )
 from fieldapp.protocol.checks import _ID, _MISSING, Definition, _checker
 
-# A person's erasure empties these (as `services.registry.erase` does on the laptop, and the server does
-# for an `erase` op): the name to '', the rest to null.
-ERASED_FIELDS = ("full_name", "birth_date", "birth_year", "sex", "citizen_id", "si_number", "phone", "hamlet_id",
-                 "consent_at")  # fmt: skip
-
 # Every field's bound beyond its type. A text field not named here is Text(200); an integer must be named.
 FIELDS: dict[str, dict[str, Bound]] = {
     "hamlets": {"name": Text(100, 1)},

@@ -24,11 +24,12 @@ from collections.abc import Callable
 from typing import Any
 
 from fieldapp.domain.admin_units import communes
+from fieldapp.domain.models import Person
 from fieldapp.protocol.bounds import Invalid, is_id
 from fieldapp.protocol.checks import Definition, check_time
 from fieldapp.protocol.entities import REGISTRY
 from fieldapp.protocol.ops import Op
-from fieldapp.protocol.records import ERASED_FIELDS, definition, references
+from fieldapp.protocol.records import definition, references
 from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
 from fieldapp.server.ops import Answer, Device, PriorOp, Rec, visible
 from fieldapp.server.pins import member_refusal
@@ -312,7 +313,7 @@ class Planner:
                 erased_at = check_time(payload.get("erased_at"))
             except (TypeError, ValueError):
                 raise _Refused("invalid", detail="erased_at: not a time") from None
-            for name in ERASED_FIELDS:
+            for name in Person.PERSONAL:
                 data[name] = "" if name == "full_name" else None
             data["erased_at"] = data["updated_at"] = erased_at
         if self._scope(op.entity, data) != (existing.scope_team, existing.scope_province):

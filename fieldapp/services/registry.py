@@ -360,20 +360,7 @@ def erase(w: Writer, person: Person) -> Person:
     if person.erased_at is not None:
         raise InputRefused("erase.already")
     now = w.clock()
-    emptied = replace(
-        person,
-        full_name="",
-        birth_date=None,
-        birth_year=None,
-        sex=None,
-        citizen_id=None,
-        si_number=None,
-        phone=None,
-        hamlet_id=None,
-        consent_at=None,
-        erased_at=now,
-        updated_at=now,
-    )
+    emptied = person.erased(now)
     store_registry.erase_person_row(w.conn, person.id, now)
     notes = store_registry.erase_free_text(w.conn, person.id)
     w.outbox("persons", person.id, "erase", person.version, to_json({"erased_at": encode_datetime(now)}))

@@ -60,13 +60,19 @@ def next_household_order(conn: Connection, household_id: str) -> int:
 
 
 def erase_person_row(conn: Connection, person_id: str, at: datetime) -> None:
-    """Empty a person's record in place; its id stays for the facts that refer to it."""
-    conn.execute(
-        "UPDATE persons SET full_name = '', name_key = '', sort_key = '', birth_date = NULL, birth_year = NULL, "
-        "sex = NULL, citizen_id = NULL, si_number = NULL, phone = NULL, hamlet_id = NULL, consent_at = NULL, "
-        "erased_at = ?1, updated_at = ?1 WHERE id = ?2",
-        (encode_datetime(at), person_id),
+    """Empty a person's record in place (Person.PERSONAL, and the search keys made from the name); its id
+    stays for the facts that refer to it."""
+    conn.execute(_ERASE_SQL, (encode_datetime(at), person_id))
+
+
+_ERASE_SQL = (
+    "UPDATE persons SET "
+    + ", ".join(
+        [f"{name} = ''" for name in ("full_name", *spec_for(Person).derived)]
+        + [f"{name} = NULL" for name in Person.PERSONAL if name != "full_name"]
     )
+    + ", erased_at = ?1, updated_at = ?1 WHERE id = ?2"
+)
 
 
 def erase_free_text(conn: Connection, person_id: str) -> int:

@@ -75,6 +75,11 @@ def organisation(r: ReceiptRecord) -> str:
     return r.organisation or letterhead().organisation
 
 
+def issued_by(r: ReceiptRecord) -> str:
+    """The title's issuer line (forms.md), the same on every layout; only where the organisation is known."""
+    return f"(Do {organisation(r)} - tổ chức được BHXH uỷ quyền thu phát hành)"
+
+
 def _draw_logo(c, logo: Path | None, left: float, top: float, size: float) -> float:
     """The profile's logo in a square at the top left; the width it took (0 without one)."""
     if logo is None:
@@ -263,12 +268,7 @@ def _sheet_heading(
     if p.copy:
         _stamp(c, COPY_MARK, left + width - margin - 12 * mm, col.y + 1, 12, angle=6)
     if organisation(r):
-        col.text(
-            f"(Do {organisation(r)} - tổ chức được BHXH uỷ quyền thu phát hành)",
-            font=fonts.ITALIC,
-            size=7.5,
-            align="center",
-        )
+        col.text(issued_by(r), font=fonts.ITALIC, size=7.5, align="center")
     if copy_name:
         col.text(copy_name, font=fonts.ITALIC, size=7.5, align="center")
     d = r.day
@@ -327,6 +327,8 @@ def _thermal_lines(col: Column, p: Printing) -> None:
     col.text(f"{FORM} - TT 107/2017/TT-BTC", size=small, align="center")
     col.space(2)
     col.text(TITLE, font=fonts.BOLD, size=col.size + 3, align="center")
+    if organisation(r):
+        col.text(issued_by(r), font=fonts.ITALIC, size=small, align="center")
     if p.copy:
         col.text(f"*** {COPY_MARK} ***", font=fonts.BOLD, align="center")
     if r.void_reason is not None:
@@ -345,10 +347,17 @@ def _thermal_lines(col: Column, p: Printing) -> None:
     col.rule()
     _money(col, r)
     col.rule()
-    col.pair("Người thu", f"{r.collector_name} ({r.collector_code})")
-    col.space(col.size * 3)
-    col.text("Người nộp tiền ký: ..................", size=small)
-    col.text(footer.footer_text(_rules(r)), size=small - 1.5, align="center")
+    _thermal_signatures(col, r)
+
+
+def _thermal_signatures(col: Column, r: ReceiptRecord) -> None:
+    """The sheet's two signature blocks, one under the other (a roll is too narrow for two side by side)."""
+    for who, name in (("NGƯỜI NỘP TIỀN", r.payer_name), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})")):
+        col.space(col.size * 0.6)
+        col.text(who, font=fonts.BOLD, align="center")
+        col.text("(Ký, ghi rõ họ tên)", font=fonts.ITALIC, size=col.size - 1.5, align="center")
+        col.space(col.size * 3)
+        col.text(name, align="center")
 
 
 def _rules(r: ReceiptRecord) -> str:
@@ -357,35 +366,26 @@ def _rules(r: ReceiptRecord) -> str:
     return f"Quy định mức đóng {r.rules_version}" if r.rules_version else ""
 
 
-def _thermal_page(c, p: Printing, roll_mm: float, measure_only: bool = False) -> float:
-    """Draw one receipt on a roll page; return the height it took (points)."""
+def _thermal(c, p: Printing, roll_mm: float, top: float) -> float:
+    """Draw one receipt on a roll from `top` down: the facts, the signatures, the QR and its code, and the
+    version footer last of all; return where it ended (points). Measured by drawing it on a scratch canvas,
+    so the page is exactly as long as what is drawn."""
     from reportlab.lib.units import mm
 
     width = roll_mm * mm
     size = 8.5 if roll_mm >= 72 else 7
-    col = Column(c, 2 * mm, 0, width - 4 * mm, size)
-    _thermal_lines(col, p)
-    used = -col.y
-    if p.record.qr_payload:
-        qr_size = min(width * 0.62, 42 * mm)
-        used += qr_size + size * 4
-    return used + 6 * mm
-
-
-def _draw_thermal(c, p: Printing, roll_mm: float, height: float) -> None:
-    from reportlab.lib.units import mm
-
-    width = roll_mm * mm
-    size = 8.5 if roll_mm >= 72 else 7
-    col = Column(c, 2 * mm, height - 3 * mm, width - 4 * mm, size)
+    col = Column(c, 2 * mm, top, width - 4 * mm, size)
     _thermal_lines(col, p)
     r = p.record
     if r.qr_payload:
         qr_size = min(width * 0.62, 42 * mm)
-        col.space(2)
+        col.space(size)
         qr.draw(c, r.qr_payload, (width - qr_size) / 2, col.y - qr_size, qr_size)
         col.y -= qr_size
         col.text(f"Mã xác nhận: {confirmation(r) or ''}", font=fonts.BOLD, align="center")
+    col.space(2)
+    col.text(footer.footer_text(_rules(r)), size=size - 2.5, align="center")
+    return col.y
 
 
 # --- the document --------------------------------------------------------------------------------------
@@ -417,14 +417,12 @@ def write(items: Sequence[Printing], out: Path | BinaryIO, layout: str = "a5") -
             c.line(w / 2, 8, w / 2, h - 8)
             c.setDash()
         else:
-            roll = THERMAL[layout]
-            scratch = Canvas(io.BytesIO())
-            scratch.setFont(fonts.REGULAR, 8)
-            height = _thermal_page(scratch, p, roll)
             from reportlab.lib.units import mm
 
+            roll = THERMAL[layout]
+            height = 3 * mm - _thermal(Canvas(io.BytesIO()), p, roll, 0) + 4 * mm  # top and bottom margins
             c.setPageSize((roll * mm, height))
-            _draw_thermal(c, p, roll, height)
+            _thermal(c, p, roll, height - 3 * mm)
         c.showPage()
     c.save()
 

@@ -104,3 +104,23 @@ def test_vietnamese_on_paper_in_every_font_weight(records, tmp_path):
             assert "/FontFile2" in f.get("/FontDescriptor", {}).get_object(), f  # embedded TrueType
     assert all("NotoSans" in x for x in fonts), fonts
     assert any("NotoSans-Bold" in x for x in fonts) and any("NotoSans-Italic" in x for x in fonts)
+
+
+@pytest.mark.parametrize("layout", ["80mm", "58mm"])
+def test_a_roll_receipt_names_its_issuer_and_both_signers_and_ends_with_the_version(records, tmp_path, layout):
+    """Issue 17, item 5: the roll has the A4/A5 sheet's issuer line and the collector's signature block, and
+    the version footer comes last, under the QR, not between the payer's signature and the QR."""
+    from fieldapp.printing.footer import version_mark
+    from fieldapp.printing.receipt import organisation
+
+    r = next(r for r in records if r.qr_payload)
+    pdf = tmp_path / f"roll-{layout}.pdf"
+    write([Printing(r)], pdf, layout)
+    text = nfc(pdf_text(pdf)[0])
+    issuer = nfc(f"(Do {organisation(r)} - tổ chức được BHXH uỷ quyền thu phát hành)")
+    assert organisation(r) and issuer.replace(" ", "") in text.replace(" ", "")
+    assert "NGƯỜI NỘP TIỀN" in text and "NGƯỜI THU TIỀN" in text
+    assert text.index("NGƯỜI THU TIỀN") > text.index("NGƯỜI NỘP TIỀN")
+    assert nfc(r.collector_name) in text[text.index("NGƯỜI THU TIỀN") :]
+    assert text.index("Mã xác nhận") < text.index(version_mark())
+    assert text.rstrip().endswith(version_mark())

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from fieldapp.domain import products
 from fieldapp.domain.cash import DENOMINATIONS, SMALLEST_NOTE, DayCash, odd_part_only
 from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.formats import format_date, format_number
@@ -15,7 +16,13 @@ from fieldapp.domain.words import amount_in_words
 from fieldapp.printing import fonts
 from fieldapp.printing.footer import footer_text, version_mark
 
-PRODUCT_TEXT = {"BHYT": "Thu tiền BHYT hộ gia đình", "BHXH": "Thu tiền BHXH tự nguyện"}
+# The words of each slip row (products.SLIP_ROWS): a product's `slip_row` says which it is handed over on.
+PRODUCT_TEXT = {
+    products.SLIP_HI: "Thu tiền BHYT hộ gia đình",
+    products.SLIP_VSI: "Thu tiền BHXH tự nguyện",
+    products.SLIP_DONATED_HI: "Thu tiền tặng thẻ BHYT",
+    products.SLIP_DONATED_VSI: "Thu tiền tặng sổ BHXH",
+}
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,24 @@ def vss_office(record: ReceiptRecord) -> str:
     return f"BẢO HIỂM XÃ HỘI {province_title(record.province_name, record.province_kind)}".upper()
 
 
+def donated(r: ReceiptRecord) -> bool:
+    """A card or book a sponsor paid for: the sponsor is the payer, the participants its beneficiaries."""
+    return products.get(r.kind).donated and bool(r.sponsor)
+
+
+def payer(r: ReceiptRecord) -> str:
+    """Who paid: the sponsor of a donated card or book (what they paid by is the receipt's method), else the
+    participant or the household's payer."""
+    return r.sponsor if donated(r) and r.sponsor else r.payer_name
+
+
+def _payer_pairs(r: ReceiptRecord, payer_label: str) -> list[tuple[str, str]]:
+    """The payer's lines; a sponsor has no SI number, and the address is the beneficiaries'."""
+    if donated(r):
+        return [(payer_label, payer(r)), ("Địa chỉ người được tặng", r.address)]
+    return [(payer_label, r.payer_name), ("Mã số BHXH", r.payer_si_number or "—"), ("Địa chỉ", r.address)]
+
+
 def what_was_paid(r: ReceiptRecord) -> str:
     text = products.get(r.kind).paid_for(r.months, r.start_on, r.end_on, r.income)
     if r.sponsor:
@@ -154,6 +172,8 @@ class Column:
 def _participants(col: Column, r: ReceiptRecord, *, narrow: bool) -> None:
     code_name = products.get(r.kind).code_heading
     if narrow:
+        if donated(r):
+            col.text("Người được tặng:", font=fonts.BOLD)
         for p in r.participants:
             col.text(f"{p.order}. {p.name}")
             col.text(f"   {code_name}: {p.si_number or '—'} · {format_vnd(p.amount)}")
@@ -164,7 +184,8 @@ def _participants(col: Column, r: ReceiptRecord, *, narrow: bool) -> None:
     xs = [col.left]
     for w in widths[:-1]:
         xs.append(xs[-1] + w * col.width)
-    heads = ("STT", "Họ và tên người tham gia", code_name, "Số tiền")
+    who = "Họ và tên người được tặng" if donated(r) else "Họ và tên người tham gia"
+    heads = ("STT", who, code_name, "Số tiền")
     col.y -= size * 1.4
     c.setFont(fonts.BOLD, size)
     for x, w, h in zip(xs, widths, heads, strict=True):
@@ -227,9 +248,8 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
     col = _sheet_heading(c, p, left, bottom + height - margin, width, margin, copy_name)
     _series_and_number(c, r, left + margin, left + width - margin, col.y)
     col.space(16)
-    col.pair("Họ tên người nộp tiền", r.payer_name, bold_value=True)
-    col.pair("Mã số BHXH", r.payer_si_number or "—")
-    col.pair("Địa chỉ", r.address)
+    for i, (name, value) in enumerate(_payer_pairs(r, "Họ tên người nộp tiền")):
+        col.pair(name, value, bold_value=i == 0)
     col.pair("Nội dung thu", what_was_paid(r))
     _participants(col, r, narrow=False)
     col.space(2)
@@ -304,7 +324,7 @@ def _qr_and_signatures(c, r: ReceiptRecord, x_left: float, x_right: float, block
     signs_left = x_left + qr_size + 4 * mm
     signs_width = x_right - signs_left
     for i, (who, name) in enumerate(
-        (("NGƯỜI NỘP TIỀN", r.payer_name), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})"))
+        (("NGƯỜI NỘP TIỀN", payer(r)), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})"))
     ):
         x = signs_left + signs_width * (i + 0.5) / 2
         c.setFont(fonts.BOLD, 8.5)
@@ -338,9 +358,8 @@ def _thermal_lines(col: Column, p: Printing) -> None:
     col.rule()
     col.pair("Ký hiệu", r.series, bold_value=True)
     col.pair("Số", f"{r.number:07d}", bold_value=True)
-    col.pair("Người nộp", r.payer_name, bold_value=True)
-    col.pair("Mã số BHXH", r.payer_si_number or "—")
-    col.pair("Địa chỉ", r.address)
+    for i, (name, value) in enumerate(_payer_pairs(r, "Người nộp")):
+        col.pair(name, value, bold_value=i == 0)
     col.rule()
     col.text(what_was_paid(r))
     _participants(col, r, narrow=True)
@@ -352,7 +371,7 @@ def _thermal_lines(col: Column, p: Printing) -> None:
 
 def _thermal_signatures(col: Column, r: ReceiptRecord) -> None:
     """The sheet's two signature blocks, one under the other (a roll is too narrow for two side by side)."""
-    for who, name in (("NGƯỜI NỘP TIỀN", r.payer_name), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})")):
+    for who, name in (("NGƯỜI NỘP TIỀN", payer(r)), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})")):
         col.space(col.size * 0.6)
         col.text(who, font=fonts.BOLD, align="center")
         col.text("(Ký, ghi rõ họ tên)", font=fonts.ITALIC, size=col.size - 1.5, align="center")

@@ -36,3 +36,16 @@ def test_small_notes_count_an_hi_total_to_the_last_hundred(tmp_path):
     assert "phần lẻ dưới 100 đồng" in text
     for note in ("500 ", "200 ", "100 "):
         assert note in text
+
+
+def test_donated_cards_and_books_have_their_own_rows(tmp_path):
+    """Issue 17, item 6: a sponsor's money is not household HI (nor the participant's own VSI)."""
+    cash = DayCash(DAY, "m1", [receipt(1, 1_000_000), receipt(2, 2_000_000, EnrolmentKind.DONATED_HI),
+                               receipt(3, 3_000_000, EnrolmentKind.DONATED_VSI)], [], None)  # fmt: skip
+    rows = {line.product: (line.receipts, line.amount) for line in cash.products()}
+    assert rows["BHYT"] == (1, 1_000_000) and rows["BHXH"] == (0, 0)
+    assert sorted(v for k, v in rows.items() if k not in ("BHYT", "BHXH")) == [(1, 2_000_000), (1, 3_000_000)]
+    text = slip_text(cash, {}, tmp_path, "chưa kiểm")
+    assert "Thu tiền BHYT hộ gia đình 1 1.000.000" in text
+    assert "Thu tiền tặng thẻ BHYT 1 2.000.000" in text
+    assert "Thu tiền tặng sổ BHXH 1 3.000.000" in text

@@ -124,3 +124,31 @@ def test_a_roll_receipt_names_its_issuer_and_both_signers_and_ends_with_the_vers
     assert nfc(r.collector_name) in text[text.index("NGƯỜI THU TIỀN") :]
     assert text.index("Mã xác nhận") < text.index(version_mark())
     assert text.rstrip().endswith(version_mark())
+
+
+@pytest.mark.parametrize("layout", ["a5", "80mm"])
+def test_a_donated_card_names_the_sponsor_as_payer_and_lists_the_beneficiaries(demo_store, tmp_path, layout):
+    """Issue 17, item 6: the sponsor paid, so the sponsor is the payer (and signs as such); the people the
+    card or book is given to are listed as its beneficiaries, never as the payer."""
+    from dataclasses import replace
+
+    from fieldapp.domain.enums import PaymentMethod
+
+    ids = [row[0] for row in demo_store.query(
+        "SELECT r.id FROM receipts r JOIN payments p ON p.id = r.payment_id JOIN enrolments e ON e.id = p.enrolment_id"
+        " WHERE e.kind = 'donated_hi' ORDER BY r.series, r.number LIMIT 1")]  # fmt: skip
+    (r,) = receipt_store.records(demo_store, ids)
+    r = replace(r, method=PaymentMethod.TRANSFER, reference="FT-TANG-01")  # what the sponsor paid by
+    assert r.sponsor and r.sponsor != r.payer_name
+    pdf = tmp_path / f"donated-{layout}.pdf"
+    write([Printing(r)], pdf, layout)
+    text = nfc(pdf_text(pdf)[0])
+    payer_label = "Họ tên người nộp tiền" if layout == "a5" else "Người nộp"
+    assert f"{payer_label}: {nfc(r.sponsor)}" in text
+    assert f"{payer_label}: {nfc(r.payer_name)}" not in text
+    assert "người được tặng" in text.lower()
+    for p in r.participants:
+        assert nfc(p.name) in text
+    assert "Chuyển khoản (mã giao dịch FT-TANG-01)" in text and "Tiền mặt" not in text
+    signs = text[text.index("NGƯỜI NỘP TIỀN") :]
+    assert nfc(r.sponsor) in signs

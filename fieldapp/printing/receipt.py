@@ -33,7 +33,16 @@ FORM_BASIS = "(Ban hành kèm theo Thông tư 107/2017/TT-BTC ngày 10/10/2017 c
 TITLE = "BIÊN LAI THU TIỀN"
 COPY_MARK = "BẢN SAO"
 VOID_MARK = "ĐÃ HUỶ"
-COPIES = ("Liên 1: Giao người nộp tiền", "Liên 2: Lưu tại đơn vị thu")
+PAYER_COPY, KEPT_COPY = "Giao người nộp tiền", "Lưu tại đơn vị thu"
+
+
+def copies(payer_copy: int) -> tuple[str, str]:
+    """The names of the A4 sheet's two copies, left to right: which Liên the payer keeps is the province's
+    (profile `[receipts] payer_copy`, fieldapp.profile), Liên 1 unless it says 2."""
+    given = (PAYER_COPY, KEPT_COPY) if payer_copy != 2 else (KEPT_COPY, PAYER_COPY)
+    return (f"Liên 1: {given[0]}", f"Liên 2: {given[1]}")
+
+
 METHOD = {PaymentMethod.CASH: "Tiền mặt", PaymentMethod.TRANSFER: "Chuyển khoản"}
 
 
@@ -429,7 +438,7 @@ def write(items: Sequence[Printing], out: Path | BinaryIO, layout: str = "a5") -
             _sheet(c, p, 0, 0, A5[0], A5[1], None)
         elif layout == "a4":
             w, h = landscape(A4)
-            for i, name in enumerate(COPIES):
+            for i, name in enumerate(copies(letterhead().payer_copy)):
                 _sheet(c, p, i * w / 2, 0, w / 2, h, name)
             c.setLineWidth(0.3)
             c.setDash(3, 3)

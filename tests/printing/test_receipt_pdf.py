@@ -152,3 +152,19 @@ def test_a_donated_card_names_the_sponsor_as_payer_and_lists_the_beneficiaries(d
     assert "Chuyển khoản (mã giao dịch FT-TANG-01)" in text and "Tiền mặt" not in text
     signs = text[text.index("NGƯỜI NỘP TIỀN") :]
     assert nfc(r.sponsor) in signs
+
+
+@pytest.mark.parametrize(("payer_copy", "left", "right"), [
+    (1, "Liên 1: Giao người nộp tiền", "Liên 2: Lưu tại đơn vị thu"),
+    (2, "Liên 1: Lưu tại đơn vị thu", "Liên 2: Giao người nộp tiền"),
+])  # fmt: skip
+def test_the_a4_sheet_gives_the_payer_the_copy_the_province_says(records, tmp_path, monkeypatch, payer_copy, left,
+                                                                  right):  # fmt: skip
+    """Issue 17, item 12: which Liên the payer keeps is the province profile's `[receipts] payer_copy`."""
+    from fieldapp import profile
+
+    monkeypatch.setitem(profile._active, "now", profile.Letterhead("Bưu điện tỉnh Hưng Yên", None, payer_copy))
+    pdf = tmp_path / "a4.pdf"
+    write([Printing(records[0])], pdf, "a4")
+    text = nfc(pdf_text(pdf)[0])
+    assert left in text and right in text and text.index(left) < text.index(right)

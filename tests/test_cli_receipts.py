@@ -107,3 +107,26 @@ def _leader_id(cli_dir) -> str:
     with Store.open(DataDir(cli_dir), OpenOptions(passphrase=PASSPHRASE)) as store:
         team = team_store.current_team(store)
         return next(m.id for m in team_store.members(store, team.id) if m.role is Role.TEAM_LEADER)
+
+
+def test_labels_and_hand_over_name_each_card_without_a_label(cli_dir, tmp_path):
+    """Issue 17, item 7: both commands say, by name, which card or book got no label and why."""
+    from datetime import date
+
+    from fieldapp.paths import DataDir
+    from fieldapp.storage.receipts import hand_overs
+    from fieldapp.storage.store import OpenOptions, Store
+    from tests.conftest import PASSPHRASE
+
+    with Store.open(DataDir(cli_dir), OpenOptions(passphrase=PASSPHRASE)) as store:
+        days = sorted({r["date"] for r in receipts(cli_dir)})
+        day, missing = next(
+            (d, names)
+            for d in days
+            if (names := [i.name for i in hand_overs(store, date.fromisoformat(d)) if not i.si_number and not i.voided])
+        )
+    for command in ("labels", "handover"):
+        done = run("receipt", command, "--day", day, "-o", str(tmp_path / f"{command}.pdf"), data_dir=cli_dir)
+        assert done.returncode == 0, done.stderr
+        for name in missing:
+            assert f"{name}" in done.stdout and "chưa có mã số BHXH" in done.stdout, (command, done.stdout)

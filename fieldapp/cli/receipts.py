@@ -159,7 +159,19 @@ def cmd_receipt_labels(ctx: Context) -> int:
         team=team.name if team else "",
     )
     ctx.say("receipt.file_written", path=str(out.path))
+    _say_without_label(ctx, store, a.day or vietnam_today(), ids)
     return EXIT_OK
+
+
+def _say_without_label(ctx: Context, store, day, receipt_ids: list[str] | None) -> None:
+    """Each card or book of the file that has no label, by name and why: the count of labels and of cards
+    handed over must never differ without a word (issue 17, item 7)."""
+    from fieldapp.printing.labels import without_label
+    from fieldapp.storage.receipts import hand_overs
+
+    items = [i for i in hand_overs(store, day, receipt_ids=receipt_ids) if not i.voided]
+    for item in without_label(items):
+        ctx.say("receipt.no_label", name=item.name, receipt=item.receipt)
 
 
 def cmd_receipt_void(ctx) -> int:

@@ -48,6 +48,13 @@ from fieldapp.storage.writer import Actor, Writer, writing
 log = logging.getLogger("fieldapp.demo")
 
 
+def in_name(place: str) -> str:
+    """A unit's name inside a site's name: its kind lower case, its own name as written ("Xã Nam Cường" in
+    "Hội trường UBND xã Nam Cường"): the place is a proper name, never lower-cased as a whole."""
+    kind, _, own = place.partition(" ")
+    return f"{kind.lower()} {own}" if own else place
+
+
 class DemoBuilder(People, Days):
     def __init__(self, store: Store, options: DemoOptions, rules: RuleBook | None = None) -> None:
         self.store = store
@@ -200,7 +207,7 @@ class DemoBuilder(People, Days):
                 self.team.id,
                 commune.code,
                 None,
-                f"Hội trường UBND {commune.name.lower()}",
+                f"Hội trường UBND {in_name(commune.name)}",
                 SiteKind.COMMUNE_HALL,
                 self.now,
             ),
@@ -209,7 +216,7 @@ class DemoBuilder(People, Days):
                 self.team.id,
                 commune.code,
                 hamlets[0].id,
-                f"Nhà văn hoá {hamlets[0].name.lower()}",
+                f"Nhà văn hoá {in_name(hamlets[0].name)}",
                 SiteKind.CULTURAL_HOUSE,
                 self.now,
             ),

@@ -101,9 +101,9 @@ class Days:
                 site = rng.choice(self.sites)
                 kind = _EVENT_KINDS[(day.toordinal() + n) % len(_EVENT_KINDS)]
                 title = {
-                    EventKind.MARKET_STALL: f"Điểm tư vấn tại {site.name.lower()}",
+                    EventKind.MARKET_STALL: f"Điểm tư vấn tại {site.name}",  # a proper name
                     EventKind.DOOR_TO_DOOR: "Tư vấn tại nhà theo thôn",
-                    EventKind.CONFERENCE: f"Hội nghị tuyên truyền BHXH, BHYT tại {site.name.lower()}",
+                    EventKind.CONFERENCE: f"Hội nghị tuyên truyền BHXH, BHYT tại {site.name}",
                 }[kind]
                 events.append(
                     fieldwork.record_event(

@@ -31,7 +31,9 @@ HI, VSI = "hi", "vsi"
 # The declaration lists (forms.md) and the cash slip's rows (the receipts' product codes).
 D03, D05 = "d03", "d05"
 SLIP_HI, SLIP_VSI = "BHYT", "BHXH"
-SLIP_ROWS = (SLIP_HI, SLIP_VSI)  # in the slip's order
+# A sponsor's money is handed over on rows of its own: it is neither a household's HI nor a person's own VSI.
+SLIP_DONATED_HI, SLIP_DONATED_VSI = "BHYT-TANG", "BHXH-TANG"
+SLIP_ROWS = (SLIP_HI, SLIP_VSI, SLIP_DONATED_HI, SLIP_DONATED_VSI)  # in the slip's order
 
 
 class UnknownProduct(KeyError):
@@ -118,7 +120,7 @@ class Product:
     insures: str  # HI or VSI
     series: str  # Ký hiệu's product part: IS, BI, AR …
     wording: str  # the receipt's "Nội dung thu", before the months and the period
-    slip_row: str  # the cash slip's row: SLIP_HI or SLIP_VSI
+    slip_row: str  # the cash slip's row: one of SLIP_ROWS
     declaration: str  # D03 or D05
     tally_metric: str  # a Metric value, or a code of the product's own
     quote: Callable[[RuleBook, Order], Priced]
@@ -190,9 +192,17 @@ BUILT_IN: tuple[Product, ...] = (
     Product(kind=EnrolmentKind.VSI, tally_metric=Metric.NEW_VSI.value, **_VSI_PRODUCT),
     Product(kind=EnrolmentKind.HOUSEHOLD_HI, tally_metric=Metric.NEW_HI.value, **_HOUSEHOLD_HI_PRODUCT),
     Product(
-        kind=EnrolmentKind.DONATED_HI, tally_metric=Metric.DONATED_CARDS.value, donated=True, **_HOUSEHOLD_HI_PRODUCT
+        kind=EnrolmentKind.DONATED_HI,
+        tally_metric=Metric.DONATED_CARDS.value,
+        donated=True,
+        **{**_HOUSEHOLD_HI_PRODUCT, "slip_row": SLIP_DONATED_HI},
     ),
-    Product(kind=EnrolmentKind.DONATED_VSI, tally_metric=Metric.DONATED_BOOKS.value, donated=True, **_VSI_PRODUCT),
+    Product(
+        kind=EnrolmentKind.DONATED_VSI,
+        tally_metric=Metric.DONATED_BOOKS.value,
+        donated=True,
+        **{**_VSI_PRODUCT, "slip_row": SLIP_DONATED_VSI},
+    ),
 )
 
 _registry: dict[str, Product] = {p.kind: p for p in BUILT_IN}

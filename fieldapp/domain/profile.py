@@ -12,6 +12,7 @@ The format (packaging/profiles/33.toml is the documented example):
     [organisation]  name = "…"  logo = "logo-33.png"   # on receipts; the logo is optional (PNG or JPEG)
     [server]        url = "https://…/"                  # the province's sync server, for `fieldapp enrol`
     [receipts]      prefix = "HY"                       # receipt series prefix (1–8 capitals or digits)
+                    payer_copy = 1                      # optional: the A4 sheet's Liên the payer keeps, 1 or 2
     [printer]       format = "a5"  name = ""            # a5 | a4 | 80mm | 58mm; "" = the default printer
     [[rules.vsi.local_support]] …                       # local premium support, resources/rules format
 """
@@ -38,6 +39,7 @@ PRINT_FORMATS = ("a5", "a4", "80mm", "58mm")
 LANGUAGES = ("vi", "en")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 PREFIX = re.compile(r"[A-Z0-9]{1,8}")
+PAYER_COPIES = (1, 2)  # which copy (Liên) of the A4 sheet the payer keeps; the other stays with the organisation
 
 # key -> required?; a nested dict is a table. `rules` is checked by _check_rules.
 SCHEMA: dict[str, Any] = {
@@ -45,7 +47,7 @@ SCHEMA: dict[str, Any] = {
     "language": True,
     "organisation": {"name": True, "logo": False},
     "server": {"url": True},
-    "receipts": {"prefix": True},
+    "receipts": {"prefix": True, "payer_copy": False},
     "printer": {"format": True, "name": False},
     "rules": False,
 }
@@ -60,6 +62,7 @@ class Profile:
     logo: Path | None
     server_url: str
     receipt_prefix: str
+    payer_copy: int  # PAYER_COPIES: Liên 1 (the default, as before) or Liên 2 goes to the payer
     print_format: str
     printer_name: str
     rules: Mapping[str, Any]
@@ -181,6 +184,7 @@ def validate(path: Path, *, check_server: bool = False, timeout: float = 5.0) ->
             logo=logo,
             server_url=_text(data, "server", "url").strip(),
             receipt_prefix=_text(data, "receipts", "prefix"),
+            payer_copy=_text(data, "receipts", "payer_copy") or PAYER_COPIES[0],
             print_format=_text(data, "printer", "format"),
             printer_name=(_text(data, "printer", "name") or "").strip(),
             rules=data.get("rules", {}),
@@ -257,6 +261,9 @@ def _check_receipts_and_printer(data: dict[str, Any], lines: Lines) -> list[Prob
     prefix = _text(data, "receipts", "prefix")
     if prefix is not None and (not isinstance(prefix, str) or not PREFIX.fullmatch(prefix)):
         problems.append(Problem(lines.of(("receipts", "prefix")), "profile.prefix"))
+    copy = _text(data, "receipts", "payer_copy")
+    if copy is not None and (type(copy) is not int or copy not in PAYER_COPIES):  # bool is an int: refused too
+        problems.append(Problem(lines.of(("receipts", "payer_copy")), "profile.payer_copy", {"value": copy}))
     print_format = _text(data, "printer", "format")
     if print_format is not None and print_format not in PRINT_FORMATS:
         problems.append(
@@ -367,10 +374,13 @@ def seed_settings(settings_path: Path) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Letterhead:
-    """The organisation's name and logo for receipts (from the data dir's settings, seeded by the profile)."""
+    """The organisation's name and logo for receipts (from the data dir's settings, seeded by the profile), and
+    which copy of the A4 sheet the payer keeps (the installed profile's own, read at every start: it is the
+    province's practice, not a user's choice)."""
 
     organisation: str = ""
     logo: Path | None = None
+    payer_copy: int = PAYER_COPIES[0]
 
 
 _active: dict[str, Letterhead] = {"now": Letterhead()}
@@ -394,7 +404,19 @@ def start(data_dir: Any) -> None:
     values = s.Settings(data_dir.settings)
     logo_name = values.get(s.ORGANISATION_LOGO)
     logo = data_dir.root / Path(logo_name).name if logo_name else None
-    _active["now"] = Letterhead(values.get(s.ORGANISATION_NAME), logo if logo and logo.is_file() else None)
+    _active["now"] = Letterhead(
+        values.get(s.ORGANISATION_NAME), logo if logo and logo.is_file() else None, _payer_copy(log)
+    )
+
+
+def _payer_copy(log: Any) -> int:
+    """The installed profile's payer copy; the default without a profile or with a broken one (logged)."""
+    try:
+        profile = installed_profile()
+    except ProfileInvalid as exc:
+        log.warning("province profile not applied: %s", exc)
+        return PAYER_COPIES[0]
+    return profile.payer_copy if profile else PAYER_COPIES[0]
 
 
 def letterhead() -> Letterhead:

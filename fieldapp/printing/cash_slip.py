@@ -6,15 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
-from fieldapp.domain.cash import DENOMINATIONS, DayCash
+from fieldapp.domain import products
+from fieldapp.domain.cash import DENOMINATIONS, SMALLEST_NOTE, DayCash, odd_part_only
 from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.formats import format_date, format_number
 from fieldapp.domain.words import amount_in_words
 from fieldapp.printing import fonts
 from fieldapp.printing.footer import footer_text, version_mark
 
-PRODUCT_TEXT = {"BHYT": "Thu tiền BHYT hộ gia đình", "BHXH": "Thu tiền BHXH tự nguyện"}
+# The words of each slip row (products.SLIP_ROWS): a product's `slip_row` says which it is handed over on.
+PRODUCT_TEXT = {
+    products.SLIP_HI: "Thu tiền BHYT hộ gia đình",
+    products.SLIP_VSI: "Thu tiền BHXH tự nguyện",
+    products.SLIP_DONATED_HI: "Thu tiền tặng thẻ BHYT",
+    products.SLIP_DONATED_VSI: "Thu tiền tặng sổ BHXH",
+}
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ def cash_slip_pdf(
     story += _notes(notes, counted_total, st)
     difference = counted_total - cash_total
     if difference:
-        story.append(Paragraph(f"Chênh lệch: <b>{format_number(difference)} đồng</b>. Lý do: {explanation}", st.n))
+        story.append(Paragraph(_difference(difference, explanation), st.n))
     story += _not_in_cash(cash, st)
     story += _signatures(parties, st)
 
@@ -167,6 +175,15 @@ def _notes(notes: dict[int, int], counted_total: int, st: _Styles) -> list[Any]:
         denominations.append([format_number(d), format_number(k), format_number(d * k)])
     denominations.append(["Cộng", "", format_number(counted_total)])
     return [Paragraph("Bảng kê các loại tiền", st.b), _grid(denominations, [50, 30, 50], numbers=3), Spacer(1, 2 * mm)]
+
+
+def _difference(difference: int, explanation: str) -> str:
+    """The difference and why; one smaller than the smallest note is the amount's odd part, which no note
+    pays: the slip says so, whether or not the leader wrote a reason."""
+    text = f"Chênh lệch: <b>{format_number(difference)} đồng</b>"
+    if odd_part_only(difference):
+        text += f" (phần lẻ dưới {format_number(SMALLEST_NOTE)} đồng, không có tiền mệnh giá để nộp)"
+    return text + (f". Lý do: {escape(explanation)}" if explanation else ".")
 
 
 def _not_in_cash(cash: DayCash, st: _Styles) -> list[Any]:

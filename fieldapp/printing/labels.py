@@ -23,6 +23,11 @@ from fieldapp.printing.lists import list_pdf
 
 LABEL_LAYOUTS = ("sheet", "80mm", "58mm")
 _SHEET = (3, 8, 70.0, 37.0)  # columns, rows, label width and height in mm
+# What an office printer can reach: the 3 × 8 sheet's stickers run to the paper's edge (A4 is 210 × 297 mm),
+# but most printers leave 3-4 mm blank, so the outer labels draw nothing within 5 mm of the edge.
+SAFE_MARGIN_MM = 5.0
+_PAD_MM = 2.0  # inside a label, all round
+NO_SI_NUMBER = "chưa có mã số BHXH"  # why a card or book has no label (hand-over list, `fieldapp receipt`)
 
 
 def is_card(kind: str) -> bool:
@@ -68,17 +73,35 @@ def label_for(item: HandOver, issued_on: date) -> Label | None:
     return Label("SỔ BHXH", item.name, lines, item.si_number)
 
 
-def _draw_label(c, label: Label, x: float, y: float, w: float, h: float) -> None:
+def without_label(items: Sequence[HandOver]) -> list[HandOver]:
+    """The cards and books that get no label (`label_for` gives None): each is named, never skipped silently."""
+    return [i for i in items if not i.si_number]
+
+
+def _inside(x: float, y: float, w: float, h: float, page: tuple[float, float] | None) -> tuple[float, ...]:
+    """The part of a label that is drawn on: the label less its padding and, on a sheet, less whatever of it
+    lies within SAFE_MARGIN_MM of the paper's edge. (left, bottom, width, height), points."""
     from reportlab.lib.units import mm
 
-    pad = 2 * mm
-    footer.draw_version(c, x + w - pad, y + 0.8 * mm, font=fonts.REGULAR, size=4.5, right=True)
-    qr_size = min(h - 2 * pad, w * 0.45)
-    qr.draw(c, label.qr_text, x + pad, y + (h - qr_size) / 2, qr_size, quiet=1)
-    tx = x + pad + qr_size + 1.5 * mm
-    tw = w - (tx - x) - pad
+    pad, safe = _PAD_MM * mm, SAFE_MARGIN_MM * mm
+    left, bottom, right, top = x + pad, y + pad, x + w - pad, y + h - pad
+    if page is not None:
+        left, bottom = max(left, safe), max(bottom, safe)
+        right, top = min(right, page[0] - safe), min(top, page[1] - safe)
+    return left, bottom, right - left, top - bottom
+
+
+def _draw_label(c, label: Label, x: float, y: float, w: float, h: float, page: tuple[float, float] | None) -> None:
+    from reportlab.lib.units import mm
+
+    x, y, w, h = _inside(x, y, w, h, page)
+    footer.draw_version(c, x + w, y, font=fonts.REGULAR, size=4.5, right=True)
+    qr_size = min(h, w * 0.45)
+    qr.draw(c, label.qr_text, x, y + (h - qr_size) / 2, qr_size, quiet=1)
+    tx = x + qr_size + 1.5 * mm
+    tw = w - (tx - x)
     c.setFont(fonts.BOLD, 7)
-    ty = y + h - pad - 7
+    ty = y + h - 7
     c.drawString(tx, ty, label.title)
     name_size = 8
     from reportlab.lib.utils import simpleSplit
@@ -129,13 +152,13 @@ def labels_pdf(labels: Sequence[Label], out: Path | BinaryIO, layout: str = "she
             col, row = k % cols, k // cols
             x = left + col * lw * mm
             y = bottom + (rows - 1 - row) * lh * mm
-            _draw_label(c, label, x, y, lw * mm, lh * mm)
+            _draw_label(c, label, x, y, lw * mm, lh * mm, A4)
     else:
         width = (72.0 if layout == "80mm" else 48.0) * mm
         height = (34.0 if layout == "80mm" else 30.0) * mm
         for label in labels:
             c.setPageSize((width, height))
-            _draw_label(c, label, 0, 0, width, height)
+            _draw_label(c, label, 0, 0, width, height, None)  # a roll's head prints to its edge
             c.showPage()
     if not labels:
         c.setFont(fonts.REGULAR, 10)
@@ -146,7 +169,9 @@ def labels_pdf(labels: Sequence[Label], out: Path | BinaryIO, layout: str = "she
 def hand_over_pdf(
     items: Sequence[HandOver], path: Path, *, day: date, team: str, collector: str, printed_on: date
 ) -> Path:
-    """The list the recipients sign when they take their card or book (one row each)."""
+    """The list the recipients sign when they take their card or book (one row each); it counts the labels
+    too and names each card or book without one, so the count of labels and of cards never differ unexplained."""
+    missing = without_label(items)
     rows = []
     for i, item in enumerate(items, 1):
         hi = is_card(item.kind)
@@ -155,7 +180,7 @@ def hand_over_pdf(
                 str(i),
                 item.name,
                 format_birth(item.birth_date, item.birth_year),
-                item.si_number or "",
+                item.si_number or f"({NO_SI_NUMBER}: không có nhãn)",
                 "Thẻ BHYT" if hi else "Sổ BHXH",
                 f"{format_date(item.start_on)} - {format_date(item.end_on)}",
                 item.hamlet,
@@ -179,8 +204,12 @@ def hand_over_pdf(
         team,
         f"Người bàn giao: {collector}" if collector else "",
         f"{len(items)} thẻ, sổ",
+        f"{len(items) - len(missing)} nhãn QR",
     ]
     subtitle = " · ".join(p for p in parts if p)
+    if missing:
+        names = ", ".join(f"{i.name} ({NO_SI_NUMBER})" for i in missing)
+        subtitle += f". Không có nhãn: {names}"
     return list_pdf(
         path,
         "DANH SÁCH BÀN GIAO THẺ BHYT, SỔ BHXH",

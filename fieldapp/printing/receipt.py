@@ -33,7 +33,16 @@ FORM_BASIS = "(Ban hành kèm theo Thông tư 107/2017/TT-BTC ngày 10/10/2017 c
 TITLE = "BIÊN LAI THU TIỀN"
 COPY_MARK = "BẢN SAO"
 VOID_MARK = "ĐÃ HUỶ"
-COPIES = ("Liên 1: Giao người nộp tiền", "Liên 2: Lưu tại đơn vị thu")
+PAYER_COPY, KEPT_COPY = "Giao người nộp tiền", "Lưu tại đơn vị thu"
+
+
+def copies(payer_copy: int) -> tuple[str, str]:
+    """The names of the A4 sheet's two copies, left to right: which Liên the payer keeps is the province's
+    (profile `[receipts] payer_copy`, fieldapp.profile), Liên 1 unless it says 2."""
+    given = (PAYER_COPY, KEPT_COPY) if payer_copy != 2 else (KEPT_COPY, PAYER_COPY)
+    return (f"Liên 1: {given[0]}", f"Liên 2: {given[1]}")
+
+
 METHOD = {PaymentMethod.CASH: "Tiền mặt", PaymentMethod.TRANSFER: "Chuyển khoản"}
 
 
@@ -48,6 +57,24 @@ class Printing:
 def vss_office(record: ReceiptRecord) -> str:
     """BẢO HIỂM XÃ HỘI TỈNH HƯNG YÊN / THÀNH PHỐ HÀ NỘI (provinces keep their kind: tỉnh, thành phố)."""
     return f"BẢO HIỂM XÃ HỘI {province_title(record.province_name, record.province_kind)}".upper()
+
+
+def donated(r: ReceiptRecord) -> bool:
+    """A card or book a sponsor paid for: the sponsor is the payer, the participants its beneficiaries."""
+    return products.get(r.kind).donated and bool(r.sponsor)
+
+
+def payer(r: ReceiptRecord) -> str:
+    """Who paid: the sponsor of a donated card or book (what they paid by is the receipt's method), else the
+    participant or the household's payer."""
+    return r.sponsor if donated(r) and r.sponsor else r.payer_name
+
+
+def _payer_pairs(r: ReceiptRecord, payer_label: str) -> list[tuple[str, str]]:
+    """The payer's lines; a sponsor has no SI number, and the address is the beneficiaries'."""
+    if donated(r):
+        return [(payer_label, payer(r)), ("Địa chỉ người được tặng", r.address)]
+    return [(payer_label, r.payer_name), ("Mã số BHXH", r.payer_si_number or "—"), ("Địa chỉ", r.address)]
 
 
 def what_was_paid(r: ReceiptRecord) -> str:
@@ -73,6 +100,11 @@ def label(r: ReceiptRecord) -> str:
 def organisation(r: ReceiptRecord) -> str:
     """The collecting organisation: the team's own, else the province profile's (fieldapp.domain.profile)."""
     return r.organisation or letterhead().organisation
+
+
+def issued_by(r: ReceiptRecord) -> str:
+    """The title's issuer line (forms.md), the same on every layout; only where the organisation is known."""
+    return f"(Do {organisation(r)} - tổ chức được BHXH uỷ quyền thu phát hành)"
 
 
 def _draw_logo(c, logo: Path | None, left: float, top: float, size: float) -> float:
@@ -149,6 +181,8 @@ class Column:
 def _participants(col: Column, r: ReceiptRecord, *, narrow: bool) -> None:
     code_name = products.get(r.kind).code_heading
     if narrow:
+        if donated(r):
+            col.text("Người được tặng:", font=fonts.BOLD)
         for p in r.participants:
             col.text(f"{p.order}. {p.name}")
             col.text(f"   {code_name}: {p.si_number or '—'} · {format_vnd(p.amount)}")
@@ -159,7 +193,8 @@ def _participants(col: Column, r: ReceiptRecord, *, narrow: bool) -> None:
     xs = [col.left]
     for w in widths[:-1]:
         xs.append(xs[-1] + w * col.width)
-    heads = ("STT", "Họ và tên người tham gia", code_name, "Số tiền")
+    who = "Họ và tên người được tặng" if donated(r) else "Họ và tên người tham gia"
+    heads = ("STT", who, code_name, "Số tiền")
     col.y -= size * 1.4
     c.setFont(fonts.BOLD, size)
     for x, w, h in zip(xs, widths, heads, strict=True):
@@ -222,9 +257,8 @@ def _sheet(c, p: Printing, left: float, bottom: float, width: float, height: flo
     col = _sheet_heading(c, p, left, bottom + height - margin, width, margin, copy_name)
     _series_and_number(c, r, left + margin, left + width - margin, col.y)
     col.space(16)
-    col.pair("Họ tên người nộp tiền", r.payer_name, bold_value=True)
-    col.pair("Mã số BHXH", r.payer_si_number or "—")
-    col.pair("Địa chỉ", r.address)
+    for i, (name, value) in enumerate(_payer_pairs(r, "Họ tên người nộp tiền")):
+        col.pair(name, value, bold_value=i == 0)
     col.pair("Nội dung thu", what_was_paid(r))
     _participants(col, r, narrow=False)
     col.space(2)
@@ -263,12 +297,7 @@ def _sheet_heading(
     if p.copy:
         _stamp(c, COPY_MARK, left + width - margin - 12 * mm, col.y + 1, 12, angle=6)
     if organisation(r):
-        col.text(
-            f"(Do {organisation(r)} - tổ chức được BHXH uỷ quyền thu phát hành)",
-            font=fonts.ITALIC,
-            size=7.5,
-            align="center",
-        )
+        col.text(issued_by(r), font=fonts.ITALIC, size=7.5, align="center")
     if copy_name:
         col.text(copy_name, font=fonts.ITALIC, size=7.5, align="center")
     d = r.day
@@ -304,7 +333,7 @@ def _qr_and_signatures(c, r: ReceiptRecord, x_left: float, x_right: float, block
     signs_left = x_left + qr_size + 4 * mm
     signs_width = x_right - signs_left
     for i, (who, name) in enumerate(
-        (("NGƯỜI NỘP TIỀN", r.payer_name), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})"))
+        (("NGƯỜI NỘP TIỀN", payer(r)), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})"))
     ):
         x = signs_left + signs_width * (i + 0.5) / 2
         c.setFont(fonts.BOLD, 8.5)
@@ -327,6 +356,8 @@ def _thermal_lines(col: Column, p: Printing) -> None:
     col.text(f"{FORM} - TT 107/2017/TT-BTC", size=small, align="center")
     col.space(2)
     col.text(TITLE, font=fonts.BOLD, size=col.size + 3, align="center")
+    if organisation(r):
+        col.text(issued_by(r), font=fonts.ITALIC, size=small, align="center")
     if p.copy:
         col.text(f"*** {COPY_MARK} ***", font=fonts.BOLD, align="center")
     if r.void_reason is not None:
@@ -336,19 +367,25 @@ def _thermal_lines(col: Column, p: Printing) -> None:
     col.rule()
     col.pair("Ký hiệu", r.series, bold_value=True)
     col.pair("Số", f"{r.number:07d}", bold_value=True)
-    col.pair("Người nộp", r.payer_name, bold_value=True)
-    col.pair("Mã số BHXH", r.payer_si_number or "—")
-    col.pair("Địa chỉ", r.address)
+    for i, (name, value) in enumerate(_payer_pairs(r, "Người nộp")):
+        col.pair(name, value, bold_value=i == 0)
     col.rule()
     col.text(what_was_paid(r))
     _participants(col, r, narrow=True)
     col.rule()
     _money(col, r)
     col.rule()
-    col.pair("Người thu", f"{r.collector_name} ({r.collector_code})")
-    col.space(col.size * 3)
-    col.text("Người nộp tiền ký: ..................", size=small)
-    col.text(footer.footer_text(_rules(r)), size=small - 1.5, align="center")
+    _thermal_signatures(col, r)
+
+
+def _thermal_signatures(col: Column, r: ReceiptRecord) -> None:
+    """The sheet's two signature blocks, one under the other (a roll is too narrow for two side by side)."""
+    for who, name in (("NGƯỜI NỘP TIỀN", payer(r)), ("NGƯỜI THU TIỀN", f"{r.collector_name} ({r.collector_code})")):
+        col.space(col.size * 0.6)
+        col.text(who, font=fonts.BOLD, align="center")
+        col.text("(Ký, ghi rõ họ tên)", font=fonts.ITALIC, size=col.size - 1.5, align="center")
+        col.space(col.size * 3)
+        col.text(name, align="center")
 
 
 def _rules(r: ReceiptRecord) -> str:
@@ -357,35 +394,26 @@ def _rules(r: ReceiptRecord) -> str:
     return f"Quy định mức đóng {r.rules_version}" if r.rules_version else ""
 
 
-def _thermal_page(c, p: Printing, roll_mm: float, measure_only: bool = False) -> float:
-    """Draw one receipt on a roll page; return the height it took (points)."""
+def _thermal(c, p: Printing, roll_mm: float, top: float) -> float:
+    """Draw one receipt on a roll from `top` down: the facts, the signatures, the QR and its code, and the
+    version footer last of all; return where it ended (points). Measured by drawing it on a scratch canvas,
+    so the page is exactly as long as what is drawn."""
     from reportlab.lib.units import mm
 
     width = roll_mm * mm
     size = 8.5 if roll_mm >= 72 else 7
-    col = Column(c, 2 * mm, 0, width - 4 * mm, size)
-    _thermal_lines(col, p)
-    used = -col.y
-    if p.record.qr_payload:
-        qr_size = min(width * 0.62, 42 * mm)
-        used += qr_size + size * 4
-    return used + 6 * mm
-
-
-def _draw_thermal(c, p: Printing, roll_mm: float, height: float) -> None:
-    from reportlab.lib.units import mm
-
-    width = roll_mm * mm
-    size = 8.5 if roll_mm >= 72 else 7
-    col = Column(c, 2 * mm, height - 3 * mm, width - 4 * mm, size)
+    col = Column(c, 2 * mm, top, width - 4 * mm, size)
     _thermal_lines(col, p)
     r = p.record
     if r.qr_payload:
         qr_size = min(width * 0.62, 42 * mm)
-        col.space(2)
+        col.space(size)
         qr.draw(c, r.qr_payload, (width - qr_size) / 2, col.y - qr_size, qr_size)
         col.y -= qr_size
         col.text(f"Mã xác nhận: {confirmation(r) or ''}", font=fonts.BOLD, align="center")
+    col.space(2)
+    col.text(footer.footer_text(_rules(r)), size=size - 2.5, align="center")
+    return col.y
 
 
 # --- the document --------------------------------------------------------------------------------------
@@ -410,21 +438,19 @@ def write(items: Sequence[Printing], out: Path | BinaryIO, layout: str = "a5") -
             _sheet(c, p, 0, 0, A5[0], A5[1], None)
         elif layout == "a4":
             w, h = landscape(A4)
-            for i, name in enumerate(COPIES):
+            for i, name in enumerate(copies(letterhead().payer_copy)):
                 _sheet(c, p, i * w / 2, 0, w / 2, h, name)
             c.setLineWidth(0.3)
             c.setDash(3, 3)
             c.line(w / 2, 8, w / 2, h - 8)
             c.setDash()
         else:
-            roll = THERMAL[layout]
-            scratch = Canvas(io.BytesIO())
-            scratch.setFont(fonts.REGULAR, 8)
-            height = _thermal_page(scratch, p, roll)
             from reportlab.lib.units import mm
 
+            roll = THERMAL[layout]
+            height = 3 * mm - _thermal(Canvas(io.BytesIO()), p, roll, 0) + 4 * mm  # top and bottom margins
             c.setPageSize((roll * mm, height))
-            _draw_thermal(c, p, roll, height)
+            _thermal(c, p, roll, height - 3 * mm)
         c.showPage()
     c.save()
 

@@ -16,12 +16,17 @@ from fieldapp.reports.tallies import Column, Report, Table
 FORMATS = ("xlsx", "csv", "pdf")
 
 
+def format_percent(value: float, lang: str) -> str:
+    """A percentage as every printout writes it: one decimal, the language's decimal mark (31,2 % / 31.2 %)."""
+    return f"{value:.1f} %".replace(".", "," if lang == "vi" else ".")
+
+
 def cell_text(value: object, column: Column, lang: str) -> str:
     """A value as the screen and the PDF show it."""
     if value is None:
         return t("tallies.no_target", lang) if column.kind == "percent" else ""
     if column.kind == "percent":
-        return f"{value:.1f} %".replace(".", "," if lang == "vi" else ".")
+        return format_percent(float(value), lang)  # type: ignore[arg-type]
     if column.kind == "money":
         return format_vnd(int(value), lang)  # type: ignore[arg-type]
     if column.kind == "count":

@@ -7,12 +7,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from reportlab.platypus import Flowable
+
 from fieldapp.domain.formats import format_date
 from fieldapp.i18n import label, t
 from fieldapp.printing import fonts
 from fieldapp.printing.footer import footer_text
 from fieldapp.printing.lists import landscape_document
-from fieldapp.reports.tallies import Report, Table
+from fieldapp.reports.export import format_percent
+from fieldapp.reports.tallies import Report, Table, percent
 
 
 def plan_chart(report: Report, width: float, height: float):
@@ -33,11 +36,11 @@ def plan_chart(report: Report, width: float, height: float):
         if not target:
             drawing.add(String(label_w, y + 3, t("tallies.no_target", lang), fontName=fonts.ITALIC, fontSize=7))
             continue
-        pct = 100 * done / target
+        pct = percent(done, target) or 0.0  # as the tables round it
         colour = colors.HexColor("#2e7d32") if pct >= 100 else colors.HexColor("#1565c0")
         drawing.add(Rect(label_w, y, min(pct, 150) * scale, bar_h, fillColor=colour, strokeColor=None))
-        drawing.add(String(label_w + min(pct, 150) * scale + 3, y + 3, f"{pct:.1f} %", fontName=fonts.REGULAR,
-                           fontSize=7))  # fmt: skip
+        drawing.add(String(label_w + min(pct, 150) * scale + 3, y + 3, format_percent(pct, lang),
+                           fontName=fonts.REGULAR, fontSize=7))  # fmt: skip
     x100 = label_w + 100 * scale
     drawing.add(Line(x100, 0, x100, top, strokeColor=colors.HexColor("#c62828"), strokeWidth=1, strokeDashArray=[3, 2]))
     drawing.add(String(x100 + 2, 0, "100 %", fontName=fonts.REGULAR, fontSize=6, fillColor=colors.HexColor("#c62828")))
@@ -71,12 +74,64 @@ def report_pdf(report: Report, path: Path, printed_on: date) -> Path:
     if report.empty:
         story.append(Paragraph(t("tallies.empty", lang), normal))
     story.append(plan_chart(report, page_w * 0.7, 120))
-    for table in report.tables:
-        story += [Paragraph(table.title, caption), _grid(table, lang, page_w)]
-    story += [Spacer(1, 6 * mm), KeepTogether([_signatures(report, lang, page_w)])]
+    grids = [(Paragraph(table.title, caption), _grid(table, lang, page_w)) for table in report.tables]
+    for i, (title, grid) in enumerate(grids):
+        last = i == len(grids) - 1  # the signatures go with the end of the last table, never on a page alone
+        ending = _WithEnd(grid, _signatures(report, lang, page_w), gap=6 * mm) if last else grid
+        story += [_HeadingRoom(title, grid), title, ending]
+    if not grids:
+        story += [Spacer(1, 6 * mm), KeepTogether([_signatures(report, lang, page_w)])]
     doc = landscape_document(path, t("tallies.report_title", lang))
     doc.build(story, onFirstPage=page, onLaterPages=page)
     return path
+
+
+ROWS_WITH_HEADING = 3  # a table's heading and header row move to the next page unless this many rows follow
+ROWS_WITH_SIGNATURES = 2  # the last rows of the last table that go over with the signatures
+
+
+def _HeadingRoom(title: Any, grid: Any) -> Any:
+    """A page break unless the heading, the header row and the first rows of its table fit where they are."""
+    from reportlab.platypus import CondPageBreak
+
+    title.wrap(10_000, 10_000)
+    heights = _row_heights(grid)
+    return CondPageBreak(title.height + title.getSpaceBefore() + sum(heights[: 1 + ROWS_WITH_HEADING]))
+
+
+def _row_heights(grid: Any) -> list[float]:
+    if getattr(grid, "_rowHeights", None) is None or None in grid._rowHeights:
+        grid.wrap(sum(grid._colWidths or ()) or 10_000, 100_000)
+    return list(grid._rowHeights)
+
+
+class _WithEnd(Flowable):
+    """A table whose last rows stay with what follows it (the signatures): where both do not fit, the table
+    is split so that its end goes over to the next page with them (under the repeated header row)."""
+
+    def __init__(self, grid: Any, tail: Any, gap: float) -> None:
+        super().__init__()
+        self.grid, self.tail, self.gap = grid, tail, gap
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        w, h = self.grid.wrap(aw, ah)
+        self._grid_h = h
+        self._tail_h = self.tail.wrap(aw, ah)[1] + self.gap
+        return w, h + self._tail_h
+
+    def draw(self) -> None:
+        self.grid.drawOn(self.canv, 0, self._tail_h)
+        self.tail.drawOn(self.canv, 0, 0)
+
+    def split(self, aw: float, ah: float) -> list[Any]:
+        self.wrap(aw, ah)
+        if self._grid_h + self._tail_h <= ah:
+            return [self]
+        end = sum(_row_heights(self.grid)[-ROWS_WITH_SIGNATURES:])
+        parts = self.grid.split(aw, min(ah, self._grid_h - end))
+        if len(parts) < 2:
+            return []  # nothing of it fits here: all of it on the next page
+        return [*parts[:-1], _WithEnd(parts[-1], self.tail, self.gap)]
 
 
 def _grid(table: Table, lang: str, page_w: float) -> Any:

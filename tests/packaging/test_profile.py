@@ -319,3 +319,37 @@ def test_a_fresh_data_dir_is_seeded_from_the_profile_once(tmp_path: Path, monkey
         monkeypatch.delenv(prof.ENV_PROFILE)
         prof.installed_profile.cache_clear()
         prof.start(DataDir(tmp_path / "other"))  # back to no letterhead
+
+
+@pytest.mark.parametrize("value", ["3", "0", '"1"', "true", "1.5"])
+def test_a_bad_payer_copy_is_named_in_both_languages(tmp_path: Path, value: str) -> None:
+    """Issue 17, item 12: `[receipts] payer_copy` is 1 or 2 (which Liên of the A4 sheet the payer keeps)."""
+    text = GOOD.replace("payer_copy = 1", f"payer_copy = {value}")
+    profile, problems = prof.validate(_write(tmp_path, text))
+    assert profile is None
+    (hit,) = [p for p in problems if p.code == "profile.payer_copy"]
+    assert hit.line == _line_of(text, "payer_copy =")
+    assert "Liên 1" in hit.message("vi") and "người nộp tiền" in hit.message("vi")
+    assert "copy" in hit.message("en") and "payer" in hit.message("en")
+
+
+def test_payer_copy_defaults_to_the_first_and_may_be_the_second(tmp_path: Path) -> None:
+    without = "\n".join(line for line in GOOD.splitlines() if not line.startswith("payer_copy"))
+    profile, _ = prof.validate(_write(tmp_path, without))
+    assert profile is not None and profile.payer_copy == 1
+    profile, problems = prof.validate(_write(tmp_path, GOOD.replace("payer_copy = 1", "payer_copy = 2")))
+    assert profile is not None and profile.payer_copy == 2, problems
+
+
+def test_the_letterhead_takes_the_payer_copy_from_the_installed_profile(tmp_path: Path, monkeypatch) -> None:
+    path = _write(tmp_path, GOOD.replace("payer_copy = 1", "payer_copy = 2"))
+    monkeypatch.setenv(prof.ENV_PROFILE, str(path))
+    prof.installed_profile.cache_clear()
+    try:
+        prof.start(DataDir(tmp_path / "data"))
+        assert prof.letterhead().payer_copy == 2
+    finally:
+        monkeypatch.delenv(prof.ENV_PROFILE)
+        prof.installed_profile.cache_clear()
+        prof.start(DataDir(tmp_path / "other"))
+    assert prof.letterhead().payer_copy == 1

@@ -119,3 +119,40 @@ def test_a_58mm_label_keeps_the_whole_card_validity(demo_store, tmp_path):
     for lbl in labels[:3]:
         validity = next(line for line in lbl.lines if line.startswith("Hạn thẻ"))
         assert validity.split(" - ")[1] in text  # the end date, not only the start
+
+
+def test_a_card_without_a_label_is_named_on_the_hand_over_list(demo_store, tmp_path):
+    """Issue 17, item 7: "11 thẻ, sổ" and 10 labels, and nobody said which one had none. The list names each
+    card or book that gets no label, and why (no SI number yet)."""
+    from fieldapp.printing.labels import without_label
+
+    day = day_with_hand_overs(demo_store)
+    items = [i for i in hand_overs(demo_store, day) if not i.voided]
+    missing = without_label(items)
+    assert missing and len([i for i in items if label_for(i, day)]) == len(items) - len(missing)
+    pdf = hand_over_pdf(items, tmp_path / "handover.pdf", day=day, team="Tổ 1", collector="", printed_on=day)
+    text = " ".join(" ".join(pdf_text(pdf)).split())
+    assert f"{len(items)} thẻ, sổ" in text and f"{len(items) - len(missing)} nhãn QR" in text
+    for item in missing:
+        assert f"{item.name} (chưa có mã số BHXH)" in text
+
+
+def test_every_label_on_the_sheet_keeps_clear_of_the_paper_edge(demo_store, tmp_path):
+    """Issue 17, item 7: the sheet printed 2.4 mm from the edge, where office printers cannot; nothing is
+    drawn within 5 mm of any edge (the sticker grid stays where the 3 × 8 sheet has its labels)."""
+    from PIL import Image
+
+    day = day_with_hand_overs(demo_store)
+    labels = [lbl for i in hand_overs(demo_store, day) if (lbl := label_for(i, day))]
+    pdf = tmp_path / "sheet.pdf"
+    labels_pdf((labels * 24)[:24], pdf, "sheet")  # a full sheet: every edge has labels
+    (png,) = pdftoppm(pdf, dpi=150)
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        w, h = grey.size
+        band = int(5 / 25.4 * 150) - 1  # the last whole pixel before 5 mm (anti-aliasing bleeds into the next)
+        for box in ((0, 0, w, band), (0, h - band, w, h), (0, 0, band, h), (w - band, 0, w, h)):
+            assert grey.crop(box).getextrema()[0] > 200, box  # nothing dark near the edge
+        assert grey.crop((band, band, w - band, h - band)).getextrema()[0] < 50  # the labels are there
+    found = [t for t in qr_texts(png)]
+    assert sorted(found) == sorted(lbl.qr_text for lbl in (labels * 24)[:24])

@@ -104,3 +104,67 @@ def test_vietnamese_on_paper_in_every_font_weight(records, tmp_path):
             assert "/FontFile2" in f.get("/FontDescriptor", {}).get_object(), f  # embedded TrueType
     assert all("NotoSans" in x for x in fonts), fonts
     assert any("NotoSans-Bold" in x for x in fonts) and any("NotoSans-Italic" in x for x in fonts)
+
+
+@pytest.mark.parametrize("layout", ["80mm", "58mm"])
+def test_a_roll_receipt_names_its_issuer_and_both_signers_and_ends_with_the_version(records, tmp_path, layout):
+    """Issue 17, item 5: the roll has the A4/A5 sheet's issuer line and the collector's signature block, and
+    the version footer comes last, under the QR, not between the payer's signature and the QR."""
+    from fieldapp.printing.footer import version_mark
+    from fieldapp.printing.receipt import organisation
+
+    r = next(r for r in records if r.qr_payload)
+    pdf = tmp_path / f"roll-{layout}.pdf"
+    write([Printing(r)], pdf, layout)
+    text = nfc(pdf_text(pdf)[0])
+    issuer = nfc(f"(Do {organisation(r)} - tổ chức được BHXH uỷ quyền thu phát hành)")
+    assert organisation(r) and issuer.replace(" ", "") in text.replace(" ", "")
+    assert "NGƯỜI NỘP TIỀN" in text and "NGƯỜI THU TIỀN" in text
+    assert text.index("NGƯỜI THU TIỀN") > text.index("NGƯỜI NỘP TIỀN")
+    assert nfc(r.collector_name) in text[text.index("NGƯỜI THU TIỀN") :]
+    assert text.index("Mã xác nhận") < text.index(version_mark())
+    assert text.rstrip().endswith(version_mark())
+
+
+@pytest.mark.parametrize("layout", ["a5", "80mm"])
+def test_a_donated_card_names_the_sponsor_as_payer_and_lists_the_beneficiaries(demo_store, tmp_path, layout):
+    """Issue 17, item 6: the sponsor paid, so the sponsor is the payer (and signs as such); the people the
+    card or book is given to are listed as its beneficiaries, never as the payer."""
+    from dataclasses import replace
+
+    from fieldapp.domain.enums import PaymentMethod
+
+    ids = [row[0] for row in demo_store.query(
+        "SELECT r.id FROM receipts r JOIN payments p ON p.id = r.payment_id JOIN enrolments e ON e.id = p.enrolment_id"
+        " WHERE e.kind = 'donated_hi' ORDER BY r.series, r.number LIMIT 1")]  # fmt: skip
+    (r,) = receipt_store.records(demo_store, ids)
+    r = replace(r, method=PaymentMethod.TRANSFER, reference="FT-TANG-01")  # what the sponsor paid by
+    assert r.sponsor and r.sponsor != r.payer_name
+    pdf = tmp_path / f"donated-{layout}.pdf"
+    write([Printing(r)], pdf, layout)
+    text = nfc(pdf_text(pdf)[0])
+    payer_label = "Họ tên người nộp tiền" if layout == "a5" else "Người nộp"
+    assert f"{payer_label}: {nfc(r.sponsor)}" in text
+    assert f"{payer_label}: {nfc(r.payer_name)}" not in text
+    assert "người được tặng" in text.lower()
+    for p in r.participants:
+        assert nfc(p.name) in text
+    assert "Chuyển khoản (mã giao dịch FT-TANG-01)" in text and "Tiền mặt" not in text
+    signs = text[text.index("NGƯỜI NỘP TIỀN") :]
+    assert nfc(r.sponsor) in signs
+
+
+@pytest.mark.parametrize(("payer_copy", "left", "right"), [
+    (1, "Liên 1: Giao người nộp tiền", "Liên 2: Lưu tại đơn vị thu"),
+    (2, "Liên 1: Lưu tại đơn vị thu", "Liên 2: Giao người nộp tiền"),
+])  # fmt: skip
+def test_the_a4_sheet_gives_the_payer_the_copy_the_province_says(records, tmp_path, monkeypatch, payer_copy, left,
+                                                                  right):  # fmt: skip
+    """Issue 17, item 12: which Liên the payer keeps is the province profile's `[receipts] payer_copy`."""
+    from fieldapp import profile
+
+    monkeypatch.setitem(profile._active, "now", profile.Letterhead("Bưu điện tỉnh Hưng Yên", None, payer_copy))
+    pdf = tmp_path / "a4.pdf"
+    write([Printing(records[0])], pdf, "a4")
+    text = nfc(pdf_text(pdf)[0])
+    assert left in text and right in text and text.index(left) < text.index(right)

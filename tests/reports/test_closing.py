@@ -46,9 +46,9 @@ def test_close_a_day_with_a_difference_explained_then_locked(demo_store, monkeyp
     assert [r.id for r in cash.voided] == [c.receipt.id]
     assert cash.cash_expected == a.receipt.amount
     assert cash.transfers_amount == b.receipt.amount
-    (bhyt, bhxh) = cash.products()
+    (bhyt, bhxh, *donated) = cash.products()
     assert (bhyt.product, bhyt.receipts, bhyt.amount) == ("BHYT", 1, a.receipt.amount)
-    assert bhxh.receipts == 0
+    assert bhxh.receipts == 0 and [d.receipts for d in donated] == [0, 0]
     _fixed(monkeypatch, at(DAY, 10))
     notes = {500_000: a.receipt.amount // 500_000}
     short = a.receipt.amount - counted(notes)

@@ -170,3 +170,18 @@ def test_other_province(store):
     team = team_store.current_team(store)
     assert team.province_code == "01"
     assert "Hà Nội" in team.organisation
+
+
+def test_demo_sites_are_proper_names(demo_store):
+    """Issue 17, item 10: "Nhà văn hoá thôn Đông", "Hội trường UBND xã Nam Cường", "Chợ Xuân Trúc": the place's
+    own name keeps its capitals (only the unit's kind, thôn or xã, is lower case inside a name), and an
+    event held there names it so."""
+    sites = dict(demo_store.query("SELECT id, name FROM sites"))
+    assert sites
+    for name in sites.values():
+        words = name.split()
+        assert words[0][0].isupper() and words[-1][0].isupper(), name
+        assert not any(w in ("Thôn", "Xã", "Phường") for w in words[1:]), name
+    for site_id, title in demo_store.query("SELECT site_id, title FROM events WHERE site_id IS NOT NULL"):
+        if " tại " in title and not title.startswith("Tư vấn tại nhà"):
+            assert title.endswith(sites[site_id]), title

@@ -47,13 +47,14 @@ class ClosingDialog(QDialog):
         box = QGroupBox(self.tr("Cash counted, note by note"))
         grid = QGridLayout(box)
         self.counts: dict[int, QSpinBox] = {}
+        rows = -(-len(DENOMINATIONS) // 2)  # two columns of notes, large then small, however many there are
         for i, d in enumerate(DENOMINATIONS):
             spin = QSpinBox()
             spin.setRange(0, 100_000)
             spin.valueChanged.connect(self._recount)
             self.counts[d] = spin
-            grid.addWidget(QLabel(format_number(d, lang)), i % 5, (i // 5) * 2)
-            grid.addWidget(spin, i % 5, (i // 5) * 2 + 1)
+            grid.addWidget(QLabel(format_number(d, lang)), i % rows, (i // rows) * 2)
+            grid.addWidget(spin, i % rows, (i // rows) * 2 + 1)
         layout.addWidget(box)
         self.difference = QLabel()
         layout.addWidget(self.difference)

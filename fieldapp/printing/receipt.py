@@ -38,7 +38,7 @@ PAYER_COPY, KEPT_COPY = "Giao người nộp tiền", "Lưu tại đơn vị thu
 
 def copies(payer_copy: int) -> tuple[str, str]:
     """The names of the A4 sheet's two copies, left to right: which Liên the payer keeps is the province's
-    (profile `[receipts] payer_copy`, fieldapp.profile), Liên 1 unless it says 2."""
+    (profile `[receipts] payer_copy`, fieldapp.domain.profile), Liên 1 unless it says 2."""
     given = (PAYER_COPY, KEPT_COPY) if payer_copy != 2 else (KEPT_COPY, PAYER_COPY)
     return (f"Liên 1: {given[0]}", f"Liên 2: {given[1]}")
 

@@ -161,7 +161,7 @@ def test_a_donated_card_names_the_sponsor_as_payer_and_lists_the_beneficiaries(d
 def test_the_a4_sheet_gives_the_payer_the_copy_the_province_says(records, tmp_path, monkeypatch, payer_copy, left,
                                                                   right):  # fmt: skip
     """Issue 17, item 12: which Liên the payer keeps is the province profile's `[receipts] payer_copy`."""
-    from fieldapp import profile
+    from fieldapp.domain import profile
 
     monkeypatch.setitem(profile._active, "now", profile.Letterhead("Bưu điện tỉnh Hưng Yên", None, payer_copy))
     pdf = tmp_path / "a4.pdf"

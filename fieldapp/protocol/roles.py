@@ -3,8 +3,6 @@ push and the laptop to the work it would send."""
 
 from __future__ import annotations
 
-# Who leads a team.
-LEADER_ROLES = frozenset({"team_leader", "admin"})
 # Records that only a team leader (the op's `actor`) may create or edit.
 LEADER_ONLY = frozenset({"campaigns", "campaign_periods", "targets", "members"})
 # Facts that name the leader who made them: entity -> the field naming the leader.

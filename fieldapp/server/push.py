@@ -25,12 +25,13 @@ from typing import Any
 
 from fieldapp.domain.admin_units import communes
 from fieldapp.domain.models import Person
+from fieldapp.domain.permissions import LEADERS  # who leads a team, on the laptop and here
 from fieldapp.protocol.bounds import Invalid, is_id
 from fieldapp.protocol.checks import Definition, check_time
 from fieldapp.protocol.entities import REGISTRY
 from fieldapp.protocol.ops import Op
 from fieldapp.protocol.records import definition, references
-from fieldapp.protocol.roles import LEADER_FIELD, LEADER_ROLES, needs_leader_actor
+from fieldapp.protocol.roles import LEADER_FIELD, needs_leader_actor
 from fieldapp.server.ops import Answer, Device, PriorOp, Rec, visible
 from fieldapp.server.pins import member_refusal
 from fieldapp.server.receipts_check import refusal as receipt_refusal
@@ -430,4 +431,4 @@ class Planner:
 
 def leads(member: dict[str, Any], team: str) -> bool:
     """An active team leader (or admin) of the team."""
-    return member.get("team_id") == team and member.get("role") in LEADER_ROLES and member.get("active") == 1
+    return member.get("team_id") == team and member.get("role") in LEADERS and member.get("active") == 1

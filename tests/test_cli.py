@@ -88,12 +88,6 @@ def test_usage_errors_exit_2():
     assert run("backup").returncode == 2
 
 
-def test_every_command_of_the_contract_is_here():
-    from fieldapp.cli import LATER
-
-    assert LATER == {}  # the last ones, export tallies and server report, came with issue 7
-
-
 def test_stats_on_a_fresh_empty_data_dir(tmp_path):
     done = run("stats", "--json", data_dir=tmp_path / "fresh")
     assert done.returncode == 0, done.stderr

@@ -26,6 +26,21 @@ def test_every_command_is_in_docs_cli_md():
     assert not missing, f"docs/cli.md lacks: {missing}"
 
 
+def test_every_command_in_docs_cli_md_is_there():
+    """The other way round: a command the page promises, provincial IT's scripts call (the contract)."""
+    import re
+
+    text = DOC.read_text(encoding="utf-8")
+    paths = {" ".join(p) for p in command_paths(build_parser("en"))}
+    named = set()
+    for row in re.findall(r"^\| `fieldapp ([a-z][a-z -]*?)(?: [A-Z\[<-]|`)", text, re.M):
+        words = row.split()
+        while words and " ".join(words) not in paths:
+            words.pop()  # the words after the command are its arguments (TEXT, PERSON_ID, …)
+        named.add(" ".join(words) or row)
+    assert named and named <= paths | {""}, sorted(named - paths)
+
+
 def test_the_readme_points_to_the_projects_own_contract():
     readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
     assert "docs/cli.md" in readme and "../shared" not in readme

@@ -23,12 +23,12 @@ from fieldapp import __version__
 from fieldapp.cli.args import command_line_for_log, undecodable
 from fieldapp.cli.context import Context
 from fieldapp.cli.output import EXIT_OK, EXIT_STORE, EXIT_USAGE, run
-from fieldapp.cli.registry import LATER, ArgError, build_parser, speak_argparse
+from fieldapp.cli.registry import ArgError, build_parser, speak_argparse
 from fieldapp.domain import profile
 from fieldapp.i18n import normalise_language, t
 from fieldapp.logs import setup_logging
 
-__all__ = ["LATER", "build_parser", "main"]
+__all__ = ["build_parser", "main"]
 
 log = logging.getLogger(__name__)
 

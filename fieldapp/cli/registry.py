@@ -18,11 +18,7 @@ from typing import Any
 
 from fieldapp.cli import backup, bundle, data, gui, people, quote, receipts, reports, rules, server, sync, update
 from fieldapp.cli.args import add_output, iso_date
-from fieldapp.errors import UsageError
 from fieldapp.i18n import t
-
-# Commands of the contract that later issues build, and the issue that brings each.
-LATER: dict[str, int] = {}
 
 
 class ArgError(Exception):
@@ -142,15 +138,6 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     for add in (*LAPTOP, *SERVER):
         add(cli)
     return parser
-
-
-def not_yet(name: str) -> Callable[[Any], int]:
-    """What a command of LATER runs until its issue brings it: a usage error naming the issue (exit 2)."""
-
-    def run(ctx: Any) -> int:
-        raise UsageError("cli.not_yet", command=name, issue=LATER[name])
-
-    return run
 
 
 # argparse's own words (usage, errors) in Vietnamese; argparse looks them up through its module-level `_`.

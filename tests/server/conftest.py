@@ -4,18 +4,14 @@ root), and small builders for the records laptops push."""
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import itertools
 import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,15 +25,11 @@ from fieldapp.domain.admin_units import communes_of, provinces
 from fieldapp.domain.enums import Outcome, Role, TargetGroup, Topic, VsiStatus
 from fieldapp.domain.ids import new_id
 from fieldapp.storage.records import spec_for
+from tests import servers
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ("sqlite", "postgresql")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
@@ -189,56 +181,17 @@ class Server:
     def start(self, timeout: float = 60) -> Server:
         self.port = free_port()
         self.log = self.data_dir / f"server-{self.port}.log"
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with self.log.open("wb") as err:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "fieldapp",
-                    "--data-dir",
-                    str(self.data_dir),
-                    "server",
-                    "run",
-                    "--port",
-                    str(self.port),
-                    "--database-url",
-                    self.url,
-                    "--workers",
-                    str(self.workers),
-                ],
-                cwd=ROOT,
-                env=child_env(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=err,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base}/v1/health", timeout=2).status_code == 200:
-                    return self
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"server not up within {timeout} s: {self.log.read_text()[-2000:]}")
+        argv = ["--data-dir", str(self.data_dir), "server", "run", "--port", str(self.port), "--database-url",
+                self.url, "--workers", str(self.workers)]  # fmt: skip
+        self.proc = servers.start(argv, port=self.port, log=self.log, env=child_env(), timeout=timeout)
+        return self
 
     def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=30)
+        servers.stop(self.proc, signal.SIGKILL)
         self.proc = None
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        servers.stop(self.proc)
         self.proc = None
 
 

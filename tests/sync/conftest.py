@@ -9,11 +9,8 @@ runs once. Teams and enrolment codes are made with `fieldapp server team add` an
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 
 from fieldapp.paths import DataDir
@@ -29,21 +25,16 @@ from fieldapp.storage.records import BY_TABLE
 from fieldapp.storage.store import OpenOptions, Store
 from fieldapp.sync import SyncEngine, enrol
 from fieldapp.sync.transport import RetryPolicy
+from tests import servers
 from tests.conftest import PASSPHRASE, cli_env
 
 # one PostgreSQL cluster for the session; each test gets a database of its own
 from tests.server.conftest import pg_cluster  # noqa: F401 (a fixture)
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _server_cli_ready() -> bool:
-    from fieldapp.cli import LATER
-
-    return "server run" not in LATER
-
-
-_SERVER_CLI = _server_cli_ready()
 FAST_RETRY = RetryPolicy(attempts=30, base=0.002, cap=0.02)
 # What must be the same on every laptop after a clean sync: every synced table but the devices list,
 # which each laptop keeps with its own key.
@@ -62,12 +53,6 @@ def pytest_generate_tests(metafunc) -> None:
         if "backend" not in metafunc.fixturenames:
             metafunc.fixturenames.append("backend")
         metafunc.parametrize("backend", ("sqlite",) if only else BACKENDS)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fieldapp(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -106,42 +91,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        log = (self.root / "server.log").open("ab")
+        argv = ["server", "run", "--port", str(self.port), "--database-url", self.database_url, "--workers",
+                str(self.workers)]  # fmt: skip
         env = cli_env(self.root / "laptop-unused")
-        if _SERVER_CLI:
-            argv = ["-m", "fieldapp", "server", "run", "--port", str(self.port), "--database-url", self.database_url,
-                    "--workers", str(self.workers)]  # fmt: skip
-        else:  # until `server run` lands: the same app under uvicorn
-            from fieldapp.server.admin import open_store
-            from fieldapp.server.settings import ENV_DATABASE_URL
-
-            open_store(self.database_url).close()
-            env[ENV_DATABASE_URL] = self.database_url
-            argv = ["-m", "uvicorn", "--factory", "fieldapp.server.app:app_from_env", "--port", str(self.port),
-                    "--log-level", "warning"]  # fmt: skip
-        self.process = subprocess.Popen(
-            [sys.executable, *argv], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env, start_new_session=True
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {(self.root / 'server.log').read_text(errors='replace')[-3000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("server did not answer /v1/health within 30 s")
+        self.process = servers.start(argv, port=self.port, log=self.root / "server.log", env=env, timeout=30)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(10)
+        servers.stop(self.process, sig)
         self.process = None
 
     def admin(self, *args: str) -> subprocess.CompletedProcess:
@@ -159,25 +115,20 @@ class Server:
             store.close()
 
     def add_team(self, name: str, province: str = "33") -> None:
-        if self.in_process_admin or not _SERVER_CLI:
+        if self.in_process_admin:
             return self._in_process("add_team", name, province)
         self.admin("team", "add", name, "--province", province)
         return None
 
     def enrol_code(self, team: str) -> str:
-        if self.in_process_admin or not _SERVER_CLI:
+        if self.in_process_admin:
             return self._in_process("enrol_code", team=team, province=None)[0]
         return json.loads(self.admin("enrol-code", "--team", team, "--json").stdout)["code"]
 
     def revoke(self, device_id: str) -> None:
-        if not _SERVER_CLI:
-            return self._in_process("revoke", device_id)
         self.admin("device", "revoke", device_id)
-        return None
 
     def stats(self) -> dict[str, int]:
-        if not _SERVER_CLI:
-            return self._in_process("stats")
         return json.loads(self.admin("stats", "--json").stdout)["counts"]
 
 

@@ -112,7 +112,7 @@ class Devices(Feed):
         hidden = ("team_id", "name", "enrolled_at")  # of another province's device: not what verifying needs
         return [{k: v for k, v in r.items() if k != "p" and (r["p"] == province or k not in hidden)} for r in rows]
 
-    def add_team(self, name: str, province: str, team_id: str) -> dict:
+    def add_team(self, name: str, province: str, team_id: str, organisation: str = "") -> dict:
         now = utcnow()
         with self._write() as conn:
             if conn.execute(sa.select(s.teams.c.id).where(s.teams.c.name == name)).first():
@@ -122,7 +122,7 @@ class Devices(Feed):
                 "id": team_id,
                 "name": name,
                 "province_code": province,
-                "organisation": "",
+                "organisation": organisation,
                 "commune_codes": "[]",
                 "created_at": now,
                 "version": 1,

@@ -23,6 +23,7 @@ from fieldapp.services.receipts import sign_receipt
 from fieldapp.settings import RECEIPT_PREFIX, Settings
 from fieldapp.storage.closing import is_closed
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.issuer import issuer
 from fieldapp.storage.receipts import device_number, next_number, store_folder
 from fieldapp.storage.writer import Writer
 
@@ -70,6 +71,9 @@ def _pay_and_receipt(
 ) -> Enrolled:
     if enrolment.amount <= 0:
         raise InputRefused("payment.amount_not_positive")
+    if not issuer(w.conn, enrolment.team_id):
+        # a receipt without its issuer is not the C45-BB form (issue 17): refuse before anything is written
+        raise InputRefused("receipt.issuer_unknown")
     if method is PaymentMethod.TRANSFER and not (reference or "").strip():
         raise InputRefused("payment.reference_needed")
     paid_at = w.clock()

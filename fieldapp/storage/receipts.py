@@ -282,8 +282,11 @@ def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
     """The printable facts of these receipts, in series and number order, read in one snapshot."""
     if not ids:
         return []
+    from fieldapp.storage.issuer import profile_organisation  # it reads this module's store_folder
+
     out = []
     with store.reading() as conn:
+        fallback = profile_organisation(conn)  # storage.issuer: the team's, else the profile's
         rows = conn.execute(_RECORD_SQL.format(marks=", ".join("?" * len(ids))), ids).fetchall()
         person_ids = {line["person_id"] for row in rows for line in json.loads(row[15])}
         names = _participants(conn, sorted(person_ids))
@@ -320,7 +323,7 @@ def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
                     province_code=province_code,
                     province_name=province,
                     province_kind=province_kind,
-                    organisation=row[26],
+                    organisation=" ".join(row[26].split()) or fallback,
                     collector_name=row[27],
                     collector_code=row[28],
                     participants=participants,

@@ -44,6 +44,8 @@ def _server_cli_ready() -> bool:
 
 
 _SERVER_CLI = _server_cli_ready()
+# who issues the test teams' receipts (storage.issuer), as `server team add --organisation` gives it
+ISSUER = "Bưu điện tỉnh Hưng Yên"
 FAST_RETRY = RetryPolicy(attempts=30, base=0.002, cap=0.02)
 # What must be the same on every laptop after a clean sync: every synced table but the devices list,
 # which each laptop keeps with its own key.
@@ -158,10 +160,11 @@ class Server:
         finally:
             store.close()
 
-    def add_team(self, name: str, province: str = "33") -> None:
+    def add_team(self, name: str, province: str = "33", organisation: str = ISSUER) -> None:
+        """A team whose receipts have an issuer (storage.issuer: a laptop without one issues none)."""
         if self.in_process_admin or not _SERVER_CLI:
-            return self._in_process("add_team", name, province)
-        self.admin("team", "add", name, "--province", province)
+            return self._in_process("add_team", name, province, organisation)
+        self.admin("team", "add", name, "--province", province, "--organisation", organisation)
         return None
 
     def enrol_code(self, team: str) -> str:

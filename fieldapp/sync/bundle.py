@@ -42,9 +42,9 @@ from fieldapp.protocol.encoding import encode_datetime
 from fieldapp.services import rules as rule_service
 from fieldapp.services import team as team_service
 from fieldapp.storage import bundle as bundle_store
+from fieldapp.storage import receipt_books, sync_counts, sync_devices, sync_pull, sync_push
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
-from fieldapp.storage import sync_counts, sync_devices, sync_pull, sync_push
 from fieldapp.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,8 @@ def export_bundle(store: Store, path: OutputLike) -> Exported:
         team_service.seal_members(conn)
     ops = sync_push.next_batch(store, 1_000_000_000)  # one op per record, as each push batch holds
     cursor = storage.settings(store).cursor
+    with store.reading() as conn:  # so the server can give the next receipt book (docs/sync-api.md, "Receipts")
+        receipt_next = receipt_books.peek(conn, store.device_id)
     seq = bundle_store.next_out_seq(store)
     bundle_id = new_id()
     now = encode_datetime(utcnow())
@@ -165,6 +167,7 @@ def export_bundle(store: Store, path: OutputLike) -> Exported:
         "ops": [op.wire() for op in ops],
         "cursor": cursor,
         "reply_key": raw_public(reply_key(seed)).hex(),
+        "receipt_next": receipt_next,
     }
     data = seal(
         body,

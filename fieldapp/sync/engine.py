@@ -29,6 +29,7 @@ from fieldapp.storage import sync as storage
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
 from fieldapp.sync import updates
+from fieldapp.sync.books import ask_for_books
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
 
@@ -167,6 +168,7 @@ class SyncEngine:
                 with self.store.transaction() as conn:  # rows an older laptop pushed bare are kept sealed
                     team_service.seal_members(conn)
                 yield Progress("devices", result.pushed, result.pulled)
+                ask_for_books(self.store, http)  # before the list, which then names this laptop's new book too
                 result.devices = sync_devices.replace_devices(
                     self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
                 )

@@ -221,7 +221,7 @@ def run_province(
     progress(f"province: {records:,} records in PostgreSQL in {time.perf_counter() - started:.0f} s")
     store = admin.open_store(url)
     try:
-        team = admin.add_team(store, "Tổ ghi danh tỉnh", PROVINCE)
+        team = admin.add_team(store, "Tổ ghi danh tỉnh", PROVINCE, "Bưu điện tỉnh Hưng Yên")
         codes = [admin.enrol_code(store, team=team["id"], province=None)[0] for _ in range(pullers + 1)]
     finally:
         store.close()

@@ -133,7 +133,7 @@ def laptops(url: str, n_teams: int, per_team: int, base: str) -> list[tuple[str,
     out = []
     try:
         for t in range(n_teams):
-            team = admin.add_team(store, f"Tổ đo {t} {new_id()[-6:]}", PROVINCE)
+            team = admin.add_team(store, f"Tổ đo {t} {new_id()[-6:]}", PROVINCE, "Bưu điện tỉnh Hưng Yên")
             leader = m.Member(new_id(), team["id"], "Trần Văn Bình", Role.TEAM_LEADER, "3301", None, None, True, _now())
             for k in range(per_team):
                 code = admin.enrol_code(store, team=team["id"], province=None)[0]

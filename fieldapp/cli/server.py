@@ -155,7 +155,9 @@ def _check_port(host: str, port: int) -> None:
 def cmd_team_add(ctx) -> int:
     from fieldapp.server import admin
 
-    team = on_server_store(ctx, lambda store: admin.add_team(store, ctx.args.name, ctx.args.province))
+    team = on_server_store(
+        ctx, lambda store: admin.add_team(store, ctx.args.name, ctx.args.province, ctx.args.organisation or "")
+    )
     if ctx.args.json:
         emit_json({"team": {"id": team["id"], "name": team["name"], "province_code": team["province_code"]}})
     else:
@@ -268,6 +270,7 @@ def add_team(cli: Commands) -> None:
     p = cli.command(team, "add", cmd_team_add, "server.help.team_add", database_url=True, json=True)
     p.add_argument("name", metavar="NAME")
     p.add_argument("--province", required=True, metavar="CODE", help=cli.h("server.help.province"))
+    p.add_argument("--organisation", metavar="NAME", help=cli.h("server.help.organisation"))
 
 
 def add_enrol_code(cli: Commands) -> None:

@@ -14,6 +14,7 @@ from fieldapp.server.settings import CODE_VALID
 from fieldapp.server.store import ServerStore, migrate
 
 # Kinds that sync carries but `fieldapp stats` does not count; `server stats` shows them after its keys.
+MAX_ORGANISATION = 300  # protocol.records: a team's organisation is Text(300)
 _SYNCED_ONLY = ("devices", "campaign_periods", "person_merges", "prospect_lists", "prospects")
 
 
@@ -27,14 +28,19 @@ def open_store(url: str) -> ServerStore:
     return store
 
 
-def add_team(store: ServerStore, name: str, province: str) -> dict:
+def add_team(store: ServerStore, name: str, province: str, organisation: str = "") -> dict:
+    """A team; `organisation` is who issues its receipts (storage.issuer: the laptops take it from the team's
+    record, before the province profile's), printed on them as "Do … tổ chức được BHXH uỷ quyền thu phát hành"."""
     name = " ".join(name.split())
     if not name:
         raise InputRefused("server.team_name_empty")
     code = normalise_province_code(province)
     if code is None:
         raise InputRefused("demo.unknown_province", code=province)
-    return store.add_team(name, code, new_id())
+    organisation = " ".join(organisation.split())
+    if len(organisation) > MAX_ORGANISATION:
+        raise InputRefused("server.organisation_long", maximum=MAX_ORGANISATION)
+    return store.add_team(name, code, new_id(), organisation)
 
 
 def enrol_code(store: ServerStore, *, team: str | None, province: str | None) -> tuple[str, str, str | None, str]:

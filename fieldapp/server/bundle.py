@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fieldapp.domain.ids import new_id
+from fieldapp.domain.receipt_books import MAX_NUMBER
 from fieldapp.protocol.bundle import DOWN, UP, BundleRefused, ServerKeys, read_header, seal, unseal
 from fieldapp.protocol.ops import Op
 from fieldapp.server import store_bundle
@@ -150,10 +151,18 @@ def import_bundle(store: ServerStore, data: bytes) -> Imported:
         results.append(res)
         _count(result, res)
     tally = {k: getattr(result, k) for k in ("ops", "accepted", "duplicates", "conflicts", "rejected", "reasons")}
+    # its receipt books, the next one among them when it used most of its own: the answer's devices list
+    # carries them, so a laptop that syncs only by USB stick gets its next book too
+    store.receipt_blocks(sender.device.id, _receipt_next(body.get("receipt_next")))
     if not _keep_import(store, header, cursor, reply, results, tally):
         result.already_imported = True  # the same bundle imported at the same time by another command: it won
     log.info("bundle %s of %s imported: %s", header.bundle_id, header.device_id, tally)
     return result
+
+
+def _receipt_next(value: Any) -> int | None:
+    """The next number the laptop would issue from its books (as POST /v1/receipt-blocks takes it)."""
+    return value if type(value) is int and 1 <= value <= MAX_NUMBER else None
 
 
 def _keep_import(store: ServerStore, header, cursor: int, reply: str, results: list, tally: dict) -> bool:

@@ -21,6 +21,7 @@ class Device:
     last_seen: str | None = None
     public_key: str | None = None  # what signs its receipts (receipts_check)
     number: int | None = None  # the device part of its receipt series
+    blocks: tuple[tuple[int, int], ...] = ()  # its receipt books (store_books): the numbers it may sign
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,20 @@
-"""Receipts bind series to signer (issue 13): what the server checks of a pushed receipt, and the void
-notice it publishes to the whole province when a receipt is voided (docs/sync-api.md, "Receipts").
+"""Receipts bind their number to their signer (issues 13 and 17): what the server checks of a pushed
+receipt, and the void notice it publishes to the whole province when a receipt is voided (docs/sync-api.md,
+"Receipts").
 
-A receipt's series names the device that numbered it (`BI-DV01.3-2026`: device 3), so only that device may
-push a receipt in it, and the receipt's QR must be signed by the key that device registered, over the same
-series, number and amount as the record. A series without a device part (receipts numbered before the
-laptop was enrolled) names no device; its QR must still be the pushing device's."""
+A receipt in the form's series (`BI-330103-2026`) numbered from a receipt book (a number from
+receipt_books.FIRST_NUMBER on) may be pushed only by the device holding that book; one in an older series
+naming its device (`BI-DV01.3-2026`: device 3) only by that device; and the receipt's QR must be signed by
+the key the device registered, over the same series, number and amount as the record. A receipt numbered
+before the laptop was enrolled (a series without a device part, a number below any book) names no device;
+its QR must still be the pushing device's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from fieldapp.domain import receipt_books as books
 from fieldapp.domain import receipt_code
 from fieldapp.server.ops import Device, Rec, visible
 
@@ -21,6 +25,7 @@ VOID_NOTICES = "void_notices"  # made by the server for every receipt void, file
 class Signer(Protocol):
     public_key: str | None  # hex Ed25519, as registered at enrolment
     number: int | None  # the device part of its series
+    blocks: tuple[tuple[int, int], ...]  # its receipt books
 
 
 def refusal(device: Signer, record: dict[str, Any]) -> str | None:
@@ -28,6 +33,9 @@ def refusal(device: Signer, record: dict[str, Any]) -> str | None:
     named = receipt_code.series_device(record["series"])
     if named is not None and named != device.number:
         return FORGED
+    number = record["number"]
+    if named is None and books.is_book_number(number) and not books.holds(getattr(device, "blocks", ()), number):
+        return FORGED  # another device's book, or one nobody was given
     text = record.get("qr_payload")
     if text is None:
         return None  # nothing signed to check (nothing a verifier could be shown either)

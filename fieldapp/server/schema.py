@@ -48,6 +48,19 @@ devices = sa.Table(
     sa.Column("number", sa.Integer, nullable=True, unique=True),
 )
 
+# Receipt books (Alembic 0009, fieldapp.domain.receipt_books): number ranges, each one device's for good; a
+# receipt numbered in a book may be signed only by its device. `first` is unique, so two servers' workers
+# handing out a book at once cannot both give the same one.
+receipt_blocks = sa.Table(
+    "receipt_blocks",
+    metadata,
+    sa.Column("first", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last", sa.Integer, nullable=False),
+    sa.Column("device_id", sa.String(64), sa.ForeignKey("devices.id"), nullable=False),
+    sa.Column("given_at", sa.String(40), nullable=False),
+    sa.Index("receipt_blocks_by_device", "device_id"),
+)
+
 enrol_codes = sa.Table(
     "enrol_codes",
     metadata,

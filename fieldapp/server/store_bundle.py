@@ -4,11 +4,13 @@ bundles it imported and answered (tables of migration 0002)."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 
 from fieldapp.server import schema as s
+from fieldapp.server import store_books
 from fieldapp.server.ops import Device
 from fieldapp.server.store_db import utcnow
 
@@ -35,7 +37,8 @@ def device(store, device_id: str) -> tuple[Device, str | None] | None:
     cols = (d.id, d.team_id, d.province_code, d.role, d.name, d.revoked_at, d.last_seen, d.public_key, d.number)
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(*cols).where(d.id == device_id)).first()
-    return None if row is None else (Device(*row), row[7])
+        blocks = store_books.blocks_of(conn, device_id) if row else []
+    return None if row is None else (replace(Device(*row), blocks=tuple(blocks)), row[7])
 
 
 def import_seen(store, bundle_id: str, device_id: str) -> tuple[str | None, int | None]:

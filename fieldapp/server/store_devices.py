@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import replace
 
 import sqlalchemy as sa
 
 from fieldapp.errors import InputRefused
 from fieldapp.server import schema as s
+from fieldapp.server import store_books
 from fieldapp.server.enrolment import Proof, key_id_of, new_code, normalise_code
 from fieldapp.server.ops import Device
 from fieldapp.server.store_db import sha256, utcnow
@@ -41,7 +43,14 @@ class Devices(Feed):
     def device_by_token(self, token: str) -> Device | None:
         with self._read() as conn:
             row = conn.execute(sa.select(*_DEVICE_COLS).where(s.devices.c.token_sha256 == sha256(token))).first()
-        return Device(*row) if row else None
+            blocks = store_books.blocks_of(conn, row[0]) if row else []
+        return replace(Device(*row), blocks=tuple(blocks)) if row else None
+
+    def receipt_blocks(self, device_id: str, next_number: int | None) -> list[tuple[int, int]]:
+        """The device's receipt books, with the next one when it has used most of them (POST
+        /v1/receipt-blocks; docs/sync-api.md, "Receipts")."""
+        with self._write() as conn:
+            return store_books.give_if_low(conn, device_id, next_number, utcnow())
 
     def touch(self, device_id: str, now: str) -> None:
         with self._write() as conn:
@@ -80,6 +89,7 @@ class Devices(Feed):
             record = {"id": device_id, **{k: values[k] for k in _DEVICE_RECORD}}
             self._server_record(conn, "devices", device_id, "", province, None, record, now)
             team = _team_record(conn, team_id) if team_id else None
+            blocks = store_books.give_if_low(conn, device_id, None, now)  # its first book; kept when enrolling again
         return {
             "device_id": device_id,
             "token": token,
@@ -87,6 +97,7 @@ class Devices(Feed):
             "province_code": province,
             "server_time": now,
             "device_number": values["number"],
+            "receipt_blocks": [list(b) for b in blocks],
         }
 
     @staticmethod
@@ -109,10 +120,15 @@ class Devices(Feed):
         cols = (d.id, d.team_id, d.name, d.key_id, d.public_key, d.enrolled_at, d.revoked_at, d.number)
         with self._read() as conn:
             rows = [r._mapping for r in conn.execute(sa.select(*cols, d.province_code.label("p")).order_by(d.id))]
+            blocks = store_books.all_blocks(conn)
         hidden = ("team_id", "name", "enrolled_at")  # of another province's device: not what verifying needs
-        return [{k: v for k, v in r.items() if k != "p" and (r["p"] == province or k not in hidden)} for r in rows]
+        return [
+            {k: v for k, v in r.items() if k != "p" and (r["p"] == province or k not in hidden)}
+            | {"blocks": [list(b) for b in blocks.get(r["id"], ())]}  # whose books: who signs which numbers
+            for r in rows
+        ]
 
-    def add_team(self, name: str, province: str, team_id: str) -> dict:
+    def add_team(self, name: str, province: str, team_id: str, organisation: str = "") -> dict:
         now = utcnow()
         with self._write() as conn:
             if conn.execute(sa.select(s.teams.c.id).where(s.teams.c.name == name)).first():
@@ -122,7 +138,7 @@ class Devices(Feed):
                 "id": team_id,
                 "name": name,
                 "province_code": province,
-                "organisation": "",
+                "organisation": organisation,
                 "commune_codes": "[]",
                 "created_at": now,
                 "version": 1,

@@ -77,6 +77,17 @@ class EnrolResponse(BaseModel):
     bundle_keys: BundleKeys | None = None
     device_number: int | None = None  # the device part of its receipt series, unique on this server
     pin_keys: list[PinKey] | None = None  # the keys of the device's team (a province device: its teams)
+    receipt_blocks: list[list[int]] = Field(default_factory=list, description="its receipt books, [[first, last], …]")
+
+
+class BlocksRequest(BaseModel):
+    """What a laptop says of its receipt books: the next number it would issue from them (null: none issued)."""
+
+    next: Annotated[StrictInt, Field(ge=1, le=999_999_999)] | None = None
+
+
+class BlocksResponse(BaseModel):
+    blocks: list[list[int]] = Field(description="the device's receipt books, [[first, last], …], oldest first")
 
 
 class Op(BaseModel):
@@ -144,6 +155,9 @@ class DeviceKey(BaseModel):
     public_key: str | None
     revoked_at: str | None
     number: int | None = None
+    blocks: list[list[int]] = Field(
+        default_factory=list, description="its receipt books, [[first, last], …]: the numbers only it may sign"
+    )
     team_id: str | None = None
     name: str | None = None
     enrolled_at: str | None = None

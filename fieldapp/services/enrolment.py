@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from fieldapp.domain import products
+from fieldapp.domain import receipt_books as books
 from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, SupportGroup, VsiStatus
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Person, Receipt
@@ -21,8 +22,10 @@ from fieldapp.errors import InputRefused
 from fieldapp.paths import DataDir
 from fieldapp.services.receipts import sign_receipt
 from fieldapp.settings import RECEIPT_PREFIX, Settings
+from fieldapp.storage import receipt_books
 from fieldapp.storage.closing import is_closed
 from fieldapp.storage.driver import Connection
+from fieldapp.storage.issuer import issuer
 from fieldapp.storage.receipts import device_number, next_number, store_folder
 from fieldapp.storage.writer import Writer
 
@@ -35,13 +38,31 @@ class Enrolled:
 
 
 def receipt_series(kind: str, agent_code: str, year: int, *, device: int | None = None, prefix: str = "") -> str:
-    """Ký hiệu: product, agent code, year (forms.md), `BI-DV01-2026`. An enrolled laptop adds its device
-    number, unique on the server, to the agent part (`BI-DV01.3-2026`): one collector issuing receipts on
-    two laptops, offline too, never numbers twice in one series. The province's prefix goes in front
-    when its profile sets one (`HY-BI-DV01.3-2026`)."""
+    """Ký hiệu: product, agent code, year (forms.md), `BI-DV01-2026`; the province's prefix in front when its
+    profile sets one (`HY-BI-DV01-2026`). `device` makes the older form of a laptop enrolled before receipt
+    books (`BI-DV01.3-2026`), which it keeps until its first book arrives; numbers from books need none."""
     agent = f"{agent_code}.{device}" if device is not None else agent_code
     head = f"{prefix}-" if prefix else ""
     return f"{head}{products.get(kind).series}-{agent}-{year}"
+
+
+def _series_and_number(w: Writer, kind: str, agent_code: str, year: int) -> tuple[str, int]:
+    """The Ký hiệu and Số of a new receipt, taken in the receipt's transaction (docs/sync-api.md, "Receipts"):
+
+    - from this laptop's receipt books (the server's number ranges) in the form's series `BI-330103-2026`;
+    - a laptop enrolled before books, not synced since: as before, in its device's series `BI-330103.3-2026`;
+    - a laptop not enrolled (demo, training): the form's series numbered here from 1, below every book.
+    Each is above every number of its series here: never an IntegrityError."""
+    prefix = series_prefix(w.conn)
+    booked = receipt_books.next_number(w.conn, w.actor.device_id)
+    if booked is not None:
+        return receipt_series(kind, agent_code, year, prefix=prefix), booked
+    device = device_number(w.conn)
+    series = receipt_series(kind, agent_code, year, device=device, prefix=prefix)
+    number = next_number(w.conn, series)
+    if device is None and books.is_book_number(number):
+        raise InputRefused("receipt.book_needed")  # never a number a book may hold
+    return series, number
 
 
 def series_prefix(conn: Connection) -> str:
@@ -70,20 +91,16 @@ def _pay_and_receipt(
 ) -> Enrolled:
     if enrolment.amount <= 0:
         raise InputRefused("payment.amount_not_positive")
+    if not issuer(w.conn, enrolment.team_id):
+        # a receipt without its issuer is not the C45-BB form (issue 17): refuse before anything is written
+        raise InputRefused("receipt.issuer_unknown")
     if method is PaymentMethod.TRANSFER and not (reference or "").strip():
         raise InputRefused("payment.reference_needed")
     paid_at = w.clock()
     if is_closed(w.conn, local_day(paid_at), collector.id):
         raise InputRefused("closing.day_closed", day=local_day(paid_at), name=collector.full_name)
     payment = Payment(w.ids(), enrolment.id, method, enrolment.amount, reference, paid_at, collector.id)
-    series = receipt_series(
-        enrolment.kind,
-        collector.code,
-        local_day(paid_at).year,
-        device=device_number(w.conn),
-        prefix=series_prefix(w.conn),
-    )
-    number = next_number(w.conn, series)  # above every number of the series here: never an IntegrityError
+    series, number = _series_and_number(w, enrolment.kind, collector.code, local_day(paid_at).year)
     receipt = Receipt(
         w.ids(),
         payment.id,

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldapp.domain import receipt_books as books
 from fieldapp.domain import receipt_code
 from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.formats import local_day
@@ -19,6 +20,7 @@ from fieldapp.domain.permissions import Action, require
 from fieldapp.domain.receipt_code import PayloadError, ReceiptClaim, Verdict
 from fieldapp.errors import InputRefused
 from fieldapp.outputs import OutputLike, as_output, write_bytes, write_with
+from fieldapp.storage import receipt_books as book_store
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import team as team_store
 from fieldapp.storage.receipts import ReceiptRef
@@ -81,16 +83,18 @@ def verify(store: Store, text: str) -> Verification:
     (README "Verifying a receipt", docs/sync-api.md "Receipts"). In this order:
 
     - `not_receipt` / `damaged`: it does not decode;
-    - `unknown_device`: the signing key, or the device the series names, is not known here (sync first);
-    - `forged`: the signature is not the key's; the key is not that of the device whose number is in the
-      series (`BI-DV01.3-2026`: device 3); or this laptop holds that receipt with another amount;
+    - `unknown_device`: the signing key, or the device the number's book or the series names, is not known
+      here (sync first);
+    - `forged`: the signature is not the key's; the key is not that of the device holding the receipt book
+      its number falls in (`BI-DV01-2026/0100007`), or of the device whose number is in an older series
+      (`BI-DV01.3-2026`: device 3); or this laptop holds that receipt with another amount;
     - `revoked`: the signing device is revoked and the receipt is dated after the day of its revocation;
     - `void`: voided here, or the server told of its void (a void anywhere in the province);
     - `revoked_unconfirmed`: the signing device is revoked, the receipt is dated before, and this laptop does
       not hold it as having reached the server (then the server had it before the revocation: a revoked
       device can push nothing, and the server takes a receipt only from its signer). A thief can back-date;
-    - `unconfirmed`: the series has no device number (numbered before enrolment), so it names no signer,
-      and this laptop does not hold that very receipt;
+    - `unconfirmed`: numbered before enrolment (no device part, a number below every book), so it names no
+      signer, and this laptop does not hold that very receipt;
     - `genuine`."""
     try:
         signed = receipt_code.decode(text)
@@ -108,13 +112,11 @@ def verify(store: Store, text: str) -> Verification:
         return answer(Verdict.UNKNOWN_DEVICE)
     if not receipt_code.signature_matches(signed, key.public_key):
         return answer(Verdict.FORGED)
-    named = receipt_code.series_device(claim.series)
-    if named is not None:
-        owner = key if key.number == named else receipt_store.device_by_number(store, named)
-        if owner is None:
-            return answer(Verdict.UNKNOWN_DEVICE)
-        if owner.public_key != key.public_key:  # signed by an enrolled laptop, in another's series
-            return answer(Verdict.FORGED)
+    owner, named = _owner(store, claim, key)
+    if named and owner is None:
+        return answer(Verdict.UNKNOWN_DEVICE)
+    if owner is not None and owner.public_key != key.public_key:  # an enrolled laptop, in another's book or series
+        return answer(Verdict.FORGED)
     held = receipt_store.held(store, claim.series, claim.number)
     here = held.ref if held is not None else None
     if here is not None and here.amount != claim.amount:
@@ -129,9 +131,26 @@ def verify(store: Store, text: str) -> Verification:
     this_one = held is not None and _same_signed(held.qr_payload, signed)
     if key.revoked_at is not None and not (this_one and held.reached_server):
         return answer(Verdict.REVOKED_UNCONFIRMED, here)
-    if named is None and not this_one:
+    if not named and not this_one:
         return answer(Verdict.UNCONFIRMED, here)
     return answer(Verdict.GENUINE, here)
+
+
+def _owner(
+    store: Store, claim: ReceiptClaim, key: receipt_store.KnownKey
+) -> tuple[receipt_store.KnownKey | None, bool]:
+    """The device that alone may sign this receipt, and whether the receipt names one at all:
+
+    - a number from a receipt book (the form's series `BI-330103-2026`, receipt_books.FIRST_NUMBER on): the
+      device holding the book it falls in (the devices list gives every device's books);
+    - an older series with a device part (`BI-330103.3-2026`): the device with that number;
+    - a series without one and a number below every book (numbered before enrolment): none."""
+    named = receipt_code.series_device(claim.series)
+    if named is not None:
+        return (key if key.number == named else receipt_store.device_by_number(store, named)), True
+    if books.is_book_number(claim.number):
+        return book_store.holder(store, claim.number), True
+    return None, False
 
 
 def _same_signed(stored: str | None, signed: receipt_code.Signed) -> bool:

@@ -106,6 +106,7 @@ IDENTITY_META = (
     "device_id",
     "device_signing_key",
     "receipt_device_number",
+    "receipt_book_last",  # the number last issued from its receipt books: never issued twice
     "sync_server_url",
     "sync_token",
     "sync_enrolled_at",

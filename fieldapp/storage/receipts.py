@@ -16,6 +16,7 @@ from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.clock import today as vietnam_today
 from fieldapp.domain.enums import PaymentMethod
 from fieldapp.domain.premiums import rules_version
+from fieldapp.domain.receipt_books import FIRST_NUMBER
 from fieldapp.domain.receipts import HandOver, Participant, ReceiptRecord
 from fieldapp.protocol.encoding import decode_datetime
 from fieldapp.storage.driver import Connection
@@ -34,13 +35,15 @@ def next_number(conn: Connection, series: str) -> int:
     """Bump and return the series' number; call inside the transaction that inserts the receipt.
 
     Never a number a receipt of the series already has here, whatever the counter says (receipts pulled
-    from elsewhere, a store restored from a copy): the next one is above both."""
+    from elsewhere, a store restored from a copy): the next one is above both. The numbers of receipt books
+    (receipt_books.FIRST_NUMBER on, storage.receipt_books) are not this counter's: the form's series holds
+    both, and a laptop numbering here stays below every book."""
     row = conn.execute(
         "INSERT INTO receipt_series (series, last_number) "
-        "VALUES (?1, coalesce((SELECT max(number) FROM receipts WHERE series = ?1), 0) + 1) "
+        "VALUES (?1, coalesce((SELECT max(number) FROM receipts WHERE series = ?1 AND number < ?2), 0) + 1) "
         "ON CONFLICT (series) DO UPDATE SET last_number = max(last_number + 1, excluded.last_number) "
         "RETURNING last_number",
-        (series,),
+        (series, FIRST_NUMBER),
     ).fetchone()
     return int(row[0])
 
@@ -51,9 +54,10 @@ def raise_counters(conn: Connection, receipt_ids: list[str]) -> None:
         chunk = receipt_ids[start : start + 500]
         conn.execute(
             "INSERT INTO receipt_series (series, last_number) "
-            f"SELECT series, max(number) FROM receipts WHERE id IN ({', '.join('?' * len(chunk))}) GROUP BY series "
+            f"SELECT series, max(number) FROM receipts WHERE id IN ({', '.join('?' * len(chunk))}) "
+            "AND number < ? GROUP BY series "  # a book's numbers are the book's (storage.receipt_books)
             "ON CONFLICT (series) DO UPDATE SET last_number = max(last_number, excluded.last_number)",
-            chunk,
+            [*chunk, FIRST_NUMBER],
         )
 
 
@@ -282,8 +286,11 @@ def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
     """The printable facts of these receipts, in series and number order, read in one snapshot."""
     if not ids:
         return []
+    from fieldapp.storage.issuer import profile_organisation  # it reads this module's store_folder
+
     out = []
     with store.reading() as conn:
+        fallback = profile_organisation(conn)  # storage.issuer: the team's, else the profile's
         rows = conn.execute(_RECORD_SQL.format(marks=", ".join("?" * len(ids))), ids).fetchall()
         person_ids = {line["person_id"] for row in rows for line in json.loads(row[15])}
         names = _participants(conn, sorted(person_ids))
@@ -320,7 +327,7 @@ def records(store: Store, ids: list[str]) -> list[ReceiptRecord]:
                     province_code=province_code,
                     province_name=province,
                     province_kind=province_kind,
-                    organisation=row[26],
+                    organisation=" ".join(row[26].split()) or fallback,
                     collector_name=row[27],
                     collector_code=row[28],
                     participants=participants,

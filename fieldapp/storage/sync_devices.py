@@ -1,11 +1,12 @@
 """The devices list a laptop keeps from the server (docs/sync-api.md, "Devices"): every device's public key,
-number and revocation, for verifying receipts offline (fieldapp.storage.sync re-exports it)."""
+number, receipt books and revocation, for verifying receipts offline (fieldapp.storage.sync re-exports it)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from fieldapp.storage import receipt_books
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.receipts import set_device_number
 from fieldapp.storage.store import Store
@@ -47,4 +48,6 @@ def merge_devices(conn: Connection, devices: Sequence[Mapping[str, Any]], own: s
         "number = coalesce(excluded.number, devices.number)",
         rows,
     )
+    if replace:  # the devices list (not a pulled devices record) gives every device's receipt books
+        receipt_books.replace_others(conn, devices, own)
     return len(rows)

@@ -40,7 +40,7 @@ from fieldapp.protocol.bundle import (
 )
 from fieldapp.protocol.encoding import encode_datetime
 from fieldapp.storage import bundle as bundle_store
-from fieldapp.storage import pin_keys, sync_counts, sync_devices, sync_pull, sync_push
+from fieldapp.storage import pin_keys, receipt_books, sync_counts, sync_devices, sync_pull, sync_push
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
 from fieldapp.storage.store import Store
@@ -153,6 +153,8 @@ def export_bundle(store: Store, path: OutputLike) -> Exported:
         pin_keys.seal_members(conn)
     ops = sync_push.next_batch(store, 1_000_000_000)  # one op per record, as each push batch holds
     cursor = storage.settings(store).cursor
+    with store.reading() as conn:  # so the server can give the next receipt book (docs/sync-api.md, "Receipts")
+        receipt_next = receipt_books.peek(conn, store.device_id)
     seq = bundle_store.next_out_seq(store)
     bundle_id = new_id()
     now = encode_datetime(utcnow())
@@ -164,6 +166,7 @@ def export_bundle(store: Store, path: OutputLike) -> Exported:
         "ops": [op.wire() for op in ops],
         "cursor": cursor,
         "reply_key": raw_public(reply_key(seed)).hex(),
+        "receipt_next": receipt_next,
     }
     data = seal(
         body,

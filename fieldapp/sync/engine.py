@@ -28,6 +28,7 @@ from fieldapp.storage import tallies as tally_store
 from fieldapp.storage.store import Store
 from fieldapp.sync import rules as rule_files
 from fieldapp.sync import updates
+from fieldapp.sync.books import ask_for_books
 from fieldapp.sync.errors import HttpRefused, SyncCancelled, SyncError
 from fieldapp.sync.transport import RetryPolicy, Transport
 
@@ -195,6 +196,7 @@ class SyncEngine:
         with self.store.transaction() as conn:  # rows an older laptop pushed bare are kept sealed
             pin_keys.seal_members(conn)
         yield Progress("devices", result.pushed, result.pulled)
+        ask_for_books(self.store, http)  # before the list, which then names this laptop's new book too
         result.devices = sync_devices.replace_devices(
             self.store, http.get("/v1/devices").get("devices", []), self.store.device_id
         )

@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 from fieldapp.domain import enrol_proof
 from fieldapp.domain.admin_units import communes
 from fieldapp.domain.clock import utcnow
+from fieldapp.domain.receipt_books import valid_blocks
 from fieldapp.errors import InputRefused
 from fieldapp.protocol.encoding import encode_datetime
 from fieldapp.protocol.roles import needs_leader_actor
+from fieldapp.storage import receipt_books
 from fieldapp.storage import receipts as receipt_store
 from fieldapp.storage import sync as storage
 from fieldapp.storage.driver import Connection
@@ -100,8 +102,9 @@ class Offer:
     skew: float | None
     outside: Outside
     bundle_keys: Any = None  # the server's keys for sync by USB stick (fieldapp.sync.bundle)
-    device_number: int | None = None  # the device part of this laptop's receipt series
+    device_number: int | None = None  # the device part of this laptop's receipt series (before books)
     pin_keys: Any = field(default=None, repr=False)  # the team's PIN key (fieldapp.services.team)
+    receipt_blocks: Any = None  # its receipt books, [[first, last], …] (fieldapp.domain.receipt_books)
 
     @property
     def team_id(self) -> str | None:
@@ -245,7 +248,7 @@ def request_enrolment(
     number = answer.get("device_number")
     number = number if isinstance(number, int) and not isinstance(number, bool) and number > 0 else None
     return Offer(url, token, name, team, province, skew, outside, answer.get("bundle_keys"), number,
-                 answer.get("pin_keys"))  # fmt: skip
+                 pin_keys=answer.get("pin_keys"), receipt_blocks=answer.get("receipt_blocks"))  # fmt: skip
 
 
 def _proof(http: Transport, key, code: str, device_id: str, public_key: str | None) -> dict[str, str] | None:
@@ -278,6 +281,7 @@ def accept_enrolment(store: Store, offer: Offer) -> Enrolled:
         )
         if offer.device_number is not None:
             receipt_store.set_device_number(conn, offer.device_number)
+        receipt_books.put_own(conn, store.device_id, valid_blocks(offer.receipt_blocks))  # numbers from now on
         storage.park_unsent(conn, outside.op_ids, OTHER_SCOPE)
     from fieldapp.sync.bundle import remember_server_keys  # the bundle's cryptography, when it is needed
 

@@ -40,6 +40,7 @@ class Rogue:
         self.device_id = device_id or new_id()
         self.token: str | None = None
         self.number: int | None = None
+        self.blocks: list[list[int]] = []  # its receipt books, from the enrolment answer
         self.team: dict | None = None
         self.province: str | None = None
         self.http: httpx.Client | None = None
@@ -95,6 +96,7 @@ class Rogue:
             answer = r.json()
             self.device_id, self.token, self.number = device_id, answer["token"], answer["device_number"]
             self.team, self.province = answer["team"], answer["province_code"]
+            self.blocks = answer.get("receipt_blocks", [])
             self.http = self.world.client(self.token)
         return r
 

@@ -121,8 +121,10 @@ def test_the_devices_list_gives_other_provinces_only_what_verifying_needs(world)
     far = Rogue.enrolled(world, world.team())  # another province
     assert far.province != here.province
     listed = _listed(world, here)
-    assert set(listed[far.device_id]) == {"id", "key_id", "public_key", "number", "revoked_at"}
+    # its receipt books are what verifying needs too: who may sign which numbers (docs/sync-api.md, "Receipts")
+    assert set(listed[far.device_id]) == {"id", "key_id", "public_key", "number", "revoked_at", "blocks"}
     assert listed[far.device_id]["public_key"] == far.public_key and listed[far.device_id]["number"] == far.number
+    assert listed[far.device_id]["blocks"] == far.blocks
     mine = listed[neighbour.device_id]  # the province's own devices keep their names
     assert mine["name"] == "Máy lạ" and mine["team_id"] == neighbour.team["id"] and mine["enrolled_at"]
 

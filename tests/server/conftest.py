@@ -266,7 +266,8 @@ class World:
 
         store = self.store()
         try:
-            return admin.add_team(store, name or f"Tổ {new_id()[-8:]}", province or next(_PROVINCES))
+            team = name or f"Tổ {new_id()[-8:]}"
+            return admin.add_team(store, team, province or next(_PROVINCES), "Bưu điện tỉnh thử")
         finally:
             store.close()
 

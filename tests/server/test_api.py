@@ -323,9 +323,9 @@ def test_the_devices_list_gives_every_public_key(world):
     c = world.laptop(world.team(province=a.province))
     devices = {d["id"]: d for d in a.http.get("/v1/devices").json()["devices"]}
     assert {a.device_id, b.device_id, c.device_id} <= set(devices)
-    assert set(devices[b.device_id]) == {"id", "key_id", "public_key", "revoked_at", "number"}
+    assert set(devices[b.device_id]) == {"id", "key_id", "public_key", "revoked_at", "number", "blocks"}
     assert set(devices[c.device_id]) == {
-            "id", "team_id", "name", "key_id", "public_key", "enrolled_at", "revoked_at", "number"
+            "id", "team_id", "name", "key_id", "public_key", "enrolled_at", "revoked_at", "number", "blocks"
         }  # fmt: skip
     assert len(devices[b.device_id]["public_key"]) == 64
 

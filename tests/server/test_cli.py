@@ -50,6 +50,7 @@ def test_team_code_devices_and_stats(world, tmp_path):
     assert zxingcpp.read_barcodes(Image.open(png))[0].text == code
     r = world.client().post("/v1/enrol", json={"code": code, "device_id": "laptop-cli-1", "name": "Máy 1"})
     assert r.status_code == 201
+    assert r.json()["team"]["organisation"] == ""  # no issuer named: the laptop's profile must name one
     listed = json.loads(run_cli(srv, "server", "device", "list", "--json").stdout)["devices"]
     (mine,) = [d for d in listed if d["id"] == "laptop-cli-1"]
     assert {"id", "team", "enrolled_at", "last_seen", "revoked"} <= set(mine)
@@ -89,3 +90,17 @@ def test_a_port_in_use_is_said_plainly(world):
     done = run_cli(world.server, "server", "run", "--port", str(world.server.port))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "Không mở được cổng" in done.stderr
+
+
+def test_a_team_names_who_issues_its_receipts(world):
+    """`--organisation` reaches the laptops in the team record at enrolment (storage.issuer reads it)."""
+    srv = world.server
+    done = run_cli(
+        srv, "server", "team", "add", "Tổ Như Quỳnh", "--province", "33", "--organisation", " Bưu điện  tỉnh Hưng Yên "
+    )
+    assert done.returncode == 0, done.stderr
+    code = json.loads(run_cli(srv, "server", "enrol-code", "--team", "Tổ Như Quỳnh", "--json").stdout)["code"]
+    r = world.client().post("/v1/enrol", json={"code": code, "device_id": "laptop-cli-2", "name": "Máy 2"})
+    assert r.status_code == 201 and r.json()["team"]["organisation"] == "Bưu điện tỉnh Hưng Yên"
+    long = run_cli(srv, "server", "team", "add", "Tổ dài", "--province", "33", "--organisation", "B" * 301, lang="en")
+    assert long.returncode == 1 and "longer than 300" in long.stderr and "Traceback" not in long.stderr

@@ -194,3 +194,24 @@ def test_0011_moves_the_voids_of_a_store_already_there_to_their_receipts_day(tmp
     _rid, cday, _m, _a, _p = closed_one
     later = (date.fromisoformat(cday) + timedelta(days=2)).isoformat()
     assert store.query("SELECT day FROM void_tally_days WHERE void_id = 'void-1'") == [(later,)]
+
+
+def test_0012_receipts_issued_before_books_verify_and_print_as_they_were(tmp_path, open_store):
+    """Receipts of a schema-11 store (numbered before receipt books) keep their series and number, verify on
+    the laptop that holds them, and their printable record names the issuer (issue 17, item 4)."""
+    from fieldapp.domain.receipt_code import Verdict
+    from fieldapp.services.receipts import verify
+    from fieldapp.storage.receipts import records
+
+    fixture = next(p for p in FIXTURES if p.name == "schema-11")
+    manifest = json.loads((fixture / "manifest.json").read_text(encoding="utf-8"))
+    dd = DataDir(tmp_path / "data")
+    shutil.copytree(fixture, dd.root)
+    store = open_store(dd, passphrase=manifest["passphrase"])
+    rows = store.query("SELECT id, series, number, qr_payload FROM receipts ORDER BY id LIMIT 30")
+    assert rows and store.query("SELECT count(*) FROM receipt_blocks") == [(0,)]
+    for _id, _series, _number, qr in rows:
+        assert verify(store, qr).verdict is Verdict.GENUINE
+    printed = records(store, [r[0] for r in rows])
+    assert sorted((p.id, p.series, p.number) for p in printed) == sorted((r[0], r[1], r[2]) for r in rows)
+    assert all(p.organisation for p in printed)

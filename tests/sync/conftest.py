@@ -35,6 +35,8 @@ from tests.servers import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# who issues the test teams' receipts (storage.issuer), as `server team add --organisation` gives it
+ISSUER = "Bưu điện tỉnh Hưng Yên"
 FAST_RETRY = RetryPolicy(attempts=30, base=0.002, cap=0.02)
 # What must be the same on every laptop after a clean sync: every synced table but the devices list,
 # which each laptop keeps with its own key.
@@ -114,10 +116,11 @@ class Server:
         finally:
             store.close()
 
-    def add_team(self, name: str, province: str = "33") -> None:
+    def add_team(self, name: str, province: str = "33", organisation: str = ISSUER) -> None:
+        """A team whose receipts have an issuer (storage.issuer: a laptop without one issues none)."""
         if self.in_process_admin:
-            return self._in_process("add_team", name, province)
-        self.admin("team", "add", name, "--province", province)
+            return self._in_process("add_team", name, province, organisation)
+        self.admin("team", "add", name, "--province", province, "--organisation", organisation)
         return None
 
     def enrol_code(self, team: str) -> str:

@@ -354,3 +354,19 @@ def test_an_unusable_data_dir_or_database_exits_3(server, tmp_path):
     done = fieldapp("server", "bundle", "import", str(tmp_path / "up.fab"), "--database-url",
                     "postgresql://nobody@127.0.0.1:1/none", env=env_for(tmp_path / "srv"))  # fmt: skip
     assert done.returncode == 3 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_laptop_that_syncs_only_by_usb_gets_its_next_receipt_book(team, tmp_path):
+    """Its book used up in the mountains: the up bundle says so (receipt_next), the server gives the next
+    book on import, and the answer's devices list brings it (docs/sync-api.md, "Receipts")."""
+    server, a, _b = team
+    ((first, last),) = a.store.query("SELECT first, last FROM receipt_blocks WHERE device_id = ?", (a.device_id,))
+    with a.store.transaction() as conn:  # as after its last number was issued
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('receipt_book_last', ?)", (str(last),))
+    a.close()
+    round_trip(server, a, tmp_path)
+    done = fieldapp("bundle", "import", str(tmp_path / "a.answer.fab"), "--json", env=cli_env(a.data_dir.root))
+    assert done.returncode == 0, done.stderr
+    a.__init__(a.data_dir.root)
+    books = a.store.query("SELECT first, last FROM receipt_blocks WHERE device_id = ? ORDER BY first", (a.device_id,))
+    assert books[0] == (first, last) and len(books) == 2 and books[1][0] > last

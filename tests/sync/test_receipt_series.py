@@ -1,9 +1,11 @@
 """One collector, two laptops of the team (morning on A, afternoon on B, or both offline): every receipt
 reaches both laptops and the server, no two share a series and number, every QR verifies on both.
 
-Each enrolled laptop's series carries the device number the server gave it (`BI-DV01.3-2026`). Receipts
-numbered before that (the old form, on two laptops: same series and number) are never dropped by a pull:
-the pulled one is kept aside and listed for the team leader, and the counts still agree with the server."""
+Both laptops write the form's series (`BI-DV01-2026`) and number from the receipt books the server gave each
+(issue 17, item 4). A laptop enrolled before books numbers in its device's series (`BI-DV01.3-2026`) until
+its first sync brings one. Receipts numbered before enrolment (the old form, on two laptops: same series and
+number) are never dropped by a pull: the pulled one is kept aside and listed for the team leader, and the
+counts still agree with the server."""
 
 from __future__ import annotations
 
@@ -92,15 +94,17 @@ def _check_everywhere(server, collector_id, a, b, expected):
             assert LABEL.match(v.receipt.label)
 
 
-def test_enrolled_laptops_have_distinct_device_numbers_in_their_series(team_of_two):
+def test_enrolled_laptops_number_the_forms_series_from_their_own_books(team_of_two):
     _server, a, b = team_of_two
-    numbers = {_device(x) for x in (a, b)}
-    assert None not in numbers and len(numbers) == 2
+    books = {x.device_id: _books(x) for x in (a, b)}
+    assert all(books.values()) and not set(books[a.device_id]) & set(books[b.device_id])
     _team, _leader, collector = team_and_people(a.store)
-    series = f"BI-{collector.code}.{_device(a)}-{DAY.year}"
-    before = a.store.query_one("SELECT coalesce(max(number), 0) FROM receipts WHERE series = ?", (series,))[0]
     (ra,) = _issue(a, collector.id, 2)
-    assert ra.series == series and ra.number == before + 1
+    (rb,) = _issue(b, collector.id, 2)  # at once, offline: the same series, numbers of two books
+    assert ra.series == rb.series == f"BI-{collector.code}-{DAY.year}"
+    assert _in(ra.number, books[a.device_id]) and _in(rb.number, books[b.device_id])
+    for laptop in (a, b):  # each knows the other's book: who may sign which number
+        assert _in(ra.number, _books(laptop, a.device_id)) and _in(rb.number, _books(laptop, b.device_id))
 
 
 def test_one_collector_morning_on_a_afternoon_on_b(team_of_two):
@@ -129,7 +133,7 @@ def test_the_province_prefix_goes_in_front_and_the_qr_still_verifies(team_of_two
     Settings(a.data_dir.settings).set(RECEIPT_PREFIX, "HY")
     _team, _leader, collector = team_and_people(a.store)
     (r,) = _issue(a, collector.id, 3)
-    assert r.series == f"HY-BI-{collector.code}.{_device(a)}-{DAY.year}"
+    assert r.series == f"HY-BI-{collector.code}-{DAY.year}"
     found = receipt_store.find_label(a.store, f"{r.series}/{r.number:07d}")
     assert found is not None and found.id == r.id
     _issue(b, collector.id, 4)
@@ -144,11 +148,66 @@ def _device(laptop) -> int:
         return receipt_store.device_number(conn)
 
 
+def _books(laptop, device_id: str | None = None) -> list[tuple[int, int]]:
+    rows = laptop.store.query(
+        "SELECT first, last FROM receipt_blocks WHERE device_id = ? ORDER BY first", (device_id or laptop.device_id,)
+    )
+    return [tuple(r) for r in rows]
+
+
+def _in(number: int, books) -> bool:
+    return any(first <= number <= last for first, last in books)
+
+
+def _forget_books(*laptops):
+    """Laptops enrolled before receipt books (numbering in their device's series) until their next sync."""
+    for laptop in laptops:
+        with laptop.store.transaction() as conn:
+            conn.execute("DELETE FROM receipt_blocks")
+
+
 def _forget_device_numbers(*laptops):
-    """Laptops as before this fix: series in the old form, numbered per laptop."""
+    """Laptops as before device numbers: series in the old form, numbered per laptop."""
+    _forget_books(*laptops)
     for laptop in laptops:
         with laptop.store.transaction() as conn:
             conn.execute("DELETE FROM meta WHERE key = 'receipt_device_number'")
+
+
+def test_a_laptop_enrolled_before_books_keeps_its_devices_series_until_a_sync_brings_one(team_of_two):
+    server, a, b = team_of_two
+    _team, _leader, collector = team_and_people(a.store)
+    _forget_books(a)
+    (old,) = _issue(a, collector.id, 2)
+    assert old.series == f"BI-{collector.code}.{_device(a)}-{DAY.year}"  # still unique, still bound to A
+    _all_clean(a, b)
+    (new,) = _issue(a, collector.id, 3)
+    assert new.series == f"BI-{collector.code}-{DAY.year}" and _in(new.number, _books(a))
+    _all_clean(a, b)
+    _check_everywhere(server, collector.id, a, b, 2)
+
+
+def test_a_book_used_up_offline_refuses_and_the_next_sync_brings_the_next(team_of_two):
+    from fieldapp.errors import InputRefused
+
+    server, a, b = team_of_two
+    _team, _leader, collector = team_and_people(a.store)
+    ((first, last),) = _books(a)
+    with a.store.transaction() as conn:  # the book used but for its last number (as after 499 receipts)
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('receipt_book_last', ?)", (str(last - 1),))
+    (final,) = _issue(a, collector.id, 2)
+    assert final.number == last
+    with pytest.raises(InputRefused) as refused:
+        _issue(a, collector.id, 3)  # offline, nothing left: refused, never a number of another book
+    assert refused.value.code == "receipt.book_used_up"
+    assert "đồng bộ" in t("receipt.book_used_up", lang="vi", last=last).lower()
+    _all_clean(a)
+    books = _books(a)
+    assert len(books) == 2 and books[0] == (first, last)
+    (next_one,) = _issue(a, collector.id, 4)
+    assert next_one.number == books[1][0] and not _in(next_one.number, _books(a, b.device_id))
+    _all_clean(b, a, b)
+    _check_everywhere(server, collector.id, a, b, 2)
 
 
 def test_old_form_receipts_numbered_alike_on_two_laptops_are_all_kept(team_of_two):
@@ -172,11 +231,11 @@ def test_old_form_receipts_numbered_alike_on_two_laptops_are_all_kept(team_of_tw
         assert label in t("sync.receipt_clash", lang="vi", label=label)
         assert "Cả hai đều được giữ" in t("sync.receipt_clash", lang="vi", label=label)
         assert "Both are kept" in t("sync.receipt_clash", lang="en", label=label)
-    # a sync told each laptop its device number (the server's devices list): the next receipts are in
-    # their own series, the old clash stays where it is and nothing more joins it
+    # a sync gave each laptop its receipt book: the next receipts are numbered from them, in the form's
+    # series, the old clash stays where it is and nothing more joins it
     (next_a,) = _issue(a, collector.id, 5)
     (next_b,) = _issue(b, collector.id, 5)
-    assert next_a.series == f"BI-{collector.code}.{_device(a)}-{DAY.year}" != next_b.series
+    assert next_a.series == next_b.series == f"BI-{collector.code}-{DAY.year}" and next_a.number != next_b.number
     _all_clean(a, b, a)
     for laptop in (a, b):
         assert len(clashes.unique_clashes(laptop.store)) == 1
@@ -212,5 +271,6 @@ def test_a_counter_behind_the_receipts_never_gives_a_number_twice(team_of_two):
     first = _issue(a, collector.id, 2, n=2)
     with a.store.transaction() as conn:  # a store restored from an older copy, a hand-edited file
         conn.execute("UPDATE receipt_series SET last_number = 0")
+        conn.execute("DELETE FROM meta WHERE key = 'receipt_book_last'")
     (r,) = _issue(a, collector.id, 3)  # next_number counts from the receipts: no refusal, no IntegrityError
     assert r.series == first[0].series and r.number == first[-1].number + 1

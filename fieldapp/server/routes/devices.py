@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from fieldapp.server import pins
 from fieldapp.server.bundle import public_keys
 from fieldapp.server.routes.deps import ERRORS, Caller, Store
-from fieldapp.server.wire import BundleKeys, DevicesResponse, PinKeys
+from fieldapp.server.wire import BlocksRequest, BlocksResponse, BundleKeys, DevicesResponse, PinKeys
 
 router = APIRouter(tags=["devices"], responses=ERRORS)
 
@@ -18,6 +18,12 @@ router = APIRouter(tags=["devices"], responses=ERRORS)
 @router.get("/v1/devices", response_model=DevicesResponse)
 def devices(caller: Caller, store: Store) -> JSONResponse:
     return JSONResponse({"devices": store.public_devices(caller.province_code)})
+
+
+@router.post("/v1/receipt-blocks", response_model=BlocksResponse)
+def receipt_blocks(body: BlocksRequest, caller: Caller, store: Store) -> JSONResponse:
+    """The caller's receipt books, with the next one when it has used most of them (asked at every sync)."""
+    return JSONResponse({"blocks": [list(b) for b in store.receipt_blocks(caller.id, body.next)]})
 
 
 @router.get("/v1/bundle-keys", response_model=BundleKeys)

@@ -383,17 +383,12 @@ class Letterhead:
     payer_copy: int = PAYER_COPIES[0]
 
 
-_active: dict[str, Letterhead] = {"now": Letterhead()}
-
-
 def start(data_dir: Any) -> None:
-    """At every start: seed a fresh data dir from the installed profile, then take its letterhead.
+    """At every start: seed a fresh data dir from the installed profile (once; later changes are the user's).
 
     Never stops the app: a broken profile or an unwritable folder is logged and the defaults are used.
     """
     import logging
-
-    from fieldapp import settings as s
 
     log = logging.getLogger(__name__)
     try:
@@ -401,11 +396,23 @@ def start(data_dir: Any) -> None:
             log.info("settings seeded from the province profile %s", installed_profile_path())
     except (ProfileInvalid, OSError) as exc:
         log.warning("province profile not applied: %s", exc)
+
+
+def letterhead_of(data_dir: Any) -> Letterhead:
+    """The letterhead receipts print with on this data dir: its settings' organisation and logo (seeded by
+    the profile), and the installed profile's payer copy (the province's practice, not a user's choice).
+    Read when receipts are made ready to print, never kept in the process."""
+    import logging
+
+    from fieldapp import settings as s
+
     values = s.Settings(data_dir.settings)
     logo_name = values.get(s.ORGANISATION_LOGO)
     logo = data_dir.root / Path(logo_name).name if logo_name else None
-    _active["now"] = Letterhead(
-        values.get(s.ORGANISATION_NAME), logo if logo and logo.is_file() else None, _payer_copy(log)
+    return Letterhead(
+        values.get(s.ORGANISATION_NAME),
+        logo if logo and logo.is_file() else None,
+        _payer_copy(logging.getLogger(__name__)),
     )
 
 
@@ -417,10 +424,6 @@ def _payer_copy(log: Any) -> int:
         log.warning("province profile not applied: %s", exc)
         return PAYER_COPIES[0]
     return profile.payer_copy if profile else PAYER_COPIES[0]
-
-
-def letterhead() -> Letterhead:
-    return _active["now"]
 
 
 def enrol_server(data_dir: Any) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,7 +19,7 @@ from fieldapp.domain import products
 from fieldapp.domain.admin_units import province_title
 from fieldapp.domain.enums import PaymentMethod
 from fieldapp.domain.formats import format_date, format_datetime, format_vnd
-from fieldapp.domain.profile import letterhead
+from fieldapp.domain.profile import Letterhead
 from fieldapp.domain.receipt_code import confirmation_code, decode
 from fieldapp.domain.receipts import ReceiptRecord
 from fieldapp.domain.words import amount_in_words
@@ -52,6 +52,7 @@ class Printing:
 
     record: ReceiptRecord
     copy: bool = False
+    letterhead: Letterhead = field(default_factory=Letterhead)  # logo, payer copy (domain.profile.letterhead_of)
 
 
 def vss_office(record: ReceiptRecord) -> str:
@@ -98,8 +99,8 @@ def label(r: ReceiptRecord) -> str:
 
 
 def organisation(r: ReceiptRecord) -> str:
-    """The collecting organisation: the team's own, else the province profile's (fieldapp.domain.profile)."""
-    return r.organisation or letterhead().organisation
+    """The collecting organisation that issues the receipt (storage.issuer: the team's, else the profile's)."""
+    return r.organisation
 
 
 def issued_by(r: ReceiptRecord) -> str:
@@ -284,8 +285,7 @@ def _sheet_heading(
 
     r = p.record
     inner = width - 2 * margin
-    mark = letterhead()
-    logo_width = _draw_logo(c, mark.logo, left + margin, top, 12 * mm)
+    logo_width = _draw_logo(c, p.letterhead.logo, left + margin, top, 12 * mm)
     head = Column(c, left + margin + logo_width, top, inner * 0.55 - logo_width, 8)
     head.text(vss_office(r), font=fonts.BOLD, size=8.5)
     head.text(organisation(r), size=8)
@@ -438,7 +438,7 @@ def write(items: Sequence[Printing], out: Path | BinaryIO, layout: str = "a5") -
             _sheet(c, p, 0, 0, A5[0], A5[1], None)
         elif layout == "a4":
             w, h = landscape(A4)
-            for i, name in enumerate(copies(letterhead().payer_copy)):
+            for i, name in enumerate(copies(p.letterhead.payer_copy)):
                 _sheet(c, p, i * w / 2, 0, w / 2, h, name)
             c.setLineWidth(0.3)
             c.setDash(3, 3)

@@ -210,11 +210,13 @@ def _printed(store: Store, receipt_ids: list[str]) -> set[str]:
 def printable(store: Store, receipt_ids: list[str], *, copy: bool | None = None):
     """The receipts ready for `fieldapp.printing.receipt.write`: a receipt printed before prints as a
     copy (BẢN SAO) unless `copy` says otherwise."""
+    from fieldapp.domain.profile import letterhead_of
     from fieldapp.printing.receipt import Printing
 
     found = receipt_store.records(store, receipt_ids)
     before = _printed(store, [r.id for r in found]) if copy is None else set()
-    return [Printing(r, r.id in before if copy is None else copy) for r in found]
+    head = letterhead_of(store.data_dir)
+    return [Printing(r, r.id in before if copy is None else copy, head) for r in found]
 
 
 def save_pdf(store: Store, actor: Actor, receipt_ids: list[str], path: OutputLike, layout: str = "a5") -> Path:

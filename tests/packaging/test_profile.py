@@ -309,8 +309,8 @@ def test_a_fresh_data_dir_is_seeded_from_the_profile_once(tmp_path: Path, monkey
         assert s.get(SERVER_URL) == "https://bhxh-hanoi.example.vn/"
         assert s.get(RECEIPT_PREFIX) == "HN"
         assert (data.root / s.get(ORGANISATION_LOGO)).read_bytes() == (PROFILES / "logos" / "01.png").read_bytes()
-        assert prof.letterhead().organisation == "Bưu điện Thành phố Hà Nội"
-        assert prof.letterhead().logo == data.root / "logo.png"
+        assert prof.letterhead_of(data).organisation == "Bưu điện Thành phố Hà Nội"
+        assert prof.letterhead_of(data).logo == data.root / "logo.png"
         # the user's own choice afterwards is kept: the profile is applied only to a fresh data dir
         s.set(RECEIPT_LAYOUT, "a4")
         prof.start(data)
@@ -318,7 +318,6 @@ def test_a_fresh_data_dir_is_seeded_from_the_profile_once(tmp_path: Path, monkey
     finally:
         monkeypatch.delenv(prof.ENV_PROFILE)
         prof.installed_profile.cache_clear()
-        prof.start(DataDir(tmp_path / "other"))  # back to no letterhead
 
 
 @pytest.mark.parametrize("value", ["3", "0", '"1"', "true", "1.5"])
@@ -345,11 +344,11 @@ def test_the_letterhead_takes_the_payer_copy_from_the_installed_profile(tmp_path
     path = _write(tmp_path, GOOD.replace("payer_copy = 1", "payer_copy = 2"))
     monkeypatch.setenv(prof.ENV_PROFILE, str(path))
     prof.installed_profile.cache_clear()
+    data = DataDir(tmp_path / "data")
     try:
-        prof.start(DataDir(tmp_path / "data"))
-        assert prof.letterhead().payer_copy == 2
+        prof.start(data)
+        assert prof.letterhead_of(data).payer_copy == 2
     finally:
         monkeypatch.delenv(prof.ENV_PROFILE)
         prof.installed_profile.cache_clear()
-        prof.start(DataDir(tmp_path / "other"))
-    assert prof.letterhead().payer_copy == 1
+    assert prof.letterhead_of(data).payer_copy == 1  # nothing kept in the process: without a profile, Liên 1

@@ -158,13 +158,12 @@ def test_a_donated_card_names_the_sponsor_as_payer_and_lists_the_beneficiaries(d
     (1, "Liên 1: Giao người nộp tiền", "Liên 2: Lưu tại đơn vị thu"),
     (2, "Liên 1: Lưu tại đơn vị thu", "Liên 2: Giao người nộp tiền"),
 ])  # fmt: skip
-def test_the_a4_sheet_gives_the_payer_the_copy_the_province_says(records, tmp_path, monkeypatch, payer_copy, left,
-                                                                  right):  # fmt: skip
-    """Issue 17, item 12: which Liên the payer keeps is the province profile's `[receipts] payer_copy`."""
+def test_the_a4_sheet_gives_the_payer_the_copy_the_province_says(records, tmp_path, payer_copy, left, right):
+    """Issue 17, item 12: which Liên the payer keeps is the province profile's `[receipts] payer_copy`, which
+    the letterhead each receipt is printed with carries (domain.profile.letterhead_of)."""
     from fieldapp.domain import profile
 
-    monkeypatch.setitem(profile._active, "now", profile.Letterhead("Bưu điện tỉnh Hưng Yên", None, payer_copy))
     pdf = tmp_path / "a4.pdf"
-    write([Printing(records[0])], pdf, "a4")
+    write([Printing(records[0], letterhead=profile.Letterhead("Bưu điện tỉnh Hưng Yên", None, payer_copy))], pdf, "a4")
     text = nfc(pdf_text(pdf)[0])
     assert left in text and right in text and text.index(left) < text.index(right)

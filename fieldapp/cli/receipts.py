@@ -166,11 +166,9 @@ def cmd_receipt_labels(ctx: Context) -> int:
 def _say_without_label(ctx: Context, store, day, receipt_ids: list[str] | None) -> None:
     """Each card or book of the file that has no label, by name and why: the count of labels and of cards
     handed over must never differ without a word (issue 17, item 7)."""
-    from fieldapp.printing.labels import without_label
-    from fieldapp.storage.receipts import hand_overs
+    from fieldapp.services.receipts import without_labels
 
-    items = [i for i in hand_overs(store, day, receipt_ids=receipt_ids) if not i.voided]
-    for item in without_label(items):
+    for item in without_labels(store, day, receipt_ids):
         ctx.say("receipt.no_label", name=item.name, receipt=item.receipt)
 
 

@@ -244,6 +244,14 @@ def log_printed(store: Store, actor: Actor, items, layout: str) -> None:
             log_print(store, actor, ids, copy=copy, layout=layout)
 
 
+def without_labels(store: Store, day, receipt_ids: list[str] | None = None) -> list:
+    """The cards and books of a day's receipts (or of the given ones) that get no QR label, each with its
+    name and receipt, so the labels and the cards handed over never differ without a word (issue 17, item 7)."""
+    from fieldapp.printing.labels import without_label
+
+    return without_label([i for i in receipt_store.hand_overs(store, day, receipt_ids=receipt_ids) if not i.voided])
+
+
 def hand_over_file(
     store: Store,
     path: OutputLike,

@@ -426,6 +426,11 @@ def test_qr_labels_and_the_hand_over_list_from_the_screen(qtbot, gui, tmp_path, 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(labels), "PDF (*.pdf)"))
     qtbot.keyClick(view.table, Qt.Key.Key_L, CTRL | SHIFT)
     qtbot.waitUntil(lambda: gui.tasks.pending == 0 and len(opened) == 1, timeout=WAIT)
+    # every card or book without a label is named under the file's line, as the command line does (issue 17)
+    from fieldapp.services.receipts import without_labels
+
+    missing = without_labels(gui.session.store, view.chosen_day())
+    assert all(i.name in view.message.text() and i.receipt in view.message.text() for i in missing)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(listed), "PDF (*.pdf)"))
     view.hand_over_button.click()
     qtbot.waitUntil(lambda: gui.tasks.pending == 0 and len(opened) == 2, timeout=WAIT)

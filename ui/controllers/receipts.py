@@ -190,8 +190,8 @@ class ReceiptsController(QObject):
         collector = session.member.full_name if session.member else ""
         day = self.view.chosen_day()
 
-        def work() -> Path:
-            return receipt_service.hand_over_file(
+        def work() -> tuple[Path, list]:
+            out = receipt_service.hand_over_file(
                 store,
                 Output(Path(path), force=True),
                 day=day,
@@ -201,9 +201,14 @@ class ReceiptsController(QObject):
                 team=team,
                 collector=collector,
             )
+            return out, receipt_service.without_labels(store, day, ids)
 
-        def opened(out: Path) -> None:
-            self.view.show_message(t("receipt.file_written", session.lang, path=str(out)))
+        def opened(done: tuple[Path, list]) -> None:
+            out, missing = done
+            lines = [t("receipt.file_written", session.lang, path=str(out))]
+            # every card or book without a label is named, as the command line does (issue 17, item 7)
+            lines += [t("receipt.no_label", session.lang, name=i.name, receipt=i.receipt) for i in missing]
+            self.view.show_message("\n".join(lines), error=bool(missing) and what == "labels")
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
 
         self.tasks.run(work, opened, self._file_error(path))

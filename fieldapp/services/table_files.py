@@ -184,12 +184,13 @@ def foot(rows: list[list[str]], start: int) -> int:
     there on is the foot: the signers' own names under their titles would otherwise read as people."""
     seen_data = False
     for index in range(start, len(rows)):
-        cells = [fold(c.strip()) for c in rows[index] if c and c.strip()]
-        if not cells:
+        written = [c for c in rows[index] if c and not c.isspace()]
+        if not written:
             continue
-        if seen_data and (
-            (len(cells) <= 3 and any(_TOTAL.search(c) for c in cells[:2])) or any(_SIGNING.search(c) for c in cells[:2])
-        ):
-            return index
+        if seen_data:
+            first = [fold(c.strip()) for c in written[:2]]  # only these are read: a list's rows are many
+            total = len(written) <= 3 and any(_TOTAL.search(c) for c in first)
+            if total or any(_SIGNING.search(c) for c in first):
+                return index
         seen_data = True
     return len(rows)

@@ -16,7 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from fieldapp.ahead import ahead
-from fieldapp.domain.changes import Changes
+from fieldapp.domain.changes import Changes, Done
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.ids import new_id
@@ -336,3 +336,10 @@ def writing(
                 listener(changes)
             except Exception:  # the write is committed: a listener that fails must not report it as failed
                 log.exception("a listener of the store's writes failed")
+
+
+def written(store: Store, actor: Actor, write: Callable[[Writer], T]) -> Done[T]:
+    """Run `write` in one transaction of domain writes: a use case's result with what it changed."""
+    with writing(store, actor) as w:
+        value = write(w)
+    return Done(value, w.changes)

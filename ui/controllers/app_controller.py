@@ -12,13 +12,13 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from fieldapp.domain.clock import today
-from fieldapp.domain.enums import Role
 from fieldapp.domain.formats import format_number
+from fieldapp.domain.permissions import Action, allowed
 from fieldapp.errors import FieldappError, NeedPassphrase, WrongPassphrase
 from fieldapp.i18n import label, t
 from fieldapp.logs import log_path
 from fieldapp.outputs import Output
-from fieldapp.services.team import sign_in
+from fieldapp.services.team import set_recovery_passphrase, sign_in
 from fieldapp.settings import ALL as ALL_SETTINGS
 from fieldapp.settings import (
     FONT_SCALE,
@@ -369,7 +369,8 @@ class AppController(QObject):
             self.sync.refresh()
         elif key == "settings":
             protection = self._protection_text()
-            may_set = member.role in (Role.TEAM_LEADER, Role.ADMIN) and store.encrypted
+            # a convenience: the service refuses a member too (services.team.set_recovery_passphrase)
+            may_set = allowed(member, Action.SET_PASSPHRASE, team.id if team else None) and store.encrypted
             views[key].show_data_info(str(s.data_dir.root), protection, may_set)
             self.tasks.run(escpos_address.list_candidates, views[key].show_thermal_printers)
 
@@ -440,9 +441,9 @@ class AppController(QObject):
         )
 
     def set_passphrase(self, passphrase: str) -> None:
-        store = self.session.store
+        store, actor = self.session.store, self.session.actor
         self.tasks.run(
-            lambda: store.set_passphrase(passphrase),
+            lambda: set_recovery_passphrase(store, actor, passphrase),
             lambda _none: (
                 QMessageBox.information(
                     self.window,

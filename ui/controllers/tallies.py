@@ -133,8 +133,7 @@ class TalliesController(QObject):
             elif result.ok:
                 QMessageBox.information(
                     self.window, "fieldapp", t("targets.imported", lang, targets=result.targets, rows=result.rows)
-                )
-                self.refresh()
+                )  # the tallies reload from what was written (ui.controllers.refresh)
             else:
                 lines = [t(p.code, lang, row=p.row, **p.params) for p in result.problems[:30]]
                 QMessageBox.warning(
@@ -241,8 +240,7 @@ class TalliesController(QObject):
             if dialog is not None:
                 dialog.show_message(
                     QCoreApplication.translate("TalliesController", "%1 targets saved.").replace("%1", str(n))
-                )
-            self.refresh()
+                )  # the tallies reload from what was written (ui.controllers.refresh)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, FieldappError) and dialog is not None:

@@ -108,3 +108,37 @@ def test_a_void_refreshes_receipts_and_tallies(qtbot, signed_in):
             qtbot, gui, lambda r=receipt_id: receipt_service.void(s.store, s.actor, r, "Ghi sai số tiền", s.member)
         )
         assert refreshed[screen] == [1], screen
+
+
+def test_a_stopped_feed_hears_nothing(qtbot, store):
+    feed = ChangeFeed()
+    feed.listen(store)
+    heard: list[Changes] = []
+    feed.changed.connect(heard.append)
+    feed.stop()
+    with writing(store, Actor(None, store.device_id)) as w:
+        w.add(person())
+    qtbot.wait(100)
+    assert heard == [] and store.on_written == []
+
+
+def test_a_write_keeps_the_household_shown_and_reads_its_rows_again(qtbot, signed_in):
+    """The People list showing a household (a save, a merge, another screen opened it) stays on it: its rows
+    are read again in place, no reset that would blank them and lose the selection."""
+    from fieldapp.services import registry
+    from fieldapp.storage import people
+
+    gui = signed_in
+    s = gui.session
+    view = gui.window.views["people"]
+    gui.window.show_screen("people")
+    (pid,) = s.store.query_one("SELECT id FROM persons WHERE household_order = 1 AND consent_at IS NULL LIMIT 1")
+    gui.people.open_person(pid)
+    qtbot.waitUntil(lambda: gui.tasks.pending == 0 and view.panel.person_id == pid, timeout=WAIT)
+    shown = view.model.pks()
+    resets: list[int] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+    write_and_wait(qtbot, gui, lambda: registry.change_consent(s.store, s.actor, people.get(s.store, pid), True))
+    assert resets == []
+    assert view.model.pks() == shown
+    qtbot.waitUntil(lambda: view.panel.current.person.consent_at is not None, timeout=WAIT)

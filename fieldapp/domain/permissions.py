@@ -24,6 +24,7 @@ class Action(StrEnum):
     CLOSE_DAY = "close_day"
     TARGETS = "targets"  # add or edit targets and periods, import the province's spreadsheet
     MANAGE_MEMBERS = "manage_members"  # add a member, change a role, set someone else's PIN, deactivate
+    SET_PASSPHRASE = "set_passphrase"  # the data's recovery passphrase (Settings): whoever has it opens a backup
 
 
 LEADERS = frozenset({Role.TEAM_LEADER, Role.ADMIN})
@@ -35,6 +36,7 @@ REFUSALS = {
     Action.CLOSE_DAY: "closing.needs_leader",
     Action.TARGETS: "targets.leader_only",
     Action.MANAGE_MEMBERS: "members.leader_only",
+    Action.SET_PASSPHRASE: "keystore.leader_only",
 }
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from fieldapp.domain import products
 from fieldapp.domain import receipt_books as books
+from fieldapp.domain.changes import Done
 from fieldapp.domain.enums import EnrolmentKind, HiStatePath, PaymentMethod, SupportGroup, VsiStatus
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Enrolment, EnrolmentLine, Member, Payment, Person, Receipt
@@ -27,7 +29,8 @@ from fieldapp.storage.closing import is_closed
 from fieldapp.storage.driver import Connection
 from fieldapp.storage.issuer import issuer
 from fieldapp.storage.receipts import device_number, next_number, store_folder
-from fieldapp.storage.writer import Writer
+from fieldapp.storage.store import Store
+from fieldapp.storage.writer import Actor, Writer, written
 
 
 @dataclass(frozen=True)
@@ -299,3 +302,11 @@ def enrol_vsi(
         event_id=event_id,
         sponsor=donated_by,
     )
+
+
+# --- the use case: its own transaction, for the screens (issue 16) ------------------------------------
+
+
+def take_enrolment(store: Store, actor: Actor, rules: RuleBook, kind: str, **details: Any) -> Done[Enrolled]:
+    """`enrol` (its keyword arguments in `details`) in a transaction of its own, with what it changed."""
+    return written(store, actor, lambda w: enrol(w, rules, kind, **details))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
+from fieldapp.domain.changes import Done
 from fieldapp.domain.enums import EventKind, Outcome, OutreachKind, SiteKind, TargetGroup, Topic
 from fieldapp.domain.formats import local_day
 from fieldapp.domain.models import Consultation, FollowUp, OutreachEvent, OutreachResult, Person, Site
 from fieldapp.errors import InputRefused
 from fieldapp.services.registry import record_consent
-from fieldapp.storage.writer import Writer
+from fieldapp.storage.store import Store
+from fieldapp.storage.writer import Actor, Writer, written
 
 NOTE_MAX = 2000
 
@@ -169,3 +172,16 @@ def add_site(
     if not name:
         raise InputRefused("site.name_empty")
     return w.add(Site(w.ids(), team_id, commune_code, hamlet_id, name, kind, w.clock()))
+
+
+# --- use cases: each its own transaction, for the screens (issue 16) -----------------------------------
+
+
+def consult(store: Store, actor: Actor, **form: Any) -> Done[Consultation]:
+    """What the consultation form saves (`save_consultation`'s arguments), in a transaction of its own."""
+    return written(store, actor, lambda w: save_consultation(w, **form))
+
+
+def hold_event(store: Store, actor: Actor, **form: Any) -> Done[OutreachEvent]:
+    """An outreach event with its attendance (`record_event`'s arguments), in a transaction of its own."""
+    return written(store, actor, lambda w: record_event(w, **form))

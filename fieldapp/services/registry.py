@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from fieldapp.domain.changes import Done
 from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
 from fieldapp.domain.formats import parse_birth
 from fieldapp.domain.models import Hamlet, Household, Person, PersonMerge
@@ -28,9 +29,11 @@ from fieldapp.domain.validators import (
 )
 from fieldapp.errors import InputRefused
 from fieldapp.protocol.encoding import encode_datetime, to_json
+from fieldapp.storage import people
 from fieldapp.storage import registry as store_registry
 from fieldapp.storage import team as team_store
-from fieldapp.storage.writer import Writer
+from fieldapp.storage.store import Store
+from fieldapp.storage.writer import Actor, Writer, written
 
 
 @dataclass(frozen=True)
@@ -373,3 +376,51 @@ def person_copy(w: Writer, person_id: str) -> dict[str, Any]:
     record = store_registry.person_record(w.conn, person_id)
     w.audit(AuditAction.EXPORT, "persons", person_id)
     return {"exported_at": encode_datetime(w.clock()), **record}
+
+
+# --- use cases: each its own transaction, for the screens and the commands (issue 16) ------------------
+
+
+def save_person(
+    store: Store,
+    actor: Actor,
+    clean: CleanPerson,
+    *,
+    editing: Person | None = None,
+    household_id: str | None = None,
+    allow_candidates: bool = False,
+) -> Done[Person]:
+    """A new person (in `household_id`'s household, or a new one), or the edit of `editing`."""
+
+    def write(w: Writer) -> Person:
+        if editing is None:
+            return add_person(w, clean, household_id=household_id, allow_candidates=allow_candidates)
+        return update_person(w, editing, clean)
+
+    return written(store, actor, write)
+
+
+def change_consent(store: Store, actor: Actor, person: Person, given: bool) -> Done[Person]:
+    return written(store, actor, lambda w: record_consent(w, person, given))
+
+
+def export_copy(store: Store, actor: Actor, person_id: str) -> Done[dict[str, Any]]:
+    """The person's own data to hand them; the export is audited (and changes no record)."""
+    return written(store, actor, lambda w: person_copy(w, person_id))
+
+
+def erase_person(store: Store, actor: Actor, person: Person) -> Done[Person]:
+    """Erase on request: refused, nothing written, unless the actor leads this laptop's team (`erase`)."""
+    return written(store, actor, lambda w: erase(w, person))
+
+
+def merge_people(store: Store, actor: Actor, kept_id: str, merged_id: str) -> Done[PersonMerge]:
+    """Merge two records of one person, as they are in the store now (not as a screen showed them)."""
+
+    def write(w: Writer) -> PersonMerge:
+        kept, merged = people.get(store, kept_id), people.get(store, merged_id)
+        if kept is None or merged is None:  # rows are never deleted, only emptied
+            raise LookupError(f"person {kept_id if kept is None else merged_id} not found")
+        return merge(w, kept, merged)
+
+    return written(store, actor, write)

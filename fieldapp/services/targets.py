@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from fieldapp.domain.changes import Done
 from fieldapp.domain.enums import AuditAction, Metric, PeriodKind, ScopeKind
 from fieldapp.domain.formats import parse_date
 from fieldapp.domain.models import Campaign, CampaignPeriod, Target
@@ -33,7 +34,7 @@ from fieldapp.services.table_files import data_rows, read_table, split_header
 from fieldapp.storage import targets as target_store
 from fieldapp.storage import team as team_store
 from fieldapp.storage.store import Store
-from fieldapp.storage.writer import Actor, Writer, writing
+from fieldapp.storage.writer import Actor, Writer, writing, written
 
 MAX_TARGET = 10_000_000
 
@@ -380,3 +381,26 @@ def _period(text: str, by_name, by_dates):
         return False
     found = by_dates.get((starts, ends))
     return found.id if found else (starts, ends)
+
+
+# --- use cases: each its own transaction, for the screens (issue 16) -----------------------------------
+
+
+def save_targets(
+    store: Store,
+    actor: Actor,
+    campaign_id: str,
+    period_id: str | None,
+    scope: ScopeKind,
+    ref: str,
+    values: Mapping[Metric, int | None],
+) -> Done[int]:
+    """`set_targets` in a transaction of its own: refused, nothing written, unless the actor leads the team."""
+    return written(store, actor, lambda w: set_targets(w, campaign_id, period_id, scope, ref, values))
+
+
+def open_period(
+    store: Store, actor: Actor, campaign: Campaign, kind: PeriodKind, day: date, name: str = ""
+) -> Done[CampaignPeriod]:
+    """`add_period` in a transaction of its own: refused, nothing written, unless the actor leads the team."""
+    return written(store, actor, lambda w: add_period(w, campaign, kind, day, name))

@@ -211,3 +211,11 @@ def sign_in(
             return SignInResult(SignIn.LOCKED, member, 0, until)
         team_store.set_lock_state(w.conn, member_id, failures, None)
         return SignInResult(SignIn.WRONG, member, max_failures - failures)
+
+
+def set_recovery_passphrase(store: Store, actor: Actor, passphrase: str) -> None:
+    """Wrap the data's key with a (new) recovery passphrase: a leader's decision, since whoever knows it
+    opens this laptop's backups anywhere. Settings only offers it to a leader; the refusal is here."""
+    with store.reading() as conn:
+        require(team_store.member_in(conn, actor.member_id), Action.SET_PASSPHRASE, team_store.current_team_id(conn))
+    store.set_passphrase(passphrase)

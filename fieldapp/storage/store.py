@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldapp import __version__
 from fieldapp.domain import admin_units
@@ -40,6 +40,9 @@ from fieldapp.protocol.versions import version_key
 from fieldapp.storage import driver, indexes, migrations, products
 from fieldapp.storage.driver import SQLITE_HEADER, Connection
 from fieldapp.storage.keystore import KeyStore
+
+if TYPE_CHECKING:
+    from fieldapp.domain.changes import Changes
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +152,8 @@ class Store:
         self.keystore = keystore
         self.lock = threading.RLock()
         self.device_id = self.meta("device_id") or ""
+        # called with a storage.writer.writing()'s Changes once it is committed, on the thread that wrote
+        self.on_written: list[Callable[[Changes], None]] = []
 
     # --- opening ---------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ executemany per table and one audit entry for the batch.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from fieldapp.ahead import ahead
+from fieldapp.domain.changes import Changes, Done
 from fieldapp.domain.clock import utcnow
 from fieldapp.domain.enums import AuditAction
 from fieldapp.domain.ids import new_id
@@ -30,6 +32,7 @@ from fieldapp.storage.store import delete_meta, put_meta
 if TYPE_CHECKING:
     from fieldapp.storage.store import Store
 
+log = logging.getLogger(__name__)
 R = TypeVar("R")
 T = TypeVar("T")
 
@@ -145,6 +148,15 @@ class Writer:
         self.actor = actor
         self.clock = clock
         self.ids = ids
+        self._written: dict[str, set[str]] = {}  # entity → ids, from every op put in the outbox
+
+    @property
+    def changes(self) -> Changes:
+        """What this writer wrote so far: every record it put in the outbox (an audit entry alone is no change)."""
+        return Changes.of(self._written)
+
+    def _wrote(self, entity: str, ids: Iterable[str]) -> None:
+        self._written.setdefault(entity, set()).update(ids)
 
     def add(self, record: R, *, audit: bool = True) -> R:
         spec = spec_for(record)
@@ -166,6 +178,7 @@ class Writer:
                 self.actor.member_id,
             ),
         )
+        self._wrote(spec.entity, (record_id,))
         if audit:
             self.audit(AuditAction.CREATE, spec.entity, record_id)
         return record
@@ -194,9 +207,9 @@ class Writer:
         now = encode_datetime(self.clock())
         ids = self.ids
 
-        def prepare(part: Sequence[Any]) -> tuple[Any, str, str, int]:
+        def prepare(part: Sequence[Any]) -> tuple[Any, str, str, list[str]]:
             if not part:
-                return None, "", "", 0
+                return None, "", "", []
             spec = spec_for(part[0])
             derived, id_at = tuple(spec.derived.values()), spec.fields.index("id")
             check_values = _values_check(spec.entity, spec.fields)
@@ -206,11 +219,11 @@ class Writer:
                 check_values(values)
                 rows.append((*values, *(fn(record) for fn in derived)))
                 ops.append((ids(), values[id_at]))
-            return spec, to_json(rows), to_json(ops), len(part)
+            return spec, to_json(rows), to_json(ops), [op[1] for op in ops]
 
         count, entity = 0, None
         with ExitStack() as bulk:
-            for spec, rows, ops, n in ahead((prepare(part) for part in parts), "prepare"):
+            for spec, rows, ops, written in ahead((prepare(part) for part in parts), "prepare"):
                 if before_each is not None:
                     before_each()
                 if spec is None:
@@ -222,7 +235,8 @@ class Writer:
                     raise TypeError(f"one batch holds one type of record: {spec.entity} after {entity}")
                 self.conn.execute(spec.json_insert_sql, (rows,))
                 self.conn.execute(_bulk_outbox_sql(spec.table, spec.fields), (ops, now, self.actor.member_id))
-                count += n
+                self._wrote(spec.entity, written)
+                count += len(written)
         if entity is not None:
             self.audit(action, entity, None, count=count, **detail)
         return count
@@ -265,6 +279,7 @@ class Writer:
                 self.actor.member_id,
             ),
         )
+        self._wrote(spec.entity, (encoded["id"],))
         self.audit(AuditAction.UPDATE, spec.entity, encoded["id"], fields=list(changed))
         return record
 
@@ -283,6 +298,7 @@ class Writer:
                 self.actor.member_id,
             ),
         )
+        self._wrote(entity, (entity_id,))
 
     def audit(self, action: AuditAction, entity: str, entity_id: str | None = None, **detail: Any) -> None:
         self.conn.execute(
@@ -308,6 +324,22 @@ def writing(
     clock: Callable[[], datetime] = utcnow,
     ids: Callable[[], str] = new_id,
 ) -> Iterator[Writer]:
-    """One transaction of domain writes."""
+    """One transaction of domain writes. Once it is committed, `w.changes` says what it wrote, and the store's
+    listeners hear it (`Store.on_written`: the GUI refreshes the screens it touched)."""
     with store.transaction() as conn:
-        yield Writer(conn, actor, clock=clock, ids=ids)
+        w = Writer(conn, actor, clock=clock, ids=ids)
+        yield w
+    changes = w.changes
+    if changes:
+        for listener in tuple(store.on_written):
+            try:
+                listener(changes)
+            except Exception:  # the write is committed: a listener that fails must not report it as failed
+                log.exception("a listener of the store's writes failed")
+
+
+def written(store: Store, actor: Actor, write: Callable[[Writer], T]) -> Done[T]:
+    """Run `write` in one transaction of domain writes: a use case's result with what it changed."""
+    with writing(store, actor) as w:
+        value = write(w)
+    return Done(value, w.changes)

@@ -12,13 +12,13 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from fieldapp.domain.clock import today
-from fieldapp.domain.enums import Role
 from fieldapp.domain.formats import format_number
+from fieldapp.domain.permissions import Action, allowed
 from fieldapp.errors import FieldappError, NeedPassphrase, WrongPassphrase
 from fieldapp.i18n import label, t
 from fieldapp.logs import log_path
 from fieldapp.outputs import Output
-from fieldapp.services.team import sign_in
+from fieldapp.services.team import set_recovery_passphrase, sign_in
 from fieldapp.settings import ALL as ALL_SETTINGS
 from fieldapp.settings import (
     FONT_SCALE,
@@ -38,6 +38,7 @@ from ui.controllers.enrol import EnrolController
 from ui.controllers.fieldwork import FieldworkController
 from ui.controllers.people import PeopleController
 from ui.controllers.receipts import ReceiptsController
+from ui.controllers.refresh import ChangeFeed, shows
 from ui.controllers.sync import SyncController
 from ui.controllers.tallies import TalliesController
 from ui.main_window import MainWindow
@@ -74,6 +75,9 @@ class AppController(QObject):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.status_timer.timeout.connect(self.refresh_status)
+        # every committed write, once per burst: the screen in front reloads if it shows what changed
+        self.feed = ChangeFeed(self)
+        self.feed.changed.connect(self.changes_written)
         app.installEventFilter(self)
 
     # --- wiring ---------------------------------------------------------------------------------------
@@ -103,17 +107,14 @@ class AppController(QObject):
         window.views["people"].panel.person_opened.connect(self.open_person)
         window.views["consultations"].walk_in_requested.connect(lambda: self.fieldwork.consult(None))
         window.views["consultations"].event_requested.connect(self.fieldwork.new_event)
-        self.fieldwork.saved.connect(lambda _what: self.work_saved())
         self.enrolling = EnrolController(self.session, self.tasks, window, today)
         window.views["people"].panel.enrol_requested.connect(self.enrolling.enrol)
         self.fieldwork.enrol_requested.connect(self.enrolling.enrol)
-        self.enrolling.saved.connect(lambda _what: self.work_saved())
         self.receipts = ReceiptsController(self.session, self.tasks, window.views["receipts"], window, today)
         self.enrolling.receipt_made.connect(self.receipts.print_new)
         self.receipts.changed.connect(self.refresh_status)
         window.verify_requested.connect(self.receipts.verify)
         self.tallies = TalliesController(self.session, self.tasks, window.views["tallies"], window, today)
-        self.tallies.closed.connect(self.work_saved)
         if self.sync is not None:  # the window is rebuilt for another language
             self.sync.shutdown()
         self.sync = SyncController(self.session, self.tasks, window.views["sync"], window)
@@ -196,6 +197,7 @@ class AppController(QObject):
             self._early = lambda: self._opened(opened)
             return
         self.session.opened(opened)
+        self.feed.listen(opened.store)
         self.show_lock_screen()
         self.refresh_status()
         self.status_timer.start()
@@ -369,7 +371,8 @@ class AppController(QObject):
             self.sync.refresh()
         elif key == "settings":
             protection = self._protection_text()
-            may_set = member.role in (Role.TEAM_LEADER, Role.ADMIN) and store.encrypted
+            # a convenience: the service refuses a member too (services.team.set_recovery_passphrase)
+            may_set = allowed(member, Action.SET_PASSPHRASE, team.id if team else None) and store.encrypted
             views[key].show_data_info(str(s.data_dir.root), protection, may_set)
             self.tasks.run(escpos_address.list_candidates, views[key].show_thermal_printers)
 
@@ -384,8 +387,20 @@ class AppController(QObject):
             parts.append(QCoreApplication.translate("AppController", "A recovery passphrase is set."))
         return " ".join(parts)
 
+    def changes_written(self, changes) -> None:
+        """Records were written (`ChangeFeed`): the screen in front reloads only if it shows one of their
+        types; the others reload when shown, as always. The status bar counts what waits to sync."""
+        if self.window is not None and shiboken6.isValid(self.window) and self.window.views:
+            key = self.window.current_screen()
+            if shows(key, changes) and key == "people":
+                self.people.reload_shown()  # the household a save opened stays open
+            elif shows(key, changes):
+                self.load_screen(key)
+        self.refresh_status()
+
     def work_saved(self) -> None:
-        """Something was saved: the screen in front and the status bar show it."""
+        """Records came from elsewhere (a sync's pull writes outside the use cases): the screen in front and
+        the status bar show them."""
         if self.window is not None:
             self.load_screen(self.window.current_screen())
         self.refresh_status()
@@ -440,9 +455,9 @@ class AppController(QObject):
         )
 
     def set_passphrase(self, passphrase: str) -> None:
-        store = self.session.store
+        store, actor = self.session.store, self.session.actor
         self.tasks.run(
-            lambda: store.set_passphrase(passphrase),
+            lambda: set_recovery_passphrase(store, actor, passphrase),
             lambda _none: (
                 QMessageBox.information(
                     self.window,
@@ -454,6 +469,7 @@ class AppController(QObject):
         )
 
     def shutdown(self) -> None:
+        self.feed.stop()
         self.status_timer.stop()
         self.idle.stop()
         if self.window is not None and self.window.views:

@@ -21,7 +21,6 @@ from fieldapp.domain.words import amount_in_words
 from fieldapp.errors import FieldappError, InputRefused
 from fieldapp.i18n import label, t
 from fieldapp.storage import people, work
-from fieldapp.storage.writer import writing
 from ui.controllers.common import say_in_status_bar, show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
@@ -238,23 +237,23 @@ class EnrolController(QObject):
         rules = default_rules()
 
         def work_():
-            with writing(store, actor) as w:
-                return enrolment.enrol(
-                    w,
-                    rules,
-                    product.kind,
-                    team_id=team.id,
-                    collector=member,
-                    payer=members[0] if members else person,
-                    members=members,
-                    months=months,
-                    income=income,
-                    group=group,
-                    province=team.province_code,
-                    method=method,
-                    reference=reference,
-                    sponsor=sponsor,
-                )
+            return enrolment.take_enrolment(
+                store,
+                actor,
+                rules,
+                product.kind,
+                team_id=team.id,
+                collector=member,
+                payer=members[0] if members else person,
+                members=members,
+                months=months,
+                income=income,
+                group=group,
+                province=team.province_code,
+                method=method,
+                reference=reference,
+                sponsor=sponsor,
+            ).value
 
         dialog.set_busy(True)  # a second tap while saving never makes a second receipt
         self.tasks.run(

@@ -16,7 +16,6 @@ from fieldapp.domain.models import Person
 from fieldapp.i18n import t
 from fieldapp.services import fieldwork
 from fieldapp.storage import people, work
-from fieldapp.storage.writer import writing
 from ui.controllers.common import say_in_status_bar, show_refusal
 from ui.session import Session
 from ui.tasks import Tasks
@@ -97,23 +96,23 @@ class FieldworkController(QObject):
         person_id = None if (person is None or v["walk_in"]) else person.id
 
         def work_() -> Outcome:
-            with writing(store, actor) as w:
-                c = fieldwork.save_consultation(
-                    w,
-                    team_id=team.id,
-                    person=person,
-                    walk_in=v["walk_in"],
-                    target_group=v["target_group"],
-                    topics=v["topics"],
-                    outcome=v["outcome"],
-                    site_id=v["site_id"],
-                    follow_up_on=follow_up,
-                    refusal_reason=v["refusal_reason"],
-                    note=v["note"],
-                    consent=v["consent"],
-                    results=v["results"],
-                )
-            return c.outcome
+            done = fieldwork.consult(
+                store,
+                actor,
+                team_id=team.id,
+                person=person,
+                walk_in=v["walk_in"],
+                target_group=v["target_group"],
+                topics=v["topics"],
+                outcome=v["outcome"],
+                site_id=v["site_id"],
+                follow_up_on=follow_up,
+                refusal_reason=v["refusal_reason"],
+                note=v["note"],
+                consent=v["consent"],
+                results=v["results"],
+            )
+            return done.value.outcome
 
         def done(outcome: Outcome) -> None:
             self.site_id = v["site_id"]
@@ -170,8 +169,7 @@ class FieldworkController(QObject):
         )
 
         def work_() -> None:
-            with writing(store, actor) as w:
-                fieldwork.record_event(w, team_id=team.id, **values)
+            fieldwork.hold_event(store, actor, team_id=team.id, **values)
 
         self.tasks.run(
             work_,

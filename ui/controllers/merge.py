@@ -19,7 +19,6 @@ from fieldapp.services import registry
 from fieldapp.storage import people
 from fieldapp.storage.people import HouseholdView
 from fieldapp.storage.search import search
-from fieldapp.storage.writer import writing
 from ui.session import Session
 from ui.tasks import Tasks
 from ui.views.merge_dialog import ComparedField, MergeDialog
@@ -186,10 +185,7 @@ class MergeController(QObject):
         )
 
         def work() -> str:
-            with writing(store, actor) as w:  # the records as they are now, not as they were shown
-                kept, other = people.get(store, kept_id), people.get(store, other_id)
-                assert kept is not None and other is not None  # rows are never deleted, only emptied
-                registry.merge(w, kept, other)
+            registry.merge_people(store, actor, kept_id, other_id)  # the records as they are now
             return kept_id
 
         def done(person_id: str) -> None:

@@ -45,6 +45,7 @@ class PeopleController(QObject):
         self.view = view
         self.today = today
         self._generation = 0
+        self._household_of: str | None = None  # the list shows this person's household (open_person)
         self.forms = PersonFormController(session, tasks, view, today)
         view.search_changed.connect(self.search)
         view.person_selected.connect(self.show_person)
@@ -55,11 +56,9 @@ class PeopleController(QObject):
         self.forms.open_existing.connect(self.open_person)
         self.imports = ImportController(session, tasks, view)
         view.import_requested.connect(self.imports.choose)
-        self.imports.imported.connect(self.refresh)
         view.list_chosen.connect(self.show_list)
         self.personal = PersonalDataController(session, tasks, view)
         view.panel.personal_data_requested.connect(self._personal_data)
-        self.personal.changed.connect(lambda _pid: self.refresh())
         view.print_requested.connect(self.print_list)
         self.merging = MergeController(session, tasks, view)
         view.panel.merge_requested.connect(self._merge)
@@ -87,6 +86,7 @@ class PeopleController(QObject):
             self.scanned(text)
             return
         self._generation += 1
+        self._household_of = None
         generation = self._generation
 
         def shown(pks) -> None:
@@ -107,6 +107,7 @@ class PeopleController(QObject):
             return
         scan = result.person
         key = scan.citizen_id or scan.si_number or ""
+        self._household_of = None
 
         def found(pks) -> None:
             if len(pks):
@@ -131,13 +132,34 @@ class PeopleController(QObject):
     def open_person(self, person_id: str) -> None:
         store = self.session.store
         if store is not None:
+            self._household_of = person_id
             self.tasks.run(lambda: people.household_pks(store, person_id), self._show_pks)
 
     def forget_search(self) -> None:
         """Another member signed in: the search, the work list and the person the last one had open are not
         theirs to see or to go on from (issue 18). The list is read again when the screen shows."""
         self._generation += 1  # a search still on its way is not shown
+        self._household_of = None
         self.view.clear_search()
+
+    def reload_shown(self) -> None:
+        """Records it shows were written (ui.controllers.refresh): read again what the list shows now. A
+        household opened (a save opens its person's) stays open, its rows and the panel read again."""
+        store, person_id = self.session.store, self._household_of
+        if person_id is None or store is None:
+            self.refresh()
+            return
+
+        def shown(pks) -> None:
+            if self._household_of != person_id:
+                return  # the member searched meanwhile
+            if pks == self.view.model.pks():
+                self.view.model.reload_rows()
+                self.show_person(self.view.panel.person_id)
+            else:
+                self._show_pks(pks)
+
+        self.tasks.run(lambda: people.household_pks(store, person_id), shown)
 
     def refresh(self) -> None:
         chosen = self.view.lists.currentData()
@@ -155,6 +177,7 @@ class PeopleController(QObject):
         if not key:
             self.search(self.view.search.text())
             return
+        self._household_of = None
         today = self.today()
         load = {
             "not_insured": lambda: worklists.not_insured(store, today),

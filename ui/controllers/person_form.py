@@ -18,7 +18,6 @@ from fieldapp.i18n import t
 from fieldapp.services import registry
 from fieldapp.services.registry import FormRefused, PersonForm, PossibleDuplicates, SamePerson
 from fieldapp.storage import registry as store_registry
-from fieldapp.storage.writer import writing
 from ui.session import Session
 from ui.tasks import Tasks
 
@@ -129,10 +128,9 @@ class PersonFormController(QObject):
         actor = self.session.actor
 
         def work() -> Person:
-            with writing(store, actor) as w:
-                if editing is None:
-                    return registry.add_person(w, clean, household_id=household_id, allow_candidates=allow_candidates)
-                return registry.update_person(w, editing, clean)
+            return registry.save_person(
+                store, actor, clean, editing=editing, household_id=household_id, allow_candidates=allow_candidates
+            ).value
 
         self.tasks.run(work, self._saved, lambda exc: self._refused(exc, editing, household_id))
 

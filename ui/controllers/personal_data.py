@@ -14,7 +14,6 @@ from fieldapp.errors import FieldappError
 from fieldapp.i18n import t
 from fieldapp.outputs import Output, write_bytes
 from fieldapp.services import registry
-from fieldapp.storage.writer import writing
 from ui.session import Session
 from ui.tasks import Tasks
 
@@ -54,7 +53,9 @@ class PersonalDataController(QObject):
         box.exec()
         clicked = box.clickedButton()
         if clicked is toggle:
-            self._write(person, lambda w: registry.record_consent(w, person, person.consent_at is None))
+            self._write(
+                person, lambda store, actor: registry.change_consent(store, actor, person, not person.consent_at)
+            )
         elif clicked is export:
             self.export(person)
         elif clicked is erase:
@@ -73,8 +74,7 @@ class PersonalDataController(QObject):
         store, actor = self.session.store, self.session.actor
 
         def work() -> None:
-            with writing(store, actor) as w:
-                copy = registry.person_copy(w, person.id)
+            copy = registry.export_copy(store, actor, person.id).value
             data = json.dumps(copy, ensure_ascii=False, indent=1, default=str).encode("utf-8")
             write_bytes(Output(Path(path), force=True, data_dir=store.data_dir.root), data)  # 0600: personal data
 
@@ -104,14 +104,13 @@ class PersonalDataController(QObject):
         if " ".join(typed.split()) != person.full_name:
             QMessageBox.warning(self.parent_widget, "fieldapp", t("erase.name_mismatch", lang))
             return
-        self._write(person, lambda w: registry.erase(w, person))
+        self._write(person, lambda store, actor: registry.erase_person(store, actor, person))
 
     def _write(self, person: Person, change) -> None:
         store, actor, lang = self.session.store, self.session.actor, self.session.lang
 
         def work() -> None:
-            with writing(store, actor) as w:
-                change(w)
+            change(store, actor)
 
         def refused(exc: BaseException) -> None:
             if isinstance(exc, FieldappError):

@@ -108,7 +108,7 @@ def shown(result: receipt_service.Verification, lang: str) -> Shown:
 
 
 class ReceiptsController(QObject):
-    changed = Signal()  # a receipt was voided or printed: the screens showing receipts refresh
+    changed = Signal()  # a receipt was printed (a void: the change set of ui.controllers.refresh)
 
     def __init__(self, session: Session, tasks: Tasks, view: ReceiptsView, parent: QWidget, today) -> None:
         super().__init__(parent)
@@ -268,9 +268,7 @@ class ReceiptsController(QObject):
                 QCoreApplication.translate(
                     "ReceiptsController", "The receipt is void. It prints and verifies as void from now on."
                 )
-            )
-            self.refresh()
-            self.changed.emit()
+            )  # the screens showing receipts reload from what the void changed (ui.controllers.refresh)
 
         dialog.set_busy(True)
         self.tasks.run(work_, done, show_refusal(dialog.message, lang, self.tasks, lambda: dialog.set_busy(False)))

@@ -21,7 +21,7 @@ from fieldapp.storage import closing as closing_store
 from fieldapp.storage import tallies as tally_store
 from fieldapp.storage import targets as target_store
 from fieldapp.storage import team as team_store
-from fieldapp.storage.writer import Actor, writing
+from fieldapp.storage.writer import Actor
 from ui.tasks import Tasks
 from ui.views.tallies import TalliesView
 
@@ -133,8 +133,7 @@ class TalliesController(QObject):
             elif result.ok:
                 QMessageBox.information(
                     self.window, "fieldapp", t("targets.imported", lang, targets=result.targets, rows=result.rows)
-                )
-                self.refresh()
+                )  # the tallies reload from what was written (ui.controllers.refresh)
             else:
                 lines = [t(p.code, lang, row=p.row, **p.params) for p in result.problems[:30]]
                 QMessageBox.warning(
@@ -233,15 +232,15 @@ class TalliesController(QObject):
         store, member, campaign, dialog = s.store, s.member, self.campaign, self.targets_dialog
 
         def work() -> int:
-            with writing(store, Actor(member.id, store.device_id)) as w:
-                return targets.set_targets(w, campaign.id, period_id, scope, ref, values)
+            return targets.save_targets(
+                store, Actor(member.id, store.device_id), campaign.id, period_id, scope, ref, values
+            ).value
 
         def done(n: int) -> None:
             if dialog is not None:
                 dialog.show_message(
                     QCoreApplication.translate("TalliesController", "%1 targets saved.").replace("%1", str(n))
-                )
-            self.refresh()
+                )  # the tallies reload from what was written (ui.controllers.refresh)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, FieldappError) and dialog is not None:
@@ -258,8 +257,7 @@ class TalliesController(QObject):
         store, member, campaign, dialog = s.store, s.member, self.campaign, self.targets_dialog
 
         def work():
-            with writing(store, Actor(member.id, store.device_id)) as w:
-                return targets.add_period(w, campaign, kind, day, name)
+            return targets.open_period(store, Actor(member.id, store.device_id), campaign, kind, day, name).value
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, FieldappError) and dialog is not None:

@@ -86,6 +86,14 @@ class PeopleModel(QAbstractTableModel):
         self._generation += 1
         self.endResetModel()
 
+    def reload_rows(self) -> None:
+        """The same people, their records written: the cached pages are read again, the rows shown as they were
+        until the new ones arrive (no reset: no flicker, the selection kept)."""
+        self._generation += 1  # a page still on its way is the old one
+        self._requested.clear()
+        for page in list(self._pages):
+            self._request(page)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._pks)
 

@@ -96,15 +96,13 @@ class PeopleView(QWidget):
             ("not_insured", self.tr("Not insured yet, by hamlet")),
             (
                 "hi_ending",
-                self.tr("HI cards ended in the last %1 days or ending in the next %2 days")
+                self.tr("HI cards ended (last %1 days) or ending (next %2)")
                 .replace("%1", str(worklists.HI_ENDED_DAYS))
                 .replace("%2", str(worklists.HI_ENDING_DAYS)),
             ),
             (
                 "vsi_due",
-                self.tr("Voluntary SI lapsed, or paid up to within the next %1 days").replace(
-                    "%1", str(worklists.VSI_DUE_DAYS)
-                ),
+                self.tr("Voluntary SI lapsed or due within %1 days").replace("%1", str(worklists.VSI_DUE_DAYS)),
             ),
             ("follow_ups", self.tr("Follow-ups due")),
         ):

@@ -105,7 +105,9 @@ class Op(BaseModel):
     actor: Id | None = Field(None, description="the member who made the change (a team leader for leader-only ops)")
 
     def checked(self) -> ops.Op:
-        return ops.Op(**self.model_dump())
+        # field by field, not model_dump(): that copies every payload again, a tenth of a push's time
+        return ops.Op(self.op_id, self.entity, self.entity_id, self.op, self.base_version, self.payload,
+                      self.created_at, self.actor)  # fmt: skip
 
 
 class PushRequest(BaseModel):

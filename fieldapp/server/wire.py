@@ -6,7 +6,7 @@ route modules' (fieldapp/server/routes/) that name them.
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints
 
 from fieldapp.protocol import ops
 
@@ -80,10 +80,18 @@ class EnrolResponse(BaseModel):
     receipt_blocks: list[list[int]] = Field(default_factory=list, description="its receipt books, [[first, last], …]")
 
 
+def _whole(value: Any) -> Any:
+    """A JSON number with no fraction is an integer (JSON Schema says 204233.0 is one); a bool or text is not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 class BlocksRequest(BaseModel):
     """What a laptop says of its receipt books: the next number it would issue from them (null: none issued)."""
 
-    next: Annotated[StrictInt, Field(ge=1, le=999_999_999)] | None = None
+    # the bounds before the validator: after it, pydantic writes them into the schema as bare ge/le keys
+    next: Annotated[StrictInt, Field(ge=1, le=999_999_999), BeforeValidator(_whole)] | None = None
 
 
 class BlocksResponse(BaseModel):

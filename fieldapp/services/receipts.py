@@ -249,7 +249,12 @@ def without_labels(store: Store, day, receipt_ids: list[str] | None = None) -> l
     name and receipt, so the labels and the cards handed over never differ without a word (issue 17, item 7)."""
     from fieldapp.printing.labels import without_label
 
-    return without_label([i for i in receipt_store.hand_overs(store, day, receipt_ids=receipt_ids) if not i.voided])
+    return without_label(_handed_over(store, day, receipt_ids))
+
+
+def _handed_over(store: Store, day, receipt_ids: list[str] | None) -> list:
+    """The cards and books of a day's receipts (or of the given ones); a voided receipt hands nothing over."""
+    return [i for i in receipt_store.hand_overs(store, day, receipt_ids=receipt_ids) if not i.voided]
 
 
 def hand_over_file(
@@ -272,7 +277,7 @@ def hand_over_file(
     from fieldapp.printing.labels import LABEL_LAYOUTS, hand_over_pdf, label_for, labels_pdf
 
     out = as_output(path, data_dir=store.data_dir.root)
-    items = [i for i in receipt_store.hand_overs(store, day, receipt_ids=receipt_ids) if not i.voided]
+    items = _handed_over(store, day, receipt_ids)
     if what == "list":
         printed_on = local_day(utcnow())
         return write_with(

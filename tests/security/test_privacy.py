@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fieldapp.outputs import FORMULA_TRIGGERS
 from tests.conftest import cli_env
 from tests.security.helpers import small_demo
 from tests.test_cli import run
@@ -22,7 +23,7 @@ NAME = "Nguyễn Thị Hoà"
 CITIZEN_ID = "001088012345"
 PHONE = "0912345678"
 EVIL = "=cmd|' /C calc'!A0"
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TRIGGERS = FORMULA_TRIGGERS  # the fullwidth ＝ ＋ － ＠ too: some spreadsheets read them as the ASCII ones
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +128,21 @@ def test_declaration_xlsx_cells_are_text_not_formulas(tmp_path):
 
     from fieldapp.reports.declarations import D03_COLUMNS, Declaration, write_xlsx
 
-    row = [1, EVIL, "+841234", "=1+1", "01/01/1990", "Nữ", 1, "@thôn", "15/07/2026", "-BI/1", 12, "01/08/2026"]
+    row = [
+        1,
+        EVIL,
+        "+841234",
+        "=1+1",
+        "01/01/1990",
+        "Nữ",
+        1,
+        "@thôn",
+        "=HYPERLINK(1)",
+        "15/07/2026",
+        "-BI/1",
+        12,
+        "01/08/2026",
+    ]
     row += ["31/07/2027", 1_263_600, "", ""]
     assert len(row) == len(D03_COLUMNS)
     out = write_xlsx(Declaration("d03", date(2026, 7, 15), date(2026, 7, 15), [row]), tmp_path / "d03.xlsx", "=unit")

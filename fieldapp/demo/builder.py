@@ -159,6 +159,9 @@ class DemoBuilder(People, Days):
         chosen = sorted(rng.sample(communes, min(TEAM_COMMUNES, len(communes))), key=lambda c: c.code)
         with self._writing(None) as w:
             put_meta(w.conn, RUNNING, json.dumps({"copy": str(before), "seed": self.options.seed}))
+            # a team already there (an enrolled laptop) may have other laptops closing its days: a closing is
+            # once per collector and day for the whole team, so the demo closes only the days of its own team
+            self.closes_days = existing is None
             if existing is None:
                 self.team = self._new_team(w, province, chosen)
             else:

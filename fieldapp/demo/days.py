@@ -1,4 +1,5 @@
-"""The demo's days of work: events, consultations and the enrolments they lead to, follow-ups, donations."""
+"""The demo's days of work: events, consultations and the enrolments they lead to, follow-ups, donations,
+and the leader's end of the day: a void now and then, and every day but the last closed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fieldapp.demo.options import DemoOptions, DemoProgress
-from fieldapp.demo.people import _Weighted
+from fieldapp.demo.people import _Weighted, health_station
+from fieldapp.domain.cash import counted, fewest_notes, odd_part_only
 from fieldapp.domain.enums import (
     EventKind,
     Outcome,
@@ -24,7 +26,7 @@ from fieldapp.domain.formats import VIETNAM
 from fieldapp.domain.ids import IdFactory
 from fieldapp.domain.models import Campaign, Member, Person, Site, Team
 from fieldapp.domain.premiums import RuleBook
-from fieldapp.services import enrolment, fieldwork
+from fieldapp.services import closing, enrolment, fieldwork, receipts
 from fieldapp.storage.store import Store
 from fieldapp.storage.work import open_follow_ups
 from fieldapp.storage.writer import Actor, Writer
@@ -54,6 +56,7 @@ class Days:
     members: list[Member]
     sites: list[Site]
     campaign: Campaign | None
+    closes_days: bool
     visited: list[list[Person]]
     clock: Callable[[], datetime]
     _writer_actor: Callable[[Member | None], Actor]
@@ -71,6 +74,7 @@ class Days:
             day = self.start + timedelta(days=index)
             self._close_follow_ups(day)
             self._work_day(day)
+            self._end_of_day(index, day)
             yield DemoProgress("work", index + 1, days)
 
     def _close_follow_ups(self, day: date) -> None:
@@ -148,6 +152,43 @@ class Days:
             if day.toordinal() % 3 == 0:
                 self._donation(w, leader)
 
+    def _end_of_day(self, index: int, day: date) -> None:
+        """As a leader ends a day: now and then a receipt written wrong is voided, on its own day or (a
+        correction the next closing names) from a day already closed; every day but the last is closed, each
+        collector's cash counted in the fewest notes."""
+        leader = self.members[0]
+        self.now = self._at(day, 590)
+        with self._writing(leader) as w:
+            if index % 5 == 1:
+                self._void_one(w, leader, day, "Ghi sai số tháng đóng, đã lập biên lai khác")
+            if index % 5 == 2:
+                self._void_one(w, leader, day - timedelta(days=2), "Người tham gia đề nghị huỷ, đã trả lại tiền")
+            if index == self.options.days - 1 or not self.closes_days:
+                return
+            for collector in self.members:
+                cash = closing.open_cash(w.conn, day, collector.id)
+                if not cash.receipts and not cash.corrections:
+                    continue
+                notes = fewest_notes(cash.cash_expected)
+                short = counted(notes) - cash.cash_expected
+                why = "Phần lẻ dưới 100 đồng" if odd_part_only(short) else "Trả lại tiền theo biên lai huỷ"
+                closing.close_in(
+                    w,
+                    leader,
+                    day=day,
+                    collector_id=collector.id,
+                    team_id=self.team.id,
+                    notes=notes,
+                    explanation=why if short else "",
+                )
+
+    def _void_one(self, w: Writer, leader: Member, day: date, reason: str) -> None:
+        """The day's first receipt still valid, voided by the leader."""
+        for collector in self.members:
+            for receipt in closing.open_cash(w.conn, day, collector.id).valid:
+                receipts.void_in(w, receipt.id, reason, leader)
+                return
+
     def _one_consultation(self, w: Writer, member: Member, event, day: date) -> None:
         rng = self.rng
         walk_in = rng.random() < 0.08
@@ -216,7 +257,7 @@ class Days:
             return
         if not adults:
             return
-        members = adults[: rng.randint(1, len(adults))]
+        members = [self._registered(w, p) for p in adults[: rng.randint(1, len(adults))]]
         done = enrolment.enrol_household_hi(
             w,
             self.rules,
@@ -230,13 +271,22 @@ class Days:
             event_id=event_id,
         )
         for p in members:
-            household[household.index(p)] = replace(p, hi_valid_to=done.enrolment.end_on)
+            at = next(i for i, q in enumerate(household) if q.id == p.id)
+            household[at] = replace(p, hi_valid_to=done.enrolment.end_on)
+
+    def _registered(self, w: Writer, person: Person) -> Person:
+        """A member buying a first card chooses where they register (nơi KCB ban đầu): the collector types
+        it into their record, here their commune's health station."""
+        if person.hi_clinic:
+            return person
+        clinic = health_station(self.team.province_code, person.commune_code)
+        return w.update(replace(person, hi_clinic=clinic, updated_at=w.clock()), ["hi_clinic"])
 
     def _donation(self, w: Writer, leader: Member) -> None:
         rng = self.rng
         poor = [h for h in self.visited[:500] if h[0].target_group in (TargetGroup.POOR, TargetGroup.NEAR_POOR)]
         household = rng.choice(poor or self.visited)
-        person = household[0]
+        person = self._registered(w, household[0])
         enrolment.enrol_household_hi(
             w,
             self.rules,

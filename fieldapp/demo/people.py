@@ -37,6 +37,12 @@ def _vocabulary() -> dict[str, Any]:
 
 
 @cache
+def health_station(province: str, commune_code: str) -> str:
+    """The registered clinic of a demo card holder: their commune's health station, made up from the commune's
+    code (no random draw, so the rest of the data stays as it was)."""
+    return f"{province} - {int(commune_code) % 1000:03d}"
+
+
 def _old_province_codes(new_code: str) -> tuple[str, ...]:
     with resource_path("identifiers", "province_merger_2025.csv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
@@ -244,6 +250,7 @@ class People:
             target_group=group,
             consent_at=None,
             hi_valid_to=hi_valid_to,
+            hi_clinic=health_station(province, household.commune_code) if hi_valid_to else None,
             vsi_status=vsi_status,
             vsi_paid_to=vsi_paid_to,
             created_at=self.now,

@@ -84,9 +84,10 @@ class DayCash:
 
     @property
     def transfers_amount(self) -> int:
-        return sum(r.amount for r in self.transfers) - sum(
-            r.amount for r in self.corrections if r.method is PaymentMethod.TRANSFER
-        )
+        """The day's own transfers, as the slip lists them. An earlier transfer voided since its day closed
+        is a correction, listed with the others, and no cash of today's: taking it off here made the closing
+        of a day without transfers negative, which no closing record may be."""
+        return sum(r.amount for r in self.transfers)
 
     @property
     def corrections_amount(self) -> int:
@@ -102,3 +103,13 @@ class DayCash:
 
 def counted(notes: Mapping[int, int]) -> int:
     return sum(int(d) * int(n) for d, n in notes.items())
+
+
+def fewest_notes(amount: int) -> dict[int, int]:
+    """The fewest notes that pay `amount`, its odd part below the smallest note left out; none for nothing."""
+    notes: dict[int, int] = {}
+    for denomination in DENOMINATIONS:
+        n, amount = divmod(max(amount, 0), denomination)
+        if n:
+            notes[denomination] = n
+    return notes

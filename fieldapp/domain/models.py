@@ -187,6 +187,7 @@ class Person:
     merged_into: str | None = None  # a duplicate merged into this person id (never automatically)
     erased_at: datetime | None = None  # personal data erased on request; the row stays, emptied
     birth_year: int | None = None  # known alone ("1965") or from birth_date, whose year it always is
+    hi_clinic: str | None = None  # the registered clinic (nơi KCB ban đầu) as the HI card codes it: "33 - 105"
 
     def __post_init__(self) -> None:
         if self.birth_date is not None and self.birth_year != self.birth_date.year:
@@ -196,6 +197,7 @@ class Person:
     # the rest to null. The laptop's erasure, its store and the server's answer to an `erase` op all read it.
     PERSONAL: ClassVar[tuple[str, ...]] = (
         "full_name", "birth_date", "birth_year", "sex", "citizen_id", "si_number", "phone", "hamlet_id", "consent_at",
+        "hi_clinic",
     )  # fmt: skip
 
     def erased(self, at: datetime) -> Person:

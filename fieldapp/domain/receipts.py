@@ -20,6 +20,7 @@ class Participant:
     birth_date: date | None = None
     birth_year: int | None = None
     sex: str | None = None
+    hi_clinic: str | None = None  # the registered clinic, named on the D03-TS
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +76,4 @@ class HandOver:
     receipt: str  # the receipt's label
     hamlet: str
     voided: bool
+    clinic: str | None = None  # the registered clinic: field [5] of the card label's QR

@@ -8,6 +8,7 @@ why, with the parameters the message needs. The UI and the CLI translate the cod
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,6 +64,7 @@ class Reason(StrEnum):
     NAME_CHARACTER = "reason.name.character"
     BIRTH_DATE_FUTURE = "reason.birth_date.future"
     BIRTH_DATE_TOO_OLD = "reason.birth_date.too_old"
+    CLINIC_FORMAT = "reason.clinic.format"
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +215,22 @@ def check_phone(text: str) -> Checked[str]:
     if raw[:3] not in mobile_prefixes():
         return _refuse(Reason.PHONE_NOT_MOBILE, prefix=raw[:3])
     return Checked(raw)
+
+
+# The registered clinic's code (nơi KCB ban đầu) as the HI card prints it: the province's two digits, then the
+# facility's code ("01 - C54", "33 - 105"). Typed as "33-105", "33105" or "33 105" it is the same code.
+_CLINIC = re.compile(r"(\d{2})\s*[-.]?\s*([0-9A-Z]{1,10})")
+
+
+def check_clinic(text: str) -> Checked[str]:
+    """A registered clinic's code, normalised to the card's "PP - CODE"."""
+    raw = " ".join(text.split()).upper()
+    if not raw:
+        return _refuse(Reason.EMPTY)
+    found = _CLINIC.fullmatch(raw) if raw.isascii() else None
+    if found is None:
+        return _refuse(Reason.CLINIC_FORMAT)
+    return Checked(f"{found[1]} - {found[2]}")
 
 
 # --- names and birth dates --------------------------------------------------------------------

@@ -58,6 +58,7 @@ def label_for(item: HandOver, issued_on: date) -> Label | None:
             item.end_on,
             issued_on,
             birth_year=item.birth_year,
+            clinic=item.clinic or "-",
         )
         lines = (
             f"Mã thẻ: {item.si_number}",

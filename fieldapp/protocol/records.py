@@ -85,6 +85,7 @@ FIELDS: dict[str, dict[str, Bound]] = {
         "household_order": Int(1, 99),
         "merged_into": Ref("persons"),
         "birth_year": Int(FIRST_DAY.year, LAST_DAY.year),
+        "hi_clinic": Text(30, pattern=r"[0-9A-Za-z .-]*"),  # as the HI card prints it (validators.check_clinic)
     },
     "person_merges": {"kept_id": Ref("persons"), "merged_id": Ref("persons"), "member_id": Ref("members")},
     "prospect_lists": {
@@ -169,7 +170,7 @@ FIELDS: dict[str, dict[str, Bound]] = {
         "closed_by": Ref("members"),
         "receipts": Int(0, 10**6),
         "receipts_amount": Int(0, 10**13),
-        "cash_expected": Int(0, 10**13),
+        "cash_expected": Int(-(10**13), 10**13),  # below 0 when a correction gives back more than the day took
         "cash_counted": Int(0, 10**13),
         "transfers": Int(0, 10**13),
         "difference": Int(-(10**13), 10**13),

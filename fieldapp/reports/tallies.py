@@ -272,7 +272,8 @@ def _breakdown(snap: Snapshot, dim: str, lang: str, h, planned: set[str]) -> Tab
 
 def correction_line(fix: Correction, lang: str) -> str:
     """The line naming a correction: "Điều chỉnh: huỷ biên lai BI-330101-2026/0000012 ngày 03/12/2026
-    (Nguyễn Văn A), −1.366.200 đ"; the collector's name, as the member rows name them."""
+    (Nguyễn Văn A), -1.366.200 đ"; the collector's name, as the member rows name them. The minus is a hyphen,
+    as format_number writes it: the PDF's font has no U+2212, which printed as a blank box."""
     return t(
         "tallies.correction",
         lang,

@@ -8,7 +8,9 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from fieldapp.domain.cash import DENOMINATIONS, DayCash, counted
 from fieldapp.domain.enums import AuditAction
@@ -18,6 +20,7 @@ from fieldapp.domain.permissions import Action, require
 from fieldapp.errors import InputRefused
 from fieldapp.storage import closing as closing_store
 from fieldapp.storage import team as team_store
+from fieldapp.storage.driver import Connection
 from fieldapp.storage.store import Store
 from fieldapp.storage.writer import Actor, Writer, writing
 
@@ -26,17 +29,37 @@ MAX_EXPLANATION = 500
 
 def day_cash(store: Store, day: date, collector_id: str) -> DayCash:
     with store.reading() as conn:
-        receipts = closing_store.day_receipts(conn, day, collector_id)
-        corrections = closing_store.corrections(conn, day, collector_id)
+        cash = open_cash(conn, day, collector_id)
     closed = closing_store.closing(store, day, collector_id)
-    if closed is not None:  # the corrections as they were at closing time
-        corrections = closing_store.receipts_voided_by(store, list(closed.corrections))
-    return DayCash(day, collector_id, receipts, corrections, closed)
+    if closed is None:
+        return cash
+    # the corrections as they were at closing time
+    return replace(cash, corrections=closing_store.receipts_voided_by(store, list(closed.corrections)), closed=closed)
 
 
-def close_day(
-    store: Store,
-    actor: Actor,
+def open_cash(conn: Connection, day: date, collector_id: str) -> DayCash:
+    """A collector's day as it stands in this transaction, not yet closed: what a closing would count."""
+    return DayCash(
+        day,
+        collector_id,
+        closing_store.day_receipts(conn, day, collector_id),
+        closing_store.corrections(conn, day, collector_id),
+        None,
+    )
+
+
+def close_day(store: Store, actor: Actor, leader: Member, **details: Any) -> DayClosing:
+    """Close a collector's day with the cash counted: `close_in`'s `details` (`day`, `collector_id`, `team_id`,
+    `notes`: denomination -> number of notes, `explanation`), in a transaction of its own.
+
+    The leader closes: the actor, as the store holds them, must lead (or administer) `team_id` and be the
+    `leader` named on the closing, and the collector must be a member of that team."""
+    with writing(store, actor) as w:
+        return close_in(w, leader, **details)
+
+
+def close_in(
+    w: Writer,
     leader: Member,
     *,
     day: date,
@@ -45,48 +68,44 @@ def close_day(
     notes: Mapping[int, int],
     explanation: str = "",
 ) -> DayClosing:
-    """Close `collector_id`'s `day` with the cash counted (`notes`: denomination -> number of notes).
-
-    The leader closes: the actor, as the store holds them, must lead (or administer) `team_id` and be the
-    `leader` named on the closing, and the collector must be a member of that team."""
+    """`close_day` inside a transaction already open (the demo's, on its own clock)."""
     explanation = _checked_count(notes, explanation)
-    with writing(store, actor) as w:
-        cash = _cash_to_close(w, actor, leader, day=day, collector_id=collector_id, team_id=team_id)
-        total = counted(notes)
-        difference = total - cash.cash_expected
-        if difference and not explanation:
-            raise InputRefused("closing.explain_difference", difference=difference)
-        closed = DayClosing(
-            w.ids(),
-            day,
-            collector_id,
-            team_id,
-            leader.id,
-            w.clock(),
-            len(cash.valid),
-            cash.issued_amount,
-            cash.cash_expected,
-            total,
-            cash.transfers_amount,
-            difference,
-            explanation,
-            {str(int(d)): int(n) for d, n in notes.items() if int(n)},
-            tuple(r.void_id for r in cash.voided if r.void_id),
-            tuple(r.void_id for r in cash.corrections if r.void_id),
-        )
-        w.add(closed, audit=False)  # the row and its outbox op: sync carries it
-        w.audit(
-            AuditAction.CREATE,
-            "day_closings",
-            closed.id,
-            day=day.isoformat(),
-            collector=collector_id,
-            receipts=closed.receipts,
-            cash_expected=closed.cash_expected,
-            cash_counted=total,
-            difference=difference,
-            corrections=len(closed.corrections),
-        )
+    cash = _cash_to_close(w, leader, day=day, collector_id=collector_id, team_id=team_id)
+    total = counted(notes)
+    difference = total - cash.cash_expected
+    if difference and not explanation:
+        raise InputRefused("closing.explain_difference", difference=difference)
+    closed = DayClosing(
+        w.ids(),
+        day,
+        collector_id,
+        team_id,
+        leader.id,
+        w.clock(),
+        len(cash.valid),
+        cash.issued_amount,
+        cash.cash_expected,
+        total,
+        cash.transfers_amount,
+        difference,
+        explanation,
+        {str(int(d)): int(n) for d, n in notes.items() if int(n)},
+        tuple(r.void_id for r in cash.voided if r.void_id),
+        tuple(r.void_id for r in cash.corrections if r.void_id),
+    )
+    w.add(closed, audit=False)  # the row and its outbox op: sync carries it
+    w.audit(
+        AuditAction.CREATE,
+        "day_closings",
+        closed.id,
+        day=day.isoformat(),
+        collector=collector_id,
+        receipts=closed.receipts,
+        cash_expected=closed.cash_expected,
+        cash_counted=total,
+        difference=difference,
+        corrections=len(closed.corrections),
+    )
     return closed
 
 
@@ -103,11 +122,11 @@ def _checked_count(notes: Mapping[int, int], explanation: str) -> str:
     return explanation
 
 
-def _cash_to_close(w: Writer, actor: Actor, leader: Member, *, day: date, collector_id: str, team_id: str) -> DayCash:
+def _cash_to_close(w: Writer, leader: Member, *, day: date, collector_id: str, team_id: str) -> DayCash:
     """The day's cash, once it is sure the actor may close it: the actor leads the team and is the leader
     named; the collector is of the team; the day is over and not closed yet. Read inside the closing's own
     transaction."""
-    acting = team_store.member_in(w.conn, actor.member_id)
+    acting = team_store.member_in(w.conn, w.actor.member_id)
     require(acting, Action.CLOSE_DAY, team_id)
     if acting is None or acting.id != leader.id:
         raise InputRefused("closing.needs_leader")
@@ -118,13 +137,7 @@ def _cash_to_close(w: Writer, actor: Actor, leader: Member, *, day: date, collec
         raise InputRefused("closing.future_day")
     if closing_store.is_closed(w.conn, day, collector_id):
         raise InputRefused("closing.already_closed")
-    return DayCash(
-        day,
-        collector_id,
-        closing_store.day_receipts(w.conn, day, collector_id),
-        closing_store.corrections(w.conn, day, collector_id),
-        None,
-    )
+    return open_cash(w.conn, day, collector_id)
 
 
 def notes_json(notes: Mapping[int, int]) -> str:

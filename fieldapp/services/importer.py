@@ -48,6 +48,7 @@ COLUMNS = (
     "hamlet",
     "address",
     "target_group",
+    "hi_clinic",
 )
 # Column names as offices write them, folded (no diacritics, lower case, single spaces).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -70,6 +71,22 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "hamlet": ("thon", "xom", "ap", "ban", "thon/xom", "thon, xom", "to dan pho", "thon xom", "hamlet"),
     "address": ("dia chi", "noi o", "address"),
     "target_group": ("doi tuong", "nhom doi tuong", "target group"),
+    "hi_clinic": (
+        "noi kcb ban dau",
+        "noi dang ky kcb ban dau",
+        "noi dang ky kcb bd",
+        "noi dk kcb bd",
+        "noi dk kcb ban dau",
+        "ma kcb",
+        "ma kcb bd",
+        "ma noi kcb",
+        "ma noi kcb ban dau",
+        "ma noi dk kcb bd",
+        "ma benh vien",
+        "ma bv",
+        "kcb bd",
+        "registered clinic",
+    ),
 }
 _PREFIX = re.compile(r"^(xa|phuong|dac khu)\s+")
 GROUP_WORDS = {
@@ -219,6 +236,7 @@ def clean_row(
         commune_code=commune or "",
         hamlet=get("hamlet") or get("address")[:80],
         target_group=group,
+        hi_clinic=get("hi_clinic"),
         consent=False,
     )
     try:

@@ -15,14 +15,16 @@ from typing import Any
 
 from fieldapp.domain.changes import Done
 from fieldapp.domain.enums import AuditAction, Sex, TargetGroup, VsiStatus
-from fieldapp.domain.formats import parse_birth
+from fieldapp.domain.formats import format_birth, parse_birth
 from fieldapp.domain.models import Hamlet, Household, Person, PersonMerge
 from fieldapp.domain.permissions import Action, require
+from fieldapp.domain.scans import ScannedPerson
 from fieldapp.domain.validators import (
     Checked,
     check_birth_date,
     check_birth_year,
     check_citizen_id,
+    check_clinic,
     check_hi_card,
     check_name,
     check_phone,
@@ -50,6 +52,22 @@ class PersonForm:
     hamlet: str = ""
     target_group: TargetGroup = TargetGroup.OTHER
     consent: bool = False
+    hi_clinic: str = ""  # the registered clinic's code, as the HI card prints it ("33 - 105")
+
+
+def scanned_form(scan: ScannedPerson, typed: PersonForm | None = None) -> PersonForm:
+    """What a scanned citizen ID or HI card fills in, over what was typed (kept where the card says nothing):
+    the member checks it with the person before saving."""
+    typed = typed or PersonForm()
+    return replace(
+        typed,
+        full_name=scan.full_name,
+        birth_date=format_birth(scan.birth_date, scan.birth_year) or typed.birth_date,
+        sex=scan.sex or typed.sex,
+        citizen_id=scan.citizen_id or typed.citizen_id,
+        si_number=scan.hi_card_code or typed.si_number,
+        hi_clinic=scan.clinic or typed.hi_clinic,
+    )
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,7 @@ class CleanPerson:
     hamlet: str
     target_group: TargetGroup
     consent: bool
+    hi_clinic: str | None = None
 
 
 def check_person(form: PersonForm, *, communes: set[str] | None = None, today: date | None = None) -> CleanPerson:
@@ -114,6 +133,7 @@ def check_person(form: PersonForm, *, communes: set[str] | None = None, today: d
     )
     si_number = _optional(problems, "si_number", form.si_number, check_hi_card, lambda value: value.si_number)
     phone = _optional(problems, "phone", form.phone, check_phone, lambda value: value)
+    clinic = _optional(problems, "hi_clinic", form.hi_clinic, check_clinic, lambda value: value)
     if not form.commune_code or (communes is not None and form.commune_code not in communes):
         problems.append(Problem("commune_code", "form.commune", {}))
     if len(form.hamlet.strip()) > 80:
@@ -132,6 +152,7 @@ def check_person(form: PersonForm, *, communes: set[str] | None = None, today: d
         hamlet=" ".join(form.hamlet.split()),
         target_group=form.target_group,
         consent=form.consent,
+        hi_clinic=clinic,
     )
 
 
@@ -255,6 +276,7 @@ def new_person(
         household_id=household_id,
         household_order=household_order,
         target_group=clean.target_group,
+        hi_clinic=clean.hi_clinic,
         consent_at=now if clean.consent else None,
         hi_valid_to=None,
         vsi_status=VsiStatus.NEVER,
@@ -284,6 +306,7 @@ def update_person(w: Writer, person: Person, clean: CleanPerson) -> Person:
         "commune_code": clean.commune_code,
         "hamlet_id": hamlet.id if hamlet else None,
         "target_group": clean.target_group,
+        "hi_clinic": clean.hi_clinic,
         "consent_at": consent_at,
     }
     changed = [f for f, v in values.items() if getattr(person, f) != v]
@@ -308,6 +331,7 @@ MERGE_FILLS = (
     "phone",
     "hamlet_id",
     "hi_valid_to",
+    "hi_clinic",
     "vsi_paid_to",
 )
 

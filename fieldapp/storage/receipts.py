@@ -345,7 +345,7 @@ def _participants(conn: Connection, person_ids: list[str]) -> dict[str, tuple[An
         chunk = person_ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         for pid, *facts in conn.execute(
-            "SELECT id, full_name, si_number, citizen_id, birth_date, birth_year, sex "
+            "SELECT id, full_name, si_number, citizen_id, birth_date, birth_year, sex, hi_clinic "
             f"FROM persons WHERE id IN ({marks})",
             chunk,
         ).fetchall():
@@ -356,8 +356,9 @@ def _participants(conn: Connection, person_ids: list[str]) -> dict[str, tuple[An
 def _participant(facts: tuple[Any, ...] | None, order: int, amount: int) -> Participant:
     if facts is None:  # an erased person: the line stays, the name is gone
         return Participant("", None, order, amount)
-    name, si, citizen_id, born, year, sex = facts
-    return Participant(name, si, order, amount, citizen_id, date.fromisoformat(born) if born else None, year, sex)
+    name, si, citizen_id, born, year, sex, clinic = facts
+    born_on = date.fromisoformat(born) if born else None
+    return Participant(name, si, order, amount, citizen_id, born_on, year, sex, clinic)
 
 
 def hand_overs(store: Store, day: date, *, receipt_ids: list[str] | None = None) -> list[HandOver]:
@@ -378,7 +379,8 @@ def hand_overs(store: Store, day: date, *, receipt_ids: list[str] | None = None)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             for r in conn.execute(
-                "SELECT p.id, p.full_name, p.birth_date, p.birth_year, p.sex, p.si_number, coalesce(h.name, '') "
+                "SELECT p.id, p.full_name, p.birth_date, p.birth_year, p.sex, p.si_number, coalesce(h.name, ''), "
+                "p.hi_clinic "
                 "FROM persons p "
                 f"LEFT JOIN hamlets h ON h.id = p.hamlet_id WHERE p.id IN ({', '.join('?' * len(chunk))})",
                 chunk,
@@ -404,6 +406,7 @@ def hand_overs(store: Store, day: date, *, receipt_ids: list[str] | None = None)
                     f"{series}/{number:07d}",
                     p[6],
                     bool(voided),
+                    p[7],
                 )
             )
     return out

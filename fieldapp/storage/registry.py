@@ -97,9 +97,10 @@ def person_record(conn: Connection, person_id: str) -> dict[str, list[dict]]:
     return {
         "person": table(
             "SELECT p.full_name, p.birth_date, p.birth_year, p.sex, p.citizen_id, p.si_number, p.phone, "
-            "c.name AS commune, h.name AS hamlet, p.target_group, p.consent_at, p.hi_valid_to, p.vsi_status, "
-            "p.vsi_paid_to, p.created_at, p.updated_at FROM persons p JOIN communes c ON c.code = p.commune_code "
-            "LEFT JOIN hamlets h ON h.id = p.hamlet_id WHERE p.id = ?",
+            "c.name AS commune, h.name AS hamlet, p.target_group, p.consent_at, p.hi_valid_to, p.hi_clinic, "
+            "p.vsi_status, p.vsi_paid_to, p.created_at, p.updated_at "
+            "FROM persons p JOIN communes c ON c.code = p.commune_code LEFT JOIN hamlets h ON h.id = p.hamlet_id "
+            "WHERE p.id = ?",
             (person_id,),
         ),
         "consultations": table(

@@ -778,108 +778,113 @@
 <context>
     <name>HouseholdPanel</name>
     <message>
-        <location filename="../../ui/views/household.py" line="39"/>
-        <location filename="../../ui/views/household.py" line="129"/>
+        <location filename="../../ui/views/household.py" line="40"/>
+        <location filename="../../ui/views/household.py" line="131"/>
         <source>Nobody chosen</source>
         <translation>Chưa chọn ai</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="54"/>
+        <location filename="../../ui/views/household.py" line="55"/>
         <source>Born:</source>
         <translation>Ngày sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="55"/>
+        <location filename="../../ui/views/household.py" line="56"/>
         <source>Citizen ID:</source>
         <translation>Số CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="56"/>
+        <location filename="../../ui/views/household.py" line="57"/>
         <source>SI number:</source>
         <translation>Mã số BHXH:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="57"/>
+        <location filename="../../ui/views/household.py" line="58"/>
         <source>Phone:</source>
         <translation>Điện thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="58"/>
+        <location filename="../../ui/views/household.py" line="59"/>
         <source>Lives in:</source>
         <translation>Nơi ở:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="59"/>
+        <location filename="../../ui/views/household.py" line="60"/>
         <source>Group:</source>
         <translation>Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="60"/>
+        <location filename="../../ui/views/household.py" line="61"/>
         <source>HI card valid until:</source>
         <translation>Thẻ BHYT hạn đến:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="61"/>
+        <location filename="../../ui/views/household.py" line="62"/>
         <source>Voluntary SI:</source>
         <translation>BHXH tự nguyện:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="70"/>
+        <location filename="../../ui/views/household.py" line="72"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="74"/>
+        <location filename="../../ui/views/household.py" line="76"/>
         <source>Name</source>
         <translation>Họ tên</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="75"/>
+        <location filename="../../ui/views/household.py" line="77"/>
         <source>Born</source>
         <translation>Ngày sinh</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="76"/>
+        <location filename="../../ui/views/household.py" line="78"/>
         <source>HI until</source>
         <translation>BHYT đến</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="77"/>
+        <location filename="../../ui/views/household.py" line="79"/>
         <source>VSI</source>
         <translation>BHXH TN</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="88"/>
+        <location filename="../../ui/views/household.py" line="90"/>
         <source>Record a &amp;consultation (F2)</source>
         <translation>Ghi tư &amp;vấn (F2)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="89"/>
+        <location filename="../../ui/views/household.py" line="91"/>
         <source>&amp;Enrol (F3)</source>
         <translation>Th&amp;am gia (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="90"/>
+        <location filename="../../ui/views/household.py" line="92"/>
         <source>Edi&amp;t (F4)</source>
         <translation>&amp;Sửa (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="91"/>
+        <location filename="../../ui/views/household.py" line="93"/>
         <source>&amp;Add to this household</source>
         <translation>Thêm người vào &amp;hộ này</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="92"/>
+        <location filename="../../ui/views/household.py" line="94"/>
         <source>Personal &amp;data…</source>
         <translation>Dữ liệu &amp;cá nhân…</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="93"/>
+        <location filename="../../ui/views/household.py" line="95"/>
         <source>&amp;Merge with… (Ctrl+M)</source>
         <translation>&amp;Gộp với… (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/household.py" line="142"/>
+        <location filename="../../ui/views/household.py" line="145"/>
+        <source>clinic %1</source>
+        <translation>KCB ban đầu %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/household.py" line="148"/>
         <source>paid until %1</source>
         <translation>đã đóng đến %1</translation>
     </message>
@@ -1156,16 +1161,21 @@
     </message>
     <message>
         <location filename="../../ui/controllers/merge.py" line="76"/>
+        <source>Registered clinic</source>
+        <translation>Nơi KCB ban đầu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/merge.py" line="81"/>
         <source>Voluntary SI</source>
         <translation>BHXH tự nguyện</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="81"/>
+        <location filename="../../ui/controllers/merge.py" line="86"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/merge.py" line="83"/>
+        <location filename="../../ui/controllers/merge.py" line="88"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
@@ -1287,22 +1297,22 @@
 <context>
     <name>PeopleController</name>
     <message>
-        <location filename="../../ui/controllers/people.py" line="125"/>
+        <location filename="../../ui/controllers/people.py" line="118"/>
         <source>Not in the registry yet. Read from the card: check it with the person.</source>
         <translation>Người này chưa có trong danh sách. Thông tin đọc từ thẻ: hãy kiểm tra lại với người dân.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="251"/>
+        <location filename="../../ui/controllers/people.py" line="244"/>
         <source>Making the list of %1 people…</source>
         <translation>Đang làm danh sách %1 người…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="254"/>
+        <location filename="../../ui/controllers/people.py" line="247"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/people.py" line="269"/>
+        <location filename="../../ui/controllers/people.py" line="262"/>
         <source>Page %1 of about %2 (%3 people)…</source>
         <translation>Trang %1 trên khoảng %2 (%3 người)…</translation>
     </message>
@@ -1393,7 +1403,7 @@
         <translation>BHXH tự nguyện đã quá hạn đóng hoặc hết hạn đóng trong %1 ngày tới</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="109"/>
+        <location filename="../../ui/views/people.py" line="107"/>
         <source>Follow-ups due</source>
         <translation>Lịch hẹn đến hạn</translation>
     </message>
@@ -1413,12 +1423,12 @@
         <translation>Nhập &amp;danh sách (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="156"/>
+        <location filename="../../ui/views/people.py" line="154"/>
         <source>%1 people</source>
         <translation>%1 người</translation>
     </message>
     <message>
-        <location filename="../../ui/views/people.py" line="156"/>
+        <location filename="../../ui/views/people.py" line="154"/>
         <source>The best %1 matches: type more of the name to narrow them</source>
         <translation>%1 người khớp nhất: gõ thêm tên để thu hẹp</translation>
     </message>
@@ -1446,67 +1456,77 @@
         <translation>10 chữ số, hoặc mã thẻ BHYT</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="98"/>
+        <location filename="../../ui/views/person_dialog.py" line="100"/>
+        <source>as on the HI card, e.g. 33 - 105</source>
+        <translation>như trên thẻ BHYT, ví dụ 33 - 105</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="101"/>
         <source>Agrees that the team keeps their data</source>
         <translation>Đồng ý để tổ lưu thông tin cá nhân</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="103"/>
+        <location filename="../../ui/views/person_dialog.py" line="106"/>
         <source>&amp;Full name:</source>
         <translation>&amp;Họ tên:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="104"/>
+        <location filename="../../ui/views/person_dialog.py" line="107"/>
         <source>&amp;Born:</source>
         <translation>Ngày &amp;sinh:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="105"/>
+        <location filename="../../ui/views/person_dialog.py" line="108"/>
         <source>Se&amp;x:</source>
         <translation>&amp;Giới tính:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="106"/>
+        <location filename="../../ui/views/person_dialog.py" line="109"/>
         <source>&amp;Citizen ID:</source>
         <translation>Số &amp;CCCD:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="107"/>
+        <location filename="../../ui/views/person_dialog.py" line="110"/>
         <source>SI n&amp;umber / HI card:</source>
         <translation>Mã số &amp;BHXH / thẻ BHYT:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="108"/>
+        <location filename="../../ui/views/person_dialog.py" line="111"/>
         <source>&amp;Phone:</source>
         <translation>Điện &amp;thoại:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="109"/>
+        <location filename="../../ui/views/person_dialog.py" line="112"/>
         <source>Co&amp;mmune:</source>
         <translation>&amp;Xã, phường:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="110"/>
+        <location filename="../../ui/views/person_dialog.py" line="113"/>
         <source>&amp;Hamlet:</source>
         <translation>Thôn, xó&amp;m:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="111"/>
+        <location filename="../../ui/views/person_dialog.py" line="114"/>
         <source>&amp;Group:</source>
         <translation>&amp;Nhóm đối tượng:</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="137"/>
+        <location filename="../../ui/views/person_dialog.py" line="115"/>
+        <source>Registered c&amp;linic:</source>
+        <translation>Nơi &amp;KCB ban đầu:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/views/person_dialog.py" line="141"/>
         <source>&amp;Save (Ctrl+Enter)</source>
         <translation>&amp;Lưu (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="140"/>
+        <location filename="../../ui/views/person_dialog.py" line="144"/>
         <source>Cancel</source>
         <translation>Huỷ</translation>
     </message>
     <message>
-        <location filename="../../ui/views/person_dialog.py" line="198"/>
+        <location filename="../../ui/views/person_dialog.py" line="196"/>
         <source>Read from the card. Check every field with the person, then save.</source>
         <translation>Đã đọc từ thẻ. Hãy kiểm tra từng ô với người dân rồi lưu.</translation>
     </message>
@@ -1514,37 +1534,37 @@
 <context>
     <name>PersonFormController</name>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="65"/>
+        <location filename="../../ui/controllers/person_form.py" line="66"/>
         <source>New person</source>
         <translation>Thêm người</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="67"/>
+        <location filename="../../ui/controllers/person_form.py" line="68"/>
         <source>New member of the household</source>
         <translation>Thêm thành viên hộ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="77"/>
+        <location filename="../../ui/controllers/person_form.py" line="78"/>
         <source>Edit person</source>
         <translation>Sửa thông tin</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="150"/>
+        <location filename="../../ui/controllers/person_form.py" line="151"/>
         <source>Open that record now?</source>
         <translation>Mở hồ sơ đó ngay?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="164"/>
+        <location filename="../../ui/controllers/person_form.py" line="165"/>
         <source>Another person: create</source>
         <translation>Người khác: vẫn tạo mới</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="168"/>
+        <location filename="../../ui/controllers/person_form.py" line="169"/>
         <source>Same person: open it</source>
         <translation>Cùng một người: mở hồ sơ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/person_form.py" line="172"/>
+        <location filename="../../ui/controllers/person_form.py" line="173"/>
         <source>Go back</source>
         <translation>Quay lại</translation>
     </message>
@@ -2236,42 +2256,47 @@
     </message>
     <message>
         <location filename="../../ui/controllers/conflicts.py" line="33"/>
+        <source>Registered clinic</source>
+        <translation>Nơi KCB ban đầu</translation>
+    </message>
+    <message>
+        <location filename="../../ui/controllers/conflicts.py" line="34"/>
         <source>Phone</source>
         <translation>Điện thoại</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="34"/>
+        <location filename="../../ui/controllers/conflicts.py" line="35"/>
         <source>Address</source>
         <translation>Địa chỉ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="35"/>
+        <location filename="../../ui/controllers/conflicts.py" line="36"/>
         <source>Hamlet</source>
         <translation>Thôn, xóm</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="36"/>
+        <location filename="../../ui/controllers/conflicts.py" line="37"/>
         <source>Commune</source>
         <translation>Xã, phường</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="37"/>
-        <location filename="../../ui/controllers/conflicts.py" line="47"/>
+        <location filename="../../ui/controllers/conflicts.py" line="38"/>
+        <location filename="../../ui/controllers/conflicts.py" line="48"/>
         <source>Household</source>
         <translation>Hộ gia đình</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="38"/>
+        <location filename="../../ui/controllers/conflicts.py" line="39"/>
         <source>Occupation</source>
         <translation>Nghề nghiệp</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="39"/>
+        <location filename="../../ui/controllers/conflicts.py" line="40"/>
         <source>Notes</source>
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="46"/>
+        <location filename="../../ui/controllers/conflicts.py" line="47"/>
         <source>Person</source>
         <translation>Người dân</translation>
     </message>
@@ -2286,82 +2311,82 @@
         <translation>chưa bao giờ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="130"/>
+        <location filename="../../ui/controllers/conflicts.py" line="131"/>
         <source>%1 fields differ</source>
         <translation>%1 trường khác nhau</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="137"/>
+        <location filename="../../ui/controllers/conflicts.py" line="138"/>
         <source>same citizen ID</source>
         <translation>trùng số CCCD</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="138"/>
+        <location filename="../../ui/controllers/conflicts.py" line="139"/>
         <source>same name, birth and commune</source>
         <translation>trùng họ tên, ngày sinh và xã</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="145"/>
+        <location filename="../../ui/controllers/conflicts.py" line="146"/>
         <source>pulled</source>
         <translation>nhận về</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="68"/>
+        <location filename="../../ui/controllers/conflicts.py" line="69"/>
         <source>not this team&apos;s data</source>
         <translation>không phải dữ liệu của tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="69"/>
+        <location filename="../../ui/controllers/conflicts.py" line="70"/>
         <source>the same change id with other content</source>
         <translation>trùng mã thay đổi nhưng nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="70"/>
+        <location filename="../../ui/controllers/conflicts.py" line="71"/>
         <source>the record already exists with other content</source>
         <translation>bản ghi đã có với nội dung khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="71"/>
+        <location filename="../../ui/controllers/conflicts.py" line="72"/>
         <source>the record is not on the server</source>
         <translation>máy chủ không có bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="72"/>
+        <location filename="../../ui/controllers/conflicts.py" line="73"/>
         <source>this kind of record cannot be changed</source>
         <translation>loại bản ghi này không được sửa</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="73"/>
+        <location filename="../../ui/controllers/conflicts.py" line="74"/>
         <source>the record is not valid</source>
         <translation>bản ghi không hợp lệ</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="74"/>
+        <location filename="../../ui/controllers/conflicts.py" line="75"/>
         <source>it names a record the server does not have for this team</source>
         <translation>bản ghi này nhắc tới một bản ghi mà máy chủ không có cho tổ này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="77"/>
+        <location filename="../../ui/controllers/conflicts.py" line="78"/>
         <source>only a team leader may do this</source>
         <translation>chỉ tổ trưởng được làm việc này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="78"/>
+        <location filename="../../ui/controllers/conflicts.py" line="79"/>
         <source>a receipt not signed by this laptop&apos;s key, or in another laptop&apos;s series</source>
         <translation>biên lai không do khóa của máy này ký, hoặc thuộc ký hiệu của máy khác</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="81"/>
+        <location filename="../../ui/controllers/conflicts.py" line="82"/>
         <source>this collector&apos;s day was closed on another laptop first: that closing is kept</source>
         <translation>Ngày này của người thu đã được chốt sổ trên máy khác trước: giữ lần chốt đó</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="84"/>
+        <location filename="../../ui/controllers/conflicts.py" line="85"/>
         <source>the server does not know this kind of record</source>
         <translation>máy chủ không biết loại bản ghi này</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="89"/>
+        <location filename="../../ui/controllers/conflicts.py" line="90"/>
         <source>refused</source>
         <translation>bị từ chối</translation>
     </message>
@@ -2401,27 +2426,27 @@
         <translation>Đang dừng sau đợt này…</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="155"/>
+        <location filename="../../ui/controllers/conflicts.py" line="156"/>
         <source>%1 “%2” was changed on this laptop and on another one.</source>
         <translation>%1 “%2” đã được sửa trên máy này và trên một máy khác.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="157"/>
+        <location filename="../../ui/controllers/conflicts.py" line="158"/>
         <source>Pick the version to keep for each field; nothing changes until you press “Keep my choice”.</source>
         <translation>Hãy chọn bản giữ lại cho từng trường; không có gì thay đổi cho đến khi bạn bấm “Giữ lựa chọn của tôi”.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="170"/>
+        <location filename="../../ui/controllers/conflicts.py" line="171"/>
         <source>Kept. The choice is sent at the next sync.</source>
         <translation>Đã giữ. Lựa chọn sẽ được gửi ở lần đồng bộ sau.</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="212"/>
+        <location filename="../../ui/controllers/conflicts.py" line="213"/>
         <source>Keep both as two different people and take them off the list?</source>
         <translation>Giữ cả hai là hai người khác nhau và bỏ khỏi danh sách?</translation>
     </message>
     <message>
-        <location filename="../../ui/controllers/conflicts.py" line="85"/>
+        <location filename="../../ui/controllers/conflicts.py" line="86"/>
         <source>made before enrolment for another team or province: kept on this laptop, not sent</source>
         <translation>lập trước khi đăng ký, cho tổ hoặc tỉnh khác: vẫn giữ trên máy này, không gửi đi</translation>
     </message>

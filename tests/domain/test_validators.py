@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from fieldapp.domain.validators import (
     cccd_provinces,
     check_birth_date,
     check_citizen_id,
+    check_clinic,
     check_hi_card,
     check_name,
     check_phone,
@@ -86,6 +88,7 @@ REFUSALS: list[tuple[Reason, Callable[[], Checked[Any]], dict[str, Any]]] = [
         lambda: check_birth_date(date(1905, 1, 1), today=TODAY),
         {"maximum": MAX_AGE_YEARS},
     ),
+    (Reason.CLINIC_FORMAT, lambda: check_clinic("C54"), {}),
 ]
 
 
@@ -368,6 +371,7 @@ def test_birth_date() -> None:
 
 TEXT_CHECKS: list[Callable[[str], Checked[Any]]] = [
     check_citizen_id,
+    check_clinic,
     check_si_number,
     check_hi_card,
     check_phone,
@@ -545,3 +549,39 @@ def test_the_fast_path_for_names_agrees_with_the_long_way(text):
     assert checked.ok == expected[0]
     if checked.ok:
         assert checked.value == expected[1]
+
+
+# --- the registered clinic (nơi KCB ban đầu) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "held"),
+    [
+        ("01 - C54", "01 - C54"),  # as the HI card's QR has it (forms.md, field [5])
+        ("33-105", "33 - 105"),
+        ("33105", "33 - 105"),
+        (" 33 105 ", "33 - 105"),
+        ("79.024", "79 - 024"),
+        ("01 - c54", "01 - C54"),
+    ],
+)
+def test_a_clinic_code_is_held_as_the_card_prints_it(typed: str, held: str) -> None:
+    assert check_clinic(typed).value == held
+
+
+@pytest.mark.parametrize(
+    "typed", ["C54", "1 - 105", "33 - ", "33 - 10٥", "Trạm y tế xã", "33 - 105 - 7", "33 - " + "1" * 11]
+)
+def test_what_is_no_clinic_code_says_so(typed: str) -> None:
+    assert check_clinic(typed).reason is Reason.CLINIC_FORMAT
+
+
+@given(st.text(max_size=40))
+def test_a_clinic_code_kept_is_one_the_wire_takes_and_reads_the_same_again(text: str) -> None:
+    """Whatever is typed: refused, or held in a form the sync protocol's bound takes and that checks to itself."""
+    checked = check_clinic(text)
+    if checked.ok:
+        assert re.fullmatch(r"[0-9A-Za-z .-]{1,30}", checked.value)
+        assert check_clinic(checked.value).value == checked.value
+    else:
+        assert checked.reason in (Reason.EMPTY, Reason.CLINIC_FORMAT)

@@ -52,6 +52,8 @@ def test_label_sheet_qrs_decode(demo_store, tmp_path):
         if is_card(item.kind):
             card = read_hi_card(lbl.qr_text)
             assert card.ok and card.person.full_name == item.name and card.person.hi_valid_to == item.end_on
+            # field [5], the registered clinic, as a clinic's scanner reads it from the card (forms.md)
+            assert item.clinic and card.person.clinic == item.clinic == lbl.qr_text.split("|")[5]
         else:
             assert lbl.qr_text == item.si_number
     text = " ".join(pdf_text(pdf))

@@ -124,3 +124,31 @@ def test_the_cash_slip_pdf(demo_store, monkeypatch, tmp_path):
     assert "GIẤY NỘP TIỀN MẶT" in text and "BẢO HIỂM XÃ HỘI TỈNH HƯNG YÊN" in text.upper()
     assert " ".join(amount_in_words(a.receipt.amount).split()) in text
     assert "CK-77" in text and "500.000" in text and member.full_name in text
+
+
+def test_a_correction_bigger_than_the_days_cash_still_closes(demo_store, monkeypatch, tmp_path):
+    """Found by the demo's voids: a cash receipt and a transfer of a closed day voided the next day, when the
+    collector took nothing. The day gives back more cash than it took (expected below 0), and a transfer
+    given back is no transfer of that day: the closing was refused as an invalid record on both."""
+    from pypdf import PdfReader
+
+    team, leader, member = team_and_people(demo_store)
+    actor = Actor(leader.id, demo_store.device_id)
+    a = enrol_hi(demo_store, member, team, at(DAY, 2))
+    b = enrol_hi(demo_store, member, team, at(DAY, 3), PaymentMethod.TRANSFER, "CK-0002")
+    _fixed(monkeypatch, at(DAY, 10))
+    closing.close_day(demo_store, actor, leader, day=DAY, collector_id=member.id, team_id=team.id,
+                      notes={1_000: a.receipt.amount // 1_000}, explanation="lẻ")  # fmt: skip
+    nxt = DAY + timedelta(days=1)
+    monkeypatch.setattr(receipt_service, "writing", _writing_at(at(nxt, 1)))
+    receipt_service.void(demo_store, actor, a.receipt.id, "Trùng biên lai", leader)
+    receipt_service.void(demo_store, actor, b.receipt.id, "Người nộp đề nghị huỷ", leader)
+    cash = closing.day_cash(demo_store, nxt, member.id)
+    assert cash.cash_expected == -a.receipt.amount and cash.transfers_amount == 0
+    _fixed(monkeypatch, at(nxt, 10))
+    done = closing.close_day(demo_store, actor, leader, day=nxt, collector_id=member.id, team_id=team.id,
+                             notes={}, explanation="Trả lại tiền hai biên lai")  # fmt: skip
+    assert (done.cash_expected, done.difference, len(done.corrections)) == (-a.receipt.amount, a.receipt.amount, 2)
+    path = closing.save_slip(demo_store, closing.day_cash(demo_store, nxt, member.id), leader, tmp_path / "s.pdf")
+    text = " ".join(PdfReader(path).pages[0].extract_text().split())
+    assert "\x00" not in text and "Trả lại tiền hai biên lai" in text

@@ -4,6 +4,7 @@ report; `fieldapp export tallies` writes each format."""
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -63,6 +64,7 @@ def test_pdf_holds_the_same_figures_and_a_place_to_sign(report, tmp_path):
     path = write(report, tmp_path / "t.pdf", "pdf", printed_on=date(2026, 7, 15))
     text = "".join(page.extract_text() for page in PdfReader(path).pages)
     flat = " ".join(text.split())
+    assert "\x00" not in text, "a character the PDF's font has no glyph for (the demo's corrections had one)"
     assert "BÁO CÁO KẾT QUẢ TUYÊN TRUYỀN" in flat and "TỔ TRƯỞNG" in flat
     for table in report.tables:
         _headers, rows, _kinds = compact(table, "vi")
@@ -114,6 +116,13 @@ def test_declaration_lists(demo_dir, demo_store, tmp_path, monkeypatch):
     new = [r for r in d03.rows if not r[c3["Mã số BHXH"]]]
     assert new and all(r[c3["Ngày sinh"]] and r[c3["Giới tính"]] in ("Nam", "Nữ") for r in new)
     assert any(r[c3["Số CCCD"]] for r in new)
+    # and every member names the clinic they registered at, as their card will (demo: the commune's station)
+    clinics = {r[c3["Nơi KCB ban đầu"]] for r in d03.rows}
+    assert clinics and all(re.fullmatch(r"33 - \d{3}", c) for c in clinics)
+    sheet = load_workbook(declarations.write_xlsx(d03, tmp_path / "d03-direct.xlsx", "")).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    below = rows[rows.index(list(declarations.D03_COLUMNS)) + 1 :]
+    assert clinics <= {r[c3["Nơi KCB ban đầu"]] for r in below}
     path = declarations.write_xlsx(d05, tmp_path / "d05.xlsx", "Bưu điện")
     ws = load_workbook(path).active
     values = [list(r) for r in ws.iter_rows(values_only=True)]

@@ -133,7 +133,7 @@ def test_a_void_after_the_day_was_closed_is_a_named_correction_on_a_later_day(de
     line = t("tallies.correction", "vi", receipt=label, day=f"{DAY:%d/%m/%Y}", name=member.full_name,
              amount=format_vnd(a.receipt.amount))  # fmt: skip
     assert line.startswith("Điều chỉnh: huỷ biên lai ")
-    assert f"{label} ngày {DAY:%d/%m/%Y} ({member.full_name}), −{format_vnd(a.receipt.amount)}" in line
+    assert f"{label} ngày {DAY:%d/%m/%Y} ({member.full_name}), -{format_vnd(a.receipt.amount)}" in line
     assert _corrections(nxt) == [[f"{NEXT:%d/%m/%Y}", line]]
     english = build(demo_store, NEXT, NEXT, [team.id], lang="en")
     ((_day, en_line),) = _corrections(english)

@@ -72,6 +72,7 @@ def test_the_void_dialog_offers_and_takes_only_leaders_of_this_team(qtbot, signe
     other = stranger(gui)
     gui.session.members = [*gui.session.members, other]  # as if the sign-in list held them
     view = screen(qtbot, gui)
+    voids = gui.session.store.query_one("SELECT count(*) FROM receipt_voids")[0]
     dialog = open_void(qtbot, gui, view)
     offered = [dialog.leader.itemData(i) for i in range(dialog.leader.count())]
     assert offered and other.id not in offered
@@ -81,7 +82,7 @@ def test_the_void_dialog_offers_and_takes_only_leaders_of_this_team(qtbot, signe
     gui.receipts._void(dialog, row.id, other.id, PIN, "Ghi sai số tiền")
     qtbot.waitUntil(lambda: "tổ" in dialog.message.text(), timeout=WAIT)
     assert "huỷ" in dialog.message.text()
-    assert gui.session.store.query_one("SELECT count(*) FROM receipt_voids")[0] == 0
+    assert gui.session.store.query_one("SELECT count(*) FROM receipt_voids")[0] == voids
 
 
 def test_a_member_cannot_import_targets_nor_close_the_day(qtbot, signed_in, monkeypatch):
@@ -93,6 +94,7 @@ def test_a_member_cannot_import_targets_nor_close_the_day(qtbot, signed_in, monk
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: asked.append(a) or ("", ""))
     targets = store.query_one("SELECT count(*) FROM targets")[0]
+    closed = store.query_one("SELECT count(*) FROM day_closings")[0]
     gui.tallies.today = lambda: DEMO_END
     gui.tallies.import_targets()
     assert not asked and warnings and "chỉ tiêu" in warnings[-1]
@@ -108,6 +110,6 @@ def test_a_member_cannot_import_targets_nor_close_the_day(qtbot, signed_in, monk
     gui.tallies._close(member.id, {}, "x")
     qtbot.waitUntil(lambda: bool(errors), timeout=WAIT)
     assert getattr(errors[-1], "code", None) == "closing.needs_leader"
-    assert store.query_one("SELECT count(*) FROM day_closings")[0] == 0
+    assert store.query_one("SELECT count(*) FROM day_closings")[0] == closed
     dialog.reject()
     qtbot.keyClick(gui.window, Qt.Key.Key_Escape)

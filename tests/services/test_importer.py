@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import unicodedata
 from pathlib import Path
@@ -244,3 +245,26 @@ def test_a_lists_total_and_signatures_are_not_people(store, tmp_path):
 def test_each_kind_of_foot_ends_the_list(row):
     rows = [HEADER, ROWS[0], row, ROWS[1]]
     assert table_files.foot(rows, 1) == 2
+
+
+def test_the_registered_clinic_column_is_read_and_checked(store, tmp_path):
+    """Issue 17, item 2: a commune's list names the clinic each person is registered at, as the card does."""
+    path = tmp_path / "kcb.csv"
+    path.write_text(
+        "Họ và tên,Ngày sinh,Xã,Nơi đăng ký KCB ban đầu\r\n"
+        "Nguyễn Văn Bình,12/03/1970,Xuân Trúc,33-105\r\n"
+        "Lê Thị Hạnh,1965,Xuân Trúc,\r\n"
+        "Đỗ Thị Lụa,05/05/1985,Xuân Trúc,Trạm y tế\r\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(path)
+    assert plan.mapping["hi_clinic"] == 3
+    result = do_import(store, path)
+    assert (result.imported, result.rejected) == (2, 1)
+    assert (result.errors[0].column, result.errors[0].code) == ("hi_clinic", "reason.clinic.format")
+    assert store.query("SELECT full_name, hi_clinic FROM persons ORDER BY pk") == [
+        ("Nguyễn Văn Bình", "33 - 105"),
+        ("Lê Thị Hạnh", None),
+    ]
+    (payload,) = store.query_one("SELECT payload FROM outbox WHERE entity = 'persons' ORDER BY seq LIMIT 1")
+    assert json.loads(payload)["hi_clinic"] == "33 - 105"  # the bulk path's outbox carries it too

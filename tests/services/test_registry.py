@@ -273,3 +273,58 @@ def test_any_form_is_either_clean_or_refused_with_reasons(form):
         assert all(p.code in catalog("vi") for p in exc.problems)
     else:
         assert clean.full_name and clean.commune_code == COMMUNE
+
+
+# --- the registered clinic (nơi KCB ban đầu, issue 17 item 2) -----------------------------------------
+
+
+def test_the_registered_clinic_is_kept_as_the_card_prints_it_and_edited(store):
+    p = add(store, replace(HOA, hi_clinic="33-105"))
+    assert p.hi_clinic == "33 - 105"
+    assert people.get(store, p.id).hi_clinic == "33 - 105"
+    with writing(store, actor(store)) as w:
+        edited = registry.update_person(w, p, registry.check_person(replace(HOA, hi_clinic="01 - C54"), today=TODAY))
+    assert people.get(store, p.id).hi_clinic == "01 - C54" == edited.hi_clinic
+    (payload,) = store.query_one("SELECT payload FROM outbox WHERE entity_id = ? ORDER BY seq DESC", (p.id,))
+    sent = json.loads(payload)  # sync carries it, named as changed
+    assert sent["record"]["hi_clinic"] == "01 - C54" and "hi_clinic" in sent["changed"]
+
+
+def test_a_clinic_that_is_no_code_is_named_with_the_other_problems():
+    with pytest.raises(FormRefused) as err:
+        registry.check_person(replace(HOA, hi_clinic="Trạm y tế xã", phone="12"), today=TODAY)
+    assert {(p.field, p.code) for p in err.value.problems} >= {
+        ("hi_clinic", "reason.clinic.format"),
+        ("phone", "reason.phone.length"),
+    }
+
+
+def test_the_clinic_is_in_the_persons_copy_and_gone_after_erasure(store):
+    p = add(store, replace(HOA, hi_clinic="33 - 105"))
+    with writing(store, actor(store)) as w:
+        assert registry.person_copy(w, p.id)["person"][0]["hi_clinic"] == "33 - 105"
+        registry.erase(w, people.get(store, p.id))
+    assert people.get(store, p.id).hi_clinic is None
+
+
+def test_a_merge_fills_the_clinic_the_kept_record_lacks(store):
+    kept = add(store, replace(HOA, citizen_id="", hi_clinic=""), allow_candidates=True)
+    merged = add(store, replace(HOA, citizen_id="", si_number="", hi_clinic="33 - 105"), allow_candidates=True)
+    assert registry.merge_fills(kept, merged)["hi_clinic"] == "33 - 105"
+
+
+def test_a_scanned_card_fills_the_form_over_what_was_typed():
+    """The People search box and the dialog's scan field both fill the form from a card the same way."""
+    from fieldapp.domain.scans import read_hi_card
+
+    card = read_hi_card(f"0133012345|{'Đinh Văn Tú'.encode().hex()}|1979|1|-|33 - 123|01/01/2026|-|01/01/2026|$")
+    typed = PersonForm(commune_code=COMMUNE, hamlet="Thôn Đông", phone="0912345678", hi_clinic="01 - 001")
+    form = registry.scanned_form(card.person, typed)
+    assert (form.full_name, form.birth_date, form.si_number, form.hi_clinic) == (
+        "Đinh Văn Tú",
+        "1979",
+        "0133012345",
+        "33 - 123",
+    )
+    assert (form.commune_code, form.hamlet, form.phone) == (COMMUNE, "Thôn Đông", "0912345678")
+    assert registry.check_person(form, today=TODAY).hi_clinic == "33 - 123"

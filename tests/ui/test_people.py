@@ -55,7 +55,12 @@ def test_scanning_a_card_into_the_search_box(qtbot, gui, monkeypatch):
     assert dialog.birth_date.text() == "05/06/1979"
     assert dialog.si_number.text() == "0133012345"
     assert view.search.text() == ""  # the scan does not stay in the search box
-    dialog.reject()
+    assert dialog.hi_clinic.text() == "33 - 123"  # the card's registered clinic (field [5]) comes with it
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: view.panel.heading.text() == "Đinh Văn Tú", timeout=WAIT)
+    assert "33 - 123" in view.panel.fields["hi"].text()  # shown beside the card's date
+    (clinic,) = gui.session.store.query_one("SELECT hi_clinic FROM persons WHERE full_name = 'Đinh Văn Tú'")
+    assert clinic == "33 - 123"
     # a damaged scan says so and opens nothing
     view.search.setText("0133012345|zz|05/06/1979|1|-|x|01/01/2026|-|-|$")
     qtbot.waitUntil(lambda: "mã bị hỏng" in view.count.text(), timeout=WAIT)

@@ -30,6 +30,7 @@ def field_label(field: str) -> str:
         "citizen_id": QCoreApplication.translate("SyncController", "Citizen ID"),
         "si_number": QCoreApplication.translate("SyncController", "Social insurance number"),
         "hi_card": QCoreApplication.translate("SyncController", "Health insurance card"),
+        "hi_clinic": QCoreApplication.translate("SyncController", "Registered clinic"),
         "phone": QCoreApplication.translate("SyncController", "Phone"),
         "address": QCoreApplication.translate("SyncController", "Address"),
         "hamlet_id": QCoreApplication.translate("SyncController", "Hamlet"),

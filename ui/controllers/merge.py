@@ -73,6 +73,11 @@ def compare(a: HouseholdView, b: HouseholdView, keep_a: bool, lang: str) -> list
             lambda v, p: format_date(p.hi_valid_to) if p.hi_valid_to else "",
         ),
         (
+            QCoreApplication.translate("MergeController", "Registered clinic"),
+            ("hi_clinic",),
+            lambda v, p: p.hi_clinic or "",
+        ),
+        (
             QCoreApplication.translate("MergeController", "Voluntary SI"),
             ("vsi_status", "vsi_paid_to"),
             lambda v, p: _vsi(p, lang),

@@ -12,11 +12,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
-from fieldapp.domain.formats import format_date, format_number
+from fieldapp.domain.formats import format_number
 from fieldapp.domain.scans import read_scan
 from fieldapp.i18n import t
 from fieldapp.outputs import Output, write_with
-from fieldapp.services.registry import PersonForm
+from fieldapp.services.registry import PersonForm, scanned_form
 from fieldapp.storage import people, worklists
 from fieldapp.storage.search import search_pks
 from ui.controllers.importing import ImportController
@@ -113,14 +113,7 @@ class PeopleController(QObject):
             if len(pks):
                 self._show_pks(pks)
                 return
-            prefill = PersonForm(
-                full_name=scan.full_name,
-                birth_date=format_date(scan.birth_date) if scan.birth_date else "",
-                sex=scan.sex,
-                citizen_id=scan.citizen_id or "",
-                si_number=scan.hi_card_code or "",
-            )
-            dialog = self.forms.new(prefill)
+            dialog = self.forms.new(scanned_form(scan))
             dialog.scan_message.setText(
                 QCoreApplication.translate(
                     "PeopleController", "Not in the registry yet. Read from the card: check it with the person."

@@ -37,6 +37,7 @@ def form_of(person: Person, hamlet: str) -> PersonForm:
         hamlet=hamlet,
         target_group=person.target_group,
         consent=person.consent_at is not None,
+        hi_clinic=person.hi_clinic or "",
     )
 
 

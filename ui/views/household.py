@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -63,6 +64,7 @@ class HouseholdPanel(QWidget):
             self.fields[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key].setWordWrap(True)
             form.addRow(caption, self.fields[key])
+        self.fields["hi"].setTextFormat(Qt.TextFormat.RichText)  # the card's state in its colour, the clinic not
         layout.addLayout(form)
 
     def _build_members(self, layout: QVBoxLayout) -> None:
@@ -137,6 +139,10 @@ class HouseholdPanel(QWidget):
         self.person_id = p.id
         self.heading.setText(p.full_name)
         text, colour = hi_status(p.hi_valid_to, today)
+        if colour:
+            text = f'<span style="color: {colour}; font-weight: bold;">{escape(text)}</span>'
+        if p.hi_clinic:  # on the same line as the card's date, so the panel keeps its height
+            text += " · " + escape(self.tr("clinic %1").replace("%1", p.hi_clinic))
         paid = ""
         if p.vsi_paid_to and p.vsi_status is not VsiStatus.NEVER:
             paid = " (" + self.tr("paid until %1").replace("%1", format_date(p.vsi_paid_to)) + ")"
@@ -152,7 +158,6 @@ class HouseholdPanel(QWidget):
         }
         for key, value in values.items():
             self.fields[key].setText(value)
-        self.fields["hi"].setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
         self.members.set_rows(view.members)
         for b in self._buttons():
             b.setEnabled(True)

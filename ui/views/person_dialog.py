@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldapp.domain.enums import Sex, TargetGroup
-from fieldapp.domain.formats import format_date
 from fieldapp.domain.scans import ScannedPerson
 from fieldapp.i18n import label
-from fieldapp.services.registry import PersonForm
+from fieldapp.services.registry import PersonForm, scanned_form
 from ui.views.common import KeepsTypedWork
 
 FIELDS = (
@@ -34,6 +33,7 @@ FIELDS = (
     "commune_code",
     "hamlet",
     "target_group",
+    "hi_clinic",
 )
 
 
@@ -95,6 +95,9 @@ class PersonDialog(KeepsTypedWork, QDialog):
         self.group = QComboBox()
         for group in TargetGroup:
             self.group.addItem(label(group, self.lang), group)
+        self.hi_clinic = QLineEdit()
+        self.hi_clinic.setMaxLength(30)
+        self.hi_clinic.setPlaceholderText(self.tr("as on the HI card, e.g. 33 - 105"))
         self.consent = QCheckBox(self.tr("Agrees that the team keeps their data"))
 
     def _build_form(self, layout: QVBoxLayout, form: QFormLayout) -> None:
@@ -109,6 +112,7 @@ class PersonDialog(KeepsTypedWork, QDialog):
             ("commune_code", self.tr("Co&mmune:"), self.commune),
             ("hamlet", self.tr("&Hamlet:"), self.hamlet),
             ("target_group", self.tr("&Group:"), self.group),
+            ("hi_clinic", self.tr("Registered c&linic:"), self.hi_clinic),
         ):
             self.inputs[key] = widget
             error = QLabel("")
@@ -164,6 +168,7 @@ class PersonDialog(KeepsTypedWork, QDialog):
             self.commune.setCurrentIndex(max(0, self.commune.findData(form.commune_code)))
         self.hamlet.setText(form.hamlet)
         self.group.setCurrentIndex(max(0, self.group.findData(form.target_group)))
+        self.hi_clinic.setText(form.hi_clinic)
         self.consent.setChecked(form.consent)
 
     def draft_state(self) -> PersonForm:
@@ -181,19 +186,12 @@ class PersonDialog(KeepsTypedWork, QDialog):
             hamlet=self.hamlet.text(),
             target_group=TargetGroup(self.group.currentData()),
             consent=self.consent.isChecked(),
+            hi_clinic=self.hi_clinic.text(),
         )
 
     def fill_from_scan(self, scan: ScannedPerson) -> None:
         """Show what the scan read, for the member to check before saving."""
-        self.full_name.setText(scan.full_name)
-        if scan.birth_date:
-            self.birth_date.setText(format_date(scan.birth_date))
-        if scan.sex:
-            self.sex.setCurrentIndex(max(0, self.sex.findData(scan.sex)))
-        if scan.citizen_id:
-            self.citizen_id.setText(scan.citizen_id)
-        if scan.hi_card_code:
-            self.si_number.setText(scan.hi_card_code)
+        self.set_form(scanned_form(scan, self.form()))
         self.scan.clear()
         self.scan_message.setText(self.tr("Read from the card. Check every field with the person, then save."))
         self.full_name.setFocus()

@@ -36,13 +36,13 @@ def _vocabulary() -> dict[str, Any]:
         return tomllib.load(f)
 
 
-@cache
 def health_station(province: str, commune_code: str) -> str:
     """The registered clinic of a demo card holder: their commune's health station, made up from the commune's
     code (no random draw, so the rest of the data stays as it was)."""
     return f"{province} - {int(commune_code) % 1000:03d}"
 
 
+@cache
 def _old_province_codes(new_code: str) -> tuple[str, ...]:
     with resource_path("identifiers", "province_merger_2025.csv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
